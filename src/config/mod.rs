@@ -1,0 +1,1 @@
+//! Settings and memory files (being written).

@@ -1,0 +1,16 @@
+//! claw: a full-screen terminal coding agent.
+//!
+//! The UI half (`app` reducer, `ui` views, `tui` runtime) and the agent half (`agent`, `provider`,
+//! `tools`) talk only through `protocol`: `Op` one way, `AgentEvent` the other.
+
+pub mod agent;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod fake_server;
+pub mod protocol;
+pub mod provider;
+pub mod tools;
+pub mod tui;
+pub mod ui;

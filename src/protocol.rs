@@ -1,0 +1,147 @@
+//! The wire between the UI and the agent: the UI sends `Op`s, the agent answers with
+//! `AgentEvent`s. Plain serde types, so the headless mode can print events as JSON lines.
+//! Control events (approvals, tool results, errors, turn ends) are never dropped; text deltas
+//! may be coalesced by the receiver.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::FileDiff;
+use crate::provider::Usage;
+
+/// Identifies one approval round trip.
+pub type ApprovalId = u64;
+
+/// What the UI asks of the agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    /// The user sent a message.
+    UserTurn { text: String },
+    /// Stop the stream and any running tool (Esc). Pending approvals resolve as denied.
+    Interrupt,
+    /// The user's answer to `AgentEvent::ApprovalNeeded`.
+    Decide {
+        id: ApprovalId,
+        decision: Decision,
+    },
+    /// Use this model (id or alias) from the next request on.
+    SetModel { model: String },
+    /// End the agent task.
+    Shutdown,
+}
+
+/// The user's answer to an approval prompt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    /// `y`: run it this once.
+    AllowOnce,
+    /// `a`: run it, and don't ask again this session (for Bash: this command's prefix).
+    AllowForSession,
+    /// `n`: don't run it; the model is told and goes on.
+    Deny,
+    /// Don't run it, and tell the model why.
+    DenyWithNote(String),
+    /// Esc: don't run it and stop the turn.
+    DenyAndStop,
+}
+
+/// What the user is shown before a risky tool runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ApprovalPreview {
+    /// Nothing to preview (read-only tools).
+    None,
+    Command {
+        command: String,
+        description: Option<String>,
+    },
+    FileChange(FileDiff),
+}
+
+/// One approval prompt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    pub id: ApprovalId,
+    pub call_id: String,
+    pub tool: String,
+    /// The key argument, as in the activity pane.
+    pub summary: String,
+    pub preview: ApprovalPreview,
+    /// What "allow for this session" will cover, e.g. "Bash(cargo test:*)" or "Edit".
+    pub session_rule: String,
+}
+
+/// Why a turn ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TurnStop {
+    /// The model finished its answer.
+    Done,
+    /// The answer hit the output token limit.
+    MaxTokens,
+    /// The model declined to answer.
+    Refusal,
+    /// The user pressed Esc (or denied with "stop").
+    Interrupted,
+    /// An error ended the turn (an `Error` event came first).
+    Failed,
+}
+
+/// Everything the agent reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AgentEvent {
+    /// Sent once at start and after each model change.
+    SessionInfo {
+        model: String,
+        cwd: String,
+        context_window: u64,
+    },
+    TurnStarted,
+    /// A request to the model started (each turn may make several).
+    RequestStarted,
+    TextDelta(String),
+    ThinkingDelta(String),
+    /// The current assistant message is complete (its text and thinking cells can freeze).
+    MessageDone,
+    /// The model called a tool; `summary` is its key argument.
+    ToolStarted {
+        call_id: String,
+        tool: String,
+        summary: String,
+    },
+    ApprovalNeeded(ApprovalRequest),
+    /// A live chunk of a running tool's output.
+    ToolProgress { call_id: String, chunk: String },
+    ToolFinished {
+        call_id: String,
+        outcome: ToolOutcome,
+        /// Full output as returned to the model.
+        output: String,
+        /// One-line summary (e.g. "exit 0", "42 lines").
+        summary: String,
+        duration_ms: u64,
+    },
+    Usage {
+        /// This request's usage.
+        usage: Usage,
+        /// Cost of the whole session so far in USD.
+        session_cost: f64,
+        /// Session totals.
+        total_in: u64,
+        total_out: u64,
+    },
+    Retrying {
+        attempt: u32,
+        delay_ms: u64,
+        reason: String,
+    },
+    TurnEnded { stop: TurnStop },
+    Error { message: String },
+    Notice { message: String },
+}
+
+/// How a tool call ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToolOutcome {
+    Success,
+    Failed,
+    Denied,
+    Interrupted,
+}

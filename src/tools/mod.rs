@@ -1,0 +1,162 @@
+//! The tools claw executes for the model, with Claude Code's names and input fields so users'
+//! permission rules and hooks apply unchanged. Each tool validates its input, computes a preview
+//! (before approval), and runs; failures become `is_error` tool results the model can act on.
+
+pub mod bash;
+pub mod edit;
+pub mod file_state;
+pub mod glob;
+pub mod grep;
+pub mod read;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::protocol::ApprovalPreview;
+use crate::provider::ToolSpec;
+pub use file_state::FileState;
+
+/// Whether a tool may run without asking the user (in the default permission mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Risk {
+    /// Reads only: runs without asking (Read, Glob, Grep).
+    ReadOnly,
+    /// Changes files or runs commands: asks first (Bash, Write, Edit).
+    Mutating,
+}
+
+/// A live chunk of tool output for the activity pane (e.g. a Bash command's stdout).
+pub type ProgressSink = Arc<dyn Fn(String) + Send + Sync>;
+
+/// What tools share within one session.
+#[derive(Clone)]
+pub struct ToolContext {
+    /// The session's working directory; relative paths resolve against it.
+    pub cwd: PathBuf,
+    /// Which files the model has read, and their state then (Edit/Write require a fresh Read).
+    pub files: Arc<Mutex<FileState>>,
+}
+
+impl ToolContext {
+    pub fn new(cwd: PathBuf) -> Self {
+        ToolContext {
+            cwd,
+            files: Arc::new(Mutex::new(FileState::default())),
+        }
+    }
+
+    /// `path` made absolute against the cwd.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        let p = Path::new(path);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        }
+    }
+
+    /// `path` shown relative to the cwd when it lies inside it.
+    pub fn display_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.cwd)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.display().to_string())
+    }
+}
+
+/// A tool's successful result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolOutput {
+    /// What goes back to the model as the tool_result content.
+    pub content: String,
+    /// A one-line summary for the activity pane (e.g. "42 lines", "exit 0", "3 files").
+    pub summary: String,
+}
+
+/// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ToolError {
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("file not found: {0}")]
+    NotFound(String),
+    #[error("{path} is a binary file; Read shows text files only")]
+    Binary { path: String },
+    #[error("{path} has not been read yet in this session: Read it before editing it")]
+    NotRead { path: String },
+    #[error("{path} has changed since it was last read: Read it again before editing it")]
+    Stale { path: String },
+    #[error("old_string was not found in {path}")]
+    NoMatch { path: String },
+    #[error(
+        "old_string matches {count} places in {path}: add surrounding context to make it unique, or set replace_all"
+    )]
+    NotUnique { path: String, count: usize },
+    #[error("old_string and new_string are identical: nothing to change")]
+    NoChange,
+    #[error("command timed out after {ms} ms")]
+    Timeout { ms: u64 },
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// One tool.
+pub trait Tool: Send + Sync {
+    fn name(&self) -> &'static str;
+    /// The description given to the model.
+    fn description(&self) -> &'static str;
+    /// JSON schema of the input object.
+    fn input_schema(&self) -> Value;
+    fn risk(&self) -> Risk;
+    /// The key argument shown next to the tool name (a path, a pattern, a command).
+    fn summarize(&self, input: &Value) -> String;
+    /// Validates `input` and computes what the user is asked to approve (for Mutating tools).
+    /// An Err here is returned to the model without asking the user.
+    fn preview(&self, input: &Value, ctx: &ToolContext) -> Result<ApprovalPreview, ToolError>;
+    /// Runs the tool. Dropping the future must stop the work (Bash kills its process group).
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        ctx: &'a ToolContext,
+        progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>>;
+
+    fn spec(&self) -> ToolSpec {
+        ToolSpec {
+            name: self.name().to_string(),
+            description: self.description().to_string(),
+            input_schema: self.input_schema(),
+        }
+    }
+}
+
+/// The tools of a session, in the order they are offered to the model.
+pub struct Registry {
+    tools: Vec<Box<dyn Tool>>,
+}
+
+impl Registry {
+    /// The built-in tools.
+    pub fn builtin() -> Self {
+        Registry {
+            tools: vec![],
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&dyn Tool> {
+        self.tools
+            .iter()
+            .find(|t| t.name() == name)
+            .map(|t| t.as_ref())
+    }
+
+    pub fn specs(&self) -> Vec<ToolSpec> {
+        self.tools.iter().map(|t| t.spec()).collect()
+    }
+}
