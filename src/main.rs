@@ -1,1 +1,28 @@
-fn main() {}
+//! The `claw` binary: parse the command line and start.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = claw::cli::Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("claw: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(claw::startup::run(args));
+    // Don't wait for tasks still running (a tool, a request): their drop guards clean up.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match result {
+        Ok(code) => std::process::ExitCode::from(code.clamp(0, 255) as u8),
+        Err(error) => {
+            eprintln!("claw: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -19,10 +19,7 @@ pub enum Op {
     /// Stop the stream and any running tool (Esc). Pending approvals resolve as denied.
     Interrupt,
     /// The user's answer to `AgentEvent::ApprovalNeeded`.
-    Decide {
-        id: ApprovalId,
-        decision: Decision,
-    },
+    Decide { id: ApprovalId, decision: Decision },
     /// Use this model (id or alias) from the next request on.
     SetModel { model: String },
     /// End the agent task.
@@ -108,7 +105,10 @@ pub enum AgentEvent {
     },
     ApprovalNeeded(ApprovalRequest),
     /// A live chunk of a running tool's output.
-    ToolProgress { call_id: String, chunk: String },
+    ToolProgress {
+        call_id: String,
+        chunk: String,
+    },
     ToolFinished {
         call_id: String,
         outcome: ToolOutcome,
@@ -132,9 +132,15 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
-    TurnEnded { stop: TurnStop },
-    Error { message: String },
-    Notice { message: String },
+    TurnEnded {
+        stop: TurnStop,
+    },
+    Error {
+        message: String,
+    },
+    Notice {
+        message: String,
+    },
 }
 
 /// How a tool call ended.

@@ -1,1 +1,237 @@
-//! Terminal runtime (being written).
+//! The terminal runtime: sets the terminal up (alternate screen, raw mode, bracketed paste,
+//! mouse, keyboard enhancement) and always restores it, turns terminal and agent events into
+//! Msgs, runs the reducer's effects, and draws only when something changed, at most ~60 frames
+//! a second. Idle means no timers and no CPU.
+
+use std::io::{self, Stdout, Write};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyboardEnhancementFlags, MouseEventKind, PopKeyboardEnhancementFlags,
+    PushKeyboardEnhancementFlags,
+};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use crate::app::{Effect, Model, Msg, update};
+use crate::protocol::{AgentEvent, Op};
+use crate::ui::{self, RenderCache};
+
+/// The shortest time between two frames (~60 fps).
+const FRAME: Duration = Duration::from_millis(16);
+/// How often animations (spinners) advance while something is running.
+const TICK: Duration = Duration::from_millis(80);
+/// At most this many agent events are applied before a frame may be drawn.
+const EVENT_BATCH: usize = 512;
+
+/// Puts the terminal into full-screen mode; dropping it restores the terminal.
+pub struct TerminalGuard {
+    keyboard_enhanced: bool,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            EnableMouseCapture,
+            cursor::Hide
+        )?;
+        let keyboard_enhanced =
+            crossterm::terminal::supports_keyboard_enhancement().unwrap_or(false);
+        if keyboard_enhanced {
+            execute!(
+                out,
+                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+            )?;
+        }
+        Ok(TerminalGuard { keyboard_enhanced })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore(self.keyboard_enhanced);
+    }
+}
+
+/// Returns the terminal to how the shell expects it. Safe to call more than once.
+fn restore(keyboard_enhanced: bool) {
+    let mut out = io::stdout();
+    if keyboard_enhanced {
+        let _ = execute!(out, PopKeyboardEnhancementFlags);
+    }
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// On a panic, restore the terminal first so the message is readable and the shell usable.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore(true);
+        previous(info);
+    }));
+}
+
+/// Runs the UI until the user quits.
+pub async fn run(
+    mut model: Model,
+    ops: UnboundedSender<Op>,
+    mut events: UnboundedReceiver<AgentEvent>,
+    first_prompt: Option<String>,
+) -> io::Result<()> {
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    update(
+        &mut model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        Instant::now(),
+    );
+    if let Some(prompt) = first_prompt {
+        model.input.insert_str(prompt);
+        let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
+        for effect in update(&mut model, Msg::Key(enter), Instant::now()) {
+            if let Effect::Send(op) = effect {
+                let _ = ops.send(op);
+            }
+        }
+    }
+    let mut cache = RenderCache::default();
+    let mut input = EventStream::new();
+    let mut dirty = true;
+    let mut last_frame = Instant::now() - FRAME;
+    let mut agent_alive = true;
+    loop {
+        if dirty && last_frame.elapsed() >= FRAME {
+            let moved = draw(&mut terminal, &mut model, &mut cache)?;
+            last_frame = Instant::now();
+            dirty = moved;
+        }
+        let wake = if dirty {
+            Some(last_frame + FRAME)
+        } else if model.animating() {
+            Some(Instant::now() + TICK)
+        } else {
+            None
+        };
+        let mut msgs = Vec::new();
+        tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => msgs.extend(to_msg(event)),
+                // The terminal is gone: nothing more to show.
+                Some(Err(_)) | None => break,
+            },
+            event = events.recv(), if agent_alive => match event {
+                Some(event) => {
+                    msgs.push(Msg::Agent(event));
+                    while msgs.len() < EVENT_BATCH {
+                        match events.try_recv() {
+                            Ok(event) => msgs.push(Msg::Agent(event)),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                None => {
+                    agent_alive = false;
+                    msgs.push(Msg::Agent(AgentEvent::Error {
+                        message: "The agent stopped unexpectedly; restart claw to continue.".into(),
+                    }));
+                }
+            },
+            _ = sleep_until(wake), if wake.is_some() => {
+                if !dirty {
+                    msgs.push(Msg::Tick);
+                }
+            }
+        }
+        let now = Instant::now();
+        let mut quit = false;
+        for msg in msgs {
+            dirty = true;
+            for effect in update(&mut model, msg, now) {
+                match effect {
+                    Effect::Send(op) => {
+                        let _ = ops.send(op);
+                    }
+                    Effect::Quit => quit = true,
+                }
+            }
+        }
+        if quit {
+            break;
+        }
+    }
+    let _ = ops.send(Op::Shutdown);
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline.into()).await;
+    }
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => Some(Msg::Mouse(mouse.kind)),
+            _ => None,
+        },
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Draws one frame inside synchronized-output markers, then reports the transcript's measured
+/// height to the reducer. Returns true when that moved the view (draw again).
+fn draw(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    model: &mut Model,
+    cache: &mut RenderCache,
+) -> io::Result<bool> {
+    let mut metrics = None;
+    execute!(io::stdout(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| metrics = Some(ui::view(model, cache, frame)))?;
+    execute!(io::stdout(), EndSynchronizedUpdate)?;
+    let scroll = model.scroll;
+    if let Some(m) = metrics
+        && (m.lines != model.transcript_lines || m.rows != model.viewport_rows)
+    {
+        update(
+            model,
+            Msg::TranscriptLayout {
+                lines: m.lines,
+                rows: m.rows,
+            },
+            Instant::now(),
+        );
+    }
+    Ok(model.scroll != scroll)
+}

@@ -1,1 +1,97 @@
-//! The agent (being written).
+//! The agent: a background task that owns the conversation with the model. It receives `Op`s,
+//! runs turns (request, stream, tool calls, approvals, results, again) and reports everything as
+//! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
+
+pub mod prompt;
+pub mod rules;
+mod turn;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::protocol::{AgentEvent, Op};
+use crate::provider::catalog::Catalog;
+use crate::provider::{Provider, Thinking};
+use crate::tools::{Registry, ToolContext};
+
+/// Defaults for models the catalog doesn't know (local servers).
+const UNKNOWN_CONTEXT_WINDOW: u64 = 200_000;
+const UNKNOWN_MAX_OUTPUT: u32 = 32_000;
+/// claw asks for at most this many output tokens per request.
+const MAX_TOKENS_CAP: u32 = 32_000;
+
+/// Everything the agent needs to start.
+pub struct AgentConfig {
+    pub provider: Arc<dyn Provider>,
+    pub catalog: Catalog,
+    /// Model id or alias.
+    pub model: String,
+    pub cwd: PathBuf,
+    pub tools: Registry,
+    /// The system prompt; None builds claw's own from the environment and memory files.
+    pub system_prompt: Option<String>,
+    pub thinking: Thinking,
+}
+
+/// The UI's end of the agent: send ops, receive events.
+pub struct AgentHandle {
+    pub ops: UnboundedSender<Op>,
+    pub events: UnboundedReceiver<AgentEvent>,
+}
+
+/// The model in use, resolved through the catalog.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ActiveModel {
+    pub id: String,
+    pub context_window: u64,
+    pub max_tokens: u32,
+}
+
+pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
+    match catalog.resolve(name) {
+        Some(info) => ActiveModel {
+            id: info.id.clone(),
+            context_window: info.context_window,
+            max_tokens: (info.max_output as u32).min(MAX_TOKENS_CAP),
+        },
+        None => ActiveModel {
+            id: name.to_string(),
+            context_window: UNKNOWN_CONTEXT_WINDOW,
+            max_tokens: UNKNOWN_MAX_OUTPUT.min(MAX_TOKENS_CAP),
+        },
+    }
+}
+
+/// Starts the agent task on the current tokio runtime.
+pub fn spawn(config: AgentConfig) -> AgentHandle {
+    let (op_tx, op_rx) = unbounded_channel();
+    let (event_tx, event_rx) = unbounded_channel();
+    let model = resolve_model(&config.catalog, &config.model);
+    let session = turn::Session {
+        ctx: ToolContext::new(config.cwd.clone()),
+        provider: config.provider,
+        catalog: config.catalog,
+        tools: config.tools,
+        build_system_prompt: config.system_prompt.is_none(),
+        system: config.system_prompt.unwrap_or_default(),
+        thinking: config.thinking,
+        model,
+        history: Vec::new(),
+        rules: rules::SessionRules::default(),
+        totals: turn::Totals::default(),
+        next_approval: 1,
+        events: event_tx,
+    };
+    let inbox = turn::Inbox {
+        ops: op_rx,
+        queued: VecDeque::new(),
+    };
+    tokio::spawn(session.run(inbox));
+    AgentHandle {
+        ops: op_tx,
+        events: event_rx,
+    }
+}

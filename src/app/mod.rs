@@ -1,1 +1,15 @@
-//! The reducer (being written).
+//! The Elm core of the UI: one `Model`, the `Msg`s that change it, and a pure `update` that
+//! returns `Effect`s for the runtime to carry out. No I/O, no clock (time arrives as an argument),
+//! no channels: every behaviour of the screen is testable by feeding Msgs.
+
+pub mod effect;
+pub mod history;
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod update;
+
+pub use effect::Effect;
+pub use model::Model;
+pub use msg::Msg;
+pub use update::update;

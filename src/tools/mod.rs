@@ -144,9 +144,7 @@ pub struct Registry {
 impl Registry {
     /// The built-in tools.
     pub fn builtin() -> Self {
-        Registry {
-            tools: vec![],
-        }
+        Registry { tools: vec![] }
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {

@@ -1,6 +1,90 @@
-//! Views: one renderer per pane, all drawing from the `Model`.
+//! Views: one renderer per pane, all drawing from the `Model`. `view` lays the panes out and
+//! returns what it measured (the transcript's height), which the runtime sends back as a Msg.
 
+pub mod activity;
+pub mod approval;
+pub mod conversation;
 pub mod diff_view;
 pub mod highlight;
+pub mod input;
 pub mod markdown;
+pub mod status;
+pub mod text;
 pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+
+use crate::app::model::{Focus, Model};
+pub use conversation::TranscriptMetrics;
+
+/// Terminals at least this wide show the activity pane beside the conversation.
+const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
+
+/// Rendered lines kept between frames.
+#[derive(Default)]
+pub struct RenderCache {
+    pub transcript: conversation::TranscriptCache,
+    pub approval: approval::ApprovalCache,
+}
+
+pub fn view(model: &Model, cache: &mut RenderCache, frame: &mut Frame) -> TranscriptMetrics {
+    let area = frame.area();
+    draw(model, cache, area, frame.buffer_mut())
+}
+
+/// Draws the whole screen into `buf`.
+pub fn draw(
+    model: &Model,
+    cache: &mut RenderCache,
+    area: Rect,
+    buf: &mut Buffer,
+) -> TranscriptMetrics {
+    let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));
+    let [main, input_area, status_area] = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Min(1),
+            Constraint::Length(input_height),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+
+    let (main, prompt_area) = match model.current_approval() {
+        Some(approval) => {
+            let height = approval::wanted_height(approval, main.height.saturating_sub(3));
+            let [top, bottom] = Layout::default()
+                .direction(Direction::Vertical)
+                .constraints([Constraint::Min(3), Constraint::Length(height)])
+                .areas(main);
+            (top, Some((approval, bottom)))
+        }
+        None => (main, None),
+    };
+
+    let show_activity = !model.tools.is_empty() || model.focus == Focus::Activity;
+    let metrics = if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
+        let [left, right] = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Percentage(62), Constraint::Percentage(38)])
+            .areas(main);
+        activity::draw(model, right, buf);
+        conversation::draw(model, &mut cache.transcript, left, buf)
+    } else if model.focus == Focus::Activity {
+        activity::draw(model, main, buf);
+        TranscriptMetrics {
+            lines: model.transcript_lines,
+            rows: model.viewport_rows,
+        }
+    } else {
+        conversation::draw(model, &mut cache.transcript, main, buf)
+    };
+
+    if let Some((approval, prompt)) = prompt_area {
+        approval::draw(model, approval, &mut cache.approval, prompt, buf);
+    }
+    input::draw(model, input_area, buf);
+    status::draw(model, status_area, buf);
+    metrics
+}

@@ -1,0 +1,208 @@
+//! claw's system prompt: how to work, the environment (cwd, platform, date, git state) and the
+//! project's memory files (CLAW.md, CLAUDE.md, AGENTS.md at the repository root).
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Memory files read from the repository root, in this order.
+pub const MEMORY_FILES: &[&str] = &["CLAW.md", "CLAUDE.md", "AGENTS.md"];
+/// A memory file is cut after this many bytes, with a notice.
+const MEMORY_CAP: usize = 40_000;
+/// Lines of `git status` included.
+const GIT_STATUS_LINES: usize = 30;
+
+const GUIDANCE: &str = "\
+You are claw, a coding agent working in the user's terminal. You help with software engineering \
+tasks: understanding code, changing it, running commands, fixing bugs and explaining.
+
+# How to work
+- Look before you change: use Glob and Grep to find things and Read files before editing them.
+- Prefer Edit for changes to existing files and Write for new files; keep the project's style and \
+make the smallest change that does the job.
+- Check your work when it makes sense: build, run the tests, run the program.
+- The user sees every tool call and approves commands and edits. If they deny one, don't retry \
+the same thing: change the approach or ask.
+- Be concise. Your answers are shown in a terminal and rendered as markdown; refer to code as \
+`path:line`.
+- Never invent file contents or command output: use the tools.";
+
+/// The environment facts for the prompt.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Environment {
+    pub cwd: PathBuf,
+    pub platform: String,
+    pub date: String,
+    pub git_root: Option<PathBuf>,
+    pub git_status: Option<String>,
+}
+
+impl Environment {
+    /// Reads the environment of `cwd` (runs `git status`; call it off the UI thread).
+    pub fn detect(cwd: &Path) -> Self {
+        let git_root = find_git_root(cwd);
+        let git_status = git_root.as_ref().and_then(|_| {
+            let out = std::process::Command::new("git")
+                .args(["status", "--short", "--branch"])
+                .current_dir(cwd)
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        });
+        Environment {
+            cwd: cwd.to_path_buf(),
+            platform: format!("{} ({})", std::env::consts::OS, std::env::consts::ARCH),
+            date: today(),
+            git_root,
+            git_status,
+        }
+    }
+}
+
+fn find_git_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+fn today() -> String {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's civil_from_days algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// A memory file found for the prompt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryFile {
+    pub path: PathBuf,
+    pub content: String,
+}
+
+/// The memory files at the repository root (or `cwd` outside a repository).
+pub fn load_memory(env: &Environment) -> Vec<MemoryFile> {
+    let root = env.git_root.as_deref().unwrap_or(&env.cwd);
+    MEMORY_FILES
+        .iter()
+        .filter_map(|name| {
+            let path = root.join(name);
+            let mut content = std::fs::read_to_string(&path).ok()?;
+            if content.len() > MEMORY_CAP {
+                let mut cut = MEMORY_CAP;
+                while !content.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                content.truncate(cut);
+                content.push_str("\n\n[… cut: the file is longer than claw reads into the prompt]");
+            }
+            Some(MemoryFile { path, content })
+        })
+        .collect()
+}
+
+/// The whole system prompt.
+pub fn system_prompt(env: &Environment, memory: &[MemoryFile]) -> String {
+    let mut out = String::from(GUIDANCE);
+    out.push_str("\n\n# Environment\n");
+    out.push_str(&format!("- Working directory: {}\n", env.cwd.display()));
+    out.push_str(&format!("- Platform: {}\n", env.platform));
+    out.push_str(&format!("- Today's date: {}\n", env.date));
+    match &env.git_root {
+        Some(root) => {
+            out.push_str(&format!(
+                "- Git repository: yes (root {})\n",
+                root.display()
+            ));
+            if let Some(status) = &env.git_status {
+                let lines: Vec<&str> = status.lines().collect();
+                out.push_str("- Git status at the start of the session:\n```\n");
+                for line in lines.iter().take(GIT_STATUS_LINES) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                if lines.len() > GIT_STATUS_LINES {
+                    out.push_str(&format!("… and {} more\n", lines.len() - GIT_STATUS_LINES));
+                }
+                out.push_str("```\n");
+            }
+        }
+        None => out.push_str("- Git repository: no\n"),
+    }
+    for file in memory {
+        out.push_str(&format!(
+            "\n# Project instructions from {}\n\n{}\n",
+            file.path.display(),
+            file.content.trim_end()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_416), (2025, 11, 24));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn prompt_has_environment_and_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join("CLAUDE.md"), "Use tabs.").unwrap();
+        std::fs::write(dir.path().join("AGENTS.md"), "Run make test.").unwrap();
+        let sub = dir.path().join("src");
+        std::fs::create_dir(&sub).unwrap();
+        let env = Environment::detect(&sub);
+        assert_eq!(env.git_root.as_deref(), Some(dir.path()));
+        let memory = load_memory(&env);
+        assert_eq!(memory.len(), 2);
+        let prompt = system_prompt(&env, &memory);
+        assert!(prompt.contains(&format!("Working directory: {}", sub.display())));
+        assert!(prompt.contains("Git repository: yes"));
+        assert!(prompt.contains("Use tabs."));
+        assert!(prompt.find("Use tabs.") < prompt.find("Run make test."));
+    }
+
+    #[test]
+    fn outside_a_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment {
+            cwd: dir.path().to_path_buf(),
+            platform: "linux".into(),
+            date: "2026-01-01".into(),
+            git_root: None,
+            git_status: None,
+        };
+        let prompt = system_prompt(&env, &load_memory(&env));
+        assert!(prompt.contains("Git repository: no"));
+        assert!(!prompt.contains("Project instructions"));
+    }
+}

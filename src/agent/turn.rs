@@ -1,0 +1,465 @@
+//! One session's turn loop: user message → stream → tool calls (approved or not) → tool results
+//! → stream again, until the model ends its turn. The history stays valid for the API whatever
+//! happens: every tool_use gets its tool_result, interrupted calls included.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use crate::agent::prompt::{Environment, load_memory, system_prompt};
+use crate::agent::rules::SessionRules;
+use crate::agent::{ActiveModel, resolve_model};
+use crate::protocol::{AgentEvent, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop};
+use crate::provider::catalog::Catalog;
+use crate::provider::{
+    ChatRequest, ContentBlock, Message, Provider, Role, StopReason, StreamEvent, Thinking, Usage,
+};
+use crate::tools::{ProgressSink, Registry, Risk, ToolContext};
+
+/// Session totals for the status bar.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Totals {
+    pub input: u64,
+    pub output: u64,
+    pub cost: f64,
+}
+
+/// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
+pub(crate) struct Inbox {
+    pub ops: UnboundedReceiver<Op>,
+    pub queued: VecDeque<String>,
+}
+
+/// How waiting on something while watching the inbox ended.
+enum Watched<T> {
+    Done(T),
+    Interrupted,
+    Shutdown,
+}
+
+impl Inbox {
+    /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
+    /// kept (user messages) or applied later.
+    async fn watch<F: Future>(
+        &mut self,
+        work: F,
+        model_change: &mut Option<String>,
+    ) -> Watched<F::Output> {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return Watched::Done(out),
+                op = self.ops.recv() => match op {
+                    None | Some(Op::Shutdown) => return Watched::Shutdown,
+                    Some(Op::Interrupt) => return Watched::Interrupted,
+                    Some(Op::UserTurn { text }) => self.queued.push_back(text),
+                    Some(Op::SetModel { model }) => *model_change = Some(model),
+                    // An answer to a prompt that is no longer pending.
+                    Some(Op::Decide { .. }) => {}
+                },
+            }
+        }
+    }
+
+    /// Waits for the user's answer to approval `id`. An interrupt answers "deny and stop".
+    async fn decision(&mut self, id: u64, model_change: &mut Option<String>) -> Watched<Decision> {
+        loop {
+            match self.ops.recv().await {
+                None | Some(Op::Shutdown) => return Watched::Shutdown,
+                Some(Op::Interrupt) => return Watched::Done(Decision::DenyAndStop),
+                Some(Op::Decide {
+                    id: answered,
+                    decision,
+                }) if answered == id => {
+                    return Watched::Done(decision);
+                }
+                Some(Op::Decide { .. }) => {}
+                Some(Op::UserTurn { text }) => self.queued.push_back(text),
+                Some(Op::SetModel { model }) => *model_change = Some(model),
+            }
+        }
+    }
+}
+
+pub(crate) struct Session {
+    pub ctx: ToolContext,
+    pub provider: Arc<dyn Provider>,
+    pub catalog: Catalog,
+    pub tools: Registry,
+    pub system: String,
+    pub build_system_prompt: bool,
+    pub thinking: Thinking,
+    pub model: ActiveModel,
+    pub history: Vec<Message>,
+    pub rules: SessionRules,
+    pub totals: Totals,
+    pub next_approval: u64,
+    pub events: UnboundedSender<AgentEvent>,
+}
+
+/// What the tool phase of a step decided.
+enum Flow {
+    Continue,
+    Stop(TurnStop),
+    Shutdown,
+}
+
+impl Session {
+    fn emit(&self, event: AgentEvent) {
+        // The UI may be gone (shutting down); nothing to do then.
+        let _ = self.events.send(event);
+    }
+
+    fn announce_model(&self) {
+        self.emit(AgentEvent::SessionInfo {
+            model: self.model.id.clone(),
+            cwd: self.ctx.cwd.display().to_string(),
+            context_window: self.model.context_window,
+        });
+    }
+
+    pub async fn run(mut self, mut inbox: Inbox) {
+        self.announce_model();
+        if self.build_system_prompt {
+            let cwd = self.ctx.cwd.clone();
+            let built = tokio::task::spawn_blocking(move || {
+                let env = Environment::detect(&cwd);
+                system_prompt(&env, &load_memory(&env))
+            })
+            .await;
+            self.system = built.unwrap_or_default();
+        }
+        loop {
+            let text = match inbox.queued.pop_front() {
+                Some(text) => text,
+                None => match inbox.ops.recv().await {
+                    None | Some(Op::Shutdown) => return,
+                    Some(Op::UserTurn { text }) => text,
+                    Some(Op::SetModel { model }) => {
+                        self.set_model(&model);
+                        continue;
+                    }
+                    Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
+                },
+            };
+            if !self.turn(text, &mut inbox).await {
+                return;
+            }
+        }
+    }
+
+    fn set_model(&mut self, name: &str) {
+        self.model = resolve_model(&self.catalog, name);
+        self.announce_model();
+    }
+
+    /// Adds the user's text: a new message, or joined to the last one if that is the user's
+    /// too (after an interrupted or failed turn), since the API wants roles to alternate.
+    fn push_user_text(&mut self, text: String) {
+        let block = ContentBlock::Text { text };
+        match self.history.last_mut() {
+            Some(last) if last.role == Role::User => last.content.push(block),
+            _ => self.history.push(Message {
+                role: Role::User,
+                content: vec![block],
+            }),
+        }
+    }
+
+    /// Runs one user turn. Returns false when the agent should shut down.
+    async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
+        self.push_user_text(text);
+        self.emit(AgentEvent::TurnStarted);
+        let mut model_change: Option<String> = None;
+        let stop = loop {
+            if let Some(name) = model_change.take() {
+                self.set_model(&name);
+            }
+            let request = ChatRequest {
+                model: self.model.id.clone(),
+                max_tokens: self.model.max_tokens,
+                system: self.system.clone(),
+                messages: self.history.clone(),
+                tools: self.tools.specs(),
+                thinking: self.thinking.clone(),
+            };
+            self.emit(AgentEvent::RequestStarted);
+            let events = self.events.clone();
+            let mut on_event = move |event: StreamEvent| {
+                let forwarded = match event {
+                    StreamEvent::TextDelta(text) => AgentEvent::TextDelta(text),
+                    StreamEvent::ThinkingDelta(text) => AgentEvent::ThinkingDelta(text),
+                    StreamEvent::Retrying {
+                        attempt,
+                        delay_ms,
+                        reason,
+                    } => AgentEvent::Retrying {
+                        attempt,
+                        delay_ms,
+                        reason,
+                    },
+                    StreamEvent::ToolUseStarted { .. } | StreamEvent::Usage(_) => return,
+                };
+                let _ = events.send(forwarded);
+            };
+            let provider = Arc::clone(&self.provider);
+            let streamed = inbox
+                .watch(provider.stream(&request, &mut on_event), &mut model_change)
+                .await;
+            let completed = match streamed {
+                Watched::Shutdown => return false,
+                Watched::Interrupted => break TurnStop::Interrupted,
+                Watched::Done(Err(error)) => {
+                    self.emit(AgentEvent::Error {
+                        message: error.to_string(),
+                    });
+                    break TurnStop::Failed;
+                }
+                Watched::Done(Ok(completed)) => completed,
+            };
+            self.account(&completed.usage);
+            self.emit(AgentEvent::MessageDone);
+            let calls: Vec<(String, String, Value)> = completed
+                .message
+                .tool_uses()
+                .map(|(id, name, input)| (id.to_string(), name.to_string(), input.clone()))
+                .collect();
+            if !completed.message.content.is_empty() {
+                self.history.push(completed.message);
+            }
+            if calls.is_empty() {
+                break match completed.stop_reason {
+                    StopReason::MaxTokens => TurnStop::MaxTokens,
+                    StopReason::Refusal => TurnStop::Refusal,
+                    StopReason::EndTurn
+                    | StopReason::StopSequence
+                    | StopReason::ToolUse
+                    | StopReason::PauseTurn
+                    | StopReason::Other(_) => TurnStop::Done,
+                };
+            }
+            let (results, flow) = self.run_tools(calls, inbox, &mut model_change).await;
+            self.history.push(Message {
+                role: Role::User,
+                content: results,
+            });
+            match flow {
+                Flow::Continue => {}
+                Flow::Stop(stop) => break stop,
+                Flow::Shutdown => return false,
+            }
+        };
+        if let Some(name) = model_change {
+            self.set_model(&name);
+        }
+        self.emit(AgentEvent::TurnEnded { stop });
+        true
+    }
+
+    fn account(&mut self, usage: &Usage) {
+        let cost = self
+            .catalog
+            .resolve(&self.model.id)
+            .map(|info| info.cost(usage))
+            .unwrap_or(0.0);
+        self.totals.input +=
+            usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+        self.totals.output += usage.output_tokens;
+        self.totals.cost += cost;
+        self.emit(AgentEvent::Usage {
+            usage: *usage,
+            session_cost: self.totals.cost,
+            total_in: self.totals.input,
+            total_out: self.totals.output,
+        });
+    }
+
+    /// Runs the tool calls of one assistant message in order and returns their results, one per
+    /// call, in the same order.
+    async fn run_tools(
+        &mut self,
+        calls: Vec<(String, String, Value)>,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+    ) -> (Vec<ContentBlock>, Flow) {
+        let mut results = Vec::with_capacity(calls.len());
+        let mut stopped: Option<Flow> = None;
+        for (id, name, input) in calls {
+            if stopped.is_some() {
+                results.push(tool_result(
+                    &id,
+                    "Not run: the user stopped the turn.",
+                    true,
+                ));
+                continue;
+            }
+            let (content, is_error) = self
+                .run_one(&id, &name, input, inbox, model_change, &mut stopped)
+                .await;
+            results.push(tool_result(&id, &content, is_error));
+        }
+        (results, stopped.unwrap_or(Flow::Continue))
+    }
+
+    /// Runs one tool call, asking first when it needs approval. Returns the tool_result content
+    /// and whether it is an error; sets `stopped` when the turn must end after this call.
+    async fn run_one(
+        &mut self,
+        id: &str,
+        name: &str,
+        input: Value,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let started = Instant::now();
+        let Some(tool) = self.tools.get(name) else {
+            self.emit(AgentEvent::ToolStarted {
+                call_id: id.to_string(),
+                tool: name.to_string(),
+                summary: String::new(),
+            });
+            let message = format!("Unknown tool `{name}`.");
+            self.finish(id, ToolOutcome::Failed, &message, "unknown tool", started);
+            return (message, true);
+        };
+        self.emit(AgentEvent::ToolStarted {
+            call_id: id.to_string(),
+            tool: name.to_string(),
+            summary: tool.summarize(&input),
+        });
+        let preview = match tool.preview(&input, &self.ctx) {
+            Ok(preview) => preview,
+            Err(error) => {
+                let message = error.to_string();
+                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
+                return (message, true);
+            }
+        };
+        if tool.risk() == Risk::Mutating && !self.rules.allows(name, &input) {
+            let approval = self.next_approval;
+            self.next_approval += 1;
+            self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
+                id: approval,
+                call_id: id.to_string(),
+                tool: name.to_string(),
+                summary: tool.summarize(&input),
+                preview,
+                session_rule: SessionRules::describe(name, &input),
+            }));
+            let decision = match inbox.decision(approval, model_change).await {
+                Watched::Done(decision) => decision,
+                Watched::Interrupted => Decision::DenyAndStop,
+                Watched::Shutdown => {
+                    *stopped = Some(Flow::Shutdown);
+                    return ("Not run: claw is shutting down.".into(), true);
+                }
+            };
+            let denial = match decision {
+                Decision::AllowOnce => None,
+                Decision::AllowForSession => {
+                    self.rules.grant(name, &input);
+                    None
+                }
+                Decision::Deny => Some("The user denied this tool call.".to_string()),
+                Decision::DenyWithNote(note) => {
+                    Some(format!("The user denied this tool call and said: {note}"))
+                }
+                Decision::DenyAndStop => {
+                    *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                    Some("The user denied this tool call and stopped the turn.".to_string())
+                }
+            };
+            if let Some(message) = denial {
+                self.finish(id, ToolOutcome::Denied, &message, "denied", started);
+                return (message, true);
+            }
+        }
+        let started = Instant::now();
+        let events = self.events.clone();
+        let call_id = id.to_string();
+        let progress: ProgressSink = Arc::new(move |chunk: String| {
+            let _ = events.send(AgentEvent::ToolProgress {
+                call_id: call_id.clone(),
+                chunk,
+            });
+        });
+        let ctx = self.ctx.clone();
+        let outcome = inbox
+            .watch(tool.run(input, &ctx, progress), model_change)
+            .await;
+        match outcome {
+            Watched::Done(Ok(output)) => {
+                let content = if output.content.is_empty() {
+                    "(no output)".to_string()
+                } else {
+                    output.content
+                };
+                self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
+                (content, false)
+            }
+            Watched::Done(Err(error)) => {
+                let message = error.to_string();
+                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
+                (message, true)
+            }
+            Watched::Interrupted => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                let message = "Interrupted by the user before it finished.".to_string();
+                self.finish(
+                    id,
+                    ToolOutcome::Interrupted,
+                    &message,
+                    "interrupted",
+                    started,
+                );
+                (message, true)
+            }
+            Watched::Shutdown => {
+                *stopped = Some(Flow::Shutdown);
+                ("Interrupted: claw is shutting down.".into(), true)
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        id: &str,
+        outcome: ToolOutcome,
+        output: &str,
+        summary: &str,
+        started: Instant,
+    ) {
+        self.emit(AgentEvent::ToolFinished {
+            call_id: id.to_string(),
+            outcome,
+            output: output.to_string(),
+            summary: summary.to_string(),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+    }
+}
+
+fn tool_result(id: &str, content: &str, is_error: bool) -> ContentBlock {
+    ContentBlock::ToolResult {
+        tool_use_id: id.to_string(),
+        content: content.to_string(),
+        is_error,
+    }
+}
+
+/// The first line of an error, short enough for the activity pane's summary.
+fn short(message: &str) -> String {
+    const MAX: usize = 60;
+    let first = message.lines().next().unwrap_or("");
+    if first.chars().count() <= MAX {
+        return first.to_string();
+    }
+    let mut cut: String = first.chars().take(MAX - 1).collect();
+    cut.push('…');
+    cut
+}

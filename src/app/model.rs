@@ -1,0 +1,223 @@
+//! All UI state, in one place. Views read it; only `update` changes it.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use ratatui::style::Style;
+use ratatui_textarea::{TextArea, WrapMode};
+
+use crate::app::history::InputHistory;
+use crate::protocol::{ApprovalRequest, ToolOutcome};
+use crate::ui::diff_view::DiffLayout;
+use crate::ui::theme::Theme;
+
+/// Keys typed within this long after an approval prompt appears do not answer it: they were
+/// meant for whatever was on screen before.
+pub const APPROVAL_GRACE: Duration = Duration::from_millis(400);
+/// A second Ctrl+C within this long quits.
+pub const QUIT_WINDOW: Duration = Duration::from_secs(2);
+
+/// One entry of the conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellKind {
+    User(String),
+    Assistant(String),
+    Thinking(String),
+    /// A tool call, drawn from `Model::tools[index]`.
+    Tool(usize),
+    Error(String),
+    Notice(String),
+}
+
+/// A conversation cell. `version` changes whenever its rendering may change, so rendered lines
+/// can be cached by (index, version, width).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub kind: CellKind,
+    pub version: u64,
+}
+
+/// Where a tool call is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolStatus {
+    Running,
+    WaitingApproval,
+    Done(ToolOutcome),
+}
+
+/// One tool call, as the activity pane shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolCall {
+    pub call_id: String,
+    pub tool: String,
+    pub summary: String,
+    pub status: ToolStatus,
+    pub started: Instant,
+    pub duration: Option<Duration>,
+    /// Live output while running, then the full output.
+    pub output: String,
+    /// One-line result ("exit 0", "42 lines").
+    pub result_summary: String,
+    pub expanded: bool,
+}
+
+/// An approval prompt waiting for the user's key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingApproval {
+    pub request: ApprovalRequest,
+    /// When the prompt became visible (it may wait behind another one).
+    pub shown_at: Option<Instant>,
+    /// First visible line of the preview.
+    pub scroll: usize,
+    /// Some while the user types a note to send with a denial.
+    pub note: Option<String>,
+}
+
+/// What the agent is doing, for the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Idle,
+    Waiting,
+    Thinking,
+    Streaming,
+    RunningTool,
+    WaitingApproval,
+}
+
+/// The transcript's scroll position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scroll {
+    /// Show the end and follow the stream.
+    Follow,
+    /// The first visible line, counted from the top; stays put while the stream grows.
+    FromTop(usize),
+}
+
+/// Which pane receives keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Input,
+    Activity,
+}
+
+/// Session facts shown in the status bar.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusInfo {
+    pub model: String,
+    pub cwd: String,
+    pub permission_mode: String,
+    pub context_window: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    /// Input tokens of the latest request: the context in use.
+    pub context_used: u64,
+    pub cost: f64,
+}
+
+pub struct Model {
+    pub theme: Theme,
+    pub status: StatusInfo,
+    pub cells: Vec<Cell>,
+    pub scroll: Scroll,
+    /// The transcript's height in lines at the current width, and the visible rows, as the view
+    /// last measured them (sent back by the runtime after drawing).
+    pub transcript_lines: usize,
+    pub viewport_rows: usize,
+    /// The assistant or thinking cell receiving deltas.
+    pub live_cell: Option<usize>,
+    pub tools: Vec<ToolCall>,
+    pub selected_tool: Option<usize>,
+    pub focus: Focus,
+    pub input: TextArea<'static>,
+    pub history: InputHistory,
+    pub approvals: VecDeque<PendingApproval>,
+    pub diff_layout: Option<DiffLayout>,
+    /// A turn is in progress (from sending until TurnEnded).
+    pub busy: bool,
+    pub activity: Activity,
+    pub thinking_expanded: bool,
+    pub quit_armed: Option<Instant>,
+    pub width: u16,
+    pub height: u16,
+    pub now: Instant,
+    /// When the UI started (the phase of spinners).
+    pub started: Instant,
+    next_version: u64,
+}
+
+impl Model {
+    pub fn new(theme: Theme, status: StatusInfo, now: Instant) -> Self {
+        let mut model = Model {
+            theme,
+            status,
+            cells: Vec::new(),
+            scroll: Scroll::Follow,
+            transcript_lines: 0,
+            viewport_rows: 0,
+            live_cell: None,
+            tools: Vec::new(),
+            selected_tool: None,
+            focus: Focus::Input,
+            input: TextArea::default(),
+            history: InputHistory::default(),
+            approvals: VecDeque::new(),
+            diff_layout: None,
+            busy: false,
+            activity: Activity::Idle,
+            thinking_expanded: false,
+            quit_armed: None,
+            width: 80,
+            height: 24,
+            now,
+            started: now,
+            next_version: 1,
+        };
+        model.reset_input();
+        model
+    }
+
+    /// A fresh, empty input box styled for the theme.
+    pub fn reset_input(&mut self) {
+        let mut input = TextArea::default();
+        input.set_wrap_mode(WrapMode::WordOrGlyph);
+        input.set_cursor_line_style(Style::default());
+        input.set_placeholder_text(
+            "Ask claw to do something  (Enter send · Shift+Enter newline · Ctrl+C quit)",
+        );
+        input.set_placeholder_style(Style::default().fg(self.theme.dim));
+        input.set_style(Style::default().fg(self.theme.fg));
+        self.input = input;
+    }
+
+    pub fn input_text(&self) -> String {
+        self.input.lines().join("\n")
+    }
+
+    pub fn push_cell(&mut self, kind: CellKind) {
+        let version = self.bump();
+        self.cells.push(Cell { kind, version });
+    }
+
+    /// Marks cell `index` as changed.
+    pub fn touch(&mut self, index: usize) {
+        let version = self.bump();
+        if let Some(cell) = self.cells.get_mut(index) {
+            cell.version = version;
+        }
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// The approval prompt on screen, if any.
+    pub fn current_approval(&self) -> Option<&PendingApproval> {
+        self.approvals.front()
+    }
+
+    /// True while something on screen moves by itself (spinners), so the runtime ticks.
+    pub fn animating(&self) -> bool {
+        self.busy || self.quit_armed.is_some()
+    }
+}

@@ -1,0 +1,24 @@
+//! Everything that can happen to the UI.
+
+use crossterm::event::{KeyEvent, MouseEventKind};
+
+use crate::protocol::AgentEvent;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEventKind),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Time passed (drives spinners and timeouts); sent only while something animates.
+    Tick,
+    Agent(AgentEvent),
+    /// The view measured the transcript: its height in lines and the rows visible.
+    TranscriptLayout {
+        lines: usize,
+        rows: usize,
+    },
+}

@@ -1,0 +1,65 @@
+//! Headless mode (`claw -p`): one prompt, the answer on stdout, tool activity on stderr.
+//! Tools that would need approval are denied (there is nobody to ask).
+
+use std::io::Write;
+
+use crate::agent::AgentHandle;
+use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
+
+/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise.
+pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
+    if handle.ops.send(Op::UserTurn { text: prompt }).is_err() {
+        return 1;
+    }
+    let mut stdout = std::io::stdout();
+    let mut failed = false;
+    while let Some(event) = handle.events.recv().await {
+        match event {
+            AgentEvent::TextDelta(text) => {
+                let _ = stdout.write_all(text.as_bytes());
+                let _ = stdout.flush();
+            }
+            AgentEvent::MessageDone => {
+                let _ = stdout.write_all(b"\n");
+            }
+            AgentEvent::ToolStarted { tool, summary, .. } => eprintln!("[{tool}] {summary}"),
+            AgentEvent::ToolFinished { summary, .. } if !summary.is_empty() => {
+                eprintln!("  → {summary}")
+            }
+            AgentEvent::ApprovalNeeded(request) => {
+                eprintln!(
+                    "  denied: {} needs approval, and claw -p cannot ask",
+                    request.tool
+                );
+                let _ = handle.ops.send(Op::Decide {
+                    id: request.id,
+                    decision: Decision::Deny,
+                });
+            }
+            AgentEvent::Error { message } => {
+                eprintln!("error: {message}");
+                failed = true;
+            }
+            AgentEvent::Retrying { reason, .. } => eprintln!("{reason}; retrying"),
+            AgentEvent::Notice { message } => eprintln!("{message}"),
+            AgentEvent::TurnEnded { stop } => {
+                let _ = handle.ops.send(Op::Shutdown);
+                return match stop {
+                    TurnStop::Done => i32::from(failed),
+                    TurnStop::MaxTokens
+                    | TurnStop::Refusal
+                    | TurnStop::Interrupted
+                    | TurnStop::Failed => 1,
+                };
+            }
+            AgentEvent::SessionInfo { .. }
+            | AgentEvent::TurnStarted
+            | AgentEvent::RequestStarted
+            | AgentEvent::ThinkingDelta(_)
+            | AgentEvent::ToolFinished { .. }
+            | AgentEvent::ToolProgress { .. }
+            | AgentEvent::Usage { .. } => {}
+        }
+    }
+    1
+}

@@ -1,0 +1,62 @@
+//! Start-up: turns the command line and environment into a running session (full-screen or
+//! headless). The top of the program, so errors here are `anyhow`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::agent::{self, AgentConfig};
+use crate::app::Model;
+use crate::app::model::StatusInfo;
+use crate::cli::Args;
+use crate::provider::Thinking;
+use crate::provider::anthropic::Anthropic;
+use crate::provider::catalog::Catalog;
+use crate::tools::Registry;
+use crate::ui::theme::Theme;
+use crate::{headless, tui};
+
+/// Runs claw; returns the process exit status.
+pub async fn run(args: Args) -> anyhow::Result<i32> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let catalog = Catalog::builtin();
+    let model = args
+        .model
+        .clone()
+        .unwrap_or_else(|| catalog.default_model().to_string());
+    let provider = Anthropic::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let context_window = agent::resolve_model(&catalog, &model).context_window;
+    let handle = agent::spawn(AgentConfig {
+        provider: Arc::new(provider),
+        catalog,
+        model: model.clone(),
+        cwd: cwd.clone(),
+        tools: Registry::builtin(),
+        system_prompt: None,
+        thinking: Thinking::Off,
+    });
+    if let Some(prompt) = args.print {
+        return Ok(headless::run(handle, prompt).await);
+    }
+    let status = StatusInfo {
+        model,
+        cwd: display_cwd(&cwd),
+        permission_mode: "default".into(),
+        context_window,
+        ..StatusInfo::default()
+    };
+    let ui_model = Model::new(Theme::dark(), status, Instant::now());
+    tui::run(ui_model, handle.ops, handle.events, args.prompt).await?;
+    Ok(0)
+}
+
+/// The cwd with the home directory shown as `~`.
+fn display_cwd(cwd: &std::path::Path) -> String {
+    if let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+        && let Ok(rest) = cwd.strip_prefix(&home)
+    {
+        return format!("~/{}", rest.display());
+    }
+    cwd.display().to_string()
+}

@@ -1,0 +1,187 @@
+//! The approval prompt: what a risky tool will do (a diff for Write/Edit, the command for Bash)
+//! and the keys that answer it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use crate::app::model::{Model, PendingApproval};
+use crate::protocol::ApprovalPreview;
+use crate::ui::diff_view::{self, DiffLayout, DiffRender};
+use crate::ui::text;
+
+/// A rendered diff, kept while the same prompt is shown at the same width and layout.
+#[derive(Default)]
+pub struct ApprovalCache {
+    key: Option<(u64, u16, DiffLayout)>,
+    render: Option<DiffRender>,
+}
+
+/// The rows the prompt wants for this preview, given the rows available.
+pub fn wanted_height(approval: &PendingApproval, available: u16) -> u16 {
+    match &approval.request.preview {
+        ApprovalPreview::FileChange(_) => (available * 2 / 3).max(8).min(available),
+        ApprovalPreview::Command {
+            command,
+            description,
+        } => {
+            let lines = command.lines().count() + usize::from(description.is_some()) + 5;
+            (lines as u16).min(available)
+        }
+        ApprovalPreview::None => 5.min(available),
+    }
+}
+
+pub fn draw(
+    model: &Model,
+    approval: &PendingApproval,
+    cache: &mut ApprovalCache,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = &model.theme;
+    let request = &approval.request;
+    Clear.render(area, buf);
+    let title = Line::from(vec![
+        Span::styled(
+            " Allow ",
+            Style::default()
+                .fg(theme.warning)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            request.tool.clone(),
+            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!(
+                " {}? ",
+                text::truncate(
+                    &text::sanitize(&request.summary),
+                    area.width.saturating_sub(20) as usize
+                )
+            ),
+            Style::default().fg(theme.fg),
+        ),
+    ]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.warning))
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 2 || inner.width < 4 {
+        return;
+    }
+    let body = Rect {
+        height: inner.height - 1,
+        ..inner
+    };
+    let keys_row = inner.y + inner.height - 1;
+    match &request.preview {
+        ApprovalPreview::FileChange(diff) => {
+            let layout = model
+                .diff_layout
+                .unwrap_or_else(|| diff_view::auto_layout(inner.width));
+            let key = (request.id, inner.width, layout);
+            if cache.key != Some(key) {
+                cache.render = Some(diff_view::render_diff(diff, inner.width, layout, theme));
+                cache.key = Some(key);
+            }
+            if let Some(render) = &cache.render {
+                let max_scroll = render.lines.len().saturating_sub(body.height as usize);
+                let scroll = approval.scroll.min(max_scroll);
+                for (y, line) in render
+                    .lines
+                    .iter()
+                    .skip(scroll)
+                    .take(body.height as usize)
+                    .enumerate()
+                {
+                    buf.set_line(body.x, body.y + y as u16, line, body.width);
+                }
+            }
+        }
+        ApprovalPreview::Command {
+            command,
+            description,
+        } => {
+            let mut lines = Vec::new();
+            if let Some(description) = description {
+                lines.push(Line::styled(
+                    text::sanitize(description),
+                    Style::default().fg(theme.dim),
+                ));
+            }
+            for (i, l) in text::wrap(command, body.width.saturating_sub(2) as usize)
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if i == 0 { "$ " } else { "  " };
+                lines.push(Line::from(vec![
+                    Span::styled(lead, Style::default().fg(theme.accent)),
+                    Span::styled(
+                        l,
+                        Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+                    ),
+                ]));
+            }
+            for (y, line) in lines
+                .iter()
+                .skip(approval.scroll)
+                .take(body.height as usize)
+                .enumerate()
+            {
+                buf.set_line(
+                    body.x + 1,
+                    body.y + y as u16,
+                    line,
+                    body.width.saturating_sub(1),
+                );
+            }
+        }
+        ApprovalPreview::None => {}
+    }
+    let keys = key_hints(model, approval);
+    buf.set_line(inner.x, keys_row, &keys, inner.width);
+}
+
+fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
+    let theme = &model.theme;
+    let key = Style::default()
+        .fg(theme.accent)
+        .add_modifier(Modifier::BOLD);
+    let label = Style::default().fg(theme.fg);
+    let dim = Style::default().fg(theme.dim);
+    if let Some(note) = &approval.note {
+        return Line::from(vec![
+            Span::styled("Tell the model why (Enter send · Esc back): ", label),
+            Span::styled(
+                note.clone(),
+                Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled("█", Style::default().fg(theme.accent)),
+        ]);
+    }
+    let mut spans = vec![
+        Span::styled("y", key),
+        Span::styled(" yes  ", label),
+        Span::styled("a", key),
+        Span::styled(
+            format!(" always ({})  ", approval.request.session_rule),
+            label,
+        ),
+        Span::styled("n", key),
+        Span::styled(" no  ", label),
+        Span::styled("d", key),
+        Span::styled(" no, and say why  ", label),
+        Span::styled("Esc", key),
+        Span::styled(" stop", label),
+    ];
+    if matches!(approval.request.preview, ApprovalPreview::FileChange(_)) {
+        spans.push(Span::styled("   j/k scroll · [ ] hunk · v layout", dim));
+    }
+    Line::from(spans)
+}

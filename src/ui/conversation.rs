@@ -1,0 +1,313 @@
+//! The conversation pane: a virtualised transcript. Each cell renders to lines for a width,
+//! cached by (cell version, width); only the visible window is drawn, so a long session costs
+//! no more per frame than a short one.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
+use crate::protocol::ToolOutcome;
+use crate::ui::markdown::render_markdown;
+use crate::ui::text::{self, wrap};
+use crate::ui::theme::Theme;
+
+/// Rendered lines of one cell, valid for one (version, width).
+struct CachedCell {
+    version: u64,
+    width: u16,
+    lines: Vec<Line<'static>>,
+}
+
+/// Per-cell rendered lines, indexed like `Model::cells`.
+#[derive(Default)]
+pub struct TranscriptCache {
+    cells: Vec<Option<CachedCell>>,
+}
+
+/// What drawing the transcript measured, reported back to the reducer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TranscriptMetrics {
+    pub lines: usize,
+    pub rows: usize,
+}
+
+/// The columns the transcript's text gets: one column of margin on each side.
+fn text_width(area: Rect) -> u16 {
+    area.width.saturating_sub(2).max(1)
+}
+
+pub fn draw(
+    model: &Model,
+    cache: &mut TranscriptCache,
+    area: Rect,
+    buf: &mut Buffer,
+) -> TranscriptMetrics {
+    let width = text_width(area);
+    cache.cells.resize_with(model.cells.len(), || None);
+    // Heights first (one blank line after each cell); cached cells cost nothing.
+    let mut heights = Vec::with_capacity(model.cells.len());
+    for (index, cell) in model.cells.iter().enumerate() {
+        heights.push(cell_height(model, cache, index, cell, width) + 1);
+    }
+    let total: usize = heights.iter().sum();
+    let rows = area.height as usize;
+    let max_top = total.saturating_sub(rows);
+    let top = match model.scroll {
+        Scroll::Follow => max_top,
+        Scroll::FromTop(top) => top.min(max_top),
+    };
+    // Find the first visible cell, then draw until the area is full.
+    let mut y = 0usize;
+    let mut line_no = 0usize;
+    for (index, cell) in model.cells.iter().enumerate() {
+        let height = heights[index];
+        if line_no + height <= top {
+            line_no += height;
+            continue;
+        }
+        let skip = top.saturating_sub(line_no);
+        let drawn = match cell.kind {
+            CellKind::Tool(tool) => {
+                if let Some(call) = model.tools.get(tool)
+                    && skip == 0
+                    && y < rows
+                {
+                    let line = tool_line(call, model, width);
+                    buf.set_line(area.x + 1, area.y + y as u16, &line, width);
+                    y += 1;
+                }
+                1
+            }
+            _ => {
+                let lines = cached(model, cache, index, cell, width);
+                for line in lines.iter().skip(skip) {
+                    if y >= rows {
+                        break;
+                    }
+                    buf.set_line(area.x + 1, area.y + y as u16, line, width);
+                    y += 1;
+                }
+                lines.len()
+            }
+        };
+        // The separator line (left blank).
+        if skip <= drawn {
+            y += 1;
+        }
+        line_no += height;
+        if y >= rows {
+            break;
+        }
+    }
+    if top < max_top {
+        let hint = format!(" ↓ {} more lines (End / PgDn) ", max_top - top);
+        let hint_width = hint.chars().count() as u16;
+        if area.width > hint_width + 2 && area.height > 0 {
+            buf.set_string(
+                area.x + area.width - hint_width - 1,
+                area.y + area.height - 1,
+                hint,
+                Style::default()
+                    .fg(model.theme.status_fg)
+                    .bg(model.theme.status_bg),
+            );
+        }
+    }
+    TranscriptMetrics { lines: total, rows }
+}
+
+fn cell_height(
+    model: &Model,
+    cache: &mut TranscriptCache,
+    index: usize,
+    cell: &Cell,
+    width: u16,
+) -> usize {
+    match cell.kind {
+        // Tool cells animate (spinner, elapsed time): always one live line, never cached.
+        CellKind::Tool(_) => 1,
+        _ => cached(model, cache, index, cell, width).len(),
+    }
+}
+
+fn cached<'c>(
+    model: &Model,
+    cache: &'c mut TranscriptCache,
+    index: usize,
+    cell: &Cell,
+    width: u16,
+) -> &'c [Line<'static>] {
+    let slot = &mut cache.cells[index];
+    let fresh = matches!(slot, Some(c) if c.version == cell.version && c.width == width);
+    if !fresh {
+        *slot = Some(CachedCell {
+            version: cell.version,
+            width,
+            lines: render_cell(&cell.kind, model.thinking_expanded, width, &model.theme),
+        });
+    }
+    match slot {
+        Some(c) => &c.lines,
+        None => &[],
+    }
+}
+
+/// Renders one (non-tool) cell at `width` columns.
+pub fn render_cell(
+    kind: &CellKind,
+    thinking_expanded: bool,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let w = width as usize;
+    match kind {
+        CellKind::User(text) => prefixed(
+            wrap(text, w.saturating_sub(2)),
+            Span::styled(
+                "› ",
+                Style::default().fg(theme.user).add_modifier(Modifier::BOLD),
+            ),
+            Style::default().fg(theme.user),
+        ),
+        CellKind::Assistant(text) => {
+            let mut lines = render_markdown(text, width.saturating_sub(2).max(1), theme);
+            if lines.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let marker = if i == 0 {
+                        Span::styled("● ", Style::default().fg(theme.assistant))
+                    } else {
+                        Span::raw("  ")
+                    };
+                    let mut spans = vec![marker];
+                    spans.extend(line.spans);
+                    Line::from(spans).style(line.style)
+                })
+                .collect()
+        }
+        CellKind::Thinking(text) => {
+            let style = Style::default()
+                .fg(theme.dim)
+                .add_modifier(Modifier::ITALIC);
+            if thinking_expanded {
+                let mut lines = vec![Line::styled("✻ Thinking (Ctrl+T to collapse)", style)];
+                lines.extend(
+                    wrap(text.trim(), w.saturating_sub(2))
+                        .into_iter()
+                        .map(|l| Line::styled(format!("  {l}"), style)),
+                );
+                lines
+            } else {
+                let count = text.trim().lines().count();
+                vec![Line::styled(
+                    format!("✻ Thinking… ({count} lines, Ctrl+T to expand)"),
+                    style,
+                )]
+            }
+        }
+        CellKind::Error(text) => prefixed(
+            wrap(text, w.saturating_sub(2)),
+            Span::styled(
+                "✗ ",
+                Style::default()
+                    .fg(theme.error)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Style::default().fg(theme.error),
+        ),
+        CellKind::Notice(text) => prefixed(
+            wrap(text, w.saturating_sub(2)),
+            Span::styled("· ", Style::default().fg(theme.dim)),
+            Style::default().fg(theme.dim),
+        ),
+        CellKind::Tool(_) => Vec::new(),
+    }
+}
+
+fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let lead = if i == 0 {
+                first.clone()
+            } else {
+                Span::raw("  ")
+            };
+            Line::from(vec![lead, Span::styled(text, style)])
+        })
+        .collect()
+}
+
+/// The status mark of a tool call: a spinner while it runs, then ✓ ✗ ⊘ ■.
+pub fn status_mark(call: &ToolCall, model: &Model) -> Span<'static> {
+    let theme = &model.theme;
+    match call.status {
+        ToolStatus::Running => Span::styled(
+            text::spinner(model.now.saturating_duration_since(call.started)),
+            Style::default().fg(theme.accent),
+        ),
+        ToolStatus::WaitingApproval => Span::styled("?", Style::default().fg(theme.warning)),
+        ToolStatus::Done(ToolOutcome::Success) => {
+            Span::styled("✓", Style::default().fg(theme.success))
+        }
+        ToolStatus::Done(ToolOutcome::Failed) => {
+            Span::styled("✗", Style::default().fg(theme.error))
+        }
+        ToolStatus::Done(ToolOutcome::Denied) => {
+            Span::styled("⊘", Style::default().fg(theme.warning))
+        }
+        ToolStatus::Done(ToolOutcome::Interrupted) => {
+            Span::styled("■", Style::default().fg(theme.dim))
+        }
+    }
+}
+
+/// What follows the tool name: the result, or what it waits for.
+pub fn status_text(call: &ToolCall, model: &Model) -> String {
+    let elapsed = call
+        .duration
+        .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
+    match call.status {
+        ToolStatus::Running => text::duration(elapsed),
+        ToolStatus::WaitingApproval => "waiting for approval".into(),
+        ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
+            let summary = call.result_summary.as_str();
+            if summary.is_empty() {
+                text::duration(elapsed)
+            } else {
+                format!("{summary} · {}", text::duration(elapsed))
+            }
+        }
+        ToolStatus::Done(ToolOutcome::Denied) => "denied".into(),
+        ToolStatus::Done(ToolOutcome::Interrupted) => "interrupted".into(),
+    }
+}
+
+/// One line for a tool call: `✓ Read src/lib.rs · 42 lines · 3ms`.
+fn tool_line(call: &ToolCall, model: &Model, width: u16) -> Line<'static> {
+    let theme = &model.theme;
+    let status = status_text(call, model);
+    let fixed = call.tool.chars().count() + status.chars().count() + 6;
+    let summary = text::truncate(
+        &text::sanitize(call.summary.lines().next().unwrap_or("")),
+        (width as usize).saturating_sub(fixed),
+    );
+    Line::from(vec![
+        status_mark(call, model),
+        Span::raw(" "),
+        Span::styled(
+            call.tool.clone(),
+            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(summary, Style::default().fg(theme.fg)),
+        Span::styled(format!("  {status}"), Style::default().fg(theme.dim)),
+    ])
+}
