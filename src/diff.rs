@@ -42,3 +42,16 @@ pub struct FileDiff {
     pub added: u32,
     pub removed: u32,
 }
+
+impl FileDiff {
+    /// (stub until the tools branch lands)
+    pub fn compute(path: &str, _old: &str, _new: &str, created: bool) -> FileDiff {
+        FileDiff {
+            path: path.into(),
+            created,
+            hunks: Vec::new(),
+            added: 0,
+            removed: 0,
+        }
+    }
+}

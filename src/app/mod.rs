@@ -13,3 +13,6 @@ pub use effect::Effect;
 pub use model::Model;
 pub use msg::Msg;
 pub use update::update;
+
+#[cfg(test)]
+mod tests;

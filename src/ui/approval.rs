@@ -145,7 +145,7 @@ pub fn draw(
         ApprovalPreview::None => {}
     }
     let keys = key_hints(model, approval);
-    buf.set_line(inner.x, keys_row, &keys, inner.width);
+    buf.set_line(inner.x + 1, keys_row, &keys, inner.width.saturating_sub(1));
 }
 
 fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {

@@ -88,3 +88,6 @@ pub fn draw(
     status::draw(model, status_area, buf);
     metrics
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,395 @@
+//! Reducer tests: feed Msgs, check the Model and the Effects.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+
+use crate::app::model::{Activity, CellKind, Scroll, StatusInfo, ToolStatus};
+use crate::app::{Effect, Model, Msg, update};
+use crate::diff::FileDiff;
+use crate::protocol::{
+    AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop,
+};
+use crate::ui::theme::Theme;
+
+struct Harness {
+    model: Model,
+    now: Instant,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let now = Instant::now();
+        Harness {
+            model: Model::new(Theme::dark(), StatusInfo::default(), now),
+            now,
+        }
+    }
+
+    fn advance(&mut self, ms: u64) {
+        self.now += Duration::from_millis(ms);
+    }
+
+    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        update(&mut self.model, msg, self.now)
+    }
+
+    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        self.send(Msg::Key(KeyEvent::from(code)))
+    }
+
+    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        self.send(Msg::Key(KeyEvent::new(code, modifiers)))
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn agent(&mut self, event: AgentEvent) -> Vec<Effect> {
+        self.send(Msg::Agent(event))
+    }
+
+    fn approval(&mut self, id: u64, call_id: &str, preview: ApprovalPreview) {
+        self.agent(AgentEvent::ToolStarted {
+            call_id: call_id.into(),
+            tool: "Bash".into(),
+            summary: "ls".into(),
+        });
+        self.agent(AgentEvent::ApprovalNeeded(ApprovalRequest {
+            id,
+            call_id: call_id.into(),
+            tool: "Bash".into(),
+            summary: "ls".into(),
+            preview,
+            session_rule: "Bash(ls:*)".into(),
+        }));
+    }
+}
+
+fn command(cmd: &str) -> ApprovalPreview {
+    ApprovalPreview::Command {
+        command: cmd.into(),
+        description: None,
+    }
+}
+
+fn decided(effects: &[Effect]) -> Option<(u64, Decision)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Send(Op::Decide { id, decision }) => Some((*id, decision.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn enter_sends_the_typed_message() {
+    let mut h = Harness::new();
+    h.type_text("fix the bug");
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::UserTurn {
+            text: "fix the bug".into()
+        })]
+    );
+    assert_eq!(h.model.cells.len(), 1);
+    assert_eq!(h.model.cells[0].kind, CellKind::User("fix the bug".into()));
+    assert!(h.model.input.is_empty());
+    assert!(h.model.busy);
+}
+
+#[test]
+fn enter_on_blank_input_sends_nothing() {
+    let mut h = Harness::new();
+    h.type_text("   ");
+    assert!(h.key(KeyCode::Enter).is_empty());
+    assert!(h.model.cells.is_empty());
+}
+
+#[test]
+fn shift_enter_and_ctrl_j_insert_newlines() {
+    let mut h = Harness::new();
+    h.type_text("a");
+    h.key_with(KeyCode::Enter, KeyModifiers::SHIFT);
+    h.type_text("b");
+    h.key_with(KeyCode::Char('j'), KeyModifiers::CONTROL);
+    h.type_text("c");
+    assert_eq!(h.model.input_text(), "a\nb\nc");
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::UserTurn {
+            text: "a\nb\nc".into()
+        })]
+    );
+}
+
+#[test]
+fn paste_inserts_text_with_line_breaks() {
+    let mut h = Harness::new();
+    h.send(Msg::Paste("one\r\ntwo\rthree".into()));
+    assert_eq!(h.model.input_text(), "one\ntwo\nthree");
+}
+
+#[test]
+fn up_and_down_recall_history() {
+    let mut h = Harness::new();
+    h.type_text("first");
+    h.key(KeyCode::Enter);
+    h.type_text("second");
+    h.key(KeyCode::Enter);
+    h.type_text("draft");
+    h.key(KeyCode::Up);
+    assert_eq!(h.model.input_text(), "second");
+    h.key(KeyCode::Up);
+    assert_eq!(h.model.input_text(), "first");
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    assert_eq!(h.model.input_text(), "draft");
+}
+
+#[test]
+fn deltas_stream_into_one_cell_until_a_tool_starts() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TextDelta("Hel".into()));
+    h.agent(AgentEvent::TextDelta("lo".into()));
+    assert_eq!(h.model.cells.len(), 1);
+    assert_eq!(h.model.cells[0].kind, CellKind::Assistant("Hello".into()));
+    assert_eq!(h.model.activity, Activity::Streaming);
+    let version = h.model.cells[0].version;
+    h.agent(AgentEvent::TextDelta("!".into()));
+    assert_ne!(h.model.cells[0].version, version, "a delta must invalidate the cache");
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "t1".into(),
+        tool: "Read".into(),
+        summary: "src/lib.rs".into(),
+    });
+    h.agent(AgentEvent::TextDelta("Done".into()));
+    assert_eq!(h.model.cells.len(), 3);
+    assert_eq!(h.model.cells[1].kind, CellKind::Tool(0));
+    assert_eq!(h.model.cells[2].kind, CellKind::Assistant("Done".into()));
+}
+
+#[test]
+fn thinking_and_text_get_separate_cells() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ThinkingDelta("hmm".into()));
+    h.agent(AgentEvent::ThinkingDelta(" ok".into()));
+    h.agent(AgentEvent::TextDelta("Answer".into()));
+    assert_eq!(h.model.cells[0].kind, CellKind::Thinking("hmm ok".into()));
+    assert_eq!(h.model.cells[1].kind, CellKind::Assistant("Answer".into()));
+}
+
+#[test]
+fn keys_in_the_grace_period_do_not_answer_an_approval() {
+    let mut h = Harness::new();
+    h.approval(7, "c1", command("ls"));
+    assert!(decided(&h.key(KeyCode::Char('y'))).is_none());
+    h.advance(100);
+    assert!(decided(&h.key(KeyCode::Char('y'))).is_none());
+    assert_eq!(h.model.approvals.len(), 1);
+    assert!(h.model.input.is_empty(), "swallowed keys must not reach the input");
+    h.advance(400);
+    assert_eq!(
+        decided(&h.key(KeyCode::Char('y'))),
+        Some((7, Decision::AllowOnce))
+    );
+    assert!(h.model.approvals.is_empty());
+    assert_eq!(h.model.tools[0].status, ToolStatus::Running);
+}
+
+#[test]
+fn queued_approvals_are_shown_one_at_a_time_each_with_its_own_grace() {
+    let mut h = Harness::new();
+    h.approval(1, "c1", command("ls"));
+    h.approval(2, "c2", command("pwd"));
+    h.advance(500);
+    assert_eq!(
+        decided(&h.key(KeyCode::Char('a'))),
+        Some((1, Decision::AllowForSession))
+    );
+    // The second prompt just appeared: an immediate 'n' is ignored.
+    assert!(decided(&h.key(KeyCode::Char('n'))).is_none());
+    h.advance(500);
+    assert_eq!(decided(&h.key(KeyCode::Char('n'))), Some((2, Decision::Deny)));
+}
+
+#[test]
+fn deny_with_a_note() {
+    let mut h = Harness::new();
+    h.approval(3, "c1", command("rm -rf build"));
+    h.advance(500);
+    h.key(KeyCode::Char('d'));
+    h.type_text("use cargo clean");
+    h.key(KeyCode::Backspace);
+    h.type_text("n");
+    assert_eq!(
+        decided(&h.key(KeyCode::Enter)),
+        Some((3, Decision::DenyWithNote("use cargo clean".into())))
+    );
+}
+
+#[test]
+fn esc_on_an_approval_denies_and_stops() {
+    let mut h = Harness::new();
+    h.approval(4, "c1", command("ls"));
+    h.approval(5, "c2", command("ls"));
+    h.advance(500);
+    assert_eq!(
+        decided(&h.key(KeyCode::Esc)),
+        Some((4, Decision::DenyAndStop))
+    );
+    assert!(h.model.approvals.is_empty());
+}
+
+#[test]
+fn esc_interrupts_a_running_turn_only() {
+    let mut h = Harness::new();
+    assert!(h.key(KeyCode::Esc).is_empty());
+    h.type_text("go");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Send(Op::Interrupt)]);
+}
+
+#[test]
+fn ctrl_c_clears_then_quits_on_a_second_press() {
+    let mut h = Harness::new();
+    h.type_text("draft");
+    assert!(h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL).is_empty());
+    assert!(h.model.input.is_empty());
+    let effects = h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn ctrl_c_presses_far_apart_do_not_quit() {
+    let mut h = Harness::new();
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    h.advance(3_000);
+    h.send(Msg::Tick);
+    assert!(h.model.quit_armed.is_none());
+    assert!(!h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL).contains(&Effect::Quit));
+}
+
+#[test]
+fn scrolling_leaves_and_rejoins_the_stream() {
+    let mut h = Harness::new();
+    h.send(Msg::TranscriptLayout {
+        lines: 100,
+        rows: 20,
+    });
+    assert_eq!(h.model.scroll, Scroll::Follow);
+    h.key(KeyCode::PageUp);
+    assert_eq!(h.model.scroll, Scroll::FromTop(62));
+    h.send(Msg::Mouse(MouseEventKind::ScrollUp));
+    assert_eq!(h.model.scroll, Scroll::FromTop(59));
+    // The stream grows: the view stays where the user put it.
+    h.send(Msg::TranscriptLayout {
+        lines: 150,
+        rows: 20,
+    });
+    assert_eq!(h.model.scroll, Scroll::FromTop(59));
+    h.key_with(KeyCode::End, KeyModifiers::CONTROL);
+    assert_eq!(h.model.scroll, Scroll::Follow);
+    h.key_with(KeyCode::Home, KeyModifiers::CONTROL);
+    assert_eq!(h.model.scroll, Scroll::FromTop(0));
+    for _ in 0..20 {
+        h.key(KeyCode::PageDown);
+    }
+    assert_eq!(h.model.scroll, Scroll::Follow);
+}
+
+#[test]
+fn a_short_transcript_does_not_scroll() {
+    let mut h = Harness::new();
+    h.send(Msg::TranscriptLayout { lines: 5, rows: 20 });
+    h.key(KeyCode::PageUp);
+    assert_eq!(h.model.scroll, Scroll::Follow);
+}
+
+#[test]
+fn turn_end_settles_unfinished_tools_and_explains_the_stop() {
+    let mut h = Harness::new();
+    h.approval(1, "c1", command("sleep 100"));
+    h.agent(AgentEvent::TurnEnded {
+        stop: TurnStop::Interrupted,
+    });
+    assert!(!h.model.busy);
+    assert!(h.model.approvals.is_empty());
+    assert_eq!(
+        h.model.tools[0].status,
+        ToolStatus::Done(ToolOutcome::Interrupted)
+    );
+    assert_eq!(
+        h.model.cells.last().map(|c| &c.kind),
+        Some(&CellKind::Notice("Interrupted.".into()))
+    );
+}
+
+#[test]
+fn tool_progress_and_result_update_the_activity() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "c1".into(),
+        tool: "Bash".into(),
+        summary: "make".into(),
+    });
+    h.agent(AgentEvent::ToolProgress {
+        call_id: "c1".into(),
+        chunk: "building\n".into(),
+    });
+    assert_eq!(h.model.tools[0].output, "building\n");
+    h.agent(AgentEvent::ToolFinished {
+        call_id: "c1".into(),
+        outcome: ToolOutcome::Success,
+        output: "building\ndone\n".into(),
+        summary: "exit 0".into(),
+        duration_ms: 1200,
+    });
+    let tool = &h.model.tools[0];
+    assert_eq!(tool.status, ToolStatus::Done(ToolOutcome::Success));
+    assert_eq!(tool.result_summary, "exit 0");
+    assert_eq!(tool.duration, Some(Duration::from_millis(1200)));
+}
+
+#[test]
+fn hunk_keys_move_between_hunks_of_a_diff() {
+    let mut h = Harness::new();
+    let old: String = (1..=40).map(|i| format!("line {i}\n")).collect();
+    let new = old
+        .replace("line 5\n", "line five\n")
+        .replace("line 30\n", "line thirty\n");
+    let diff = FileDiff::compute("a.txt", &old, &new, false);
+    assert_eq!(diff.hunks.len(), 2);
+    h.approval(1, "c1", ApprovalPreview::FileChange(diff));
+    h.advance(500);
+    h.key(KeyCode::Char(']'));
+    let first = h.model.approvals[0].scroll;
+    h.key(KeyCode::Char(']'));
+    let second = h.model.approvals[0].scroll;
+    assert!(second > first, "{first} -> {second}");
+    h.key(KeyCode::Char('['));
+    assert_eq!(h.model.approvals[0].scroll, first);
+}
+
+#[test]
+fn usage_updates_the_status_bar() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::Usage {
+        usage: crate::provider::Usage {
+            input_tokens: 100,
+            output_tokens: 20,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 900,
+        },
+        session_cost: 0.25,
+        total_in: 1000,
+        total_out: 20,
+    });
+    assert_eq!(h.model.status.tokens_in, 1000);
+    assert_eq!(h.model.status.context_used, 1020);
+    assert_eq!(h.model.status.cost, 0.25);
+}

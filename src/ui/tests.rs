@@ -1,0 +1,233 @@
+//! Snapshot tests of every pane, rendered into a TestBackend at fixed sizes and times.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::app::model::{Focus, StatusInfo};
+use crate::app::{Model, Msg, update};
+use crate::diff::FileDiff;
+use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome};
+use crate::ui::{RenderCache, view};
+use crate::ui::theme::Theme;
+
+fn model_at(now: Instant) -> Model {
+    Model::new(
+        Theme::dark(),
+        StatusInfo {
+            model: "claude-sonnet-4-6".into(),
+            cwd: "~/src/demo".into(),
+            permission_mode: "default".into(),
+            context_window: 200_000,
+            ..StatusInfo::default()
+        },
+        now,
+    )
+}
+
+fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut cache = RenderCache::default();
+    terminal.draw(|f| {
+        view(model, &mut cache, f);
+    })
+    .unwrap();
+    terminal
+}
+
+fn feed(model: &mut Model, now: Instant, events: Vec<AgentEvent>) {
+    for event in events {
+        update(model, Msg::Agent(event), now);
+    }
+}
+
+const ANSWER: &str = "## Plan\n\nThe bug is in `parse_args`: it **ignores** the last flag.\n\n- read the parser\n- fix the loop\n\n```rust\nfn main() {\n    println!(\"hello\");\n}\n```\n\n> Note: tests cover this.\n";
+
+#[test]
+fn conversation_with_markdown_and_code() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    update(&mut model, Msg::Paste("Why does the parser drop the last flag?".into()), now);
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)),
+        now,
+    );
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::TurnStarted,
+            AgentEvent::TextDelta(ANSWER.into()),
+            AgentEvent::MessageDone,
+            AgentEvent::TurnEnded {
+                stop: crate::protocol::TurnStop::Done,
+            },
+        ],
+    );
+    let terminal = render(&model, 80, 30);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+fn tool_events() -> Vec<AgentEvent> {
+    vec![
+        AgentEvent::TurnStarted,
+        AgentEvent::TextDelta("Let me look.".into()),
+        AgentEvent::MessageDone,
+        AgentEvent::ToolStarted {
+            call_id: "t1".into(),
+            tool: "Read".into(),
+            summary: "src/parser.rs".into(),
+        },
+        AgentEvent::ToolFinished {
+            call_id: "t1".into(),
+            outcome: ToolOutcome::Success,
+            output: "     1\tfn parse() {\n     2\t    todo\n     3\t}\n     4\t\n     5\t// end\n".into(),
+            summary: "5 lines".into(),
+            duration_ms: 3,
+        },
+        AgentEvent::ToolStarted {
+            call_id: "t2".into(),
+            tool: "Bash".into(),
+            summary: "cargo test --lib parser".into(),
+        },
+        AgentEvent::ToolFinished {
+            call_id: "t2".into(),
+            outcome: ToolOutcome::Failed,
+            output: "running 3 tests\ntest parser::flags ... FAILED\n\nExit code 101".into(),
+            summary: "Exit code 101".into(),
+            duration_ms: 2_400,
+        },
+        AgentEvent::ToolStarted {
+            call_id: "t3".into(),
+            tool: "Grep".into(),
+            summary: "fn parse".into(),
+        },
+    ]
+}
+
+#[test]
+fn tool_activity_beside_the_conversation() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(&mut model, now, tool_events());
+    let later = now + Duration::from_millis(250);
+    update(&mut model, Msg::Tick, later);
+    let terminal = render(&model, 120, 24);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn tool_activity_focused_and_expanded_on_a_narrow_screen() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(&mut model, now, tool_events());
+    model.focus = Focus::Activity;
+    model.selected_tool = Some(1);
+    model.tools[1].expanded = true;
+    let terminal = render(&model, 70, 20);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+fn approval(preview: ApprovalPreview, tool: &str, summary: &str, rule: &str) -> Vec<AgentEvent> {
+    vec![
+        AgentEvent::TurnStarted,
+        AgentEvent::ToolStarted {
+            call_id: "c1".into(),
+            tool: tool.into(),
+            summary: summary.into(),
+        },
+        AgentEvent::ApprovalNeeded(ApprovalRequest {
+            id: 1,
+            call_id: "c1".into(),
+            tool: tool.into(),
+            summary: summary.into(),
+            preview,
+            session_rule: rule.into(),
+        }),
+    ]
+}
+
+#[test]
+fn edit_approval_shows_the_diff() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let old = "fn main() {\n    let args = parse();\n    run(args);\n}\n\nfn parse() -> Vec<String> {\n    std::env::args().collect()\n}\n";
+    let new = old.replace("    run(args);\n", "    if args.is_empty() {\n        return;\n    }\n    run(args);\n");
+    let diff = FileDiff::compute("src/main.rs", old, &new, false);
+    feed(
+        &mut model,
+        now,
+        approval(ApprovalPreview::FileChange(diff), "Edit", "src/main.rs", "Edit"),
+    );
+    let terminal = render(&model, 100, 30);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn bash_approval_shows_the_command() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        approval(
+            ApprovalPreview::Command {
+                command: "cargo test --workspace".into(),
+                description: Some("Run the whole test suite".into()),
+            },
+            "Bash",
+            "cargo test --workspace",
+            "Bash(cargo test:*)",
+        ),
+    );
+    let terminal = render(&model, 100, 20);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn status_bar_shows_model_mode_state_tokens_and_cost() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::TurnStarted,
+            AgentEvent::TextDelta("…".into()),
+            AgentEvent::Usage {
+                usage: crate::provider::Usage {
+                    input_tokens: 12_000,
+                    output_tokens: 800,
+                    ..Default::default()
+                },
+                session_cost: 0.048,
+                total_in: 12_000,
+                total_out: 800,
+            },
+        ],
+    );
+    let terminal = render(&model, 110, 3);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn a_long_transcript_draws_only_its_end() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    for i in 0..500 {
+        feed(
+            &mut model,
+            now,
+            vec![
+                AgentEvent::TextDelta(format!("message number {i}")),
+                AgentEvent::MessageDone,
+            ],
+        );
+    }
+    let terminal = render(&model, 60, 10);
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("message number 499"), "{screen}");
+    assert!(!screen.contains("message number 0\""), "{screen}");
+}
