@@ -95,3 +95,6 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         events: event_rx,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -228,8 +228,13 @@ impl Session {
                 .tool_uses()
                 .map(|(id, name, input)| (id.to_string(), name.to_string(), input.clone()))
                 .collect();
-            if !completed.message.content.is_empty() {
-                self.history.push(completed.message);
+            // The API rejects empty text blocks (a refusal streams one) and empty messages.
+            let mut message = completed.message;
+            message
+                .content
+                .retain(|block| !matches!(block, ContentBlock::Text { text } if text.is_empty()));
+            if !message.content.is_empty() {
+                self.history.push(message);
             }
             if calls.is_empty() {
                 break match completed.stop_reason {

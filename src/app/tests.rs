@@ -161,7 +161,10 @@ fn deltas_stream_into_one_cell_until_a_tool_starts() {
     assert_eq!(h.model.activity, Activity::Streaming);
     let version = h.model.cells[0].version;
     h.agent(AgentEvent::TextDelta("!".into()));
-    assert_ne!(h.model.cells[0].version, version, "a delta must invalidate the cache");
+    assert_ne!(
+        h.model.cells[0].version, version,
+        "a delta must invalidate the cache"
+    );
     h.agent(AgentEvent::ToolStarted {
         call_id: "t1".into(),
         tool: "Read".into(),
@@ -191,7 +194,10 @@ fn keys_in_the_grace_period_do_not_answer_an_approval() {
     h.advance(100);
     assert!(decided(&h.key(KeyCode::Char('y'))).is_none());
     assert_eq!(h.model.approvals.len(), 1);
-    assert!(h.model.input.is_empty(), "swallowed keys must not reach the input");
+    assert!(
+        h.model.input.is_empty(),
+        "swallowed keys must not reach the input"
+    );
     h.advance(400);
     assert_eq!(
         decided(&h.key(KeyCode::Char('y'))),
@@ -214,7 +220,10 @@ fn queued_approvals_are_shown_one_at_a_time_each_with_its_own_grace() {
     // The second prompt just appeared: an immediate 'n' is ignored.
     assert!(decided(&h.key(KeyCode::Char('n'))).is_none());
     h.advance(500);
-    assert_eq!(decided(&h.key(KeyCode::Char('n'))), Some((2, Decision::Deny)));
+    assert_eq!(
+        decided(&h.key(KeyCode::Char('n'))),
+        Some((2, Decision::Deny))
+    );
 }
 
 #[test]
@@ -258,7 +267,10 @@ fn esc_interrupts_a_running_turn_only() {
 fn ctrl_c_clears_then_quits_on_a_second_press() {
     let mut h = Harness::new();
     h.type_text("draft");
-    assert!(h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL).is_empty());
+    assert!(
+        h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            .is_empty()
+    );
     assert!(h.model.input.is_empty());
     let effects = h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(effects.contains(&Effect::Quit));
@@ -271,7 +283,10 @@ fn ctrl_c_presses_far_apart_do_not_quit() {
     h.advance(3_000);
     h.send(Msg::Tick);
     assert!(h.model.quit_armed.is_none());
-    assert!(!h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL).contains(&Effect::Quit));
+    assert!(
+        !h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            .contains(&Effect::Quit)
+    );
 }
 
 #[test]

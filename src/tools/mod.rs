@@ -147,6 +147,11 @@ impl Registry {
         Registry { tools: vec![] }
     }
 
+    /// A registry of the given tools (tests, sub-agents with a reduced set).
+    pub fn new(tools: Vec<Box<dyn Tool>>) -> Self {
+        Registry { tools }
+    }
+
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {
         self.tools
             .iter()

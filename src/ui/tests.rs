@@ -9,8 +9,8 @@ use crate::app::model::{Focus, StatusInfo};
 use crate::app::{Model, Msg, update};
 use crate::diff::FileDiff;
 use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome};
-use crate::ui::{RenderCache, view};
 use crate::ui::theme::Theme;
+use crate::ui::{RenderCache, view};
 
 fn model_at(now: Instant) -> Model {
     Model::new(
@@ -29,10 +29,11 @@ fn model_at(now: Instant) -> Model {
 fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut cache = RenderCache::default();
-    terminal.draw(|f| {
-        view(model, &mut cache, f);
-    })
-    .unwrap();
+    terminal
+        .draw(|f| {
+            view(model, &mut cache, f);
+        })
+        .unwrap();
     terminal
 }
 
@@ -48,10 +49,16 @@ const ANSWER: &str = "## Plan\n\nThe bug is in `parse_args`: it **ignores** the 
 fn conversation_with_markdown_and_code() {
     let now = Instant::now();
     let mut model = model_at(now);
-    update(&mut model, Msg::Paste("Why does the parser drop the last flag?".into()), now);
     update(
         &mut model,
-        Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)),
+        Msg::Paste("Why does the parser drop the last flag?".into()),
+        now,
+    );
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
         now,
     );
     feed(
@@ -83,7 +90,8 @@ fn tool_events() -> Vec<AgentEvent> {
         AgentEvent::ToolFinished {
             call_id: "t1".into(),
             outcome: ToolOutcome::Success,
-            output: "     1\tfn parse() {\n     2\t    todo\n     3\t}\n     4\t\n     5\t// end\n".into(),
+            output: "     1\tfn parse() {\n     2\t    todo\n     3\t}\n     4\t\n     5\t// end\n"
+                .into(),
             summary: "5 lines".into(),
             duration_ms: 3,
         },
@@ -154,12 +162,20 @@ fn edit_approval_shows_the_diff() {
     let now = Instant::now();
     let mut model = model_at(now);
     let old = "fn main() {\n    let args = parse();\n    run(args);\n}\n\nfn parse() -> Vec<String> {\n    std::env::args().collect()\n}\n";
-    let new = old.replace("    run(args);\n", "    if args.is_empty() {\n        return;\n    }\n    run(args);\n");
+    let new = old.replace(
+        "    run(args);\n",
+        "    if args.is_empty() {\n        return;\n    }\n    run(args);\n",
+    );
     let diff = FileDiff::compute("src/main.rs", old, &new, false);
     feed(
         &mut model,
         now,
-        approval(ApprovalPreview::FileChange(diff), "Edit", "src/main.rs", "Edit"),
+        approval(
+            ApprovalPreview::FileChange(diff),
+            "Edit",
+            "src/main.rs",
+            "Edit",
+        ),
     );
     let terminal = render(&model, 100, 30);
     insta::assert_snapshot!(terminal.backend());
