@@ -1,0 +1,115 @@
+//! Start-up figures of the real binary in a pseudo-terminal: time to the first drawn frame,
+//! resident memory after start-up, and CPU used while idle. Prints the figures; asserts nothing.
+//!
+//! The terminal's answers to claw's queries (keyboard enhancement, device attributes) are sent
+//! at once, as a real terminal would.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const RUNS: usize = 15;
+/// The end of a synchronized update: claw wraps every frame in one.
+const FRAME_END: &[u8] = b"\x1b[?2026l";
+
+struct Sample {
+    first_frame: Duration,
+    rss_kib: u64,
+    pid: u32,
+}
+
+fn main() {
+    let bin = env!("CARGO_BIN_EXE_claw");
+    let dir = std::env::temp_dir();
+    let mut samples = Vec::new();
+    let mut idle_ticks = None;
+    for run in 0..RUNS {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(bin);
+        cmd.cwd(&dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9");
+        cmd.env("ANTHROPIC_API_KEY", "bench");
+        let start = Instant::now();
+        let mut child = pty.slave.spawn_command(cmd).expect("spawn claw");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let mut writer = pty.master.take_writer().expect("writer");
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 8192];
+        let first_frame = loop {
+            let n = reader.read(&mut buf).expect("read pty");
+            assert!(n > 0, "claw exited before drawing");
+            seen.extend_from_slice(&buf[..n]);
+            // Answer the keyboard-enhancement query and the device-attributes query.
+            if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
+                writer.write_all(b"\x1b[?0u\x1b[?62;22c").expect("answer");
+                seen.clear();
+            }
+            if find(&seen, FRAME_END).is_some() {
+                break start.elapsed();
+            }
+        };
+        let pid = child.process_id().expect("pid");
+        let rss_kib = rss_kib(pid);
+        if run == 0 {
+            // Idle CPU: let claw sit for 2 s and count the CPU ticks it used.
+            let before = cpu_ticks(pid);
+            std::thread::sleep(Duration::from_secs(2));
+            idle_ticks = Some(cpu_ticks(pid) - before);
+        }
+        samples.push(Sample {
+            first_frame,
+            rss_kib,
+            pid,
+        });
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    samples.sort_by_key(|s| s.first_frame);
+    let median = &samples[samples.len() / 2];
+    let min = &samples[0];
+    let mut rss: Vec<u64> = samples.iter().map(|s| s.rss_kib).collect();
+    rss.sort();
+    println!("claw start-up over {RUNS} runs (pid of median run {}):", median.pid);
+    println!(
+        "  first frame: median {:.1} ms, best {:.1} ms",
+        median.first_frame.as_secs_f64() * 1000.0,
+        min.first_frame.as_secs_f64() * 1000.0
+    );
+    println!("  resident memory after the first frame: median {:.1} MB", rss[rss.len() / 2] as f64 / 1024.0);
+    if let Some(ticks) = idle_ticks {
+        println!("  CPU while idle for 2 s: {ticks} clock ticks (1 tick = 10 ms)");
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 14th field.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    utime + stime
+}
