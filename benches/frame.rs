@@ -24,10 +24,16 @@ fn transcript() -> Model {
     let now = Instant::now();
     let mut model = Model::new(Theme::dark(), StatusInfo::default(), now);
     for i in 0..MESSAGES / 2 {
-        update(&mut model, Msg::Paste(format!("Question {i}: how does the parser handle flags?")), now);
         update(
             &mut model,
-            Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)),
+            Msg::Paste(format!("Question {i}: how does the parser handle flags?")),
+            now,
+        );
+        update(
+            &mut model,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Enter,
+            )),
             now,
         );
         let answer = format!(
@@ -67,7 +73,11 @@ fn frame_2000_messages_200x60_streaming(bencher: divan::Bencher) {
     let mut model = transcript();
     let mut cache = RenderCache::default();
     let mut buf = Buffer::empty(AREA);
-    update(&mut model, Msg::Agent(AgentEvent::TurnStarted), Instant::now());
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::TurnStarted),
+        Instant::now(),
+    );
     update(
         &mut model,
         Msg::Agent(AgentEvent::TextDelta("Streaming answer: ".into())),
@@ -79,7 +89,11 @@ fn frame_2000_messages_200x60_streaming(bencher: divan::Bencher) {
         // Keep the live message at a realistic size: a new one every 200 deltas.
         deltas += 1;
         if deltas % 200 == 0 {
-            update(&mut model, Msg::Agent(AgentEvent::MessageDone), Instant::now());
+            update(
+                &mut model,
+                Msg::Agent(AgentEvent::MessageDone),
+                Instant::now(),
+            );
         }
         update(
             &mut model,

@@ -46,13 +46,23 @@ fn main() {
         let mut seen = Vec::new();
         let mut buf = [0u8; 8192];
         let first_frame = loop {
-            let n = reader.read(&mut buf).expect("read pty");
-            assert!(n > 0, "claw exited before drawing");
+            let n = reader.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                panic!(
+                    "claw exited before drawing ({:?}); it wrote: {:?}",
+                    child.try_wait(),
+                    String::from_utf8_lossy(&seen)
+                );
+            }
             seen.extend_from_slice(&buf[..n]);
             // Answer the keyboard-enhancement query and the device-attributes query.
             if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
                 writer.write_all(b"\x1b[?0u\x1b[?62;22c").expect("answer");
                 seen.clear();
+            }
+            if let Some(at) = find(&seen, b"\x1b[6n") {
+                writer.write_all(b"\x1b[1;1R").expect("answer");
+                seen.drain(..at + 4);
             }
             if find(&seen, FRAME_END).is_some() {
                 break start.elapsed();
@@ -79,13 +89,19 @@ fn main() {
     let min = &samples[0];
     let mut rss: Vec<u64> = samples.iter().map(|s| s.rss_kib).collect();
     rss.sort();
-    println!("claw start-up over {RUNS} runs (pid of median run {}):", median.pid);
+    println!(
+        "claw start-up over {RUNS} runs (pid of median run {}):",
+        median.pid
+    );
     println!(
         "  first frame: median {:.1} ms, best {:.1} ms",
         median.first_frame.as_secs_f64() * 1000.0,
         min.first_frame.as_secs_f64() * 1000.0
     );
-    println!("  resident memory after the first frame: median {:.1} MB", rss[rss.len() / 2] as f64 / 1024.0);
+    println!(
+        "  resident memory after the first frame: median {:.1} MB",
+        rss[rss.len() / 2] as f64 / 1024.0
+    );
     if let Some(ticks) = idle_ticks {
         println!("  CPU while idle for 2 s: {ticks} clock ticks (1 tick = 10 ms)");
     }
