@@ -1,1 +1,745 @@
-//! The scripted Anthropic-compatible server used by tests and the offline demo (being written).
+//! A scripted Anthropic-compatible server on 127.0.0.1, for the tests and the offline demo.
+//! It speaks just enough HTTP/1.1 (one request per connection, close-delimited bodies) to
+//! stream SSE with pacing, drop a connection mid-stream or stall, and it checks each request
+//! the way the API does (roles, tool_use/tool_result pairing, thinking echoed), answering 400
+//! otherwise. Every request is recorded for assertions.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// A request as the server received it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The last message of the conversation.
+    pub fn last_message(&self) -> Option<&Value> {
+        self.body["messages"].as_array().and_then(|m| m.last())
+    }
+}
+
+/// One block of a scripted assistant message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Text(String),
+    Thinking {
+        thinking: String,
+        signature: String,
+    },
+    ToolUse {
+        id: String,
+        name: String,
+        input: Value,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Body {
+    /// SSE events, each a complete `event: …\ndata: …\n\n` string.
+    Events(Vec<String>),
+    Status {
+        code: u16,
+        body: String,
+    },
+}
+
+/// What the server answers to one request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    body: Body,
+    headers: Vec<(String, String)>,
+    pace: Duration,
+    drop_after: Option<usize>,
+    stall_after: Option<usize>,
+}
+
+impl Reply {
+    fn new(body: Body) -> Self {
+        Reply {
+            body,
+            headers: Vec::new(),
+            pace: Duration::ZERO,
+            drop_after: None,
+            stall_after: None,
+        }
+    }
+
+    /// A complete streamed message of `blocks`, ending with `stop_reason`.
+    pub fn message(blocks: Vec<Block>, stop_reason: &str) -> Self {
+        Reply::new(Body::Events(message_events(&blocks, stop_reason, 25, 12)))
+    }
+
+    /// A streamed text answer (end_turn).
+    pub fn text(markdown: &str) -> Self {
+        Reply::message(vec![Block::Text(markdown.into())], "end_turn")
+    }
+
+    /// Optional text, then one tool call (stop_reason tool_use).
+    pub fn tool_use(text: &str, id: &str, name: &str, input: Value) -> Self {
+        let mut blocks = Vec::new();
+        if !text.is_empty() {
+            blocks.push(Block::Text(text.into()));
+        }
+        blocks.push(Block::ToolUse {
+            id: id.into(),
+            name: name.into(),
+            input,
+        });
+        Reply::message(blocks, "tool_use")
+    }
+
+    /// An HTTP error with an API-style JSON body.
+    pub fn status(code: u16, error_type: &str, message: &str) -> Self {
+        Reply::new(Body::Status {
+            code,
+            body: json!({"type": "error", "error": {"type": error_type, "message": message}})
+                .to_string(),
+        })
+    }
+
+    /// A recorded SSE body, served as is (split at blank lines, so pacing and faults apply).
+    pub fn raw_sse(body: &str) -> Self {
+        let mut events: Vec<String> = body.split_inclusive("\n\n").map(str::to_string).collect();
+        events.retain(|e| !e.is_empty());
+        Reply::new(Body::Events(events))
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Waits this long before each event.
+    pub fn paced(mut self, pace: Duration) -> Self {
+        self.pace = pace;
+        self
+    }
+
+    /// Closes the connection after `events` events.
+    pub fn drop_after(mut self, events: usize) -> Self {
+        self.drop_after = Some(events);
+        self
+    }
+
+    /// Sends nothing more after `events` events, keeping the connection open.
+    pub fn stall_after(mut self, events: usize) -> Self {
+        self.stall_after = Some(events);
+        self
+    }
+
+    /// How many SSE events this reply has.
+    pub fn event_count(&self) -> usize {
+        match &self.body {
+            Body::Events(events) => events.len(),
+            Body::Status { .. } => 0,
+        }
+    }
+}
+
+fn event(name: &str, data: Value) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+/// Splits text into small pieces (a few words each), as a live stream would.
+fn pieces(text: &str, size: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        current.push(c);
+        if current.len() >= size && (c == ' ' || c == '\n') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn message_events(
+    blocks: &[Block],
+    stop_reason: &str,
+    input_tokens: u64,
+    output_tokens: u64,
+) -> Vec<String> {
+    let mut events = vec![event(
+        "message_start",
+        json!({"type": "message_start", "message": {
+            "id": "msg_fake", "type": "message", "role": "assistant", "model": "fake-model",
+            "content": [], "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": input_tokens, "output_tokens": 1}}}),
+    )];
+    for (index, block) in blocks.iter().enumerate() {
+        let (start, deltas): (Value, Vec<Value>) = match block {
+            Block::Text(text) => (
+                json!({"type": "text", "text": ""}),
+                pieces(text, 12)
+                    .into_iter()
+                    .map(|p| json!({"type": "text_delta", "text": p}))
+                    .collect(),
+            ),
+            Block::Thinking {
+                thinking,
+                signature,
+            } => {
+                let mut deltas: Vec<Value> = pieces(thinking, 12)
+                    .into_iter()
+                    .map(|p| json!({"type": "thinking_delta", "thinking": p}))
+                    .collect();
+                deltas.push(json!({"type": "signature_delta", "signature": signature}));
+                (json!({"type": "thinking", "thinking": ""}), deltas)
+            }
+            Block::ToolUse { id, name, input } => {
+                let json = input.to_string();
+                let mid = json
+                    .char_indices()
+                    .nth(json.chars().count() / 2)
+                    .map_or(0, |(i, _)| i);
+                (
+                    json!({"type": "tool_use", "id": id, "name": name, "input": {}}),
+                    vec![
+                        json!({"type": "input_json_delta", "partial_json": &json[..mid]}),
+                        json!({"type": "input_json_delta", "partial_json": &json[mid..]}),
+                    ],
+                )
+            }
+        };
+        events.push(event(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": index, "content_block": start}),
+        ));
+        for delta in deltas {
+            events.push(event(
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": index, "delta": delta}),
+            ));
+        }
+        events.push(event(
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": index}),
+        ));
+    }
+    events.push(event(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null},
+               "usage": {"output_tokens": output_tokens}}),
+    ));
+    events.push(event("message_stop", json!({"type": "message_stop"})));
+    events
+}
+
+type Handler = Box<dyn FnMut(&RecordedRequest) -> Reply + Send>;
+
+enum Script {
+    Queue(VecDeque<Reply>),
+    Handler(Handler),
+}
+
+struct State {
+    script: Script,
+    requests: Vec<RecordedRequest>,
+    /// tool_use id -> the signature of the thinking block sent with it, which must come back.
+    thinking_for_tool: HashMap<String, String>,
+}
+
+/// The running server. Dropping it stops accepting connections.
+pub struct FakeServer {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeServer {
+    /// Serves `replies` in order, one per valid request.
+    pub async fn start(replies: Vec<Reply>) -> std::io::Result<Self> {
+        Self::launch(Script::Queue(replies.into()), 0).await
+    }
+
+    /// Answers each valid request with `handler`.
+    pub async fn with_handler(
+        port: u16,
+        handler: impl FnMut(&RecordedRequest) -> Reply + Send + 'static,
+    ) -> std::io::Result<Self> {
+        Self::launch(Script::Handler(Box::new(handler)), port).await
+    }
+
+    async fn launch(script: Script, port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State {
+            script,
+            requests: Vec::new(),
+            thinking_for_tool: HashMap::new(),
+        }));
+        let shared = Arc::clone(&state);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let state = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let _ = serve(stream, state).await;
+                });
+            }
+        });
+        Ok(FakeServer { addr, state, task })
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every request received so far, valid or not.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .lock()
+            .map(|s| s.requests.clone())
+            .unwrap_or_default()
+    }
+
+    /// Adds replies to the end of the queue (queue scripts only).
+    pub fn push(&self, reply: Reply) {
+        if let Ok(mut state) = self.state.lock()
+            && let Script::Queue(queue) = &mut state.script
+        {
+            queue.push_back(reply);
+        }
+    }
+}
+
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
+    let reply = {
+        let Ok(mut state) = state.lock() else {
+            return Ok(());
+        };
+        state.requests.push(request.clone());
+        choose_reply(&mut state, &request)
+    };
+    write_reply(&mut stream, reply).await
+}
+
+fn choose_reply(state: &mut State, request: &RecordedRequest) -> Reply {
+    if request.method == "GET" && request.path.starts_with("/v1/models") {
+        return Reply::new(Body::Status {
+            code: 200,
+            body: json!({"data": [{"id": "fake-model", "type": "model", "display_name": "Fake"}], "has_more": false}).to_string(),
+        });
+    }
+    if request.method != "POST" || !request.path.starts_with("/v1/messages") {
+        return Reply::status(
+            404,
+            "not_found_error",
+            &format!("no route {}", request.path),
+        );
+    }
+    if let Err(message) = validate_request(&request.body, &state.thinking_for_tool) {
+        return Reply::status(400, "invalid_request_error", &message);
+    }
+    let reply = match &mut state.script {
+        Script::Queue(queue) => queue.pop_front().unwrap_or_else(|| {
+            Reply::status(500, "api_error", "the fake server's script is exhausted")
+        }),
+        Script::Handler(handler) => handler(request),
+    };
+    remember_thinking(state, &reply);
+    reply
+}
+
+/// Notes which thinking block went out with which tool call, so later requests can be checked.
+fn remember_thinking(state: &mut State, reply: &Reply) {
+    let Body::Events(events) = &reply.body else {
+        return;
+    };
+    let mut signature = None;
+    for e in events {
+        let Some(data) = e.lines().find_map(|l| l.strip_prefix("data: ")) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(data) else {
+            continue;
+        };
+        if let Some(s) = v.pointer("/delta/signature").and_then(Value::as_str) {
+            signature = Some(s.to_string());
+        }
+        if v.pointer("/content_block/type").and_then(Value::as_str) == Some("tool_use")
+            && let (Some(id), Some(sig)) = (
+                v.pointer("/content_block/id").and_then(Value::as_str),
+                &signature,
+            )
+        {
+            state.thinking_for_tool.insert(id.to_string(), sig.clone());
+        }
+    }
+}
+
+/// The API's checks on a Messages request, as far as claw's requests can break them.
+pub fn validate_request(
+    body: &Value,
+    thinking_for_tool: &HashMap<String, String>,
+) -> Result<(), String> {
+    if body.get("model").and_then(Value::as_str).is_none() {
+        return Err("model: Field required".into());
+    }
+    if body.get("max_tokens").and_then(Value::as_u64).is_none() {
+        return Err("max_tokens: Field required".into());
+    }
+    if body.get("stream") != Some(&Value::Bool(true)) {
+        return Err("this server only streams: stream must be true".into());
+    }
+    let messages = body
+        .get("messages")
+        .and_then(Value::as_array)
+        .filter(|m| !m.is_empty())
+        .ok_or("messages: at least one message is required")?;
+    let blocks = |m: &Value| -> Vec<Value> {
+        match &m["content"] {
+            Value::String(s) => vec![json!({"type": "text", "text": s})],
+            Value::Array(a) => a.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let mut previous_tool_uses: Vec<String> = Vec::new();
+    for (i, message) in messages.iter().enumerate() {
+        let role = message["role"].as_str().unwrap_or("");
+        let expected = if i % 2 == 0 { "user" } else { "assistant" };
+        if role != expected {
+            return Err(format!(
+                "messages.{i}: roles must alternate starting with `user`, found `{role}`"
+            ));
+        }
+        let content = blocks(message);
+        if content.is_empty() {
+            return Err(format!("messages.{i}: content must not be empty"));
+        }
+        for (j, block) in content.iter().enumerate() {
+            if block["type"] == "text" && block["text"].as_str().is_none_or(str::is_empty) {
+                return Err(format!(
+                    "messages.{i}.content.{j}.text: text content blocks must be non-empty"
+                ));
+            }
+        }
+        if role == "user" {
+            let results: Vec<&str> = content
+                .iter()
+                .filter(|b| b["type"] == "tool_result")
+                .filter_map(|b| b["tool_use_id"].as_str())
+                .collect();
+            for id in &results {
+                if !previous_tool_uses.iter().any(|u| u == id) {
+                    return Err(format!(
+                        "messages.{i}: unexpected `tool_use_id` found in `tool_result` blocks: {id}. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
+                    ));
+                }
+            }
+            for id in &previous_tool_uses {
+                if !results.contains(&id.as_str()) {
+                    return Err(format!(
+                        "messages.{i}: `tool_use` ids were found without `tool_result` blocks immediately after: {id}. Each `tool_use` block must have a corresponding `tool_result` block in the next message."
+                    ));
+                }
+            }
+            let first_other = content.iter().position(|b| b["type"] != "tool_result");
+            if let Some(first_other) = first_other
+                && content
+                    .iter()
+                    .skip(first_other)
+                    .any(|b| b["type"] == "tool_result")
+            {
+                return Err(format!(
+                    "messages.{i}: tool_result blocks must come first in the message"
+                ));
+            }
+            previous_tool_uses.clear();
+        } else {
+            previous_tool_uses = content
+                .iter()
+                .filter(|b| b["type"] == "tool_use")
+                .filter_map(|b| b["id"].as_str().map(str::to_string))
+                .collect();
+            for id in &previous_tool_uses {
+                if let Some(signature) = thinking_for_tool.get(id) {
+                    let echoed = content.iter().any(|b| {
+                        b["type"] == "thinking"
+                            && b["signature"].as_str() == Some(signature.as_str())
+                    });
+                    if !echoed {
+                        return Err(format!(
+                            "messages.{i}: the thinking block that came with tool_use {id} must be sent back unchanged"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if !previous_tool_uses.is_empty() {
+        return Err("the last message has tool_use blocks without results".into());
+    }
+    Ok(())
+}
+
+/// Reads one HTTP/1.1 request (head, then a content-length body).
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<RecordedRequest>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos + 4;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split_whitespace();
+    let method = first.next().unwrap_or("").to_string();
+    let path = first.next().unwrap_or("").to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    Ok(Some(RecordedRequest {
+        method,
+        path,
+        headers,
+        body,
+    }))
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        413 => "Payload Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        529 => "Overloaded",
+        _ => "Status",
+    }
+}
+
+async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
+    let extra: String = reply
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}\r\n"))
+        .collect();
+    match reply.body {
+        Body::Status { code, body } => {
+            let head = format!(
+                "HTTP/1.1 {code} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
+                reason(code),
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(body.as_bytes()).await?;
+        }
+        Body::Events(events) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n{extra}\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.flush().await?;
+            for (sent, event) in events.iter().enumerate() {
+                if reply.drop_after == Some(sent) {
+                    // Close abruptly: the client sees the body end mid-message.
+                    return Ok(());
+                }
+                if reply.stall_after == Some(sent) {
+                    std::future::pending::<()>().await;
+                }
+                if !reply.pace.is_zero() {
+                    tokio::time::sleep(reply.pace).await;
+                }
+                stream.write_all(event.as_bytes()).await?;
+                stream.flush().await?;
+            }
+        }
+    }
+    stream.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(messages: Value) -> Result<(), String> {
+        validate_request(
+            &json!({"model": "m", "max_tokens": 10, "stream": true, "messages": messages}),
+            &HashMap::new(),
+        )
+    }
+
+    #[test]
+    fn a_valid_tool_round_trip_passes() {
+        assert_eq!(
+            check(json!([
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "a", "content": "x"}, {"type": "text", "text": "more"}]}
+            ])),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_api_rules_are_enforced() {
+        assert!(check(json!([])).is_err());
+        assert!(
+            check(json!([{"role": "assistant", "content": "x"}]))
+                .unwrap_err()
+                .contains("alternate")
+        );
+        assert!(
+            check(json!([{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]))
+                .is_err()
+        );
+        assert!(
+            check(json!([{"role": "user", "content": [{"type": "text", "text": ""}]}]))
+                .unwrap_err()
+                .contains("non-empty")
+        );
+        let unanswered = check(json!([
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+            {"role": "user", "content": "no result"}
+        ]));
+        assert!(unanswered.unwrap_err().contains("without `tool_result`"));
+        let stray = check(json!([
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "zz", "content": "x"}]}
+        ]));
+        assert!(stray.unwrap_err().contains("unexpected `tool_use_id`"));
+        let late = check(json!([
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+            {"role": "user", "content": [{"type": "text", "text": "first"}, {"type": "tool_result", "tool_use_id": "a", "content": "x"}]}
+        ]));
+        assert!(late.unwrap_err().contains("come first"));
+    }
+
+    #[test]
+    fn thinking_sent_with_a_tool_call_must_come_back() {
+        let mut sent = HashMap::new();
+        sent.insert("a".to_string(), "sig".to_string());
+        let without = json!({"model": "m", "max_tokens": 1, "stream": true, "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "a", "content": "x"}]}
+        ]});
+        assert!(
+            validate_request(&without, &sent)
+                .unwrap_err()
+                .contains("thinking")
+        );
+        let with = json!({"model": "m", "max_tokens": 1, "stream": true, "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "thinking", "thinking": "t", "signature": "sig"}, {"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "a", "content": "x"}]}
+        ]});
+        assert_eq!(validate_request(&with, &sent), Ok(()));
+    }
+
+    #[test]
+    fn scripted_messages_assemble_into_what_was_scripted() {
+        let reply = Reply::message(
+            vec![
+                Block::Thinking {
+                    thinking: "let me think about it".into(),
+                    signature: "s1".into(),
+                },
+                Block::Text("Hello there, this is a longer answer.".into()),
+                Block::ToolUse {
+                    id: "t1".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": "a.rs"}),
+                },
+            ],
+            "tool_use",
+        );
+        let Body::Events(events) = &reply.body else {
+            unreachable!()
+        };
+        let mut acc = crate::provider::sse::MessageAccumulator::new();
+        for e in events {
+            let mut name = "";
+            let mut data = "";
+            for line in e.lines() {
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n;
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    data = d;
+                }
+            }
+            acc.apply(name, data).unwrap();
+        }
+        let done = acc.finish().unwrap();
+        use crate::provider::ContentBlock;
+        assert_eq!(
+            done.message.content,
+            vec![
+                ContentBlock::Thinking {
+                    thinking: "let me think about it".into(),
+                    signature: "s1".into()
+                },
+                ContentBlock::Text {
+                    text: "Hello there, this is a longer answer.".into()
+                },
+                ContentBlock::ToolUse {
+                    id: "t1".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": "a.rs"})
+                },
+            ]
+        );
+        assert_eq!(done.usage.output_tokens, 12);
+    }
+}

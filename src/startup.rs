@@ -25,7 +25,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         .model
         .clone()
         .unwrap_or_else(|| catalog.default_model().to_string());
-    let provider = Anthropic::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let provider = Anthropic::from_env();
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
         provider: Arc::new(provider),

@@ -1,19 +1,315 @@
-//! (stub until the provider branch lands)
-use futures::future::BoxFuture;
+//! The Anthropic Messages API over SSE: builds the request, retries as the SDKs do, reads the
+//! stream with an idle timeout, and assembles the message with `sse::MessageAccumulator`.
 
-use crate::provider::{ChatRequest, Completed, Provider, ProviderError, StreamEvent};
-pub struct Anthropic;
-impl Anthropic {
-    pub fn from_env() -> Result<Self, ProviderError> {
-        Ok(Anthropic)
+use std::time::Duration;
+
+use eventsource_stream::Eventsource;
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use crate::provider::retry::{RetryPolicy, should_retry};
+use crate::provider::sse::MessageAccumulator;
+use crate::provider::{ChatRequest, Completed, Provider, ProviderError, StreamEvent, Thinking};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+const API_VERSION: &str = "2023-06-01";
+
+/// How requests are authenticated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `x-api-key` (ANTHROPIC_API_KEY).
+    ApiKey(String),
+    /// `authorization: Bearer` (ANTHROPIC_AUTH_TOKEN).
+    Bearer(String),
+    None,
+}
+
+/// Tunables; tests shorten the waits.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub retry: RetryPolicy,
+    /// A stream that sends nothing for this long has stalled.
+    pub idle_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// `anthropic-beta` features.
+    pub betas: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            retry: RetryPolicy::default(),
+            idle_timeout: Duration::from_secs(90),
+            connect_timeout: Duration::from_secs(15),
+            betas: Vec::new(),
+        }
     }
 }
+
+pub struct Anthropic {
+    client: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    options: Options,
+}
+
+impl Anthropic {
+    pub fn new(base_url: &str, auth: Auth, options: Options) -> Self {
+        // reqwest is built without a default TLS crypto provider: install ring's, once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Anthropic {
+            client,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            auth,
+            options,
+        }
+    }
+
+    /// From ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN. A missing key is
+    /// reported on the first request (so the screen can show it), not here.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let base = var("ANTHROPIC_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let auth = match (var("ANTHROPIC_API_KEY"), var("ANTHROPIC_AUTH_TOKEN")) {
+            (Some(key), _) => Auth::ApiKey(key),
+            (None, Some(token)) => Auth::Bearer(token),
+            (None, None) => Auth::None,
+        };
+        Anthropic::new(&base, auth, Options::default())
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn messages_url(&self) -> String {
+        format!("{}/v1/messages", self.base_url)
+    }
+
+    async fn run(
+        &self,
+        request: &ChatRequest,
+        on_event: &mut (dyn FnMut(StreamEvent) + Send),
+    ) -> Result<Completed, ProviderError> {
+        if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {
+            return Err(ProviderError::MissingKey);
+        }
+        let body = request_body(request);
+        let url = self.messages_url();
+        let mut attempt = 0u32;
+        loop {
+            let mut builder = self
+                .client
+                .post(&url)
+                .header("anthropic-version", API_VERSION)
+                .header("content-type", "application/json")
+                .json(&body);
+            builder = match &self.auth {
+                Auth::ApiKey(key) => builder.header("x-api-key", key),
+                Auth::Bearer(token) => builder.bearer_auth(token),
+                Auth::None => builder,
+            };
+            if !self.options.betas.is_empty() {
+                builder = builder.header("anthropic-beta", self.options.betas.join(","));
+            }
+            let response = match builder.send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    if attempt < self.options.retry.max_retries
+                        && (error.is_connect() || error.is_timeout())
+                    {
+                        let delay = self
+                            .options
+                            .retry
+                            .delay(attempt, None, None, fastrand::f64());
+                        attempt += 1;
+                        on_event(StreamEvent::Retrying {
+                            attempt,
+                            delay_ms: delay.as_millis() as u64,
+                            reason: "cannot reach the API".into(),
+                        });
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(ProviderError::Connect {
+                        url: self.base_url.clone(),
+                        message: error_chain(&error),
+                    });
+                }
+            };
+            let status = response.status().as_u16();
+            if (200..300).contains(&status) {
+                return self.read_stream(response, on_event).await;
+            }
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let (should, retry_after_ms, retry_after) = (
+                header("x-should-retry"),
+                header("retry-after-ms"),
+                header("retry-after"),
+            );
+            if attempt < self.options.retry.max_retries && should_retry(status, should.as_deref()) {
+                let delay = self.options.retry.delay(
+                    attempt,
+                    retry_after_ms.as_deref(),
+                    retry_after.as_deref(),
+                    fastrand::f64(),
+                );
+                attempt += 1;
+                on_event(StreamEvent::Retrying {
+                    attempt,
+                    delay_ms: delay.as_millis() as u64,
+                    reason: retry_reason(status),
+                });
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            let text = response.text().await.unwrap_or_default();
+            return Err(status_error(status, &text, &request.model, attempt + 1));
+        }
+    }
+
+    async fn read_stream(
+        &self,
+        response: reqwest::Response,
+        on_event: &mut (dyn FnMut(StreamEvent) + Send),
+    ) -> Result<Completed, ProviderError> {
+        let mut events = response.bytes_stream().eventsource();
+        let mut accumulator = MessageAccumulator::new();
+        let idle = self.options.idle_timeout;
+        loop {
+            // reqwest has no idle timeout for a streaming body: time each read.
+            let next = tokio::time::timeout(idle, events.next())
+                .await
+                .map_err(|_| ProviderError::Stalled {
+                    seconds: idle.as_secs().max(1),
+                })?;
+            match next {
+                None => break,
+                Some(Err(error)) => {
+                    return Err(ProviderError::Incomplete {
+                        detail: format!(": {error}"),
+                    });
+                }
+                Some(Ok(event)) => {
+                    for shown in accumulator.apply(&event.event, &event.data)? {
+                        on_event(shown);
+                    }
+                }
+            }
+        }
+        accumulator.finish()
+    }
+}
+
 impl Provider for Anthropic {
     fn stream<'a>(
         &'a self,
-        _request: &'a ChatRequest,
-        _on_event: &'a mut (dyn FnMut(StreamEvent) + Send),
+        request: &'a ChatRequest,
+        on_event: &'a mut (dyn FnMut(StreamEvent) + Send),
     ) -> BoxFuture<'a, Result<Completed, ProviderError>> {
-        Box::pin(async { Err(ProviderError::MissingKey) })
+        Box::pin(self.run(request, on_event))
     }
+}
+
+/// The JSON body of a streaming Messages request.
+pub fn request_body(request: &ChatRequest) -> Value {
+    let mut body = json!({
+        "model": request.model,
+        "max_tokens": request.max_tokens,
+        "messages": request.messages,
+        "stream": true,
+    });
+    if !request.system.is_empty() {
+        body["system"] = json!(request.system);
+    }
+    if !request.tools.is_empty() {
+        body["tools"] = json!(request.tools);
+    }
+    match &request.thinking {
+        Thinking::Off => {}
+        Thinking::Budget(tokens) => {
+            body["thinking"] = json!({"type": "enabled", "budget_tokens": tokens});
+        }
+        Thinking::Adaptive(effort) => {
+            body["thinking"] = json!({"type": "adaptive"});
+            body["output_config"] = json!({"effort": effort});
+        }
+    }
+    body
+}
+
+fn retry_reason(status: u16) -> String {
+    match status {
+        429 => "rate limited (429)".into(),
+        529 => "the API is overloaded (529)".into(),
+        408 => "the request timed out (408)".into(),
+        _ => format!("server error ({status})"),
+    }
+}
+
+/// The API's own error message from an error body, or the body itself.
+fn api_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| {
+            let trimmed = body.trim();
+            if trimmed.is_empty() {
+                "no details".to_string()
+            } else {
+                trimmed.chars().take(300).collect()
+            }
+        })
+}
+
+fn status_error(status: u16, body: &str, model: &str, attempts: u32) -> ProviderError {
+    let message = api_message(body);
+    match status {
+        400 => ProviderError::BadRequest { message },
+        401 => ProviderError::Unauthorized { message },
+        403 => ProviderError::Forbidden { message },
+        404 => ProviderError::ModelNotFound {
+            model: model.to_string(),
+            message,
+        },
+        413 => ProviderError::TooLarge,
+        429 => ProviderError::RateLimited { attempts, message },
+        529 => ProviderError::Overloaded { attempts },
+        500..=599 => ProviderError::Server {
+            status,
+            attempts,
+            message,
+        },
+        _ => ProviderError::Http { status, message },
+    }
+}
+
+/// An error with its causes, e.g. "error sending request: connection refused".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
 }
