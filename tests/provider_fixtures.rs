@@ -1,0 +1,415 @@
+//! Every recorded Anthropic stream, served by the fake server and read by the real client.
+
+use std::time::Duration;
+
+use claw::fake_server::{FakeServer, Reply};
+use claw::provider::anthropic::{Anthropic, Auth, Options};
+use claw::provider::retry::RetryPolicy;
+use claw::provider::{
+    ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, StopReason,
+    StreamEvent, Thinking,
+};
+use serde_json::json;
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/sse/anthropic/{name}.sse",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn request() -> ChatRequest {
+    ChatRequest {
+        model: "claude-sonnet-4-5".into(),
+        max_tokens: 1024,
+        system: "be brief".into(),
+        messages: vec![Message::user_text("hi")],
+        tools: Vec::new(),
+        thinking: Thinking::Off,
+    }
+}
+
+fn fast_options() -> Options {
+    Options {
+        retry: RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+        },
+        idle_timeout: Duration::from_millis(500),
+        ..Options::default()
+    }
+}
+
+async fn run(
+    replies: Vec<Reply>,
+) -> (
+    Result<Completed, ProviderError>,
+    Vec<StreamEvent>,
+    FakeServer,
+) {
+    let server = FakeServer::start(replies).await.unwrap();
+    let client = Anthropic::new(
+        &server.base_url(),
+        Auth::ApiKey("test-key".into()),
+        fast_options(),
+    );
+    let mut events = Vec::new();
+    let mut on_event = |e: StreamEvent| events.push(e);
+    let result = client.stream(&request(), &mut on_event).await;
+    (result, events, server)
+}
+
+async fn replay(name: &str) -> (Result<Completed, ProviderError>, Vec<StreamEvent>) {
+    let (result, events, _) = run(vec![Reply::raw_sse(&fixture(name))]).await;
+    (result, events)
+}
+
+fn streamed_text(events: &[StreamEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::TextDelta(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_fixture_is_read_without_panicking_and_classified() {
+    let dir = format!(
+        "{}/tests/fixtures/sse/anthropic",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".sse")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 14, "{names:?}");
+    for name in names {
+        let (result, events) = replay(&name).await;
+        let is_error_fixture = name.contains("error_event");
+        assert_eq!(result.is_err(), is_error_fixture, "{name}: {result:?}");
+        if let Ok(done) = result {
+            // What streamed is what was assembled.
+            assert_eq!(streamed_text(&events), done.message.text(), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn basic_text_with_usage() {
+    let (result, events) = replay("docs_basic_text").await;
+    let done = result.unwrap();
+    assert_eq!(done.message.text(), "Hello!");
+    assert_eq!(done.stop_reason, StopReason::EndTurn);
+    assert_eq!(done.usage.input_tokens, 25);
+    assert_eq!(done.usage.output_tokens, 15);
+    assert!(events.contains(&StreamEvent::TextDelta("Hello".into())));
+}
+
+#[tokio::test]
+async fn tool_use_input_is_joined_and_parsed() {
+    let (result, events) = replay("docs_tool_use").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::ToolUse);
+    let uses: Vec<_> = done.message.tool_uses().collect();
+    assert_eq!(uses.len(), 1);
+    assert_eq!(uses[0].1, "get_weather");
+    assert_eq!(
+        uses[0].2,
+        &json!({"location": "San Francisco, CA", "unit": "fahrenheit"})
+    );
+    assert!(
+        events.iter().any(
+            |e| matches!(e, StreamEvent::ToolUseStarted { name, .. } if name == "get_weather")
+        )
+    );
+    assert_eq!(done.usage.output_tokens, 89);
+}
+
+#[tokio::test]
+async fn thinking_keeps_its_signature() {
+    let (result, events) = replay("docs_extended_thinking").await;
+    let done = result.unwrap();
+    let ContentBlock::Thinking {
+        thinking,
+        signature,
+    } = &done.message.content[0]
+    else {
+        panic!("{:?}", done.message.content);
+    };
+    assert!(thinking.contains("27 * 453"), "{thinking}");
+    assert!(
+        signature.starts_with("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"),
+        "{signature}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, StreamEvent::ThinkingDelta(_)))
+    );
+    assert!(done.message.text().contains("12,231"));
+}
+
+#[tokio::test]
+async fn an_error_event_mid_stream_is_reported() {
+    let (result, _) = replay("docs_error_event_overloaded").await;
+    let error = result.unwrap_err();
+    assert_eq!(
+        error,
+        ProviderError::Stream {
+            kind: "overloaded_error".into(),
+            message: "Overloaded".into()
+        }
+    );
+    assert!(error.to_string().contains("overloaded_error"));
+}
+
+#[tokio::test]
+async fn a_stream_without_final_newline_still_completes() {
+    let (result, _) = replay("sdkpy_basic_response").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::EndTurn);
+    let (result, _) = replay("sdkpy_tool_use_response").await;
+    let done = result.unwrap();
+    assert_eq!(done.message.tool_uses().count(), 1);
+}
+
+#[tokio::test]
+async fn max_tokens_inside_a_tool_call_drops_the_broken_call() {
+    let (result, _) = replay("sdkpy_incomplete_partial_json_response").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::MaxTokens);
+    assert_eq!(done.message.tool_uses().count(), 0);
+    assert!(
+        done.message
+            .text()
+            .starts_with("I'll create a comprehensive tax guide")
+    );
+}
+
+#[tokio::test]
+async fn refusal_is_a_stop_reason() {
+    let (result, _) = replay("sdkpy_refusal_response").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::Refusal);
+}
+
+#[tokio::test]
+async fn recorded_usage_with_cache_fields() {
+    let (result, _) = replay("rec_simple_turn1").await;
+    let done = result.unwrap();
+    assert!(done.usage.input_tokens > 0);
+    assert!(done.usage.output_tokens > 0);
+    assert!(!done.message.text().is_empty());
+}
+
+#[tokio::test]
+async fn the_request_carries_headers_and_body() {
+    let (result, _, server) = run(vec![Reply::text("ok")]).await;
+    result.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(r.path, "/v1/messages");
+    assert_eq!(r.header("x-api-key"), Some("test-key"));
+    assert_eq!(r.header("anthropic-version"), Some("2023-06-01"));
+    assert_eq!(r.body["stream"], json!(true));
+    assert_eq!(r.body["system"], json!("be brief"));
+    assert_eq!(r.body["model"], json!("claude-sonnet-4-5"));
+    assert_eq!(r.body["messages"][0]["content"][0]["text"], json!("hi"));
+}
+
+#[tokio::test]
+async fn bearer_token_and_thinking_styles() {
+    let server = FakeServer::start(vec![Reply::text("a"), Reply::text("b")])
+        .await
+        .unwrap();
+    let client = Anthropic::new(
+        &server.base_url(),
+        Auth::Bearer("tok".into()),
+        fast_options(),
+    );
+    let mut req = request();
+    req.thinking = Thinking::Budget(2048);
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    req.thinking = Thinking::Adaptive("high".into());
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].header("authorization"), Some("Bearer tok"));
+    assert_eq!(requests[0].header("x-api-key"), None);
+    assert_eq!(
+        requests[0].body["thinking"],
+        json!({"type": "enabled", "budget_tokens": 2048})
+    );
+    assert_eq!(requests[1].body["thinking"], json!({"type": "adaptive"}));
+    assert_eq!(requests[1].body["output_config"], json!({"effort": "high"}));
+}
+
+#[tokio::test]
+async fn overloaded_then_success_retries() {
+    let (result, events, server) = run(vec![
+        Reply::status(529, "overloaded_error", "Overloaded"),
+        Reply::text("second time lucky"),
+    ])
+    .await;
+    assert_eq!(result.unwrap().message.text(), "second time lucky");
+    assert!(matches!(
+        events[0],
+        StreamEvent::Retrying { attempt: 1, .. }
+    ));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn overloaded_every_time_gives_up_after_two_retries() {
+    let (result, events, server) = run(vec![
+        Reply::status(529, "overloaded_error", "Overloaded"),
+        Reply::status(529, "overloaded_error", "Overloaded"),
+        Reply::status(529, "overloaded_error", "Overloaded"),
+    ])
+    .await;
+    assert_eq!(
+        result.unwrap_err(),
+        ProviderError::Overloaded { attempts: 3 }
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::Retrying { .. }))
+            .count(),
+        2
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let (result, events, _) = run(vec![
+        Reply::status(429, "rate_limit_error", "slow down").with_header("retry-after-ms", "30"),
+        Reply::text("ok"),
+    ])
+    .await;
+    result.unwrap();
+    assert!(events.contains(&StreamEvent::Retrying {
+        attempt: 1,
+        delay_ms: 30,
+        reason: "rate limited (429)".into()
+    }));
+}
+
+#[tokio::test]
+async fn x_should_retry_false_is_obeyed() {
+    let (result, _, server) = run(vec![
+        Reply::status(529, "overloaded_error", "Overloaded").with_header("x-should-retry", "false"),
+        Reply::text("never"),
+    ])
+    .await;
+    assert!(matches!(
+        result.unwrap_err(),
+        ProviderError::Overloaded { attempts: 1 }
+    ));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn unauthorized_is_not_retried_and_names_the_key() {
+    let (result, _, server) = run(vec![Reply::status(
+        401,
+        "authentication_error",
+        "invalid x-api-key",
+    )])
+    .await;
+    let error = result.unwrap_err();
+    assert!(matches!(error, ProviderError::Unauthorized { .. }));
+    assert!(error.to_string().contains("ANTHROPIC_API_KEY"), "{error}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_request_shows_the_apis_message_and_404_names_the_model() {
+    let (result, _, _) = run(vec![Reply::status(
+        400,
+        "invalid_request_error",
+        "max_tokens: too large",
+    )])
+    .await;
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "bad request (400): max_tokens: too large"
+    );
+    let (result, _, _) = run(vec![Reply::status(404, "not_found_error", "model: nope")]).await;
+    let error = result.unwrap_err().to_string();
+    assert!(
+        error.contains("claude-sonnet-4-5") && error.contains("404"),
+        "{error}"
+    );
+    let (result, _, _) = run(vec![Reply::status(413, "request_too_large", "too big")]).await;
+    assert_eq!(result.unwrap_err(), ProviderError::TooLarge);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_an_incomplete_stream() {
+    let (result, events, _) = run(vec![
+        Reply::text("this answer will be cut off in the middle").drop_after(4),
+    ])
+    .await;
+    assert!(matches!(
+        result.unwrap_err(),
+        ProviderError::Incomplete { .. }
+    ));
+    assert!(
+        !streamed_text(&events).is_empty(),
+        "some text arrived before the drop"
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_stream_times_out() {
+    let (result, _, _) = run(vec![Reply::text("stalls").stall_after(3)]).await;
+    assert!(matches!(result.unwrap_err(), ProviderError::Stalled { .. }));
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let client = Anthropic::new(
+        &format!("http://127.0.0.1:{port}"),
+        Auth::ApiKey("k".into()),
+        fast_options(),
+    );
+    let mut events = Vec::new();
+    let result = client.stream(&request(), &mut |e| events.push(e)).await;
+    let error = result.unwrap_err();
+    assert!(matches!(error, ProviderError::Connect { .. }), "{error:?}");
+    assert_eq!(events.len(), 2, "two retries announced: {events:?}");
+}
+
+#[tokio::test]
+async fn the_fake_server_rejects_an_invalid_conversation() {
+    let server = FakeServer::start(vec![Reply::text("never")]).await.unwrap();
+    let client = Anthropic::new(&server.base_url(), Auth::ApiKey("k".into()), fast_options());
+    let mut req = request();
+    req.messages = vec![Message {
+        role: claw::provider::Role::Assistant,
+        content: vec![ContentBlock::Text {
+            text: "me first".into(),
+        }],
+    }];
+    let error = client.stream(&req, &mut |_| {}).await.unwrap_err();
+    assert!(
+        error.to_string().contains("roles must alternate"),
+        "{error}"
+    );
+}
