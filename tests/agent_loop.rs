@@ -1,0 +1,269 @@
+//! The agent loop against the scripted fake server, which rejects requests the way the API does
+//! (first message from the user, every tool_use followed by its tool_result, thinking echoed):
+//! Read, then an Edit approved, then a Bash denied, then the final answer.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use claw::agent::{self, AgentConfig, AgentHandle};
+use claw::fake_server::{Block, FakeServer, Reply};
+use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
+use claw::provider::Thinking;
+use claw::provider::anthropic::{Anthropic, Auth, Options};
+use claw::provider::catalog::Catalog;
+use claw::tools::Registry;
+use serde_json::{Value, json};
+
+fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
+    agent::spawn(AgentConfig {
+        provider: Arc::new(Anthropic::new(
+            &server.base_url(),
+            Auth::ApiKey("test".into()),
+            Options::default(),
+        )),
+        catalog: Catalog::builtin(),
+        model: "claude-sonnet-4-6".into(),
+        cwd: cwd.to_path_buf(),
+        tools: Registry::builtin(),
+        system_prompt: None,
+        thinking: Thinking::Off,
+    })
+}
+
+async fn next(handle: &mut AgentHandle) -> AgentEvent {
+    tokio::time::timeout(Duration::from_secs(10), handle.events.recv())
+        .await
+        .expect("the agent went quiet")
+        .expect("the agent stopped")
+}
+
+fn tool_results(message: &Value) -> Vec<(String, bool, String)> {
+    message["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "tool_result")
+        .map(|b| {
+            (
+                b["tool_use_id"].as_str().unwrap().to_string(),
+                b["is_error"].as_bool().unwrap_or(false),
+                b["content"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "hello world\n").unwrap();
+    let path = file.display().to_string();
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![
+                Block::Thinking {
+                    thinking: "I should read the file first.".into(),
+                    signature: "sig-1".into(),
+                },
+                Block::Text("Let me read it.".into()),
+                Block::ToolUse {
+                    id: "t1".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": path}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::tool_use(
+            "Now the edit.",
+            "t2",
+            "Edit",
+            json!({"file_path": path, "old_string": "hello", "new_string": "goodbye"}),
+        ),
+        Reply::tool_use(
+            "",
+            "t3",
+            "Bash",
+            json!({"command": "rm notes.txt", "description": "Remove the notes"}),
+        ),
+        Reply::text("Edited the file; I left it in place."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "say goodbye in notes.txt".into(),
+        })
+        .unwrap();
+    let mut text = String::new();
+    let mut finished = Vec::new();
+    let stop = loop {
+        match next(&mut handle).await {
+            AgentEvent::TextDelta(t) => text.push_str(&t),
+            AgentEvent::ApprovalNeeded(request) => {
+                let decision = match (request.tool.as_str(), &request.preview) {
+                    ("Edit", ApprovalPreview::FileChange(diff)) => {
+                        assert_eq!((diff.added, diff.removed), (1, 1));
+                        assert!(diff.hunks[0].lines.iter().any(|l| l.text == "goodbye world"));
+                        Decision::AllowOnce
+                    }
+                    ("Bash", ApprovalPreview::Command { command, description }) => {
+                        assert_eq!(command, "rm notes.txt");
+                        assert_eq!(description.as_deref(), Some("Remove the notes"));
+                        Decision::Deny
+                    }
+                    other => panic!("unexpected approval {other:?}"),
+                };
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::ToolFinished { call_id, outcome, .. } => finished.push((call_id, outcome)),
+            AgentEvent::Error { message } => panic!("error: {message}"),
+            AgentEvent::TurnEnded { stop } => break stop,
+            _ => {}
+        }
+    };
+    assert_eq!(stop, TurnStop::Done);
+    assert!(text.ends_with("Edited the file; I left it in place."), "{text}");
+    assert_eq!(
+        finished,
+        vec![
+            ("t1".to_string(), ToolOutcome::Success),
+            ("t2".to_string(), ToolOutcome::Success),
+            ("t3".to_string(), ToolOutcome::Denied),
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "goodbye world\n");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4, "every request was accepted");
+    // The system prompt describes the environment.
+    let system = requests[0].body["system"].as_str().unwrap();
+    assert!(system.contains(&dir.path().display().to_string()));
+    // The tools are offered with Claude Code's names.
+    let names: Vec<&str> = requests[0].body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for tool in ["Bash", "Read", "Write", "Edit", "Glob", "Grep"] {
+        assert!(names.contains(&tool), "{names:?}");
+    }
+    let read = tool_results(requests[1].last_message().unwrap());
+    assert_eq!(read.len(), 1);
+    assert!(!read[0].1);
+    assert!(read[0].2.contains("hello world"), "{read:?}");
+    // The thinking block came back with its signature.
+    let assistant = &requests[1].body["messages"][1];
+    assert_eq!(assistant["content"][0]["type"], "thinking");
+    assert_eq!(assistant["content"][0]["signature"], "sig-1");
+    let edit = tool_results(requests[2].last_message().unwrap());
+    assert_eq!((edit[0].0.as_str(), edit[0].1), ("t2", false));
+    let bash = tool_results(requests[3].last_message().unwrap());
+    assert_eq!((bash[0].0.as_str(), bash[0].1), ("t3", true));
+    assert!(bash[0].2.contains("denied"), "{bash:?}");
+    assert!(dir.path().join("notes.txt").exists());
+}
+
+#[tokio::test]
+async fn a_dropped_stream_is_an_error_and_the_next_turn_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::text("this will be cut off before the end").drop_after(4),
+        Reply::text("Back again."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle.ops.send(Op::UserTurn { text: "one".into() }).unwrap();
+    let mut error = None;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::Error { message } => error = Some(message),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Failed);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(error.unwrap().contains("broke off"));
+    handle.ops.send(Op::UserTurn { text: "two".into() }).unwrap();
+    let mut text = String::new();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::TextDelta(t) => text.push_str(&t),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(text, "Back again.");
+    // The second request joined both user messages into one, as the API requires.
+    let second = &server.requests()[1].body["messages"];
+    assert_eq!(second.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("finished");
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "b1",
+            "Bash",
+            json!({"command": format!("sleep 30 && touch {}", marker.display())}),
+        ),
+        Reply::text("ok"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle.ops.send(Op::UserTurn { text: "wait".into() }).unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+                // Let the command start, then interrupt.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                handle.ops.send(Op::Interrupt).unwrap();
+            }
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Interrupted);
+                break;
+            }
+            _ => {}
+        }
+    }
+    handle.ops.send(Op::UserTurn { text: "next".into() }).unwrap();
+    loop {
+        if let AgentEvent::TurnEnded { stop } = next(&mut handle).await {
+            assert_eq!(stop, TurnStop::Done);
+            break;
+        }
+    }
+    let requests = server.requests();
+    let results = tool_results(requests[1].last_message().unwrap());
+    assert_eq!(results[0].0, "b1");
+    assert!(results[0].1);
+    assert!(!marker.exists());
+}
