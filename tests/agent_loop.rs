@@ -108,10 +108,21 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
                 let decision = match (request.tool.as_str(), &request.preview) {
                     ("Edit", ApprovalPreview::FileChange(diff)) => {
                         assert_eq!((diff.added, diff.removed), (1, 1));
-                        assert!(diff.hunks[0].lines.iter().any(|l| l.text == "goodbye world"));
+                        assert!(
+                            diff.hunks[0]
+                                .lines
+                                .iter()
+                                .any(|l| l.text == "goodbye world")
+                        );
                         Decision::AllowOnce
                     }
-                    ("Bash", ApprovalPreview::Command { command, description }) => {
+                    (
+                        "Bash",
+                        ApprovalPreview::Command {
+                            command,
+                            description,
+                        },
+                    ) => {
                         assert_eq!(command, "rm notes.txt");
                         assert_eq!(description.as_deref(), Some("Remove the notes"));
                         Decision::Deny
@@ -126,14 +137,19 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
                     })
                     .unwrap();
             }
-            AgentEvent::ToolFinished { call_id, outcome, .. } => finished.push((call_id, outcome)),
+            AgentEvent::ToolFinished {
+                call_id, outcome, ..
+            } => finished.push((call_id, outcome)),
             AgentEvent::Error { message } => panic!("error: {message}"),
             AgentEvent::TurnEnded { stop } => break stop,
             _ => {}
         }
     };
     assert_eq!(stop, TurnStop::Done);
-    assert!(text.ends_with("Edited the file; I left it in place."), "{text}");
+    assert!(
+        text.ends_with("Edited the file; I left it in place."),
+        "{text}"
+    );
     assert_eq!(
         finished,
         vec![
@@ -185,7 +201,10 @@ async fn a_dropped_stream_is_an_error_and_the_next_turn_works() {
     .await
     .unwrap();
     let mut handle = start(&server, dir.path());
-    handle.ops.send(Op::UserTurn { text: "one".into() }).unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn { text: "one".into() })
+        .unwrap();
     let mut error = None;
     loop {
         match next(&mut handle).await {
@@ -198,7 +217,10 @@ async fn a_dropped_stream_is_an_error_and_the_next_turn_works() {
         }
     }
     assert!(error.unwrap().contains("broke off"));
-    handle.ops.send(Op::UserTurn { text: "two".into() }).unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn { text: "two".into() })
+        .unwrap();
     let mut text = String::new();
     loop {
         match next(&mut handle).await {
@@ -232,7 +254,12 @@ async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
     .await
     .unwrap();
     let mut handle = start(&server, dir.path());
-    handle.ops.send(Op::UserTurn { text: "wait".into() }).unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "wait".into(),
+        })
+        .unwrap();
     loop {
         match next(&mut handle).await {
             AgentEvent::ApprovalNeeded(request) => {
@@ -254,7 +281,12 @@ async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
             _ => {}
         }
     }
-    handle.ops.send(Op::UserTurn { text: "next".into() }).unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "next".into(),
+        })
+        .unwrap();
     loop {
         if let AgentEvent::TurnEnded { stop } = next(&mut handle).await {
             assert_eq!(stop, TurnStop::Done);

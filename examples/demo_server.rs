@@ -1,0 +1,125 @@
+//! An offline, scripted Anthropic-compatible server for trying claw without an API key:
+//!
+//!     cargo run --example demo_server [-- --port 8765]
+//!     ANTHROPIC_BASE_URL=http://127.0.0.1:8765 cargo run --release
+//!
+//! It plays a small tool-using session that works in any directory, deciding each reply from
+//! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
+//! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
+//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on.
+
+use std::time::Duration;
+
+use claw::fake_server::{FakeServer, RecordedRequest, Reply};
+use serde_json::{Value, json};
+
+const PACE: Duration = Duration::from_millis(15);
+
+const INTRO: &str = "## Let's look around\n\nI'll show what claw does:\n\n1. **find** files with `Glob`\n2. **write** a new file (you approve the diff)\n3. **edit** it, then **run** a command\n\n```rust\nfn main() {\n    println!(\"hello from the demo\");\n}\n```\n\nFirst, the markdown files here:";
+
+const DEMO_FILE: &str = "# claw demo\n\nThis file was written by claw's offline demo.\n\n- status: draft\n- tools: Glob, Write, Edit, Bash\n";
+
+fn main() -> std::io::Result<()> {
+    let port = std::env::args()
+        .skip_while(|a| a != "--port")
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0u16);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let server = FakeServer::with_handler(port, |request| reply(request).paced(PACE)).await?;
+        println!("ANTHROPIC_BASE_URL={}", server.base_url());
+        println!("(the demo server is running; Ctrl+C stops it)");
+        tokio::signal::ctrl_c().await
+    })
+}
+
+/// The tool_result blocks of the last user message, as (tool_use_id, is_error, content).
+fn results(request: &RecordedRequest) -> Vec<(String, bool, String)> {
+    request
+        .last_message()
+        .and_then(|m| m["content"].as_array())
+        .map(|blocks| {
+            blocks
+                .iter()
+                .filter(|b| b["type"] == "tool_result")
+                .map(|b| {
+                    (
+                        b["tool_use_id"].as_str().unwrap_or("").to_string(),
+                        b["is_error"].as_bool().unwrap_or(false),
+                        b["content"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn last_user_text(request: &RecordedRequest) -> String {
+    match request.last_message().map(|m| &m["content"]) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(blocks)) => blocks
+            .iter()
+            .filter(|b| b["type"] == "text")
+            .filter_map(|b| b["text"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+fn reply(request: &RecordedRequest) -> Reply {
+    let results = results(request);
+    let Some((id, is_error, content)) = results.last() else {
+        let prompt = last_user_text(request);
+        if prompt.to_lowercase().contains("long") {
+            return Reply::text(&long_answer());
+        }
+        return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));
+    };
+    if *is_error {
+        return Reply::text(&format!(
+            "Understood, I won't do that. The tool said:\n\n> {}\n\nAsk me anything else.",
+            content.lines().next().unwrap_or("")
+        ));
+    }
+    match id.as_str() {
+        "demo_glob" => Reply::tool_use(
+            &format!(
+                "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",
+                content.lines().filter(|l| !l.trim().is_empty()).count()
+            ),
+            "demo_write",
+            "Write",
+            json!({"file_path": "claw-demo.md", "content": DEMO_FILE}),
+        ),
+        "demo_write" => Reply::tool_use(
+            "Written. Now a small edit:",
+            "demo_edit",
+            "Edit",
+            json!({"file_path": "claw-demo.md", "old_string": "- status: draft", "new_string": "- status: edited by claw"}),
+        ),
+        "demo_edit" => Reply::tool_use(
+            "And a command to show the result:",
+            "demo_cat",
+            "Bash",
+            json!({"command": "cat claw-demo.md", "description": "Show the demo file"}),
+        ),
+        _ => Reply::text(
+            "## Done\n\n| step | tool |\n|---|---|\n| looked around | Glob |\n| wrote a file | Write |\n| edited it | Edit |\n| showed it | Bash |\n\nDelete `claw-demo.md` whenever you like.",
+        ),
+    }
+}
+
+fn long_answer() -> String {
+    let mut out = String::from("## A long answer\n\nPress **Esc** at any time to stop it.\n\n");
+    for i in 1..=120 {
+        out.push_str(&format!(
+            "{i}. Paragraph {i} of a long streamed answer, which keeps going so there is time to interrupt it.\n"
+        ));
+    }
+    out
+}
