@@ -1,0 +1,170 @@
+//! End to end: the real `claw` binary in a pseudo-terminal against the scripted fake server.
+//! Type a prompt, watch the streamed answer, approve an edit with `y` after seeing its diff,
+//! deny a command with `n`, stop a long stream with Esc, quit with Ctrl+C twice.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use claw::fake_server::{FakeServer, Reply};
+use serde_json::json;
+use support::pty::{Key, PtySession};
+
+const T: Duration = Duration::from_secs(15);
+/// Approval prompts ignore keys for 0.4 s after they appear (so a keystroke meant for the input
+/// box can't answer them); tests wait this long after seeing one. A rule, not a race.
+const GRACE: Duration = Duration::from_millis(450);
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    server: FakeServer,
+    dir: tempfile::TempDir,
+}
+
+fn setup(replies: Vec<Reply>) -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(FakeServer::start(replies)).unwrap();
+    Setup {
+        runtime,
+        server,
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+fn claw(setup: &Setup, cols: u16, rows: u16) -> PtySession {
+    let base = setup.server.base_url();
+    let home = setup.dir.path().display().to_string();
+    PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        &[],
+        &[
+            ("ANTHROPIC_BASE_URL", base.as_str()),
+            ("ANTHROPIC_API_KEY", "test-key"),
+            ("HOME", home.as_str()),
+            ("CLAW_MODEL", "claude-sonnet-4-6"),
+        ],
+        setup.dir.path(),
+        cols,
+        rows,
+    )
+    .unwrap()
+}
+
+fn quit(term: &mut PtySession) {
+    term.key(Key::CtrlC);
+    term.wait_for_text("Ctrl+C again", T).unwrap();
+    term.key(Key::CtrlC);
+    assert_eq!(term.wait_exit(T).unwrap(), 0, "claw exits with status 0");
+    let modes = term.modes();
+    assert!(modes.restored(), "terminal modes restored: {modes:?}");
+}
+
+#[test]
+fn edit_approved_and_command_denied() {
+    let setup = setup(Vec::new());
+    let notes = setup.dir.path().join("notes.txt");
+    std::fs::write(&notes, "hello world\n").unwrap();
+    let path = notes.display().to_string();
+    for reply in [
+        Reply::tool_use(
+            "I'll **read** the file first.",
+            "t1",
+            "Read",
+            json!({"file_path": path}),
+        ),
+        Reply::tool_use(
+            "Now the edit.",
+            "t2",
+            "Edit",
+            json!({"file_path": path, "old_string": "hello world", "new_string": "goodbye world"}),
+        ),
+        Reply::tool_use(
+            "And clean up.",
+            "t3",
+            "Bash",
+            json!({"command": "rm notes.txt", "description": "Delete the notes"}),
+        ),
+        Reply::text("All done: the greeting is now a farewell."),
+    ] {
+        setup.server.push(reply);
+    }
+    let mut term = claw(&setup, 110, 36);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("change the greeting");
+    term.key(Key::Enter);
+    // The streamed answer, with markdown rendered (no asterisks).
+    term.wait_for_text("I'll read the file first.", T).unwrap();
+    // The diff of the edit, before anything changes on disk.
+    let screen = term.wait_for_text("Allow Edit", T).unwrap();
+    assert!(screen.contains("goodbye world"), "{screen}");
+    assert!(screen.contains("hello world"), "{screen}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "hello world\n");
+    std::thread::sleep(GRACE);
+    term.key(Key::Char('y'));
+    // The command, with its description; the file is already changed.
+    let screen = term.wait_for_text("Allow Bash", T).unwrap();
+    assert!(screen.contains("rm notes.txt"), "{screen}");
+    assert!(screen.contains("Delete the notes"), "{screen}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "goodbye world\n");
+    std::thread::sleep(GRACE);
+    term.key(Key::Char('n'));
+    term.wait_for_text("the greeting is now a farewell", T)
+        .unwrap();
+    term.wait_for_text("idle", T).unwrap();
+    assert!(notes.exists(), "the denied command did not run");
+    let requests = setup.server.requests();
+    assert_eq!(requests.len(), 4);
+    let last = requests[3].last_message().unwrap();
+    assert_eq!(last["content"][0]["is_error"], json!(true));
+    quit(&mut term);
+}
+
+#[test]
+fn esc_stops_a_long_stream_and_the_next_turn_works() {
+    let long: String = (1..=400).map(|i| format!("word{i} ")).collect();
+    let setup = setup(vec![
+        Reply::text(&long).paced(Duration::from_millis(20)),
+        Reply::text("Short answer."),
+    ]);
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("talk for a long time");
+    term.key(Key::Enter);
+    term.wait_for_text("word5 ", T).unwrap();
+    term.key(Key::Esc);
+    term.wait_for_text("Interrupted.", T).unwrap();
+    let screen = term.screen();
+    assert!(!screen.contains("word400"), "the stream stopped early");
+    term.send("and now?");
+    term.key(Key::Enter);
+    term.wait_for_text("Short answer.", T).unwrap();
+    quit(&mut term);
+}
+
+#[test]
+fn errors_are_shown_and_the_session_goes_on() {
+    let setup = setup(vec![
+        Reply::status(401, "authentication_error", "invalid x-api-key"),
+        Reply::text("this stream is cut off in the middle of a sentence").drop_after(5),
+        Reply::status(529, "overloaded_error", "Overloaded"),
+        Reply::text("Recovered after a retry."),
+    ]);
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("first");
+    term.key(Key::Enter);
+    term.wait_for_text("ANTHROPIC_API_KEY", T).unwrap();
+    term.send("second");
+    term.key(Key::Enter);
+    term.wait_for_text("broke off", T).unwrap();
+    term.send("third");
+    term.key(Key::Enter);
+    term.wait_for_text("Recovered after a retry.", T).unwrap();
+    assert!(term.screen().contains("retrying"));
+    quit(&mut term);
+}
