@@ -17,7 +17,8 @@ const T: Duration = Duration::from_secs(15);
 const GRACE: Duration = Duration::from_millis(450);
 
 struct Setup {
-    runtime: tokio::runtime::Runtime,
+    /// Keeps the fake server's tasks running.
+    _runtime: tokio::runtime::Runtime,
     server: FakeServer,
     dir: tempfile::TempDir,
 }
@@ -30,7 +31,7 @@ fn setup(replies: Vec<Reply>) -> Setup {
         .unwrap();
     let server = runtime.block_on(FakeServer::start(replies)).unwrap();
     Setup {
-        runtime,
+        _runtime: runtime,
         server,
         dir: tempfile::tempdir().unwrap(),
     }
