@@ -1,8 +1,407 @@
-//! (stub until the tools branch lands)
+//! Bash: runs a command with `bash -c` in the working directory, in its own process group, with
+//! stdin closed and pagers off. Output streams to the activity pane line by line. On timeout or
+//! interrupt (the future dropped) the whole group gets SIGTERM then SIGKILL; after a normal exit
+//! the group is killed too, so a stray background grandchild can't hold the output pipe open.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::Command;
+
+use crate::protocol::ApprovalPreview;
+use crate::tools::{
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, optional_u64,
+    required_str,
+};
+
+const DEFAULT_TIMEOUT_MS: u64 = 120_000;
+const MAX_TIMEOUT_MS: u64 = 600_000;
+/// Output beyond this many characters is cut in the middle for the model.
+const MAX_OUTPUT_CHARS: usize = 30_000;
+/// How long output may keep arriving after the command exited.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
+/// Between SIGTERM and SIGKILL.
+const TERM_GRACE: Duration = Duration::from_millis(300);
+
+/// Programs whose second word names a subcommand, for "allow for this session" prefixes.
+const SUBCOMMAND_TOOLS: &[&str] = &[
+    "git", "cargo", "npm", "pnpm", "yarn", "bun", "go", "docker", "kubectl", "pip", "pip3",
+    "poetry", "uv", "make", "rustup", "brew", "apt", "apt-get", "dotnet", "mvn", "gradle", "gh",
+    "npx", "deno", "python", "python3", "node",
+];
+
+pub struct Bash;
+
+/// The command prefix that "allow for this session" covers: the program, plus its subcommand
+/// for tools that have them (`cargo test`, `git status`, `npm run build`).
 pub fn command_prefix(command: &str) -> String {
-    command
+    let words: Vec<&str> = command
         .split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
+        .skip_while(|w| w.contains('=') && !w.starts_with('-') && !w.starts_with('='))
+        .collect();
+    let Some(program) = words.first() else {
+        return String::new();
+    };
+    let mut prefix = vec![*program];
+    if SUBCOMMAND_TOOLS.contains(program) {
+        for word in words.iter().skip(1) {
+            if word.starts_with('-') || prefix.len() >= 3 {
+                break;
+            }
+            prefix.push(word);
+            // `npm run build`, `yarn run x`: the script name is part of the prefix.
+            if !matches!(*word, "run" | "exec") {
+                break;
+            }
+        }
+    }
+    prefix.join(" ")
+}
+
+/// Kills a process group when dropped (interrupt, timeout, or after the command exited).
+struct GroupGuard(i32);
+
+impl GroupGuard {
+    fn signal(&self, signal: i32) {
+        // SAFETY: killpg only sends a signal; the group id came from a child we spawned in its
+        // own group (pid == pgid), and a stale id fails with ESRCH.
+        unsafe {
+            libc::killpg(self.0, signal);
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.signal(libc::SIGTERM);
+        let pgid = self.0;
+        std::thread::spawn(move || {
+            std::thread::sleep(TERM_GRACE);
+            // SAFETY: as above.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        });
+    }
+}
+
+/// Reads lines from a pipe into `sink`, reporting each as progress.
+async fn pump(pipe: impl AsyncRead + Unpin, sink: Arc<Mutex<String>>, progress: ProgressSink) {
+    let mut reader = BufReader::new(pipe);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                let text = String::from_utf8_lossy(&line).into_owned();
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&text);
+                }
+                progress(text);
+            }
+        }
+    }
+}
+
+/// Cuts the middle out of long output, saying how much.
+pub fn truncate_middle(text: &str, max_chars: usize) -> String {
+    let total = text.chars().count();
+    if total <= max_chars {
+        return text.to_string();
+    }
+    let half = max_chars / 2;
+    let head: String = text.chars().take(half).collect();
+    let tail: String = text.chars().skip(total - half).collect();
+    format!(
+        "{head}\n\n[… {} characters cut from the middle …]\n\n{tail}",
+        total - 2 * half
+    )
+}
+
+impl Bash {
+    async fn execute(
+        &self,
+        input: Value,
+        ctx: &ToolContext,
+        progress: ProgressSink,
+    ) -> Result<ToolOutput, ToolError> {
+        let command = required_str(&input, "command")?;
+        let timeout_ms = optional_u64(&input, "timeout")?
+            .unwrap_or(DEFAULT_TIMEOUT_MS)
+            .clamp(1, MAX_TIMEOUT_MS);
+        let mut child = Command::new("bash")
+            .arg("-c")
+            .arg(command)
+            .current_dir(&ctx.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("PAGER", "cat")
+            .env("GIT_PAGER", "cat")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))?;
+        let guard = child.id().map(|pid| GroupGuard(pid as i32));
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pumps = tokio::task::JoinSet::new();
+        if let Some(pipe) = child.stdout.take() {
+            pumps.spawn(pump(pipe, Arc::clone(&stdout), Arc::clone(&progress)));
+        }
+        if let Some(pipe) = child.stderr.take() {
+            pumps.spawn(pump(pipe, Arc::clone(&stderr), Arc::clone(&progress)));
+        }
+        let waited = tokio::time::timeout(Duration::from_millis(timeout_ms), child.wait()).await;
+        // Kill what the command left behind, then collect the rest of the output.
+        drop(guard);
+        let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, async {
+            while pumps.join_next().await.is_some() {}
+        })
+        .await;
+        pumps.abort_all();
+        let take = |s: &Arc<Mutex<String>>| s.lock().map(|s| s.clone()).unwrap_or_default();
+        let (out, err) = (take(&stdout), take(&stderr));
+        let mut output = out.trim_end().to_string();
+        if !err.trim().is_empty() {
+            if !output.is_empty() {
+                output.push('\n');
+            }
+            output.push_str(err.trim_end());
+        }
+        let output = truncate_middle(&output, MAX_OUTPUT_CHARS);
+        let status = match waited {
+            Err(_) => {
+                return Err(ToolError::Failed(format!(
+                    "Timed out after {timeout_ms} ms; the command was killed.\n{output}"
+                )));
+            }
+            Ok(Err(e)) => return Err(ToolError::Io(format!("waiting for bash: {e}"))),
+            Ok(Ok(status)) => status,
+        };
+        match status.code() {
+            Some(0) => Ok(ToolOutput {
+                content: output,
+                summary: "exit 0".into(),
+            }),
+            Some(code) => Err(ToolError::Failed(format!("Exit code {code}\n{output}"))),
+            None => Err(ToolError::Failed(format!("Killed by a signal\n{output}"))),
+        }
+    }
+}
+
+impl Tool for Bash {
+    fn name(&self) -> &'static str {
+        "Bash"
+    }
+
+    fn description(&self) -> &'static str {
+        "Runs a shell command with bash in the working directory and returns its output (stdout \
+         then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
+         timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
+         characters is cut in the middle. Give a short description of what the command does. \
+         Prefer Read, Glob and Grep over cat, find and grep. The user approves each command."
+    }
+
+    fn input_schema(&self) -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "command": {"type": "string", "description": "The command to run"},
+                "timeout": {"type": "number", "description": "Timeout in milliseconds (max 600000)"},
+                "description": {"type": "string", "description": "What the command does, in 5-10 words"}
+            },
+            "required": ["command"]
+        })
+    }
+
+    fn risk(&self) -> Risk {
+        Risk::Mutating
+    }
+
+    fn summarize(&self, input: &Value) -> String {
+        input["command"]
+            .as_str()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
+        let command = required_str(input, "command")?;
+        if command.trim().is_empty() {
+            return Err(ToolError::InvalidInput("`command` is empty".into()));
+        }
+        optional_u64(input, "timeout")?;
+        Ok(ApprovalPreview::Command {
+            command: command.to_string(),
+            description: optional_str(input, "description").map(str::to_string),
+        })
+    }
+
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        ctx: &'a ToolContext,
+        progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(self.execute(input, ctx, progress))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn ctx() -> (tempfile::TempDir, ToolContext) {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = ToolContext::new(dir.path().to_path_buf());
+        (dir, ctx)
+    }
+
+    async fn run(ctx: &ToolContext, input: Value) -> Result<ToolOutput, ToolError> {
+        Bash.run(input, ctx, Arc::new(|_| {})).await
+    }
+
+    /// Whether a process whose command line contains `needle` is alive.
+    fn alive(needle: &str) -> bool {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+            std::fs::read(e.path().join("cmdline"))
+                .map(|c| {
+                    String::from_utf8_lossy(&c)
+                        .replace('\0', " ")
+                        .contains(needle)
+                })
+                .unwrap_or(false)
+        })
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(command_prefix("cargo test --lib x"), "cargo test");
+        assert_eq!(command_prefix("git status -s"), "git status");
+        assert_eq!(command_prefix("ls -la"), "ls");
+        assert_eq!(command_prefix("npm run build -- --watch"), "npm run build");
+        assert_eq!(command_prefix("RUST_LOG=debug cargo run"), "cargo run");
+        assert_eq!(command_prefix("git --no-pager log"), "git");
+        assert_eq!(command_prefix("  "), "");
+    }
+
+    #[tokio::test]
+    async fn output_cwd_and_exit_codes() {
+        let (dir, c) = ctx();
+        let out = run(&c, json!({"command": "pwd; echo out; echo err >&2"}))
+            .await
+            .unwrap();
+        let cwd = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(out.content, format!("{}\nout\nerr", cwd.display()));
+        assert_eq!(out.summary, "exit 0");
+        let err = run(&c, json!({"command": "echo nope; exit 3"}))
+            .await
+            .unwrap_err();
+        assert_eq!(err.to_string(), "Exit code 3\nnope");
+        let pager = run(&c, json!({"command": "echo $PAGER $GIT_PAGER; cat"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            pager.content, "cat cat",
+            "stdin is closed, so cat ends at once"
+        );
+    }
+
+    #[tokio::test]
+    async fn progress_streams_lines() {
+        let (_dir, c) = ctx();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        Bash.run(
+            json!({"command": "echo a; echo b"}),
+            &c,
+            Arc::new(move |l| sink.lock().unwrap().push(l)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec!["a\n".to_string(), "b\n".to_string()]
+        );
+    }
+
+    #[tokio::test]
+    async fn timeout_kills_the_whole_group() {
+        let (_dir, c) = ctx();
+        let started = Instant::now();
+        let err = run(
+            &c,
+            json!({"command": "sleep 41.1 & sleep 41.2; echo never", "timeout": 300}),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("Timed out after 300 ms"),
+            "{err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(600));
+        assert!(!alive("sleep 41.1") && !alive("sleep 41.2"));
+    }
+
+    #[tokio::test]
+    async fn dropping_the_run_kills_the_group() {
+        let (_dir, c) = ctx();
+        let fut = run(&c, json!({"command": "sleep 42.1 & sleep 42.2"}));
+        let _ = tokio::time::timeout(Duration::from_millis(300), fut).await;
+        std::thread::sleep(Duration::from_millis(600));
+        assert!(!alive("sleep 42.1") && !alive("sleep 42.2"));
+    }
+
+    #[tokio::test]
+    async fn a_background_grandchild_does_not_hang_the_result() {
+        let (_dir, c) = ctx();
+        let started = Instant::now();
+        let out = run(&c, json!({"command": "sleep 43.1 & echo started"}))
+            .await
+            .unwrap();
+        assert_eq!(out.content, "started");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn long_output_is_cut_in_the_middle() {
+        let (_dir, c) = ctx();
+        let out = run(&c, json!({"command": "seq 1 20000"})).await.unwrap();
+        assert!(out.content.contains("characters cut from the middle"));
+        assert!(out.content.starts_with("1\n2\n"));
+        assert!(out.content.ends_with("19999\n20000"));
+        assert!(out.content.len() < 31_000);
+    }
+
+    #[test]
+    fn preview_shows_command_and_description() {
+        let (_dir, c) = ctx();
+        let p = Bash
+            .preview(&json!({"command": "ls", "description": "List files"}), &c)
+            .unwrap();
+        assert_eq!(
+            p,
+            ApprovalPreview::Command {
+                command: "ls".into(),
+                description: Some("List files".into())
+            }
+        );
+        assert!(Bash.preview(&json!({"command": " "}), &c).is_err());
+        assert!(
+            Bash.preview(&json!({"command": "ls", "timeout": "soon"}), &c)
+                .is_err()
+        );
+    }
 }

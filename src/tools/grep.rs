@@ -1,1 +1,398 @@
-//! (being written)
+//! Grep: searches file contents with a regular expression (ripgrep's engine: grep-regex and
+//! grep-searcher over an `ignore` walk, so .gitignore is respected and binary files skipped).
+//! Output modes as Claude Code's: files_with_matches (default), content, count.
+
+use std::path::PathBuf;
+
+use futures::future::BoxFuture;
+use grep_regex::RegexMatcherBuilder;
+use grep_searcher::{
+    BinaryDetection, Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind, SinkMatch,
+};
+use serde_json::{Value, json};
+
+use crate::protocol::ApprovalPreview;
+use crate::tools::glob::{search_root, walker};
+use crate::tools::{
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_bool, optional_str,
+    optional_u64, required_str,
+};
+
+/// Lines of content output kept when no head_limit is given.
+const DEFAULT_LINE_LIMIT: usize = 500;
+/// Characters of one matching line shown.
+const MAX_LINE_CHARS: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Content,
+    Files,
+    Count,
+}
+
+pub struct Grep;
+
+/// Collects one file's matches as output lines.
+struct Collect<'a> {
+    shown: &'a str,
+    mode: Mode,
+    line_numbers: bool,
+    lines: Vec<String>,
+    matches: u64,
+}
+
+fn clip(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.chars().count() > MAX_LINE_CHARS {
+        let mut cut: String = text.chars().take(MAX_LINE_CHARS).collect();
+        cut.push('…');
+        cut
+    } else {
+        text.to_string()
+    }
+}
+
+impl Sink for Collect<'_> {
+    type Error = std::io::Error;
+
+    fn matched(&mut self, _: &Searcher, m: &SinkMatch<'_>) -> Result<bool, Self::Error> {
+        self.matches += 1;
+        if self.mode == Mode::Content {
+            // A multi-line match reports several lines at once.
+            for (i, line) in m.lines().enumerate() {
+                let number = m.line_number().map(|n| n + i as u64);
+                self.lines.push(match (self.line_numbers, number) {
+                    (true, Some(n)) => format!("{}:{n}:{}", self.shown, clip(line)),
+                    _ => format!("{}:{}", self.shown, clip(line)),
+                });
+            }
+        }
+        Ok(true)
+    }
+
+    fn context(&mut self, _: &Searcher, c: &SinkContext<'_>) -> Result<bool, Self::Error> {
+        if self.mode == Mode::Content && !matches!(c.kind(), SinkContextKind::Other) {
+            self.lines.push(match (self.line_numbers, c.line_number()) {
+                (true, Some(n)) => format!("{}-{n}-{}", self.shown, clip(c.bytes())),
+                _ => format!("{}-{}", self.shown, clip(c.bytes())),
+            });
+        }
+        Ok(true)
+    }
+
+    fn context_break(&mut self, _: &Searcher) -> Result<bool, Self::Error> {
+        if self.mode == Mode::Content {
+            self.lines.push("--".into());
+        }
+        Ok(true)
+    }
+}
+
+impl Grep {
+    fn search(&self, input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let pattern = required_str(input, "pattern")?;
+        let mode = match optional_str(input, "output_mode").unwrap_or("files_with_matches") {
+            "content" => Mode::Content,
+            "files_with_matches" => Mode::Files,
+            "count" => Mode::Count,
+            other => {
+                return Err(ToolError::InvalidInput(format!(
+                    "output_mode `{other}`: use content, files_with_matches or count"
+                )));
+            }
+        };
+        let multiline = optional_bool(input, "multiline");
+        let matcher = RegexMatcherBuilder::new()
+            .case_insensitive(optional_bool(input, "-i"))
+            .multi_line(true)
+            .dot_matches_new_line(multiline)
+            .build(pattern)
+            .map_err(|e| ToolError::InvalidInput(format!("bad regular expression: {e}")))?;
+        let context = optional_u64(input, "-C")?.unwrap_or(0) as usize;
+        let before = optional_u64(input, "-B")?.map_or(context, |n| n as usize);
+        let after = optional_u64(input, "-A")?.map_or(context, |n| n as usize);
+        let line_numbers = input.get("-n").and_then(Value::as_bool).unwrap_or(true);
+        let head_limit = optional_u64(input, "head_limit")?.map(|n| n as usize);
+        let mut searcher = SearcherBuilder::new()
+            .binary_detection(BinaryDetection::quit(0))
+            .line_number(true)
+            .multi_line(multiline)
+            .before_context(if mode == Mode::Content { before } else { 0 })
+            .after_context(if mode == Mode::Content { after } else { 0 })
+            .build();
+
+        let root = search_root(input, ctx)?;
+        let mut files: Vec<PathBuf> = Vec::new();
+        if root.is_file() {
+            files.push(root.clone());
+        } else {
+            let mut builder = walker(&root, false);
+            if let Some(glob) = optional_str(input, "glob") {
+                let mut overrides = ignore::overrides::OverrideBuilder::new(&root);
+                for part in glob.split(',').map(str::trim).filter(|g| !g.is_empty()) {
+                    overrides
+                        .add(part)
+                        .map_err(|e| ToolError::InvalidInput(format!("bad glob `{part}`: {e}")))?;
+                }
+                builder.overrides(
+                    overrides
+                        .build()
+                        .map_err(|e| ToolError::InvalidInput(format!("bad glob `{glob}`: {e}")))?,
+                );
+            }
+            if let Some(kind) = optional_str(input, "type") {
+                let mut types = ignore::types::TypesBuilder::new();
+                types.add_defaults();
+                types.select(kind);
+                builder.types(types.build().map_err(|e| {
+                    ToolError::InvalidInput(format!("unknown file type `{kind}`: {e}"))
+                })?);
+            }
+            builder.sort_by_file_name(|a, b| a.cmp(b));
+            for entry in builder.build().flatten() {
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    files.push(entry.into_path());
+                }
+            }
+        }
+
+        let mut out: Vec<String> = Vec::new();
+        let (mut total_matches, mut matched_files) = (0u64, 0usize);
+        for path in &files {
+            let shown = ctx.display_path(path);
+            let mut sink = Collect {
+                shown: &shown,
+                mode,
+                line_numbers,
+                lines: Vec::new(),
+                matches: 0,
+            };
+            if searcher.search_path(&matcher, path, &mut sink).is_err() || sink.matches == 0 {
+                continue;
+            }
+            total_matches += sink.matches;
+            matched_files += 1;
+            match mode {
+                Mode::Files => out.push(shown.clone()),
+                Mode::Count => out.push(format!("{shown}:{}", sink.matches)),
+                Mode::Content => {
+                    if !out.is_empty() && (before > 0 || after > 0) {
+                        out.push("--".into());
+                    }
+                    out.extend(sink.lines);
+                }
+            }
+        }
+        let summary = match mode {
+            Mode::Files => format!("{matched_files} files"),
+            Mode::Count | Mode::Content => format!("{total_matches} matches"),
+        };
+        if out.is_empty() {
+            return Ok(ToolOutput {
+                content: "No matches found".into(),
+                summary,
+            });
+        }
+        let limit = head_limit.unwrap_or(match mode {
+            Mode::Content => DEFAULT_LINE_LIMIT,
+            Mode::Files | Mode::Count => usize::MAX,
+        });
+        let total_lines = out.len();
+        out.truncate(limit);
+        if total_lines > limit {
+            out.push(format!("({} more lines not shown)", total_lines - limit));
+        }
+        Ok(ToolOutput {
+            content: out.join("\n"),
+            summary,
+        })
+    }
+}
+
+impl Tool for Grep {
+    fn name(&self) -> &'static str {
+        "Grep"
+    }
+
+    fn description(&self) -> &'static str {
+        "Searches file contents with a regular expression (Rust regex syntax, as ripgrep). \
+         output_mode: files_with_matches (default: the files that match), content (matching \
+         lines as path:line:text, with -A/-B/-C context lines), count (matches per file). \
+         Options: path (file or directory, default the working directory), glob (e.g. `*.rs`), \
+         type (e.g. rust, py, js), -i (ignore case), -n (line numbers, default true), \
+         head_limit (first N lines/entries), multiline (let . and patterns span lines). \
+         .gitignore is respected; binary files are skipped."
+    }
+
+    fn input_schema(&self) -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "pattern": {"type": "string", "description": "The regular expression"},
+                "path": {"type": "string", "description": "File or directory to search (default: the working directory)"},
+                "glob": {"type": "string", "description": "Only files matching this glob (e.g. `*.rs`, `*.{ts,tsx}`)"},
+                "type": {"type": "string", "description": "Only files of this type (rust, py, js, go, …)"},
+                "output_mode": {"type": "string", "enum": ["content", "files_with_matches", "count"]},
+                "-i": {"type": "boolean", "description": "Case-insensitive"},
+                "-n": {"type": "boolean", "description": "Line numbers in content mode (default true)"},
+                "-A": {"type": "number", "description": "Lines of context after each match"},
+                "-B": {"type": "number", "description": "Lines of context before each match"},
+                "-C": {"type": "number", "description": "Lines of context around each match"},
+                "head_limit": {"type": "number", "description": "Show only the first N lines or entries"},
+                "multiline": {"type": "boolean", "description": "Patterns may span lines"}
+            },
+            "required": ["pattern"]
+        })
+    }
+
+    fn risk(&self) -> Risk {
+        Risk::ReadOnly
+    }
+
+    fn summarize(&self, input: &Value) -> String {
+        let pattern = input["pattern"].as_str().unwrap_or("");
+        match optional_str(input, "path") {
+            Some(path) => format!("{pattern} in {path}"),
+            None => pattern.to_string(),
+        }
+    }
+
+    fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
+        required_str(input, "pattern")?;
+        Ok(ApprovalPreview::None)
+    }
+
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async move {
+            let ctx = ctx.clone();
+            tokio::task::spawn_blocking(move || Grep.search(&input, &ctx))
+                .await
+                .map_err(|e| ToolError::Failed(format!("grep failed: {e}")))?
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &[u8]| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("src/a.rs", b"fn alpha() {}\nfn beta() {}\n// TODO alpha\n");
+        w("src/b.py", b"def alpha():\n    pass\n");
+        w("notes.md", b"one\ntwo\nAlpha three\nfour\nfive\n");
+        w("target/x.rs", b"fn alpha() {}\n");
+        w("bin.dat", b"alpha\0binary");
+        w(".gitignore", b"target/\n");
+        dir
+    }
+
+    async fn grep(dir: &Path, input: Value) -> Result<ToolOutput, ToolError> {
+        let ctx = ToolContext::new(dir.to_path_buf());
+        Grep.run(input, &ctx, Arc::new(|_| {})).await
+    }
+
+    #[tokio::test]
+    async fn files_with_matches_by_default_skipping_ignored_and_binary() {
+        let dir = tree();
+        let out = grep(dir.path(), json!({"pattern": "alpha"})).await.unwrap();
+        assert_eq!(out.content, "src/a.rs\nsrc/b.py");
+        assert_eq!(out.summary, "2 files");
+        let ci = grep(dir.path(), json!({"pattern": "alpha", "-i": true}))
+            .await
+            .unwrap();
+        assert_eq!(ci.content, "notes.md\nsrc/a.rs\nsrc/b.py");
+    }
+
+    #[tokio::test]
+    async fn content_with_numbers_and_context() {
+        let dir = tree();
+        let out = grep(
+            dir.path(),
+            json!({"pattern": "three", "output_mode": "content", "-C": 1}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            out.content,
+            "notes.md-2-two\nnotes.md:3:Alpha three\nnotes.md-4-four"
+        );
+        let plain = grep(
+            dir.path(),
+            json!({"pattern": "beta", "output_mode": "content", "-n": false}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(plain.content, "src/a.rs:fn beta() {}");
+    }
+
+    #[tokio::test]
+    async fn count_glob_type_and_head_limit() {
+        let dir = tree();
+        let count = grep(
+            dir.path(),
+            json!({"pattern": "alpha", "output_mode": "count"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(count.content, "src/a.rs:2\nsrc/b.py:1");
+        let globbed = grep(dir.path(), json!({"pattern": "alpha", "glob": "*.py"}))
+            .await
+            .unwrap();
+        assert_eq!(globbed.content, "src/b.py");
+        let typed = grep(dir.path(), json!({"pattern": "alpha", "type": "rust"}))
+            .await
+            .unwrap();
+        assert_eq!(typed.content, "src/a.rs");
+        let head = grep(dir.path(), json!({"pattern": "alpha", "head_limit": 1}))
+            .await
+            .unwrap();
+        assert_eq!(head.content, "src/a.rs\n(1 more lines not shown)");
+        let file = grep(
+            dir.path(),
+            json!({"pattern": "fn", "path": "src/a.rs", "output_mode": "count"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(file.content, "src/a.rs:2");
+    }
+
+    #[tokio::test]
+    async fn multiline_and_errors() {
+        let dir = tree();
+        let out = grep(
+            dir.path(),
+            json!({"pattern": "alpha\\(\\):\\n\\s+pass", "multiline": true}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.content, "src/b.py");
+        assert_eq!(
+            grep(dir.path(), json!({"pattern": "zzz"}))
+                .await
+                .unwrap()
+                .content,
+            "No matches found"
+        );
+        let bad = grep(dir.path(), json!({"pattern": "("})).await.unwrap_err();
+        assert!(bad.to_string().contains("bad regular expression"), "{bad}");
+        assert!(
+            grep(dir.path(), json!({"pattern": "a", "output_mode": "lines"}))
+                .await
+                .is_err()
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod bash;
 pub mod edit;
+pub mod file_change;
 pub mod file_state;
 pub mod glob;
 pub mod grep;
@@ -65,6 +66,47 @@ impl ToolContext {
         path.strip_prefix(&self.cwd)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| path.display().to_string())
+    }
+}
+
+/// A required string field of a tool's input.
+pub(crate) fn required_str<'a>(input: &'a Value, field: &str) -> Result<&'a str, ToolError> {
+    input.get(field).and_then(Value::as_str).ok_or_else(|| {
+        ToolError::InvalidInput(format!("`{field}` is required and must be a string"))
+    })
+}
+
+/// An optional string field.
+pub(crate) fn optional_str<'a>(input: &'a Value, field: &str) -> Option<&'a str> {
+    input.get(field).and_then(Value::as_str)
+}
+
+/// An optional non-negative number (also accepted as a numeric string, which models send).
+pub(crate) fn optional_u64(input: &Value, field: &str) -> Result<Option<u64>, ToolError> {
+    match input.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+            .map(Some)
+            .ok_or_else(|| {
+                ToolError::InvalidInput(format!("`{field}` must be a non-negative number"))
+            }),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| {
+            ToolError::InvalidInput(format!("`{field}` must be a non-negative number"))
+        }),
+        Some(_) => Err(ToolError::InvalidInput(format!(
+            "`{field}` must be a number"
+        ))),
+    }
+}
+
+/// An optional boolean field (false when absent).
+pub(crate) fn optional_bool(input: &Value, field: &str) -> bool {
+    match input.get(field) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
     }
 }
 
@@ -144,7 +186,16 @@ pub struct Registry {
 impl Registry {
     /// The built-in tools.
     pub fn builtin() -> Self {
-        Registry { tools: vec![] }
+        Registry {
+            tools: vec![
+                Box::new(bash::Bash),
+                Box::new(read::Read),
+                Box::new(write::Write),
+                Box::new(edit::Edit),
+                Box::new(glob::Glob),
+                Box::new(grep::Grep),
+            ],
+        }
     }
 
     /// A registry of the given tools (tests, sub-agents with a reduced set).

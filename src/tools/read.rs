@@ -1,1 +1,277 @@
-//! (being written)
+//! Read: a text file with numbered lines like `cat -n`, 2,000 lines from an offset by default,
+//! long lines cut. Binary files and directories are refused with a message that says what to do.
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use crate::protocol::ApprovalPreview;
+use crate::tools::file_state::FileStamp;
+use crate::tools::{
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_u64, required_str,
+};
+
+const DEFAULT_LIMIT: u64 = 2000;
+const MAX_LINE_CHARS: usize = 2000;
+/// Files larger than this are refused unless a limit narrows the read.
+const MAX_BYTES_WHOLE: u64 = 10 * 1024 * 1024;
+/// The bytes sniffed for a NUL to decide a file is binary.
+const SNIFF_BYTES: usize = 8192;
+
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "ico", "tiff", "pdf", "zip", "gz", "tgz", "bz2",
+    "xz", "7z", "rar", "tar", "exe", "dll", "so", "dylib", "o", "a", "class", "jar", "wasm", "bin",
+    "mp3", "mp4", "mov", "avi", "mkv", "wav", "flac", "ogg", "woff", "woff2", "ttf", "otf", "eot",
+    "sqlite", "db", "pyc", "rlib",
+];
+
+pub struct Read;
+
+/// Whether a file is binary, by extension or by a NUL byte near its start.
+pub fn is_binary(path: &std::path::Path, head: &[u8]) -> bool {
+    let by_extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| BINARY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    by_extension || head.iter().take(SNIFF_BYTES).any(|&b| b == 0)
+}
+
+fn cut_line(line: &str) -> String {
+    if line.chars().count() <= MAX_LINE_CHARS {
+        return line.to_string();
+    }
+    let mut cut: String = line.chars().take(MAX_LINE_CHARS).collect();
+    cut.push_str("… [line cut]");
+    cut
+}
+
+impl Read {
+    fn read(&self, input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+        let raw = required_str(input, "file_path")?;
+        let path = ctx.resolve(raw);
+        let shown = ctx.display_path(&path);
+        let offset = optional_u64(input, "offset")?.unwrap_or(1).max(1);
+        let limit = optional_u64(input, "limit")?;
+        let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ToolError::NotFound(shown.clone()),
+            _ => ToolError::Io(format!("cannot read {shown}: {e}")),
+        })?;
+        if metadata.is_dir() {
+            return Err(ToolError::InvalidInput(format!(
+                "{shown} is a directory: use Glob (or Bash `ls`) to list it"
+            )));
+        }
+        if metadata.len() > MAX_BYTES_WHOLE && limit.is_none() {
+            return Err(ToolError::InvalidInput(format!(
+                "{shown} is {} MB: read a part of it with offset and limit, or search it with Grep",
+                metadata.len() / (1024 * 1024)
+            )));
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| ToolError::Io(format!("cannot read {shown}: {e}")))?;
+        if is_binary(&path, &bytes) {
+            return Err(ToolError::Binary { path: shown });
+        }
+        if let Ok(mut files) = ctx.files.lock() {
+            files.record(&path, FileStamp::of(&bytes, &metadata));
+        }
+        if bytes.is_empty() {
+            return Ok(ToolOutput {
+                content: format!("{shown} exists but is empty."),
+                summary: "empty".into(),
+            });
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let total = text.lines().count() as u64;
+        if offset > total {
+            return Ok(ToolOutput {
+                content: format!(
+                    "{shown} has only {total} lines; offset {offset} is past its end."
+                ),
+                summary: "past the end".into(),
+            });
+        }
+        let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
+        let mut out = String::new();
+        let mut shown_lines = 0u64;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .skip((offset - 1) as usize)
+            .take(limit as usize)
+        {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            out.push_str(&format!("{:>6}\t{}\n", i + 1, cut_line(line)));
+            shown_lines += 1;
+        }
+        let last = offset - 1 + shown_lines;
+        if last < total {
+            out.push_str(&format!(
+                "\n(lines {offset}-{last} of {total}; read on with offset {})\n",
+                last + 1
+            ));
+        }
+        Ok(ToolOutput {
+            content: out,
+            summary: format!("{shown_lines} lines"),
+        })
+    }
+}
+
+impl Tool for Read {
+    fn name(&self) -> &'static str {
+        "Read"
+    }
+
+    fn description(&self) -> &'static str {
+        "Reads a text file. Lines come numbered like `cat -n` (number, tab, text). By default up \
+         to 2000 lines from the start; pass offset (1-based line number) and limit to read a \
+         part. Lines over 2000 characters are cut. Binary files and directories are refused. \
+         Read a file before you Edit or Write it."
+    }
+
+    fn input_schema(&self) -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "file_path": {"type": "string", "description": "The file to read (absolute, or relative to the working directory)"},
+                "offset": {"type": "number", "description": "The line number to start at (1-based)"},
+                "limit": {"type": "number", "description": "How many lines to read"}
+            },
+            "required": ["file_path"]
+        })
+    }
+
+    fn risk(&self) -> Risk {
+        Risk::ReadOnly
+    }
+
+    fn summarize(&self, input: &Value) -> String {
+        input["file_path"].as_str().unwrap_or("").to_string()
+    }
+
+    fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
+        required_str(input, "file_path")?;
+        Ok(ApprovalPreview::None)
+    }
+
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async move { self.read(&input, ctx) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn ctx(dir: &std::path::Path) -> ToolContext {
+        ToolContext::new(dir.to_path_buf())
+    }
+
+    async fn read(ctx: &ToolContext, input: Value) -> Result<ToolOutput, ToolError> {
+        Read.run(input, ctx, Arc::new(|_| {})).await
+    }
+
+    #[tokio::test]
+    async fn numbers_lines_and_records_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "one\r\ntwo\nthree\n").unwrap();
+        let c = ctx(dir.path());
+        let out = read(&c, json!({"file_path": "a.txt"})).await.unwrap();
+        assert_eq!(out.content, "     1\tone\n     2\ttwo\n     3\tthree\n");
+        assert_eq!(out.summary, "3 lines");
+        assert!(
+            c.files
+                .lock()
+                .unwrap()
+                .check_fresh(&dir.path().join("a.txt"), "a.txt")
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn offset_and_limit_with_a_note_to_read_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let text: String = (1..=10).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(dir.path().join("a.txt"), text).unwrap();
+        let out = read(
+            &ctx(dir.path()),
+            json!({"file_path": "a.txt", "offset": 4, "limit": "2"}),
+        )
+        .await
+        .unwrap();
+        assert!(
+            out.content.starts_with("     4\tline 4\n     5\tline 5\n"),
+            "{}",
+            out.content
+        );
+        assert!(out.content.contains("read on with offset 6"));
+        let past = read(
+            &ctx(dir.path()),
+            json!({"file_path": "a.txt", "offset": 50}),
+        )
+        .await
+        .unwrap();
+        assert!(past.content.contains("only 10 lines"));
+    }
+
+    #[tokio::test]
+    async fn long_lines_are_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x".repeat(5000)).unwrap();
+        let out = read(&ctx(dir.path()), json!({"file_path": "a.txt"}))
+            .await
+            .unwrap();
+        assert!(out.content.contains("[line cut]"));
+        assert!(out.content.len() < 2100);
+    }
+
+    #[tokio::test]
+    async fn refusals_say_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = ctx(dir.path());
+        std::fs::write(dir.path().join("bin.dat"), b"ab\0cd").unwrap();
+        std::fs::write(dir.path().join("img.png"), b"not really").unwrap();
+        std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert_eq!(
+            read(&c, json!({"file_path": "bin.dat"})).await.unwrap_err(),
+            ToolError::Binary {
+                path: "bin.dat".into()
+            }
+        );
+        assert!(matches!(
+            read(&c, json!({"file_path": "img.png"})).await,
+            Err(ToolError::Binary { .. })
+        ));
+        assert_eq!(
+            read(&c, json!({"file_path": "nope.txt"}))
+                .await
+                .unwrap_err(),
+            ToolError::NotFound("nope.txt".into())
+        );
+        assert!(
+            read(&c, json!({"file_path": "sub"}))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("Glob")
+        );
+        assert!(
+            read(&c, json!({"file_path": "empty.txt"}))
+                .await
+                .unwrap()
+                .content
+                .contains("empty")
+        );
+        assert!(matches!(
+            read(&c, json!({})).await,
+            Err(ToolError::InvalidInput(_))
+        ));
+    }
+}
