@@ -112,7 +112,11 @@ impl Read {
         }
         Ok(ToolOutput {
             content: out,
-            summary: format!("{shown_lines} lines"),
+            summary: if shown_lines == 1 {
+                "1 line".into()
+            } else {
+                format!("{shown_lines} lines")
+            },
         })
     }
 }

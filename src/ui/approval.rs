@@ -84,10 +84,10 @@ pub fn draw(
         ApprovalPreview::FileChange(diff) => {
             let layout = model
                 .diff_layout
-                .unwrap_or_else(|| diff_view::auto_layout(inner.width));
-            let key = (request.id, inner.width, layout);
+                .unwrap_or_else(|| diff_view::auto_layout(body.width));
+            let key = (request.id, body.width, layout);
             if cache.key != Some(key) {
-                cache.render = Some(diff_view::render_diff(diff, inner.width, layout, theme));
+                cache.render = Some(diff_view::render_diff(diff, body.width, layout, theme));
                 cache.key = Some(key);
             }
             if let Some(render) = &cache.render {

@@ -1,1 +1,179 @@
-//! (being written)
+//! Syntax highlighting with syntect, for code blocks and diffs. The syntax and theme sets load
+//! lazily on first use (never at start-up), and highlighted blocks are cached by content, so a
+//! block is highlighted once however often the transcript is redrawn.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use syntect::easy::HighlightLines;
+use syntect::highlighting::{FontStyle, ThemeSet};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+
+use crate::ui::theme::Theme;
+
+/// Blocks longer than this are shown plain (highlighting costs per line).
+const MAX_LINES: usize = 2000;
+const MAX_LINE_CHARS: usize = 2000;
+/// Cached highlighted blocks kept per thread before the cache is cleared.
+const CACHE_ENTRIES: usize = 512;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<u64, Vec<Line<'static>>>> = RefCell::new(HashMap::new());
+}
+
+/// The syntax for a fence's info string or a file extension ("rust", "rs", "py", "sh"…).
+fn syntax_for(token: &str) -> Option<&'static SyntaxReference> {
+    let token = token.trim().split([',', ' ', '{']).next().unwrap_or("");
+    if token.is_empty() {
+        return None;
+    }
+    let set = syntaxes();
+    set.find_syntax_by_token(token)
+        .or_else(|| set.find_syntax_by_extension(&token.to_ascii_lowercase()))
+}
+
+fn to_color(c: syntect::highlighting::Color) -> Color {
+    Color::Rgb(c.r, c.g, c.b)
+}
+
+fn span_style(style: syntect::highlighting::Style) -> Style {
+    let mut out = Style::default().fg(to_color(style.foreground));
+    if style.font_style.contains(FontStyle::BOLD) {
+        out = out.add_modifier(Modifier::BOLD);
+    }
+    if style.font_style.contains(FontStyle::ITALIC) {
+        out = out.add_modifier(Modifier::ITALIC);
+    }
+    out
+}
+
+fn too_big(lines: &[&str]) -> bool {
+    lines.len() > MAX_LINES || lines.iter().any(|l| l.len() > MAX_LINE_CHARS)
+}
+
+/// Highlights lines of one file or block, carrying the parser state from line to line. None
+/// when the language is unknown or the block too big.
+fn highlight(token: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Span<'static>>>> {
+    if too_big(lines) {
+        return None;
+    }
+    let syntax = syntax_for(token)?;
+    let set = themes();
+    let syntect_theme = set
+        .themes
+        .get(&theme.syntax)
+        .or_else(|| set.themes.values().next())?;
+    let mut h = HighlightLines::new(syntax, syntect_theme);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let with_newline = format!("{line}\n");
+        let ranges = h.highlight_line(&with_newline, syntaxes()).ok()?;
+        out.push(
+            ranges
+                .into_iter()
+                .filter_map(|(style, text)| {
+                    let text = text.trim_end_matches('\n');
+                    (!text.is_empty())
+                        .then(|| Span::styled(text.replace('\t', "    "), span_style(style)))
+                })
+                .collect(),
+        );
+    }
+    Some(out)
+}
+
+/// A code block as lines, highlighted for `lang` (a fence info string) when known.
+pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (code, lang, &theme.syntax, &theme.fg).hash(&mut hasher);
+    let key = hasher.finish();
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let lines: Vec<&str> = code.lines().collect();
+    let rendered: Vec<Line<'static>> = match highlight(lang, &lines, theme) {
+        Some(spans) => spans.into_iter().map(Line::from).collect(),
+        None => lines
+            .iter()
+            .map(|l| {
+                Line::from(Span::styled(
+                    l.replace('\t', "    "),
+                    Style::default().fg(theme.fg),
+                ))
+            })
+            .collect(),
+    };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, rendered.clone());
+    });
+    rendered
+}
+
+/// Lines of a file (for diffs), highlighted by the path's extension; plain spans in theme.fg
+/// when the language is unknown.
+pub fn highlight_lines(path: &str, lines: &[&str], theme: &Theme) -> Vec<Vec<Span<'static>>> {
+    let extension = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    highlight(extension, lines, theme).unwrap_or_else(|| {
+        lines
+            .iter()
+            .map(|l| {
+                vec![Span::styled(
+                    l.replace('\t', "    "),
+                    Style::default().fg(theme.fg),
+                )]
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_languages_get_colours_unknown_stay_plain() {
+        let theme = Theme::dark();
+        let lines = highlight_code("fn main() {\n    let x = 1;\n}", "rust", &theme);
+        assert_eq!(lines.len(), 3);
+        let colours: std::collections::HashSet<_> = lines
+            .iter()
+            .flat_map(|l| l.spans.iter().map(|s| s.style.fg))
+            .collect();
+        assert!(colours.len() > 1, "keywords and names differ: {colours:?}");
+        let plain = highlight_code("whatever\n", "no-such-language", &theme);
+        assert_eq!(plain[0].spans[0].style.fg, Some(theme.fg));
+        let text: String = lines[1].spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "    let x = 1;");
+    }
+
+    #[test]
+    fn diff_lines_by_extension() {
+        let theme = Theme::dark();
+        let spans = highlight_lines("src/x.py", &["def f():", "    return 1"], &theme);
+        assert_eq!(spans.len(), 2);
+        assert!(spans[0].len() > 1);
+        let plain = highlight_lines("README", &["text"], &theme);
+        assert_eq!(plain[0].len(), 1);
+    }
+}

@@ -1,19 +1,799 @@
-//! (stub until the rendering branch lands)
-use ratatui::text::Line;
+//! Markdown to terminal lines, with pulldown-cmark: headings, paragraphs wrapped to the width,
+//! emphasis, inline code, links, lists (nested, hanging indent, task boxes), block quotes,
+//! rules, tables and highlighted code blocks. Pure: text and width in, lines out, every line at
+//! most `width` columns. Robust to partial input (a streaming message): an unclosed code fence
+//! renders as plain code until it closes.
 
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::ui::highlight::highlight_code;
+use crate::ui::text::sanitize;
 use crate::ui::theme::Theme;
 
-pub fn render_markdown(src: &str, width: u16, _theme: &Theme) -> Vec<Line<'static>> {
-    let w = width.max(1) as usize;
-    let mut out = Vec::new();
-    for line in src.lines() {
-        let chars: Vec<char> = line.chars().collect();
-        if chars.is_empty() {
-            out.push(Line::raw(""));
-        }
-        for chunk in chars.chunks(w) {
-            out.push(Line::raw(chunk.iter().collect::<String>()));
+/// A piece of a line's left margin: quote bars and list indents, nested.
+#[derive(Clone, Debug)]
+enum Margin {
+    Quote,
+    /// A list item: its marker on the first line, spaces of the same width after.
+    Item {
+        marker: String,
+        used: bool,
+    },
+}
+
+#[derive(Default)]
+struct Table {
+    alignments: Vec<Alignment>,
+    rows: Vec<Vec<Vec<Span<'static>>>>,
+    header_rows: usize,
+    in_head: bool,
+}
+
+struct Renderer<'t> {
+    theme: &'t Theme,
+    width: usize,
+    lines: Vec<Line<'static>>,
+    margins: Vec<Margin>,
+    /// Inline content of the current block, not yet wrapped. A span "\n" forces a break.
+    inline: Vec<Span<'static>>,
+    styles: Vec<Style>,
+    lists: Vec<Option<u64>>,
+    link: Option<String>,
+    link_text: String,
+    code: Option<(String, String, bool)>,
+    table: Option<Table>,
+    cell: Vec<Span<'static>>,
+    heading: Option<HeadingLevel>,
+}
+
+pub fn render_markdown(src: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut r = Renderer {
+        theme,
+        width: (width as usize).max(4),
+        lines: Vec::new(),
+        margins: Vec::new(),
+        inline: Vec::new(),
+        styles: vec![Style::default().fg(theme.fg)],
+        lists: Vec::new(),
+        link: None,
+        link_text: String::new(),
+        code: None,
+        table: None,
+        cell: Vec::new(),
+        heading: None,
+    };
+    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        r.event(event, &src[range]);
+    }
+    r.flush();
+    if let Some((lang, code, _)) = r.code.take() {
+        r.code_block(&lang, &code, false);
+    }
+    while r.lines.last().is_some_and(|l| l.width() == 0) {
+        r.lines.pop();
+    }
+    r.lines
+}
+
+impl Renderer<'_> {
+    fn style(&self) -> Style {
+        self.styles.last().copied().unwrap_or_default()
+    }
+
+    fn push_style(&mut self, f: impl FnOnce(Style) -> Style) {
+        let next = f(self.style());
+        self.styles.push(next);
+    }
+
+    fn pop_style(&mut self) {
+        if self.styles.len() > 1 {
+            self.styles.pop();
         }
     }
+
+    /// The margin for the next line, marking list markers as used.
+    fn margin(&mut self) -> Vec<Span<'static>> {
+        let quote = Style::default().fg(self.theme.quote);
+        let marker_style = Style::default().fg(self.theme.accent);
+        let mut spans = Vec::new();
+        for m in self.margins.iter_mut() {
+            match m {
+                Margin::Quote => spans.push(Span::styled("│ ", quote)),
+                Margin::Item { marker, used } => {
+                    if *used {
+                        spans.push(Span::raw(" ".repeat(marker.width())));
+                    } else {
+                        spans.push(Span::styled(marker.clone(), marker_style));
+                        *used = true;
+                    }
+                }
+            }
+        }
+        spans
+    }
+
+    fn margin_width(&self) -> usize {
+        self.margins
+            .iter()
+            .map(|m| match m {
+                Margin::Quote => 2,
+                Margin::Item { marker, .. } => marker.width(),
+            })
+            .sum()
+    }
+
+    /// A blank line between blocks (with quote bars inside a quote), never two in a row.
+    fn gap(&mut self) {
+        if self.lines.is_empty()
+            || self
+                .lines
+                .last()
+                .is_some_and(|l| l.width() == 0 || is_bare_margin(l))
+        {
+            return;
+        }
+        let bars: Vec<Span<'static>> = self
+            .margins
+            .iter()
+            .filter(|m| matches!(m, Margin::Quote))
+            .map(|_| Span::styled("│", Style::default().fg(self.theme.quote)))
+            .collect();
+        self.lines.push(Line::from(bars));
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let text = sanitize(text);
+        if self.table.is_some() {
+            self.cell.push(Span::styled(text, self.style()));
+        } else {
+            self.inline.push(Span::styled(text, self.style()));
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, source: &str) {
+        match event {
+            Event::Start(tag) => self.start(tag, source),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => {
+                if let Some((_, code, _)) = self.code.as_mut() {
+                    code.push_str(&text);
+                } else {
+                    if self.link.is_some() {
+                        self.link_text.push_str(&text);
+                    }
+                    self.push_text(&text);
+                }
+            }
+            Event::Code(code) => {
+                let style = Style::default().fg(self.theme.inline_code);
+                if self.table.is_some() {
+                    self.cell.push(Span::styled(sanitize(&code), style));
+                } else {
+                    self.inline.push(Span::styled(sanitize(&code), style));
+                }
+            }
+            Event::SoftBreak => self.push_text(" "),
+            Event::HardBreak => self.inline.push(Span::raw("\n")),
+            Event::Rule => {
+                self.flush();
+                self.gap();
+                let width = self.width.saturating_sub(self.margin_width());
+                let mut spans = self.margin();
+                spans.push(Span::styled(
+                    "─".repeat(width),
+                    Style::default().fg(self.theme.dim),
+                ));
+                self.lines.push(Line::from(spans));
+            }
+            Event::TaskListMarker(done) => self.push_text(if done { "☑ " } else { "☐ " }),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let style = Style::default().fg(self.theme.dim);
+                self.inline
+                    .push(Span::styled(sanitize(html.trim_end_matches('\n')), style));
+            }
+            Event::FootnoteReference(name) => self.push_text(&format!("[{name}]")),
+            Event::InlineMath(m) | Event::DisplayMath(m) => self.push_text(&m),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, source: &str) {
+        match tag {
+            Tag::Paragraph => {
+                self.flush();
+                self.gap();
+            }
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.gap();
+                self.heading = Some(level);
+                let theme = self.theme;
+                self.push_style(|_| {
+                    let s = Style::default()
+                        .fg(theme.heading)
+                        .add_modifier(Modifier::BOLD);
+                    if level == HeadingLevel::H1 {
+                        s.add_modifier(Modifier::UNDERLINED)
+                    } else {
+                        s
+                    }
+                });
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.gap();
+                self.margins.push(Margin::Quote);
+                let quote = self.theme.quote;
+                self.push_style(|s| s.fg(quote).add_modifier(Modifier::ITALIC));
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush();
+                self.gap();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let trimmed = source.trim_end();
+                let closed = !kind_is_fenced(source)
+                    || trimmed.ends_with("```") && trimmed.len() > 3 && trimmed.lines().count() > 1
+                    || trimmed.ends_with("~~~") && trimmed.len() > 3 && trimmed.lines().count() > 1;
+                self.code = Some((lang, String::new(), closed));
+            }
+            Tag::List(start) => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.gap();
+                }
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.lists.len();
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => match depth {
+                        0 | 1 => "• ".to_string(),
+                        2 => "◦ ".to_string(),
+                        _ => "▪ ".to_string(),
+                    },
+                };
+                self.margins.push(Margin::Item {
+                    marker,
+                    used: false,
+                });
+            }
+            Tag::Emphasis => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
+            Tag::Strong => self.push_style(|s| s.add_modifier(Modifier::BOLD)),
+            Tag::Strikethrough => self.push_style(|s| s.add_modifier(Modifier::CROSSED_OUT)),
+            Tag::Link { dest_url, .. } => {
+                self.link = Some(dest_url.to_string());
+                self.link_text.clear();
+                let link = self.theme.link;
+                self.push_style(|s| s.fg(link).add_modifier(Modifier::UNDERLINED));
+            }
+            Tag::Image { dest_url, .. } => {
+                self.push_text("[image: ");
+                self.link = Some(dest_url.to_string());
+                self.link_text.clear();
+                self.push_style(|s| s);
+            }
+            Tag::Table(alignments) => {
+                self.flush();
+                self.gap();
+                self.table = Some(Table {
+                    alignments,
+                    ..Table::default()
+                });
+            }
+            Tag::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = true;
+                    t.rows.push(Vec::new());
+                }
+            }
+            Tag::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    t.rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => self.cell.clear(),
+            Tag::FootnoteDefinition(_)
+            | Tag::HtmlBlock
+            | Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Superscript
+            | Tag::Subscript => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush(),
+            TagEnd::Heading(_) => {
+                self.flush();
+                self.pop_style();
+                self.heading = None;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.pop_style();
+                if let Some(i) = self
+                    .margins
+                    .iter()
+                    .rposition(|m| matches!(m, Margin::Quote))
+                {
+                    self.margins.remove(i);
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, code, closed)) = self.code.take() {
+                    self.code_block(&lang, &code, closed);
+                }
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+            }
+            TagEnd::Item => {
+                self.flush();
+                if let Some(i) = self
+                    .margins
+                    .iter()
+                    .rposition(|m| matches!(m, Margin::Item { .. }))
+                {
+                    self.margins.remove(i);
+                }
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
+            TagEnd::Link => {
+                self.pop_style();
+                if let Some(url) = self.link.take()
+                    && url != self.link_text
+                    && !url.starts_with('#')
+                {
+                    let style = Style::default().fg(self.theme.dim);
+                    let span = Span::styled(format!(" ({})", sanitize(&url)), style);
+                    if self.table.is_some() {
+                        self.cell.push(span);
+                    } else {
+                        self.inline.push(span);
+                    }
+                }
+            }
+            TagEnd::Image => {
+                self.pop_style();
+                self.link = None;
+                self.push_text("]");
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.cell);
+                if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = false;
+                    t.header_rows = t.rows.len();
+                }
+            }
+            TagEnd::TableRow => {}
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.draw_table(table);
+                }
+            }
+            TagEnd::FootnoteDefinition
+            | TagEnd::HtmlBlock
+            | TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
+        }
+    }
+
+    /// Wraps the pending inline content into lines under the current margins.
+    fn flush(&mut self) {
+        if self.inline.is_empty() {
+            return;
+        }
+        let inline = std::mem::take(&mut self.inline);
+        let available = self.width.saturating_sub(self.margin_width()).max(1);
+        for row in wrap_spans(&inline, available) {
+            let mut spans = self.margin();
+            spans.extend(row);
+            self.lines.push(Line::from(spans));
+        }
+    }
+
+    fn code_block(&mut self, lang: &str, code: &str, closed: bool) {
+        let code = code.trim_end_matches('\n');
+        let rendered = if closed {
+            highlight_code(code, lang, self.theme)
+        } else {
+            // Still streaming: plain until the fence closes (highlight once, not every frame).
+            code.lines()
+                .map(|l| {
+                    Line::from(Span::styled(
+                        sanitize(l),
+                        Style::default().fg(self.theme.fg),
+                    ))
+                })
+                .collect()
+        };
+        let bar = Style::default().fg(self.theme.dim);
+        let available = self.width.saturating_sub(self.margin_width() + 2).max(1);
+        if !lang.trim().is_empty() {
+            let mut spans = self.margin();
+            spans.push(Span::styled(format!("╭ {}", lang.trim()), bar));
+            self.lines.push(Line::from(spans));
+        }
+        for line in rendered {
+            for row in wrap_chars(&line.spans, available) {
+                let mut spans = self.margin();
+                spans.push(Span::styled("│ ", bar));
+                spans.extend(row);
+                self.lines.push(Line::from(spans));
+            }
+        }
+    }
+
+    fn draw_table(&mut self, table: Table) {
+        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        let text_width =
+            |cell: &Vec<Span<'static>>| cell.iter().map(|s| s.content.width()).sum::<usize>();
+        let mut widths = vec![1usize; columns];
+        for row in &table.rows {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(text_width(cell));
+            }
+        }
+        // Borders: "│ " before each column, " │" after the last: 3 per column + 1.
+        let available = self
+            .width
+            .saturating_sub(self.margin_width() + 3 * columns + 1);
+        while widths.iter().sum::<usize>() > available && widths.iter().any(|&w| w > 1) {
+            if let Some(widest) = widths.iter_mut().max() {
+                *widest -= 1;
+            }
+        }
+        if widths.iter().sum::<usize>() > available {
+            // Too narrow for a grid: one line per row, cells separated by bars.
+            for row in &table.rows {
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                for (c, cell) in row.iter().enumerate() {
+                    if c > 0 {
+                        spans.push(Span::styled(" │ ", Style::default().fg(self.theme.border)));
+                    }
+                    spans.extend(cell.iter().cloned());
+                }
+                self.inline = spans;
+                self.flush();
+            }
+            return;
+        }
+        let border = Style::default().fg(self.theme.border);
+        let rule = |left: &str, mid: &str, right: &str| {
+            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+            format!("{left}{}{right}", parts.join(mid))
+        };
+        let top = rule("┌", "┬", "┐");
+        let middle = rule("├", "┼", "┤");
+        let bottom = rule("└", "┴", "┘");
+        let mut spans = self.margin();
+        spans.push(Span::styled(top, border));
+        self.lines.push(Line::from(spans));
+        for (r, row) in table.rows.iter().enumerate() {
+            let mut spans = self.margin();
+            for (c, width) in widths.iter().enumerate() {
+                spans.push(Span::styled("│ ", border));
+                let cell = row.get(c).cloned().unwrap_or_default();
+                let mut cut = clip_spans(&cell, *width);
+                if r < table.header_rows {
+                    cut = cut
+                        .into_iter()
+                        .map(|s| {
+                            let style = s.style.add_modifier(Modifier::BOLD);
+                            s.style(style)
+                        })
+                        .collect();
+                }
+                let used: usize = cut.iter().map(|s| s.content.width()).sum();
+                let pad = width.saturating_sub(used);
+                let (before, after) = match table.alignments.get(c) {
+                    Some(Alignment::Right) => (pad, 0),
+                    Some(Alignment::Center) => (pad / 2, pad - pad / 2),
+                    _ => (0, pad),
+                };
+                spans.push(Span::raw(" ".repeat(before)));
+                spans.extend(cut);
+                spans.push(Span::raw(" ".repeat(after + 1)));
+            }
+            spans.push(Span::styled("│", border));
+            self.lines.push(Line::from(spans));
+            if r + 1 == table.header_rows && table.rows.len() > table.header_rows {
+                let mut spans = self.margin();
+                spans.push(Span::styled(middle.clone(), border));
+                self.lines.push(Line::from(spans));
+            }
+        }
+        let mut spans = self.margin();
+        spans.push(Span::styled(bottom, border));
+        self.lines.push(Line::from(spans));
+    }
+}
+
+fn kind_is_fenced(source: &str) -> bool {
+    let start = source.trim_start();
+    start.starts_with("```") || start.starts_with("~~~")
+}
+
+fn is_bare_margin(line: &Line<'_>) -> bool {
+    line.spans
+        .iter()
+        .all(|s| s.content.trim() == "│" || s.content.trim().is_empty())
+}
+
+/// Spans cut to `width` columns, ending with `…` when cut.
+fn clip_spans(spans: &[Span<'static>], width: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= width {
+        return spans.to_vec();
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            text.push(c);
+            used += w;
+        }
+        if !text.is_empty() {
+            out.push(Span::styled(text, span.style));
+        }
+        if used + 1 >= width {
+            break;
+        }
+    }
+    out.push(Span::raw("…"));
     out
+}
+
+/// Breaks styled text into rows of at most `width` columns at character boundaries (code).
+fn wrap_chars(spans: &[Span<'static>], width: usize) -> Vec<Vec<Span<'static>>> {
+    let mut rows = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && used > 0 {
+                if !text.is_empty() {
+                    if let Some(row) = rows.last_mut() {
+                        row.push(Span::styled(std::mem::take(&mut text), span.style));
+                    }
+                }
+                rows.push(Vec::new());
+                used = 0;
+            }
+            text.push(c);
+            used += w;
+        }
+        if !text.is_empty()
+            && let Some(row) = rows.last_mut()
+        {
+            row.push(Span::styled(text, span.style));
+        }
+    }
+    rows
+}
+
+/// Word-wraps styled text to `width` columns. Spaces at the start of a wrapped row are dropped;
+/// words wider than the row are broken; a "\n" span forces a break.
+fn wrap_spans(spans: &[Span<'static>], width: usize) -> Vec<Vec<Span<'static>>> {
+    // Tokens: (text, style, is_space).
+    let mut tokens: Vec<(String, Style, bool)> = Vec::new();
+    for span in spans {
+        if span.content == "\n" {
+            tokens.push(("\n".into(), span.style, false));
+            continue;
+        }
+        let mut current = String::new();
+        let mut current_space = false;
+        for c in span.content.chars() {
+            let space = c == ' ';
+            if !current.is_empty() && space != current_space {
+                tokens.push((std::mem::take(&mut current), span.style, current_space));
+            }
+            current_space = space;
+            current.push(c);
+        }
+        if !current.is_empty() {
+            tokens.push((current, span.style, current_space));
+        }
+    }
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0usize;
+    let push = |rows: &mut Vec<Vec<Span<'static>>>, text: String, style: Style| {
+        if let Some(row) = rows.last_mut() {
+            match row.last_mut() {
+                Some(last) if last.style == style => {
+                    last.content = format!("{}{}", last.content, text).into()
+                }
+                _ => row.push(Span::styled(text, style)),
+            }
+        }
+    };
+    // A word and the words glued to it (no space between) move to the next row together.
+    let mut i = 0;
+    while i < tokens.len() {
+        let (text, style, is_space) = &tokens[i];
+        if text == "\n" {
+            rows.push(Vec::new());
+            used = 0;
+            i += 1;
+            continue;
+        }
+        if *is_space {
+            if used > 0 && used + text.width() <= width {
+                push(&mut rows, text.clone(), *style);
+                used += text.width();
+            } else if used > 0 {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            i += 1;
+            continue;
+        }
+        // The run of non-space tokens starting here.
+        let mut j = i;
+        let mut run_width = 0;
+        while j < tokens.len() && !tokens[j].2 && tokens[j].0 != "\n" {
+            run_width += tokens[j].0.width();
+            j += 1;
+        }
+        if used > 0 && used + run_width > width {
+            // Trim trailing spaces of the row, then start a new one.
+            if let Some(row) = rows.last_mut()
+                && let Some(last) = row.last_mut()
+            {
+                let trimmed = last.content.trim_end().to_string();
+                last.content = trimmed.into();
+            }
+            rows.push(Vec::new());
+            used = 0;
+        }
+        for (text, style, _) in &tokens[i..j] {
+            if used + text.width() <= width {
+                push(&mut rows, text.clone(), *style);
+                used += text.width();
+                continue;
+            }
+            // Longer than a row: break it by characters.
+            let mut piece = String::new();
+            for c in text.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width && used > 0 {
+                    push(&mut rows, std::mem::take(&mut piece), *style);
+                    rows.push(Vec::new());
+                    used = 0;
+                }
+                piece.push(c);
+                used += w;
+            }
+            if !piece.is_empty() {
+                push(&mut rows, piece, *style);
+            }
+        }
+        i = j;
+    }
+    while rows.len() > 1 && rows.last().is_some_and(Vec::is_empty) {
+        rows.pop();
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> String {
+        lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    const SAMPLE: &str = "# Title\n\nSome **bold** and *italic* text with `code` and a [link](https://example.com) that goes on for a while to wrap.\n\n- one\n- two with a longer item that needs wrapping onto the next line\n  - nested\n1. first\n2. second\n\n> quoted text that is also rather long and wraps\n\n| a | b |\n|---|:-:|\n| 1 | two |\n\n```rust\nfn main() {}\n```\n\n---\n\n- [x] done\n- [ ] todo\n";
+
+    #[test]
+    fn every_line_fits_every_width() {
+        let theme = Theme::dark();
+        for width in 10..120u16 {
+            for line in render_markdown(SAMPLE, width, &theme) {
+                assert!(line.width() <= width as usize, "width {width}: {:?}", line);
+            }
+        }
+    }
+
+    #[test]
+    fn structure_at_width_60() {
+        let out = text(&render_markdown(SAMPLE, 60, &Theme::dark()));
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn narrow_width_30() {
+        let out = text(&render_markdown(SAMPLE, 30, &Theme::dark()));
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn styles_that_matter() {
+        let theme = Theme::dark();
+        let lines = render_markdown("**b** `c` x\n\n```rust\nlet x = 1;\n```\n", 40, &theme);
+        let spans: Vec<&Span<'_>> = lines.iter().flat_map(|l| l.spans.iter()).collect();
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.content == "b" && s.style.add_modifier.contains(Modifier::BOLD))
+        );
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.content == "c" && s.style.fg == Some(theme.inline_code))
+        );
+        let code_colours: std::collections::HashSet<_> = lines
+            .last()
+            .unwrap()
+            .spans
+            .iter()
+            .skip(1)
+            .map(|s| s.style.fg)
+            .collect();
+        assert!(code_colours.len() > 1, "the code line is highlighted");
+    }
+
+    #[test]
+    fn a_streaming_unclosed_fence_renders_as_code() {
+        let out = text(&render_markdown(
+            "Here:\n\n```python\ndef f():\n    return",
+            40,
+            &Theme::dark(),
+        ));
+        assert_eq!(out, "Here:\n\n╭ python\n│ def f():\n│     return");
+    }
+
+    #[test]
+    fn soft_breaks_join_and_hard_breaks_split() {
+        let out = text(&render_markdown("a\nb  \nc", 40, &Theme::dark()));
+        assert_eq!(out, "a b\nc");
+    }
 }

@@ -69,6 +69,10 @@ struct Shared {
     /// Bytes not yet scanned for terminal queries (a query may span two reads).
     pending: Vec<u8>,
     exited: bool,
+    /// Inside a synchronized update (DEC mode 2026): the screen is a half-drawn frame.
+    in_frame: bool,
+    /// Where the next scan for frame markers starts in `log`.
+    scanned: usize,
 }
 
 /// Terminal modes after the program exits.
@@ -139,6 +143,8 @@ impl PtySession {
                 log: Vec::new(),
                 pending: Vec::new(),
                 exited: false,
+                in_frame: false,
+                scanned: 0,
             }),
             Condvar::new(),
         ));
@@ -157,6 +163,7 @@ impl PtySession {
                 s.parser.process(&buf[..n]);
                 s.log.extend_from_slice(&buf[..n]);
                 s.pending.extend_from_slice(&buf[..n]);
+                track_frames(&mut s);
                 let replies = answer_queries(&mut s);
                 drop(s);
                 if !replies.is_empty()
@@ -214,7 +221,7 @@ impl PtySession {
         let mut s = lock.lock().map_err(|_| HarnessError("poisoned".into()))?;
         loop {
             let screen = screen_text(&s.parser);
-            if predicate(&screen) {
+            if !s.in_frame && predicate(&screen) {
                 return Ok(screen);
             }
             let now = Instant::now();
@@ -323,6 +330,22 @@ impl Drop for PtySession {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Notes whether the output stopped inside a synchronized update (a frame being drawn).
+fn track_frames(s: &mut Shared) {
+    const BEGIN: &[u8] = b"\x1b[?2026h";
+    const END: &[u8] = b"\x1b[?2026l";
+    let from = s.scanned.saturating_sub(BEGIN.len());
+    let tail = &s.log[from..];
+    let last = |marker: &[u8]| tail.windows(marker.len()).rposition(|w| w == marker);
+    match (last(BEGIN), last(END)) {
+        (Some(b), Some(e)) => s.in_frame = b > e,
+        (Some(_), None) => s.in_frame = true,
+        (None, Some(_)) => s.in_frame = false,
+        (None, None) => {}
+    }
+    s.scanned = s.log.len();
 }
 
 fn screen_text(parser: &vt100::Parser) -> String {
