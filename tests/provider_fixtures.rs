@@ -161,8 +161,26 @@ async fn thinking_keeps_its_signature() {
 }
 
 #[tokio::test]
-async fn an_error_event_mid_stream_is_reported() {
-    let (result, _) = replay("docs_error_event_overloaded").await;
+async fn an_error_event_is_retried_then_reported() {
+    let overloaded = fixture("docs_error_event_overloaded");
+    let (result, events, server) = run(vec![
+        Reply::raw_sse(&overloaded),
+        Reply::raw_sse(&overloaded),
+        Reply::raw_sse(&overloaded),
+    ])
+    .await;
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "nothing was shown, so it was retried twice"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::Retrying { .. }))
+            .count(),
+        2
+    );
     let error = result.unwrap_err();
     assert_eq!(
         error,
@@ -411,5 +429,38 @@ async fn the_fake_server_rejects_an_invalid_conversation() {
     assert!(
         error.to_string().contains("roles must alternate"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_that_breaks_before_any_output_is_retried() {
+    let (result, events, server) = run(vec![
+        Reply::text("never seen").drop_after(1),
+        Reply::text("second try"),
+    ])
+    .await;
+    assert_eq!(result.unwrap().message.text(), "second try");
+    assert!(
+        matches!(events[1], StreamEvent::Retrying { attempt: 1, .. }),
+        "{events:?}"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_stream_that_breaks_after_output_is_not_retried() {
+    let (result, _, server) = run(vec![
+        Reply::text("some words arrive before the break").drop_after(5),
+        Reply::text("never"),
+    ])
+    .await;
+    assert!(matches!(
+        result.unwrap_err(),
+        ProviderError::Incomplete { .. }
+    ));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "text was shown: retrying would repeat it"
     );
 }

@@ -144,7 +144,35 @@ impl Anthropic {
             };
             let status = response.status().as_u16();
             if (200..300).contains(&status) {
-                return self.read_stream(response, on_event).await;
+                let mut shown = false;
+                let result = {
+                    let mut forward = |event: StreamEvent| {
+                        shown |= !matches!(event, StreamEvent::Usage(_));
+                        on_event(event);
+                    };
+                    self.read_stream(response, &mut forward).await
+                };
+                // A stream that failed before anything reached the screen is retried like a
+                // failed request (an overloaded error event first thing, a body closed at once).
+                if let Err(error) = &result
+                    && !shown
+                    && attempt < self.options.retry.max_retries
+                    && retryable_stream_error(error)
+                {
+                    let delay = self
+                        .options
+                        .retry
+                        .delay(attempt, None, None, fastrand::f64());
+                    attempt += 1;
+                    on_event(StreamEvent::Retrying {
+                        attempt,
+                        delay_ms: delay.as_millis() as u64,
+                        reason: error.to_string(),
+                    });
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+                return result;
             }
             let header = |name: &str| {
                 response
@@ -247,6 +275,20 @@ pub fn request_body(request: &ChatRequest) -> Value {
         }
     }
     body
+}
+
+/// Stream failures worth another try when nothing was shown yet.
+fn retryable_stream_error(error: &ProviderError) -> bool {
+    match error {
+        ProviderError::Stream { kind, .. } => {
+            matches!(
+                kind.as_str(),
+                "overloaded_error" | "api_error" | "rate_limit_error"
+            )
+        }
+        ProviderError::Incomplete { .. } => true,
+        _ => false,
+    }
 }
 
 fn retry_reason(status: u16) -> String {
