@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::diff::FileDiff;
 use crate::tools::file_state::FileStamp;
-use crate::tools::{ToolContext, ToolError, ToolOutput};
+use crate::tools::{ToolContext, ToolError, ToolOutput, count};
 
 pub struct PlannedChange {
     pub path: PathBuf,
@@ -57,7 +57,10 @@ impl PlannedChange {
         }
         let diff = self.diff();
         let summary = if self.before.is_none() {
-            format!("created, {} lines", self.after.lines().count())
+            format!(
+                "created, {}",
+                count(self.after.lines().count(), "line", "lines")
+            )
         } else {
             format!("+{} -{}", diff.added, diff.removed)
         };

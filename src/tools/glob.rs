@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_str, required_str,
 };
 
 /// At most this many paths are listed.
@@ -93,7 +93,7 @@ impl Glob {
         }
         Ok(ToolOutput {
             content: lines.join("\n"),
-            summary: format!("{total} files"),
+            summary: count(total, "file", "files"),
         })
     }
 }

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::protocol::ApprovalPreview;
 use crate::tools::glob::{search_root, walker};
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_bool, optional_str,
-    optional_u64, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_bool,
+    optional_str, optional_u64, required_str,
 };
 
 /// Lines of content output kept when no head_limit is given.
@@ -185,8 +185,8 @@ impl Grep {
             }
         }
         let summary = match mode {
-            Mode::Files => format!("{matched_files} files"),
-            Mode::Count | Mode::Content => format!("{total_matches} matches"),
+            Mode::Files => count(matched_files, "file", "files"),
+            Mode::Count | Mode::Content => count(total_matches as usize, "match", "matches"),
         };
         if out.is_empty() {
             return Ok(ToolOutput {

@@ -110,6 +110,15 @@ pub(crate) fn optional_bool(input: &Value, field: &str) -> bool {
     }
 }
 
+/// "1 file", "3 files": a count with its noun for summaries.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// A tool's successful result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToolOutput {

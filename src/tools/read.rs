@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::protocol::ApprovalPreview;
 use crate::tools::file_state::FileStamp;
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_u64, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_u64, required_str,
 };
 
 const DEFAULT_LIMIT: u64 = 2000;
@@ -112,11 +112,7 @@ impl Read {
         }
         Ok(ToolOutput {
             content: out,
-            summary: if shown_lines == 1 {
-                "1 line".into()
-            } else {
-                format!("{shown_lines} lines")
-            },
+            summary: count(shown_lines as usize, "line", "lines"),
         })
     }
 }

@@ -22,7 +22,12 @@ pub struct ApprovalCache {
 /// The rows the prompt wants for this preview, given the rows available.
 pub fn wanted_height(approval: &PendingApproval, available: u16) -> u16 {
     match &approval.request.preview {
-        ApprovalPreview::FileChange(_) => (available * 2 / 3).max(8).min(available),
+        ApprovalPreview::FileChange(diff) => {
+            // Header, hunk headers and lines, plus the border and the key line.
+            let lines: usize = 1 + diff.hunks.iter().map(|h| 1 + h.lines.len()).sum::<usize>();
+            let wanted = (lines + 3).min(u16::MAX as usize) as u16;
+            wanted.min(available * 2 / 3).max(8).min(available)
+        }
         ApprovalPreview::Command {
             command,
             description,
