@@ -6,7 +6,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use support::pty::{HarnessError, Key, KeyboardProtocol, Profile, PtySession, Terminal};
+use support::pty::{HarnessError, Key, KeyboardProtocol, Profile, PtySession, Terminal, Wheel};
 
 /// Generous: only reached when something is broken.
 const T: Duration = Duration::from_secs(10);
@@ -360,4 +360,116 @@ fn alive(pid: i32) -> bool {
         }
         Err(_) => false,
     }
+}
+
+// ---- A real crossterm program: this test binary re-run as the child ----
+
+const CROSSTERM_CHILD: &str = "PTY_HARNESS_CROSSTERM_CHILD";
+
+/// Sets up the terminal as a full-screen crossterm app does, asks what crossterm asks, and
+/// prints every event it decodes until Esc, then restores the terminal.
+fn crossterm_child() -> std::io::Result<()> {
+    use crossterm::event::{self, Event, KeyCode, KeyboardEnhancementFlags};
+    use crossterm::{cursor, execute, terminal};
+    use std::io::Write;
+
+    let mut out = std::io::stdout();
+    terminal::enable_raw_mode()?;
+    let keyboard = terminal::supports_keyboard_enhancement();
+    execute!(
+        out,
+        terminal::EnterAlternateScreen,
+        event::EnableBracketedPaste,
+        event::EnableMouseCapture,
+        event::PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
+        cursor::MoveTo(4, 2),
+    )?;
+    let position = cursor::position();
+    write!(out, "keyboard={keyboard:?} position={position:?}\r\n")?;
+    out.flush()?;
+    loop {
+        let event = event::read()?;
+        write!(out, "{event:?}\r\n")?;
+        out.flush()?;
+        if let Event::Key(key) = event
+            && key.code == KeyCode::Esc
+        {
+            break;
+        }
+    }
+    execute!(
+        out,
+        event::PopKeyboardEnhancementFlags,
+        event::DisableMouseCapture,
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+    )?;
+    terminal::disable_raw_mode()
+}
+
+/// In the re-run child, becomes the crossterm program and exits; in the test, does nothing.
+fn be_the_crossterm_child_if_asked() {
+    if std::env::var_os(CROSSTERM_CHILD).is_some() {
+        let code = i32::from(crossterm_child().is_err());
+        std::process::exit(code);
+    }
+}
+
+/// Runs the crossterm child (test `name` re-run in this binary) under `profile`, checks what it
+/// learned from the terminal, and that it decodes the keys we send as a real terminal's.
+fn drive_crossterm_child(name: &str, profile: Profile, keyboard: &str) {
+    let exe = std::env::current_exe().unwrap();
+    let mut term = PtySession::spawn_with(
+        &exe,
+        &["--exact", name, "--nocapture", "--test-threads", "1"],
+        &[(CROSSTERM_CHILD, "1")],
+        Path::new("/"),
+        100,
+        30,
+        profile,
+    )
+    .unwrap();
+    // Unanswered, crossterm would give up after 2 s and report an error for both.
+    let screen = term.wait_for_text("position=", T).unwrap();
+    let expected = format!("keyboard=Ok({keyboard}) position=Ok((4, 2))");
+    assert!(screen.contains(&expected), "{screen}");
+    term.send_key(Key::ShiftEnter);
+    term.wait_for_text("Enter, modifiers: KeyModifiers(SHIFT)", T)
+        .unwrap();
+    term.send_key(Key::CtrlC);
+    term.wait_for_text("Char('c'), modifiers: KeyModifiers(CONTROL)", T)
+        .unwrap();
+    term.send_key(Key::BackTab);
+    term.wait_for_text("BackTab", T).unwrap();
+    term.paste("two\nlines");
+    term.wait_for_text(r#"Paste("two\nlines")"#, T).unwrap();
+    term.scroll(Wheel::Down, 10, 5);
+    term.wait_for_text("ScrollDown, column: 10, row: 5", T)
+        .unwrap();
+    term.send_key(Key::Esc);
+    assert_eq!(term.wait_exit(T).unwrap(), 0);
+    assert!(term.modes_restored(), "{:?}", term.modes());
+}
+
+#[test]
+fn a_crossterm_program_gets_its_answers_and_decodes_our_keys() {
+    be_the_crossterm_child_if_asked();
+    drive_crossterm_child(
+        "a_crossterm_program_gets_its_answers_and_decodes_our_keys",
+        Profile::default(),
+        "true",
+    );
+}
+
+#[test]
+fn a_crossterm_program_on_a_terminal_without_the_kitty_protocol() {
+    be_the_crossterm_child_if_asked();
+    drive_crossterm_child(
+        "a_crossterm_program_on_a_terminal_without_the_kitty_protocol",
+        Profile {
+            keyboard: KeyboardProtocol::Unsupported,
+            ..Profile::default()
+        },
+        "false",
+    );
 }
