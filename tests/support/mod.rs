@@ -2,5 +2,6 @@
 //! terminal (`terminal`). Each test binary uses a different part, hence `dead_code` allowed.
 #![allow(dead_code)]
 
+pub mod failure;
 pub mod pty;
 pub mod terminal;

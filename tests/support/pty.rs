@@ -20,7 +20,6 @@
 //! assert!(term.modes_restored(), "{:?}", term.modes());
 //! ```
 
-use std::fmt;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{self, Sender};
@@ -29,87 +28,17 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+use super::failure::escape;
+use super::terminal::{mouse_click, mouse_scroll};
+
 // Re-exported so a test needs only `support::pty::…`; each test binary uses a different subset.
 #[allow(unused_imports)]
+pub use super::failure::{HarnessError, Snapshot};
+#[allow(unused_imports)]
 pub use super::terminal::{CellStyle, Key, KeyboardProtocol, Modes, Profile, Terminal, Wheel};
-use super::terminal::{mouse_click, mouse_scroll};
 
 /// How much of the raw output a failure report shows.
 const LOG_TAIL: usize = 800;
-
-/// What went wrong while driving the program; Debug prints the same readable report as Display,
-/// so a failed `unwrap()` shows the screen.
-#[derive(thiserror::Error)]
-pub enum HarnessError {
-    #[error("could not start {program} in a pseudo-terminal: {reason}")]
-    Spawn { program: String, reason: String },
-    #[error("timed out after {waited:?} waiting for {what}\n{snapshot}")]
-    Timeout {
-        what: String,
-        waited: Duration,
-        snapshot: Snapshot,
-    },
-    #[error("the program closed its terminal while we waited for {what}\n{snapshot}")]
-    OutputEnded { what: String, snapshot: Snapshot },
-    #[error("the program was still running after {waited:?}\n{snapshot}")]
-    StillRunning {
-        waited: Duration,
-        snapshot: Snapshot,
-    },
-    #[error("the program was killed by signal {signal}\n{snapshot}")]
-    Killed { signal: i32, snapshot: Snapshot },
-}
-
-impl fmt::Debug for HarnessError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl HarnessError {
-    /// The screen when the error happened (None for a failed spawn).
-    pub fn screen(&self) -> Option<&str> {
-        match self {
-            HarnessError::Spawn { .. } => None,
-            HarnessError::Timeout { snapshot, .. }
-            | HarnessError::OutputEnded { snapshot, .. }
-            | HarnessError::StillRunning { snapshot, .. }
-            | HarnessError::Killed { snapshot, .. } => Some(&snapshot.screen),
-        }
-    }
-}
-
-/// The screen and the tail of the raw output at the moment something failed.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub screen: String,
-    /// The last bytes the program wrote, control characters escaped (ESC shown as `\e`).
-    pub output_tail: String,
-}
-
-impl fmt::Display for Snapshot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "--- screen ---")?;
-        for line in self.screen.lines() {
-            writeln!(f, "|{line}")?;
-        }
-        writeln!(f, "--- last output bytes ---")?;
-        write!(f, "{}", self.output_tail)
-    }
-}
-
-fn escape(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\x1b' => out.push_str("\\e"),
-            '\n' => out.push_str("\\n\n"),
-            c if c.is_control() => out.extend(c.escape_debug()),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Everything the threads share, behind one lock.
 struct State {
@@ -201,6 +130,11 @@ impl PtySession {
         for (key, value) in env {
             cmd.env(key, value);
         }
+        let mut reader = pty
+            .master
+            .try_clone_reader()
+            .map_err(|e| fail(e.to_string()))?;
+        let mut writer = pty.master.take_writer().map_err(|e| fail(e.to_string()))?;
         let mut child = pty
             .slave
             .spawn_command(cmd)
@@ -209,13 +143,9 @@ impl PtySession {
         drop(pty.slave);
         let Some(pid) = child.process_id().and_then(|pid| i32::try_from(pid).ok()) else {
             let _ = child.kill();
+            let _ = child.wait();
             return Err(fail("the pty system gave no process id".to_string()));
         };
-        let mut reader = pty
-            .master
-            .try_clone_reader()
-            .map_err(|e| fail(e.to_string()))?;
-        let mut writer = pty.master.take_writer().map_err(|e| fail(e.to_string()))?;
 
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
