@@ -1,4 +1,7 @@
-//! Shared test support: a pseudo-terminal driver for end-to-end tests.
+//! Shared support for integration tests: a pseudo-terminal driver (`pty`) over an emulated
+//! terminal (`terminal`). Each test binary uses a different part, hence `dead_code` allowed.
 #![allow(dead_code)]
 
+pub mod failure;
 pub mod pty;
+pub mod terminal;

@@ -1,113 +1,97 @@
-//! Drives a program in a pseudo-terminal: a reader thread feeds a vt100 parser (and answers the
-//! terminal queries crossterm and ratatui send, as a real terminal would), tests type keys and
-//! wait until the screen matches. Nothing here sleeps and hopes: `wait_for` blocks on a condvar
-//! until the predicate holds or the deadline passes, and then explains itself.
+//! Drives a program in a pseudo-terminal for end-to-end tests: a reader thread feeds the
+//! emulated [`Terminal`] (which answers crossterm's queries, so nothing waits 2 s for a reply),
+//! tests type keys and block until the screen matches. Nothing sleeps and hopes: `wait_for`
+//! waits on a condvar, and on failure the error shows the screen and the last output bytes.
 //!
-//!     let mut term = PtySession::spawn(bin, &[], &env, dir.path(), 100, 30)?;
-//!     term.wait_for_text("Ask claw", TIMEOUT)?;
-//!     term.send("hello\r");
-//!     term.wait_for(|s| s.contains("Hello!"), TIMEOUT)?;
+//! ```ignore
+//! mod support;
+//! use support::pty::{Key, PtySession};
+//!
+//! let mut term = PtySession::spawn(Path::new(env!("CARGO_BIN_EXE_claw")), &[],
+//!     &[("HOME", home)], dir.path(), 100, 30)?;
+//! term.wait_for_text("Ask claw", T)?;          // first frame drawn
+//! term.send("hello");
+//! term.send_key(Key::Enter);
+//! term.wait_for(|s| s.contains("Hello!") && !s.contains("thinking"), T)?;
+//! term.paste("two\nlines");                     // with bracketed-paste markers if enabled
+//! term.resize(60, 20);                          // pty and screen together
+//! term.send_key(Key::CtrlC);
+//! assert_eq!(term.wait_exit(T)?, 0);
+//! assert!(term.modes_restored(), "{:?}", term.modes());
+//! ```
 
 use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-/// Keys as a real xterm sends them.
-#[derive(Clone, Copy, Debug)]
-pub enum Key {
-    Enter,
-    ShiftEnter,
-    Esc,
-    CtrlC,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Tab,
-    Backspace,
-    Char(char),
+use super::failure::escape;
+use super::terminal::{mouse_click, mouse_scroll};
+
+// Re-exported so a test needs only `support::pty::…`; each test binary uses a different subset.
+#[allow(unused_imports)]
+pub use super::failure::{HarnessError, Snapshot};
+#[allow(unused_imports)]
+pub use super::terminal::{CellStyle, Key, KeyboardProtocol, Modes, Profile, Terminal, Wheel};
+
+/// How much of the raw output a failure report shows.
+const LOG_TAIL: usize = 800;
+
+/// Everything the threads share, behind one lock.
+struct State {
+    terminal: Terminal,
+    /// Everything the program wrote, for failure reports.
+    log: Vec<u8>,
+    /// The pty gave end-of-file: every process holding it has gone.
+    output_closed: bool,
+    exit: Option<Exit>,
 }
 
-impl Key {
-    fn bytes(self) -> Vec<u8> {
-        match self {
-            Key::Enter => b"\r".to_vec(),
-            // With the kitty keyboard protocol's disambiguate flag.
-            Key::ShiftEnter => b"\x1b[13;2u".to_vec(),
-            Key::Esc => b"\x1b".to_vec(),
-            Key::CtrlC => b"\x03".to_vec(),
-            Key::Up => b"\x1b[A".to_vec(),
-            Key::Down => b"\x1b[B".to_vec(),
-            Key::PageUp => b"\x1b[5~".to_vec(),
-            Key::PageDown => b"\x1b[6~".to_vec(),
-            Key::Tab => b"\t".to_vec(),
-            Key::Backspace => b"\x7f".to_vec(),
-            Key::Char(c) => c.to_string().into_bytes(),
+impl State {
+    fn snapshot(&self) -> Snapshot {
+        let start = self.log.len().saturating_sub(LOG_TAIL);
+        Snapshot {
+            screen: self.terminal.text(),
+            output_tail: escape(&self.log[start..]),
         }
     }
 }
 
-#[derive(Debug)]
-pub struct HarnessError(pub String);
-
-impl std::fmt::Display for HarnessError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for HarnessError {}
-
 struct Shared {
-    parser: vt100::Parser,
-    /// Everything the program wrote (for failure reports).
-    log: Vec<u8>,
-    /// Bytes not yet scanned for terminal queries (a query may span two reads).
-    pending: Vec<u8>,
-    exited: bool,
-    /// Inside a synchronized update (DEC mode 2026): the screen is a half-drawn frame.
-    in_frame: bool,
-    /// Where the next scan for frame markers starts in `log`.
-    scanned: usize,
+    state: Mutex<State>,
+    changed: Condvar,
 }
 
-/// Terminal modes after the program exits.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Modes {
-    pub alternate_screen: bool,
-    pub cursor_hidden: bool,
-    pub mouse_reporting: bool,
-    pub bracketed_paste: bool,
-    /// Every keyboard-enhancement push was popped.
-    pub keyboard_flags_balanced: bool,
-}
-
-impl Modes {
-    pub fn restored(&self) -> bool {
-        !self.alternate_screen
-            && !self.cursor_hidden
-            && !self.mouse_reporting
-            && !self.bracketed_paste
-            && self.keyboard_flags_balanced
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic in another test thread while holding the lock leaves the data usable.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
+/// A program running in a pseudo-terminal.
 pub struct PtySession {
-    shared: Arc<(Mutex<Shared>, Condvar)>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    shared: Arc<Shared>,
+    /// Bytes for the program's input, written in order by the writer thread (so neither a test
+    /// nor the reader answering a query blocks on a full pty buffer).
+    input: Sender<Vec<u8>>,
     master: Box<dyn MasterPty + Send>,
+    /// Reaped only in Drop, after the group is killed: until then its zombie keeps `pid` (and
+    /// so the group id) from being reused by another test's process.
     child: Box<dyn Child + Send + Sync>,
-}
-
-fn size(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n.max(1)).unwrap_or(NonZeroU16::MIN)
+    /// The child is a session leader (portable-pty calls setsid), so this is also its
+    /// process-group id: killing the group takes its background grandchildren too.
+    pid: i32,
 }
 
 impl PtySession {
+    /// Starts `program` in a new `cols`x`rows` pty with TERM=xterm-256color, the test's
+    /// environment (minus COLUMNS/LINES) plus `env`, answering queries as [`Profile::default`].
     pub fn spawn(
         program: &Path,
         args: &[&str],
@@ -116,310 +100,384 @@ impl PtySession {
         cols: u16,
         rows: u16,
     ) -> Result<Self, HarnessError> {
-        let fail = |e: &dyn std::fmt::Display| HarnessError(format!("pty: {e}"));
+        Self::spawn_with(program, args, env, cwd, cols, rows, Profile::default())
+    }
+
+    /// [`spawn`](Self::spawn) with a chosen terminal profile (e.g. no kitty keyboard protocol).
+    pub fn spawn_with(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        profile: Profile,
+    ) -> Result<Self, HarnessError> {
+        let fail = |reason: String| HarnessError::Spawn {
+            program: program.display().to_string(),
+            reason,
+        };
         let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .map_err(|e| fail(&e))?;
+            .openpty(pty_size(cols, rows))
+            .map_err(|e| fail(e.to_string()))?;
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(cwd);
+        // Inherited sizes would override the pty's own in some programs (ncurses, tput).
+        cmd.env_remove("COLUMNS");
+        cmd.env_remove("LINES");
         cmd.env("TERM", "xterm-256color");
-        for (k, v) in env {
-            cmd.env(k, v);
+        for (key, value) in env {
+            cmd.env(key, value);
         }
-        let child = pty.slave.spawn_command(cmd).map_err(|e| fail(&e))?;
+        let mut reader = pty
+            .master
+            .try_clone_reader()
+            .map_err(|e| fail(e.to_string()))?;
+        let mut writer = pty.master.take_writer().map_err(|e| fail(e.to_string()))?;
+        let mut child = pty
+            .slave
+            .spawn_command(cmd)
+            .map_err(|e| fail(e.to_string()))?;
+        // Only the child may hold the slave, or the reader never sees end-of-file.
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().map_err(|e| fail(&e))?;
-        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
-            Arc::new(Mutex::new(pty.master.take_writer().map_err(|e| fail(&e))?));
-        let shared = Arc::new((
-            Mutex::new(Shared {
-                parser: vt100::Parser::new(size(rows), size(cols), 0),
+        let Some(pid) = child.process_id().and_then(|pid| i32::try_from(pid).ok()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(fail("the pty system gave no process id".to_string()));
+        };
+
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                terminal: Terminal::new(cols, rows, profile),
                 log: Vec::new(),
-                pending: Vec::new(),
-                exited: false,
-                in_frame: false,
-                scanned: 0,
+                output_closed: false,
+                exit: None,
             }),
-            Condvar::new(),
-        ));
-        let (thread_shared, thread_writer) = (Arc::clone(&shared), Arc::clone(&writer));
+            changed: Condvar::new(),
+        });
+        let (input, queued) = mpsc::channel::<Vec<u8>>();
+
+        std::thread::spawn(move || {
+            for bytes in queued {
+                if writer
+                    .write_all(&bytes)
+                    .and_then(|()| writer.flush())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+
+        let (reader_shared, replies) = (Arc::clone(&shared), input.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 16384];
             loop {
+                // On Linux the master reads EIO once no process holds the slave: that is EOF.
                 let n = reader.read(&mut buf).unwrap_or(0);
-                let (lock, cvar) = &*thread_shared;
-                let Ok(mut s) = lock.lock() else { return };
+                let mut state = reader_shared.lock();
                 if n == 0 {
-                    s.exited = true;
-                    cvar.notify_all();
+                    state.output_closed = true;
+                    reader_shared.changed.notify_all();
                     return;
                 }
-                s.parser.process(&buf[..n]);
-                s.log.extend_from_slice(&buf[..n]);
-                s.pending.extend_from_slice(&buf[..n]);
-                track_frames(&mut s);
-                let replies = answer_queries(&mut s);
-                drop(s);
-                if !replies.is_empty()
-                    && let Ok(mut w) = thread_writer.lock()
-                {
-                    let _ = w.write_all(&replies);
-                    let _ = w.flush();
+                state.log.extend_from_slice(&buf[..n]);
+                let reply = state.terminal.feed(&buf[..n]);
+                let frame_complete = !state.terminal.in_synchronized_update();
+                drop(state);
+                if !reply.is_empty() {
+                    let _ = replies.send(reply);
                 }
-                cvar.notify_all();
+                // Mid-frame screens are never shown to waiters.
+                if frame_complete {
+                    reader_shared.changed.notify_all();
+                }
             }
         });
+
+        let waiter_shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let exit = wait_without_reaping(pid);
+            waiter_shared.lock().exit = Some(exit);
+            waiter_shared.changed.notify_all();
+        });
+
         Ok(PtySession {
             shared,
-            writer,
+            input,
             master: pty.master,
             child,
+            pid,
         })
     }
 
+    /// Types raw text (no translation: "\r" is Enter).
     pub fn send(&self, text: &str) {
         self.send_bytes(text.as_bytes());
     }
 
     pub fn send_bytes(&self, bytes: &[u8]) {
-        if let Ok(mut w) = self.writer.lock() {
-            let _ = w.write_all(bytes);
-            let _ = w.flush();
+        // Fails only once the writer has stopped, when the program is gone anyway.
+        let _ = self.input.send(bytes.to_vec());
+    }
+
+    /// Presses a key, encoded for the terminal's current keyboard flags and cursor-key mode.
+    pub fn send_key(&self, key: Key) {
+        let bytes = {
+            let state = self.shared.lock();
+            let terminal = &state.terminal;
+            key.encode(
+                terminal.keyboard_flags(),
+                terminal.screen().application_cursor(),
+            )
+        };
+        self.send_bytes(&bytes);
+    }
+
+    /// Shorthand for [`send_key`](Self::send_key).
+    pub fn key(&self, key: Key) {
+        self.send_key(key);
+    }
+
+    /// Pastes `text` as a terminal does: inside `ESC [ 200 ~` … `ESC [ 201 ~` when the program
+    /// enabled bracketed paste, as plain typing otherwise.
+    pub fn paste(&self, text: &str) {
+        if self.shared.lock().terminal.screen().bracketed_paste() {
+            self.send(&format!("\x1b[200~{text}\x1b[201~"));
+        } else {
+            self.send(text);
         }
     }
 
-    pub fn key(&self, key: Key) {
-        self.send_bytes(&key.bytes());
+    /// A left click at zero-based `col`, `row` (SGR mouse encoding, as crossterm enables).
+    pub fn click(&self, col: u16, row: u16) {
+        self.send_bytes(&mouse_click(col, row));
     }
 
-    pub fn paste(&self, text: &str) {
-        self.send(&format!("\x1b[200~{text}\x1b[201~"));
+    /// One mouse-wheel notch at zero-based `col`, `row`.
+    pub fn scroll(&self, wheel: Wheel, col: u16, row: u16) {
+        self.send_bytes(&mouse_scroll(wheel, col, row));
     }
 
     /// The screen as text: rows joined by '\n', trailing spaces trimmed.
     pub fn screen(&self) -> String {
-        let (lock, _) = &*self.shared;
-        lock.lock()
-            .map(|s| screen_text(&s.parser))
-            .unwrap_or_default()
+        self.shared.lock().terminal.text()
     }
 
-    /// Blocks until `predicate` holds on the screen, or fails with the screen and the log tail.
+    /// Zero-based `row`, `col`.
+    pub fn cell_style(&self, row: u16, col: u16) -> Option<CellStyle> {
+        self.shared.lock().terminal.cell_style(row, col)
+    }
+
+    /// Zero-based (row, col) where `text` first appears on screen.
+    pub fn find(&self, text: &str) -> Option<(u16, u16)> {
+        self.shared.lock().terminal.find(text)
+    }
+
+    /// (cols, rows) of the emulated screen.
+    pub fn size(&self) -> (u16, u16) {
+        self.shared.lock().terminal.size()
+    }
+
+    /// Blocks until `predicate` holds on the screen text (never on a half-drawn synchronized
+    /// frame), returning that text; fails with the screen and output tail on timeout, or at
+    /// once if the program's terminal closes first.
     pub fn wait_for(
         &self,
         predicate: impl Fn(&str) -> bool,
         timeout: Duration,
     ) -> Result<String, HarnessError> {
+        self.wait_until("the screen to match", predicate, timeout)
+    }
+
+    /// Blocks until `text` appears on screen.
+    pub fn wait_for_text(&self, text: &str, timeout: Duration) -> Result<String, HarnessError> {
+        self.wait_until(
+            &format!("{text:?} on screen"),
+            |s| s.contains(text),
+            timeout,
+        )
+    }
+
+    fn wait_until(
+        &self,
+        what: &str,
+        predicate: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Result<String, HarnessError> {
         let deadline = Instant::now() + timeout;
-        let (lock, cvar) = &*self.shared;
-        let mut s = lock.lock().map_err(|_| HarnessError("poisoned".into()))?;
+        let mut state = self.shared.lock();
         loop {
-            let screen = screen_text(&s.parser);
-            if !s.in_frame && predicate(&screen) {
-                return Ok(screen);
+            if state.output_closed || !state.terminal.in_synchronized_update() {
+                let text = state.terminal.text();
+                if predicate(&text) {
+                    return Ok(text);
+                }
+            }
+            if state.output_closed {
+                return Err(HarnessError::OutputEnded {
+                    what: what.to_string(),
+                    snapshot: state.snapshot(),
+                });
             }
             let now = Instant::now();
-            if now >= deadline || s.exited {
-                let tail_start = s.log.len().saturating_sub(600);
-                return Err(HarnessError(format!(
-                    "{} waiting for the screen; it shows:\n{screen}\n--- last output bytes: {:?}",
-                    if s.exited {
-                        "the program exited while"
-                    } else {
-                        "timed out"
-                    },
-                    String::from_utf8_lossy(&s.log[tail_start..])
-                )));
+            if now >= deadline {
+                return Err(HarnessError::Timeout {
+                    what: what.to_string(),
+                    waited: timeout,
+                    snapshot: state.snapshot(),
+                });
             }
-            s = cvar
-                .wait_timeout(s, deadline - now)
-                .map_err(|_| HarnessError("poisoned".into()))?
+            state = self
+                .shared
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .0;
         }
     }
 
-    pub fn wait_for_text(&self, text: &str, timeout: Duration) -> Result<String, HarnessError> {
-        self.wait_for(|s| s.contains(text), timeout)
-    }
-
+    /// Resizes the pty (the program gets SIGWINCH) and the emulated screen together. The screen
+    /// is resized first, under the lock, so output drawn for the new size lands on it.
     pub fn resize(&self, cols: u16, rows: u16) {
-        let _ = self.master.resize(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        });
-        let (lock, _) = &*self.shared;
-        if let Ok(mut s) = lock.lock() {
-            s.parser.set_size(size(rows), size(cols));
-        }
+        let mut state = self.shared.lock();
+        state.terminal.resize(cols, rows);
+        // An error here means the pty is gone; the next wait reports the closed terminal.
+        let _ = self.master.resize(pty_size(cols, rows));
     }
 
-    /// Waits for the program to exit; returns its exit code.
+    /// Waits for the program to exit and returns its exit code. Then kills what is left of its
+    /// process group (background grandchildren would keep the pty open) and waits for the
+    /// final output to be on screen, so `screen()` and `modes()` show the state at exit.
     pub fn wait_exit(&mut self, timeout: Duration) -> Result<u32, HarnessError> {
         let deadline = Instant::now() + timeout;
-        loop {
-            match self.child.try_wait() {
-                Ok(Some(status)) => {
-                    // Let the reader drain what the program wrote last.
-                    let (lock, cvar) = &*self.shared;
-                    if let Ok(s) = lock.lock() {
-                        let _ = cvar.wait_timeout_while(s, Duration::from_secs(2), |s| !s.exited);
-                    }
-                    return Ok(status.exit_code());
-                }
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Ok(None) => {
-                    return Err(HarnessError(format!(
-                        "the program did not exit; the screen shows:\n{}",
-                        self.screen()
-                    )));
-                }
-                Err(e) => return Err(HarnessError(format!("wait: {e}"))),
+        let mut state = self.shared.lock();
+        while state.exit.is_none() {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(HarnessError::StillRunning {
+                    waited: timeout,
+                    snapshot: state.snapshot(),
+                });
             }
+            state = self.wait(state, deadline - now);
+        }
+        drop(state);
+        self.kill_group();
+        // The drain needs no more than the kernel's buffered output; a floor keeps a short
+        // `timeout` from cutting it off.
+        let drain_deadline = deadline.max(Instant::now() + Duration::from_secs(2));
+        let mut state = self.shared.lock();
+        while !state.output_closed && Instant::now() < drain_deadline {
+            let left = drain_deadline.saturating_duration_since(Instant::now());
+            state = self.wait(state, left);
+        }
+        match state.exit {
+            Some(Exit::Code(code)) => Ok(code),
+            Some(Exit::Signal(signal)) => Err(HarnessError::Killed {
+                signal,
+                snapshot: state.snapshot(),
+            }),
+            // Unreachable: the loop above only ends once `exit` is set, and it is never unset.
+            None => Err(HarnessError::StillRunning {
+                waited: timeout,
+                snapshot: state.snapshot(),
+            }),
         }
     }
 
+    fn wait<'a>(&'a self, state: MutexGuard<'a, State>, left: Duration) -> MutexGuard<'a, State> {
+        self.shared
+            .changed
+            .wait_timeout(state, left)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0
+    }
+
+    /// The modes the program has set on the terminal now (after exit: what it left behind).
     pub fn modes(&self) -> Modes {
-        let (lock, _) = &*self.shared;
-        let Ok(s) = lock.lock() else {
-            return Modes {
-                alternate_screen: true,
-                cursor_hidden: true,
-                mouse_reporting: true,
-                bracketed_paste: true,
-                keyboard_flags_balanced: false,
-            };
-        };
-        let screen = s.parser.screen();
-        let count = |needle: &[u8]| s.log.windows(needle.len()).filter(|w| *w == needle).count();
-        let pushes = s
-            .log
-            .windows(3)
-            .enumerate()
-            .filter(|(i, w)| *w == b"\x1b[>" && s.log[i + 3..].iter().take(4).any(|&b| b == b'u'))
-            .count();
-        Modes {
-            alternate_screen: screen.alternate_screen(),
-            cursor_hidden: screen.hide_cursor(),
-            mouse_reporting: screen.mouse_protocol_mode() != vt100::MouseProtocolMode::None,
-            bracketed_paste: screen.bracketed_paste(),
-            keyboard_flags_balanced: pushes == count(b"\x1b[<1u") + count(b"\x1b[<u"),
-        }
+        self.shared.lock().terminal.modes()
+    }
+
+    /// Not on the alternate screen, cursor visible, no mouse or focus reporting, bracketed paste
+    /// off, every kitty keyboard push popped.
+    pub fn modes_restored(&self) -> bool {
+        self.modes().restored()
     }
 
     /// Everything the program wrote so far.
     pub fn output(&self) -> Vec<u8> {
-        let (lock, _) = &*self.shared;
-        lock.lock().map(|s| s.log.clone()).unwrap_or_default()
+        self.shared.lock().log.clone()
+    }
+
+    /// The exit code, once the program has exited (None while running or if killed).
+    pub fn exit_code(&self) -> Option<u32> {
+        match self.shared.lock().exit {
+            Some(Exit::Code(code)) => Some(code),
+            Some(Exit::Signal(_)) | None => None,
+        }
+    }
+
+    fn kill_group(&self) {
+        // SAFETY: killpg only sends a signal. The child is not reaped before Drop has called
+        // this, so the group id cannot have been reused; ESRCH (nobody left) is fine.
+        unsafe {
+            libc::killpg(self.pid, libc::SIGKILL);
+        }
     }
 }
 
 impl Drop for PtySession {
+    /// No stray processes after a failed test: kill the program and its whole process group.
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.kill_group();
+        // SIGKILL cannot be ignored, so this returns at once; it releases the pid.
+        let _ = self.child.wait();
     }
 }
 
-/// Notes whether the output stopped inside a synchronized update (a frame being drawn).
-fn track_frames(s: &mut Shared) {
-    const BEGIN: &[u8] = b"\x1b[?2026h";
-    const END: &[u8] = b"\x1b[?2026l";
-    let from = s.scanned.saturating_sub(BEGIN.len());
-    let tail = &s.log[from..];
-    let last = |marker: &[u8]| tail.windows(marker.len()).rposition(|w| w == marker);
-    match (last(BEGIN), last(END)) {
-        (Some(b), Some(e)) => s.in_frame = b > e,
-        (Some(_), None) => s.in_frame = true,
-        (None, Some(_)) => s.in_frame = false,
-        (None, None) => {}
-    }
-    s.scanned = s.log.len();
+/// How the program ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    Code(u32),
+    Signal(i32),
 }
 
-fn screen_text(parser: &vt100::Parser) -> String {
-    let screen = parser.screen();
-    let (_, cols) = screen.size();
-    screen
-        .rows(0, cols.get())
-        .map(|r| r.trim_end().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Finds terminal queries in the pending output and builds the replies a terminal would send.
-fn answer_queries(s: &mut Shared) -> Vec<u8> {
-    let mut replies = Vec::new();
-    let mut consumed = 0;
-    let bytes = s.pending.clone();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != 0x1b {
-            i += 1;
-            continue;
-        }
-        let rest = &bytes[i..];
-        let answer: Option<(usize, Vec<u8>)> = if rest.starts_with(b"\x1b[6n") {
-            let (row, col) = s.parser.screen().cursor_position();
-            Some((4, format!("\x1b[{};{}R", row + 1, col + 1).into_bytes()))
-        } else if rest.starts_with(b"\x1b[?u") {
-            Some((4, b"\x1b[?0u".to_vec()))
-        } else if rest.starts_with(b"\x1b[c") {
-            Some((3, b"\x1b[?62;22c".to_vec()))
-        } else if rest.starts_with(b"\x1b[0c") {
-            Some((4, b"\x1b[?62;22c".to_vec()))
-        } else if rest.starts_with(b"\x1b]11;?") || rest.starts_with(b"\x1b]10;?") {
-            let end = rest
-                .iter()
-                .position(|&b| b == 0x07)
-                .map(|p| p + 1)
-                .or_else(|| rest.windows(2).position(|w| w == b"\x1b\\").map(|p| p + 2));
-            end.map(|end| {
-                let which = if rest[3] == b'1' && rest[2] == b'1' {
-                    "11"
-                } else {
-                    "10"
-                };
-                let color = if which == "11" {
-                    "0000/0000/0000"
-                } else {
-                    "ffff/ffff/ffff"
-                };
-                (end, format!("\x1b]{which};rgb:{color}\x1b\\").into_bytes())
-            })
-        } else {
-            None
+/// Blocks until process `pid` ends, leaving it a zombie (WNOWAIT) so its pid stays reserved.
+fn wait_without_reaping(pid: i32) -> Exit {
+    loop {
+        // SAFETY: an all-zero siginfo_t is a valid value for waitid to fill in.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `info` is a valid, writable siginfo_t for the duration of the call.
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
         };
-        match answer {
-            Some((len, reply)) => {
-                replies.extend_from_slice(&reply);
-                i += len;
-                consumed = i;
-            }
-            None => {
-                // Maybe a query cut in half: keep the tail from here.
-                if rest.len() < 8 {
-                    break;
-                }
-                i += 1;
-                consumed = i;
-            }
+        if rc == 0 {
+            // SAFETY: waitid succeeded with WEXITED, so `info` describes a child's exit.
+            let status = unsafe { info.si_status() };
+            return match info.si_code {
+                libc::CLD_EXITED => Exit::Code(u32::try_from(status).unwrap_or(u32::MAX)),
+                _ => Exit::Signal(status),
+            };
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            // Not our child any more (cannot happen: only Drop reaps it). Report it as gone.
+            return Exit::Signal(0);
         }
     }
-    if i >= bytes.len() {
-        consumed = bytes.len();
+}
+
+fn pty_size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
     }
-    s.pending.drain(..consumed);
-    replies
 }
