@@ -80,7 +80,10 @@ pub fn draw(
     if inner.height < 2 || inner.width < 4 {
         return;
     }
+    // One column of padding inside the border.
     let body = Rect {
+        x: inner.x + 1,
+        width: inner.width - 1,
         height: inner.height - 1,
         ..inner
     };
@@ -139,18 +142,13 @@ pub fn draw(
                 .take(body.height as usize)
                 .enumerate()
             {
-                buf.set_line(
-                    body.x + 1,
-                    body.y + y as u16,
-                    line,
-                    body.width.saturating_sub(1),
-                );
+                buf.set_line(body.x, body.y + y as u16, line, body.width);
             }
         }
         ApprovalPreview::None => {}
     }
     let keys = key_hints(model, approval);
-    buf.set_line(inner.x + 1, keys_row, &keys, inner.width.saturating_sub(1));
+    buf.set_line(body.x, keys_row, &keys, body.width);
 }
 
 fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
