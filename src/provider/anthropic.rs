@@ -48,7 +48,9 @@ impl Default for Options {
 }
 
 pub struct Anthropic {
-    client: reqwest::Client,
+    /// Built on the first request: loading TLS roots costs milliseconds claw's start-up
+    /// doesn't need to spend.
+    client: std::sync::OnceLock<reqwest::Client>,
     base_url: String,
     auth: Auth,
     options: Options,
@@ -56,14 +58,8 @@ pub struct Anthropic {
 
 impl Anthropic {
     pub fn new(base_url: &str, auth: Auth, options: Options) -> Self {
-        // reqwest is built without a default TLS crypto provider: install ring's, once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
         Anthropic {
-            client,
+            client: std::sync::OnceLock::new(),
             base_url: base_url.trim_end_matches('/').to_string(),
             auth,
             options,
@@ -81,6 +77,17 @@ impl Anthropic {
             (None, None) => Auth::None,
         };
         Anthropic::new(&base, auth, Options::default())
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            // reqwest is built without a default TLS crypto provider: install ring's, once.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .connect_timeout(self.options.connect_timeout)
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -104,7 +111,7 @@ impl Anthropic {
         let mut attempt = 0u32;
         loop {
             let mut builder = self
-                .client
+                .client()
                 .post(&url)
                 .header("anthropic-version", API_VERSION)
                 .header("content-type", "application/json")
