@@ -270,20 +270,7 @@ fn side_by_side(
 mod tests {
     use super::*;
 
-    fn text(lines: &[Line<'_>]) -> String {
-        lines
-            .iter()
-            .map(|l| {
-                l.spans
-                    .iter()
-                    .map(|s| s.content.as_ref())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+    use crate::ui::text::plain as text;
 
     fn two_hunks() -> FileDiff {
         let old: String = (1..=30).map(|i| format!("let v{i} = {i};\n")).collect();

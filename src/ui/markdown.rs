@@ -718,18 +718,7 @@ fn wrap_spans(spans: &[Span<'static>], width: usize) -> Vec<Vec<Span<'static>>> 
 mod tests {
     use super::*;
 
-    fn text(lines: &[Line<'_>]) -> String {
-        lines
-            .iter()
-            .map(|l| {
-                l.spans
-                    .iter()
-                    .map(|s| s.content.as_ref())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+    use crate::ui::text::plain as text;
 
     const SAMPLE: &str = "# Title\n\nSome **bold** and *italic* text with `code` and a [link](https://example.com) that goes on for a while to wrap.\n\n- one\n- two with a longer item that needs wrapping onto the next line\n  - nested\n1. first\n2. second\n\n> quoted text that is also rather long and wraps\n\n| a | b |\n|---|:-:|\n| 1 | two |\n\n```rust\nfn main() {}\n```\n\n---\n\n- [x] done\n- [ ] todo\n";
 

@@ -133,6 +133,23 @@ pub fn spinner(elapsed: std::time::Duration) -> &'static str {
     FRAMES[(elapsed.as_millis() / 80) as usize % FRAMES.len()]
 }
 
+/// The text of rendered lines, one per row, trailing spaces trimmed (for tests and snapshots).
+#[cfg(test)]
+pub fn plain(lines: &[ratatui::text::Line<'_>]) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
