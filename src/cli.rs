@@ -2,6 +2,13 @@
 
 use clap::Parser;
 
+use crate::protocol::PermissionMode;
+
+fn parse_mode(text: &str) -> Result<PermissionMode, String> {
+    PermissionMode::parse(text)
+        .ok_or_else(|| "use one of: default, acceptEdits, plan, bypassPermissions".to_string())
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "claw",
@@ -18,6 +25,15 @@ pub struct Args {
     /// approval are denied.
     #[arg(short = 'p', long = "print", value_name = "PROMPT")]
     pub print: Option<String>,
+
+    /// Permission mode: default, acceptEdits, plan, bypassPermissions (Shift+Tab cycles).
+    #[arg(long, value_name = "MODE", value_parser = parse_mode)]
+    pub permission_mode: Option<PermissionMode>,
+
+    /// Run every tool without asking (deny rules still apply). Same as
+    /// --permission-mode bypassPermissions.
+    #[arg(long)]
+    pub dangerously_skip_permissions: bool,
 
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]

@@ -22,6 +22,8 @@ pub enum Op {
     Decide { id: ApprovalId, decision: Decision },
     /// Use this model (id or alias) from the next request on.
     SetModel { model: String },
+    /// Switch the permission mode (Shift+Tab).
+    SetPermissionMode(PermissionMode),
     /// End the agent task.
     Shutdown,
 }
@@ -33,12 +35,64 @@ pub enum Decision {
     AllowOnce,
     /// `a`: run it, and don't ask again this session (for Bash: this command's prefix).
     AllowForSession,
+    /// `A`: run it, and save the rule to the local settings file so it is never asked again.
+    AllowAlways,
     /// `n`: don't run it; the model is told and goes on.
     Deny,
     /// Don't run it, and tell the model why.
     DenyWithNote(String),
     /// Esc: don't run it and stop the turn.
     DenyAndStop,
+}
+
+/// How much claw may do without asking (Claude Code's modes, same names in settings).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PermissionMode {
+    /// Read-only tools run; everything else asks unless a rule allows it.
+    #[default]
+    Default,
+    /// File edits inside the working directories run without asking.
+    AcceptEdits,
+    /// Only read-only tools run: the model plans, nothing changes.
+    Plan,
+    /// Nothing asks (deny rules still apply).
+    BypassPermissions,
+}
+
+impl PermissionMode {
+    pub const ALL: [PermissionMode; 4] = [
+        PermissionMode::Default,
+        PermissionMode::AcceptEdits,
+        PermissionMode::Plan,
+        PermissionMode::BypassPermissions,
+    ];
+
+    /// The name used in settings files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionMode::Default => "default",
+            PermissionMode::AcceptEdits => "acceptEdits",
+            PermissionMode::Plan => "plan",
+            PermissionMode::BypassPermissions => "bypassPermissions",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PermissionMode> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The mode Shift+Tab switches to: default, acceptEdits, plan, then back. Bypass is left
+    /// out of the cycle (it is chosen on purpose, with --permission-mode); from it, default.
+    pub fn next(self) -> PermissionMode {
+        match self {
+            PermissionMode::Default => PermissionMode::AcceptEdits,
+            PermissionMode::AcceptEdits => PermissionMode::Plan,
+            PermissionMode::Plan | PermissionMode::BypassPermissions => PermissionMode::Default,
+        }
+    }
 }
 
 /// What the user is shown before a risky tool runs.

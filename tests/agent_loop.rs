@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::fake_server::{Block, FakeServer, Reply};
+use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
 use claw::provider::Thinking;
 use claw::provider::anthropic::{Anthropic, Auth, Options};
@@ -28,6 +29,8 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         tools: Registry::builtin(),
         system_prompt: None,
         thinking: Thinking::Off,
+        permissions: Permissions::new(PermissionMode::Default, cwd, None),
+        local_settings: Some(cwd.join(".claw/settings.local.json")),
     })
 }
 

@@ -3,7 +3,6 @@
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
 pub mod prompt;
-pub mod rules;
 mod turn;
 
 use std::collections::VecDeque;
@@ -12,6 +11,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::permissions::Permissions;
 use crate::protocol::{AgentEvent, Op};
 use crate::provider::catalog::Catalog;
 use crate::provider::{Provider, Thinking};
@@ -34,6 +34,10 @@ pub struct AgentConfig {
     /// The system prompt; None builds claw's own from the environment and memory files.
     pub system_prompt: Option<String>,
     pub thinking: Thinking,
+    /// The mode and rules deciding what runs without asking.
+    pub permissions: Permissions,
+    /// Where "always allow" rules are saved (None: not saved, e.g. in tests).
+    pub local_settings: Option<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -74,13 +78,14 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         ctx: ToolContext::new(config.cwd.clone()),
         provider: config.provider,
         catalog: config.catalog,
-        tools: config.tools,
+        tools: Arc::new(config.tools),
         build_system_prompt: config.system_prompt.is_none(),
         system: config.system_prompt.unwrap_or_default(),
         thinking: config.thinking,
         model,
         history: Vec::new(),
-        rules: rules::SessionRules::default(),
+        permissions: config.permissions,
+        local_settings: config.local_settings,
         totals: turn::Totals::default(),
         next_approval: 1,
         events: event_tx,
@@ -88,6 +93,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let inbox = turn::Inbox {
         ops: op_rx,
         queued: VecDeque::new(),
+        mode: None,
     };
     tokio::spawn(session.run(inbox));
     AgentHandle {

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::config::find_git_root;
+
 /// Memory files read from the repository root, in this order.
 pub const MEMORY_FILES: &[&str] = &["CLAW.md", "CLAUDE.md", "AGENTS.md"];
 /// A memory file is cut after this many bytes, with a notice.
@@ -60,13 +62,6 @@ impl Environment {
             git_status,
         }
     }
-}
-
-fn find_git_root(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map(Path::to_path_buf)
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.

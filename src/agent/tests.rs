@@ -245,6 +245,12 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         ]),
         system_prompt: Some("test system".into()),
         thinking: Thinking::Off,
+        permissions: crate::permissions::Permissions::new(
+            crate::permissions::PermissionMode::Default,
+            &std::env::temp_dir(),
+            None,
+        ),
+        local_settings: None,
     });
     Setup {
         handle,

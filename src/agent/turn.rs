@@ -11,14 +11,15 @@ use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::agent::prompt::{Environment, load_memory, system_prompt};
-use crate::agent::rules::SessionRules;
 use crate::agent::{ActiveModel, resolve_model};
+use crate::config::settings::save_allow_rule;
+use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop};
 use crate::provider::catalog::Catalog;
 use crate::provider::{
     ChatRequest, ContentBlock, Message, Provider, Role, StopReason, StreamEvent, Thinking, Usage,
 };
-use crate::tools::{ProgressSink, Registry, Risk, ToolContext};
+use crate::tools::{ProgressSink, Registry, ToolContext};
 
 /// Session totals for the status bar.
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +33,8 @@ pub(crate) struct Totals {
 pub(crate) struct Inbox {
     pub ops: UnboundedReceiver<Op>,
     pub queued: VecDeque<String>,
+    /// A permission mode chosen during a turn, applied before the next decision.
+    pub mode: Option<PermissionMode>,
 }
 
 /// How waiting on something while watching the inbox ended.
@@ -58,6 +61,7 @@ impl Inbox {
                     Some(Op::Interrupt) => return Watched::Interrupted,
                     Some(Op::UserTurn { text }) => self.queued.push_back(text),
                     Some(Op::SetModel { model }) => *model_change = Some(model),
+                    Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
                     // An answer to a prompt that is no longer pending.
                     Some(Op::Decide { .. }) => {}
                 },
@@ -80,6 +84,7 @@ impl Inbox {
                 Some(Op::Decide { .. }) => {}
                 Some(Op::UserTurn { text }) => self.queued.push_back(text),
                 Some(Op::SetModel { model }) => *model_change = Some(model),
+                Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
             }
         }
     }
@@ -89,13 +94,14 @@ pub(crate) struct Session {
     pub ctx: ToolContext,
     pub provider: Arc<dyn Provider>,
     pub catalog: Catalog,
-    pub tools: Registry,
+    pub tools: Arc<Registry>,
     pub system: String,
     pub build_system_prompt: bool,
     pub thinking: Thinking,
     pub model: ActiveModel,
     pub history: Vec<Message>,
-    pub rules: SessionRules,
+    pub permissions: Permissions,
+    pub local_settings: Option<std::path::PathBuf>,
     pub totals: Totals,
     pub next_approval: u64,
     pub events: UnboundedSender<AgentEvent>,
@@ -141,6 +147,10 @@ impl Session {
                     Some(Op::UserTurn { text }) => text,
                     Some(Op::SetModel { model }) => {
                         self.set_model(&model);
+                        continue;
+                    }
+                    Some(Op::SetPermissionMode(mode)) => {
+                        self.permissions.mode = mode;
                         continue;
                     }
                     Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
@@ -322,7 +332,8 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let Some(tool) = self.tools.get(name) else {
+        let tools = Arc::clone(&self.tools);
+        let Some(tool) = tools.get(name) else {
             self.emit(AgentEvent::ToolStarted {
                 call_id: id.to_string(),
                 tool: name.to_string(),
@@ -345,43 +356,46 @@ impl Session {
                 return (message, true);
             }
         };
-        if tool.risk() == Risk::Mutating && !self.rules.allows(name, &input) {
-            let approval = self.next_approval;
-            self.next_approval += 1;
-            self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
-                id: approval,
-                call_id: id.to_string(),
-                tool: name.to_string(),
-                summary: tool.summarize(&input),
-                preview,
-                session_rule: SessionRules::describe(name, &input),
-            }));
-            let decision = match inbox.decision(approval, model_change).await {
-                Watched::Done(decision) => decision,
-                Watched::Interrupted => Decision::DenyAndStop,
-                Watched::Shutdown => {
-                    *stopped = Some(Flow::Shutdown);
-                    return ("Not run: claw is shutting down.".into(), true);
-                }
-            };
-            let denial = match decision {
-                Decision::AllowOnce => None,
-                Decision::AllowForSession => {
-                    self.rules.grant(name, &input);
-                    None
-                }
-                Decision::Deny => Some("The user denied this tool call.".to_string()),
-                Decision::DenyWithNote(note) => {
-                    Some(format!("The user denied this tool call and said: {note}"))
-                }
-                Decision::DenyAndStop => {
-                    *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                    Some("The user denied this tool call and stopped the turn.".to_string())
-                }
-            };
-            if let Some(message) = denial {
-                self.finish(id, ToolOutcome::Denied, &message, "denied", started);
+        if let Some(mode) = inbox.mode.take() {
+            self.permissions.mode = mode;
+        }
+        match self.permissions.decide(name, &input, tool.risk()) {
+            Verdict::Allow => {}
+            Verdict::Deny(reason) => {
+                let message = format!("Permission denied: {reason}.");
+                self.finish(
+                    id,
+                    ToolOutcome::Denied,
+                    &message,
+                    "denied by a rule",
+                    started,
+                );
                 return (message, true);
+            }
+            Verdict::Ask => {
+                let rule = Permissions::suggest_rule(name, &input);
+                let approval = self.next_approval;
+                self.next_approval += 1;
+                self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
+                    id: approval,
+                    call_id: id.to_string(),
+                    tool: name.to_string(),
+                    summary: tool.summarize(&input),
+                    preview,
+                    session_rule: rule.clone(),
+                }));
+                let decision = match inbox.decision(approval, model_change).await {
+                    Watched::Done(decision) => decision,
+                    Watched::Interrupted => Decision::DenyAndStop,
+                    Watched::Shutdown => {
+                        *stopped = Some(Flow::Shutdown);
+                        return ("Not run: claw is shutting down.".into(), true);
+                    }
+                };
+                if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
+                    self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
+                    return (denial, true);
+                }
             }
         }
         let started = Instant::now();
@@ -427,6 +441,47 @@ impl Session {
             Watched::Shutdown => {
                 *stopped = Some(Flow::Shutdown);
                 ("Interrupted: claw is shutting down.".into(), true)
+            }
+        }
+    }
+
+    /// Carries out the user's answer; returns the denial to send the model, if denied.
+    fn apply_decision(
+        &mut self,
+        decision: Decision,
+        rule: &str,
+        stopped: &mut Option<Flow>,
+    ) -> Option<String> {
+        match decision {
+            Decision::AllowOnce => None,
+            Decision::AllowForSession => {
+                let cwd = self.ctx.cwd.clone();
+                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                None
+            }
+            Decision::AllowAlways => {
+                let cwd = self.ctx.cwd.clone();
+                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                if let Some(path) = self.local_settings.clone() {
+                    let message = match save_allow_rule(&path, rule) {
+                        Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
+                        Err(e) => {
+                            format!(
+                                "Allowed for this session, but the rule could not be saved: {e}"
+                            )
+                        }
+                    };
+                    self.emit(AgentEvent::Notice { message });
+                }
+                None
+            }
+            Decision::Deny => Some("The user denied this tool call.".to_string()),
+            Decision::DenyWithNote(note) => {
+                Some(format!("The user denied this tool call and said: {note}"))
+            }
+            Decision::DenyAndStop => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                Some("The user denied this tool call and stopped the turn.".to_string())
             }
         }
     }

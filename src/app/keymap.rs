@@ -15,6 +15,7 @@ pub enum GlobalAction {
     ToggleThinking,
     ToggleLastTool,
     SwitchFocus,
+    CycleMode,
 }
 
 /// Keys of the input box beyond plain editing.
@@ -35,6 +36,7 @@ pub enum InputAction {
 pub enum ApprovalAction {
     AllowOnce,
     AllowForSession,
+    AllowAlways,
     Deny,
     DenyWithNote,
     DenyAndStop,
@@ -72,6 +74,7 @@ pub fn global(key: &KeyEvent) -> Option<GlobalAction> {
         KeyCode::Char('t') if ctrl(key) => GlobalAction::ToggleThinking,
         KeyCode::Char('o') if ctrl(key) => GlobalAction::ToggleLastTool,
         KeyCode::Tab => GlobalAction::SwitchFocus,
+        KeyCode::BackTab => GlobalAction::CycleMode,
         _ => return None,
     })
 }
@@ -94,7 +97,8 @@ pub fn input(key: &KeyEvent) -> InputAction {
 pub fn approval(key: &KeyEvent) -> Option<ApprovalAction> {
     Some(match key.code {
         KeyCode::Char('y') | KeyCode::Char('Y') => ApprovalAction::AllowOnce,
-        KeyCode::Char('a') | KeyCode::Char('A') => ApprovalAction::AllowForSession,
+        KeyCode::Char('a') => ApprovalAction::AllowForSession,
+        KeyCode::Char('A') => ApprovalAction::AllowAlways,
         KeyCode::Char('n') | KeyCode::Char('N') => ApprovalAction::Deny,
         KeyCode::Char('d') | KeyCode::Char('D') => ApprovalAction::DenyWithNote,
         KeyCode::Esc => ApprovalAction::DenyAndStop,

@@ -12,7 +12,9 @@ use crate::app::model::{
     ToolCall, ToolStatus,
 };
 use crate::app::msg::Msg;
-use crate::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
+use crate::protocol::{
+    AgentEvent, ApprovalPreview, Decision, Op, PermissionMode, ToolOutcome, TurnStop,
+};
 use crate::ui::diff_view::{self, DiffLayout};
 
 /// Lines moved by one mouse wheel notch.
@@ -159,6 +161,13 @@ fn on_global(model: &mut Model, action: GlobalAction) -> Vec<Effect> {
                 tool.expanded = !tool.expanded;
             }
         }
+        GlobalAction::CycleMode => {
+            let next = PermissionMode::parse(&model.status.permission_mode)
+                .unwrap_or_default()
+                .next();
+            model.status.permission_mode = next.as_str().to_string();
+            return vec![Effect::Send(Op::SetPermissionMode(next))];
+        }
         GlobalAction::SwitchFocus => {
             model.focus = match model.focus {
                 Focus::Input if !model.tools.is_empty() => {
@@ -290,6 +299,7 @@ fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect
     match action {
         ApprovalAction::AllowOnce => return decide(model, Decision::AllowOnce, now),
         ApprovalAction::AllowForSession => return decide(model, Decision::AllowForSession, now),
+        ApprovalAction::AllowAlways => return decide(model, Decision::AllowAlways, now),
         ApprovalAction::Deny => return decide(model, Decision::Deny, now),
         ApprovalAction::DenyAndStop => return decide(model, Decision::DenyAndStop, now),
         ApprovalAction::DenyWithNote => approval.note = Some(String::new()),
@@ -329,7 +339,9 @@ fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
     let call_id = approval.request.call_id.clone();
     if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id) {
         tool.status = match decision {
-            Decision::AllowOnce | Decision::AllowForSession => ToolStatus::Running,
+            Decision::AllowOnce | Decision::AllowForSession | Decision::AllowAlways => {
+                ToolStatus::Running
+            }
             Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
                 ToolStatus::Done(ToolOutcome::Denied)
             }

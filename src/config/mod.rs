@@ -1,1 +1,19 @@
-//! Settings and memory files (being written).
+//! Configuration: the layered settings files (user, project, local; Claude Code's `.claude/`
+//! files read too) and where they live.
+
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root above `start` (the nearest directory holding `.git`), if any.
+pub fn find_git_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The project root: the repository root, or `cwd` outside a repository.
+pub fn project_root(cwd: &Path) -> PathBuf {
+    find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf())
+}

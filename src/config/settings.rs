@@ -1,0 +1,459 @@
+//! Settings files, layered as Claude Code does: user (`<config dir>/claw/settings.json`, and
+//! `~/.claude/settings.json`), project (`.claude/settings.json`, `.claw/settings.json`), local
+//! (`.claude/settings.local.json`, `.claw/settings.local.json`), then the command line. Lists
+//! merge, scalars override; unknown keys are warned about; a malformed file is reported with its
+//! path, line and column, and the others still load.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::permissions::{PermissionMode, Permissions, RuleKind};
+
+/// Top-level keys claw knows (Claude Code's names); others get a warning.
+const KNOWN_KEYS: &[&str] = &[
+    "$schema",
+    "permissions",
+    "model",
+    "hooks",
+    "env",
+    "apiKeyHelper",
+    "cleanupPeriodDays",
+    "includeCoAuthoredBy",
+    "statusLine",
+    "outputStyle",
+    "enableAllProjectMcpServers",
+    "enabledMcpjsonServers",
+    "disabledMcpjsonServers",
+    "theme",
+    "alwaysThinkingEnabled",
+    "forceLoginMethod",
+    "spinnerTipsEnabled",
+    "autoCompactThreshold",
+];
+const KNOWN_PERMISSION_KEYS: &[&str] = &[
+    "allow",
+    "ask",
+    "deny",
+    "defaultMode",
+    "additionalDirectories",
+    "disableBypassPermissionsMode",
+];
+
+/// Which layer a file belongs to (later layers win).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Layer {
+    User,
+    Project,
+    Local,
+}
+
+/// One settings file that was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsFile {
+    pub path: PathBuf,
+    pub layer: Layer,
+    /// The directory `/path` rules in this file are relative to: the project root for project
+    /// and local files, the home directory for user files.
+    pub anchor: PathBuf,
+    pub value: Value,
+}
+
+/// All settings, merged, with what went wrong reading them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub files: Vec<SettingsFile>,
+    /// The merged value (lists concatenated, scalars from the last file that sets them).
+    pub merged: Value,
+    /// Readable problems: malformed files (path:line:column), unknown keys, bad rules.
+    pub warnings: Vec<String>,
+}
+
+/// Where the settings files are looked for.
+#[derive(Clone, Debug)]
+pub struct Locations {
+    pub project_root: PathBuf,
+    pub home: Option<PathBuf>,
+    /// `<config dir>/claw` (from `directories`).
+    pub user_config: Option<PathBuf>,
+}
+
+impl Locations {
+    pub fn detect(project_root: &Path) -> Self {
+        let base = directories::BaseDirs::new();
+        Locations {
+            project_root: project_root.to_path_buf(),
+            home: base.as_ref().map(|b| b.home_dir().to_path_buf()),
+            user_config: base.as_ref().map(|b| b.config_dir().join("claw")),
+        }
+    }
+
+    /// The files in the order they apply (later wins), with their layer and anchor.
+    pub fn candidates(&self) -> Vec<(PathBuf, Layer, PathBuf)> {
+        let mut out = Vec::new();
+        let home = self.home.clone().unwrap_or_else(|| PathBuf::from("/"));
+        if let Some(home) = &self.home {
+            out.push((
+                home.join(".claude/settings.json"),
+                Layer::User,
+                home.clone(),
+            ));
+        }
+        if let Some(dir) = &self.user_config {
+            out.push((dir.join("settings.json"), Layer::User, home.clone()));
+        }
+        let root = &self.project_root;
+        for (file, layer) in [
+            (".claude/settings.json", Layer::Project),
+            (".claw/settings.json", Layer::Project),
+            (".claude/settings.local.json", Layer::Local),
+            (".claw/settings.local.json", Layer::Local),
+        ] {
+            out.push((root.join(file), layer, root.clone()));
+        }
+        out
+    }
+
+    /// Where "always allow" rules are saved.
+    pub fn local_file(&self) -> PathBuf {
+        self.project_root.join(".claw/settings.local.json")
+    }
+}
+
+/// Merges `overlay` into `base`: objects key by key, arrays concatenated (without repeats),
+/// anything else replaced.
+fn merge(base: &mut Value, overlay: &Value) {
+    match (base, overlay) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (key, value) in o {
+                merge(b.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (Value::Array(b), Value::Array(o)) => {
+            for item in o {
+                if !b.contains(item) {
+                    b.push(item.clone());
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
+impl Settings {
+    /// Reads every settings file that exists.
+    pub fn load(locations: &Locations) -> Settings {
+        let mut settings = Settings {
+            merged: Value::Object(Map::new()),
+            ..Settings::default()
+        };
+        for (path, layer, anchor) in locations.candidates() {
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    settings
+                        .warnings
+                        .push(format!("{}: cannot read: {e}", path.display()));
+                    continue;
+                }
+            };
+            settings.add_text(path, layer, anchor, &text);
+        }
+        settings
+    }
+
+    /// Adds one file's text (parsed, checked, merged).
+    pub fn add_text(&mut self, path: PathBuf, layer: Layer, anchor: PathBuf, text: &str) {
+        let value: Value = match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => {
+                self.warnings.push(format!(
+                    "{}:{}:{}: not valid JSON ({}); the file was skipped",
+                    path.display(),
+                    e.line(),
+                    e.column(),
+                    e
+                ));
+                return;
+            }
+        };
+        let Some(object) = value.as_object() else {
+            self.warnings.push(format!(
+                "{}: settings must be a JSON object; the file was skipped",
+                path.display()
+            ));
+            return;
+        };
+        for key in object.keys() {
+            if !KNOWN_KEYS.contains(&key.as_str()) {
+                self.warnings.push(format!(
+                    "{}: unknown setting `{key}` (ignored)",
+                    path.display()
+                ));
+            }
+        }
+        if let Some(permissions) = object.get("permissions").and_then(Value::as_object) {
+            for key in permissions.keys() {
+                if !KNOWN_PERMISSION_KEYS.contains(&key.as_str()) {
+                    self.warnings.push(format!(
+                        "{}: unknown setting `permissions.{key}` (ignored)",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        merge(&mut self.merged, &value);
+        self.files.push(SettingsFile {
+            path,
+            layer,
+            anchor,
+            value,
+        });
+    }
+
+    /// A string setting from the merged value.
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.merged
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// The permission mode the settings ask for, if valid.
+    pub fn default_mode(&mut self) -> Option<PermissionMode> {
+        let text = self
+            .merged
+            .pointer("/permissions/defaultMode")
+            .and_then(Value::as_str)?
+            .to_string();
+        let mode = PermissionMode::parse(&text);
+        if mode.is_none() {
+            self.warnings.push(format!(
+                "permissions.defaultMode `{text}` is not one of default, acceptEdits, plan, bypassPermissions"
+            ));
+        }
+        mode
+    }
+
+    /// Adds every file's rules to `permissions`, each anchored at its own file, and the
+    /// additional directories. Rules that don't parse become warnings.
+    pub fn apply_rules(&mut self, permissions: &mut Permissions, cwd: &Path) {
+        let mut warnings = Vec::new();
+        for file in &self.files {
+            let Some(section) = file.value.get("permissions") else {
+                continue;
+            };
+            for (key, kind) in [
+                ("allow", RuleKind::Allow),
+                ("ask", RuleKind::Ask),
+                ("deny", RuleKind::Deny),
+            ] {
+                let Some(list) = section.get(key) else {
+                    continue;
+                };
+                let Some(list) = list.as_array() else {
+                    warnings.push(format!(
+                        "{}: permissions.{key} must be a list of rules",
+                        file.path.display()
+                    ));
+                    continue;
+                };
+                for rule in list {
+                    match rule.as_str() {
+                        Some(text) if permissions.add(kind, text, &file.anchor) => {}
+                        _ => warnings.push(format!(
+                            "{}: permissions.{key}: cannot read the rule {rule}",
+                            file.path.display()
+                        )),
+                    }
+                }
+            }
+            if let Some(dirs) = section
+                .get("additionalDirectories")
+                .and_then(Value::as_array)
+            {
+                for dir in dirs.iter().filter_map(Value::as_str) {
+                    let path = Path::new(dir);
+                    permissions.add_directory(if path.is_absolute() {
+                        path.to_path_buf()
+                    } else {
+                        cwd.join(path)
+                    });
+                }
+            }
+        }
+        self.warnings.extend(warnings);
+    }
+}
+
+/// Appends an allow rule to a settings file (created if missing), keeping everything else in it.
+pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
+    let mut value = match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str::<Value>(text.as_str()).map_err(|e| {
+            format!(
+                "{}:{}:{}: not valid JSON, not changed: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Object(Map::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let object = value
+        .as_object_mut()
+        .ok_or_else(|| format!("{}: not a JSON object, not changed", path.display()))?;
+    let permissions = object
+        .entry("permissions")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| {
+            format!(
+                "{}: `permissions` is not an object, not changed",
+                path.display()
+            )
+        })?;
+    let allow = permissions
+        .entry("allow")
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| {
+            format!(
+                "{}: `permissions.allow` is not a list, not changed",
+                path.display()
+            )
+        })?;
+    if !allow.iter().any(|v| v.as_str() == Some(rule)) {
+        allow.push(Value::String(rule.to_string()));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::Risk;
+    use serde_json::json;
+
+    fn locations(root: &Path, home: &Path) -> Locations {
+        Locations {
+            project_root: root.to_path_buf(),
+            home: Some(home.to_path_buf()),
+            user_config: Some(home.join(".config/claw")),
+        }
+    }
+
+    fn write(path: PathBuf, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn layers_merge_lists_and_override_scalars() {
+        let home = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        write(
+            home.path().join(".claude/settings.json"),
+            r#"{"model": "haiku", "permissions": {"allow": ["Bash(ls:*)"]}}"#,
+        );
+        write(
+            root.path().join(".claude/settings.json"),
+            r#"{"model": "sonnet", "permissions": {"allow": ["Bash(make:*)"], "deny": ["Read(.env)"]}}"#,
+        );
+        write(
+            root.path().join(".claw/settings.local.json"),
+            r#"{"model": "opus", "permissions": {"allow": ["Bash(ls:*)"], "defaultMode": "acceptEdits"}}"#,
+        );
+        let mut s = Settings::load(&locations(root.path(), home.path()));
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert_eq!(s.files.len(), 3);
+        assert_eq!(s.string("model").as_deref(), Some("opus"));
+        assert_eq!(
+            s.merged.pointer("/permissions/allow"),
+            Some(&json!(["Bash(ls:*)", "Bash(make:*)"]))
+        );
+        assert_eq!(s.default_mode(), Some(PermissionMode::AcceptEdits));
+        let mut p = Permissions::new(
+            PermissionMode::Default,
+            root.path(),
+            Some(home.path().to_path_buf()),
+        );
+        s.apply_rules(&mut p, root.path());
+        assert_eq!(
+            p.decide("Bash", &json!({"command": "make all"}), Risk::Mutating),
+            crate::permissions::Verdict::Allow
+        );
+        assert!(matches!(
+            p.decide("Read", &json!({"file_path": ".env"}), Risk::ReadOnly),
+            crate::permissions::Verdict::Deny(_)
+        ));
+    }
+
+    #[test]
+    fn malformed_files_are_reported_with_position_and_the_rest_load() {
+        let home = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        write(
+            root.path().join(".claw/settings.json"),
+            "{\n  \"model\": \"sonnet\",\n  oops\n}",
+        );
+        write(
+            root.path().join(".claude/settings.local.json"),
+            r#"{"model": "haiku", "colour": "red", "permissions": {"alow": []}}"#,
+        );
+        let s = Settings::load(&locations(root.path(), home.path()));
+        assert_eq!(s.files.len(), 1);
+        assert_eq!(s.string("model").as_deref(), Some("haiku"));
+        let all = s.warnings.join("\n");
+        assert!(
+            all.contains(".claw/settings.json:3:3: not valid JSON"),
+            "{all}"
+        );
+        assert!(all.contains("unknown setting `colour`"), "{all}");
+        assert!(all.contains("unknown setting `permissions.alow`"), "{all}");
+    }
+
+    #[test]
+    fn bad_rules_and_modes_are_warnings() {
+        let mut s = Settings::default();
+        s.add_text(PathBuf::from("/p/s.json"), Layer::Project, PathBuf::from("/p"), r#"{"permissions": {"allow": ["Bash(oops", 3], "deny": "Bash", "defaultMode": "yolo"}}"#);
+        let mut p = Permissions::new(PermissionMode::Default, Path::new("/p"), None);
+        s.apply_rules(&mut p, Path::new("/p"));
+        assert_eq!(s.default_mode(), None);
+        let all = s.warnings.join("\n");
+        assert!(all.contains("cannot read the rule \"Bash(oops\""), "{all}");
+        assert!(all.contains("cannot read the rule 3"), "{all}");
+        assert!(all.contains("permissions.deny must be a list"), "{all}");
+        assert!(all.contains("`yolo` is not one of"), "{all}");
+    }
+
+    #[test]
+    fn saving_a_rule_keeps_the_file_and_sticks() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join(".claw/settings.local.json");
+        save_allow_rule(&path, "Bash(cargo test:*)").unwrap();
+        save_allow_rule(&path, "Bash(cargo test:*)").unwrap();
+        write(
+            path.clone(),
+            r#"{"model": "x", "permissions": {"allow": ["Edit"]}}"#,
+        );
+        save_allow_rule(&path, "Bash(make:*)").unwrap();
+        let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            value,
+            json!({"model": "x", "permissions": {"allow": ["Edit", "Bash(make:*)"]}})
+        );
+        write(path.clone(), "not json");
+        assert!(
+            save_allow_rule(&path, "Edit")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not json");
+    }
+}

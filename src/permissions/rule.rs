@@ -1,0 +1,362 @@
+//! Permission rules in Claude Code's syntax: `Tool`, `Tool(specifier)`. Bash specifiers match
+//! commands (`npm run test:*` is a prefix, `*` a wildcard); Read/Edit/Write specifiers are
+//! gitignore-style paths (`//abs`, `~/home`, `/from-the-settings-file`, `./cwd`); WebFetch takes
+//! `domain:host`; `mcp__server` covers all of a server's tools. Pure: no I/O.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobBuilder;
+use serde_json::Value;
+
+/// One parsed rule, with the directory its settings file is anchored at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub tool: String,
+    pub specifier: Option<String>,
+    /// Where a `/path` specifier is relative to: the project root of the settings file.
+    pub anchor: PathBuf,
+}
+
+/// Where paths in rules are resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Places {
+    pub cwd: PathBuf,
+    pub home: Option<PathBuf>,
+}
+
+/// Tools whose rules are about file paths; Edit rules cover every tool that changes files.
+const EDIT_TOOLS: &[&str] = &["Edit", "Write", "MultiEdit", "NotebookEdit"];
+const READ_TOOLS: &[&str] = &["Read", "Glob", "Grep", "LS"];
+
+impl Rule {
+    /// Parses `Tool` or `Tool(specifier)`; None for an empty or unbalanced rule.
+    pub fn parse(text: &str, anchor: &Path) -> Option<Rule> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let (tool, specifier) = match text.find('(') {
+            Some(open) => {
+                let inner = text[open + 1..].strip_suffix(')')?;
+                let inner = inner.trim();
+                let spec = (!inner.is_empty() && inner != "*").then(|| inner.to_string());
+                (text[..open].trim().to_string(), spec)
+            }
+            None => (text.to_string(), None),
+        };
+        if tool.is_empty() {
+            return None;
+        }
+        Some(Rule {
+            tool,
+            specifier,
+            anchor: anchor.to_path_buf(),
+        })
+    }
+
+    /// Whether this rule is about `tool` at all.
+    fn names(&self, tool: &str) -> bool {
+        if self.tool == "*" || self.tool == tool {
+            return true;
+        }
+        if self.tool == "Edit" && EDIT_TOOLS.contains(&tool) {
+            return true;
+        }
+        if self.tool == "Read" && READ_TOOLS.contains(&tool) {
+            return true;
+        }
+        // `mcp__server` covers `mcp__server__anything`.
+        self.tool.starts_with("mcp__")
+            && tool
+                .strip_prefix(self.tool.as_str())
+                .is_some_and(|rest| rest.starts_with("__"))
+    }
+
+    /// Whether this rule covers one call. For Bash, `command` is one simple command (the
+    /// caller splits compound commands).
+    pub fn matches(&self, tool: &str, input: &Value, places: &Places) -> bool {
+        if !self.names(tool) {
+            return false;
+        }
+        let Some(spec) = &self.specifier else {
+            return true;
+        };
+        if tool == "Bash" {
+            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
+            return command_matches(spec, command);
+        }
+        if let Some(path) = file_path(tool, input) {
+            return path_matches(spec, &self.anchor, &path, places);
+        }
+        if tool == "WebFetch" {
+            let url = input.get("url").and_then(Value::as_str).unwrap_or("");
+            return match spec.strip_prefix("domain:") {
+                Some(domain) => {
+                    host_of(url).is_some_and(|h| h == domain || h.ends_with(&format!(".{domain}")))
+                }
+                None => false,
+            };
+        }
+        // Other tools: the specifier must equal the call's first string argument.
+        input
+            .as_object()
+            .and_then(|o| o.values().find_map(Value::as_str))
+            .is_some_and(|v| v == spec)
+    }
+}
+
+/// The file a file tool acts on, resolved against the cwd.
+fn file_path(tool: &str, input: &Value) -> Option<String> {
+    if !(EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool)) {
+        return None;
+    }
+    ["file_path", "notebook_path", "path"]
+        .iter()
+        .find_map(|k| input.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    Some(host.split(':').next().unwrap_or(host))
+}
+
+/// `spec` against one simple command: `prefix:*` matches the prefix as whole words, `*` is a
+/// wildcard for any text, anything else must be equal.
+pub fn command_matches(spec: &str, command: &str) -> bool {
+    let command = command.trim();
+    if let Some(prefix) = spec.strip_suffix(":*") {
+        let prefix = prefix.trim();
+        return command == prefix
+            || command
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace));
+    }
+    if spec.contains('*') {
+        return wildcard(spec, command);
+    }
+    command == spec.trim()
+}
+
+/// `*` matches any run of characters (including none); everything else literally.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let Some((first, rest)) = parts.split_first() else {
+        return text.is_empty();
+    };
+    let Some(mut remaining) = text.strip_prefix(first) else {
+        return false;
+    };
+    for (i, part) in rest.iter().enumerate() {
+        let last = i == rest.len() - 1;
+        if last {
+            return remaining.ends_with(part);
+        }
+        match remaining.find(part) {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.is_empty()
+}
+
+/// A gitignore-style path pattern against a file path.
+fn path_matches(spec: &str, anchor: &Path, path: &str, places: &Places) -> bool {
+    let resolve = |p: &str| -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            places.cwd.join(p)
+        }
+    };
+    let target = normalize(&resolve(path));
+    let base: PathBuf;
+    let pattern: &str;
+    if let Some(rest) = spec.strip_prefix("//") {
+        base = PathBuf::from("/");
+        pattern = rest;
+    } else if let Some(rest) = spec.strip_prefix("~/") {
+        let Some(home) = &places.home else {
+            return false;
+        };
+        base = home.clone();
+        pattern = rest;
+    } else if let Some(rest) = spec.strip_prefix('/') {
+        base = anchor.to_path_buf();
+        pattern = rest;
+    } else {
+        base = places.cwd.clone();
+        pattern = spec.strip_prefix("./").unwrap_or(spec);
+    }
+    let Ok(relative) = target.strip_prefix(normalize(&base)) else {
+        return false;
+    };
+    // gitignore: a pattern without a slash matches at any depth.
+    let pattern = if pattern.contains('/') {
+        pattern.to_string()
+    } else {
+        format!("**/{pattern}")
+    };
+    let glob = GlobBuilder::new(&pattern).literal_separator(true).build();
+    match glob {
+        Ok(glob) => {
+            let matcher = glob.compile_matcher();
+            // A directory pattern covers everything below it.
+            relative
+                .ancestors()
+                .filter(|a| !a.as_os_str().is_empty())
+                .any(|a| matcher.is_match(a))
+        }
+        Err(_) => false,
+    }
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn places() -> Places {
+        Places {
+            cwd: PathBuf::from("/work/repo"),
+            home: Some(PathBuf::from("/home/me")),
+        }
+    }
+
+    fn rule(text: &str) -> Rule {
+        Rule::parse(text, Path::new("/work/repo")).unwrap()
+    }
+
+    #[test]
+    fn parsing() {
+        assert_eq!(rule("Bash").specifier, None);
+        assert_eq!(rule("Bash(*)").specifier, None);
+        assert_eq!(
+            rule(" Bash( npm test ) ").specifier.as_deref(),
+            Some("npm test")
+        );
+        assert_eq!(rule("Read(./src/**)").tool, "Read");
+        assert!(Rule::parse("Bash(unclosed", Path::new("/")).is_none());
+        assert!(Rule::parse("", Path::new("/")).is_none());
+        assert!(Rule::parse("(x)", Path::new("/")).is_none());
+    }
+
+    #[test]
+    fn bash_command_table() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("npm run test:*", "npm run test", true),
+            ("npm run test:*", "npm run test -- --watch", true),
+            ("npm run test:*", "npm run testing", false),
+            ("npm run test:*", "npm run build", false),
+            ("npm run test:*", "  npm run test  ", true),
+            ("git status", "git status", true),
+            ("git status", "git status -s", false),
+            ("git diff *", "git diff HEAD~1", true),
+            ("git diff *", "git diff", false),
+            ("* --version", "cargo --version", true),
+            ("* --version", "cargo --help", false),
+            ("cargo *", "cargo build --release", true),
+            ("ls*", "ls -la", true),
+            ("ls*", "lsof", true),
+            ("ls:*", "lsof", false),
+            ("make:*", "make", true),
+            ("rm -rf *", "rm -rf /", true),
+            ("echo a*b*c", "echo aXbYc", true),
+            ("echo a*b*c", "echo aXbY", false),
+        ];
+        for (spec, command, expected) in cases {
+            assert_eq!(
+                command_matches(spec, command),
+                *expected,
+                "{spec} vs {command}"
+            );
+        }
+    }
+
+    #[test]
+    fn tool_names_and_families() {
+        let p = places();
+        let any = json!({});
+        assert!(rule("Edit").matches("Write", &json!({"file_path": "a"}), &p));
+        assert!(rule("Edit").matches("MultiEdit", &json!({"file_path": "a"}), &p));
+        assert!(!rule("Write").matches("Edit", &json!({"file_path": "a"}), &p));
+        assert!(rule("Read").matches("Grep", &json!({"pattern": "x"}), &p));
+        assert!(rule("mcp__github").matches("mcp__github__create_issue", &any, &p));
+        assert!(!rule("mcp__github").matches("mcp__githubx__y", &any, &p));
+        assert!(rule("mcp__github__create_issue").matches("mcp__github__create_issue", &any, &p));
+        assert!(!rule("mcp__github__create_issue").matches("mcp__github__list", &any, &p));
+        assert!(rule("*").matches("Anything", &any, &p));
+        assert!(!rule("Bash").matches("Read", &any, &p));
+    }
+
+    #[test]
+    fn path_patterns_in_each_anchoring() {
+        let p = places();
+        let cases: &[(&str, &str, bool)] = &[
+            ("Edit(./src/**)", "src/main.rs", true),
+            ("Edit(./src/**)", "/work/repo/src/a/b.rs", true),
+            ("Edit(./src/**)", "tests/a.rs", false),
+            ("Edit(src/*.rs)", "src/main.rs", true),
+            ("Edit(src/*.rs)", "src/a/main.rs", false),
+            ("Edit(*.md)", "docs/deep/x.md", true),
+            ("Edit(*.md)", "x.rs", false),
+            ("Edit(//etc/**)", "/etc/passwd", true),
+            ("Edit(//etc/**)", "/work/repo/etc/x", false),
+            ("Edit(~/.ssh/**)", "/home/me/.ssh/id_rsa", true),
+            ("Edit(~/.ssh/**)", "/work/repo/.ssh/x", false),
+            ("Edit(/config/*.json)", "/work/repo/config/a.json", true),
+            ("Edit(/config/*.json)", "config/a.json", true),
+            ("Edit(/config/*.json)", "/elsewhere/config/a.json", false),
+            ("Read(.env)", ".env", true),
+            ("Read(.env)", "sub/.env", true),
+            ("Read(.env)", ".envrc", false),
+            ("Edit(./secrets)", "secrets/key.txt", true),
+            ("Edit(./src/**)", "src/../../outside.rs", false),
+        ];
+        for (text, path, expected) in cases {
+            let r = rule(text);
+            let tool = r.tool.clone();
+            assert_eq!(
+                r.matches(&tool, &json!({"file_path": path}), &p),
+                *expected,
+                "{text} vs {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn web_fetch_domains() {
+        let p = places();
+        let r = rule("WebFetch(domain:example.com)");
+        assert!(r.matches("WebFetch", &json!({"url": "https://example.com/a"}), &p));
+        assert!(r.matches(
+            "WebFetch",
+            &json!({"url": "https://docs.example.com:8443/a"}),
+            &p
+        ));
+        assert!(!r.matches(
+            "WebFetch",
+            &json!({"url": "https://example.com.evil.org/"}),
+            &p
+        ));
+        assert!(!r.matches("WebFetch", &json!({"url": "https://notexample.com/"}), &p));
+    }
+}
