@@ -302,3 +302,130 @@ async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
     assert!(results[0].1);
     assert!(!marker.exists());
 }
+
+#[tokio::test]
+async fn always_allow_is_saved_and_sticks_in_a_later_session() {
+    use claw::config::settings::{Locations, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let command = json!({"command": "echo remembered", "description": "Say it"});
+    // First session: asked once, answered "always".
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "a1", "Bash", command.clone()),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle.ops.send(Op::UserTurn { text: "go".into() }).unwrap();
+    let mut saved_notice = false;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                assert_eq!(request.session_rule, "Bash(echo:*)");
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowAlways,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::Notice { message } => saved_notice |= message.contains("Saved the rule"),
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    assert!(saved_notice);
+    let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
+    assert!(saved.contains("Bash(echo:*)"), "{saved}");
+
+    // A later session, with permissions read from the settings files: not asked again.
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "b1", "Bash", json!({"command": "echo again"})),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let locations = Locations {
+        project_root: dir.path().to_path_buf(),
+        home: None,
+        user_config: None,
+    };
+    let mut settings = Settings::load(&locations);
+    let mut permissions = Permissions::new(PermissionMode::Default, dir.path(), None);
+    settings.apply_rules(&mut permissions, dir.path());
+    let mut handle = agent::spawn(AgentConfig {
+        provider: Arc::new(Anthropic::new(
+            &server.base_url(),
+            Auth::ApiKey("t".into()),
+            Options::default(),
+        )),
+        catalog: Catalog::builtin(),
+        model: "claude-sonnet-4-6".into(),
+        cwd: dir.path().to_path_buf(),
+        tools: Registry::builtin(),
+        system_prompt: Some("s".into()),
+        thinking: Thinking::Off,
+        permissions,
+        local_settings: None,
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "again".into(),
+        })
+        .unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(_) => panic!("asked again despite the saved rule"),
+            AgentEvent::ToolFinished {
+                outcome, output, ..
+            } => {
+                assert_eq!(outcome, ToolOutcome::Success);
+                assert_eq!(output, "again");
+            }
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn plan_mode_refuses_changes_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "p1",
+            "Write",
+            json!({"file_path": "x.txt", "content": "x"}),
+        ),
+        Reply::text("ok, planning only"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::SetPermissionMode(PermissionMode::Plan))
+        .unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "write".into(),
+        })
+        .unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(_) => panic!("plan mode must not ask"),
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    assert!(!dir.path().join("x.txt").exists());
+    let results = tool_results(server.requests()[1].last_message().unwrap());
+    assert!(
+        results[0].1 && results[0].2.contains("plan mode"),
+        "{results:?}"
+    );
+}

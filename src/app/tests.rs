@@ -408,3 +408,33 @@ fn usage_updates_the_status_bar() {
     assert_eq!(h.model.status.context_used, 1020);
     assert_eq!(h.model.status.cost, 0.25);
 }
+
+#[test]
+fn shift_tab_cycles_the_permission_mode() {
+    use crate::protocol::PermissionMode;
+    let mut h = Harness::new();
+    h.model.status.permission_mode = "default".into();
+    let effects = h.key(KeyCode::BackTab);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::SetPermissionMode(
+            PermissionMode::AcceptEdits
+        ))]
+    );
+    assert_eq!(h.model.status.permission_mode, "acceptEdits");
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.model.status.permission_mode, "plan");
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.model.status.permission_mode, "default");
+}
+
+#[test]
+fn capital_a_allows_always() {
+    let mut h = Harness::new();
+    h.approval(9, "c1", command("make"));
+    h.advance(500);
+    assert_eq!(
+        decided(&h.key(KeyCode::Char('A'))),
+        Some((9, Decision::AllowAlways))
+    );
+}

@@ -173,9 +173,11 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
         Span::styled(" yes  ", label),
         Span::styled("a", key),
         Span::styled(
-            format!(" always ({})  ", approval.request.session_rule),
+            format!(" this session ({})  ", approval.request.session_rule),
             label,
         ),
+        Span::styled("A", key),
+        Span::styled(" always  ", label),
         Span::styled("n", key),
         Span::styled(" no  ", label),
         Span::styled("d", key),
