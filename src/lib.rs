@@ -10,6 +10,7 @@ pub mod config;
 pub mod diff;
 pub mod fake_server;
 pub mod headless;
+pub mod hooks;
 pub mod permissions;
 pub mod protocol;
 pub mod provider;

@@ -12,6 +12,7 @@ use crate::app::model::{CellKind, StatusInfo};
 use crate::cli::Args;
 use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
+use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
 use crate::provider::Thinking;
 use crate::provider::anthropic::Anthropic;
@@ -40,6 +41,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     };
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
     settings.apply_rules(&mut permissions, &cwd);
+    let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
+    settings.warnings.extend(hook_warnings);
     let provider = Anthropic::from_env();
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
@@ -52,6 +55,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         thinking: Thinking::Off,
         permissions,
         local_settings: Some(locations.local_file()),
+        hooks,
     });
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {

@@ -31,6 +31,7 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         thinking: Thinking::Off,
         permissions: Permissions::new(PermissionMode::Default, cwd, None),
         local_settings: Some(cwd.join(".claw/settings.local.json")),
+        hooks: claw::hooks::Hooks::default(),
     })
 }
 
@@ -368,6 +369,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         thinking: Thinking::Off,
         permissions,
         local_settings: None,
+        hooks: claw::hooks::Hooks::default(),
     });
     handle
         .ops

@@ -2,6 +2,7 @@
 //! runs turns (request, stream, tool calls, approvals, results, again) and reports everything as
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
+mod hook_events;
 pub mod prompt;
 mod turn;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::hooks::Hooks;
 use crate::permissions::Permissions;
 use crate::protocol::{AgentEvent, Op};
 use crate::provider::catalog::Catalog;
@@ -38,6 +40,7 @@ pub struct AgentConfig {
     pub permissions: Permissions,
     /// Where "always allow" rules are saved (None: not saved, e.g. in tests).
     pub local_settings: Option<PathBuf>,
+    pub hooks: Hooks,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -86,6 +89,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         history: Vec::new(),
         permissions: config.permissions,
         local_settings: config.local_settings,
+        hooks: Arc::new(config.hooks),
+        session_id: format!("{:016x}", fastrand::u64(..)),
+        next_hook: 0,
         totals: turn::Totals::default(),
         next_approval: 1,
         events: event_tx,

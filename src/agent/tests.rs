@@ -251,6 +251,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
             None,
         ),
         local_settings: None,
+        hooks: crate::hooks::Hooks::default(),
     });
     Setup {
         handle,

@@ -21,6 +21,9 @@ use crate::provider::{
 };
 use crate::tools::{ProgressSink, Registry, ToolContext};
 
+/// How often Stop hooks may send the model back to work in one turn.
+const MAX_STOP_CONTINUATIONS: u32 = 3;
+
 /// Session totals for the status bar.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Totals {
@@ -102,6 +105,9 @@ pub(crate) struct Session {
     pub history: Vec<Message>,
     pub permissions: Permissions,
     pub local_settings: Option<std::path::PathBuf>,
+    pub hooks: Arc<crate::hooks::Hooks>,
+    pub session_id: String,
+    pub next_hook: u64,
     pub totals: Totals,
     pub next_approval: u64,
     pub events: UnboundedSender<AgentEvent>,
@@ -115,7 +121,7 @@ enum Flow {
 }
 
 impl Session {
-    fn emit(&self, event: AgentEvent) {
+    pub(crate) fn emit(&self, event: AgentEvent) {
         // The UI may be gone (shutting down); nothing to do then.
         let _ = self.events.send(event);
     }
@@ -139,6 +145,24 @@ impl Session {
             .await;
             self.system = built.unwrap_or_default();
         }
+        let start = self
+            .fire(
+                "SessionStart",
+                Some("startup"),
+                serde_json::json!({"source": "startup"}),
+            )
+            .await;
+        if !start.context.is_empty() {
+            self.system
+                .push_str("\n\n# Context from SessionStart hooks\n\n");
+            self.system.push_str(&start.context.join("\n\n"));
+        }
+        self.session_loop(&mut inbox).await;
+        self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
+            .await;
+    }
+
+    async fn session_loop(&mut self, inbox: &mut Inbox) {
         loop {
             let text = match inbox.queued.pop_front() {
                 Some(text) => text,
@@ -156,7 +180,7 @@ impl Session {
                     Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
                 },
             };
-            if !self.turn(text, &mut inbox).await {
+            if !self.turn(text, inbox).await {
                 return;
             }
         }
@@ -182,8 +206,30 @@ impl Session {
 
     /// Runs one user turn. Returns false when the agent should shut down.
     async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
-        self.push_user_text(text);
         self.emit(AgentEvent::TurnStarted);
+        let submitted = self
+            .fire(
+                "UserPromptSubmit",
+                None,
+                serde_json::json!({"prompt": text}),
+            )
+            .await;
+        if let Some(reason) = submitted.blocked.or(submitted.stop) {
+            self.emit(AgentEvent::Error {
+                message: format!("A UserPromptSubmit hook blocked the message: {reason}"),
+            });
+            self.emit(AgentEvent::TurnEnded {
+                stop: TurnStop::Failed,
+            });
+            return true;
+        }
+        self.push_user_text(text);
+        for context in submitted.context {
+            self.push_user_text(format!(
+                "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
+            ));
+        }
+        let mut stop_continuations = 0u32;
         let mut model_change: Option<String> = None;
         let stop = loop {
             if let Some(name) = model_change.take() {
@@ -247,7 +293,7 @@ impl Session {
                 self.history.push(message);
             }
             if calls.is_empty() {
-                break match completed.stop_reason {
+                let stop = match completed.stop_reason {
                     StopReason::MaxTokens => TurnStop::MaxTokens,
                     StopReason::Refusal => TurnStop::Refusal,
                     StopReason::EndTurn
@@ -256,6 +302,23 @@ impl Session {
                     | StopReason::PauseTurn
                     | StopReason::Other(_) => TurnStop::Done,
                 };
+                // A Stop hook may send the model back to work (a few times per turn at most).
+                if stop == TurnStop::Done && stop_continuations < MAX_STOP_CONTINUATIONS {
+                    let active = stop_continuations > 0;
+                    let hook = self
+                        .fire(
+                            "Stop",
+                            None,
+                            serde_json::json!({"stop_hook_active": active}),
+                        )
+                        .await;
+                    if let Some(reason) = hook.blocked {
+                        stop_continuations += 1;
+                        self.push_user_text(format!("Stop hook feedback: {reason}"));
+                        continue;
+                    }
+                }
+                break stop;
             }
             let (results, flow) = self.run_tools(calls, inbox, &mut model_change).await;
             self.history.push(Message {
@@ -326,7 +389,7 @@ impl Session {
         &mut self,
         id: &str,
         name: &str,
-        input: Value,
+        mut input: Value,
         inbox: &mut Inbox,
         model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
@@ -348,6 +411,27 @@ impl Session {
             tool: name.to_string(),
             summary: tool.summarize(&input),
         });
+        let pre = self
+            .fire(
+                "PreToolUse",
+                Some(name),
+                serde_json::json!({"tool_name": name, "tool_input": input}),
+            )
+            .await;
+        if let Some(reason) = pre.blocked.or(pre.stop) {
+            let message = format!("Blocked by a PreToolUse hook: {reason}");
+            self.finish(
+                id,
+                ToolOutcome::Denied,
+                &message,
+                "blocked by a hook",
+                started,
+            );
+            return (message, true);
+        }
+        if let Some(updated) = pre.updated_input {
+            input = updated;
+        }
         let preview = match tool.preview(&input, &self.ctx) {
             Ok(preview) => preview,
             Err(error) => {
@@ -359,7 +443,21 @@ impl Session {
         if let Some(mode) = inbox.mode.take() {
             self.permissions.mode = mode;
         }
-        match self.permissions.decide(name, &input, tool.risk()) {
+        let by_rules = self.permissions.decide(name, &input, tool.risk());
+        // A PreToolUse hook's decision stands, except that deny rules always win.
+        let verdict = match (
+            &by_rules,
+            pre.permission.as_ref().map(|(d, r)| (d.as_str(), r)),
+        ) {
+            (Verdict::Deny(_), _) => by_rules,
+            (_, Some(("deny", reason))) => {
+                Verdict::Deny(format!("a PreToolUse hook denied it ({reason})"))
+            }
+            (_, Some(("allow", _))) => Verdict::Allow,
+            (_, Some(("ask", _))) => Verdict::Ask,
+            _ => by_rules,
+        };
+        match verdict {
             Verdict::Allow => {}
             Verdict::Deny(reason) => {
                 let message = format!("Permission denied: {reason}.");
@@ -373,6 +471,37 @@ impl Session {
                 return (message, true);
             }
             Verdict::Ask => {
+                let request = self
+                    .fire(
+                        "PermissionRequest",
+                        Some(name),
+                        serde_json::json!({"tool_name": name, "tool_input": input}),
+                    )
+                    .await;
+                match request
+                    .permission
+                    .as_ref()
+                    .map(|(d, r)| (d.as_str(), r.clone()))
+                {
+                    Some(("allow", _)) => {
+                        return self
+                            .execute(id, name, input, tool, inbox, model_change, stopped)
+                            .await;
+                    }
+                    Some(("deny", reason)) => {
+                        let message = format!("Denied by a PermissionRequest hook: {reason}");
+                        self.finish(
+                            id,
+                            ToolOutcome::Denied,
+                            &message,
+                            "denied by a hook",
+                            started,
+                        );
+                        return (message, true);
+                    }
+                    _ => {}
+                }
+                self.notify(format!("claw needs your permission to use {name}"));
                 let rule = Permissions::suggest_rule(name, &input);
                 let approval = self.next_approval;
                 self.next_approval += 1;
@@ -398,6 +527,22 @@ impl Session {
                 }
             }
         }
+        self.execute(id, name, input, tool, inbox, model_change, stopped)
+            .await
+    }
+
+    /// Runs an approved call, then its PostToolUse hooks.
+    #[allow(clippy::too_many_arguments)]
+    async fn execute(
+        &mut self,
+        id: &str,
+        name: &str,
+        input: Value,
+        tool: &dyn crate::tools::Tool,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
         let started = Instant::now();
         let events = self.events.clone();
         let call_id = id.to_string();
@@ -409,9 +554,9 @@ impl Session {
         });
         let ctx = self.ctx.clone();
         let outcome = inbox
-            .watch(tool.run(input, &ctx, progress), model_change)
+            .watch(tool.run(input.clone(), &ctx, progress), model_change)
             .await;
-        match outcome {
+        let (content, is_error) = match outcome {
             Watched::Done(Ok(output)) => {
                 let content = if output.content.is_empty() {
                     "(no output)".to_string()
@@ -440,9 +585,45 @@ impl Session {
             }
             Watched::Shutdown => {
                 *stopped = Some(Flow::Shutdown);
-                ("Interrupted: claw is shutting down.".into(), true)
+                return ("Interrupted: claw is shutting down.".into(), true);
             }
+        };
+        if stopped.is_some() {
+            return (content, is_error);
         }
+        self.after_tool(name, input, content, is_error, stopped)
+            .await
+    }
+
+    /// PostToolUse hooks: their feedback joins the result the model sees.
+    async fn after_tool(
+        &mut self,
+        name: &str,
+        input: Value,
+        mut content: String,
+        is_error: bool,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let post = self
+            .fire(
+                "PostToolUse",
+                Some(name),
+                serde_json::json!({"tool_name": name, "tool_input": input, "tool_response": content}),
+            )
+            .await;
+        if let Some(reason) = post.blocked {
+            content.push_str(&format!("\n\n[PostToolUse hook] {reason}"));
+        }
+        for context in post.context {
+            content.push_str(&format!("\n\n[PostToolUse hook] {context}"));
+        }
+        if let Some(reason) = post.stop {
+            self.emit(AgentEvent::Notice {
+                message: format!("A PostToolUse hook stopped the turn: {reason}"),
+            });
+            *stopped = Some(Flow::Stop(TurnStop::Done));
+        }
+        (content, is_error)
     }
 
     /// Carries out the user's answer; returns the denial to send the model, if denied.

@@ -1,0 +1,101 @@
+//! Running one hook command: `sh -c` in the project directory, the event JSON on stdin, its own
+//! process group killed on timeout.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::Command;
+
+use crate::hooks::HookCommand;
+
+/// What one hook run did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookRun {
+    pub event: String,
+    pub command: String,
+    /// None when it timed out or could not start.
+    pub exit: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub duration: Duration,
+    pub timed_out: bool,
+}
+
+pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
+    let started = Instant::now();
+    let mut result = HookRun {
+        event: hook.event.clone(),
+        command: hook.command.clone(),
+        exit: None,
+        stdout: String::new(),
+        stderr: String::new(),
+        duration: Duration::ZERO,
+        timed_out: false,
+    };
+    let spawned = Command::new("sh")
+        .arg("-c")
+        .arg(&hook.command)
+        .current_dir(cwd)
+        .env("CLAUDE_PROJECT_DIR", cwd)
+        .env("CLAW_PROJECT_DIR", cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            result.stderr = e.to_string();
+            return result;
+        }
+    };
+    let pgid = child.id().map(|id| id as i32);
+    let (mut input, mut out, mut err) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take());
+    let work = async {
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        // Feed stdin while reading the output, so neither side can fill a pipe and stall.
+        let write_in = async {
+            if let Some(mut pipe) = input.take() {
+                // A hook that doesn't read stdin closes it early: that's fine.
+                let _ = pipe.write_all(stdin.as_bytes()).await;
+            }
+        };
+        let read_out = async {
+            if let Some(p) = out.as_mut() {
+                let _ = p.read_to_end(&mut stdout).await;
+            }
+        };
+        let read_err = async {
+            if let Some(p) = err.as_mut() {
+                let _ = p.read_to_end(&mut stderr).await;
+            }
+        };
+        tokio::join!(write_in, read_out, read_err);
+        let status = child.wait().await;
+        (status, stdout, stderr)
+    };
+    match tokio::time::timeout(hook.timeout, work).await {
+        Ok((status, stdout, stderr)) => {
+            result.exit = status.ok().and_then(|s| s.code());
+            result.stdout = String::from_utf8_lossy(&stdout).into_owned();
+            result.stderr = String::from_utf8_lossy(&stderr).into_owned();
+        }
+        Err(_) => {
+            result.timed_out = true;
+            if let Some(pgid) = pgid {
+                // SAFETY: signals the process group of the hook we spawned (pid == pgid).
+                unsafe {
+                    libc::killpg(pgid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+    result.duration = started.elapsed();
+    result
+}
