@@ -431,3 +431,54 @@ async fn plan_mode_refuses_changes_and_says_why() {
         "{results:?}"
     );
 }
+
+#[tokio::test]
+async fn memory_files_reach_the_prompt_and_subdirectories_join_on_first_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("CLAUDE.md"),
+        "Always answer in haiku. See @docs/style.md",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/style.md"), "Use British spelling.").unwrap();
+    std::fs::create_dir_all(dir.path().join("web")).unwrap();
+    std::fs::write(dir.path().join("web/AGENTS.md"), "Web code uses tabs.").unwrap();
+    std::fs::write(dir.path().join("web/app.js"), "let x = 1;\n").unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "m1", "Read", json!({"file_path": "web/app.js"})),
+        Reply::tool_use("", "m2", "Read", json!({"file_path": "web/app.js"})),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "look".into(),
+        })
+        .unwrap();
+    loop {
+        if let AgentEvent::TurnEnded { stop } = next(&mut handle).await {
+            assert_eq!(stop, TurnStop::Done);
+            break;
+        }
+    }
+    let requests = server.requests();
+    let system = requests[0].body["system"].as_str().unwrap();
+    assert!(system.contains("Always answer in haiku."), "{system}");
+    assert!(
+        system.contains("Use British spelling."),
+        "imports are inlined: {system}"
+    );
+    assert!(!system.contains("Web code uses tabs."));
+    let first = tool_results(requests[1].last_message().unwrap());
+    assert!(first[0].2.contains("Web code uses tabs."), "{first:?}");
+    let second = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        !second[0].2.contains("Web code uses tabs."),
+        "joined once: {second:?}"
+    );
+}

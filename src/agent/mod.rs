@@ -92,6 +92,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         hooks: Arc::new(config.hooks),
         session_id: format!("{:016x}", fastrand::u64(..)),
         next_hook: 0,
+        memory: None,
         totals: turn::Totals::default(),
         next_approval: 1,
         events: event_tx,

@@ -1,15 +1,13 @@
 //! claw's system prompt: how to work, the environment (cwd, platform, date, git state) and the
-//! project's memory files (CLAW.md, CLAUDE.md, AGENTS.md at the repository root).
+//! memory files (CLAW.md, CLAUDE.md, AGENTS.md: the user's, then from the root to the cwd).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::find_git_root;
+use crate::config::memory::{self, MemoryFile, MemoryPlaces};
 
-/// Memory files read from the repository root, in this order.
-pub const MEMORY_FILES: &[&str] = &["CLAW.md", "CLAUDE.md", "AGENTS.md"];
-/// A memory file is cut after this many bytes, with a notice.
-const MEMORY_CAP: usize = 40_000;
 /// Lines of `git status` included.
 const GIT_STATUS_LINES: usize = 30;
 
@@ -89,32 +87,22 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// A memory file found for the prompt.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MemoryFile {
-    pub path: PathBuf,
-    pub content: String,
+/// Where memory files are looked for in this environment.
+pub fn memory_places(env: &Environment) -> MemoryPlaces {
+    let base = directories::BaseDirs::new();
+    MemoryPlaces {
+        cwd: env.cwd.clone(),
+        root: env.git_root.clone().unwrap_or_else(|| env.cwd.clone()),
+        home: base.as_ref().map(|b| b.home_dir().to_path_buf()),
+        user_config: base.as_ref().map(|b| b.config_dir().join("claw")),
+    }
 }
 
-/// The memory files at the repository root (or `cwd` outside a repository).
-pub fn load_memory(env: &Environment) -> Vec<MemoryFile> {
-    let root = env.git_root.as_deref().unwrap_or(&env.cwd);
-    MEMORY_FILES
-        .iter()
-        .filter_map(|name| {
-            let path = root.join(name);
-            let mut content = std::fs::read_to_string(&path).ok()?;
-            if content.len() > MEMORY_CAP {
-                let mut cut = MEMORY_CAP;
-                while !content.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                content.truncate(cut);
-                content.push_str("\n\n[… cut: the file is longer than claw reads into the prompt]");
-            }
-            Some(MemoryFile { path, content })
-        })
-        .collect()
+/// The memory files at the start of a session (and the set of files read, for nested ones).
+pub fn load_memory(places: &MemoryPlaces) -> (Vec<MemoryFile>, HashSet<PathBuf>) {
+    let mut seen = HashSet::new();
+    let files = memory::load(places, &mut seen);
+    (files, seen)
 }
 
 /// The whole system prompt.
@@ -147,7 +135,7 @@ pub fn system_prompt(env: &Environment, memory: &[MemoryFile]) -> String {
     }
     for file in memory {
         out.push_str(&format!(
-            "\n# Project instructions from {}\n\n{}\n",
+            "\n# Instructions from {}\n\n{}\n",
             file.path.display(),
             file.content.trim_end()
         ));
@@ -177,7 +165,12 @@ mod tests {
         std::fs::create_dir(&sub).unwrap();
         let env = Environment::detect(&sub);
         assert_eq!(env.git_root.as_deref(), Some(dir.path()));
-        let memory = load_memory(&env);
+        let places = MemoryPlaces {
+            home: None,
+            user_config: None,
+            ..memory_places(&env)
+        };
+        let (memory, _) = load_memory(&places);
         assert_eq!(memory.len(), 2);
         let prompt = system_prompt(&env, &memory);
         assert!(prompt.contains(&format!("Working directory: {}", sub.display())));
@@ -196,8 +189,13 @@ mod tests {
             git_root: None,
             git_status: None,
         };
-        let prompt = system_prompt(&env, &load_memory(&env));
+        let places = MemoryPlaces {
+            home: None,
+            user_config: None,
+            ..memory_places(&env)
+        };
+        let prompt = system_prompt(&env, &load_memory(&places).0);
         assert!(prompt.contains("Git repository: no"));
-        assert!(!prompt.contains("Project instructions"));
+        assert!(!prompt.contains("Instructions from"));
     }
 }

@@ -10,8 +10,9 @@ use std::time::Instant;
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::agent::prompt::{Environment, load_memory, system_prompt};
+use crate::agent::prompt::{Environment, load_memory, memory_places, system_prompt};
 use crate::agent::{ActiveModel, resolve_model};
+use crate::config::memory::{self, MemoryPlaces};
 use crate::config::settings::save_allow_rule;
 use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop};
@@ -108,6 +109,8 @@ pub(crate) struct Session {
     pub hooks: Arc<crate::hooks::Hooks>,
     pub session_id: String,
     pub next_hook: u64,
+    /// Where memory files are, and which were read (subdirectory files join on first read).
+    pub memory: Option<(MemoryPlaces, std::collections::HashSet<std::path::PathBuf>)>,
     pub totals: Totals,
     pub next_approval: u64,
     pub events: UnboundedSender<AgentEvent>,
@@ -136,14 +139,21 @@ impl Session {
 
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_model();
-        if self.build_system_prompt {
-            let cwd = self.ctx.cwd.clone();
-            let built = tokio::task::spawn_blocking(move || {
-                let env = Environment::detect(&cwd);
-                system_prompt(&env, &load_memory(&env))
-            })
-            .await;
-            self.system = built.unwrap_or_default();
+        let cwd = self.ctx.cwd.clone();
+        let build = self.build_system_prompt;
+        let built = tokio::task::spawn_blocking(move || {
+            let env = Environment::detect(&cwd);
+            let places = memory_places(&env);
+            let (files, seen) = load_memory(&places);
+            let prompt = build.then(|| system_prompt(&env, &files));
+            (prompt, places, seen)
+        })
+        .await;
+        if let Ok((prompt, places, seen)) = built {
+            if let Some(prompt) = prompt {
+                self.system = prompt;
+            }
+            self.memory = Some((places, seen));
         }
         let start = self
             .fire(
@@ -591,8 +601,36 @@ impl Session {
         if stopped.is_some() {
             return (content, is_error);
         }
+        let content = if name == "Read" && !is_error {
+            self.with_nested_memory(&input, content)
+        } else {
+            content
+        };
         self.after_tool(name, input, content, is_error, stopped)
             .await
+    }
+
+    /// Memory files of the directory the model just read in, the first time it reads there.
+    fn with_nested_memory(&mut self, input: &Value, mut content: String) -> String {
+        let Some(path) = input.get("file_path").and_then(Value::as_str) else {
+            return content;
+        };
+        let path = self.ctx.resolve(path);
+        let Some((places, seen)) = self.memory.as_mut() else {
+            return content;
+        };
+        let files = memory::nested_for(&path, places, seen);
+        for file in files {
+            content.push_str(&format!(
+                "\n\n<system-reminder>\nInstructions from {} (they apply to files in its directory):\n{}\n</system-reminder>",
+                file.path.display(),
+                file.content.trim_end()
+            ));
+            self.emit(AgentEvent::Notice {
+                message: format!("Loaded memory from {}", file.path.display()),
+            });
+        }
+        content
     }
 
     /// PostToolUse hooks: their feedback joins the result the model sees.
