@@ -1,6 +1,6 @@
 //! Command-line arguments.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use crate::protocol::PermissionMode;
 
@@ -14,9 +14,13 @@ fn parse_mode(text: &str) -> Result<PermissionMode, String> {
     name = "claw",
     version,
     about = "A fast, full-screen terminal coding agent",
-    after_help = "Environment: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, CLAW_MODEL."
+    after_help = "Environment: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, CLAW_MODEL.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Model id or alias (opus, sonnet, haiku).
     #[arg(long, env = "CLAW_MODEL")]
     pub model: Option<String>,
@@ -38,4 +42,10 @@ pub struct Args {
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the settings in force and the file each value came from.
+    Config,
 }

@@ -24,6 +24,10 @@ pub enum Op {
     SetModel { model: String },
     /// Switch the permission mode (Shift+Tab).
     SetPermissionMode(PermissionMode),
+    /// A slash command the agent answers (`/config`, `/permissions`, `/init`…), without the `/`.
+    Command { name: String, args: String },
+    /// Forget the conversation (`/clear`).
+    Clear,
     /// End the agent task.
     Shutdown,
 }
@@ -185,6 +189,11 @@ pub enum AgentEvent {
         attempt: u32,
         delay_ms: u64,
         reason: String,
+    },
+    /// The answer to a slash command: a titled block of text.
+    Info {
+        title: String,
+        body: String,
     },
     TurnEnded {
         stop: TurnStop,

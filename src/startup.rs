@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::agent::{self, AgentConfig};
 use crate::app::Model;
 use crate::app::model::{CellKind, StatusInfo};
-use crate::cli::Args;
+use crate::cli::{Args, Command};
 use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
@@ -26,6 +26,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let locations = Locations::detect(&project_root(&cwd));
     let mut settings = Settings::load(&locations);
+    if let Some(Command::Config) = args.command {
+        print!("{}", settings.describe());
+        return Ok(0);
+    }
     let catalog = Catalog::builtin();
     let model = args
         .model
@@ -56,6 +60,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         permissions,
         local_settings: Some(locations.local_file()),
         hooks,
+        settings_summary: settings.describe(),
     });
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {

@@ -32,6 +32,7 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         permissions: Permissions::new(PermissionMode::Default, cwd, None),
         local_settings: Some(cwd.join(".claw/settings.local.json")),
         hooks: claw::hooks::Hooks::default(),
+        settings_summary: String::new(),
     })
 }
 
@@ -370,6 +371,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         permissions,
         local_settings: None,
         hooks: claw::hooks::Hooks::default(),
+        settings_summary: String::new(),
     });
     handle
         .ops

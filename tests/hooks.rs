@@ -47,6 +47,7 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
         permissions: Permissions::new(PermissionMode::BypassPermissions, cwd, None),
         local_settings: None,
         hooks,
+        settings_summary: String::new(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! runs turns (request, stream, tool calls, approvals, results, again) and reports everything as
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
+mod commands;
 mod hook_events;
 pub mod prompt;
 mod turn;
@@ -41,6 +42,8 @@ pub struct AgentConfig {
     /// Where "always allow" rules are saved (None: not saved, e.g. in tests).
     pub local_settings: Option<PathBuf>,
     pub hooks: Hooks,
+    /// The settings files and values in force, for `/config`.
+    pub settings_summary: String,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -93,6 +96,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         session_id: format!("{:016x}", fastrand::u64(..)),
         next_hook: 0,
         memory: None,
+        settings_summary: config.settings_summary,
         totals: turn::Totals::default(),
         next_approval: 1,
         events: event_tx,

@@ -252,6 +252,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         ),
         local_settings: None,
         hooks: crate::hooks::Hooks::default(),
+        settings_summary: String::new(),
     });
     Setup {
         handle,
@@ -701,4 +702,78 @@ async fn max_tokens_and_refusal_end_the_turn_with_their_reason() {
             stop: TurnStop::Refusal
         })
     );
+}
+
+async fn info(s: &mut Setup, name: &str, args: &str) -> (String, String) {
+    s.handle
+        .ops
+        .send(Op::Command {
+            name: name.into(),
+            args: args.into(),
+        })
+        .unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), s.handle.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            AgentEvent::Info { title, body } => return (title, body),
+            AgentEvent::Notice { message } => return ("notice".into(), message),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn commands_show_and_change_what_the_agent_holds() {
+    let mut s = start(vec![reply(vec![text("ok")], StopReason::EndTurn)], None);
+    s.handle
+        .ops
+        .send(Op::Decide {
+            id: 0,
+            decision: Decision::Deny,
+        })
+        .unwrap();
+    let (title, body) = info(&mut s, "permissions", "").await;
+    assert_eq!(title, "Permissions");
+    assert!(
+        body.contains("Mode: default") && body.contains("No rules"),
+        "{body}"
+    );
+    let (_, body) = info(&mut s, "model", "").await;
+    assert!(
+        body.contains("In use: test-model") && body.contains("haiku = claude-haiku-4-5"),
+        "{body}"
+    );
+    let (_, body) = info(&mut s, "model", "haiku").await;
+    assert!(body.contains("claude-haiku-4-5"), "{body}");
+    let (_, body) = info(&mut s, "permissions", "remove 3").await;
+    assert!(body.contains("no rule number `3`"), "{body}");
+    let (_, body) = info(&mut s, "hooks", "").await;
+    assert!(body.contains("No hooks"));
+    // After /clear the next request starts a fresh conversation.
+    s.handle
+        .ops
+        .send(Op::UserTurn {
+            text: "first".into(),
+        })
+        .unwrap();
+    until(&mut s.handle.events, turn_ended).await;
+    s.handle.ops.send(Op::Clear).unwrap();
+    s.provider
+        .replies
+        .lock()
+        .unwrap()
+        .push_back(reply(vec![text("fresh")], StopReason::EndTurn));
+    s.handle
+        .ops
+        .send(Op::UserTurn {
+            text: "second".into(),
+        })
+        .unwrap();
+    until(&mut s.handle.events, turn_ended).await;
+    let requests = s.provider.requests.lock().unwrap();
+    assert_eq!(requests.last().unwrap().messages.len(), 1);
+    assert_eq!(requests.last().unwrap().model, "claude-haiku-4-5");
 }

@@ -36,9 +36,18 @@ pub(crate) struct Totals {
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
 pub(crate) struct Inbox {
     pub ops: UnboundedReceiver<Op>,
-    pub queued: VecDeque<String>,
+    /// Work that arrived during a turn, done after it, in order.
+    pub queued: VecDeque<Queued>,
     /// A permission mode chosen during a turn, applied before the next decision.
     pub mode: Option<PermissionMode>,
+}
+
+/// Work that waits for the current turn to end.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Queued {
+    Turn(String),
+    Command { name: String, args: String },
+    Clear,
 }
 
 /// How waiting on something while watching the inbox ended.
@@ -63,9 +72,11 @@ impl Inbox {
                 op = self.ops.recv() => match op {
                     None | Some(Op::Shutdown) => return Watched::Shutdown,
                     Some(Op::Interrupt) => return Watched::Interrupted,
-                    Some(Op::UserTurn { text }) => self.queued.push_back(text),
+                    Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
                     Some(Op::SetModel { model }) => *model_change = Some(model),
                     Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
+                    Some(Op::Command { name, args }) => self.queued.push_back(Queued::Command { name, args }),
+                    Some(Op::Clear) => self.queued.push_back(Queued::Clear),
                     // An answer to a prompt that is no longer pending.
                     Some(Op::Decide { .. }) => {}
                 },
@@ -86,9 +97,13 @@ impl Inbox {
                     return Watched::Done(decision);
                 }
                 Some(Op::Decide { .. }) => {}
-                Some(Op::UserTurn { text }) => self.queued.push_back(text),
+                Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
                 Some(Op::SetModel { model }) => *model_change = Some(model),
                 Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
+                Some(Op::Command { name, args }) => {
+                    self.queued.push_back(Queued::Command { name, args })
+                }
+                Some(Op::Clear) => self.queued.push_back(Queued::Clear),
             }
         }
     }
@@ -111,6 +126,8 @@ pub(crate) struct Session {
     pub next_hook: u64,
     /// Where memory files are, and which were read (subdirectory files join on first read).
     pub memory: Option<(MemoryPlaces, std::collections::HashSet<std::path::PathBuf>)>,
+    /// The settings files and values in force, for `/config`.
+    pub settings_summary: String,
     pub totals: Totals,
     pub next_approval: u64,
     pub events: UnboundedSender<AgentEvent>,
@@ -174,11 +191,13 @@ impl Session {
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
         loop {
-            let text = match inbox.queued.pop_front() {
-                Some(text) => text,
+            let work = match inbox.queued.pop_front() {
+                Some(work) => work,
                 None => match inbox.ops.recv().await {
                     None | Some(Op::Shutdown) => return,
-                    Some(Op::UserTurn { text }) => text,
+                    Some(Op::UserTurn { text }) => Queued::Turn(text),
+                    Some(Op::Command { name, args }) => Queued::Command { name, args },
+                    Some(Op::Clear) => Queued::Clear,
                     Some(Op::SetModel { model }) => {
                         self.set_model(&model);
                         continue;
@@ -190,13 +209,21 @@ impl Session {
                     Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
                 },
             };
-            if !self.turn(text, inbox).await {
+            let go_on = match work {
+                Queued::Turn(text) => self.turn(text, inbox).await,
+                Queued::Command { name, args } => self.command(&name, &args, inbox).await,
+                Queued::Clear => {
+                    self.history.clear();
+                    true
+                }
+            };
+            if !go_on {
                 return;
             }
         }
     }
 
-    fn set_model(&mut self, name: &str) {
+    pub(crate) fn set_model(&mut self, name: &str) {
         self.model = resolve_model(&self.catalog, name);
         self.announce_model();
     }
@@ -215,7 +242,7 @@ impl Session {
     }
 
     /// Runs one user turn. Returns false when the agent should shut down.
-    async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
+    pub(crate) async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
         self.emit(AgentEvent::TurnStarted);
         let submitted = self
             .fire(

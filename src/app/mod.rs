@@ -2,6 +2,7 @@
 //! returns `Effect`s for the runtime to carry out. No I/O, no clock (time arrives as an argument),
 //! no channels: every behaviour of the screen is testable by feeding Msgs.
 
+pub mod commands;
 pub mod effect;
 pub mod history;
 pub mod keymap;

@@ -27,6 +27,11 @@ pub enum CellKind {
     Tool(usize),
     Error(String),
     Notice(String),
+    /// The answer to a slash command.
+    Info {
+        title: String,
+        body: String,
+    },
 }
 
 /// A conversation cell. `version` changes whenever its rendering may change, so rendered lines
@@ -191,6 +196,16 @@ impl Model {
 
     pub fn input_text(&self) -> String {
         self.input.lines().join("\n")
+    }
+
+    /// Forgets the conversation on screen (`/clear`).
+    pub fn clear(&mut self) {
+        self.cells.clear();
+        self.tools.clear();
+        self.selected_tool = None;
+        self.live_cell = None;
+        self.approvals.clear();
+        self.scroll = Scroll::Follow;
     }
 
     pub fn push_cell(&mut self, kind: CellKind) {

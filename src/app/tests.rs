@@ -438,3 +438,37 @@ fn capital_a_allows_always() {
         Some((9, Decision::AllowAlways))
     );
 }
+
+#[test]
+fn slash_commands_run_here_or_in_the_agent() {
+    let mut h = Harness::new();
+    h.type_text("/help");
+    assert!(h.key(KeyCode::Enter).is_empty());
+    assert!(
+        matches!(&h.model.cells[0].kind, CellKind::Info { title, body } if title == "Help" && body.contains("/permissions"))
+    );
+    h.type_text("/permissions remove 2");
+    assert_eq!(
+        h.key(KeyCode::Enter),
+        vec![Effect::Send(Op::Command {
+            name: "permissions".into(),
+            args: "remove 2".into()
+        })]
+    );
+    assert!(!h.model.busy, "a command is not a turn");
+    h.type_text("/frobnicate");
+    h.key(KeyCode::Enter);
+    assert!(
+        matches!(&h.model.cells.last().unwrap().kind, CellKind::Error(e) if e.contains("/help"))
+    );
+    h.type_text("/clear");
+    assert_eq!(h.key(KeyCode::Enter), vec![Effect::Send(Op::Clear)]);
+    assert!(h.model.cells.is_empty());
+    h.type_text("/usr/bin is a path, not a command");
+    assert!(matches!(
+        h.key(KeyCode::Enter).as_slice(),
+        [Effect::Send(Op::UserTurn { .. })]
+    ));
+    h.type_text("/exit");
+    assert!(h.key(KeyCode::Enter).contains(&Effect::Quit));
+}

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEventKind};
 
+use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, ApprovalAction, GlobalAction, InputAction};
 use crate::app::model::{
@@ -248,6 +249,9 @@ fn submit(model: &mut Model) -> Vec<Effect> {
     }
     model.history.push(&text);
     model.reset_input();
+    if let Some(parsed) = commands::parse(&text) {
+        return run_command(model, parsed);
+    }
     model.push_cell(CellKind::User(text.clone()));
     model.live_cell = None;
     model.scroll = Scroll::Follow;
@@ -257,6 +261,46 @@ fn submit(model: &mut Model) -> Vec<Effect> {
         model.activity = Activity::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
+}
+
+fn run_command(
+    model: &mut Model,
+    parsed: Result<(&'static commands::SlashCommand, String), String>,
+) -> Vec<Effect> {
+    let (command, args) = match parsed {
+        Ok(found) => found,
+        Err(message) => {
+            model.push_cell(CellKind::Error(message));
+            return Vec::new();
+        }
+    };
+    model.scroll = Scroll::Follow;
+    match (command.runs, command.name) {
+        (commands::Runs::Ui, "exit") => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        (commands::Runs::Ui, "clear") => {
+            model.clear();
+            vec![Effect::Send(Op::Clear)]
+        }
+        (commands::Runs::Ui, _) => {
+            model.push_cell(CellKind::Info {
+                title: "Help".into(),
+                body: commands::help(),
+            });
+            Vec::new()
+        }
+        (commands::Runs::Agent, name) => {
+            let shown = if args.is_empty() {
+                format!("/{name}")
+            } else {
+                format!("/{name} {args}")
+            };
+            model.push_cell(CellKind::User(shown));
+            vec![Effect::Send(Op::Command {
+                name: name.to_string(),
+                args,
+            })]
+        }
+    }
 }
 
 fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
@@ -506,6 +550,7 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
             model.push_cell(CellKind::Error(message));
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
+        AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
     }
     Vec::new()
 }

@@ -287,6 +287,70 @@ impl Settings {
     }
 }
 
+/// One effective value and the file it came from, for `/config` and `claw config`.
+fn provenance(files: &[SettingsFile]) -> Vec<(String, String, PathBuf)> {
+    fn walk(prefix: &str, value: &Value, path: &Path, out: &mut Vec<(String, String, PathBuf)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    let name = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    walk(&name, v, path, out);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    let text = item.to_string();
+                    // A list item is listed once, from the first file that has it.
+                    if !out.iter().any(|(k, v, _)| k == prefix && *v == text) {
+                        out.push((prefix.to_string(), text, path.to_path_buf()));
+                    }
+                }
+            }
+            scalar => {
+                // A later file overrides an earlier one.
+                out.retain(|(k, _, _)| k != prefix);
+                out.push((prefix.to_string(), scalar.to_string(), path.to_path_buf()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        walk("", &file.value, &file.path, &mut out);
+    }
+    out
+}
+
+impl Settings {
+    /// The files read, every effective value with the file it came from, and the warnings.
+    pub fn describe(&self) -> String {
+        let mut text = String::from("Settings files, in the order they apply (later ones win):\n");
+        if self.files.is_empty() {
+            text.push_str("  (none found)\n");
+        }
+        for file in &self.files {
+            text.push_str(&format!("  {:?}: {}\n", file.layer, file.path.display()));
+        }
+        let values = provenance(&self.files);
+        if !values.is_empty() {
+            text.push_str("\nEffective values:\n");
+            for (key, value, path) in values {
+                text.push_str(&format!("  {key} = {value}    ({})\n", path.display()));
+            }
+        }
+        if !self.warnings.is_empty() {
+            text.push_str("\nProblems:\n");
+            for warning in &self.warnings {
+                text.push_str(&format!("  {warning}\n"));
+            }
+        }
+        text
+    }
+}
+
 /// Appends an allow rule to a settings file (created if missing), keeping everything else in it.
 pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
     let mut value = match std::fs::read_to_string(path) {
@@ -430,6 +494,37 @@ mod tests {
         assert!(all.contains("cannot read the rule 3"), "{all}");
         assert!(all.contains("permissions.deny must be a list"), "{all}");
         assert!(all.contains("`yolo` is not one of"), "{all}");
+    }
+
+    #[test]
+    fn describe_names_the_file_of_each_value() {
+        let mut s = Settings::default();
+        s.add_text(
+            PathBuf::from("/u/settings.json"),
+            Layer::User,
+            PathBuf::from("/u"),
+            r#"{"model": "haiku", "permissions": {"allow": ["A"]}}"#,
+        );
+        s.add_text(
+            PathBuf::from("/p/.claw/settings.json"),
+            Layer::Project,
+            PathBuf::from("/p"),
+            r#"{"model": "opus", "permissions": {"allow": ["A", "B"]}}"#,
+        );
+        let text = s.describe();
+        assert!(
+            text.contains("model = \"opus\"    (/p/.claw/settings.json)"),
+            "{text}"
+        );
+        assert!(!text.contains("\"haiku\""), "{text}");
+        assert!(
+            text.contains("permissions.allow = \"A\"    (/u/settings.json)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("permissions.allow = \"B\"    (/p/.claw/settings.json)"),
+            "{text}"
+        );
     }
 
     #[test]

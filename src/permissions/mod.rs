@@ -95,6 +95,32 @@ impl Permissions {
             .collect()
     }
 
+    /// Every rule, numbered from 1 in the order deny, ask, allow (as `/permissions` lists them).
+    pub fn numbered(&self) -> Vec<(usize, RuleKind, String)> {
+        [RuleKind::Deny, RuleKind::Ask, RuleKind::Allow]
+            .into_iter()
+            .flat_map(|kind| self.rules(kind).into_iter().map(move |r| (kind, r)))
+            .enumerate()
+            .map(|(i, (kind, rule))| (i + 1, kind, rule))
+            .collect()
+    }
+
+    /// Removes rule number `n` (as `numbered` counts) for this session; returns it.
+    pub fn remove(&mut self, n: usize) -> Option<(RuleKind, String)> {
+        let (_, kind, text) = self.numbered().into_iter().find(|(i, _, _)| *i == n)?;
+        let list = match kind {
+            RuleKind::Allow => &mut self.allow,
+            RuleKind::Ask => &mut self.ask,
+            RuleKind::Deny => &mut self.deny,
+        };
+        let index = list.iter().position(|r| match &r.specifier {
+            Some(s) => format!("{}({s})", r.tool) == text,
+            None => r.tool == text,
+        })?;
+        list.remove(index);
+        Some((kind, text))
+    }
+
     /// The narrowest sensible rule that would allow this call again: a Bash command's prefix,
     /// or the tool.
     pub fn suggest_rule(tool: &str, input: &Value) -> String {

@@ -273,3 +273,24 @@ fn nothing_mutating_runs_in_default_mode_without_an_allow_rule() {
         }
     }
 }
+
+#[test]
+fn rules_are_numbered_and_removable() {
+    let mut p = perms(
+        Default,
+        &[
+            (RuleKind::Allow, "Bash(ls:*)"),
+            (RuleKind::Deny, "Read(.env)"),
+            (RuleKind::Ask, "Edit"),
+        ],
+    );
+    let listed: Vec<String> = p
+        .numbered()
+        .into_iter()
+        .map(|(n, _, r)| format!("{n} {r}"))
+        .collect();
+    assert_eq!(listed, vec!["1 Read(.env)", "2 Edit", "3 Bash(ls:*)"]);
+    assert_eq!(p.remove(1), Some((RuleKind::Deny, "Read(.env)".into())));
+    assert_eq!(p.decide("Read", &file(".env"), Risk::ReadOnly), Y);
+    assert_eq!(p.remove(9), None);
+}

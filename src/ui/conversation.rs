@@ -226,6 +226,20 @@ pub fn render_cell(
             Span::styled("· ", Style::default().fg(theme.dim)),
             Style::default().fg(theme.dim),
         ),
+        CellKind::Info { title, body } => {
+            let mut lines = vec![Line::styled(
+                title.clone(),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            )];
+            lines.extend(
+                wrap(body.trim_end(), w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, Style::default().fg(theme.fg))),
+            );
+            lines
+        }
         CellKind::Tool(_) => Vec::new(),
     }
 }

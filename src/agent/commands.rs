@@ -1,0 +1,146 @@
+//! Slash commands the agent answers, because it holds what they show: the settings, the
+//! permission rules, the hooks, the memory files, the model and the session's cost.
+
+use crate::agent::turn::{Inbox, Session};
+use crate::protocol::AgentEvent;
+
+/// What `/init` asks the model to do.
+const INIT_PROMPT: &str = "Study this repository and write a CLAW.md file at its root for future \
+sessions: what the project is, how it is laid out, how to build, run and test it (the exact \
+commands), the conventions the code follows, and anything surprising. Read the README and the \
+build files first; keep it short and factual. If a CLAW.md, CLAUDE.md or AGENTS.md exists, \
+improve it rather than starting over.";
+
+impl Session {
+    fn info(&self, title: &str, body: String) {
+        self.emit(AgentEvent::Info {
+            title: title.to_string(),
+            body,
+        });
+    }
+
+    /// Runs `/name args`. Returns false when the agent should shut down.
+    pub(crate) async fn command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
+        match name {
+            "config" => self.info("Settings", self.settings_summary.clone()),
+            "permissions" => self.permissions_command(args),
+            "hooks" => {
+                let mut body = String::new();
+                for hook in self.hooks.all() {
+                    let matcher = if hook.matcher.is_empty() { "*" } else { hook.matcher.as_str() };
+                    body.push_str(&format!(
+                        "{:<18} {:<14} {}  (timeout {} s)\n",
+                        hook.event,
+                        matcher,
+                        hook.command,
+                        hook.timeout.as_secs_f64()
+                    ));
+                }
+                if body.is_empty() {
+                    body = "No hooks configured. Add them under \"hooks\" in a settings file.".into();
+                }
+                self.info("Hooks", body);
+            }
+            "memory" => {
+                let mut body = String::new();
+                if let Some((_, seen)) = &self.memory {
+                    let mut files: Vec<_> = seen.iter().collect();
+                    files.sort();
+                    for path in files {
+                        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                        body.push_str(&format!("{}  ({size} bytes)\n", path.display()));
+                    }
+                }
+                if body.is_empty() {
+                    body = "No memory files loaded. /init writes a CLAW.md for this repository.".into();
+                }
+                self.info("Memory files in the context", body);
+            }
+            "model" if !args.is_empty() => {
+                self.set_model(args);
+                self.info("Model", format!("Using {} from the next request on.", self.model.id));
+            }
+            "model" => {
+                let mut body = format!("In use: {}\n\nAvailable:\n", self.model.id);
+                for m in self.catalog.models() {
+                    body.push_str(&format!(
+                        "  {:<20} {:>5}K context  ${}/${} per M tokens in/out\n",
+                        m.id,
+                        m.context_window / 1000,
+                        m.input,
+                        m.output
+                    ));
+                }
+                let mut aliases: Vec<_> = self.catalog.aliases().collect();
+                aliases.sort();
+                for (alias, id) in aliases {
+                    body.push_str(&format!("  {alias} = {id}\n"));
+                }
+                body.push_str("\nSwitch with /model <name>.");
+                self.info("Models", body);
+            }
+            "status" => self.info(
+                "Status",
+                format!(
+                    "Model: {}\nPermission mode: {}\nDirectory: {}\nTokens: {} in, {} out\nCost: ${:.4}\nMessages in the conversation: {}\nMemory files: {}\nHooks: {}",
+                    self.model.id,
+                    self.permissions.mode.as_str(),
+                    self.ctx.cwd.display(),
+                    self.totals.input,
+                    self.totals.output,
+                    self.totals.cost,
+                    self.history.len(),
+                    self.memory.as_ref().map_or(0, |(_, seen)| seen.len()),
+                    self.hooks.all().len(),
+                ),
+            ),
+            "cost" => self.info(
+                "Cost",
+                format!(
+                    "This session: ${:.4} ({} tokens in, {} out) with {}.",
+                    self.totals.cost, self.totals.input, self.totals.output, self.model.id
+                ),
+            ),
+            "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
+            other => self.emit(AgentEvent::Error {
+                message: format!("/{other} is not something the agent knows"),
+            }),
+        }
+        true
+    }
+
+    fn permissions_command(&mut self, args: &str) {
+        if let Some(number) = args.strip_prefix("remove") {
+            let message = match number
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| self.permissions.remove(n))
+            {
+                Some((kind, rule)) => format!("Removed the {kind:?} rule {rule} for this session."),
+                None => format!(
+                    "There is no rule number `{}`: /permissions lists them.",
+                    number.trim()
+                ),
+            };
+            self.emit(AgentEvent::Notice { message });
+            return;
+        }
+        let mut body = format!(
+            "Mode: {} (Shift+Tab switches)\n\n",
+            self.permissions.mode.as_str()
+        );
+        let rules = self.permissions.numbered();
+        if rules.is_empty() {
+            body.push_str("No rules: read-only tools run, everything else asks.\n");
+        }
+        for (n, kind, rule) in rules {
+            body.push_str(&format!(
+                "{n:>3}. {:<6} {rule}\n",
+                format!("{kind:?}").to_lowercase()
+            ));
+        }
+        body.push_str("\nDeny beats ask beats allow. Remove one with /permissions remove N.");
+        self.info("Permissions", body);
+    }
+}

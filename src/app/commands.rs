@@ -1,0 +1,143 @@
+//! Slash commands typed in the input box: which exist, what they do, and where they run (here
+//! in the UI, or in the agent, which knows the settings, rules, hooks and memory).
+
+/// Where a command is carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runs {
+    /// By the reducer itself.
+    Ui,
+    /// By the agent (sent as `Op::Command`).
+    Agent,
+}
+
+/// A slash command: its name (without `/`), what it does, where it runs.
+#[derive(Debug)]
+pub struct SlashCommand {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub description: &'static str,
+    pub runs: Runs,
+}
+
+pub const COMMANDS: &[SlashCommand] = &[
+    SlashCommand {
+        name: "help",
+        args: "",
+        description: "list the commands and keys",
+        runs: Runs::Ui,
+    },
+    SlashCommand {
+        name: "clear",
+        args: "",
+        description: "start over: forget the conversation",
+        runs: Runs::Ui,
+    },
+    SlashCommand {
+        name: "config",
+        args: "",
+        description: "the settings in force and the file each came from",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "permissions",
+        args: "[remove N]",
+        description: "the permission mode and rules; remove a rule by number",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "hooks",
+        args: "",
+        description: "the hooks configured for each event",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "memory",
+        args: "",
+        description: "the memory files (CLAW.md, CLAUDE.md, AGENTS.md) in the context",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "init",
+        args: "",
+        description: "ask the model to study the repository and write a CLAW.md",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "model",
+        args: "[name]",
+        description: "show the models, or switch to one",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "status",
+        args: "",
+        description: "model, mode, directory, tokens and cost",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "cost",
+        args: "",
+        description: "what this session has cost",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "exit",
+        args: "",
+        description: "quit claw",
+        runs: Runs::Ui,
+    },
+];
+
+/// `/name args` -> the command and its arguments; Err for an unknown name. None when the text
+/// isn't a command (doesn't start with `/`, or is a path like `/usr/bin`).
+pub fn parse(text: &str) -> Option<Result<(&'static SlashCommand, String), String>> {
+    let rest = text.trim().strip_prefix('/')?;
+    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    if name.is_empty() || name.contains('/') {
+        return None;
+    }
+    Some(
+        COMMANDS
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (c, args.trim().to_string()))
+            .ok_or_else(|| format!("Unknown command /{name}: type /help for the list")),
+    )
+}
+
+/// The text of `/help`.
+pub fn help() -> String {
+    let mut out = String::from("Commands:\n");
+    for c in COMMANDS {
+        let name = if c.args.is_empty() {
+            format!("/{}", c.name)
+        } else {
+            format!("/{} {}", c.name, c.args)
+        };
+        out.push_str(&format!("  {name:<24} {}\n", c.description));
+    }
+    out.push_str(
+        "\nKeys: Enter send · Shift+Enter or Ctrl+J newline · Up/Down history · Esc interrupt · \
+         Ctrl+C twice quit · PgUp/PgDn scroll · Tab activity pane · Ctrl+O expand output · \
+         Ctrl+T thinking · Shift+Tab permission mode\n\
+         Approvals: y yes · a this session · A always · n no · d no, with a note · Esc stop",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing() {
+        let (c, args) = parse("/permissions remove 2").unwrap().unwrap();
+        assert_eq!((c.name, args.as_str()), ("permissions", "remove 2"));
+        assert_eq!(parse("  /help ").unwrap().unwrap().0.name, "help");
+        assert!(parse("/nope").unwrap().unwrap_err().contains("/help"));
+        assert!(parse("/usr/bin/env is a path").is_none());
+        assert!(parse("no slash").is_none());
+        assert!(parse("/").is_none());
+        assert!(help().contains("/permissions [remove N]"));
+    }
+}
