@@ -43,6 +43,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             AgentEvent::Retrying { reason, .. } => eprintln!("{reason}; retrying"),
             AgentEvent::Notice { message } => eprintln!("{message}"),
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
+            AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
                 let _ = handle.ops.send(Op::Shutdown);
                 return match stop {

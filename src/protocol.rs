@@ -190,6 +190,10 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// Open this file in the user's editor (`/memory edit`).
+    EditFile {
+        path: String,
+    },
     /// The answer to a slash command: a titled block of text.
     Info {
         title: String,

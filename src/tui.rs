@@ -61,6 +61,33 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Hands the terminal back to the shell for a while (an editor).
+    fn suspend(&self) {
+        restore(self.keyboard_enhanced);
+    }
+
+    /// Takes the terminal again after `suspend`.
+    fn resume(&self) -> io::Result<()> {
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            EnableMouseCapture,
+            cursor::Hide
+        )?;
+        if self.keyboard_enhanced {
+            execute!(
+                out,
+                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore(self.keyboard_enhanced);
@@ -100,7 +127,7 @@ pub async fn run(
     mut events: UnboundedReceiver<AgentEvent>,
     first_prompt: Option<String>,
 ) -> io::Result<()> {
-    let _guard = TerminalGuard::enter()?;
+    let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     // Not `terminal.clear()`: it asks the terminal for the cursor position, a round trip that
     // costs start-up time (and 2 s where nothing answers).
@@ -173,6 +200,7 @@ pub async fn run(
         }
         let now = Instant::now();
         let mut quit = false;
+        let mut edit = None;
         for msg in msgs {
             dirty = true;
             for effect in update(&mut model, msg, now) {
@@ -181,8 +209,28 @@ pub async fn run(
                         let _ = ops.send(op);
                     }
                     Effect::Quit => quit = true,
+                    Effect::OpenEditor(path) => edit = Some(path),
                 }
             }
+        }
+        if let Some(path) = edit {
+            // The event reader would compete with the editor for the keyboard: stop it.
+            drop(input);
+            let result = run_editor(&path, &guard, &mut terminal);
+            input = EventStream::new();
+            let message = match result {
+                Ok(()) => format!(
+                    "Edited {}; the change applies to new sessions.",
+                    path.display()
+                ),
+                Err(e) => format!("Could not open an editor for {}: {e}", path.display()),
+            };
+            update(
+                &mut model,
+                Msg::Agent(AgentEvent::Notice { message }),
+                Instant::now(),
+            );
+            dirty = true;
         }
         if quit {
             break;
@@ -190,6 +238,35 @@ pub async fn run(
     }
     let _ = ops.send(Op::Shutdown);
     Ok(())
+}
+
+/// Leaves full-screen mode, runs `$VISUAL`/`$EDITOR` (or vi) on `path`, and comes back.
+fn run_editor(
+    path: &std::path::Path,
+    guard: &TerminalGuard,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> io::Result<()> {
+    guard.suspend();
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let editor = set("VISUAL")
+        .or_else(|| set("EDITOR"))
+        .unwrap_or_else(|| "vi".to_string());
+    // The editor variable may carry arguments ("code -w").
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(path)
+        .status();
+    guard.resume()?;
+    // A full redraw without `clear()`, which would ask the terminal for the cursor position.
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(io::Error::other(format!("the editor exited with {s}"))),
+        Err(e) => Err(e),
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -38,17 +38,24 @@ fn setup(replies: Vec<Reply>) -> Setup {
 }
 
 fn claw(setup: &Setup, cols: u16, rows: u16) -> PtySession {
+    claw_with(setup, cols, rows, &[])
+}
+
+fn claw_with(setup: &Setup, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> PtySession {
     let base = setup.server.base_url();
     let home = setup.dir.path().display().to_string();
+    let mut env = vec![
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("ANTHROPIC_API_KEY", "test-key"),
+        ("HOME", home.as_str()),
+        ("XDG_CONFIG_HOME", home.as_str()),
+        ("CLAW_MODEL", "claude-sonnet-4-6"),
+    ];
+    env.extend_from_slice(extra_env);
     PtySession::spawn(
         Path::new(env!("CARGO_BIN_EXE_claw")),
         &[],
-        &[
-            ("ANTHROPIC_BASE_URL", base.as_str()),
-            ("ANTHROPIC_API_KEY", "test-key"),
-            ("HOME", home.as_str()),
-            ("CLAW_MODEL", "claude-sonnet-4-6"),
-        ],
+        &env,
         setup.dir.path(),
         cols,
         rows,
@@ -167,5 +174,45 @@ fn errors_are_shown_and_the_session_goes_on() {
     term.key(Key::Enter);
     term.wait_for_text("Recovered after a retry.", T).unwrap();
     assert!(term.screen().contains("retrying"));
+    quit(&mut term);
+}
+
+#[test]
+fn slash_commands_and_the_editor_round_trip() {
+    let setup = setup(Vec::new());
+    let editor = setup.dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\necho 'Remember: run make check.' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&editor)
+        .status()
+        .unwrap();
+    let editor = editor.display().to_string();
+    let mut term = claw_with(
+        &setup,
+        100,
+        30,
+        &[("EDITOR", editor.as_str()), ("VISUAL", "")],
+    );
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("/help");
+    term.key(Key::Enter);
+    term.wait_for_text("/permissions [remove N]", T).unwrap();
+    term.send("/permissions");
+    term.key(Key::Enter);
+    term.wait_for_text("Mode: default", T).unwrap();
+    term.send("/memory edit");
+    term.key(Key::Enter);
+    term.wait_for_text("Edited", T).unwrap();
+    let memory = std::fs::read_to_string(setup.dir.path().join("CLAW.md")).unwrap();
+    assert_eq!(memory, "Remember: run make check.\n");
+    // Back in full screen, and still working.
+    term.send("/status");
+    term.key(Key::Enter);
+    term.wait_for_text("Permission mode: default", T).unwrap();
     quit(&mut term);
 }

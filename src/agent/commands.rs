@@ -41,19 +41,27 @@ impl Session {
                 }
                 self.info("Hooks", body);
             }
+            "memory" if args.starts_with("edit") => {
+                let path = self.memory_file_to_edit(args.trim_start_matches("edit").trim());
+                self.emit(AgentEvent::EditFile {
+                    path: path.display().to_string(),
+                });
+            }
             "memory" => {
                 let mut body = String::new();
                 if let Some((_, seen)) = &self.memory {
                     let mut files: Vec<_> = seen.iter().collect();
                     files.sort();
-                    for path in files {
+                    for (n, path) in files.into_iter().enumerate() {
+                        let n = n + 1;
                         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                        body.push_str(&format!("{}  ({size} bytes)\n", path.display()));
+                        body.push_str(&format!("{n:>3}. {}  ({size} bytes)\n", path.display()));
                     }
                 }
                 if body.is_empty() {
                     body = "No memory files loaded. /init writes a CLAW.md for this repository.".into();
                 }
+                body.push_str("\nEdit one with /memory edit [N] (default: the project's CLAW.md).");
                 self.info("Memory files in the context", body);
             }
             "model" if !args.is_empty() => {
@@ -107,6 +115,24 @@ impl Session {
             }),
         }
         true
+    }
+
+    /// Memory file number `n` as `/memory` lists them, or the project's CLAW.md.
+    fn memory_file_to_edit(&self, n: &str) -> std::path::PathBuf {
+        let chosen = n.parse::<usize>().ok().and_then(|n| {
+            let (_, seen) = self.memory.as_ref()?;
+            let mut files: Vec<_> = seen.iter().collect();
+            files.sort();
+            files.get(n.checked_sub(1)?).map(|p| (*p).clone())
+        });
+        chosen.unwrap_or_else(|| {
+            let root = self
+                .memory
+                .as_ref()
+                .map(|(places, _)| places.root.clone())
+                .unwrap_or_else(|| self.ctx.cwd.clone());
+            root.join("CLAW.md")
+        })
     }
 
     fn permissions_command(&mut self, args: &str) {

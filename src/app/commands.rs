@@ -52,8 +52,8 @@ pub const COMMANDS: &[SlashCommand] = &[
     },
     SlashCommand {
         name: "memory",
-        args: "",
-        description: "the memory files (CLAW.md, CLAUDE.md, AGENTS.md) in the context",
+        args: "[edit [N]]",
+        description: "the memory files in the context; edit one in $EDITOR",
         runs: Runs::Agent,
     },
     SlashCommand {

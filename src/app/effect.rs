@@ -8,4 +8,6 @@ pub enum Effect {
     Send(Op),
     /// Leave the app (restoring the terminal) with exit status 0.
     Quit,
+    /// Suspend the screen and edit this file in `$VISUAL` / `$EDITOR`.
+    OpenEditor(std::path::PathBuf),
 }

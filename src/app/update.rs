@@ -551,6 +551,7 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
+        AgentEvent::EditFile { path } => return vec![Effect::OpenEditor(path.into())],
     }
     Vec::new()
 }
