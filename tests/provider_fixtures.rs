@@ -242,7 +242,10 @@ async fn the_request_carries_headers_and_body() {
     assert_eq!(r.header("x-api-key"), Some("test-key"));
     assert_eq!(r.header("anthropic-version"), Some("2023-06-01"));
     assert_eq!(r.body["stream"], json!(true));
-    assert_eq!(r.body["system"], json!("be brief"));
+    assert_eq!(
+        r.body["system"],
+        json!([{"type": "text", "text": "be brief", "cache_control": {"type": "ephemeral"}}])
+    );
     assert_eq!(r.body["model"], json!("claude-sonnet-4-5"));
     assert_eq!(r.body["messages"][0]["content"][0]["text"], json!("hi"));
 }
@@ -463,4 +466,76 @@ async fn a_stream_that_breaks_after_output_is_not_retried() {
         1,
         "text was shown: retrying would repeat it"
     );
+}
+
+#[test]
+fn cache_breakpoints_on_a_multi_turn_conversation() {
+    use claw::provider::{ContentBlock, Role, ToolSpec};
+    let tool = |name: &str| ToolSpec {
+        name: name.into(),
+        description: "d".into(),
+        input_schema: json!({"type": "object"}),
+    };
+    let assistant = |id: &str| Message {
+        role: Role::Assistant,
+        content: vec![ContentBlock::ToolUse {
+            id: id.into(),
+            name: "Read".into(),
+            input: json!({}),
+        }],
+    };
+    let results = |id: &str| Message {
+        role: Role::User,
+        content: vec![ContentBlock::ToolResult {
+            tool_use_id: id.into(),
+            content: "x".into(),
+            is_error: false,
+        }],
+    };
+    let mut req = request();
+    req.tools = vec![tool("Read"), tool("Bash")];
+    req.messages = vec![
+        Message::user_text("first"),
+        assistant("a"),
+        results("a"),
+        assistant("b"),
+        results("b"),
+    ];
+    let body = claw::provider::anthropic::request_body(&req);
+    let ephemeral = json!({"type": "ephemeral"});
+    let marked: Vec<String> = {
+        let mut out = Vec::new();
+        let mut walk = vec![(String::new(), &body)];
+        while let Some((path, v)) = walk.pop() {
+            match v {
+                serde_json::Value::Object(o) => {
+                    if o.get("cache_control") == Some(&ephemeral) {
+                        out.push(path.clone());
+                    }
+                    for (k, c) in o {
+                        walk.push((format!("{path}/{k}"), c));
+                    }
+                }
+                serde_json::Value::Array(a) => {
+                    for (i, c) in a.iter().enumerate() {
+                        walk.push((format!("{path}/{i}"), c));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.sort();
+        out
+    };
+    assert_eq!(
+        marked,
+        vec![
+            "/messages/2/content/0",
+            "/messages/4/content/0",
+            "/system/0",
+            "/tools/1"
+        ],
+        "tools, system, and the two newest user turns: at most 4"
+    );
+    assert!(body["tools"][0].get("cache_control").is_none());
 }

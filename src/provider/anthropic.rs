@@ -266,11 +266,12 @@ pub fn request_body(request: &ChatRequest) -> Value {
         "stream": true,
     });
     if !request.system.is_empty() {
-        body["system"] = json!(request.system);
+        body["system"] = json!([{"type": "text", "text": request.system}]);
     }
     if !request.tools.is_empty() {
         body["tools"] = json!(request.tools);
     }
+    add_cache_breakpoints(&mut body);
     match &request.thinking {
         Thinking::Off => {}
         Thinking::Budget(tokens) => {
@@ -282,6 +283,60 @@ pub fn request_body(request: &ChatRequest) -> Value {
         }
     }
     body
+}
+
+/// Prompt caching: `cache_control` breakpoints on the stable prefix (the last tool, the system
+/// prompt) and on the last block of the two newest user messages, so each request writes the
+/// conversation so far to the cache and reads what the previous request wrote (4 at most, the
+/// API's limit).
+pub fn add_cache_breakpoints(body: &mut Value) {
+    let mark = |block: &mut Value| {
+        if let Some(object) = block.as_object_mut() {
+            object.insert("cache_control".into(), json!({"type": "ephemeral"}));
+        }
+    };
+    if let Some(last_tool) = body
+        .get_mut("tools")
+        .and_then(Value::as_array_mut)
+        .and_then(|t| t.last_mut())
+    {
+        mark(last_tool);
+    }
+    if let Some(system) = body
+        .get_mut("system")
+        .and_then(Value::as_array_mut)
+        .and_then(|s| s.last_mut())
+    {
+        mark(system);
+    }
+    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut marked = 0;
+    for message in messages.iter_mut().rev() {
+        if marked == 2 {
+            break;
+        }
+        if message.get("role").and_then(Value::as_str) != Some("user") {
+            continue;
+        }
+        // Text content becomes a block so it can carry the breakpoint.
+        if let Some(text) = message
+            .get("content")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
+            message["content"] = json!([{"type": "text", "text": text}]);
+        }
+        if let Some(block) = message
+            .get_mut("content")
+            .and_then(Value::as_array_mut)
+            .and_then(|c| c.last_mut())
+        {
+            mark(block);
+            marked += 1;
+        }
+    }
 }
 
 /// Stream failures worth another try when nothing was shown yet.
