@@ -39,6 +39,18 @@ pub struct Args {
     #[arg(long)]
     pub dangerously_skip_permissions: bool,
 
+    /// Resume the latest session of this directory.
+    #[arg(short = 'c', long = "continue")]
+    pub continue_session: bool,
+
+    /// Resume a session by id (without an id: list this directory's sessions).
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
+
+    /// With --continue or --resume: continue in a copy, leaving the original as it was.
+    #[arg(long)]
+    pub fork_session: bool,
+
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,

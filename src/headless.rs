@@ -56,6 +56,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             }
             AgentEvent::SessionInfo { .. }
             | AgentEvent::TurnStarted
+            | AgentEvent::UserText { .. }
             | AgentEvent::RequestStarted
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }

@@ -149,6 +149,10 @@ pub enum AgentEvent {
         context_window: u64,
     },
     TurnStarted,
+    /// A user message of a resumed session, redrawn.
+    UserText {
+        text: String,
+    },
     /// A request to the model started (each turn may make several).
     RequestStarted,
     TextDelta(String),

@@ -6,14 +6,20 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use std::path::{Path, PathBuf};
+
+use crate::agent::history::{History, LogTarget, replay_events};
+use crate::agent::session_log::{self, Entry, SessionLog};
 use crate::agent::{self, AgentConfig};
 use crate::app::Model;
 use crate::app::model::{CellKind, StatusInfo};
+use crate::app::{Msg, update};
 use crate::cli::{Args, Command};
 use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
+use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::Thinking;
 use crate::provider::anthropic::Anthropic;
 use crate::provider::catalog::Catalog;
@@ -45,6 +51,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     };
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
     settings.apply_rules(&mut permissions, &cwd);
+    let session = match open_session(&args, &cwd, &model)? {
+        Some(session) => session,
+        None => return Ok(0),
+    };
     let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
     settings.warnings.extend(hook_warnings);
     let provider = Anthropic::from_env();
@@ -61,6 +71,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         local_settings: Some(locations.local_file()),
         hooks,
         settings_summary: settings.describe(),
+        log: session.log,
+        resumed: session.messages.clone(),
+        resumed_cost: session.cost,
     });
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {
@@ -76,8 +89,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         ..StatusInfo::default()
     };
     let mut ui_model = Model::new(Theme::dark(), status, Instant::now());
-    for warning in settings.warnings {
-        ui_model.push_cell(CellKind::Notice(warning));
+    let now = Instant::now();
+    for event in replay_events(&session.messages) {
+        update(&mut ui_model, Msg::Agent(event), now);
+    }
+    update(
+        &mut ui_model,
+        Msg::Agent(AgentEvent::TurnEnded {
+            stop: TurnStop::Done,
+        }),
+        now,
+    );
+    ui_model.status.cost = session.cost;
+    for notice in settings.warnings.into_iter().chain(session.notices) {
+        ui_model.push_cell(CellKind::Notice(notice));
     }
     tui::run(ui_model, handle.ops, handle.events, args.prompt).await?;
     Ok(0)
@@ -91,4 +116,112 @@ fn display_cwd(cwd: &std::path::Path) -> String {
         return format!("~/{}", rest.display());
     }
     cwd.display().to_string()
+}
+
+/// The session to run: a new one, or one resumed from disk.
+struct SessionStart {
+    log: LogTarget,
+    messages: Vec<crate::provider::Message>,
+    cost: f64,
+    notices: Vec<String>,
+}
+
+/// Where this directory's sessions are kept.
+fn sessions_dir(cwd: &Path) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "claw")?;
+    Some(session_log::project_dir(dirs.data_dir(), cwd))
+}
+
+/// Resolves --continue / --resume / --fork-session. None: nothing to run (the list was shown).
+fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<SessionStart>> {
+    let Some(dir) = sessions_dir(cwd) else {
+        return Ok(Some(SessionStart {
+            log: LogTarget::None,
+            messages: Vec::new(),
+            cost: 0.0,
+            notices: vec!["No data directory: this session will not be saved.".into()],
+        }));
+    };
+    let new_target = |id: &str| LogTarget::Pending {
+        path: dir.join(format!("{id}.jsonl")),
+        meta: Entry::Meta {
+            id: id.to_string(),
+            cwd: cwd.display().to_string(),
+            model: model.to_string(),
+            started: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+        },
+    };
+    let chosen = match (&args.resume, args.continue_session) {
+        (Some(id), _) if id.is_empty() => {
+            let sessions = session_log::list(&dir);
+            if sessions.is_empty() {
+                println!("No saved sessions for {}.", cwd.display());
+            }
+            for s in sessions {
+                println!(
+                    "{}  {:>4} messages  ${:.4}  {}",
+                    s.id, s.messages, s.cost, s.first_prompt
+                );
+            }
+            println!("\nResume one with: claw --resume <id>");
+            return Ok(None);
+        }
+        (Some(id), _) => Some(dir.join(format!("{id}.jsonl"))),
+        (None, true) => match session_log::list(&dir).into_iter().next() {
+            Some(latest) => Some(latest.path),
+            None => anyhow::bail!("no saved session to continue in {}", cwd.display()),
+        },
+        (None, false) => None,
+    };
+    let Some(path) = chosen else {
+        return Ok(Some(SessionStart {
+            log: new_target(&session_log::new_id()),
+            messages: Vec::new(),
+            cost: 0.0,
+            notices: Vec::new(),
+        }));
+    };
+    let loaded = session_log::load(&path)
+        .with_context(|| format!("cannot read the session {}", path.display()))?;
+    let (messages, cost) = History::replay(&loaded.entries);
+    let mut notices = Vec::new();
+    if loaded.skipped > 0 {
+        notices.push(format!(
+            "Skipped {} damaged line(s) of {} (a crash mid-write); the rest is restored.",
+            loaded.skipped,
+            path.display()
+        ));
+    }
+    let log = if args.fork_session {
+        let id = session_log::new_id();
+        let copy = dir.join(format!("{id}.jsonl"));
+        let mut log =
+            SessionLog::open(&copy).with_context(|| format!("cannot create {}", copy.display()))?;
+        for entry in &loaded.entries {
+            log.append(entry)?;
+        }
+        notices.push(format!(
+            "Forked into a new session {id}; the original is unchanged."
+        ));
+        LogTarget::Open(log)
+    } else {
+        LogTarget::Open(
+            SessionLog::open(&path)
+                .with_context(|| format!("cannot append to {}", path.display()))?,
+        )
+    };
+    notices.push(format!(
+        "Resumed {} ({} messages).",
+        path.display(),
+        messages.len()
+    ));
+    Ok(Some(SessionStart {
+        log,
+        messages,
+        cost,
+        notices,
+    }))
 }

@@ -33,6 +33,9 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         local_settings: Some(cwd.join(".claw/settings.local.json")),
         hooks: claw::hooks::Hooks::default(),
         settings_summary: String::new(),
+        log: claw::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_cost: 0.0,
     })
 }
 
@@ -372,6 +375,9 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         local_settings: None,
         hooks: claw::hooks::Hooks::default(),
         settings_summary: String::new(),
+        log: claw::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_cost: 0.0,
     });
     handle
         .ops

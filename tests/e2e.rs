@@ -216,3 +216,63 @@ fn slash_commands_and_the_editor_round_trip() {
     term.wait_for_text("Permission mode: default", T).unwrap();
     quit(&mut term);
 }
+
+#[test]
+fn a_session_survives_a_kill_and_continues() {
+    let setup = setup(vec![
+        Reply::text("The capital of France is Paris."),
+        // Cut off by the kill.
+        Reply::text(&"streaming on and on ".repeat(200)).paced(Duration::from_millis(20)),
+        Reply::text("You asked about France, then something long."),
+    ]);
+    let data = setup.dir.path().join("data");
+    let data = data.display().to_string();
+    let env = [("XDG_DATA_HOME", data.as_str())];
+    let mut term = claw_with(&setup, 100, 30, &env);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("capital of France?");
+    term.key(Key::Enter);
+    term.wait_for_text("Paris.", T).unwrap();
+    term.send("tell me a long story");
+    term.key(Key::Enter);
+    term.wait_for_text("streaming on and on", T).unwrap();
+    // SIGKILL in the middle of the stream: no chance to clean up.
+    term.kill();
+    let _ = term.wait_exit(T);
+
+    let base = setup.server.base_url();
+    let mut term = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        &["--continue"],
+        &[
+            ("ANTHROPIC_BASE_URL", base.as_str()),
+            ("ANTHROPIC_API_KEY", "k"),
+            ("HOME", setup.dir.path().to_str().unwrap()),
+            ("XDG_CONFIG_HOME", setup.dir.path().to_str().unwrap()),
+            ("XDG_DATA_HOME", data.as_str()),
+        ],
+        setup.dir.path(),
+        100,
+        30,
+    )
+    .unwrap();
+    // The earlier conversation is on screen again.
+    let screen = term.wait_for_text("Resumed", T).unwrap();
+    assert!(screen.contains("capital of France?"), "{screen}");
+    assert!(screen.contains("Paris."), "{screen}");
+    term.send("what did I ask?");
+    term.key(Key::Enter);
+    term.wait_for_text("You asked about France", T).unwrap();
+    let requests = setup.server.requests();
+    let last = &requests.last().unwrap().body["messages"];
+    let text = last.to_string();
+    assert!(
+        text.contains("capital of France?") && text.contains("Paris."),
+        "{text}"
+    );
+    assert!(
+        text.contains("tell me a long story") && text.contains("what did I ask?"),
+        "{text}"
+    );
+    quit(&mut term);
+}

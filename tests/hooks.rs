@@ -48,6 +48,9 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
         local_settings: None,
         hooks,
         settings_summary: String::new(),
+        log: claw::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_cost: 0.0,
     })
 }
 

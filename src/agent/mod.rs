@@ -3,8 +3,10 @@
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
 mod commands;
+pub mod history;
 mod hook_events;
 pub mod prompt;
+pub mod session_log;
 mod turn;
 
 use std::collections::VecDeque;
@@ -44,6 +46,10 @@ pub struct AgentConfig {
     pub hooks: Hooks,
     /// The settings files and values in force, for `/config`.
     pub settings_summary: String,
+    /// Where the session is saved, and what it held when resumed.
+    pub log: history::LogTarget,
+    pub resumed: Vec<crate::provider::Message>,
+    pub resumed_cost: f64,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -89,7 +95,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         system: config.system_prompt.unwrap_or_default(),
         thinking: config.thinking,
         model,
-        history: Vec::new(),
+        history: history::History::new(config.resumed, config.log),
         permissions: config.permissions,
         local_settings: config.local_settings,
         hooks: Arc::new(config.hooks),
@@ -97,7 +103,10 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         next_hook: 0,
         memory: None,
         settings_summary: config.settings_summary,
-        totals: turn::Totals::default(),
+        totals: turn::Totals {
+            cost: config.resumed_cost,
+            ..turn::Totals::default()
+        },
         next_approval: 1,
         events: event_tx,
     };

@@ -253,6 +253,9 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         local_settings: None,
         hooks: crate::hooks::Hooks::default(),
         settings_summary: String::new(),
+        log: crate::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_cost: 0.0,
     });
     Setup {
         handle,

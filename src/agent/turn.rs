@@ -118,7 +118,7 @@ pub(crate) struct Session {
     pub build_system_prompt: bool,
     pub thinking: Thinking,
     pub model: ActiveModel,
-    pub history: Vec<Message>,
+    pub history: crate::agent::history::History,
     pub permissions: Permissions,
     pub local_settings: Option<std::path::PathBuf>,
     pub hooks: Arc<crate::hooks::Hooks>,
@@ -228,19 +228,6 @@ impl Session {
         self.announce_model();
     }
 
-    /// Adds the user's text: a new message, or joined to the last one if that is the user's
-    /// too (after an interrupted or failed turn), since the API wants roles to alternate.
-    fn push_user_text(&mut self, text: String) {
-        let block = ContentBlock::Text { text };
-        match self.history.last_mut() {
-            Some(last) if last.role == Role::User => last.content.push(block),
-            _ => self.history.push(Message {
-                role: Role::User,
-                content: vec![block],
-            }),
-        }
-    }
-
     /// Runs one user turn. Returns false when the agent should shut down.
     pub(crate) async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
         self.emit(AgentEvent::TurnStarted);
@@ -260,9 +247,9 @@ impl Session {
             });
             return true;
         }
-        self.push_user_text(text);
+        self.history.push_user_text(text);
         for context in submitted.context {
-            self.push_user_text(format!(
+            self.history.push_user_text(format!(
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
@@ -276,7 +263,7 @@ impl Session {
                 model: self.model.id.clone(),
                 max_tokens: self.model.max_tokens,
                 system: self.system.clone(),
-                messages: self.history.clone(),
+                messages: self.history.messages().to_vec(),
                 tools: self.tools.specs(),
                 thinking: self.thinking.clone(),
             };
@@ -351,7 +338,8 @@ impl Session {
                         .await;
                     if let Some(reason) = hook.blocked {
                         stop_continuations += 1;
-                        self.push_user_text(format!("Stop hook feedback: {reason}"));
+                        self.history
+                            .push_user_text(format!("Stop hook feedback: {reason}"));
                         continue;
                     }
                 }
@@ -371,6 +359,10 @@ impl Session {
         if let Some(name) = model_change {
             self.set_model(&name);
         }
+        self.history.sync();
+        if let Some(message) = self.history.log_error.take() {
+            self.emit(AgentEvent::Notice { message });
+        }
         self.emit(AgentEvent::TurnEnded { stop });
         true
     }
@@ -385,6 +377,12 @@ impl Session {
             usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
         self.totals.output += usage.output_tokens;
         self.totals.cost += cost;
+        self.history
+            .record(&crate::agent::session_log::Entry::Usage {
+                model: self.model.id.clone(),
+                usage: *usage,
+                cost,
+            });
         self.emit(AgentEvent::Usage {
             usage: *usage,
             session_cost: self.totals.cost,

@@ -443,6 +443,10 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
             model.status.cwd = cwd;
             model.status.context_window = context_window;
         }
+        AgentEvent::UserText { text } => {
+            model.live_cell = None;
+            model.push_cell(CellKind::User(text));
+        }
         AgentEvent::TurnStarted => {
             model.busy = true;
             model.activity = Activity::Waiting;

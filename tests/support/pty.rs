@@ -419,6 +419,11 @@ impl PtySession {
         }
     }
 
+    /// SIGKILL to the program and its group, like `kill -9`: no chance to clean up.
+    pub fn kill(&self) {
+        self.kill_group();
+    }
+
     fn kill_group(&self) {
         // SAFETY: killpg only sends a signal. The child is not reaped before Drop has called
         // this, so the group id cannot have been reused; ESRCH (nobody left) is fine.

@@ -1,0 +1,272 @@
+//! The conversation as the API sees it, kept valid (roles alternate, every tool_use answered)
+//! and written to the session log as it changes. Replaying a log goes through the same methods,
+//! so a resumed conversation is the one that was saved.
+
+use crate::agent::session_log::{Entry, SessionLog};
+use crate::protocol::{AgentEvent, ToolOutcome};
+use crate::provider::{ContentBlock, Message, Role};
+
+/// Where the conversation is saved.
+pub enum LogTarget {
+    /// Not saved (tests, or no data directory).
+    None,
+    /// A new session: the file is created with its first entry, so sessions where nothing was
+    /// said leave no file behind.
+    Pending {
+        path: std::path::PathBuf,
+        meta: Entry,
+    },
+    Open(SessionLog),
+}
+
+pub struct History {
+    messages: Vec<Message>,
+    log: LogTarget,
+    /// The first write error, reported once.
+    pub log_error: Option<String>,
+}
+
+impl History {
+    pub fn new(messages: Vec<Message>, log: LogTarget) -> Self {
+        History {
+            messages,
+            log,
+            log_error: None,
+        }
+    }
+
+    /// The conversation rebuilt from a session file's entries (and the cost they record).
+    pub fn replay(entries: &[Entry]) -> (Vec<Message>, f64) {
+        let mut history = History::new(Vec::new(), LogTarget::None);
+        let mut cost = 0.0;
+        for entry in entries {
+            match entry {
+                Entry::UserText { text } => history.push_user_text(text.clone()),
+                Entry::Message { message } => history.push(message.clone()),
+                Entry::Clear => history.clear(),
+                Entry::Usage { cost: c, .. } => cost += c,
+                Entry::Meta { .. } => {}
+            }
+        }
+        history.repair();
+        (history.messages, cost)
+    }
+
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    pub fn record(&mut self, entry: &Entry) {
+        if let LogTarget::Pending { path, meta } = &self.log {
+            let opened = SessionLog::open(path).and_then(|mut log| log.append(meta).map(|()| log));
+            self.log = match opened {
+                Ok(log) => LogTarget::Open(log),
+                Err(e) => {
+                    self.log_error = Some(format!(
+                        "the session can't be saved to {}: {e}",
+                        path.display()
+                    ));
+                    LogTarget::None
+                }
+            };
+        }
+        if let LogTarget::Open(log) = &mut self.log
+            && let Err(e) = log.append(entry)
+            && self.log_error.is_none()
+        {
+            self.log_error = Some(format!(
+                "the session can't be saved to {}: {e}",
+                log.path().display()
+            ));
+        }
+    }
+
+    /// Adds the user's text: a new message, or joined to the last one if that is the user's
+    /// too (after an interrupted or failed turn), since the API wants roles to alternate.
+    pub fn push_user_text(&mut self, text: String) {
+        self.record(&Entry::UserText { text: text.clone() });
+        let block = ContentBlock::Text { text };
+        match self.messages.last_mut() {
+            Some(last) if last.role == Role::User => last.content.push(block),
+            _ => self.messages.push(Message {
+                role: Role::User,
+                content: vec![block],
+            }),
+        }
+    }
+
+    pub fn push(&mut self, message: Message) {
+        self.record(&Entry::Message {
+            message: message.clone(),
+        });
+        self.messages.push(message);
+    }
+
+    pub fn clear(&mut self) {
+        self.record(&Entry::Clear);
+        self.messages.clear();
+    }
+
+    /// Makes the log durable (end of a turn).
+    pub fn sync(&mut self) {
+        if let LogTarget::Open(log) = &mut self.log {
+            let _ = log.sync();
+        }
+    }
+
+    /// After a crash mid-turn the log may end with tool calls that never got results: answer
+    /// them, so the next request is valid.
+    fn repair(&mut self) {
+        let Some(last) = self.messages.last() else {
+            return;
+        };
+        if last.role != Role::Assistant {
+            return;
+        }
+        let results: Vec<ContentBlock> = last
+            .tool_uses()
+            .map(|(id, _, _)| ContentBlock::ToolResult {
+                tool_use_id: id.to_string(),
+                content: "Not finished: claw stopped before this tool call completed.".into(),
+                is_error: true,
+            })
+            .collect();
+        if !results.is_empty() {
+            self.messages.push(Message {
+                role: Role::User,
+                content: results,
+            });
+        }
+    }
+}
+
+/// The events that redraw a saved conversation on a fresh screen.
+pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
+    let mut events = Vec::new();
+    for message in messages {
+        match message.role {
+            Role::User => {
+                for block in &message.content {
+                    match block {
+                        ContentBlock::Text { text }
+                            if !text.starts_with("<user-prompt-submit-hook>") =>
+                        {
+                            events.push(AgentEvent::UserText { text: text.clone() })
+                        }
+                        ContentBlock::ToolResult {
+                            tool_use_id,
+                            content,
+                            is_error,
+                        } => events.push(AgentEvent::ToolFinished {
+                            call_id: tool_use_id.clone(),
+                            outcome: if *is_error {
+                                ToolOutcome::Failed
+                            } else {
+                                ToolOutcome::Success
+                            },
+                            output: content.clone(),
+                            summary: String::new(),
+                            duration_ms: 0,
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            Role::Assistant => {
+                for block in &message.content {
+                    match block {
+                        ContentBlock::Text { text } => {
+                            events.push(AgentEvent::TextDelta(text.clone()));
+                            events.push(AgentEvent::MessageDone);
+                        }
+                        ContentBlock::Thinking { thinking, .. } => {
+                            events.push(AgentEvent::ThinkingDelta(thinking.clone()));
+                            events.push(AgentEvent::MessageDone);
+                        }
+                        ContentBlock::ToolUse { id, name, input } => {
+                            events.push(AgentEvent::ToolStarted {
+                                call_id: id.clone(),
+                                tool: name.clone(),
+                                summary: key_argument(input),
+                            })
+                        }
+                        ContentBlock::RedactedThinking { .. } | ContentBlock::ToolResult { .. } => {
+                        }
+                    }
+                }
+            }
+        }
+    }
+    events
+}
+
+/// The argument a tool call is known by, for a replayed call's line.
+fn key_argument(input: &serde_json::Value) -> String {
+    ["file_path", "command", "pattern", "path", "url"]
+        .iter()
+        .find_map(|k| input.get(*k).and_then(serde_json::Value::as_str))
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replay_rebuilds_merges_and_repairs() {
+        let entries = vec![
+            Entry::UserText { text: "one".into() },
+            Entry::UserText { text: "two".into() },
+            Entry::Message {
+                message: Message {
+                    role: Role::Assistant,
+                    content: vec![ContentBlock::ToolUse {
+                        id: "t".into(),
+                        name: "Bash".into(),
+                        input: json!({"command": "ls"}),
+                    }],
+                },
+            },
+            Entry::Usage {
+                model: "m".into(),
+                usage: Default::default(),
+                cost: 0.25,
+            },
+        ];
+        let (messages, cost) = History::replay(&entries);
+        assert_eq!(cost, 0.25);
+        assert_eq!(messages.len(), 3);
+        assert_eq!(
+            messages[0].content.len(),
+            2,
+            "two texts joined in one user message"
+        );
+        assert!(matches!(
+            &messages[2].content[0],
+            ContentBlock::ToolResult { is_error: true, .. }
+        ));
+        let events = replay_events(&messages);
+        assert_eq!(events[0], AgentEvent::UserText { text: "one".into() });
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, AgentEvent::ToolStarted { summary, .. } if summary == "ls"))
+        );
+        let (after_clear, _) =
+            History::replay(&[Entry::UserText { text: "x".into() }, Entry::Clear]);
+        assert!(after_clear.is_empty());
+    }
+}
