@@ -110,6 +110,19 @@ impl Session {
                 ),
             ),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
+            "export" => {
+                let name = if args.is_empty() {
+                    format!("claw-conversation-{}.md", crate::agent::session_log::new_id())
+                } else {
+                    args.to_string()
+                };
+                let path = self.ctx.resolve(&name);
+                let message = match std::fs::write(&path, export_markdown(self.history.messages())) {
+                    Ok(()) => format!("Exported the conversation to {}", path.display()),
+                    Err(e) => format!("Could not write {}: {e}", path.display()),
+                };
+                self.emit(AgentEvent::Notice { message });
+            }
             other => self.emit(AgentEvent::Error {
                 message: format!("/{other} is not something the agent knows"),
             }),
@@ -168,5 +181,85 @@ impl Session {
         }
         body.push_str("\nDeny beats ask beats allow. Remove one with /permissions remove N.");
         self.info("Permissions", body);
+    }
+}
+
+/// The conversation as markdown: each message under a heading, tool calls and results as
+/// fenced blocks, thinking left out.
+pub fn export_markdown(messages: &[crate::provider::Message]) -> String {
+    use crate::provider::{ContentBlock, Role};
+    let mut out = String::from("# claw conversation\n");
+    for message in messages {
+        let heading = match message.role {
+            Role::User => "## You",
+            Role::Assistant => "## claw",
+        };
+        out.push_str(&format!("\n{heading}\n\n"));
+        for block in &message.content {
+            match block {
+                ContentBlock::Text { text } => out.push_str(&format!("{}\n\n", text.trim_end())),
+                ContentBlock::ToolUse { name, input, .. } => out.push_str(&format!(
+                    "**{name}**\n\n```json\n{}\n```\n\n",
+                    serde_json::to_string_pretty(input).unwrap_or_default()
+                )),
+                ContentBlock::ToolResult {
+                    content, is_error, ..
+                } => out.push_str(&format!(
+                    "{}\n\n```\n{}\n```\n\n",
+                    if *is_error {
+                        "Result (error):"
+                    } else {
+                        "Result:"
+                    },
+                    content.trim_end()
+                )),
+                ContentBlock::Thinking { .. } | ContentBlock::RedactedThinking { .. } => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{ContentBlock, Message, Role};
+
+    #[test]
+    fn export_shows_messages_tools_and_results() {
+        let messages = vec![
+            Message::user_text("list files"),
+            Message {
+                role: Role::Assistant,
+                content: vec![
+                    ContentBlock::Thinking {
+                        thinking: "secret".into(),
+                        signature: "s".into(),
+                    },
+                    ContentBlock::Text {
+                        text: "Sure.".into(),
+                    },
+                    ContentBlock::ToolUse {
+                        id: "t".into(),
+                        name: "Bash".into(),
+                        input: serde_json::json!({"command": "ls"}),
+                    },
+                ],
+            },
+            Message {
+                role: Role::User,
+                content: vec![ContentBlock::ToolResult {
+                    tool_use_id: "t".into(),
+                    content: "a.rs".into(),
+                    is_error: false,
+                }],
+            },
+        ];
+        let md = export_markdown(&messages);
+        assert!(md.contains("## You\n\nlist files"));
+        assert!(md.contains("## claw\n\nSure."));
+        assert!(md.contains("**Bash**") && md.contains("\"command\": \"ls\""));
+        assert!(md.contains("Result:\n\n```\na.rs\n```"));
+        assert!(!md.contains("secret"));
     }
 }

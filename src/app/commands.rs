@@ -81,6 +81,12 @@ pub const COMMANDS: &[SlashCommand] = &[
         runs: Runs::Agent,
     },
     SlashCommand {
+        name: "export",
+        args: "[file]",
+        description: "write the conversation as markdown",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
         name: "exit",
         args: "",
         description: "quit claw",
