@@ -57,6 +57,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             AgentEvent::SessionInfo { .. }
             | AgentEvent::TurnStarted
             | AgentEvent::UserText { .. }
+            | AgentEvent::Compacted { .. }
             | AgentEvent::RequestStarted
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }

@@ -194,6 +194,11 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// The conversation was compacted: `summarized` messages became a summary, `kept` stay.
+    Compacted {
+        summarized: usize,
+        kept: usize,
+    },
     /// Open this file in the user's editor (`/memory edit`).
     EditFile {
         path: String,

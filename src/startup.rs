@@ -74,6 +74,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         log: session.log,
         resumed: session.messages.clone(),
         resumed_cost: session.cost,
+        compact_threshold: settings
+            .merged
+            .get("autoCompactThreshold")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|t| *t > 0.0 && *t <= 1.0)
+            .unwrap_or(0.85),
     });
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {

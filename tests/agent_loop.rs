@@ -36,6 +36,7 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
         resumed_cost: 0.0,
+        compact_threshold: 0.85,
     })
 }
 
@@ -378,6 +379,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
         resumed_cost: 0.0,
+        compact_threshold: 0.85,
     });
     handle
         .ops
@@ -489,4 +491,90 @@ async fn memory_files_reach_the_prompt_and_subdirectories_join_on_first_read() {
         !second[0].2.contains("Web code uses tabs."),
         "joined once: {second:?}"
     );
+}
+
+async fn finish_turn(handle: &mut AgentHandle) -> Vec<AgentEvent> {
+    let mut events = Vec::new();
+    loop {
+        let event = next(handle).await;
+        let done = matches!(event, AgentEvent::TurnEnded { .. });
+        events.push(event);
+        if done {
+            return events;
+        }
+    }
+}
+
+#[tokio::test]
+async fn compaction_keeps_the_last_turns_and_the_request_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("n.txt");
+    std::fs::write(&notes, "x\n").unwrap();
+    let server = FakeServer::start(vec![
+        Reply::text("answer one"),
+        Reply::tool_use(
+            "",
+            "r1",
+            "Read",
+            json!({"file_path": notes.display().to_string()}),
+        ),
+        Reply::text("answer two"),
+        Reply::text("answer three"),
+        // The summary request.
+        Reply::text("Goal: test compaction. Files touched: none."),
+        Reply::text("answer four"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    for text in ["one", "two", "three"] {
+        handle.ops.send(Op::UserTurn { text: text.into() }).unwrap();
+        finish_turn(&mut handle).await;
+    }
+    handle
+        .ops
+        .send(Op::Command {
+            name: "compact".into(),
+            args: "keep file names".into(),
+        })
+        .unwrap();
+    let mut compacted = None;
+    while compacted.is_none() {
+        if let AgentEvent::Compacted { summarized, kept } = next(&mut handle).await {
+            compacted = Some((summarized, kept));
+        }
+    }
+    assert_eq!(
+        compacted,
+        Some((2, 6)),
+        "turn one summarized; turns two and three kept"
+    );
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "four".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        6,
+        "every request accepted by the API's rules"
+    );
+    let summary_request = requests[4].body["messages"].to_string();
+    assert!(summary_request.contains("Open tasks") && summary_request.contains("keep file names"));
+    let after = requests[5].body["messages"].as_array().unwrap();
+    let before = requests[3].body["messages"].as_array().unwrap();
+    assert!(
+        after.len() < before.len() + 2,
+        "shorter than without compaction"
+    );
+    let first = after[0].to_string();
+    assert!(
+        first.contains("Goal: test compaction") && first.contains("\"two\""),
+        "{first}"
+    );
+    assert!(!after.iter().any(|m| m.to_string().contains("answer one")));
+    assert!(after.iter().any(|m| m.to_string().contains("answer three")));
 }

@@ -51,6 +51,7 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
         resumed_cost: 0.0,
+        compact_threshold: 0.85,
     })
 }
 

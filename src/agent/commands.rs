@@ -110,6 +110,7 @@ impl Session {
                 ),
             ),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
+            "compact" => return self.compact(args, "manual", inbox).await,
             "export" => {
                 let name = if args.is_empty() {
                     format!("claw-conversation-{}.md", crate::agent::session_log::new_id())

@@ -44,6 +44,7 @@ impl History {
                 Entry::UserText { text } => history.push_user_text(text.clone()),
                 Entry::Message { message } => history.push(message.clone()),
                 Entry::Clear => history.clear(),
+                Entry::Compacted { summary, kept } => history.compact(summary, *kept),
                 Entry::Usage { cost: c, .. } => cost += c,
                 Entry::Meta { .. } => {}
             }
@@ -108,6 +109,16 @@ impl History {
             message: message.clone(),
         });
         self.messages.push(message);
+    }
+
+    /// Replaces all but the last `kept` messages with `summary` (see `compact::compacted`).
+    pub fn compact(&mut self, summary: &str, kept: usize) {
+        self.record(&Entry::Compacted {
+            summary: summary.to_string(),
+            kept,
+        });
+        let cut = self.messages.len().saturating_sub(kept);
+        self.messages = crate::agent::compact::compacted(&self.messages, cut, summary);
     }
 
     pub fn clear(&mut self) {

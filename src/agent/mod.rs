@@ -3,6 +3,8 @@
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
 mod commands;
+pub mod compact;
+mod compacting;
 pub mod history;
 mod hook_events;
 pub mod prompt;
@@ -50,6 +52,8 @@ pub struct AgentConfig {
     pub log: history::LogTarget,
     pub resumed: Vec<crate::provider::Message>,
     pub resumed_cost: f64,
+    /// Compact automatically when the context in use passes this share of the window.
+    pub compact_threshold: f64,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -103,6 +107,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         next_hook: 0,
         memory: None,
         settings_summary: config.settings_summary,
+        compact_threshold: config.compact_threshold,
+        compact_due: false,
         totals: turn::Totals {
             cost: config.resumed_cost,
             ..turn::Totals::default()

@@ -35,6 +35,12 @@ pub enum Entry {
     },
     /// The conversation was cleared (`/clear`).
     Clear,
+    /// The conversation was compacted: the summary replaces all but the last `kept` messages
+    /// (the earlier lines stay in the file).
+    Compacted {
+        summary: String,
+        kept: usize,
+    },
 }
 
 /// An open session file.

@@ -256,6 +256,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         log: crate::agent::history::LogTarget::None,
         resumed: Vec::new(),
         resumed_cost: 0.0,
+        compact_threshold: 0.85,
     });
     Setup {
         handle,
@@ -779,4 +780,41 @@ async fn commands_show_and_change_what_the_agent_holds() {
     let requests = s.provider.requests.lock().unwrap();
     assert_eq!(requests.last().unwrap().messages.len(), 1);
     assert_eq!(requests.last().unwrap().model, "claude-haiku-4-5");
+}
+
+#[tokio::test]
+async fn a_full_context_is_compacted_before_the_next_request() {
+    let big = |t: &str| {
+        let mut r = reply(vec![text(t)], StopReason::EndTurn);
+        if let Ok(c) = r.as_mut() {
+            c.usage.input_tokens = 190_000;
+        }
+        r
+    };
+    let mut s = start(
+        vec![
+            reply(vec![text("a1")], StopReason::EndTurn),
+            big("a2"),
+            reply(vec![text("SUMMARY")], StopReason::EndTurn),
+            reply(vec![text("a3")], StopReason::EndTurn),
+        ],
+        None,
+    );
+    for t in ["one", "two", "three"] {
+        s.handle.ops.send(Op::UserTurn { text: t.into() }).unwrap();
+        let events = until(&mut s.handle.events, turn_ended).await;
+        if t == "three" {
+            assert!(
+                events
+                    .iter()
+                    .any(|e| matches!(e, AgentEvent::Compacted { .. })),
+                "{events:?}"
+            );
+        }
+    }
+    let requests = s.provider.requests.lock().unwrap();
+    assert_eq!(requests.len(), 4);
+    let last = &requests[3].messages;
+    assert!(matches!(&last[0].content[0], ContentBlock::Text { text } if text.contains("SUMMARY")));
+    assert!(last.iter().all(|m| m.text() != "a1"));
 }

@@ -51,7 +51,7 @@ pub(crate) enum Queued {
 }
 
 /// How waiting on something while watching the inbox ended.
-enum Watched<T> {
+pub(crate) enum Watched<T> {
     Done(T),
     Interrupted,
     Shutdown,
@@ -60,7 +60,7 @@ enum Watched<T> {
 impl Inbox {
     /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
     /// kept (user messages) or applied later.
-    async fn watch<F: Future>(
+    pub(crate) async fn watch<F: Future>(
         &mut self,
         work: F,
         model_change: &mut Option<String>,
@@ -128,6 +128,9 @@ pub(crate) struct Session {
     pub memory: Option<(MemoryPlaces, std::collections::HashSet<std::path::PathBuf>)>,
     /// The settings files and values in force, for `/config`.
     pub settings_summary: String,
+    pub compact_threshold: f64,
+    /// The last request filled the context past the threshold: compact before the next.
+    pub compact_due: bool,
     pub totals: Totals,
     pub next_approval: u64,
     pub events: UnboundedSender<AgentEvent>,
@@ -259,6 +262,12 @@ impl Session {
             if let Some(name) = model_change.take() {
                 self.set_model(&name);
             }
+            if self.compact_due {
+                self.compact_due = false;
+                if !self.compact("", "auto", inbox).await {
+                    return false;
+                }
+            }
             let request = ChatRequest {
                 model: self.model.id.clone(),
                 max_tokens: self.model.max_tokens,
@@ -367,7 +376,7 @@ impl Session {
         true
     }
 
-    fn account(&mut self, usage: &Usage) {
+    pub(crate) fn account(&mut self, usage: &Usage) {
         let cost = self
             .catalog
             .resolve(&self.model.id)
@@ -376,6 +385,13 @@ impl Session {
         self.totals.input +=
             usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
         self.totals.output += usage.output_tokens;
+        let in_use = usage.input_tokens
+            + usage.cache_creation_input_tokens
+            + usage.cache_read_input_tokens
+            + usage.output_tokens;
+        if in_use as f64 > self.compact_threshold * self.model.context_window as f64 {
+            self.compact_due = true;
+        }
         self.totals.cost += cost;
         self.history
             .record(&crate::agent::session_log::Entry::Usage {

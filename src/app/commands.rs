@@ -81,6 +81,12 @@ pub const COMMANDS: &[SlashCommand] = &[
         runs: Runs::Agent,
     },
     SlashCommand {
+        name: "compact",
+        args: "[instructions]",
+        description: "summarize the conversation to free the context",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
         name: "export",
         args: "[file]",
         description: "write the conversation as markdown",

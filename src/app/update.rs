@@ -555,6 +555,9 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
+        AgentEvent::Compacted { summarized, kept } => model.push_cell(CellKind::Notice(format!(
+            "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
+        ))),
         AgentEvent::EditFile { path } => return vec![Effect::OpenEditor(path.into())],
     }
     Vec::new()

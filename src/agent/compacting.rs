@@ -1,0 +1,97 @@
+//! Running a compaction: the PreCompact hook, the summary request, and the new history.
+
+use std::sync::Arc;
+
+use crate::agent::compact::{KEEP_TURNS, SUMMARY_PROMPT, cut_point};
+use crate::agent::turn::{Inbox, Session, Watched};
+use crate::protocol::AgentEvent;
+use crate::provider::{ChatRequest, ContentBlock, Message, Role, StreamEvent, Thinking};
+
+impl Session {
+    /// Summarizes all but the last turns. Returns false when the agent should shut down.
+    pub(crate) async fn compact(
+        &mut self,
+        instructions: &str,
+        trigger: &str,
+        inbox: &mut Inbox,
+    ) -> bool {
+        let messages = self.history.messages().to_vec();
+        let Some(cut) = cut_point(&messages, KEEP_TURNS) else {
+            self.emit(AgentEvent::Notice {
+                message: "Nothing to compact yet: the conversation is only its last turns.".into(),
+            });
+            return true;
+        };
+        self.fire(
+            "PreCompact",
+            Some(trigger),
+            serde_json::json!({"trigger": trigger, "custom_instructions": instructions}),
+        )
+        .await;
+        self.emit(AgentEvent::Notice {
+            message: format!("Compacting the conversation ({trigger})…"),
+        });
+        let mut prompt = SUMMARY_PROMPT.to_string();
+        if !instructions.trim().is_empty() {
+            prompt.push_str(&format!("\n\nAlso: {}", instructions.trim()));
+        }
+        let mut request_messages = messages.clone();
+        let ask = ContentBlock::Text { text: prompt };
+        match request_messages.last_mut() {
+            Some(last) if last.role == Role::User => last.content.push(ask),
+            _ => request_messages.push(Message {
+                role: Role::User,
+                content: vec![ask],
+            }),
+        }
+        let request = ChatRequest {
+            model: self.model.id.clone(),
+            max_tokens: self.model.max_tokens,
+            system: self.system.clone(),
+            messages: request_messages,
+            // The API wants the tools defined whenever the messages hold tool calls.
+            tools: self.tools.specs(),
+            thinking: Thinking::Off,
+        };
+        let provider = Arc::clone(&self.provider);
+        let mut ignore = |_: StreamEvent| {};
+        let mut model_change = None;
+        let outcome = inbox
+            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .await;
+        let completed = match outcome {
+            Watched::Shutdown => return false,
+            Watched::Interrupted => {
+                self.emit(AgentEvent::Notice {
+                    message: "Compaction interrupted; the conversation is unchanged.".into(),
+                });
+                return true;
+            }
+            Watched::Done(Err(error)) => {
+                self.emit(AgentEvent::Error {
+                    message: format!("Compaction failed, the conversation is unchanged: {error}"),
+                });
+                return true;
+            }
+            Watched::Done(Ok(completed)) => completed,
+        };
+        self.account(&completed.usage);
+        self.compact_due = false;
+        let summary = completed.message.text();
+        if summary.trim().is_empty() {
+            self.emit(AgentEvent::Error {
+                message:
+                    "Compaction failed: the model wrote no summary; the conversation is unchanged."
+                        .into(),
+            });
+            return true;
+        }
+        let kept = messages.len() - cut;
+        self.history.compact(&summary, kept);
+        self.emit(AgentEvent::Compacted {
+            summarized: cut,
+            kept,
+        });
+        true
+    }
+}
