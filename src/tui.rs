@@ -40,28 +40,15 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
+        // Ask before entering the alternate screen; raw mode so the answer isn't echoed.
         enable_raw_mode()?;
-        let mut out = io::stdout();
-        execute!(
-            out,
-            EnterAlternateScreen,
-            EnableBracketedPaste,
-            EnableMouseCapture,
-            cursor::Hide
-        )?;
         let keyboard_enhanced =
             crossterm::terminal::supports_keyboard_enhancement().unwrap_or(false);
-        if keyboard_enhanced {
-            execute!(
-                out,
-                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
-            )?;
-        }
-        Ok(TerminalGuard { keyboard_enhanced })
+        let guard = TerminalGuard { keyboard_enhanced };
+        guard.resume()?;
+        Ok(guard)
     }
-}
 
-impl TerminalGuard {
     /// Hands the terminal back to the shell for a while (an editor).
     fn suspend(&self) {
         restore(self.keyboard_enhanced);

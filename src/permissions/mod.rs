@@ -12,7 +12,7 @@ use serde_json::Value;
 pub use crate::protocol::PermissionMode;
 use crate::tools::Risk;
 use crate::tools::bash::command_prefix;
-use rule::{Places, Rule};
+use rule::{Places, Rule, normalize};
 
 /// What to do with one tool call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,20 +211,6 @@ impl Permissions {
         }
         Verdict::Ask
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

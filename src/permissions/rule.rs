@@ -215,7 +215,7 @@ fn path_matches(spec: &str, anchor: &Path, path: &str, places: &Places) -> bool 
 }
 
 /// `a/./b/../c` -> `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

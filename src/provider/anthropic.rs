@@ -135,12 +135,8 @@ impl Anthropic {
                             .retry
                             .delay(attempt, None, None, fastrand::f64());
                         attempt += 1;
-                        on_event(StreamEvent::Retrying {
-                            attempt,
-                            delay_ms: delay.as_millis() as u64,
-                            reason: "cannot reach the API".into(),
-                        });
-                        tokio::time::sleep(delay).await;
+                        wait_to_retry(attempt, delay, "cannot reach the API".into(), on_event)
+                            .await;
                         continue;
                     }
                     return Err(ProviderError::Connect {
@@ -171,12 +167,7 @@ impl Anthropic {
                         .retry
                         .delay(attempt, None, None, fastrand::f64());
                     attempt += 1;
-                    on_event(StreamEvent::Retrying {
-                        attempt,
-                        delay_ms: delay.as_millis() as u64,
-                        reason: error.to_string(),
-                    });
-                    tokio::time::sleep(delay).await;
+                    wait_to_retry(attempt, delay, error.to_string(), on_event).await;
                     continue;
                 }
                 return result;
@@ -201,12 +192,7 @@ impl Anthropic {
                     fastrand::f64(),
                 );
                 attempt += 1;
-                on_event(StreamEvent::Retrying {
-                    attempt,
-                    delay_ms: delay.as_millis() as u64,
-                    reason: retry_reason(status),
-                });
-                tokio::time::sleep(delay).await;
+                wait_to_retry(attempt, delay, retry_reason(status), on_event).await;
                 continue;
             }
             let text = response.text().await.unwrap_or_default();
@@ -337,6 +323,21 @@ pub fn add_cache_breakpoints(body: &mut Value) {
             marked += 1;
         }
     }
+}
+
+/// Announces retry number `attempt` and waits before it.
+async fn wait_to_retry(
+    attempt: u32,
+    delay: Duration,
+    reason: String,
+    on_event: &mut (dyn FnMut(StreamEvent) + Send),
+) {
+    on_event(StreamEvent::Retrying {
+        attempt,
+        delay_ms: delay.as_millis() as u64,
+        reason,
+    });
+    tokio::time::sleep(delay).await;
 }
 
 /// Stream failures worth another try when nothing was shown yet.
