@@ -126,6 +126,36 @@ impl History {
         self.messages.clear();
     }
 
+    /// Starts a new session (`/clear`): an empty conversation saved to a new file beside the
+    /// old one, which stays as it was. Returns the new file's path.
+    pub fn start_new_session(&mut self, model: &str, cwd: &str) -> Option<std::path::PathBuf> {
+        let dir = match &self.log {
+            LogTarget::None => {
+                self.messages.clear();
+                return None;
+            }
+            LogTarget::Pending { path, .. } => path.parent()?.to_path_buf(),
+            LogTarget::Open(log) => log.path().parent()?.to_path_buf(),
+        };
+        let id = crate::agent::session_log::new_id();
+        let path = dir.join(format!("{id}.jsonl"));
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        self.log = LogTarget::Pending {
+            path: path.clone(),
+            meta: Entry::Meta {
+                id,
+                cwd: cwd.to_string(),
+                model: model.to_string(),
+                started,
+            },
+        };
+        self.messages.clear();
+        Some(path)
+    }
+
     /// Makes the log durable (end of a turn).
     pub fn sync(&mut self) {
         if let LogTarget::Open(log) = &mut self.log {
@@ -279,5 +309,34 @@ mod tests {
         let (after_clear, _) =
             History::replay(&[Entry::UserText { text: "x".into() }, Entry::Clear]);
         assert!(after_clear.is_empty());
+    }
+
+    #[test]
+    fn clear_starts_a_new_file_and_leaves_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("first.jsonl");
+        let meta = Entry::Meta {
+            id: "first".into(),
+            cwd: "/w".into(),
+            model: "m".into(),
+            started: 0,
+        };
+        let mut history = History::new(
+            Vec::new(),
+            LogTarget::Pending {
+                path: first.clone(),
+                meta,
+            },
+        );
+        history.push_user_text("old".into());
+        let second = history.start_new_session("m", "/w").unwrap();
+        assert!(history.is_empty());
+        history.push_user_text("new".into());
+        assert_ne!(first, second);
+        let old = crate::agent::session_log::load(&first).unwrap().entries;
+        let new = crate::agent::session_log::load(&second).unwrap().entries;
+        assert_eq!(old.last(), Some(&Entry::UserText { text: "old".into() }));
+        assert!(matches!(&new[0], Entry::Meta { cwd, .. } if cwd == "/w"));
+        assert_eq!(new.last(), Some(&Entry::UserText { text: "new".into() }));
     }
 }

@@ -216,7 +216,13 @@ impl Session {
                 Queued::Turn(text) => self.turn(text, inbox).await,
                 Queued::Command { name, args } => self.command(&name, &args, inbox).await,
                 Queued::Clear => {
-                    self.history.clear();
+                    let model = self.model.id.clone();
+                    let cwd = self.ctx.cwd.display().to_string();
+                    if let Some(path) = self.history.start_new_session(&model, &cwd) {
+                        self.emit(AgentEvent::Notice {
+                            message: format!("New session; it will be saved as {}", path.display()),
+                        });
+                    }
                     true
                 }
             };
