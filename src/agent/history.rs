@@ -49,7 +49,7 @@ impl History {
                 Entry::Meta { .. } => {}
             }
         }
-        history.repair();
+        history.answer_open_tool_calls();
         (history.messages, cost)
     }
 
@@ -94,6 +94,7 @@ impl History {
     /// too (after an interrupted or failed turn), since the API wants roles to alternate.
     pub fn push_user_text(&mut self, text: String) {
         self.record(&Entry::UserText { text: text.clone() });
+        self.answer_open_tool_calls();
         let block = ContentBlock::Text { text };
         match self.messages.last_mut() {
             Some(last) if last.role == Role::User => last.content.push(block),
@@ -163,9 +164,9 @@ impl History {
         }
     }
 
-    /// After a crash mid-turn the log may end with tool calls that never got results: answer
-    /// them, so the next request is valid.
-    fn repair(&mut self) {
+    /// After a crash mid-turn the log may hold tool calls that never got results: answer them
+    /// (the same way on every replay, so nothing needs logging), keeping the next request valid.
+    fn answer_open_tool_calls(&mut self) {
         let Some(last) = self.messages.last() else {
             return;
         };
@@ -309,6 +310,34 @@ mod tests {
         let (after_clear, _) =
             History::replay(&[Entry::UserText { text: "x".into() }, Entry::Clear]);
         assert!(after_clear.is_empty());
+    }
+
+    #[test]
+    fn text_after_an_unanswered_call_comes_after_its_result() {
+        let call = Entry::Message {
+            message: Message {
+                role: Role::Assistant,
+                content: vec![ContentBlock::ToolUse {
+                    id: "t".into(),
+                    name: "Bash".into(),
+                    input: json!({}),
+                }],
+            },
+        };
+        let (messages, _) = History::replay(&[
+            Entry::UserText { text: "go".into() },
+            call,
+            Entry::UserText {
+                text: "after the crash".into(),
+            },
+        ]);
+        assert_eq!(messages.len(), 3);
+        assert!(
+            matches!(&messages[2].content[0], ContentBlock::ToolResult { tool_use_id, .. } if tool_use_id == "t")
+        );
+        assert!(
+            matches!(&messages[2].content[1], ContentBlock::Text { text } if text == "after the crash")
+        );
     }
 
     #[test]
