@@ -73,7 +73,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         settings_summary: settings.describe(),
         log: session.log,
         resumed: session.messages.clone(),
-        resumed_cost: session.cost,
+        resumed_usage: session.usage.clone(),
         compact_threshold: settings
             .merged
             .get("autoCompactThreshold")
@@ -129,6 +129,7 @@ struct SessionStart {
     log: LogTarget,
     messages: Vec<crate::provider::Message>,
     cost: f64,
+    usage: Vec<(String, crate::provider::Usage, f64)>,
     notices: Vec<String>,
 }
 
@@ -145,6 +146,7 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
             log: LogTarget::None,
             messages: Vec::new(),
             cost: 0.0,
+            usage: Vec::new(),
             notices: vec!["No data directory: this session will not be saved.".into()],
         }));
     };
@@ -187,12 +189,21 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
             log: new_target(&session_log::new_id()),
             messages: Vec::new(),
             cost: 0.0,
+            usage: Vec::new(),
             notices: Vec::new(),
         }));
     };
     let loaded = session_log::load(&path)
         .with_context(|| format!("cannot read the session {}", path.display()))?;
     let (messages, cost) = History::replay(&loaded.entries);
+    let usage = loaded
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Usage { model, usage, cost } => Some((model.clone(), *usage, *cost)),
+            _ => None,
+        })
+        .collect();
     let mut notices = Vec::new();
     if loaded.skipped > 0 {
         notices.push(format!(
@@ -228,6 +239,7 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         log,
         messages,
         cost,
+        usage,
         notices,
     }))
 }

@@ -35,7 +35,7 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         settings_summary: String::new(),
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
-        resumed_cost: 0.0,
+        resumed_usage: Vec::new(),
         compact_threshold: 0.85,
     })
 }
@@ -378,7 +378,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         settings_summary: String::new(),
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
-        resumed_cost: 0.0,
+        resumed_usage: Vec::new(),
         compact_threshold: 0.85,
     });
     handle

@@ -50,7 +50,7 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
         settings_summary: String::new(),
         log: claw::agent::history::LogTarget::None,
         resumed: Vec::new(),
-        resumed_cost: 0.0,
+        resumed_usage: Vec::new(),
         compact_threshold: 0.85,
     })
 }

@@ -102,13 +102,21 @@ impl Session {
                     self.hooks.all().len(),
                 ),
             ),
-            "cost" => self.info(
-                "Cost",
-                format!(
-                    "This session: ${:.4} ({} tokens in, {} out) with {}.",
-                    self.totals.cost, self.totals.input, self.totals.output, self.model.id
-                ),
-            ),
+            "cost" => {
+                let mut body = String::new();
+                for (model, usage, cost) in &self.totals.by_model {
+                    body.push_str(&format!(
+                        "{model}: ${cost:.4}  ({} in, {} cache write, {} cache read, {} out)\n",
+                        usage.input_tokens,
+                        usage.cache_creation_input_tokens,
+                        usage.cache_read_input_tokens,
+                        usage.output_tokens
+                    ));
+                }
+                body.push_str(&format!("\nThis session: ${:.4}", self.totals.cost));
+                self.info("Cost", body);
+            }
+            "context" => self.info("Context", self.context_breakdown()),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
             "compact" => return self.compact(args, "manual", inbox).await,
             "export" => {
@@ -147,6 +155,61 @@ impl Session {
                 .unwrap_or_else(|| self.ctx.cwd.clone());
             root.join("CLAW.md")
         })
+    }
+
+    /// What fills the context window, estimated at ~4 characters a token, beside the API's own
+    /// count for the last request.
+    fn context_breakdown(&self) -> String {
+        let estimate = |chars: usize| chars.div_ceil(4) as u64;
+        let memory: usize = self
+            .memory
+            .as_ref()
+            .map(|(_, seen)| {
+                seen.iter()
+                    .filter_map(|p| std::fs::metadata(p).ok())
+                    .map(|m| m.len() as usize)
+                    .sum()
+            })
+            .unwrap_or(0);
+        let system = estimate(self.system.len().saturating_sub(memory));
+        let tools = estimate(
+            serde_json::to_string(&self.tools.specs())
+                .map(|t| t.len())
+                .unwrap_or(0),
+        );
+        let messages = estimate(
+            serde_json::to_string(self.history.messages())
+                .map(|t| t.len())
+                .unwrap_or(0),
+        );
+        let memory = estimate(memory);
+        let window = self.model.context_window.max(1);
+        let line = |name: &str, tokens: u64| {
+            format!(
+                "{name:<16} ~{tokens:>8} tokens  {:>5.1}%\n",
+                tokens as f64 * 100.0 / window as f64
+            )
+        };
+        let mut body = format!("Window: {} tokens ({})\n\n", window, self.model.id);
+        body.push_str(&line("System prompt", system));
+        body.push_str(&line("Memory files", memory));
+        body.push_str(&line("Tools", tools));
+        body.push_str(&line("Messages", messages));
+        body.push_str(&line(
+            "Total (estimate)",
+            system + memory + tools + messages,
+        ));
+        if self.totals.context > 0 {
+            body.push_str(&format!(
+                "\nThe API counted {} tokens for the last request.",
+                self.totals.context
+            ));
+        }
+        body.push_str(&format!(
+            "\nCompaction starts at {:.0}% (/compact to do it now).",
+            self.compact_threshold * 100.0
+        ));
+        body
     }
 
     fn permissions_command(&mut self, args: &str) {

@@ -39,6 +39,7 @@ impl History {
     pub fn replay(entries: &[Entry]) -> (Vec<Message>, f64) {
         let mut history = History::new(Vec::new(), LogTarget::None);
         let mut cost = 0.0;
+        // (Per-model totals are rebuilt by the agent from the same Usage entries.)
         for entry in entries {
             match entry {
                 Entry::UserText { text } => history.push_user_text(text.clone()),

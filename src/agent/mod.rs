@@ -51,7 +51,8 @@ pub struct AgentConfig {
     /// Where the session is saved, and what it held when resumed.
     pub log: history::LogTarget,
     pub resumed: Vec<crate::provider::Message>,
-    pub resumed_cost: f64,
+    /// The usage a resumed session recorded: (model, usage, cost) per request.
+    pub resumed_usage: Vec<(String, crate::provider::Usage, f64)>,
     /// Compact automatically when the context in use passes this share of the window.
     pub compact_threshold: f64,
 }
@@ -109,9 +110,12 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         settings_summary: config.settings_summary,
         compact_threshold: config.compact_threshold,
         compact_due: false,
-        totals: turn::Totals {
-            cost: config.resumed_cost,
-            ..turn::Totals::default()
+        totals: {
+            let mut totals = turn::Totals::default();
+            for (model, usage, cost) in &config.resumed_usage {
+                totals.add(model, usage, *cost);
+            }
+            totals
         },
         next_approval: 1,
         events: event_tx,

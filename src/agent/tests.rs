@@ -255,7 +255,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         settings_summary: String::new(),
         log: crate::agent::history::LogTarget::None,
         resumed: Vec::new(),
-        resumed_cost: 0.0,
+        resumed_usage: Vec::new(),
         compact_threshold: 0.85,
     });
     Setup {
@@ -817,4 +817,47 @@ async fn a_full_context_is_compacted_before_the_next_request() {
     let last = &requests[3].messages;
     assert!(matches!(&last[0].content[0], ContentBlock::Text { text } if text.contains("SUMMARY")));
     assert!(last.iter().all(|m| m.text() != "a1"));
+}
+
+#[tokio::test]
+async fn cost_by_model_and_context_breakdown() {
+    let mut s = start(
+        vec![
+            reply(vec![text("a")], StopReason::EndTurn),
+            reply(vec![text("b")], StopReason::EndTurn),
+        ],
+        None,
+    );
+    s.handle
+        .ops
+        .send(Op::SetModel {
+            model: "claude-haiku-4-5".into(),
+        })
+        .unwrap();
+    s.handle
+        .ops
+        .send(Op::UserTurn { text: "one".into() })
+        .unwrap();
+    until(&mut s.handle.events, turn_ended).await;
+    s.handle
+        .ops
+        .send(Op::SetModel {
+            model: "sonnet".into(),
+        })
+        .unwrap();
+    s.handle
+        .ops
+        .send(Op::UserTurn { text: "two".into() })
+        .unwrap();
+    until(&mut s.handle.events, turn_ended).await;
+    let (_, body) = info(&mut s, "cost", "").await;
+    assert!(body.contains("claude-haiku-4-5: $0.0000  (10 in"), "{body}");
+    assert!(body.contains("claude-sonnet-5:"), "{body}");
+    let (_, body) = info(&mut s, "context", "").await;
+    assert!(
+        body.contains("System prompt")
+            && body.contains("Messages")
+            && body.contains("last request"),
+        "{body}"
+    );
 }

@@ -26,11 +26,43 @@ use crate::tools::{ProgressSink, Registry, ToolContext};
 const MAX_STOP_CONTINUATIONS: u32 = 3;
 
 /// Session totals for the status bar.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Totals {
     pub input: u64,
     pub output: u64,
     pub cost: f64,
+    /// Per model: its usage summed, and its cost.
+    pub by_model: Vec<(String, Usage, f64)>,
+    /// The context in use at the last request (input of every kind plus output).
+    pub context: u64,
+}
+
+impl Totals {
+    /// Adds one request's usage and cost for `model`.
+    pub fn add(&mut self, model: &str, usage: &Usage, cost: f64) {
+        self.input +=
+            usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+        self.output += usage.output_tokens;
+        self.cost += cost;
+        self.context = usage.input_tokens
+            + usage.cache_creation_input_tokens
+            + usage.cache_read_input_tokens
+            + usage.output_tokens;
+        let index = match self.by_model.iter().position(|(m, _, _)| m == model) {
+            Some(i) => i,
+            None => {
+                self.by_model
+                    .push((model.to_string(), Usage::default(), 0.0));
+                self.by_model.len() - 1
+            }
+        };
+        let (_, sum, total) = &mut self.by_model[index];
+        sum.input_tokens += usage.input_tokens;
+        sum.output_tokens += usage.output_tokens;
+        sum.cache_creation_input_tokens += usage.cache_creation_input_tokens;
+        sum.cache_read_input_tokens += usage.cache_read_input_tokens;
+        *total += cost;
+    }
 }
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
@@ -388,17 +420,11 @@ impl Session {
             .resolve(&self.model.id)
             .map(|info| info.cost(usage))
             .unwrap_or(0.0);
-        self.totals.input +=
-            usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
-        self.totals.output += usage.output_tokens;
-        let in_use = usage.input_tokens
-            + usage.cache_creation_input_tokens
-            + usage.cache_read_input_tokens
-            + usage.output_tokens;
-        if in_use as f64 > self.compact_threshold * self.model.context_window as f64 {
+        let model = self.model.id.clone();
+        self.totals.add(&model, usage, cost);
+        if self.totals.context as f64 > self.compact_threshold * self.model.context_window as f64 {
             self.compact_due = true;
         }
-        self.totals.cost += cost;
         self.history
             .record(&crate::agent::session_log::Entry::Usage {
                 model: self.model.id.clone(),

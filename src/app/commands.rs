@@ -77,13 +77,19 @@ pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "cost",
         args: "",
-        description: "what this session has cost",
+        description: "what this session has cost, by model",
         runs: Runs::Agent,
     },
     SlashCommand {
         name: "compact",
         args: "[instructions]",
         description: "summarize the conversation to free the context",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "context",
+        args: "",
+        description: "what fills the context window",
         runs: Runs::Agent,
     },
     SlashCommand {
