@@ -13,6 +13,86 @@ const RUNS: usize = 15;
 /// The end of a synchronized update: claw wraps every frame in one.
 const FRAME_END: &[u8] = b"\x1b[?2026l";
 
+/// Starts claw in a pty with `args` and `env`, answers its terminal queries, and returns the
+/// time to the end of its first frame and the child (still running).
+fn first_frame(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (
+    Duration,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+) {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claw"));
+    cmd.args(args);
+    cmd.cwd(std::env::temp_dir());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9");
+    cmd.env("ANTHROPIC_API_KEY", "bench");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let start = Instant::now();
+    let child = pty.slave.spawn_command(cmd).expect("spawn claw");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let mut writer = pty.master.take_writer().expect("writer");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = reader.read(&mut buf).unwrap_or(0);
+        assert!(
+            n > 0,
+            "claw exited before drawing: {:?}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+        if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
+            writer.write_all(b"\x1b[?0u\x1b[?62;22c").expect("answer");
+            seen.clear();
+        }
+        if let Some(at) = find(&seen, b"\x1b[6n") {
+            writer.write_all(b"\x1b[1;1R").expect("answer");
+            seen.drain(..at + 4);
+        }
+        if find(&seen, FRAME_END).is_some() {
+            return (start.elapsed(), child, pty.master);
+        }
+    }
+}
+
+/// A saved session of `messages` messages (markdown answers with code) to resume.
+fn long_session(data: &std::path::Path, messages: usize) {
+    use claw::agent::session_log::{Entry, SessionLog, project_dir};
+    use claw::provider::{ContentBlock, Message, Role};
+    let dir = project_dir(&data.join("claw"), &std::env::temp_dir());
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut log = SessionLog::open(&dir.join("bench.jsonl")).expect("session file");
+    for i in 0..messages / 2 {
+        log.append(&Entry::UserText {
+            text: format!("Question {i}: how do the flags work?"),
+        })
+        .expect("write");
+        log.append(&Entry::Message {
+            message: Message {
+                role: Role::Assistant,
+                content: vec![ContentBlock::Text {
+                    text: format!("## Answer {i}\n\nThe parser **reads** each flag:\n\n- checks it\n- stores it\n\n```rust\nfn parse() -> Vec<String> {{\n    std::env::args().collect()\n}}\n```\n"),
+                }],
+            },
+        })
+        .expect("write");
+    }
+}
+
 struct Sample {
     first_frame: Duration,
     rss_kib: u64,
@@ -105,6 +185,25 @@ fn main() {
     if let Some(ticks) = idle_ticks {
         println!("  CPU while idle for 2 s: {ticks} clock ticks (1 tick = 10 ms)");
     }
+
+    // Resuming a 5,000-message session.
+    let data = std::env::temp_dir().join("claw-bench-data");
+    long_session(&data, 5_000);
+    let data_s = data.display().to_string();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let (elapsed, mut child, _master) =
+            first_frame(&["--continue"], &[("XDG_DATA_HOME", data_s.as_str())]);
+        times.push(elapsed);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    times.sort();
+    println!(
+        "resume of a 5,000-message session to the first frame: median {:.1} ms, best {:.1} ms",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0
+    );
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

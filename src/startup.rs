@@ -178,8 +178,8 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
             return Ok(None);
         }
         (Some(id), _) => Some(dir.join(format!("{id}.jsonl"))),
-        (None, true) => match session_log::list(&dir).into_iter().next() {
-            Some(latest) => Some(latest.path),
+        (None, true) => match session_log::latest(&dir) {
+            Some(latest) => Some(latest),
             None => anyhow::bail!("no saved session to continue in {}", cwd.display()),
         },
         (None, false) => None,

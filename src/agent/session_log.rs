@@ -195,6 +195,17 @@ pub fn list(dir: &Path) -> Vec<Summary> {
     out
 }
 
+/// The most recently written session file of a project (without reading any of them).
+pub fn latest(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, path)| path)
+}
+
 /// A new session id: time-ordered and unique enough for one machine.
 pub fn new_id() -> String {
     let secs = SystemTime::now()
