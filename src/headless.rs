@@ -58,6 +58,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             | AgentEvent::TurnStarted
             | AgentEvent::UserText { .. }
             | AgentEvent::Compacted { .. }
+            | AgentEvent::TranscriptReset
             | AgentEvent::RequestStarted
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }

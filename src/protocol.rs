@@ -194,6 +194,8 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// Forget the transcript on screen; the events that follow redraw it (after /rewind).
+    TranscriptReset,
     /// The conversation was compacted: `summarized` messages became a summary, `kept` stay.
     Compacted {
         summarized: usize,

@@ -578,3 +578,110 @@ async fn compaction_keeps_the_last_turns_and_the_request_stays_valid() {
     assert!(!after.iter().any(|m| m.to_string().contains("answer one")));
     assert!(after.iter().any(|m| m.to_string().contains("answer three")));
 }
+
+async fn command(handle: &mut AgentHandle, name: &str, args: &str) -> Vec<AgentEvent> {
+    handle
+        .ops
+        .send(Op::Command {
+            name: name.into(),
+            args: args.into(),
+        })
+        .unwrap();
+    let mut events = Vec::new();
+    loop {
+        let event = next(handle).await;
+        let done = matches!(&event, AgentEvent::Notice { message } if message.starts_with("Rewound"))
+            || matches!(&event, AgentEvent::Info { .. } | AgentEvent::Error { .. });
+        events.push(event);
+        if done {
+            return events;
+        }
+    }
+}
+
+#[tokio::test]
+async fn rewind_restores_files_and_the_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "w1",
+            "Write",
+            json!({"file_path": "a.txt", "content": "one\n"}),
+        ),
+        Reply::text("wrote it"),
+        Reply::tool_use(
+            "",
+            "e1",
+            "Edit",
+            json!({"file_path": "a.txt", "old_string": "one", "new_string": "two"}),
+        ),
+        Reply::text("edited it"),
+        Reply::text("fresh start from turn two"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        provider: Arc::new(Anthropic::new(
+            &server.base_url(),
+            Auth::ApiKey("t".into()),
+            Options::default(),
+        )),
+        catalog: Catalog::builtin(),
+        model: "claude-sonnet-4-6".into(),
+        cwd: dir.path().to_path_buf(),
+        tools: Registry::builtin(),
+        system_prompt: Some("s".into()),
+        thinking: Thinking::Off,
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        local_settings: None,
+        hooks: claw::hooks::Hooks::default(),
+        settings_summary: String::new(),
+        log: claw::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_usage: Vec::new(),
+        compact_threshold: 0.85,
+    });
+    let file = dir.path().join("a.txt");
+    for prompt in ["create a.txt", "change it"] {
+        handle
+            .ops
+            .send(Op::UserTurn {
+                text: prompt.into(),
+            })
+            .unwrap();
+        finish_turn(&mut handle).await;
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "two\n");
+    let listed = command(&mut handle, "rewind", "").await;
+    assert!(
+        matches!(listed.last(), Some(AgentEvent::Info { body, .. }) if body.contains("1. create a.txt") && body.contains("2. change it"))
+    );
+    // Files only: back to after turn one; the conversation keeps both turns.
+    command(&mut handle, "rewind", "2 code").await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "one\n");
+    // Both, to before turn two: the edit's snapshot is gone from the conversation too.
+    let events = command(&mut handle, "rewind", "2").await;
+    assert!(events.contains(&AgentEvent::TranscriptReset));
+    assert!(events.contains(&AgentEvent::UserText {
+        text: "create a.txt".into()
+    }));
+    assert!(!events.contains(&AgentEvent::UserText {
+        text: "change it".into()
+    }));
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "again".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let last = server.requests().last().unwrap().body["messages"].to_string();
+    assert!(
+        last.contains("create a.txt") && last.contains("again") && !last.contains("change it"),
+        "{last}"
+    );
+    // Back to before turn one: the file didn't exist then.
+    command(&mut handle, "rewind", "1").await;
+    assert!(!file.exists());
+}

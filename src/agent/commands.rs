@@ -117,6 +117,7 @@ impl Session {
                 self.info("Cost", body);
             }
             "context" => self.info("Context", self.context_breakdown()),
+            "rewind" => self.rewind_command(args),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
             "compact" => return self.compact(args, "manual", inbox).await,
             "export" => {
@@ -210,6 +211,87 @@ impl Session {
             self.compact_threshold * 100.0
         ));
         body
+    }
+
+    /// `/rewind`: lists the prompts; `/rewind N [conversation|code]` goes back to before
+    /// prompt N: the conversation, the files the tools changed since, or both (the default).
+    fn rewind_command(&mut self, args: &str) {
+        let mut words = args.split_whitespace();
+        let Some(n) = words.next().and_then(|n| n.parse::<usize>().ok()) else {
+            let mut body = String::new();
+            for (i, prompt) in self.history.prompts().iter().enumerate() {
+                let first = prompt.text.lines().next().unwrap_or("");
+                body.push_str(&format!(
+                    "{:>3}. {}\n",
+                    i + 1,
+                    first.chars().take(90).collect::<String>()
+                ));
+            }
+            if body.is_empty() {
+                body = "Nothing to rewind to yet.".into();
+            } else {
+                body.push_str("\n/rewind N goes back to before prompt N (conversation and files);\nadd `conversation` or `code` to restore only one.");
+            }
+            self.info("Rewind", body);
+            return;
+        };
+        if n == 0 || n > self.history.prompts().len() {
+            self.emit(AgentEvent::Error {
+                message: format!("There is no prompt {n}: /rewind lists them."),
+            });
+            return;
+        }
+        let what = words.next().unwrap_or("both");
+        let (conversation, code) = match what {
+            "conversation" => (true, false),
+            "code" => (false, true),
+            _ => (true, true),
+        };
+        let prompt = self.history.prompts()[n - 1].text.clone();
+        let files = self.history.files_since(n);
+        if conversation {
+            self.history.rewind(n);
+        }
+        let mut restored = 0;
+        let mut problems = Vec::new();
+        if code {
+            for (path, before) in &files {
+                let result = match before {
+                    Some(text) => std::fs::write(path, text),
+                    None => std::fs::remove_file(path).or_else(|e| {
+                        if e.kind() == std::io::ErrorKind::NotFound {
+                            Ok(())
+                        } else {
+                            Err(e)
+                        }
+                    }),
+                };
+                match result {
+                    Ok(()) => restored += 1,
+                    Err(e) => problems.push(format!("{}: {e}", path.display())),
+                }
+            }
+        }
+        if conversation {
+            self.emit(AgentEvent::TranscriptReset);
+            for event in crate::agent::history::replay_events(self.history.messages()) {
+                self.emit(event);
+            }
+        }
+        let mut message = format!(
+            "Rewound to before prompt {n} (\"{}\"): {}{} file(s) restored.",
+            prompt.lines().next().unwrap_or(""),
+            if conversation {
+                "conversation cut back; "
+            } else {
+                ""
+            },
+            restored
+        );
+        for problem in problems {
+            message.push_str(&format!("\nCould not restore {problem}"));
+        }
+        self.emit(AgentEvent::Notice { message });
     }
 
     fn permissions_command(&mut self, args: &str) {

@@ -19,8 +19,20 @@ pub enum LogTarget {
     Open(SessionLog),
 }
 
+/// Where a prompt sits in the conversation: its message and block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PromptAt {
+    pub message: usize,
+    pub block: usize,
+    pub text: String,
+}
+
 pub struct History {
     messages: Vec<Message>,
+    /// Every prompt still in the conversation, in order (turn N is `prompts[N-1]`).
+    prompts: Vec<PromptAt>,
+    /// Files as they were before each change, with the turn that changed them.
+    snapshots: Vec<(usize, std::path::PathBuf, Option<String>)>,
     log: LogTarget,
     /// The first write error, reported once.
     pub log_error: Option<String>,
@@ -30,6 +42,8 @@ impl History {
     pub fn new(messages: Vec<Message>, log: LogTarget) -> Self {
         History {
             messages,
+            prompts: Vec::new(),
+            snapshots: Vec::new(),
             log,
             log_error: None,
         }
@@ -42,7 +56,14 @@ impl History {
         // (Per-model totals are rebuilt by the agent from the same Usage entries.)
         for entry in entries {
             match entry {
+                Entry::Prompt { text } => history.push_prompt(text.clone()),
                 Entry::UserText { text } => history.push_user_text(text.clone()),
+                Entry::Snapshot { turn, path, before } => {
+                    history
+                        .snapshots
+                        .push((*turn, path.clone(), before.clone()))
+                }
+                Entry::Rewind { turn } => history.truncate_to(*turn),
                 Entry::Message { message } => history.push(message.clone()),
                 Entry::Clear => history.clear(),
                 Entry::Compacted { summary, kept } => history.compact(summary, *kept),
@@ -95,6 +116,80 @@ impl History {
     /// too (after an interrupted or failed turn), since the API wants roles to alternate.
     pub fn push_user_text(&mut self, text: String) {
         self.record(&Entry::UserText { text: text.clone() });
+        self.append_user_text(text);
+    }
+
+    /// The user's prompt: like `push_user_text`, and it starts a turn.
+    pub fn push_prompt(&mut self, text: String) {
+        self.record(&Entry::Prompt { text: text.clone() });
+        self.append_user_text(text.clone());
+        let message = self.messages.len() - 1;
+        let block = self.messages[message].content.len() - 1;
+        self.prompts.push(PromptAt {
+            message,
+            block,
+            text,
+        });
+    }
+
+    /// The prompts of the conversation, in order.
+    pub fn prompts(&self) -> &[PromptAt] {
+        &self.prompts
+    }
+
+    /// The number of the current turn (1-based; 0 before the first prompt).
+    pub fn turn(&self) -> usize {
+        self.prompts.len()
+    }
+
+    /// Keeps a file's earlier content, to restore on /rewind.
+    pub fn snapshot(&mut self, path: std::path::PathBuf, before: Option<String>) {
+        let turn = self.turn();
+        self.record(&Entry::Snapshot {
+            turn,
+            path: path.clone(),
+            before: before.clone(),
+        });
+        self.snapshots.push((turn, path, before));
+    }
+
+    /// The files as they were before prompt `turn` (1-based): the oldest snapshot of each file
+    /// a tool changed since.
+    pub fn files_since(&self, turn: usize) -> Vec<(std::path::PathBuf, Option<String>)> {
+        let mut restore: Vec<(std::path::PathBuf, Option<String>)> = Vec::new();
+        for (_, path, before) in self.snapshots.iter().filter(|(t, _, _)| *t >= turn) {
+            if !restore.iter().any(|(p, _)| p == path) {
+                restore.push((path.clone(), before.clone()));
+            }
+        }
+        restore
+    }
+
+    /// Cuts the conversation back to before prompt `turn` (1-based).
+    pub fn rewind(&mut self, turn: usize) {
+        self.record(&Entry::Rewind { turn });
+        self.truncate_to(turn);
+    }
+
+    fn truncate_to(&mut self, turn: usize) {
+        let Some(at) = turn
+            .checked_sub(1)
+            .and_then(|i| self.prompts.get(i))
+            .cloned()
+        else {
+            return;
+        };
+        if at.block == 0 {
+            self.messages.truncate(at.message);
+        } else {
+            self.messages.truncate(at.message + 1);
+            self.messages[at.message].content.truncate(at.block);
+        }
+        self.prompts.truncate(turn - 1);
+        self.snapshots.retain(|(t, _, _)| *t < turn);
+    }
+
+    fn append_user_text(&mut self, text: String) {
         self.answer_open_tool_calls();
         let block = ContentBlock::Text { text };
         match self.messages.last_mut() {
@@ -121,11 +216,21 @@ impl History {
         });
         let cut = self.messages.len().saturating_sub(kept);
         self.messages = crate::agent::compact::compacted(&self.messages, cut, summary);
+        // Prompts before the cut are gone; later ones moved (the summary joined the first
+        // kept message as one more block at its start).
+        self.prompts.retain(|p| p.message >= cut);
+        for p in &mut self.prompts {
+            if p.message == cut {
+                p.block += 1;
+            }
+            p.message -= cut;
+        }
     }
 
     pub fn clear(&mut self) {
         self.record(&Entry::Clear);
         self.messages.clear();
+        self.prompts.clear();
     }
 
     /// Starts a new session (`/clear`): an empty conversation saved to a new file beside the
@@ -155,6 +260,8 @@ impl History {
             },
         };
         self.messages.clear();
+        self.prompts.clear();
+        self.snapshots.clear();
         Some(path)
     }
 
@@ -339,6 +446,57 @@ mod tests {
         assert!(
             matches!(&messages[2].content[1], ContentBlock::Text { text } if text == "after the crash")
         );
+    }
+
+    #[test]
+    fn rewind_cuts_at_a_prompt_even_one_joined_to_another() {
+        let answer = Entry::Message {
+            message: Message {
+                role: Role::Assistant,
+                content: vec![ContentBlock::Text { text: "ok".into() }],
+            },
+        };
+        // Prompt b was typed after an interrupted turn: it joined a's message as block 1.
+        let entries = vec![
+            Entry::Prompt { text: "a".into() },
+            Entry::Prompt { text: "b".into() },
+            answer.clone(),
+            Entry::Prompt { text: "c".into() },
+            Entry::Snapshot {
+                turn: 3,
+                path: "/f".into(),
+                before: Some("old".into()),
+            },
+            answer,
+        ];
+        let mut h = History::new(Vec::new(), LogTarget::None);
+        for e in &entries {
+            match e {
+                Entry::Prompt { text } => h.push_prompt(text.clone()),
+                Entry::Message { message } => h.push(message.clone()),
+                Entry::Snapshot { path, before, .. } => h.snapshot(path.clone(), before.clone()),
+                _ => {}
+            }
+        }
+        assert_eq!(h.turn(), 3);
+        assert_eq!(
+            h.files_since(3),
+            vec![("/f".into(), Some("old".to_string()))]
+        );
+        assert!(h.files_since(4).is_empty());
+        h.rewind(2);
+        assert_eq!(h.messages().len(), 1);
+        assert_eq!(
+            h.messages()[0].content,
+            vec![ContentBlock::Text { text: "a".into() }]
+        );
+        assert!(
+            h.files_since(1).is_empty(),
+            "later snapshots go with the turns"
+        );
+        let mut replayed = entries.clone();
+        replayed.push(Entry::Rewind { turn: 2 });
+        assert_eq!(History::replay(&replayed).0, h.messages().to_vec());
     }
 
     #[test]

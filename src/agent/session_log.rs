@@ -21,7 +21,11 @@ pub enum Entry {
         model: String,
         started: u64,
     },
-    /// The user's text, joined to the last message if that is the user's too.
+    /// The user's prompt: starts a turn (what /rewind goes back to).
+    Prompt {
+        text: String,
+    },
+    /// Other text in the user's role (hook context), joined to the last user message.
     UserText {
         text: String,
     },
@@ -35,6 +39,16 @@ pub enum Entry {
     },
     /// The conversation was cleared (`/clear`).
     Clear,
+    /// A file as it was before a tool changed it in `turn` (None: it didn't exist).
+    Snapshot {
+        turn: usize,
+        path: PathBuf,
+        before: Option<String>,
+    },
+    /// The conversation went back to before prompt `turn` (1-based).
+    Rewind {
+        turn: usize,
+    },
     /// The conversation was compacted: the summary replaces all but the last `kept` messages
     /// (the earlier lines stay in the file).
     Compacted {
@@ -164,14 +178,14 @@ pub fn list(dir: &Path) -> Vec<Summary> {
                 .entries
                 .iter()
                 .find_map(|e| match e {
-                    Entry::UserText { text } => Some(text.lines().next().unwrap_or("").to_string()),
+                    Entry::Prompt { text } => Some(text.lines().next().unwrap_or("").to_string()),
                     _ => None,
                 })
                 .unwrap_or_default();
             let messages = loaded
                 .entries
                 .iter()
-                .filter(|e| matches!(e, Entry::UserText { .. } | Entry::Message { .. }))
+                .filter(|e| matches!(e, Entry::Prompt { .. } | Entry::Message { .. }))
                 .count();
             let cost = loaded
                 .entries
@@ -256,7 +270,7 @@ mod tests {
     fn listing_newest_first_with_first_prompt_and_cost() {
         let dir = tempfile::tempdir().unwrap();
         let mut a = SessionLog::open(&dir.path().join("a.jsonl")).unwrap();
-        a.append(&Entry::UserText {
+        a.append(&Entry::Prompt {
             text: "first session\nmore".into(),
         })
         .unwrap();
@@ -268,7 +282,7 @@ mod tests {
         .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         let mut b = SessionLog::open(&dir.path().join("b.jsonl")).unwrap();
-        b.append(&Entry::UserText {
+        b.append(&Entry::Prompt {
             text: "second".into(),
         })
         .unwrap();

@@ -288,7 +288,7 @@ impl Session {
             });
             return true;
         }
-        self.history.push_user_text(text);
+        self.history.push_prompt(text);
         for context in submitted.context {
             self.history.push_user_text(format!(
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
@@ -671,6 +671,16 @@ impl Session {
                 return ("Interrupted: claw is shutting down.".into(), true);
             }
         };
+        // Keep what the files looked like before this call changed them, for /rewind.
+        let changed: Vec<_> = self
+            .ctx
+            .changes
+            .lock()
+            .map(|mut c| c.drain(..).collect())
+            .unwrap_or_default();
+        for change in changed {
+            self.history.snapshot(change.path, change.content);
+        }
         if stopped.is_some() {
             return (content, is_error);
         }

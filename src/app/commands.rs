@@ -93,6 +93,12 @@ pub const COMMANDS: &[SlashCommand] = &[
         runs: Runs::Agent,
     },
     SlashCommand {
+        name: "rewind",
+        args: "[N [conversation|code]]",
+        description: "go back to before a prompt: the conversation, the files, or both (Esc Esc)",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
         name: "export",
         args: "[file]",
         description: "write the conversation as markdown",
@@ -157,5 +163,11 @@ mod tests {
         assert!(parse("no slash").is_none());
         assert!(parse("/").is_none());
         assert!(help().contains("/permissions [remove N]"));
+        for c in COMMANDS {
+            assert_eq!(
+                parse(&format!("/{}", c.name)).unwrap().unwrap().0.name,
+                c.name
+            );
+        }
     }
 }

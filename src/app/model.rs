@@ -16,6 +16,8 @@ use crate::ui::theme::Theme;
 pub const APPROVAL_GRACE: Duration = Duration::from_millis(400);
 /// A second Ctrl+C within this long quits.
 pub const QUIT_WINDOW: Duration = Duration::from_secs(2);
+/// Two Esc presses this close together on an empty input open /rewind.
+pub const DOUBLE_ESC: Duration = Duration::from_millis(800);
 
 /// One entry of the conversation.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,6 +144,8 @@ pub struct Model {
     pub activity: Activity,
     pub thinking_expanded: bool,
     pub quit_armed: Option<Instant>,
+    /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
+    pub last_esc: Option<Instant>,
     pub width: u16,
     pub height: u16,
     pub now: Instant,
@@ -171,6 +175,7 @@ impl Model {
             activity: Activity::Idle,
             thinking_expanded: false,
             quit_armed: None,
+            last_esc: None,
             width: 80,
             height: 24,
             now,

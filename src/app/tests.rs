@@ -472,3 +472,22 @@ fn slash_commands_run_here_or_in_the_agent() {
     h.type_text("/exit");
     assert!(h.key(KeyCode::Enter).contains(&Effect::Quit));
 }
+
+#[test]
+fn esc_twice_on_an_empty_input_opens_rewind() {
+    let mut h = Harness::new();
+    assert!(h.key(KeyCode::Esc).is_empty());
+    h.advance(300);
+    assert_eq!(
+        h.key(KeyCode::Esc),
+        vec![Effect::Send(Op::Command {
+            name: "rewind".into(),
+            args: String::new()
+        })]
+    );
+    // Far apart: nothing.
+    h.advance(2_000);
+    assert!(h.key(KeyCode::Esc).is_empty());
+    h.advance(2_000);
+    assert!(h.key(KeyCode::Esc).is_empty());
+}

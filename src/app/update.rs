@@ -9,8 +9,8 @@ use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, ApprovalAction, GlobalAction, InputAction};
 use crate::app::model::{
-    APPROVAL_GRACE, Activity, CellKind, Focus, Model, PendingApproval, QUIT_WINDOW, Scroll,
-    ToolCall, ToolStatus,
+    APPROVAL_GRACE, Activity, CellKind, DOUBLE_ESC, Focus, Model, PendingApproval, QUIT_WINDOW,
+    Scroll, ToolCall, ToolStatus,
 };
 use crate::app::msg::Msg;
 use crate::protocol::{
@@ -92,7 +92,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return on_approval_key(model, key, now);
     }
     if let Some(action) = global {
-        return on_global(model, action);
+        return on_global(model, action, now);
     }
     match model.focus {
         Focus::Activity => {
@@ -130,13 +130,23 @@ fn interrupt(model: &mut Model) -> Vec<Effect> {
     vec![Effect::Send(Op::Interrupt)]
 }
 
-fn on_global(model: &mut Model, action: GlobalAction) -> Vec<Effect> {
+fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effect> {
     let page = model.viewport_rows.saturating_sub(2).max(1);
     match action {
         GlobalAction::Quit => {}
         GlobalAction::Interrupt => {
             if model.focus == Focus::Activity {
                 model.focus = Focus::Input;
+                return Vec::new();
+            }
+            if !model.busy && model.input.is_empty() {
+                let double = model
+                    .last_esc
+                    .is_some_and(|at| now.duration_since(at) <= DOUBLE_ESC);
+                model.last_esc = if double { None } else { Some(now) };
+                if double {
+                    return run_command(model, Ok((rewind_command(), String::new())));
+                }
                 return Vec::new();
             }
             return interrupt(model);
@@ -261,6 +271,14 @@ fn submit(model: &mut Model) -> Vec<Effect> {
         model.activity = Activity::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
+}
+
+fn rewind_command() -> &'static commands::SlashCommand {
+    // The list is static and holds "rewind" (a test checks every name parses).
+    commands::COMMANDS
+        .iter()
+        .find(|c| c.name == "rewind")
+        .unwrap_or(&commands::COMMANDS[0])
 }
 
 fn run_command(
@@ -555,6 +573,7 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
+        AgentEvent::TranscriptReset => model.clear(),
         AgentEvent::Compacted { summarized, kept } => model.push_cell(CellKind::Notice(format!(
             "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
         ))),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::diff::FileDiff;
 use crate::tools::file_state::FileStamp;
-use crate::tools::{ToolContext, ToolError, ToolOutput, count};
+use crate::tools::{FileBefore, ToolContext, ToolError, ToolOutput, count};
 
 pub struct PlannedChange {
     pub path: PathBuf,
@@ -43,6 +43,12 @@ impl PlannedChange {
                     self.shown
                 )));
             }
+        }
+        if let Ok(mut changes) = ctx.changes.lock() {
+            changes.push(FileBefore {
+                path: self.path.clone(),
+                content: self.before.clone(),
+            });
         }
         if let Some(parent) = self.path.parent() {
             std::fs::create_dir_all(parent)

@@ -34,6 +34,14 @@ pub enum Risk {
 /// A live chunk of tool output for the activity pane (e.g. a Bash command's stdout).
 pub type ProgressSink = Arc<dyn Fn(String) + Send + Sync>;
 
+/// A file as it was before a tool changed it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileBefore {
+    pub path: PathBuf,
+    /// None: the tool created it.
+    pub content: Option<String>,
+}
+
 /// What tools share within one session.
 #[derive(Clone)]
 pub struct ToolContext {
@@ -41,6 +49,8 @@ pub struct ToolContext {
     pub cwd: PathBuf,
     /// Which files the model has read, and their state then (Edit/Write require a fresh Read).
     pub files: Arc<Mutex<FileState>>,
+    /// Files as they were before each change the tools made (None: created), for /rewind.
+    pub changes: Arc<Mutex<Vec<FileBefore>>>,
 }
 
 impl ToolContext {
@@ -48,6 +58,7 @@ impl ToolContext {
         ToolContext {
             cwd,
             files: Arc::new(Mutex::new(FileState::default())),
+            changes: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
