@@ -19,7 +19,7 @@ use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
-use crate::protocol::{AgentEvent, TurnStop};
+use crate::protocol::{AgentEvent, Op, TurnStop};
 use crate::provider::Thinking;
 use crate::provider::anthropic::Anthropic;
 use crate::provider::catalog::Catalog;
@@ -81,6 +81,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .filter(|t| *t > 0.0 && *t <= 1.0)
             .unwrap_or(0.85),
     });
+    if args.resume.as_deref() == Some("") {
+        let _ = handle.ops.send(Op::Command {
+            name: "resume".into(),
+            args: String::new(),
+        });
+    }
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");

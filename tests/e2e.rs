@@ -276,3 +276,39 @@ fn a_session_survives_a_kill_and_continues() {
     );
     quit(&mut term);
 }
+
+#[test]
+fn resume_inside_the_app_brings_back_an_earlier_session() {
+    let setup = setup(vec![
+        Reply::text("Noted: the sky is blue."),
+        Reply::text("You told me the sky is blue."),
+    ]);
+    let data = setup.dir.path().join("data").display().to_string();
+    let env = [("XDG_DATA_HOME", data.as_str())];
+    let mut term = claw_with(&setup, 100, 30, &env);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("remember: the sky is blue");
+    term.key(Key::Enter);
+    term.wait_for_text("Noted", T).unwrap();
+    quit(&mut term);
+
+    let mut term = claw_with(&setup, 100, 30, &env);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("/resume sky");
+    term.key(Key::Enter);
+    term.wait_for_text("1. ", T).unwrap();
+    assert!(term.screen().contains("remember: the sky is blue"));
+    term.send("/resume 1");
+    term.key(Key::Enter);
+    let screen = term.wait_for_text("Resumed", T).unwrap();
+    assert!(screen.contains("Noted: the sky is blue."), "{screen}");
+    term.send("what did I tell you?");
+    term.key(Key::Enter);
+    term.wait_for_text("You told me", T).unwrap();
+    let last = setup.server.requests().last().unwrap().body["messages"].to_string();
+    assert!(
+        last.contains("the sky is blue") && last.contains("what did I tell you?"),
+        "{last}"
+    );
+    quit(&mut term);
+}

@@ -118,6 +118,7 @@ impl Session {
             }
             "context" => self.info("Context", self.context_breakdown()),
             "rewind" => self.rewind_command(args),
+            "resume" => self.resume_command(args),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
             "compact" => return self.compact(args, "manual", inbox).await,
             "export" => {
@@ -292,6 +293,79 @@ impl Session {
             message.push_str(&format!("\nCould not restore {problem}"));
         }
         self.emit(AgentEvent::Notice { message });
+    }
+
+    /// `/resume`: this project's sessions, newest first (`/resume text` filters them);
+    /// `/resume N` or `/resume <id>` continues in one.
+    fn resume_command(&mut self, args: &str) {
+        let Some(dir) = self.history.sessions_dir() else {
+            self.emit(AgentEvent::Error {
+                message: "Sessions aren't saved here (no data directory).".into(),
+            });
+            return;
+        };
+        let sessions = crate::agent::session_log::list(&dir);
+        let chosen = args
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| sessions.get(i))
+            .or_else(|| sessions.iter().find(|s| s.id == args));
+        let Some(chosen) = chosen else {
+            let filter = args.to_lowercase();
+            let mut body = String::new();
+            for (i, s) in sessions.iter().enumerate() {
+                if !filter.is_empty()
+                    && !s.first_prompt.to_lowercase().contains(&filter)
+                    && !s.id.contains(&filter)
+                {
+                    continue;
+                }
+                let age = s.modified.elapsed().map(|d| d.as_secs()).unwrap_or(0);
+                let age = match age {
+                    0..=59 => format!("{age}s ago"),
+                    60..=3599 => format!("{}m ago", age / 60),
+                    3600..=86_399 => format!("{}h ago", age / 3600),
+                    _ => format!("{}d ago", age / 86_400),
+                };
+                body.push_str(&format!(
+                    "{:>3}. {:<9} {:>4} msgs  ${:<7.4} {}\n",
+                    i + 1,
+                    age,
+                    s.messages,
+                    s.cost,
+                    s.first_prompt.chars().take(70).collect::<String>()
+                ));
+            }
+            if body.is_empty() {
+                body = "No saved sessions match.".into();
+            } else {
+                body.push_str("\n/resume N continues one; /resume <words> filters the list.");
+            }
+            self.info("Sessions", body);
+            return;
+        };
+        let path = chosen.path.clone();
+        match self.history.switch_to(&path) {
+            Ok(skipped) => {
+                self.emit(AgentEvent::TranscriptReset);
+                for event in crate::agent::history::replay_events(self.history.messages()) {
+                    self.emit(event);
+                }
+                let mut message = format!(
+                    "Resumed {} ({} messages).",
+                    path.display(),
+                    self.history.len()
+                );
+                if skipped > 0 {
+                    message.push_str(&format!(" Skipped {skipped} damaged line(s)."));
+                }
+                self.emit(AgentEvent::Notice { message });
+            }
+            Err(e) => self.emit(AgentEvent::Error {
+                message: format!("Could not resume: {e}"),
+            }),
+        }
     }
 
     fn permissions_command(&mut self, args: &str) {

@@ -51,6 +51,33 @@ impl History {
 
     /// The conversation rebuilt from a session file's entries (and the cost they record).
     pub fn replay(entries: &[Entry]) -> (Vec<Message>, f64) {
+        let (history, cost) = Self::rebuild(entries);
+        (history.messages, cost)
+    }
+
+    /// The directory this session is saved in (where the other sessions of the project are).
+    pub fn sessions_dir(&self) -> Option<std::path::PathBuf> {
+        match &self.log {
+            LogTarget::None => None,
+            LogTarget::Pending { path, .. } => path.parent().map(std::path::Path::to_path_buf),
+            LogTarget::Open(log) => log.path().parent().map(std::path::Path::to_path_buf),
+        }
+    }
+
+    /// Continues in the session saved at `path`: its conversation replaces this one, and new
+    /// events are appended to that file.
+    pub fn switch_to(&mut self, path: &std::path::Path) -> Result<usize, String> {
+        let loaded = crate::agent::session_log::load(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let log = SessionLog::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (mut rebuilt, _) = Self::rebuild(&loaded.entries);
+        rebuilt.log = LogTarget::Open(log);
+        *self = rebuilt;
+        Ok(loaded.skipped)
+    }
+
+    /// A history (without a log) from a session file's entries, and the cost they record.
+    fn rebuild(entries: &[Entry]) -> (History, f64) {
         let mut history = History::new(Vec::new(), LogTarget::None);
         let mut cost = 0.0;
         // (Per-model totals are rebuilt by the agent from the same Usage entries.)
@@ -72,7 +99,7 @@ impl History {
             }
         }
         history.answer_open_tool_calls();
-        (history.messages, cost)
+        (history, cost)
     }
 
     pub fn messages(&self) -> &[Message] {

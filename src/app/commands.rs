@@ -93,6 +93,12 @@ pub const COMMANDS: &[SlashCommand] = &[
         runs: Runs::Agent,
     },
     SlashCommand {
+        name: "resume",
+        args: "[N | id | words]",
+        description: "this project's saved sessions; continue in one",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
         name: "rewind",
         args: "[N [conversation|code]]",
         description: "go back to before a prompt: the conversation, the files, or both (Esc Esc)",
