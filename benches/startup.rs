@@ -100,54 +100,10 @@ struct Sample {
 }
 
 fn main() {
-    let bin = env!("CARGO_BIN_EXE_claw");
-    let dir = std::env::temp_dir();
     let mut samples = Vec::new();
     let mut idle_ticks = None;
     for run in 0..RUNS {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(bin);
-        cmd.cwd(&dir);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9");
-        cmd.env("ANTHROPIC_API_KEY", "bench");
-        let start = Instant::now();
-        let mut child = pty.slave.spawn_command(cmd).expect("spawn claw");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let mut writer = pty.master.take_writer().expect("writer");
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 8192];
-        let first_frame = loop {
-            let n = reader.read(&mut buf).unwrap_or(0);
-            if n == 0 {
-                panic!(
-                    "claw exited before drawing ({:?}); it wrote: {:?}",
-                    child.try_wait(),
-                    String::from_utf8_lossy(&seen)
-                );
-            }
-            seen.extend_from_slice(&buf[..n]);
-            // Answer the keyboard-enhancement query and the device-attributes query.
-            if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
-                writer.write_all(b"\x1b[?0u\x1b[?62;22c").expect("answer");
-                seen.clear();
-            }
-            if let Some(at) = find(&seen, b"\x1b[6n") {
-                writer.write_all(b"\x1b[1;1R").expect("answer");
-                seen.drain(..at + 4);
-            }
-            if find(&seen, FRAME_END).is_some() {
-                break start.elapsed();
-            }
-        };
+        let (first_frame, mut child, _master) = first_frame(&[], &[]);
         let pid = child.process_id().expect("pid");
         let rss_kib = rss_kib(pid);
         if run == 0 {

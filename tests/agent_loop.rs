@@ -17,7 +17,12 @@ use claw::tools::Registry;
 use serde_json::{Value, json};
 
 fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
-    agent::spawn(AgentConfig {
+    agent::spawn(config(server, cwd))
+}
+
+/// The agent's configuration for these tests: the real tools and client, default mode.
+fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
+    AgentConfig {
         provider: Arc::new(Anthropic::new(
             &server.base_url(),
             Auth::ApiKey("test".into()),
@@ -37,7 +42,7 @@ fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
         resumed: Vec::new(),
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
-    })
+    }
 }
 
 async fn next(handle: &mut AgentHandle) -> AgentEvent {
@@ -361,25 +366,10 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     let mut permissions = Permissions::new(PermissionMode::Default, dir.path(), None);
     settings.apply_rules(&mut permissions, dir.path());
     let mut handle = agent::spawn(AgentConfig {
-        provider: Arc::new(Anthropic::new(
-            &server.base_url(),
-            Auth::ApiKey("t".into()),
-            Options::default(),
-        )),
-        catalog: Catalog::builtin(),
-        model: "claude-sonnet-4-6".into(),
-        cwd: dir.path().to_path_buf(),
-        tools: Registry::builtin(),
         system_prompt: Some("s".into()),
-        thinking: Thinking::Off,
         permissions,
         local_settings: None,
-        hooks: claw::hooks::Hooks::default(),
-        settings_summary: String::new(),
-        log: claw::agent::history::LogTarget::None,
-        resumed: Vec::new(),
-        resumed_usage: Vec::new(),
-        compact_threshold: 0.85,
+        ..config(&server, dir.path())
     });
     handle
         .ops
@@ -622,25 +612,10 @@ async fn rewind_restores_files_and_the_conversation() {
     .await
     .unwrap();
     let mut handle = agent::spawn(AgentConfig {
-        provider: Arc::new(Anthropic::new(
-            &server.base_url(),
-            Auth::ApiKey("t".into()),
-            Options::default(),
-        )),
-        catalog: Catalog::builtin(),
-        model: "claude-sonnet-4-6".into(),
-        cwd: dir.path().to_path_buf(),
-        tools: Registry::builtin(),
         system_prompt: Some("s".into()),
-        thinking: Thinking::Off,
         permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
         local_settings: None,
-        hooks: claw::hooks::Hooks::default(),
-        settings_summary: String::new(),
-        log: claw::agent::history::LogTarget::None,
-        resumed: Vec::new(),
-        resumed_usage: Vec::new(),
-        compact_threshold: 0.85,
+        ..config(&server, dir.path())
     });
     let file = dir.path().join("a.txt");
     for prompt in ["create a.txt", "change it"] {
