@@ -135,6 +135,21 @@ pub fn parse(text: &str) -> Option<Result<(&'static SlashCommand, String), Strin
     )
 }
 
+/// The commands a partly typed `/name` could be (the popup shows them while typing). None when
+/// the input isn't a command being named.
+pub fn completions(input: &str) -> Option<Vec<&'static SlashCommand>> {
+    let name = input.strip_prefix('/')?;
+    if name.contains(char::is_whitespace) || name.contains('/') {
+        return None;
+    }
+    Some(
+        COMMANDS
+            .iter()
+            .filter(|c| c.name.starts_with(name))
+            .collect(),
+    )
+}
+
 /// The text of `/help`.
 pub fn help() -> String {
     let mut out = String::from("Commands:\n");
@@ -168,6 +183,13 @@ mod tests {
         assert!(parse("/usr/bin/env is a path").is_none());
         assert!(parse("no slash").is_none());
         assert!(parse("/").is_none());
+        let names = |input: &str| {
+            completions(input).map(|cs| cs.iter().map(|c| c.name).collect::<Vec<_>>())
+        };
+        assert_eq!(names("/re"), Some(vec!["resume", "rewind"]));
+        assert_eq!(names("/").map(|n| n.len()), Some(COMMANDS.len()));
+        assert_eq!(names("/model x"), None);
+        assert_eq!(names("hello"), None);
         assert!(help().contains("/permissions [remove N]"));
         for c in COMMANDS {
             assert_eq!(

@@ -144,6 +144,8 @@ pub struct Model {
     pub activity: Activity,
     pub thinking_expanded: bool,
     pub quit_armed: Option<Instant>,
+    /// The highlighted line of the slash-command popup.
+    pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
     pub width: u16,
@@ -176,6 +178,7 @@ impl Model {
             thinking_expanded: false,
             quit_armed: None,
             last_esc: None,
+            slash_selected: 0,
             width: 80,
             height: 24,
             now,
@@ -234,6 +237,14 @@ impl Model {
     /// The approval prompt on screen, if any.
     pub fn current_approval(&self) -> Option<&PendingApproval> {
         self.approvals.front()
+    }
+
+    /// The commands the slash popup offers for what is typed, if it is open.
+    pub fn slash_popup(&self) -> Option<Vec<&'static crate::app::commands::SlashCommand>> {
+        if !self.approvals.is_empty() || self.input.lines().len() != 1 {
+            return None;
+        }
+        crate::app::commands::completions(&self.input.lines()[0]).filter(|c| !c.is_empty())
     }
 
     /// True while something on screen moves by itself (spinners), so the runtime ticks.

@@ -91,6 +91,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if !model.approvals.is_empty() {
         return on_approval_key(model, key, now);
     }
+    if model.focus == Focus::Input
+        && let Some(choices) = model.slash_popup()
+        && on_slash_popup_key(model, &key, choices.len())
+    {
+        return Vec::new();
+    }
     if let Some(action) = global {
         return on_global(model, action, now);
     }
@@ -101,6 +107,32 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         }
         Focus::Input => on_input_key(model, key),
     }
+}
+
+/// Up/Down move in the slash popup, Tab completes the highlighted command. Returns whether
+/// the key was the popup's.
+fn on_slash_popup_key(model: &mut Model, key: &KeyEvent, choices: usize) -> bool {
+    use crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Up => {
+            model.slash_selected = model.slash_selected.checked_sub(1).unwrap_or(choices - 1)
+        }
+        KeyCode::Down => model.slash_selected = (model.slash_selected + 1) % choices,
+        KeyCode::Tab => {
+            let name = model
+                .slash_popup()
+                .and_then(|c| c.get(model.slash_selected.min(choices - 1)).map(|c| c.name));
+            if let Some(name) = name {
+                set_input(model, &format!("/{name} "));
+            }
+            model.slash_selected = 0;
+        }
+        _ => {
+            model.slash_selected = 0;
+            return false;
+        }
+    }
+    true
 }
 
 /// Ctrl+C clears the input, or interrupts a running turn; a second press quits.

@@ -8,6 +8,7 @@ pub mod diff_view;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
+pub mod slash_popup;
 pub mod status;
 pub mod text;
 pub mod theme;
@@ -85,6 +86,9 @@ pub fn draw(
         approval::draw(model, approval, &mut cache.approval, prompt, buf);
     }
     input::draw(model, input_area, buf);
+    if let Some(choices) = model.slash_popup() {
+        slash_popup::draw(model, &choices, input_area, area, buf);
+    }
     status::draw(model, status_area, buf);
     metrics
 }

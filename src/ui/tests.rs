@@ -247,3 +247,31 @@ fn a_long_transcript_draws_only_its_end() {
     assert!(screen.contains("message number 499"), "{screen}");
     assert!(!screen.contains("message number 0\""), "{screen}");
 }
+
+#[test]
+fn the_slash_popup_lists_matching_commands() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    update(&mut model, Msg::Paste("/re".into()), now);
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Down,
+        )),
+        now,
+    );
+    let terminal = render(&model, 90, 16);
+    insta::assert_snapshot!(terminal.backend());
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Tab,
+        )),
+        now,
+    );
+    assert_eq!(model.input_text(), "/rewind ");
+    assert!(
+        model.slash_popup().is_none(),
+        "closed once a command is named"
+    );
+}
