@@ -59,6 +59,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             | AgentEvent::UserText { .. }
             | AgentEvent::Compacted { .. }
             | AgentEvent::TranscriptReset
+            | AgentEvent::Todos { .. }
             | AgentEvent::RequestStarted
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }

@@ -194,6 +194,10 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// The model's task list changed.
+    Todos {
+        items: Vec<TodoItem>,
+    },
     /// Forget the transcript on screen; the events that follow redraw it (after /rewind).
     TranscriptReset,
     /// The conversation was compacted: `summarized` messages became a summary, `kept` stay.
@@ -219,6 +223,22 @@ pub enum AgentEvent {
     Notice {
         message: String,
     },
+}
+
+/// One task of the model's list (TodoWrite).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodoItem {
+    pub content: String,
+    pub status: TodoStatus,
+    /// How the task reads while it is being done ("Running the tests").
+    pub active_form: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TodoStatus {
+    Pending,
+    InProgress,
+    Completed,
 }
 
 /// How a tool call ended.

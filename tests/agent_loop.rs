@@ -660,3 +660,43 @@ async fn rewind_restores_files_and_the_conversation() {
     command(&mut handle, "rewind", "1").await;
     assert!(!file.exists());
 }
+
+#[tokio::test]
+async fn todo_write_updates_the_task_list_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "Planning.",
+            "td1",
+            "TodoWrite",
+            json!({"todos": [
+                {"content": "Read code", "status": "completed", "activeForm": "Reading code"},
+                {"content": "Write fix", "status": "in_progress", "activeForm": "Writing the fix"}
+            ]}),
+        ),
+        Reply::text("on it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "plan".into(),
+        })
+        .unwrap();
+    let events = finish_turn(&mut handle).await;
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, AgentEvent::ApprovalNeeded(_)))
+    );
+    let todos = events.iter().find_map(|e| match e {
+        AgentEvent::Todos { items } => Some(items.clone()),
+        _ => None,
+    });
+    let todos = todos.expect("a Todos event");
+    assert_eq!(todos[1].active_form, "Writing the fix");
+    let result = tool_results(server.requests()[1].last_message().unwrap());
+    assert!(result[0].2.contains("1 of 2 done"), "{result:?}");
+}

@@ -681,6 +681,12 @@ impl Session {
         for change in changed {
             self.history.snapshot(change.path, change.content);
         }
+        if name == "TodoWrite"
+            && !is_error
+            && let Ok(items) = crate::tools::todo::parse_todos(&input)
+        {
+            self.emit(AgentEvent::Todos { items });
+        }
         if stopped.is_some() {
             return (content, is_error);
         }

@@ -16,6 +16,7 @@ pub enum GlobalAction {
     ToggleLastTool,
     SwitchFocus,
     CycleMode,
+    ToggleTodos,
 }
 
 /// Keys of the input box beyond plain editing.
@@ -73,6 +74,7 @@ pub fn global(key: &KeyEvent) -> Option<GlobalAction> {
         KeyCode::End if ctrl(key) => GlobalAction::ScrollBottom,
         KeyCode::Char('t') if ctrl(key) => GlobalAction::ToggleThinking,
         KeyCode::Char('o') if ctrl(key) => GlobalAction::ToggleLastTool,
+        KeyCode::Char('l') if ctrl(key) => GlobalAction::ToggleTodos,
         KeyCode::Tab => GlobalAction::SwitchFocus,
         KeyCode::BackTab => GlobalAction::CycleMode,
         _ => return None,

@@ -144,6 +144,9 @@ pub struct Model {
     pub activity: Activity,
     pub thinking_expanded: bool,
     pub quit_armed: Option<Instant>,
+    /// The model's task list, shown in the activity pane (Ctrl+L hides it).
+    pub todos: Vec<crate::protocol::TodoItem>,
+    pub show_todos: bool,
     /// The highlighted line of the slash-command popup.
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
@@ -179,6 +182,8 @@ impl Model {
             quit_armed: None,
             last_esc: None,
             slash_selected: 0,
+            todos: Vec::new(),
+            show_todos: true,
             width: 80,
             height: 24,
             now,
@@ -213,6 +218,7 @@ impl Model {
         self.selected_tool = None;
         self.live_cell = None;
         self.approvals.clear();
+        self.todos.clear();
         self.scroll = Scroll::Follow;
     }
 

@@ -204,6 +204,7 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
                 tool.expanded = !tool.expanded;
             }
         }
+        GlobalAction::ToggleTodos => model.show_todos = !model.show_todos,
         GlobalAction::CycleMode => {
             let next = PermissionMode::parse(&model.status.permission_mode)
                 .unwrap_or_default()
@@ -606,6 +607,7 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::TranscriptReset => model.clear(),
+        AgentEvent::Todos { items } => model.todos = items,
         AgentEvent::Compacted { summarized, kept } => model.push_cell(CellKind::Notice(format!(
             "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
         ))),

@@ -8,7 +8,9 @@ pub mod file_change;
 pub mod file_state;
 pub mod glob;
 pub mod grep;
+pub mod multi_edit;
 pub mod read;
+pub mod todo;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -212,8 +214,10 @@ impl Registry {
                 Box::new(read::Read),
                 Box::new(write::Write),
                 Box::new(edit::Edit),
+                Box::new(multi_edit::MultiEdit),
                 Box::new(glob::Glob),
                 Box::new(grep::Grep),
+                Box::new(todo::TodoWrite),
             ],
         }
     }

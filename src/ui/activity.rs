@@ -34,6 +34,10 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
+    let inner = draw_todos(model, inner, buf);
+    if inner.height == 0 {
+        return;
+    }
     if model.tools.is_empty() {
         buf.set_string(
             inner.x + 1,
@@ -70,6 +74,67 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     }
     for (y, line) in all.iter().take(rows).enumerate() {
         buf.set_line(inner.x, inner.y + y as u16, line, inner.width);
+    }
+}
+
+/// The task list at the top of the pane; returns the area left below it.
+fn draw_todos(model: &Model, area: Rect, buf: &mut Buffer) -> Rect {
+    use crate::protocol::TodoStatus;
+    if !model.show_todos || model.todos.is_empty() {
+        return area;
+    }
+    let theme = &model.theme;
+    let width = area.width as usize;
+    let done = model
+        .todos
+        .iter()
+        .filter(|t| t.status == TodoStatus::Completed)
+        .count();
+    let mut lines = vec![Line::styled(
+        format!("Tasks {done}/{}  (Ctrl+L hides)", model.todos.len()),
+        Style::default().fg(theme.dim),
+    )];
+    for todo in &model.todos {
+        let (mark, label, style) = match todo.status {
+            TodoStatus::Completed => (
+                "☑",
+                &todo.content,
+                Style::default()
+                    .fg(theme.dim)
+                    .add_modifier(Modifier::CROSSED_OUT),
+            ),
+            TodoStatus::InProgress => (
+                "◐",
+                &todo.active_form,
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            TodoStatus::Pending => ("☐", &todo.content, Style::default().fg(theme.fg)),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{mark} "),
+                style.remove_modifier(Modifier::CROSSED_OUT),
+            ),
+            Span::styled(
+                text::truncate(&text::sanitize(label), width.saturating_sub(2)),
+                style,
+            ),
+        ]));
+    }
+    // Leave at least a few rows for the tool calls.
+    let rows = lines
+        .len()
+        .min((area.height as usize).saturating_sub(4).max(1));
+    for (y, line) in lines.iter().take(rows).enumerate() {
+        buf.set_line(area.x, area.y + y as u16, line, area.width);
+    }
+    let used = (rows as u16 + 1).min(area.height);
+    Rect {
+        y: area.y + used,
+        height: area.height - used,
+        ..area
     }
 }
 

@@ -275,3 +275,43 @@ fn the_slash_popup_lists_matching_commands() {
         "closed once a command is named"
     );
 }
+
+#[test]
+fn the_task_list_shows_in_the_activity_pane() {
+    use crate::protocol::{TodoItem, TodoStatus};
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let todo = |content: &str, status, active: &str| TodoItem {
+        content: content.into(),
+        status,
+        active_form: active.into(),
+    };
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::ToolStarted {
+                call_id: "t".into(),
+                tool: "TodoWrite".into(),
+                summary: "3 tasks".into(),
+            },
+            AgentEvent::Todos {
+                items: vec![
+                    todo(
+                        "Read the parser",
+                        TodoStatus::Completed,
+                        "Reading the parser",
+                    ),
+                    todo(
+                        "Fix the flag loop",
+                        TodoStatus::InProgress,
+                        "Fixing the flag loop",
+                    ),
+                    todo("Run the tests", TodoStatus::Pending, "Running the tests"),
+                ],
+            },
+        ],
+    );
+    let terminal = render(&model, 120, 16);
+    insta::assert_snapshot!(terminal.backend());
+}
