@@ -60,6 +60,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             | AgentEvent::Compacted { .. }
             | AgentEvent::TranscriptReset
             | AgentEvent::Todos { .. }
+            | AgentEvent::PermissionModeChanged(_)
             | AgentEvent::RequestStarted
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }

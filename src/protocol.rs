@@ -109,6 +109,8 @@ pub enum ApprovalPreview {
         description: Option<String>,
     },
     FileChange(FileDiff),
+    /// A plan to approve (ExitPlanMode), in markdown.
+    Plan(String),
 }
 
 /// One approval prompt.
@@ -194,6 +196,8 @@ pub enum AgentEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// The agent changed the permission mode (a plan was approved).
+    PermissionModeChanged(PermissionMode),
     /// The model's task list changed.
     Todos {
         items: Vec<TodoItem>,

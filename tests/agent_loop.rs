@@ -700,3 +700,60 @@ async fn todo_write_updates_the_task_list_without_asking() {
     let result = tool_results(server.requests()[1].last_message().unwrap());
     assert!(result[0].2.contains("1 of 2 done"), "{result:?}");
 }
+
+#[tokio::test]
+async fn an_approved_plan_ends_plan_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "p1", "ExitPlanMode", json!({"plan": "1. write x.txt"})),
+        Reply::tool_use(
+            "",
+            "w1",
+            "Write",
+            json!({"file_path": "x.txt", "content": "x"}),
+        ),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::SetPermissionMode(PermissionMode::Plan))
+        .unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "plan then do".into(),
+        })
+        .unwrap();
+    let mut asked = Vec::new();
+    let mut mode_changed = false;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                asked.push(request.tool.clone());
+                if let ApprovalPreview::Plan(plan) = &request.preview {
+                    assert_eq!(plan, "1. write x.txt");
+                }
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::PermissionModeChanged(PermissionMode::Default) => mode_changed = true,
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        asked,
+        vec!["ExitPlanMode", "Write"],
+        "after the plan, edits ask as in default mode"
+    );
+    assert!(mode_changed);
+    assert!(dir.path().join("x.txt").exists());
+}

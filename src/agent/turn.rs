@@ -681,6 +681,10 @@ impl Session {
         for change in changed {
             self.history.snapshot(change.path, change.content);
         }
+        if name == "ExitPlanMode" && !is_error && self.permissions.mode == PermissionMode::Plan {
+            self.permissions.mode = PermissionMode::Default;
+            self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
+        }
         if name == "TodoWrite"
             && !is_error
             && let Ok(items) = crate::tools::todo::parse_todos(&input)

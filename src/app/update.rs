@@ -608,6 +608,9 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::TranscriptReset => model.clear(),
         AgentEvent::Todos { items } => model.todos = items,
+        AgentEvent::PermissionModeChanged(mode) => {
+            model.status.permission_mode = mode.as_str().to_string()
+        }
         AgentEvent::Compacted { summarized, kept } => model.push_cell(CellKind::Notice(format!(
             "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
         ))),

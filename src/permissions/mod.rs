@@ -179,6 +179,10 @@ impl Permissions {
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
         }
+        // Presenting a plan always asks: the user's answer is what the tool is for.
+        if tool == "ExitPlanMode" {
+            return Verdict::Ask;
+        }
         if self.mode == PermissionMode::Plan && risk == Risk::Mutating {
             return Verdict::Deny(
                 "plan mode is on: only read-only tools run. Present your plan; the user switches modes (Shift+Tab) to let you make changes".into(),

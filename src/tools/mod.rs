@@ -4,6 +4,7 @@
 
 pub mod bash;
 pub mod edit;
+pub mod exit_plan;
 pub mod file_change;
 pub mod file_state;
 pub mod glob;
@@ -218,6 +219,7 @@ impl Registry {
                 Box::new(glob::Glob),
                 Box::new(grep::Grep),
                 Box::new(todo::TodoWrite),
+                Box::new(exit_plan::ExitPlanMode),
             ],
         }
     }

@@ -35,6 +35,10 @@ pub fn wanted_height(approval: &PendingApproval, available: u16) -> u16 {
             let lines = command.lines().count() + usize::from(description.is_some()) + 5;
             (lines as u16).min(available)
         }
+        ApprovalPreview::Plan(plan) => {
+            let wanted = (plan.lines().count() + 4).min(u16::MAX as usize) as u16;
+            wanted.min(available * 2 / 3).max(8).min(available)
+        }
         ApprovalPreview::None => 5.min(available),
     }
 }
@@ -49,28 +53,37 @@ pub fn draw(
     let theme = &model.theme;
     let request = &approval.request;
     Clear.render(area, buf);
-    let title = Line::from(vec![
-        Span::styled(
-            " Allow ",
+    let title = if matches!(request.preview, ApprovalPreview::Plan(_)) {
+        Line::from(Span::styled(
+            " The plan is ready: approve it? ",
             Style::default()
                 .fg(theme.warning)
                 .add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            request.tool.clone(),
-            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            format!(
-                " {}? ",
-                text::truncate(
-                    &text::sanitize(&request.summary),
-                    area.width.saturating_sub(20) as usize
-                )
+        ))
+    } else {
+        Line::from(vec![
+            Span::styled(
+                " Allow ",
+                Style::default()
+                    .fg(theme.warning)
+                    .add_modifier(Modifier::BOLD),
             ),
-            Style::default().fg(theme.fg),
-        ),
-    ]);
+            Span::styled(
+                request.tool.clone(),
+                Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(
+                    " {}? ",
+                    text::truncate(
+                        &text::sanitize(&request.summary),
+                        area.width.saturating_sub(20) as usize
+                    )
+                ),
+                Style::default().fg(theme.fg),
+            ),
+        ])
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(theme.warning))
@@ -145,6 +158,18 @@ pub fn draw(
                 buf.set_line(body.x, body.y + y as u16, line, body.width);
             }
         }
+        ApprovalPreview::Plan(plan) => {
+            let lines = crate::ui::markdown::render_markdown(plan, body.width, theme);
+            let max_scroll = lines.len().saturating_sub(body.height as usize);
+            for (y, line) in lines
+                .iter()
+                .skip(approval.scroll.min(max_scroll))
+                .take(body.height as usize)
+                .enumerate()
+            {
+                buf.set_line(body.x, body.y + y as u16, line, body.width);
+            }
+        }
         ApprovalPreview::None => {}
     }
     let keys = key_hints(model, approval);
@@ -166,6 +191,19 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
                 Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
             ),
             Span::styled("█", Style::default().fg(theme.accent)),
+        ]);
+    }
+    if matches!(approval.request.preview, ApprovalPreview::Plan(_)) {
+        return Line::from(vec![
+            Span::styled("y", key),
+            Span::styled(" approve and start  ", label),
+            Span::styled("n", key),
+            Span::styled(" keep planning  ", label),
+            Span::styled("d", key),
+            Span::styled(" say what to change  ", label),
+            Span::styled("Esc", key),
+            Span::styled(" stop   ", label),
+            Span::styled("j/k scroll", dim),
         ]);
     }
     let mut spans = vec![

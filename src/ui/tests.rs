@@ -315,3 +315,23 @@ fn the_task_list_shows_in_the_activity_pane() {
     let terminal = render(&model, 120, 16);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn a_plan_to_approve() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        approval(
+            ApprovalPreview::Plan(
+                "## Plan\n\n1. Read `parser.rs`\n2. Fix the loop\n3. Run the tests".into(),
+            ),
+            "ExitPlanMode",
+            "## Plan",
+            "ExitPlanMode",
+        ),
+    );
+    let terminal = render(&model, 90, 20);
+    insta::assert_snapshot!(terminal.backend());
+}
