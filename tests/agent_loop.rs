@@ -757,3 +757,56 @@ async fn an_approved_plan_ends_plan_mode() {
     assert!(mode_changed);
     assert!(dir.path().join("x.txt").exists());
 }
+
+#[tokio::test]
+async fn a_background_command_outlives_its_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "bg",
+            "Bash",
+            json!({"command": "sleep 0.3; echo finished-later", "run_in_background": true}),
+        ),
+        Reply::text("started it"),
+        Reply::tool_use("", "out", "BashOutput", json!({"bash_id": "bash_1"})),
+        Reply::text("it finished"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "start".into(),
+        })
+        .unwrap();
+    let events = finish_turn(&mut handle).await;
+    assert!(events.iter().any(
+        |e| matches!(e, AgentEvent::ToolFinished { summary, .. } if summary == "background bash_1")
+    ));
+    // After the turn, the command goes on; its output reaches the activity pane.
+    loop {
+        if let AgentEvent::ToolProgress { call_id, chunk } = next(&mut handle).await
+            && call_id == "bg"
+            && chunk.contains("exited with code 0")
+        {
+            break;
+        }
+    }
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "check".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let result = tool_results(server.requests()[3].last_message().unwrap());
+    assert!(
+        result[0].2.contains("exited with code 0") && result[0].2.contains("finished-later"),
+        "{result:?}"
+    );
+}

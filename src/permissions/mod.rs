@@ -185,7 +185,7 @@ impl Permissions {
         }
         if self.mode == PermissionMode::Plan && risk == Risk::Mutating {
             return Verdict::Deny(
-                "plan mode is on: only read-only tools run. Present your plan; the user switches modes (Shift+Tab) to let you make changes".into(),
+                "plan mode is on: only read-only tools run. Present your plan with ExitPlanMode; once the user approves it you can make changes".into(),
             );
         }
         if self.any(&self.ask, tool, input) || parts.iter().any(|p| self.any(&self.ask, tool, p)) {

@@ -62,8 +62,26 @@ pub fn command_prefix(command: &str) -> String {
     prefix.join(" ")
 }
 
+/// Starts `command` with bash in the cwd, in its own process group, stdin closed, pagers off.
+pub(crate) fn spawn(command: &str, ctx: &ToolContext) -> Result<tokio::process::Child, ToolError> {
+    Command::new("bash")
+        .arg("-c")
+        .arg(command)
+        .current_dir(&ctx.cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("PAGER", "cat")
+        .env("GIT_PAGER", "cat")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))
+}
+
 /// Kills a process group when dropped (interrupt, timeout, or after the command exited).
-struct GroupGuard(i32);
+pub(crate) struct GroupGuard(pub(crate) i32);
 
 impl GroupGuard {
     fn signal(&self, signal: i32) {
@@ -90,7 +108,11 @@ impl Drop for GroupGuard {
 }
 
 /// Reads lines from a pipe into `sink`, reporting each as progress.
-async fn pump(pipe: impl AsyncRead + Unpin, sink: Arc<Mutex<String>>, progress: ProgressSink) {
+pub(crate) async fn pump(
+    pipe: impl AsyncRead + Unpin,
+    sink: Arc<Mutex<String>>,
+    progress: ProgressSink,
+) {
     let mut reader = BufReader::new(pipe);
     let mut line = Vec::new();
     loop {
@@ -134,20 +156,10 @@ impl Bash {
         let timeout_ms = optional_u64(&input, "timeout")?
             .unwrap_or(DEFAULT_TIMEOUT_MS)
             .clamp(1, MAX_TIMEOUT_MS);
-        let mut child = Command::new("bash")
-            .arg("-c")
-            .arg(command)
-            .current_dir(&ctx.cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("PAGER", "cat")
-            .env("GIT_PAGER", "cat")
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))?;
+        if input.get("run_in_background").and_then(Value::as_bool) == Some(true) {
+            return crate::tools::background::start(command, ctx, progress);
+        }
+        let mut child = spawn(command, ctx)?;
         let guard = child.id().map(|pid| GroupGuard(pid as i32));
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -206,7 +218,9 @@ impl Tool for Bash {
          then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
          timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
          characters is cut in the middle. Give a short description of what the command does. \
-         Prefer Read, Glob and Grep over cat, find and grep. The user approves each command."
+         Prefer Read, Glob and Grep over cat, find and grep. The user approves each command. \
+         run_in_background starts a long-running command (a server, a watcher) and returns at \
+         once with an id for BashOutput and KillShell."
     }
 
     fn input_schema(&self) -> Value {
@@ -215,7 +229,8 @@ impl Tool for Bash {
             "properties": {
                 "command": {"type": "string", "description": "The command to run"},
                 "timeout": {"type": "number", "description": "Timeout in milliseconds (max 600000)"},
-                "description": {"type": "string", "description": "What the command does, in 5-10 words"}
+                "description": {"type": "string", "description": "What the command does, in 5-10 words"},
+                "run_in_background": {"type": "boolean", "description": "Start it and return at once; read its output with BashOutput, stop it with KillShell"}
             },
             "required": ["command"]
         })

@@ -2,6 +2,7 @@
 //! permission rules and hooks apply unchanged. Each tool validates its input, computes a preview
 //! (before approval), and runs; failures become `is_error` tool results the model can act on.
 
+pub mod background;
 pub mod bash;
 pub mod edit;
 pub mod exit_plan;
@@ -54,6 +55,8 @@ pub struct ToolContext {
     pub files: Arc<Mutex<FileState>>,
     /// Files as they were before each change the tools made (None: created), for /rewind.
     pub changes: Arc<Mutex<Vec<FileBefore>>>,
+    /// Commands started with run_in_background.
+    pub shells: Arc<Mutex<background::Shells>>,
 }
 
 impl ToolContext {
@@ -62,6 +65,7 @@ impl ToolContext {
             cwd,
             files: Arc::new(Mutex::new(FileState::default())),
             changes: Arc::new(Mutex::new(Vec::new())),
+            shells: Arc::new(Mutex::new(background::Shells::default())),
         }
     }
 
@@ -212,6 +216,8 @@ impl Registry {
         Registry {
             tools: vec![
                 Box::new(bash::Bash),
+                Box::new(background::BashOutput),
+                Box::new(background::KillShell),
                 Box::new(read::Read),
                 Box::new(write::Write),
                 Box::new(edit::Edit),
