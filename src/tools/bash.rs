@@ -64,10 +64,39 @@ pub fn command_prefix(command: &str) -> String {
 
 /// Starts `command` with bash in the cwd, in its own process group, stdin closed, pagers off.
 pub(crate) fn spawn(command: &str, ctx: &ToolContext) -> Result<tokio::process::Child, ToolError> {
-    Command::new("bash")
-        .arg("-c")
-        .arg(command)
-        .current_dir(&ctx.cwd)
+    spawn_in(command, &shell_dir(ctx), None)
+}
+
+/// The directory Bash commands run in: where the last one ended, if it still exists.
+fn shell_dir(ctx: &ToolContext) -> std::path::PathBuf {
+    ctx.shell_cwd
+        .lock()
+        .map(|d| d.clone())
+        .ok()
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| ctx.cwd.clone())
+}
+
+/// Starts `command` in `dir`; with `cwd_file`, the directory the shell ends in is written there.
+fn spawn_in(
+    command: &str,
+    dir: &std::path::Path,
+    cwd_file: Option<&std::path::Path>,
+) -> Result<tokio::process::Child, ToolError> {
+    let mut cmd = Command::new("bash");
+    match cwd_file {
+        Some(file) => {
+            cmd.arg("-c")
+                .arg(format!(
+                    "trap 'pwd -P > \"$CLAW_CWD_FILE\" 2>/dev/null' EXIT\n{command}"
+                ))
+                .env("CLAW_CWD_FILE", file);
+        }
+        None => {
+            cmd.arg("-c").arg(command);
+        }
+    }
+    cmd.current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -159,7 +188,13 @@ impl Bash {
         if input.get("run_in_background").and_then(Value::as_bool) == Some(true) {
             return crate::tools::background::start(command, ctx, progress);
         }
-        let mut child = spawn(command, ctx)?;
+        // The shell writes where it ended up, so a `cd` sticks for the next command.
+        let cwd_file = std::env::temp_dir().join(format!(
+            "claw-cwd-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let mut child = spawn_in(command, &shell_dir(ctx), Some(&cwd_file))?;
         let guard = child.id().map(|pid| GroupGuard(pid as i32));
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -171,6 +206,15 @@ impl Bash {
             pumps.spawn(pump(pipe, Arc::clone(&stderr), Arc::clone(&progress)));
         }
         let waited = tokio::time::timeout(Duration::from_millis(timeout_ms), child.wait()).await;
+        if let Ok(dir) = std::fs::read_to_string(&cwd_file) {
+            let dir = std::path::PathBuf::from(dir.trim_end_matches('\n'));
+            if dir.is_dir()
+                && let Ok(mut shell_cwd) = ctx.shell_cwd.lock()
+            {
+                *shell_cwd = dir;
+            }
+        }
+        let _ = std::fs::remove_file(&cwd_file);
         // Kill what the command left behind, then collect the rest of the output.
         drop(guard);
         let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, async {
@@ -398,6 +442,30 @@ mod tests {
         assert!(out.content.starts_with("1\n2\n"));
         assert!(out.content.ends_with("19999\n20000"));
         assert!(out.content.len() < 31_000);
+    }
+
+    #[tokio::test]
+    async fn a_cd_sticks_and_environment_changes_do_not() {
+        let (dir, c) = ctx();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        run(&c, json!({"command": "cd sub && export CLAW_TEST_VAR=1"}))
+            .await
+            .unwrap();
+        let out = run(&c, json!({"command": "pwd; echo \"var=$CLAW_TEST_VAR\""}))
+            .await
+            .unwrap();
+        let sub = std::fs::canonicalize(dir.path().join("sub")).unwrap();
+        assert_eq!(out.content, format!("{}\nvar=", sub.display()));
+        // Even a failing command that changed directory keeps it.
+        let _ = run(&c, json!({"command": "cd ..; false"})).await;
+        let out = run(&c, json!({"command": "pwd"})).await.unwrap();
+        assert_eq!(
+            out.content,
+            std::fs::canonicalize(dir.path())
+                .unwrap()
+                .display()
+                .to_string()
+        );
     }
 
     #[test]

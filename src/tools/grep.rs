@@ -198,10 +198,16 @@ impl Grep {
             Mode::Content => DEFAULT_LINE_LIMIT,
             Mode::Files | Mode::Count => usize::MAX,
         });
+        let offset = optional_u64(input, "offset")?.unwrap_or(0) as usize;
+        out.drain(..offset.min(out.len()));
         let total_lines = out.len();
         out.truncate(limit);
         if total_lines > limit {
-            out.push(format!("({} more lines not shown)", total_lines - limit));
+            out.push(format!(
+                "({} more lines not shown; use offset {} to see them)",
+                total_lines - limit,
+                offset + limit
+            ));
         }
         Ok(ToolOutput {
             content: out.join("\n"),
@@ -240,6 +246,7 @@ impl Tool for Grep {
                 "-B": {"type": "number", "description": "Lines of context before each match"},
                 "-C": {"type": "number", "description": "Lines of context around each match"},
                 "head_limit": {"type": "number", "description": "Show only the first N lines or entries"},
+                "offset": {"type": "number", "description": "Skip the first N lines or entries (with head_limit, to page)"},
                 "multiline": {"type": "boolean", "description": "Patterns may span lines"}
             },
             "required": ["pattern"]
@@ -360,7 +367,17 @@ mod tests {
         let head = grep(dir.path(), json!({"pattern": "alpha", "head_limit": 1}))
             .await
             .unwrap();
-        assert_eq!(head.content, "src/a.rs\n(1 more lines not shown)");
+        assert_eq!(
+            head.content,
+            "src/a.rs\n(1 more lines not shown; use offset 1 to see them)"
+        );
+        let page = grep(
+            dir.path(),
+            json!({"pattern": "alpha", "head_limit": 1, "offset": 1}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.content, "src/b.py");
         let file = grep(
             dir.path(),
             json!({"pattern": "fn", "path": "src/a.rs", "output_mode": "count"}),

@@ -55,6 +55,8 @@ pub struct ToolContext {
     pub files: Arc<Mutex<FileState>>,
     /// Files as they were before each change the tools made (None: created), for /rewind.
     pub changes: Arc<Mutex<Vec<FileBefore>>>,
+    /// Where the next Bash command starts: a `cd` in one command sticks for the next.
+    pub shell_cwd: Arc<Mutex<PathBuf>>,
     /// Commands started with run_in_background.
     pub shells: Arc<Mutex<background::Shells>>,
 }
@@ -62,10 +64,11 @@ pub struct ToolContext {
 impl ToolContext {
     pub fn new(cwd: PathBuf) -> Self {
         ToolContext {
-            cwd,
+            cwd: cwd.clone(),
             files: Arc::new(Mutex::new(FileState::default())),
             changes: Arc::new(Mutex::new(Vec::new())),
             shells: Arc::new(Mutex::new(background::Shells::default())),
+            shell_cwd: Arc::new(Mutex::new(cwd.clone())),
         }
     }
 
