@@ -47,6 +47,8 @@ pub enum Decision {
     DenyWithNote(String),
     /// Esc: don't run it and stop the turn.
     DenyAndStop,
+    /// The user's answers to AskUserQuestion, one per question.
+    Answered(Vec<String>),
 }
 
 /// How much claw may do without asking (Claude Code's modes, same names in settings).
@@ -111,6 +113,15 @@ pub enum ApprovalPreview {
     FileChange(FileDiff),
     /// A plan to approve (ExitPlanMode), in markdown.
     Plan(String),
+    /// Questions for the user to answer by choosing (AskUserQuestion).
+    Questions(Vec<Question>),
+}
+
+/// One question of AskUserQuestion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub question: String,
+    pub options: Vec<String>,
 }
 
 /// One approval prompt.

@@ -810,3 +810,50 @@ async fn a_background_command_outlives_its_turn() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "q1",
+            "AskUserQuestion",
+            json!({"questions": [{"question": "Which port?", "options": [{"label": "8080"}, {"label": "3000"}]}]}),
+        ),
+        Reply::text("using it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "set up".into(),
+        })
+        .unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                assert!(
+                    matches!(&request.preview, ApprovalPreview::Questions(q) if q[0].options == vec!["8080", "3000"])
+                );
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::Answered(vec!["3000".into()]),
+                    })
+                    .unwrap();
+            }
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    let result = tool_results(server.requests()[1].last_message().unwrap());
+    assert!(!result[0].1);
+    assert!(result[0].2.contains("Which port? → 3000"), "{result:?}");
+}

@@ -585,6 +585,10 @@ impl Session {
                     _ => {}
                 }
                 self.notify(format!("claw needs your permission to use {name}"));
+                let questions = match &preview {
+                    crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
+                    _ => None,
+                };
                 let rule = Permissions::suggest_rule(name, &input);
                 let approval = self.next_approval;
                 self.next_approval += 1;
@@ -604,6 +608,11 @@ impl Session {
                         return ("Not run: claw is shutting down.".into(), true);
                     }
                 };
+                if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
+                    let content = crate::tools::ask::format_answers(questions, answers);
+                    self.finish(id, ToolOutcome::Success, &content, "answered", started);
+                    return (content, false);
+                }
                 if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
                     self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
                     return (denial, true);
@@ -765,7 +774,7 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> Option<String> {
         match decision {
-            Decision::AllowOnce => None,
+            Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
                 let cwd = self.ctx.cwd.clone();
                 self.permissions.add(RuleKind::Allow, rule, &cwd);

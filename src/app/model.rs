@@ -76,8 +76,11 @@ pub struct PendingApproval {
     pub shown_at: Option<Instant>,
     /// First visible line of the preview.
     pub scroll: usize,
-    /// Some while the user types a note to send with a denial.
+    /// Some while the user types a note to send with a denial (or, for questions, an answer
+    /// of their own).
     pub note: Option<String>,
+    /// Answers chosen so far, for a question dialog.
+    pub answers: Vec<String>,
 }
 
 /// What the agent is doing, for the status bar.

@@ -491,3 +491,33 @@ fn esc_twice_on_an_empty_input_opens_rewind() {
     h.advance(2_000);
     assert!(h.key(KeyCode::Esc).is_empty());
 }
+
+#[test]
+fn a_question_dialog_collects_one_answer_per_question() {
+    use crate::protocol::Question;
+    let mut h = Harness::new();
+    let questions = vec![
+        Question {
+            question: "Database?".into(),
+            options: vec!["Postgres".into(), "SQLite".into()],
+        },
+        Question {
+            question: "Name?".into(),
+            options: vec!["a".into(), "b".into()],
+        },
+    ];
+    h.approval(5, "q1", ApprovalPreview::Questions(questions));
+    h.advance(500);
+    assert!(h.key(KeyCode::Char('9')).is_empty(), "no such option");
+    assert!(h.key(KeyCode::Char('2')).is_empty());
+    assert_eq!(h.model.approvals[0].answers, vec!["SQLite".to_string()]);
+    h.key(KeyCode::Char('o'));
+    h.type_text("claw-db");
+    assert_eq!(
+        decided(&h.key(KeyCode::Enter)),
+        Some((
+            5,
+            Decision::Answered(vec!["SQLite".into(), "claw-db".into()])
+        ))
+    );
+}

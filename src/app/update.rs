@@ -363,6 +363,32 @@ fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect
     let Some(approval) = model.approvals.front_mut() else {
         return Vec::new();
     };
+    let questions = match &approval.request.preview {
+        ApprovalPreview::Questions(q) => Some(q.len()),
+        _ => None,
+    };
+    if let (Some(count), Some(note)) = (questions, approval.note.as_mut()) {
+        // A question answered in the user's own words.
+        use crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Enter if !note.trim().is_empty() => {
+                let answer = note.trim().to_string();
+                approval.answers.push(answer);
+                approval.note = None;
+                if approval.answers.len() >= count {
+                    let answers = approval.answers.clone();
+                    return decide(model, Decision::Answered(answers), now);
+                }
+            }
+            KeyCode::Esc => approval.note = None,
+            KeyCode::Backspace => {
+                note.pop();
+            }
+            KeyCode::Char(c) => note.push(c),
+            _ => {}
+        }
+        return Vec::new();
+    }
     if let Some(note) = approval.note.as_mut() {
         use crossterm::event::KeyCode;
         match key.code {
@@ -386,6 +412,27 @@ fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect
     }
     let shown_at = *approval.shown_at.get_or_insert(now);
     if now.duration_since(shown_at) < APPROVAL_GRACE {
+        return Vec::new();
+    }
+    if let ApprovalPreview::Questions(list) = &approval.request.preview {
+        use crossterm::event::KeyCode;
+        let current = approval.answers.len();
+        match key.code {
+            KeyCode::Char(c @ '1'..='9') => {
+                let choice = (c as u8 - b'1') as usize;
+                if let Some(option) = list.get(current).and_then(|q| q.options.get(choice)) {
+                    approval.answers.push(option.clone());
+                }
+            }
+            KeyCode::Char('o') => approval.note = Some(String::new()),
+            KeyCode::Char('n') => return decide(model, Decision::Deny, now),
+            KeyCode::Esc => return decide(model, Decision::DenyAndStop, now),
+            _ => {}
+        }
+        if approval.answers.len() >= list.len() {
+            let answers = approval.answers.clone();
+            return decide(model, Decision::Answered(answers), now);
+        }
         return Vec::new();
     }
     let Some(action) = keymap::approval(&key) else {
@@ -434,9 +481,10 @@ fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
     let call_id = approval.request.call_id.clone();
     if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id) {
         tool.status = match decision {
-            Decision::AllowOnce | Decision::AllowForSession | Decision::AllowAlways => {
-                ToolStatus::Running
-            }
+            Decision::AllowOnce
+            | Decision::AllowForSession
+            | Decision::AllowAlways
+            | Decision::Answered(_) => ToolStatus::Running,
             Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
                 ToolStatus::Done(ToolOutcome::Denied)
             }
@@ -549,6 +597,7 @@ fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
                 shown_at,
                 scroll: 0,
                 note: None,
+                answers: Vec::new(),
             });
             model.activity = Activity::WaitingApproval;
         }

@@ -176,6 +176,10 @@ impl Permissions {
                 "a deny rule in the settings forbids this {tool} call"
             ));
         }
+        // A question is for the user whatever the mode.
+        if tool == "AskUserQuestion" {
+            return Verdict::Ask;
+        }
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
         }
@@ -183,7 +187,7 @@ impl Permissions {
         if tool == "ExitPlanMode" {
             return Verdict::Ask;
         }
-        if self.mode == PermissionMode::Plan && risk == Risk::Mutating {
+        if self.mode == PermissionMode::Plan && risk == Risk::Mutating && tool != "ExitPlanMode" {
             return Verdict::Deny(
                 "plan mode is on: only read-only tools run. Present your plan with ExitPlanMode; once the user approves it you can make changes".into(),
             );

@@ -2,6 +2,7 @@
 //! permission rules and hooks apply unchanged. Each tool validates its input, computes a preview
 //! (before approval), and runs; failures become `is_error` tool results the model can act on.
 
+pub mod ask;
 pub mod background;
 pub mod bash;
 pub mod edit;
@@ -229,6 +230,7 @@ impl Registry {
                 Box::new(grep::Grep),
                 Box::new(todo::TodoWrite),
                 Box::new(exit_plan::ExitPlanMode),
+                Box::new(ask::AskUserQuestion),
             ],
         }
     }

@@ -335,3 +335,29 @@ fn a_plan_to_approve() {
     let terminal = render(&model, 90, 20);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn a_question_dialog() {
+    use crate::protocol::Question;
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        approval(
+            ApprovalPreview::Questions(vec![Question {
+                question: "Which database should the service use?".into(),
+                options: vec![
+                    "Postgres".into(),
+                    "SQLite".into(),
+                    "Keep the current one".into(),
+                ],
+            }]),
+            "AskUserQuestion",
+            "Which database should the service use?",
+            "AskUserQuestion",
+        ),
+    );
+    let terminal = render(&model, 90, 16);
+    insta::assert_snapshot!(terminal.backend());
+}

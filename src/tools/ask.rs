@@ -1,0 +1,157 @@
+//! AskUserQuestion: the model asks the user to choose (1 to 4 questions, each with options);
+//! the screen shows a choice dialog and the answers go back as the result.
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use crate::protocol::{ApprovalPreview, Question};
+use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput};
+
+pub struct AskUserQuestion;
+
+/// The questions of an AskUserQuestion input, checked. Options may be strings or
+/// `{label, description}` objects (Claude Code's form); the label is what is shown and returned.
+pub fn parse_questions(input: &Value) -> Result<Vec<Question>, ToolError> {
+    let list = input
+        .get("questions")
+        .and_then(Value::as_array)
+        .filter(|q| (1..=4).contains(&q.len()))
+        .ok_or_else(|| ToolError::InvalidInput("`questions` must list 1 to 4 questions".into()))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let question = q
+                .get("question")
+                .and_then(Value::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| {
+                    ToolError::InvalidInput(format!("question {}: `question` is required", i + 1))
+                })?;
+            let options: Vec<String> = q
+                .get("options")
+                .and_then(Value::as_array)
+                .map(|o| {
+                    o.iter()
+                        .filter_map(|opt| match opt {
+                            Value::String(s) => Some(s.clone()),
+                            other => other
+                                .get("label")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !(2..=9).contains(&options.len()) {
+                return Err(ToolError::InvalidInput(format!(
+                    "question {}: give 2 to 9 options",
+                    i + 1
+                )));
+            }
+            Ok(Question {
+                question: question.to_string(),
+                options,
+            })
+        })
+        .collect()
+}
+
+/// The result the model gets: each question with the user's answer.
+pub fn format_answers(questions: &[Question], answers: &[String]) -> String {
+    let mut out = String::from("The user answered:\n");
+    for (q, a) in questions.iter().zip(answers) {
+        out.push_str(&format!("- {} → {}\n", q.question, a));
+    }
+    out
+}
+
+impl Tool for AskUserQuestion {
+    fn name(&self) -> &'static str {
+        "AskUserQuestion"
+    }
+
+    fn description(&self) -> &'static str {
+        "Asks the user to choose when a decision is theirs to make (1 to 4 questions, each with \
+         2 to 9 options; the user may also answer in their own words). Use it instead of \
+         guessing about preferences or requirements; don't use it for things you can find out \
+         with the other tools."
+    }
+
+    fn input_schema(&self) -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "questions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "question": {"type": "string"},
+                            "header": {"type": "string"},
+                            "options": {"type": "array", "items": {"type": "object", "properties": {
+                                "label": {"type": "string"}, "description": {"type": "string"}
+                            }, "required": ["label"]}},
+                            "multiSelect": {"type": "boolean"}
+                        },
+                        "required": ["question", "options"]
+                    }
+                }
+            },
+            "required": ["questions"]
+        })
+    }
+
+    fn risk(&self) -> Risk {
+        // It always asks: the answer is the result.
+        Risk::Mutating
+    }
+
+    fn summarize(&self, input: &Value) -> String {
+        input
+            .pointer("/questions/0/question")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
+        Ok(ApprovalPreview::Questions(parse_questions(input)?))
+    }
+
+    fn run<'a>(
+        &'a self,
+        _input: Value,
+        _ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        // The answer comes from the dialog, never from running the tool.
+        Box::pin(async {
+            Err(ToolError::Failed(
+                "the question needs the user's answer".into(),
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_in_both_option_forms() {
+        let q = parse_questions(&json!({"questions": [
+            {"question": "Which database?", "options": [{"label": "Postgres", "description": "x"}, {"label": "SQLite"}]},
+            {"question": "Tabs?", "options": ["yes", "no"]}
+        ]}))
+        .unwrap();
+        assert_eq!(q[0].options, vec!["Postgres", "SQLite"]);
+        assert_eq!(q[1].options, vec!["yes", "no"]);
+        assert!(
+            parse_questions(&json!({"questions": [{"question": "x", "options": ["only one"]}]}))
+                .is_err()
+        );
+        assert!(parse_questions(&json!({"questions": []})).is_err());
+        let text = format_answers(&q, &["SQLite".into(), "no".into()]);
+        assert!(text.contains("Which database? → SQLite") && text.contains("Tabs? → no"));
+    }
+}
