@@ -857,3 +857,104 @@ async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
     assert!(!result[0].1);
     assert!(result[0].2.contains("Which port? → 3000"), "{result:?}");
 }
+
+#[tokio::test]
+async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("answer.txt"), "42\n").unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "I'll delegate.",
+            "task1",
+            "Task",
+            json!({"description": "Find the answer", "prompt": "Read answer.txt and report the number."}),
+        ),
+        // The sub-agent's own conversation.
+        Reply::tool_use("", "sub_read", "Read", json!({"file_path": "answer.txt"})),
+        Reply::tool_use("", "sub_bash", "Bash", json!({"command": "echo checked"})),
+        Reply::text("REPORT: the number is 42."),
+        // Back in the parent.
+        Reply::text("The sub-agent found 42."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "what is the answer?".into(),
+        })
+        .unwrap();
+    let mut nested = Vec::new();
+    let mut task_result = None;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ToolStarted { call_id, tool, .. } if call_id.starts_with("task1/") => {
+                nested.push((call_id, tool));
+            }
+            AgentEvent::ApprovalNeeded(request) => {
+                assert_eq!(
+                    request.call_id, "task1/sub_bash",
+                    "the sub-agent asks like anyone"
+                );
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::ToolFinished {
+                call_id,
+                outcome,
+                output,
+                ..
+            } if call_id == "task1" => {
+                task_result = Some((outcome, output));
+            }
+            AgentEvent::TextDelta(text) => assert!(
+                !text.contains("REPORT"),
+                "the sub-agent's text stays private"
+            ),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        nested,
+        vec![
+            ("task1/sub_read".to_string(), "↳ Read".to_string()),
+            ("task1/sub_bash".to_string(), "↳ Bash".to_string())
+        ]
+    );
+    assert_eq!(
+        task_result,
+        Some((
+            ToolOutcome::Success,
+            "REPORT: the number is 42.".to_string()
+        ))
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5);
+    let sub_system = requests[1].body["system"][0]["text"].as_str().unwrap();
+    assert!(sub_system.contains("You are a sub-agent"));
+    let sub_tools: Vec<&str> = requests[1].body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(!sub_tools.contains(&"Task") && sub_tools.contains(&"Read"));
+    assert_eq!(
+        requests[1].body["messages"].as_array().unwrap().len(),
+        1,
+        "a fresh context"
+    );
+    let parent = tool_results(requests[4].last_message().unwrap());
+    assert_eq!(parent[0].0, "task1");
+    assert!(parent[0].2.contains("REPORT: the number is 42."));
+}

@@ -9,6 +9,7 @@ pub mod history;
 mod hook_events;
 pub mod prompt;
 pub mod session_log;
+mod subagent;
 mod turn;
 
 use std::collections::VecDeque;
@@ -117,7 +118,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             }
             totals
         },
-        next_approval: 1,
+        next_approval: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        last_stop: None,
         events: event_tx,
     };
     let inbox = turn::Inbox {

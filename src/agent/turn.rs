@@ -164,12 +164,15 @@ pub(crate) struct Session {
     /// The last request filled the context past the threshold: compact before the next.
     pub compact_due: bool,
     pub totals: Totals,
-    pub next_approval: u64,
+    /// Approval ids, shared with sub-agents so they never collide.
+    pub next_approval: Arc<std::sync::atomic::AtomicU64>,
+    /// How the last turn ended (a sub-agent's caller reads it).
+    pub last_stop: Option<TurnStop>,
     pub events: UnboundedSender<AgentEvent>,
 }
 
 /// What the tool phase of a step decided.
-enum Flow {
+pub(crate) enum Flow {
     Continue,
     Stop(TurnStop),
     Shutdown,
@@ -410,6 +413,7 @@ impl Session {
         if let Some(message) = self.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });
         }
+        self.last_stop = Some(stop.clone());
         self.emit(AgentEvent::TurnEnded { stop });
         true
     }
@@ -590,8 +594,9 @@ impl Session {
                     _ => None,
                 };
                 let rule = Permissions::suggest_rule(name, &input);
-                let approval = self.next_approval;
-                self.next_approval += 1;
+                let approval = self
+                    .next_approval
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
                     id: approval,
                     call_id: id.to_string(),
@@ -635,6 +640,9 @@ impl Session {
         model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
+        if name == "Task" {
+            return self.run_subagent(id, &input, inbox, stopped).await;
+        }
         let started = Instant::now();
         let events = self.events.clone();
         let call_id = id.to_string();

@@ -13,6 +13,7 @@ pub mod glob;
 pub mod grep;
 pub mod multi_edit;
 pub mod read;
+pub mod task;
 pub mod todo;
 pub mod write;
 
@@ -211,33 +212,46 @@ pub trait Tool: Send + Sync {
 
 /// The tools of a session, in the order they are offered to the model.
 pub struct Registry {
-    tools: Vec<Box<dyn Tool>>,
+    tools: Vec<Arc<dyn Tool>>,
 }
 
 impl Registry {
     /// The built-in tools.
     pub fn builtin() -> Self {
-        Registry {
-            tools: vec![
-                Box::new(bash::Bash),
-                Box::new(background::BashOutput),
-                Box::new(background::KillShell),
-                Box::new(read::Read),
-                Box::new(write::Write),
-                Box::new(edit::Edit),
-                Box::new(multi_edit::MultiEdit),
-                Box::new(glob::Glob),
-                Box::new(grep::Grep),
-                Box::new(todo::TodoWrite),
-                Box::new(exit_plan::ExitPlanMode),
-                Box::new(ask::AskUserQuestion),
-            ],
-        }
+        Registry::new(vec![
+            Box::new(bash::Bash),
+            Box::new(background::BashOutput),
+            Box::new(background::KillShell),
+            Box::new(read::Read),
+            Box::new(write::Write),
+            Box::new(edit::Edit),
+            Box::new(multi_edit::MultiEdit),
+            Box::new(glob::Glob),
+            Box::new(grep::Grep),
+            Box::new(todo::TodoWrite),
+            Box::new(exit_plan::ExitPlanMode),
+            Box::new(ask::AskUserQuestion),
+            Box::new(task::Task),
+        ])
     }
 
     /// A registry of the given tools (tests, sub-agents with a reduced set).
     pub fn new(tools: Vec<Box<dyn Tool>>) -> Self {
-        Registry { tools }
+        Registry {
+            tools: tools.into_iter().map(Arc::from).collect(),
+        }
+    }
+
+    /// The same tools without those named (a sub-agent's set).
+    pub fn without(&self, names: &[&str]) -> Registry {
+        Registry {
+            tools: self
+                .tools
+                .iter()
+                .filter(|t| !names.contains(&t.name()))
+                .cloned()
+                .collect(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {

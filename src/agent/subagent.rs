@@ -1,0 +1,192 @@
+//! Sub-agents (the Task tool): a fresh conversation with the same provider, permissions and
+//! tools minus Task, run inside the parent's turn. Its tool calls and approvals show nested under
+//! the Task call (their ids prefixed with the Task's); its text stays private until its final
+//! report, which becomes the Task's result. Its cost joins the session's.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::mpsc::unbounded_channel;
+
+use crate::agent::history::{History, LogTarget};
+use crate::agent::turn::{Flow, Inbox, Session, Totals};
+use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::provider::Role;
+
+/// Added to the parent's system prompt for a sub-agent.
+const SUBAGENT_NOTE: &str = "\n\n# You are a sub-agent\nAnother agent gave you one task. Work on \
+it with the tools, then reply with a complete, self-contained report of what you found or did: \
+it is all the other agent will see. You cannot ask the user questions.";
+
+/// A sub-agent event as the UI should see it: nested under the Task call, or not at all.
+fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
+    let id = |call_id: String| format!("{parent}/{call_id}");
+    Some(match event {
+        AgentEvent::ToolStarted {
+            call_id,
+            tool,
+            summary,
+        } => AgentEvent::ToolStarted {
+            call_id: id(call_id),
+            tool: format!("↳ {tool}"),
+            summary,
+        },
+        AgentEvent::ToolProgress { call_id, chunk } => AgentEvent::ToolProgress {
+            call_id: id(call_id),
+            chunk,
+        },
+        AgentEvent::ToolFinished {
+            call_id,
+            outcome,
+            output,
+            summary,
+            duration_ms,
+        } => AgentEvent::ToolFinished {
+            call_id: id(call_id),
+            outcome,
+            output,
+            summary,
+            duration_ms,
+        },
+        AgentEvent::ApprovalNeeded(mut request) => {
+            request.call_id = id(request.call_id);
+            request.tool = format!("↳ {}", request.tool);
+            AgentEvent::ApprovalNeeded(request)
+        }
+        event @ (AgentEvent::Notice { .. }
+        | AgentEvent::Error { .. }
+        | AgentEvent::Retrying { .. }) => event,
+        // Its own stream, turns and usage are private (usage joins the parent's totals).
+        _ => return None,
+    })
+}
+
+impl Session {
+    /// Runs a Task: returns its result for the model, and may stop the parent's turn. Boxed:
+    /// a sub-agent's turn is the same kind of future as the one calling it.
+    pub(crate) fn run_subagent<'a>(
+        &'a mut self,
+        id: &'a str,
+        input: &'a Value,
+        inbox: &'a mut Inbox,
+        stopped: &'a mut Option<Flow>,
+    ) -> Pin<Box<dyn Future<Output = (String, bool)> + Send + 'a>> {
+        Box::pin(self.subagent(id, input, inbox, stopped))
+    }
+
+    async fn subagent(
+        &mut self,
+        id: &str,
+        input: &Value,
+        inbox: &mut Inbox,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let started = Instant::now();
+        let prompt = input
+            .get("prompt")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let (events, mut receiver) = unbounded_channel();
+        let parent_events = self.events.clone();
+        let parent = id.to_string();
+        let forward = tokio::spawn(async move {
+            while let Some(event) = receiver.recv().await {
+                if let Some(nested) = nest(&parent, event) {
+                    let _ = parent_events.send(nested);
+                }
+            }
+        });
+        let mut sub = Session {
+            ctx: self.ctx.clone(),
+            provider: Arc::clone(&self.provider),
+            catalog: self.catalog.clone(),
+            tools: Arc::new(
+                self.tools
+                    .without(&["Task", "AskUserQuestion", "ExitPlanMode"]),
+            ),
+            system: format!("{}{SUBAGENT_NOTE}", self.system),
+            build_system_prompt: false,
+            thinking: self.thinking.clone(),
+            model: self.model.clone(),
+            history: History::new(Vec::new(), LogTarget::None),
+            permissions: self.permissions.clone(),
+            local_settings: self.local_settings.clone(),
+            hooks: Arc::clone(&self.hooks),
+            session_id: self.session_id.clone(),
+            next_hook: self.next_hook + 10_000,
+            memory: None,
+            settings_summary: String::new(),
+            compact_threshold: self.compact_threshold,
+            compact_due: false,
+            totals: Totals::default(),
+            next_approval: Arc::clone(&self.next_approval),
+            last_stop: None,
+            events,
+        };
+        let alive = sub.turn(prompt, inbox).await;
+        for (model, usage, cost) in sub.totals.by_model.clone() {
+            self.totals.add(&model, &usage, cost);
+        }
+        // Permissions granted inside the sub-agent ("allow for this session") stay granted.
+        self.permissions = sub.permissions.clone();
+        let report = sub
+            .history
+            .messages()
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::Assistant && !m.text().trim().is_empty())
+            .map(|m| m.text());
+        let stop = sub.last_stop.clone();
+        drop(sub);
+        let _ = forward.await;
+        self.emit(AgentEvent::Usage {
+            usage: Default::default(),
+            session_cost: self.totals.cost,
+            total_in: self.totals.input,
+            total_out: self.totals.output,
+        });
+        self.fire(
+            "SubagentStop",
+            None,
+            serde_json::json!({"stop_hook_active": false}),
+        )
+        .await;
+        if !alive {
+            *stopped = Some(Flow::Shutdown);
+            return ("Interrupted: claw is shutting down.".into(), true);
+        }
+        let (content, outcome, is_error) = match (stop, report) {
+            (Some(TurnStop::Interrupted), _) => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                (
+                    "The user interrupted the sub-agent.".to_string(),
+                    ToolOutcome::Interrupted,
+                    true,
+                )
+            }
+            (Some(TurnStop::Failed), _) | (_, None) => (
+                "The sub-agent failed before it could report (see the errors shown to the user)."
+                    .to_string(),
+                ToolOutcome::Failed,
+                true,
+            ),
+            (_, Some(report)) => (report, ToolOutcome::Success, false),
+        };
+        self.emit(AgentEvent::ToolFinished {
+            call_id: id.to_string(),
+            outcome,
+            output: content.clone(),
+            summary: if is_error {
+                "failed".into()
+            } else {
+                "reported".into()
+            },
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        (content, is_error)
+    }
+}

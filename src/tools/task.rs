@@ -1,0 +1,64 @@
+//! Task: hands a self-contained piece of work to a sub-agent with its own context and the same
+//! tools minus Task. The agent runs it (see `agent::subagent`); its steps show nested under the
+//! Task call and it obeys the same permissions. This is the tool's face to the model.
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use crate::protocol::ApprovalPreview;
+use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
+
+pub struct Task;
+
+impl Tool for Task {
+    fn name(&self) -> &'static str {
+        "Task"
+    }
+
+    fn description(&self) -> &'static str {
+        "Starts a sub-agent for a self-contained task (a search across the code, an \
+         investigation, a well-specified change) and returns its final report. It starts with no \
+         knowledge of this conversation: give it everything it needs in prompt, and say what to \
+         report back. description is 3-5 words for the user. subagent_type is optional \
+         (general-purpose). It uses the same tools and permissions, except Task itself."
+    }
+
+    fn input_schema(&self) -> Value {
+        json!({
+            "type": "object",
+            "properties": {
+                "description": {"type": "string"},
+                "prompt": {"type": "string"},
+                "subagent_type": {"type": "string"}
+            },
+            "required": ["description", "prompt"]
+        })
+    }
+
+    fn risk(&self) -> Risk {
+        // The sub-agent's own tool calls ask as usual.
+        Risk::ReadOnly
+    }
+
+    fn summarize(&self, input: &Value) -> String {
+        input["description"].as_str().unwrap_or("").to_string()
+    }
+
+    fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
+        required_str(input, "prompt")?;
+        Ok(ApprovalPreview::None)
+    }
+
+    fn run<'a>(
+        &'a self,
+        _input: Value,
+        _ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async {
+            Err(ToolError::Failed(
+                "a Task runs in the agent, not as a plain tool".into(),
+            ))
+        })
+    }
+}
