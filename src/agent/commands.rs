@@ -1,7 +1,8 @@
 //! Slash commands the agent answers, because it holds what they show: the settings, the
 //! permission rules, the hooks, the memory files, the model and the session's cost.
 
-use crate::agent::turn::{Inbox, Session};
+use crate::agent::inbox::Inbox;
+use crate::agent::turn::Session;
 use crate::protocol::AgentEvent;
 
 /// What `/init` asks the model to do.

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::agent::compact::{KEEP_TURNS, SUMMARY_PROMPT, cut_point};
-use crate::agent::turn::{Inbox, Session, Watched};
+use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::turn::Session;
 use crate::protocol::AgentEvent;
 use crate::provider::{ChatRequest, ContentBlock, Message, Role, StreamEvent, Thinking};
 

@@ -7,9 +7,11 @@ pub mod compact;
 mod compacting;
 pub mod history;
 mod hook_events;
+mod inbox;
 pub mod prompt;
 pub mod session_log;
 mod subagent;
+mod tool_calls;
 mod turn;
 
 use std::collections::VecDeque;
@@ -122,7 +124,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         last_stop: None,
         events: event_tx,
     };
-    let inbox = turn::Inbox {
+    let inbox = inbox::Inbox {
         ops: op_rx,
         queued: VecDeque::new(),
         mode: None,

@@ -12,7 +12,8 @@ use serde_json::Value;
 use tokio::sync::mpsc::unbounded_channel;
 
 use crate::agent::history::{History, LogTarget};
-use crate::agent::turn::{Flow, Inbox, Session, Totals};
+use crate::agent::inbox::Inbox;
+use crate::agent::turn::{Flow, Session, Totals};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::Role;
 

@@ -1,0 +1,89 @@
+//! The agent's inbox while a turn runs: an interrupt ends the turn, the user's answers reach
+//! pending approvals, and anything else (messages, commands) waits for the turn to end.
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::protocol::{Decision, Op, PermissionMode};
+
+/// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
+pub(crate) struct Inbox {
+    pub ops: UnboundedReceiver<Op>,
+    /// Work that arrived during a turn, done after it, in order.
+    pub queued: VecDeque<Queued>,
+    /// A permission mode chosen during a turn, applied before the next decision.
+    pub mode: Option<PermissionMode>,
+}
+
+/// Work that waits for the current turn to end.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Queued {
+    Turn(String),
+    Command { name: String, args: String },
+    Clear,
+}
+
+/// How waiting on something while watching the inbox ended.
+pub(crate) enum Watched<T> {
+    Done(T),
+    Interrupted,
+    Shutdown,
+}
+
+impl Inbox {
+    /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
+    /// kept (user messages) or applied later.
+    pub(crate) async fn watch<F: Future>(
+        &mut self,
+        work: F,
+        model_change: &mut Option<String>,
+    ) -> Watched<F::Output> {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return Watched::Done(out),
+                op = self.ops.recv() => match op {
+                    None | Some(Op::Shutdown) => return Watched::Shutdown,
+                    Some(Op::Interrupt) => return Watched::Interrupted,
+                    Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
+                    Some(Op::SetModel { model }) => *model_change = Some(model),
+                    Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
+                    Some(Op::Command { name, args }) => self.queued.push_back(Queued::Command { name, args }),
+                    Some(Op::Clear) => self.queued.push_back(Queued::Clear),
+                    // An answer to a prompt that is no longer pending.
+                    Some(Op::Decide { .. }) => {}
+                },
+            }
+        }
+    }
+
+    /// Waits for the user's answer to approval `id`. An interrupt answers "deny and stop".
+    pub(crate) async fn decision(
+        &mut self,
+        id: u64,
+        model_change: &mut Option<String>,
+    ) -> Watched<Decision> {
+        loop {
+            match self.ops.recv().await {
+                None | Some(Op::Shutdown) => return Watched::Shutdown,
+                Some(Op::Interrupt) => return Watched::Done(Decision::DenyAndStop),
+                Some(Op::Decide {
+                    id: answered,
+                    decision,
+                }) if answered == id => {
+                    return Watched::Done(decision);
+                }
+                Some(Op::Decide { .. }) => {}
+                Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
+                Some(Op::SetModel { model }) => *model_change = Some(model),
+                Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
+                Some(Op::Command { name, args }) => {
+                    self.queued.push_back(Queued::Command { name, args })
+                }
+                Some(Op::Clear) => self.queued.push_back(Queued::Clear),
+            }
+        }
+    }
+}

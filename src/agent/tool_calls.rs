@@ -1,0 +1,427 @@
+//! The tool phase of a turn: each call of an assistant message, in order, through hooks,
+//! permissions and approval, then run (or refused), with every result going back to the model.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::turn::{Flow, Session};
+use crate::config::memory;
+use crate::config::settings::save_allow_rule;
+use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
+use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
+use crate::provider::ContentBlock;
+use crate::tools::ProgressSink;
+
+impl Session {
+    /// Runs the tool calls of one assistant message in order and returns their results, one per
+    /// call, in the same order.
+    pub(crate) async fn run_tools(
+        &mut self,
+        calls: Vec<(String, String, Value)>,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+    ) -> (Vec<ContentBlock>, Flow) {
+        let mut results = Vec::with_capacity(calls.len());
+        let mut stopped: Option<Flow> = None;
+        for (id, name, input) in calls {
+            if stopped.is_some() {
+                results.push(tool_result(
+                    &id,
+                    "Not run: the user stopped the turn.",
+                    true,
+                ));
+                continue;
+            }
+            let (content, is_error) = self
+                .run_one(&id, &name, input, inbox, model_change, &mut stopped)
+                .await;
+            results.push(tool_result(&id, &content, is_error));
+        }
+        (results, stopped.unwrap_or(Flow::Continue))
+    }
+
+    /// Runs one tool call, asking first when it needs approval. Returns the tool_result content
+    /// and whether it is an error; sets `stopped` when the turn must end after this call.
+    async fn run_one(
+        &mut self,
+        id: &str,
+        name: &str,
+        mut input: Value,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let started = Instant::now();
+        let tools = Arc::clone(&self.tools);
+        let Some(tool) = tools.get(name) else {
+            self.emit(AgentEvent::ToolStarted {
+                call_id: id.to_string(),
+                tool: name.to_string(),
+                summary: String::new(),
+            });
+            let message = format!("Unknown tool `{name}`.");
+            self.finish(id, ToolOutcome::Failed, &message, "unknown tool", started);
+            return (message, true);
+        };
+        self.emit(AgentEvent::ToolStarted {
+            call_id: id.to_string(),
+            tool: name.to_string(),
+            summary: tool.summarize(&input),
+        });
+        let pre = self
+            .fire(
+                "PreToolUse",
+                Some(name),
+                serde_json::json!({"tool_name": name, "tool_input": input}),
+            )
+            .await;
+        if let Some(reason) = pre.blocked.or(pre.stop) {
+            let message = format!("Blocked by a PreToolUse hook: {reason}");
+            self.finish(
+                id,
+                ToolOutcome::Denied,
+                &message,
+                "blocked by a hook",
+                started,
+            );
+            return (message, true);
+        }
+        if let Some(updated) = pre.updated_input {
+            input = updated;
+        }
+        let preview = match tool.preview(&input, &self.ctx) {
+            Ok(preview) => preview,
+            Err(error) => {
+                let message = error.to_string();
+                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
+                return (message, true);
+            }
+        };
+        if let Some(mode) = inbox.mode.take() {
+            self.permissions.mode = mode;
+        }
+        let by_rules = self.permissions.decide(name, &input, tool.risk());
+        // A PreToolUse hook's decision stands, except that deny rules always win.
+        let verdict = match (
+            &by_rules,
+            pre.permission.as_ref().map(|(d, r)| (d.as_str(), r)),
+        ) {
+            (Verdict::Deny(_), _) => by_rules,
+            (_, Some(("deny", reason))) => {
+                Verdict::Deny(format!("a PreToolUse hook denied it ({reason})"))
+            }
+            (_, Some(("allow", _))) => Verdict::Allow,
+            (_, Some(("ask", _))) => Verdict::Ask,
+            _ => by_rules,
+        };
+        match verdict {
+            Verdict::Allow => {}
+            Verdict::Deny(reason) => {
+                let message = format!("Permission denied: {reason}.");
+                self.finish(
+                    id,
+                    ToolOutcome::Denied,
+                    &message,
+                    "denied by a rule",
+                    started,
+                );
+                return (message, true);
+            }
+            Verdict::Ask => {
+                let request = self
+                    .fire(
+                        "PermissionRequest",
+                        Some(name),
+                        serde_json::json!({"tool_name": name, "tool_input": input}),
+                    )
+                    .await;
+                match request
+                    .permission
+                    .as_ref()
+                    .map(|(d, r)| (d.as_str(), r.clone()))
+                {
+                    Some(("allow", _)) => {
+                        return self
+                            .execute(id, name, input, tool, inbox, model_change, stopped)
+                            .await;
+                    }
+                    Some(("deny", reason)) => {
+                        let message = format!("Denied by a PermissionRequest hook: {reason}");
+                        self.finish(
+                            id,
+                            ToolOutcome::Denied,
+                            &message,
+                            "denied by a hook",
+                            started,
+                        );
+                        return (message, true);
+                    }
+                    _ => {}
+                }
+                self.notify(format!("claw needs your permission to use {name}"));
+                let questions = match &preview {
+                    crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
+                    _ => None,
+                };
+                let rule = Permissions::suggest_rule(name, &input);
+                let approval = self
+                    .next_approval
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
+                    id: approval,
+                    call_id: id.to_string(),
+                    tool: name.to_string(),
+                    summary: tool.summarize(&input),
+                    preview,
+                    session_rule: rule.clone(),
+                }));
+                let decision = match inbox.decision(approval, model_change).await {
+                    Watched::Done(decision) => decision,
+                    Watched::Interrupted => Decision::DenyAndStop,
+                    Watched::Shutdown => {
+                        *stopped = Some(Flow::Shutdown);
+                        return ("Not run: claw is shutting down.".into(), true);
+                    }
+                };
+                if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
+                    let content = crate::tools::ask::format_answers(questions, answers);
+                    self.finish(id, ToolOutcome::Success, &content, "answered", started);
+                    return (content, false);
+                }
+                if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
+                    self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
+                    return (denial, true);
+                }
+            }
+        }
+        self.execute(id, name, input, tool, inbox, model_change, stopped)
+            .await
+    }
+
+    /// Runs an approved call, then its PostToolUse hooks.
+    #[allow(clippy::too_many_arguments)]
+    async fn execute(
+        &mut self,
+        id: &str,
+        name: &str,
+        input: Value,
+        tool: &dyn crate::tools::Tool,
+        inbox: &mut Inbox,
+        model_change: &mut Option<String>,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        if name == "Task" {
+            return self.run_subagent(id, &input, inbox, stopped).await;
+        }
+        let started = Instant::now();
+        let events = self.events.clone();
+        let call_id = id.to_string();
+        let progress: ProgressSink = Arc::new(move |chunk: String| {
+            let _ = events.send(AgentEvent::ToolProgress {
+                call_id: call_id.clone(),
+                chunk,
+            });
+        });
+        let ctx = self.ctx.clone();
+        let outcome = inbox
+            .watch(tool.run(input.clone(), &ctx, progress), model_change)
+            .await;
+        let (content, is_error) = match outcome {
+            Watched::Done(Ok(output)) => {
+                let content = if output.content.is_empty() {
+                    "(no output)".to_string()
+                } else {
+                    output.content
+                };
+                self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
+                (content, false)
+            }
+            Watched::Done(Err(error)) => {
+                let message = error.to_string();
+                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
+                (message, true)
+            }
+            Watched::Interrupted => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                let message = "Interrupted by the user before it finished.".to_string();
+                self.finish(
+                    id,
+                    ToolOutcome::Interrupted,
+                    &message,
+                    "interrupted",
+                    started,
+                );
+                (message, true)
+            }
+            Watched::Shutdown => {
+                *stopped = Some(Flow::Shutdown);
+                return ("Interrupted: claw is shutting down.".into(), true);
+            }
+        };
+        // Keep what the files looked like before this call changed them, for /rewind.
+        let changed: Vec<_> = self
+            .ctx
+            .changes
+            .lock()
+            .map(|mut c| c.drain(..).collect())
+            .unwrap_or_default();
+        for change in changed {
+            self.history.snapshot(change.path, change.content);
+        }
+        if name == "ExitPlanMode" && !is_error && self.permissions.mode == PermissionMode::Plan {
+            self.permissions.mode = PermissionMode::Default;
+            self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
+        }
+        if name == "TodoWrite"
+            && !is_error
+            && let Ok(items) = crate::tools::todo::parse_todos(&input)
+        {
+            self.emit(AgentEvent::Todos { items });
+        }
+        if stopped.is_some() {
+            return (content, is_error);
+        }
+        let content = if name == "Read" && !is_error {
+            self.with_nested_memory(&input, content)
+        } else {
+            content
+        };
+        self.after_tool(name, input, content, is_error, stopped)
+            .await
+    }
+
+    /// Memory files of the directory the model just read in, the first time it reads there.
+    fn with_nested_memory(&mut self, input: &Value, mut content: String) -> String {
+        let Some(path) = input.get("file_path").and_then(Value::as_str) else {
+            return content;
+        };
+        let path = self.ctx.resolve(path);
+        let Some((places, seen)) = self.memory.as_mut() else {
+            return content;
+        };
+        let files = memory::nested_for(&path, places, seen);
+        for file in files {
+            content.push_str(&format!(
+                "\n\n<system-reminder>\nInstructions from {} (they apply to files in its directory):\n{}\n</system-reminder>",
+                file.path.display(),
+                file.content.trim_end()
+            ));
+            self.emit(AgentEvent::Notice {
+                message: format!("Loaded memory from {}", file.path.display()),
+            });
+        }
+        content
+    }
+
+    /// PostToolUse hooks: their feedback joins the result the model sees.
+    async fn after_tool(
+        &mut self,
+        name: &str,
+        input: Value,
+        mut content: String,
+        is_error: bool,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let post = self
+            .fire(
+                "PostToolUse",
+                Some(name),
+                serde_json::json!({"tool_name": name, "tool_input": input, "tool_response": content}),
+            )
+            .await;
+        if let Some(reason) = post.blocked {
+            content.push_str(&format!("\n\n[PostToolUse hook] {reason}"));
+        }
+        for context in post.context {
+            content.push_str(&format!("\n\n[PostToolUse hook] {context}"));
+        }
+        if let Some(reason) = post.stop {
+            self.emit(AgentEvent::Notice {
+                message: format!("A PostToolUse hook stopped the turn: {reason}"),
+            });
+            *stopped = Some(Flow::Stop(TurnStop::Done));
+        }
+        (content, is_error)
+    }
+
+    /// Carries out the user's answer; returns the denial to send the model, if denied.
+    fn apply_decision(
+        &mut self,
+        decision: Decision,
+        rule: &str,
+        stopped: &mut Option<Flow>,
+    ) -> Option<String> {
+        match decision {
+            Decision::AllowOnce | Decision::Answered(_) => None,
+            Decision::AllowForSession => {
+                let cwd = self.ctx.cwd.clone();
+                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                None
+            }
+            Decision::AllowAlways => {
+                let cwd = self.ctx.cwd.clone();
+                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                if let Some(path) = self.local_settings.clone() {
+                    let message = match save_allow_rule(&path, rule) {
+                        Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
+                        Err(e) => {
+                            format!(
+                                "Allowed for this session, but the rule could not be saved: {e}"
+                            )
+                        }
+                    };
+                    self.emit(AgentEvent::Notice { message });
+                }
+                None
+            }
+            Decision::Deny => Some("The user denied this tool call.".to_string()),
+            Decision::DenyWithNote(note) => {
+                Some(format!("The user denied this tool call and said: {note}"))
+            }
+            Decision::DenyAndStop => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                Some("The user denied this tool call and stopped the turn.".to_string())
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        id: &str,
+        outcome: ToolOutcome,
+        output: &str,
+        summary: &str,
+        started: Instant,
+    ) {
+        self.emit(AgentEvent::ToolFinished {
+            call_id: id.to_string(),
+            outcome,
+            output: output.to_string(),
+            summary: summary.to_string(),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+    }
+}
+
+fn tool_result(id: &str, content: &str, is_error: bool) -> ContentBlock {
+    ContentBlock::ToolResult {
+        tool_use_id: id.to_string(),
+        content: content.to_string(),
+        is_error,
+    }
+}
+
+/// The first line of an error, short enough for the activity pane's summary.
+fn short(message: &str) -> String {
+    const MAX: usize = 60;
+    let first = message.lines().next().unwrap_or("");
+    if first.chars().count() <= MAX {
+        return first.to_string();
+    }
+    let mut cut: String = first.chars().take(MAX - 1).collect();
+    cut.push('…');
+    cut
+}
