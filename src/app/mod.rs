@@ -2,6 +2,8 @@
 //! returns `Effect`s for the runtime to carry out. No I/O, no clock (time arrives as an argument),
 //! no channels: every behaviour of the screen is testable by feeding Msgs.
 
+mod agent_events;
+mod approval_keys;
 pub mod commands;
 pub mod effect;
 pub mod history;

@@ -1,0 +1,218 @@
+//! What the agent reports, applied to the Model: streamed text into live cells, tool calls
+//! into the activity list, approvals into the queue, usage into the status bar.
+
+use std::time::{Duration, Instant};
+
+use crate::app::effect::Effect;
+use crate::app::model::{Activity, CellKind, Model, PendingApproval, ToolCall, ToolStatus};
+use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+
+/// The UI keeps at most this much live output per tool call (the model gets the agent's copy).
+const MAX_TOOL_OUTPUT: usize = 4 * 1024 * 1024;
+
+pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
+    match event {
+        AgentEvent::SessionInfo {
+            model: name,
+            cwd,
+            context_window,
+        } => {
+            model.status.model = name;
+            model.status.cwd = cwd;
+            model.status.context_window = context_window;
+        }
+        AgentEvent::UserText { text } => {
+            model.live_cell = None;
+            model.push_cell(CellKind::User(text));
+        }
+        AgentEvent::TurnStarted => {
+            model.busy = true;
+            model.activity = Activity::Waiting;
+        }
+        AgentEvent::RequestStarted => {
+            model.activity = Activity::Waiting;
+            model.live_cell = None;
+        }
+        AgentEvent::TextDelta(text) => {
+            append_live(model, &text, LiveKind::Text);
+            model.activity = Activity::Streaming;
+        }
+        AgentEvent::ThinkingDelta(text) => {
+            append_live(model, &text, LiveKind::Thinking);
+            model.activity = Activity::Thinking;
+        }
+        AgentEvent::MessageDone => model.live_cell = None,
+        AgentEvent::ToolStarted {
+            call_id,
+            tool,
+            summary,
+        } => {
+            model.live_cell = None;
+            model.tools.push(ToolCall {
+                call_id,
+                tool,
+                summary,
+                status: ToolStatus::Running,
+                started: now,
+                duration: None,
+                output: String::new(),
+                result_summary: String::new(),
+                expanded: false,
+            });
+            model.push_cell(CellKind::Tool(model.tools.len() - 1));
+            model.activity = Activity::RunningTool;
+        }
+        AgentEvent::ApprovalNeeded(request) => {
+            if let Some(tool) = model
+                .tools
+                .iter_mut()
+                .find(|t| t.call_id == request.call_id)
+            {
+                tool.status = ToolStatus::WaitingApproval;
+            }
+            let shown_at = model.approvals.is_empty().then_some(now);
+            model.approvals.push_back(PendingApproval {
+                request,
+                shown_at,
+                scroll: 0,
+                note: None,
+                answers: Vec::new(),
+            });
+            model.activity = Activity::WaitingApproval;
+        }
+        AgentEvent::ToolProgress { call_id, chunk } => {
+            if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id)
+                && tool.output.len() < MAX_TOOL_OUTPUT
+            {
+                tool.output.push_str(&chunk);
+            }
+        }
+        AgentEvent::ToolFinished {
+            call_id,
+            outcome,
+            output,
+            summary,
+            duration_ms,
+        } => {
+            if let Some(index) = model.tools.iter().position(|t| t.call_id == call_id) {
+                let tool = &mut model.tools[index];
+                tool.status = ToolStatus::Done(outcome);
+                tool.output = output;
+                tool.result_summary = summary;
+                tool.duration = Some(Duration::from_millis(duration_ms));
+                touch_tool_cell(model, index);
+            }
+            model.approvals.retain(|a| a.request.call_id != call_id);
+        }
+        AgentEvent::Usage {
+            usage,
+            session_cost,
+            total_in,
+            total_out,
+        } => {
+            model.status.tokens_in = total_in;
+            model.status.tokens_out = total_out;
+            model.status.cost = session_cost;
+            model.status.context_used = usage.input_tokens
+                + usage.cache_read_input_tokens
+                + usage.cache_creation_input_tokens
+                + usage.output_tokens;
+        }
+        AgentEvent::Retrying {
+            attempt,
+            delay_ms,
+            reason,
+        } => model.push_cell(CellKind::Notice(format!(
+            "{reason}; retrying in {:.1} s (attempt {})",
+            delay_ms as f64 / 1000.0,
+            attempt + 1
+        ))),
+        AgentEvent::TurnEnded { stop } => end_turn(model, stop),
+        AgentEvent::Error { message } => {
+            model.live_cell = None;
+            model.push_cell(CellKind::Error(message));
+        }
+        AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
+        AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
+        AgentEvent::TranscriptReset => model.clear(),
+        AgentEvent::Todos { items } => model.todos = items,
+        AgentEvent::PermissionModeChanged(mode) => {
+            model.status.permission_mode = mode.as_str().to_string()
+        }
+        AgentEvent::Compacted { summarized, kept } => model.push_cell(CellKind::Notice(format!(
+            "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
+        ))),
+        AgentEvent::EditFile { path } => return vec![Effect::OpenEditor(path.into())],
+    }
+    Vec::new()
+}
+
+fn end_turn(model: &mut Model, stop: TurnStop) {
+    model.busy = false;
+    model.activity = Activity::Idle;
+    model.live_cell = None;
+    model.approvals.clear();
+    let now = model.now;
+    let unfinished: Vec<usize> = (0..model.tools.len())
+        .filter(|&i| {
+            matches!(
+                model.tools[i].status,
+                ToolStatus::Running | ToolStatus::WaitingApproval
+            )
+        })
+        .collect();
+    for index in unfinished {
+        let tool = &mut model.tools[index];
+        tool.status = ToolStatus::Done(ToolOutcome::Interrupted);
+        tool.duration = Some(now.duration_since(tool.started));
+        touch_tool_cell(model, index);
+    }
+    let notice = match stop {
+        TurnStop::Done | TurnStop::Failed => None,
+        TurnStop::MaxTokens => Some("The answer reached the output token limit."),
+        TurnStop::Refusal => Some("The model declined to answer."),
+        TurnStop::Interrupted => Some("Interrupted."),
+    };
+    if let Some(notice) = notice {
+        model.push_cell(CellKind::Notice(notice.to_string()));
+    }
+}
+
+fn touch_tool_cell(model: &mut Model, tool_index: usize) {
+    if let Some(cell) = model
+        .cells
+        .iter()
+        .rposition(|c| c.kind == CellKind::Tool(tool_index))
+    {
+        model.touch(cell);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LiveKind {
+    Text,
+    Thinking,
+}
+
+/// Appends streamed text to the live cell of the same kind, or opens a new one.
+fn append_live(model: &mut Model, delta: &str, kind: LiveKind) {
+    if let Some(index) = model.live_cell {
+        let appended = match (&mut model.cells[index].kind, kind) {
+            (CellKind::Assistant(text), LiveKind::Text)
+            | (CellKind::Thinking(text), LiveKind::Thinking) => {
+                text.push_str(delta);
+                true
+            }
+            _ => false,
+        };
+        if appended {
+            model.touch(index);
+            return;
+        }
+    }
+    model.push_cell(match kind {
+        LiveKind::Text => CellKind::Assistant(delta.to_string()),
+        LiveKind::Thinking => CellKind::Thinking(delta.to_string()),
+    });
+    model.live_cell = Some(model.cells.len() - 1);
+}

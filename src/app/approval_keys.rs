@@ -1,0 +1,166 @@
+//! Keys while an approval prompt is on screen: allow, deny (with a note), stop, scroll the
+//! preview, move between hunks, answer a question dialog.
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use crate::app::effect::Effect;
+use crate::app::keymap::{self, ApprovalAction};
+use crate::app::model::{APPROVAL_GRACE, Activity, Model, ToolStatus};
+use crate::protocol::{ApprovalPreview, Decision, Op, ToolOutcome};
+use crate::ui::diff_view::{self, DiffLayout};
+
+pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
+    let page = (model.height as usize / 2).max(1);
+    let width = model.width;
+    let layout = model
+        .diff_layout
+        .unwrap_or_else(|| diff_view::auto_layout(width));
+    let Some(approval) = model.approvals.front_mut() else {
+        return Vec::new();
+    };
+    let questions = match &approval.request.preview {
+        ApprovalPreview::Questions(q) => Some(q.len()),
+        _ => None,
+    };
+    if let (Some(count), Some(note)) = (questions, approval.note.as_mut()) {
+        // A question answered in the user's own words.
+        use crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Enter if !note.trim().is_empty() => {
+                let answer = note.trim().to_string();
+                approval.answers.push(answer);
+                approval.note = None;
+                if approval.answers.len() >= count {
+                    let answers = approval.answers.clone();
+                    return decide(model, Decision::Answered(answers), now);
+                }
+            }
+            KeyCode::Esc => approval.note = None,
+            KeyCode::Backspace => {
+                note.pop();
+            }
+            KeyCode::Char(c) => note.push(c),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if let Some(note) = approval.note.as_mut() {
+        use crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Enter => {
+                let note = note.trim().to_string();
+                let decision = if note.is_empty() {
+                    Decision::Deny
+                } else {
+                    Decision::DenyWithNote(note)
+                };
+                return decide(model, decision, now);
+            }
+            KeyCode::Esc => approval.note = None,
+            KeyCode::Backspace => {
+                note.pop();
+            }
+            KeyCode::Char(c) => note.push(c),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let shown_at = *approval.shown_at.get_or_insert(now);
+    if now.duration_since(shown_at) < APPROVAL_GRACE {
+        return Vec::new();
+    }
+    if let ApprovalPreview::Questions(list) = &approval.request.preview {
+        use crossterm::event::KeyCode;
+        let current = approval.answers.len();
+        match key.code {
+            KeyCode::Char(c @ '1'..='9') => {
+                let choice = (c as u8 - b'1') as usize;
+                if let Some(option) = list.get(current).and_then(|q| q.options.get(choice)) {
+                    approval.answers.push(option.clone());
+                }
+            }
+            KeyCode::Char('o') => approval.note = Some(String::new()),
+            KeyCode::Char('n') => return decide(model, Decision::Deny, now),
+            KeyCode::Esc => return decide(model, Decision::DenyAndStop, now),
+            _ => {}
+        }
+        if approval.answers.len() >= list.len() {
+            let answers = approval.answers.clone();
+            return decide(model, Decision::Answered(answers), now);
+        }
+        return Vec::new();
+    }
+    let Some(action) = keymap::approval(&key) else {
+        return Vec::new();
+    };
+    match action {
+        ApprovalAction::AllowOnce => return decide(model, Decision::AllowOnce, now),
+        ApprovalAction::AllowForSession => return decide(model, Decision::AllowForSession, now),
+        ApprovalAction::AllowAlways => return decide(model, Decision::AllowAlways, now),
+        ApprovalAction::Deny => return decide(model, Decision::Deny, now),
+        ApprovalAction::DenyAndStop => return decide(model, Decision::DenyAndStop, now),
+        ApprovalAction::DenyWithNote => approval.note = Some(String::new()),
+        ApprovalAction::ScrollDown => approval.scroll += 1,
+        ApprovalAction::ScrollUp => approval.scroll = approval.scroll.saturating_sub(1),
+        ApprovalAction::PageDown => approval.scroll += page,
+        ApprovalAction::PageUp => approval.scroll = approval.scroll.saturating_sub(page),
+        ApprovalAction::NextHunk | ApprovalAction::PreviousHunk => {
+            if let ApprovalPreview::FileChange(diff) = &approval.request.preview {
+                let starts = diff_view::render_diff(diff, width, layout, &model.theme).hunk_starts;
+                let current = approval.scroll;
+                let target = if action == ApprovalAction::NextHunk {
+                    starts.iter().copied().find(|&s| s > current)
+                } else {
+                    starts.iter().rev().copied().find(|&s| s < current)
+                };
+                if let Some(target) = target {
+                    approval.scroll = target;
+                }
+            }
+        }
+        ApprovalAction::ToggleLayout => {
+            model.diff_layout = Some(match layout {
+                DiffLayout::Unified => DiffLayout::SideBySide,
+                DiffLayout::SideBySide => DiffLayout::Unified,
+            });
+        }
+    }
+    Vec::new()
+}
+
+/// Answers the approval on screen and shows the next one, if any.
+fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
+    let Some(approval) = model.approvals.pop_front() else {
+        return Vec::new();
+    };
+    let call_id = approval.request.call_id.clone();
+    if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id) {
+        tool.status = match decision {
+            Decision::AllowOnce
+            | Decision::AllowForSession
+            | Decision::AllowAlways
+            | Decision::Answered(_) => ToolStatus::Running,
+            Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
+                ToolStatus::Done(ToolOutcome::Denied)
+            }
+        };
+        tool.started = now;
+    }
+    if decision == Decision::DenyAndStop {
+        model.approvals.clear();
+    }
+    if let Some(next) = model.approvals.front_mut() {
+        next.shown_at = Some(now);
+    }
+    model.activity = if model.approvals.is_empty() {
+        Activity::RunningTool
+    } else {
+        Activity::WaitingApproval
+    };
+    vec![Effect::Send(Op::Decide {
+        id: approval.request.id,
+        decision,
+    })]
+}
