@@ -14,6 +14,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+mod validate;
+pub use validate::validate_request;
+
 /// A request as the server received it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordedRequest {
@@ -401,111 +404,6 @@ fn remember_thinking(state: &mut State, reply: &Reply) {
             state.thinking_for_tool.insert(id.to_string(), sig.clone());
         }
     }
-}
-
-/// The API's checks on a Messages request, as far as claw's requests can break them.
-pub fn validate_request(
-    body: &Value,
-    thinking_for_tool: &HashMap<String, String>,
-) -> Result<(), String> {
-    if body.get("model").and_then(Value::as_str).is_none() {
-        return Err("model: Field required".into());
-    }
-    if body.get("max_tokens").and_then(Value::as_u64).is_none() {
-        return Err("max_tokens: Field required".into());
-    }
-    if body.get("stream") != Some(&Value::Bool(true)) {
-        return Err("this server only streams: stream must be true".into());
-    }
-    let messages = body
-        .get("messages")
-        .and_then(Value::as_array)
-        .filter(|m| !m.is_empty())
-        .ok_or("messages: at least one message is required")?;
-    let blocks = |m: &Value| -> Vec<Value> {
-        match &m["content"] {
-            Value::String(s) => vec![json!({"type": "text", "text": s})],
-            Value::Array(a) => a.clone(),
-            _ => Vec::new(),
-        }
-    };
-    let mut previous_tool_uses: Vec<String> = Vec::new();
-    for (i, message) in messages.iter().enumerate() {
-        let role = message["role"].as_str().unwrap_or("");
-        let expected = if i % 2 == 0 { "user" } else { "assistant" };
-        if role != expected {
-            return Err(format!(
-                "messages.{i}: roles must alternate starting with `user`, found `{role}`"
-            ));
-        }
-        let content = blocks(message);
-        if content.is_empty() {
-            return Err(format!("messages.{i}: content must not be empty"));
-        }
-        for (j, block) in content.iter().enumerate() {
-            if block["type"] == "text" && block["text"].as_str().is_none_or(str::is_empty) {
-                return Err(format!(
-                    "messages.{i}.content.{j}.text: text content blocks must be non-empty"
-                ));
-            }
-        }
-        if role == "user" {
-            let results: Vec<&str> = content
-                .iter()
-                .filter(|b| b["type"] == "tool_result")
-                .filter_map(|b| b["tool_use_id"].as_str())
-                .collect();
-            for id in &results {
-                if !previous_tool_uses.iter().any(|u| u == id) {
-                    return Err(format!(
-                        "messages.{i}: unexpected `tool_use_id` found in `tool_result` blocks: {id}. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
-                    ));
-                }
-            }
-            for id in &previous_tool_uses {
-                if !results.contains(&id.as_str()) {
-                    return Err(format!(
-                        "messages.{i}: `tool_use` ids were found without `tool_result` blocks immediately after: {id}. Each `tool_use` block must have a corresponding `tool_result` block in the next message."
-                    ));
-                }
-            }
-            let first_other = content.iter().position(|b| b["type"] != "tool_result");
-            if let Some(first_other) = first_other
-                && content
-                    .iter()
-                    .skip(first_other)
-                    .any(|b| b["type"] == "tool_result")
-            {
-                return Err(format!(
-                    "messages.{i}: tool_result blocks must come first in the message"
-                ));
-            }
-            previous_tool_uses.clear();
-        } else {
-            previous_tool_uses = content
-                .iter()
-                .filter(|b| b["type"] == "tool_use")
-                .filter_map(|b| b["id"].as_str().map(str::to_string))
-                .collect();
-            for id in &previous_tool_uses {
-                if let Some(signature) = thinking_for_tool.get(id) {
-                    let echoed = content.iter().any(|b| {
-                        b["type"] == "thinking"
-                            && b["signature"].as_str() == Some(signature.as_str())
-                    });
-                    if !echoed {
-                        return Err(format!(
-                            "messages.{i}: the thinking block that came with tool_use {id} must be sent back unchanged"
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    if !previous_tool_uses.is_empty() {
-        return Err("the last message has tool_use blocks without results".into());
-    }
-    Ok(())
 }
 
 /// Reads one HTTP/1.1 request (head, then a content-length body).
