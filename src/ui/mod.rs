@@ -10,6 +10,7 @@ pub mod input;
 pub mod markdown;
 pub mod slash_popup;
 pub mod status;
+pub mod styled_wrap;
 pub mod text;
 pub mod theme;
 
