@@ -12,6 +12,7 @@ pub mod file_state;
 pub mod glob;
 pub mod grep;
 pub mod multi_edit;
+pub mod notebook;
 pub mod read;
 pub mod task;
 pub mod todo;

@@ -81,6 +81,16 @@ impl Read {
             });
         }
         let text = String::from_utf8_lossy(&bytes);
+        if path.extension().is_some_and(|e| e == "ipynb")
+            && let Ok(notebook) = serde_json::from_str::<Value>(&text)
+            && let Ok(rendered) = crate::tools::notebook::render(&notebook)
+        {
+            let cells = rendered.matches("<cell ").count();
+            return Ok(ToolOutput {
+                content: rendered,
+                summary: count(cells, "cell", "cells"),
+            });
+        }
         let total = text.lines().count() as u64;
         if offset > total {
             return Ok(ToolOutput {
