@@ -64,6 +64,12 @@ enum Body {
         code: u16,
         body: String,
     },
+    /// A web page (for WebFetch tests), with its own content type.
+    Page {
+        code: u16,
+        content_type: String,
+        body: String,
+    },
 }
 
 /// What the server answers to one request.
@@ -111,6 +117,15 @@ impl Reply {
         Reply::message(blocks, "tool_use")
     }
 
+    /// A web page served at a GET path (see `FakeServer::serve_page`).
+    pub fn page(code: u16, content_type: &str, body: &str) -> Self {
+        Reply::new(Body::Page {
+            code,
+            content_type: content_type.into(),
+            body: body.into(),
+        })
+    }
+
     /// An HTTP error with an API-style JSON body.
     pub fn status(code: u16, error_type: &str, message: &str) -> Self {
         Reply::new(Body::Status {
@@ -154,7 +169,7 @@ impl Reply {
     pub fn event_count(&self) -> usize {
         match &self.body {
             Body::Events(events) => events.len(),
-            Body::Status { .. } => 0,
+            Body::Status { .. } | Body::Page { .. } => 0,
         }
     }
 }
@@ -260,6 +275,8 @@ enum Script {
 
 struct State {
     script: Script,
+    /// GET paths served as web pages.
+    pages: HashMap<String, Reply>,
     requests: Vec<RecordedRequest>,
     /// tool_use id -> the signature of the thinking block sent with it, which must come back.
     thinking_for_tool: HashMap<String, String>,
@@ -298,6 +315,7 @@ impl FakeServer {
         let state = Arc::new(Mutex::new(State {
             script,
             requests: Vec::new(),
+            pages: HashMap::new(),
             thinking_for_tool: HashMap::new(),
         }));
         let shared = Arc::clone(&state);
@@ -328,6 +346,13 @@ impl FakeServer {
             .unwrap_or_default()
     }
 
+    /// Serves `reply` (see `Reply::page`) to GET requests for `path`.
+    pub fn serve_page(&self, path: &str, reply: Reply) {
+        if let Ok(mut state) = self.state.lock() {
+            state.pages.insert(path.to_string(), reply);
+        }
+    }
+
     /// Adds replies to the end of the queue (queue scripts only).
     pub fn push(&self, reply: Reply) {
         if let Ok(mut state) = self.state.lock()
@@ -353,6 +378,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
 }
 
 fn choose_reply(state: &mut State, request: &RecordedRequest) -> Reply {
+    if request.method == "GET"
+        && let Some(page) = state.pages.get(&request.path)
+    {
+        return page.clone();
+    }
     if request.method == "GET" && request.path.starts_with("/v1/models") {
         return Reply::new(Body::Status {
             code: 200,
@@ -475,6 +505,19 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
         Body::Status { code, body } => {
             let head = format!(
                 "HTTP/1.1 {code} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
+                reason(code),
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(body.as_bytes()).await?;
+        }
+        Body::Page {
+            code,
+            content_type,
+            body,
+        } => {
+            let head = format!(
+                "HTTP/1.1 {code} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
                 reason(code),
                 body.len()
             );

@@ -186,7 +186,23 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    for tool in ["Bash", "Read", "Write", "Edit", "Glob", "Grep"] {
+    for tool in [
+        "Bash",
+        "BashOutput",
+        "KillShell",
+        "Read",
+        "Write",
+        "Edit",
+        "MultiEdit",
+        "NotebookEdit",
+        "Glob",
+        "Grep",
+        "TodoWrite",
+        "ExitPlanMode",
+        "AskUserQuestion",
+        "Task",
+        "WebFetch",
+    ] {
         assert!(names.contains(&tool), "{names:?}");
     }
     let read = tool_results(requests[1].last_message().unwrap());
@@ -957,4 +973,90 @@ async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
     let parent = tool_results(requests[4].last_message().unwrap());
     assert_eq!(parent[0].0, "task1");
     assert!(parent[0].2.contains("REPORT: the number is 42."));
+}
+
+#[tokio::test]
+async fn web_fetch_reads_a_page_with_the_small_model_and_reports_foreign_redirects() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let base = server.base_url();
+    server.serve_page(
+        "/doc",
+        Reply::page(
+            200,
+            "text/html",
+            "<html><body><h1>Claw</h1><p>The answer is 7.</p><script>x()</script></body></html>",
+        ),
+    );
+    server.serve_page(
+        "/moved",
+        Reply::page(302, "text/html", "").with_header(
+            "location",
+            &format!("http://127.0.0.2:{}/elsewhere", server.port()),
+        ),
+    );
+    for reply in [
+        Reply::tool_use(
+            "",
+            "f1",
+            "WebFetch",
+            json!({"url": format!("{base}/doc"), "prompt": "What is the answer?"}),
+        ),
+        Reply::text("The page says the answer is 7."),
+        Reply::tool_use(
+            "",
+            "f2",
+            "WebFetch",
+            json!({"url": format!("{base}/moved"), "prompt": "anything"}),
+        ),
+        Reply::text("done"),
+    ] {
+        server.push(reply);
+    }
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "look it up".into(),
+        })
+        .unwrap();
+    let events = finish_turn(&mut handle).await;
+    let requests: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            AgentEvent::ToolFinished {
+                outcome: ToolOutcome::Failed,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert_eq!(requests.len(), 4);
+    // The page went to the small model as markdown, without its script.
+    assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
+    let page = requests[1].body["messages"][0].to_string();
+    assert!(
+        page.contains("# Claw") && page.contains("The answer is 7.") && !page.contains("x()"),
+        "{page}"
+    );
+    let first = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        first[0].2.contains("The page says the answer is 7."),
+        "{first:?}"
+    );
+    let second = tool_results(requests[3].last_message().unwrap());
+    assert!(
+        second[0]
+            .2
+            .contains("redirects to another host: http://127.0.0.2"),
+        "{second:?}"
+    );
 }

@@ -13,6 +13,7 @@ pub mod session_log;
 mod subagent;
 mod tool_calls;
 mod turn;
+mod web;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;

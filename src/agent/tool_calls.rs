@@ -216,6 +216,9 @@ impl Session {
         if name == "Task" {
             return self.run_subagent(id, &input, inbox, stopped).await;
         }
+        if name == "WebFetch" {
+            return self.web_fetch(id, &input, inbox, stopped).await;
+        }
         let started = Instant::now();
         let events = self.events.clone();
         let call_id = id.to_string();

@@ -340,19 +340,25 @@ impl Session {
     }
 
     pub(crate) fn account(&mut self, usage: &Usage) {
-        let cost = self
-            .catalog
-            .resolve(&self.model.id)
-            .map(|info| info.cost(usage))
-            .unwrap_or(0.0);
         let model = self.model.id.clone();
-        self.totals.add(&model, usage, cost);
+        self.account_for(&model, usage);
         if self.totals.context as f64 > self.compact_threshold * self.model.context_window as f64 {
             self.compact_due = true;
         }
+    }
+
+    /// Prices and records a request made with `model` (which may differ from the session's,
+    /// as for WebFetch's small model).
+    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
+        let cost = self
+            .catalog
+            .resolve(model)
+            .map(|info| info.cost(usage))
+            .unwrap_or(0.0);
+        self.totals.add(model, usage, cost);
         self.history
             .record(&crate::agent::session_log::Entry::Usage {
-                model: self.model.id.clone(),
+                model: model.to_string(),
                 usage: *usage,
                 cost,
             });

@@ -16,6 +16,7 @@ pub mod notebook;
 pub mod read;
 pub mod task;
 pub mod todo;
+pub mod web_fetch;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -227,12 +228,14 @@ impl Registry {
             Box::new(write::Write),
             Box::new(edit::Edit),
             Box::new(multi_edit::MultiEdit),
+            Box::new(notebook::NotebookEdit),
             Box::new(glob::Glob),
             Box::new(grep::Grep),
             Box::new(todo::TodoWrite),
             Box::new(exit_plan::ExitPlanMode),
             Box::new(ask::AskUserQuestion),
             Box::new(task::Task),
+            Box::new(web_fetch::WebFetch),
         ])
     }
 

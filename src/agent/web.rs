@@ -1,0 +1,157 @@
+//! WebFetch in the agent: fetch the page (interruptible), then have a small fast model answer
+//! the prompt over it, so a long page doesn't fill the main conversation.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::turn::{Flow, Session};
+use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
+use crate::tools::web_fetch::{Fetched, fetch};
+
+/// The model that reads pages, by alias (the catalog's newest Haiku).
+const PAGE_MODEL: &str = "haiku";
+/// Without a summary, at most this much of the page goes back.
+const RAW_FALLBACK_CHARS: usize = 20_000;
+
+const PAGE_SYSTEM: &str = "You read one web page for another assistant and answer its question \
+about the page, precisely and briefly, quoting the page where it matters. Use only the page; say \
+so if the answer isn't there.";
+
+impl Session {
+    pub(crate) async fn web_fetch(
+        &mut self,
+        id: &str,
+        input: &Value,
+        inbox: &mut Inbox,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let started = Instant::now();
+        let url = input
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let prompt = input
+            .get("prompt")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let mut model_change = None;
+        let fetched = match inbox.watch(fetch(&url), &mut model_change).await {
+            Watched::Done(result) => result,
+            Watched::Interrupted => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                return self.done(
+                    id,
+                    ToolOutcome::Interrupted,
+                    "Interrupted by the user.".into(),
+                    "interrupted",
+                    started,
+                    true,
+                );
+            }
+            Watched::Shutdown => {
+                *stopped = Some(Flow::Shutdown);
+                return ("Interrupted: claw is shutting down.".into(), true);
+            }
+        };
+        let (page_url, markdown) = match fetched {
+            Err(error) => {
+                return self.done(
+                    id,
+                    ToolOutcome::Failed,
+                    error.to_string(),
+                    "failed",
+                    started,
+                    true,
+                );
+            }
+            Ok(Fetched::Redirect { from, to }) => {
+                let message =
+                    format!("{from} redirects to another host: {to}. Fetch that URL to follow it.");
+                return self.done(
+                    id,
+                    ToolOutcome::Success,
+                    message,
+                    "redirected",
+                    started,
+                    false,
+                );
+            }
+            Ok(Fetched::Page { url, markdown }) => (url, markdown),
+        };
+        let model = self
+            .catalog
+            .resolve(PAGE_MODEL)
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| self.model.id.clone());
+        let request = ChatRequest {
+            model: model.clone(),
+            max_tokens: 2048,
+            system: PAGE_SYSTEM.to_string(),
+            messages: vec![Message::user_text(format!(
+                "The page {page_url}, as markdown:\n\n{markdown}\n\n---\n\nQuestion: {prompt}"
+            ))],
+            tools: Vec::new(),
+            thinking: Thinking::Off,
+        };
+        let provider = Arc::clone(&self.provider);
+        let mut ignore = |_: StreamEvent| {};
+        let answer = inbox
+            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .await;
+        match answer {
+            Watched::Done(Ok(completed)) => {
+                self.account_for(&model, &completed.usage);
+                let text = format!("From {page_url}:\n\n{}", completed.message.text().trim());
+                self.done(id, ToolOutcome::Success, text, "answered", started, false)
+            }
+            Watched::Done(Err(error)) => {
+                // No summary (a local server may not serve the small model): the page itself.
+                let cut: String = markdown.chars().take(RAW_FALLBACK_CHARS).collect();
+                let text = format!(
+                    "(The page could not be summarized: {error}.) The page {page_url}, as markdown:\n\n{cut}"
+                );
+                self.done(id, ToolOutcome::Success, text, "raw page", started, false)
+            }
+            Watched::Interrupted => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                self.done(
+                    id,
+                    ToolOutcome::Interrupted,
+                    "Interrupted by the user.".into(),
+                    "interrupted",
+                    started,
+                    true,
+                )
+            }
+            Watched::Shutdown => {
+                *stopped = Some(Flow::Shutdown);
+                ("Interrupted: claw is shutting down.".into(), true)
+            }
+        }
+    }
+
+    fn done(
+        &self,
+        id: &str,
+        outcome: ToolOutcome,
+        content: String,
+        summary: &str,
+        started: Instant,
+        is_error: bool,
+    ) -> (String, bool) {
+        self.emit(AgentEvent::ToolFinished {
+            call_id: id.to_string(),
+            outcome,
+            output: content.clone(),
+            summary: summary.to_string(),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        (content, is_error)
+    }
+}
