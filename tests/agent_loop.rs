@@ -1060,3 +1060,51 @@ async fn web_fetch_reads_a_page_with_the_small_model_and_reports_foreign_redirec
         "{second:?}"
     );
 }
+
+#[tokio::test]
+async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "s1",
+            "WebSearch",
+            json!({"query": "rust 2024 edition", "allowed_domains": ["rust-lang.org"]}),
+        ),
+        Reply::text("Rust 2024 shipped with Rust 1.85 (https://blog.rust-lang.org/)."),
+        Reply::tool_use("", "s2", "WebSearch", json!({"query": "again"})),
+        Reply::status(
+            400,
+            "invalid_request_error",
+            "tools.0: unknown tool type web_search_20250305",
+        ),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "search".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    let search = &requests[1].body;
+    assert_eq!(search["tools"][0]["type"], "web_search_20250305");
+    assert_eq!(
+        search["tools"][0]["allowed_domains"],
+        json!(["rust-lang.org"])
+    );
+    let found = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        !found[0].1 && found[0].2.contains("blog.rust-lang.org"),
+        "{found:?}"
+    );
+    let unavailable = tool_results(requests[4].last_message().unwrap());
+    assert!(
+        unavailable[0].1 && unavailable[0].2.contains("Web search is unavailable"),
+        "{unavailable:?}"
+    );
+}

@@ -26,6 +26,7 @@ fn request() -> ChatRequest {
         system: "be brief".into(),
         messages: vec![Message::user_text("hi")],
         tools: Vec::new(),
+        server_tools: Vec::new(),
         thinking: Thinking::Off,
     }
 }

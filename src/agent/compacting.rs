@@ -52,6 +52,7 @@ impl Session {
             messages: request_messages,
             // The API wants the tools defined whenever the messages hold tool calls.
             tools: self.tools.specs(),
+            server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
         let provider = Arc::clone(&self.provider);

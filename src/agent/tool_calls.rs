@@ -219,6 +219,9 @@ impl Session {
         if name == "WebFetch" {
             return self.web_fetch(id, &input, inbox, stopped).await;
         }
+        if name == "WebSearch" {
+            return self.web_search(id, &input, inbox, stopped).await;
+        }
         let started = Instant::now();
         let events = self.events.clone();
         let call_id = id.to_string();

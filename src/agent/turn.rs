@@ -236,6 +236,7 @@ impl Session {
                 system: self.system.clone(),
                 messages: self.history.messages().to_vec(),
                 tools: self.tools.specs(),
+                server_tools: Vec::new(),
                 thinking: self.thinking.clone(),
             };
             self.emit(AgentEvent::RequestStarted);

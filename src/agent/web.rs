@@ -97,6 +97,7 @@ impl Session {
                 "The page {page_url}, as markdown:\n\n{markdown}\n\n---\n\nQuestion: {prompt}"
             ))],
             tools: Vec::new(),
+            server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
         let provider = Arc::clone(&self.provider);
@@ -117,6 +118,83 @@ impl Session {
                     "(The page could not be summarized: {error}.) The page {page_url}, as markdown:\n\n{cut}"
                 );
                 self.done(id, ToolOutcome::Success, text, "raw page", started, false)
+            }
+            Watched::Interrupted => {
+                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                self.done(
+                    id,
+                    ToolOutcome::Interrupted,
+                    "Interrupted by the user.".into(),
+                    "interrupted",
+                    started,
+                    true,
+                )
+            }
+            Watched::Shutdown => {
+                *stopped = Some(Flow::Shutdown);
+                ("Interrupted: claw is shutting down.".into(), true)
+            }
+        }
+    }
+
+    /// WebSearch: one request with the API's server-side search tool; its answer is the result.
+    pub(crate) async fn web_search(
+        &mut self,
+        id: &str,
+        input: &Value,
+        inbox: &mut Inbox,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        let started = Instant::now();
+        let query = input
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let request = ChatRequest {
+            model: self.model.id.clone(),
+            max_tokens: 4096,
+            system: "Search the web for the user's query and report what you find: for each relevant result, its title, URL and the facts it gives. Be factual and brief.".into(),
+            messages: vec![Message::user_text(format!("Search the web for: {query}"))],
+            tools: Vec::new(),
+            server_tools: vec![crate::tools::web_search::server_tool(input)],
+            thinking: Thinking::Off,
+        };
+        let provider = Arc::clone(&self.provider);
+        let mut ignore = |_: StreamEvent| {};
+        let mut model_change = None;
+        let answer = inbox
+            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .await;
+        match answer {
+            Watched::Done(Ok(completed)) => {
+                let model = self.model.id.clone();
+                self.account_for(&model, &completed.usage);
+                let text = completed.message.text();
+                if text.trim().is_empty() {
+                    return self.done(
+                        id,
+                        ToolOutcome::Failed,
+                        "The search returned nothing.".into(),
+                        "no results",
+                        started,
+                        true,
+                    );
+                }
+                self.done(id, ToolOutcome::Success, text, "searched", started, false)
+            }
+            Watched::Done(Err(error)) => {
+                let message = format!(
+                    "Web search is unavailable with this provider or model ({error}). Use WebFetch on a known URL instead."
+                );
+                self.done(
+                    id,
+                    ToolOutcome::Failed,
+                    message,
+                    "unavailable",
+                    started,
+                    true,
+                )
             }
             Watched::Interrupted => {
                 *stopped = Some(Flow::Stop(TurnStop::Interrupted));

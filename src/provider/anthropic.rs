@@ -254,8 +254,10 @@ pub fn request_body(request: &ChatRequest) -> Value {
     if !request.system.is_empty() {
         body["system"] = json!([{"type": "text", "text": request.system}]);
     }
-    if !request.tools.is_empty() {
-        body["tools"] = json!(request.tools);
+    if !request.tools.is_empty() || !request.server_tools.is_empty() {
+        let mut tools: Vec<Value> = request.tools.iter().map(|t| json!(t)).collect();
+        tools.extend(request.server_tools.iter().cloned());
+        body["tools"] = Value::Array(tools);
     }
     add_cache_breakpoints(&mut body);
     match &request.thinking {

@@ -130,6 +130,8 @@ pub struct ChatRequest {
     pub system: String,
     pub messages: Vec<Message>,
     pub tools: Vec<ToolSpec>,
+    /// Tools the API itself runs (e.g. `web_search`), as raw JSON definitions.
+    pub server_tools: Vec<serde_json::Value>,
     pub thinking: Thinking,
 }
 

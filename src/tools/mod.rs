@@ -17,6 +17,7 @@ pub mod read;
 pub mod task;
 pub mod todo;
 pub mod web_fetch;
+pub mod web_search;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -236,6 +237,7 @@ impl Registry {
             Box::new(ask::AskUserQuestion),
             Box::new(task::Task),
             Box::new(web_fetch::WebFetch),
+            Box::new(web_search::WebSearch),
         ])
     }
 
