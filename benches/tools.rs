@@ -14,13 +14,17 @@ use claw::tools::{Tool, ToolContext};
 use serde_json::json;
 
 fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Makes (once) a tree of `files` files of `kb` KiB in 1,000 directories; one file in 10,000
 /// holds the word the search looks for.
 fn tree(files: usize, kb: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-tree-{files}-{kb}"));
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-tree-{files}-{kb}"));
     let done = root.join(".complete");
     if done.exists() {
         return root;
@@ -60,8 +64,15 @@ fn main() {
     let kb = env_number("CLAW_BENCH_FILE_KB", 10);
     let started = Instant::now();
     let root = tree(files, kb);
-    println!("tree: {files} files of {kb} KiB at {} (ready in {:.1} s)", root.display(), started.elapsed().as_secs_f64());
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    println!(
+        "tree: {files} files of {kb} KiB at {} (ready in {:.1} s)",
+        root.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let ctx = ToolContext::new(root.clone());
     let quiet: claw::tools::ProgressSink = Arc::new(|_| {});
 
@@ -69,9 +80,16 @@ fn main() {
         let out = runtime
             .block_on(Glob.run(json!({"pattern": "**/*.txt"}), &ctx, quiet.clone()))
             .expect("glob");
-        assert!(out.summary.starts_with(&files.to_string()), "{}", out.summary);
+        assert!(
+            out.summary.starts_with(&files.to_string()),
+            "{}",
+            out.summary
+        );
     });
-    println!("Glob **/*.txt over {files} files: median {:.0} ms", glob.as_secs_f64() * 1000.0);
+    println!(
+        "Glob **/*.txt over {files} files: median {:.0} ms",
+        glob.as_secs_f64() * 1000.0
+    );
 
     let grep = time(3, || {
         let out = runtime
@@ -79,17 +97,24 @@ fn main() {
             .expect("grep");
         assert!(out.summary.contains("file"), "{}", out.summary);
     });
-    println!("Grep needle_xyzzy (files_with_matches): median {:.0} ms", grep.as_secs_f64() * 1000.0);
-    let rg = std::process::Command::new("rg").arg("--version").output().is_ok().then(|| {
-        time(3, || {
-            let out = std::process::Command::new("rg")
-                .args(["-l", "needle_xyzzy"])
-                .current_dir(&root)
-                .output()
-                .expect("rg");
-            assert!(!out.stdout.is_empty());
-        })
-    });
+    println!(
+        "Grep needle_xyzzy (files_with_matches): median {:.0} ms",
+        grep.as_secs_f64() * 1000.0
+    );
+    let rg = std::process::Command::new("rg")
+        .arg("--version")
+        .output()
+        .is_ok()
+        .then(|| {
+            time(3, || {
+                let out = std::process::Command::new("rg")
+                    .args(["-l", "needle_xyzzy"])
+                    .current_dir(&root)
+                    .output()
+                    .expect("rg");
+                assert!(!out.stdout.is_empty());
+            })
+        });
     match rg {
         Some(rg) => println!(
             "ripgrep -l needle_xyzzy: median {:.0} ms (claw's Grep takes {:.2}x)",
@@ -104,5 +129,8 @@ fn main() {
             .block_on(Bash.run(json!({"command": "true"}), &ctx, quiet.clone()))
             .expect("bash");
     });
-    println!("Bash `true`, start to result: median {:.1} ms", bash.as_secs_f64() * 1000.0);
+    println!(
+        "Bash `true`, start to result: median {:.1} ms",
+        bash.as_secs_f64() * 1000.0
+    );
 }

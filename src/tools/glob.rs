@@ -53,24 +53,31 @@ impl Glob {
             .map_err(|e| ToolError::InvalidInput(format!("bad glob pattern `{pattern}`: {e}")))?
             .compile_matcher();
         let hidden = pattern.starts_with('.') || pattern.contains("/.");
-        let mut found: Vec<(SystemTime, PathBuf)> = Vec::new();
-        for entry in walker(&root, hidden).build().flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let path = entry.path();
-            let Ok(relative) = path.strip_prefix(&root) else {
-                continue;
-            };
-            if matcher.is_match(relative) {
-                let modified = entry
-                    .metadata()
-                    .ok()
-                    .and_then(|m| m.modified().ok())
-                    .unwrap_or(SystemTime::UNIX_EPOCH);
-                found.push((modified, path.to_path_buf()));
-            }
-        }
+        // Walk in parallel (a large tree is mostly waiting on the file system).
+        let collected = std::sync::Mutex::new(Vec::new());
+        walker(&root, hidden).build_parallel().run(|| {
+            let (matcher, root, collected) = (&matcher, &root, &collected);
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && let Ok(relative) = entry.path().strip_prefix(root)
+                    && matcher.is_match(relative)
+                {
+                    let modified = entry
+                        .metadata()
+                        .ok()
+                        .and_then(|m| m.modified().ok())
+                        .unwrap_or(SystemTime::UNIX_EPOCH);
+                    if let Ok(mut found) = collected.lock() {
+                        found.push((modified, entry.into_path()));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut found: Vec<(SystemTime, PathBuf)> = collected.into_inner().unwrap_or_default();
         if found.is_empty() {
             return Ok(ToolOutput {
                 content: "No files found".into(),

@@ -124,6 +124,7 @@ impl Grep {
 
         let root = search_root(input, ctx)?;
         let mut files: Vec<PathBuf> = Vec::new();
+        let mut walk_files = None;
         if root.is_file() {
             files.push(root.clone());
         } else {
@@ -149,17 +150,13 @@ impl Grep {
                     ToolError::InvalidInput(format!("unknown file type `{kind}`: {e}"))
                 })?);
             }
-            builder.sort_by_file_name(|a, b| a.cmp(b));
-            for entry in builder.build().flatten() {
-                if entry.file_type().is_some_and(|t| t.is_file()) {
-                    files.push(entry.into_path());
-                }
-            }
+            walk_files = Some(builder);
         }
 
-        let mut out: Vec<String> = Vec::new();
-        let (mut total_matches, mut matched_files) = (0u64, 0usize);
-        for path in &files {
+        // One file's results: its output lines and number of matches.
+        let search = |searcher: &mut Searcher,
+                      path: &std::path::Path|
+         -> Option<(String, Vec<String>, u64)> {
             let shown = ctx.display_path(path);
             let mut sink = Collect {
                 shown: &shown,
@@ -169,18 +166,48 @@ impl Grep {
                 matches: 0,
             };
             if searcher.search_path(&matcher, path, &mut sink).is_err() || sink.matches == 0 {
-                continue;
+                return None;
             }
-            total_matches += sink.matches;
+            let (lines, matches) = (sink.lines, sink.matches);
+            Some((shown, lines, matches))
+        };
+        let mut results: Vec<(String, Vec<String>, u64)> = Vec::new();
+        match walk_files {
+            None => results.extend(files.iter().filter_map(|p| search(&mut searcher, p))),
+            Some(builder) => {
+                // Search in parallel, as ripgrep does; the order is restored below.
+                let collected = std::sync::Mutex::new(Vec::new());
+                builder.build_parallel().run(|| {
+                    let mut searcher = searcher.clone();
+                    let (search, collected) = (&search, &collected);
+                    Box::new(move |entry| {
+                        if let Ok(entry) = entry
+                            && entry.file_type().is_some_and(|t| t.is_file())
+                            && let Some(found) = search(&mut searcher, entry.path())
+                            && let Ok(mut all) = collected.lock()
+                        {
+                            all.push(found);
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+                results = collected.into_inner().unwrap_or_default();
+                results.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        let (mut total_matches, mut matched_files) = (0u64, 0usize);
+        for (shown, lines, matches) in results {
+            total_matches += matches;
             matched_files += 1;
             match mode {
-                Mode::Files => out.push(shown.clone()),
-                Mode::Count => out.push(format!("{shown}:{}", sink.matches)),
+                Mode::Files => out.push(shown),
+                Mode::Count => out.push(format!("{shown}:{matches}")),
                 Mode::Content => {
                     if !out.is_empty() && (before > 0 || after > 0) {
                         out.push("--".into());
                     }
-                    out.extend(sink.lines);
+                    out.extend(lines);
                 }
             }
         }
