@@ -80,6 +80,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .and_then(serde_json::Value::as_f64)
             .filter(|t| *t > 0.0 && *t <= 1.0)
             .unwrap_or(0.85),
+        small_model: std::env::var("CLAW_SMALL_MODEL")
+            .ok()
+            .or_else(|| settings.string("smallModel"))
+            .unwrap_or_else(|| "haiku".into()),
     });
     if args.resume.as_deref() == Some("") {
         let _ = handle.ops.send(Op::Command {

@@ -42,6 +42,7 @@ fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
         resumed: Vec::new(),
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
+        small_model: "haiku".into(),
     }
 }
 
@@ -1107,4 +1108,115 @@ async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
         unavailable[0].1 && unavailable[0].2.contains("Web search is unavailable"),
         "{unavailable:?}"
     );
+}
+
+#[tokio::test]
+async fn the_other_tools_through_the_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), "fn alpha() {}\nfn beta() {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("n.ipynb"),
+        r##"{"cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "source": "1", "outputs": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"##,
+    )
+    .unwrap();
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![
+                Block::ToolUse {
+                    id: "g1".into(),
+                    name: "Glob".into(),
+                    input: json!({"pattern": "*.rs"}),
+                },
+                Block::ToolUse {
+                    id: "g2".into(),
+                    name: "Grep".into(),
+                    input: json!({"pattern": "fn beta", "output_mode": "content"}),
+                },
+                Block::ToolUse {
+                    id: "r1".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": "lib.rs"}),
+                },
+                Block::ToolUse {
+                    id: "r2".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": "n.ipynb"}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::message(
+            vec![
+                Block::ToolUse {
+                    id: "m1".into(),
+                    name: "MultiEdit".into(),
+                    input: json!({"file_path": "lib.rs", "edits": [
+                        {"old_string": "alpha", "new_string": "first"},
+                        {"old_string": "beta", "new_string": "second"}
+                    ]}),
+                },
+                Block::ToolUse {
+                    id: "n1".into(),
+                    name: "NotebookEdit".into(),
+                    input: json!({"notebook_path": "n.ipynb", "cell_id": "c1", "new_source": "2"}),
+                },
+                Block::ToolUse {
+                    id: "b1".into(),
+                    name: "Bash".into(),
+                    input: json!({"command": "sleep 45.5", "run_in_background": true}),
+                },
+                Block::ToolUse {
+                    id: "k1".into(),
+                    name: "KillShell".into(),
+                    input: json!({"shell_id": "bash_1"}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::text("all done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "do it all".into(),
+        })
+        .unwrap();
+    let events = finish_turn(&mut handle).await;
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            AgentEvent::ToolFinished {
+                outcome: ToolOutcome::Failed,
+                ..
+            }
+        )),
+        "{events:#?}"
+    );
+    let requests = server.requests();
+    let first = tool_results(requests[1].last_message().unwrap());
+    assert_eq!(first[0].2, "lib.rs");
+    assert_eq!(first[1].2, "lib.rs:2:fn beta() {}");
+    assert!(first[2].2.contains("     1\tfn alpha() {}"));
+    assert!(first[3].2.contains("<cell id=\"c1\" type=\"code\">"));
+    let second = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        second.iter().all(|(_, is_error, _)| !is_error),
+        "{second:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("lib.rs")).unwrap(),
+        "fn first() {}\nfn second() {}\n"
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("n.ipynb"))
+            .unwrap()
+            .contains("\"2\"")
+    );
+    assert!(second[3].2.starts_with("Stopped bash_1"), "{second:?}");
 }

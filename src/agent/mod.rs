@@ -59,6 +59,8 @@ pub struct AgentConfig {
     pub resumed_usage: Vec<(String, crate::provider::Usage, f64)>,
     /// Compact automatically when the context in use passes this share of the window.
     pub compact_threshold: f64,
+    /// The small, fast model for side jobs (WebFetch reads pages with it): id or alias.
+    pub small_model: String,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -113,6 +115,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         memory: None,
         settings_summary: config.settings_summary,
         compact_threshold: config.compact_threshold,
+        small_model: config.small_model,
         compact_due: false,
         totals: {
             let mut totals = turn::Totals::default();

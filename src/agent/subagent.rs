@@ -122,6 +122,7 @@ impl Session {
             memory: None,
             settings_summary: String::new(),
             compact_threshold: self.compact_threshold,
+            small_model: self.small_model.clone(),
             compact_due: false,
             totals: Totals::default(),
             next_approval: Arc::clone(&self.next_approval),

@@ -257,6 +257,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         resumed: Vec::new(),
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
+        small_model: "haiku".into(),
     });
     Setup {
         handle,

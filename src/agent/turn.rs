@@ -82,6 +82,7 @@ pub(crate) struct Session {
     /// The settings files and values in force, for `/config`.
     pub settings_summary: String,
     pub compact_threshold: f64,
+    pub small_model: String,
     /// The last request filled the context past the threshold: compact before the next.
     pub compact_due: bool,
     pub totals: Totals,

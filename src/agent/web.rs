@@ -12,8 +12,6 @@ use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
 use crate::tools::web_fetch::{Fetched, fetch};
 
-/// The model that reads pages, by alias (the catalog's newest Haiku).
-const PAGE_MODEL: &str = "haiku";
 /// Without a summary, at most this much of the page goes back.
 const RAW_FALLBACK_CHARS: usize = 20_000;
 
@@ -86,9 +84,9 @@ impl Session {
         };
         let model = self
             .catalog
-            .resolve(PAGE_MODEL)
+            .resolve(&self.small_model)
             .map(|m| m.id.clone())
-            .unwrap_or_else(|| self.model.id.clone());
+            .unwrap_or_else(|| self.small_model.clone());
         let request = ChatRequest {
             model: model.clone(),
             max_tokens: 2048,

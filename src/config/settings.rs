@@ -30,6 +30,7 @@ const KNOWN_KEYS: &[&str] = &[
     "forceLoginMethod",
     "spinnerTipsEnabled",
     "autoCompactThreshold",
+    "smallModel",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[
     "allow",
