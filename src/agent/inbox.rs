@@ -25,6 +25,23 @@ pub(crate) enum Queued {
     Clear,
 }
 
+/// Why a wait ended before its work did.
+pub(crate) enum Cut {
+    Interrupted,
+    Shutdown,
+}
+
+impl<T> Watched<T> {
+    /// The finished work, or why it was cut short.
+    pub(crate) fn settle(self) -> Result<T, Cut> {
+        match self {
+            Watched::Done(value) => Ok(value),
+            Watched::Interrupted => Err(Cut::Interrupted),
+            Watched::Shutdown => Err(Cut::Shutdown),
+        }
+    }
+}
+
 /// How waiting on something while watching the inbox ended.
 pub(crate) enum Watched<T> {
     Done(T),

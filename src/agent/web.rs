@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::inbox::{Cut, Inbox};
 use crate::agent::turn::{Flow, Session};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
@@ -39,23 +39,9 @@ impl Session {
             .unwrap_or("")
             .to_string();
         let mut model_change = None;
-        let fetched = match inbox.watch(fetch(&url), &mut model_change).await {
-            Watched::Done(result) => result,
-            Watched::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                return self.done(
-                    id,
-                    ToolOutcome::Interrupted,
-                    "Interrupted by the user.".into(),
-                    "interrupted",
-                    started,
-                    true,
-                );
-            }
-            Watched::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                return ("Interrupted: claw is shutting down.".into(), true);
-            }
+        let fetched = match inbox.watch(fetch(&url), &mut model_change).await.settle() {
+            Ok(result) => result,
+            Err(cut) => return self.cut_short(cut, id, started, stopped),
         };
         let (page_url, markdown) = match fetched {
             Err(error) => {
@@ -102,14 +88,15 @@ impl Session {
         let mut ignore = |_: StreamEvent| {};
         let answer = inbox
             .watch(provider.stream(&request, &mut ignore), &mut model_change)
-            .await;
+            .await
+            .settle();
         match answer {
-            Watched::Done(Ok(completed)) => {
+            Ok(Ok(completed)) => {
                 self.account_for(&model, &completed.usage);
                 let text = format!("From {page_url}:\n\n{}", completed.message.text().trim());
                 self.done(id, ToolOutcome::Success, text, "answered", started, false)
             }
-            Watched::Done(Err(error)) => {
+            Ok(Err(error)) => {
                 // No summary (a local server may not serve the small model): the page itself.
                 let cut: String = markdown.chars().take(RAW_FALLBACK_CHARS).collect();
                 let text = format!(
@@ -117,21 +104,7 @@ impl Session {
                 );
                 self.done(id, ToolOutcome::Success, text, "raw page", started, false)
             }
-            Watched::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                self.done(
-                    id,
-                    ToolOutcome::Interrupted,
-                    "Interrupted by the user.".into(),
-                    "interrupted",
-                    started,
-                    true,
-                )
-            }
-            Watched::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                ("Interrupted: claw is shutting down.".into(), true)
-            }
+            Err(cut) => self.cut_short(cut, id, started, stopped),
         }
     }
 
@@ -163,9 +136,10 @@ impl Session {
         let mut model_change = None;
         let answer = inbox
             .watch(provider.stream(&request, &mut ignore), &mut model_change)
-            .await;
+            .await
+            .settle();
         match answer {
-            Watched::Done(Ok(completed)) => {
+            Ok(Ok(completed)) => {
                 let model = self.model.id.clone();
                 self.account_for(&model, &completed.usage);
                 let text = completed.message.text();
@@ -181,7 +155,7 @@ impl Session {
                 }
                 self.done(id, ToolOutcome::Success, text, "searched", started, false)
             }
-            Watched::Done(Err(error)) => {
+            Ok(Err(error)) => {
                 let message = format!(
                     "Web search is unavailable with this provider or model ({error}). Use WebFetch on a known URL instead."
                 );
@@ -194,18 +168,32 @@ impl Session {
                     true,
                 )
             }
-            Watched::Interrupted => {
+            Err(cut) => self.cut_short(cut, id, started, stopped),
+        }
+    }
+
+    /// The result of a call the user interrupted (or that claw's shutdown cut short).
+    fn cut_short(
+        &self,
+        cut: Cut,
+        id: &str,
+        started: Instant,
+        stopped: &mut Option<Flow>,
+    ) -> (String, bool) {
+        match cut {
+            Cut::Interrupted => {
                 *stopped = Some(Flow::Stop(TurnStop::Interrupted));
+                let message = "Interrupted by the user.".to_string();
                 self.done(
                     id,
                     ToolOutcome::Interrupted,
-                    "Interrupted by the user.".into(),
+                    message,
                     "interrupted",
                     started,
                     true,
                 )
             }
-            Watched::Shutdown => {
+            Cut::Shutdown => {
                 *stopped = Some(Flow::Shutdown);
                 ("Interrupted: claw is shutting down.".into(), true)
             }
