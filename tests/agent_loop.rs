@@ -1220,3 +1220,38 @@ async fn the_other_tools_through_the_loop() {
     );
     assert!(second[3].2.starts_with("Stopped bash_1"), "{second:?}");
 }
+
+#[tokio::test]
+async fn a_picture_read_goes_to_the_model_as_an_image_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("logo.png"),
+        [0x89, b'P', b'N', b'G', 0, 1, 2],
+    )
+    .unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "i1", "Read", json!({"file_path": "logo.png"})),
+        Reply::text("a logo"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "look".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    let result = &requests[1].last_message().unwrap()["content"][0];
+    assert_eq!(result["type"], "tool_result");
+    assert_eq!(result["content"][0]["type"], "text");
+    assert_eq!(result["content"][1]["type"], "image");
+    assert_eq!(result["content"][1]["source"]["media_type"], "image/png");
+    assert_eq!(result["content"][1]["source"]["data"], "iVBORwABAg==");
+    assert!(
+        result.get("images").is_none(),
+        "claw's own field stays off the wire"
+    );
+}

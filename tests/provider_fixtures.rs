@@ -491,6 +491,7 @@ fn cache_breakpoints_on_a_multi_turn_conversation() {
             tool_use_id: id.into(),
             content: "x".into(),
             is_error: false,
+            images: Vec::new(),
         }],
     };
     let mut req = request();

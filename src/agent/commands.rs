@@ -473,6 +473,7 @@ mod tests {
                     tool_use_id: "t".into(),
                     content: "a.rs".into(),
                     is_error: false,
+                    images: Vec::new(),
                 }],
             },
         ];

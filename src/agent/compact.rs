@@ -85,6 +85,7 @@ mod tests {
                 tool_use_id: id.into(),
                 content: "x".into(),
                 is_error: false,
+                images: Vec::new(),
             }],
         }
     }

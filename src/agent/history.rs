@@ -314,6 +314,7 @@ impl History {
                 tool_use_id: id.to_string(),
                 content: "Not finished: claw stopped before this tool call completed.".into(),
                 is_error: true,
+                images: Vec::new(),
             })
             .collect();
         if !results.is_empty() {
@@ -342,6 +343,7 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                             tool_use_id,
                             content,
                             is_error,
+                            ..
                         } => events.push(AgentEvent::ToolFinished {
                             call_id: tool_use_id.clone(),
                             outcome: if *is_error {

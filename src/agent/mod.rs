@@ -126,6 +126,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         },
         next_approval: Arc::new(std::sync::atomic::AtomicU64::new(1)),
         last_stop: None,
+        last_images: Vec::new(),
         events: event_tx,
     };
     let inbox = inbox::Inbox {

@@ -127,6 +127,7 @@ impl Session {
             totals: Totals::default(),
             next_approval: Arc::clone(&self.next_approval),
             last_stop: None,
+            last_images: Vec::new(),
             events,
         };
         let alive = sub.turn(prompt, inbox).await;

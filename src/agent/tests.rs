@@ -144,6 +144,7 @@ impl Tool for Echo {
                 Some(t) => Ok(ToolOutput {
                     content: t.to_string(),
                     summary: "echoed".into(),
+                    ..Default::default()
                 }),
                 None => Err(ToolError::InvalidInput("text is required".into())),
             }
@@ -186,6 +187,7 @@ impl Tool for Touch {
             Ok(ToolOutput {
                 content: "ok".into(),
                 summary: "touched".into(),
+                ..Default::default()
             })
         })
     }
@@ -301,6 +303,7 @@ fn results_of(request: &ChatRequest) -> Vec<(String, String, bool)> {
                 tool_use_id,
                 content,
                 is_error,
+                ..
             } => Some((tool_use_id.clone(), content.clone(), *is_error)),
             _ => None,
         })

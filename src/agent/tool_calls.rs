@@ -38,7 +38,11 @@ impl Session {
             let (content, is_error) = self
                 .run_one(&id, &name, input, inbox, model_change, &mut stopped)
                 .await;
-            results.push(tool_result(&id, &content, is_error));
+            let mut result = tool_result(&id, &content, is_error);
+            if let ContentBlock::ToolResult { images, .. } = &mut result {
+                *images = std::mem::take(&mut self.last_images);
+            }
+            results.push(result);
         }
         (results, stopped.unwrap_or(Flow::Continue))
     }
@@ -242,6 +246,7 @@ impl Session {
                 } else {
                     output.content
                 };
+                self.last_images = output.images;
                 self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
                 (content, false)
             }
@@ -417,6 +422,7 @@ fn tool_result(id: &str, content: &str, is_error: bool) -> ContentBlock {
         tool_use_id: id.to_string(),
         content: content.to_string(),
         is_error,
+        images: Vec::new(),
     }
 }
 

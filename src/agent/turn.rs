@@ -88,6 +88,8 @@ pub(crate) struct Session {
     pub totals: Totals,
     /// Approval ids, shared with sub-agents so they never collide.
     pub next_approval: Arc<std::sync::atomic::AtomicU64>,
+    /// Pictures the last tool call returned, for its tool_result.
+    pub last_images: Vec<crate::provider::ImageData>,
     /// How the last turn ended (a sub-agent's caller reads it).
     pub last_stop: Option<TurnStop>,
     pub events: UnboundedSender<AgentEvent>,

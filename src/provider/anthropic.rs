@@ -259,6 +259,7 @@ pub fn request_body(request: &ChatRequest) -> Value {
         tools.extend(request.server_tools.iter().cloned());
         body["tools"] = Value::Array(tools);
     }
+    images_as_blocks(&mut body);
     add_cache_breakpoints(&mut body);
     match &request.thinking {
         Thinking::Off => {}
@@ -271,6 +272,38 @@ pub fn request_body(request: &ChatRequest) -> Value {
         }
     }
     body
+}
+
+/// A tool_result with pictures goes out as content blocks: its text, then an image block each.
+fn images_as_blocks(body: &mut Value) {
+    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for message in messages {
+        let Some(blocks) = message.get_mut("content").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for block in blocks {
+            let Some(object) = block.as_object_mut() else {
+                continue;
+            };
+            let Some(images) = object.remove("images") else {
+                continue;
+            };
+            let text = object
+                .remove("content")
+                .unwrap_or(Value::String(String::new()));
+            let mut content = vec![json!({"type": "text", "text": text})];
+            for image in images.as_array().into_iter().flatten() {
+                content.push(json!({"type": "image", "source": {
+                    "type": "base64",
+                    "media_type": image["media_type"],
+                    "data": image["data"],
+                }}));
+            }
+            object.insert("content".into(), Value::Array(content));
+        }
+    }
 }
 
 /// Prompt caching: `cache_control` breakpoints on the stable prefix (the last tool, the system

@@ -74,7 +74,17 @@ pub enum ContentBlock {
         content: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         is_error: bool,
+        /// Pictures returned with the text (the request body turns them into image blocks).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        images: Vec<ImageData>,
     },
+}
+
+/// A picture for the model (base64), as in an image content block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageData {
+    pub media_type: String,
+    pub data: String,
 }
 
 /// Token usage of one request. `message_delta` usage is cumulative: overwrite, never add.

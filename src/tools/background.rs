@@ -110,6 +110,7 @@ pub fn start(
             "Started in the background as {id}. Read its output with BashOutput {{\"bash_id\": \"{id}\"}}; stop it with KillShell {{\"shell_id\": \"{id}\"}}."
         ),
         summary: format!("background {id}"),
+        ..Default::default()
     })
 }
 
@@ -158,6 +159,7 @@ impl BashOutput {
         Ok(ToolOutput {
             content: format!("{id} is {}.\n{body}", status_text(status)),
             summary: status_text(status),
+            ..Default::default()
         })
     }
 }
@@ -240,6 +242,7 @@ impl Tool for KillShell {
                 return Ok(ToolOutput {
                     content: format!("{id} had already {}.", status_text(*status)),
                     summary: status_text(*status),
+                    ..Default::default()
                 });
             }
             *status = ShellStatus::Killed;
@@ -248,6 +251,7 @@ impl Tool for KillShell {
             Ok(ToolOutput {
                 content: format!("Stopped {id} ({}).", shell.command),
                 summary: "killed".into(),
+                ..Default::default()
             })
         })
     }

@@ -245,6 +245,7 @@ impl Bash {
             Some(0) => Ok(ToolOutput {
                 content: output,
                 summary: "exit 0".into(),
+                ..Default::default()
             }),
             Some(code) => Err(ToolError::Failed(format!("Exit code {code}\n{output}"))),
             None => Err(ToolError::Failed(format!("Killed by a signal\n{output}"))),

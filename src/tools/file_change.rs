@@ -82,7 +82,11 @@ impl PlannedChange {
                 self.shown, diff.added, diff.removed
             )
         };
-        Ok(ToolOutput { content, summary })
+        Ok(ToolOutput {
+            content,
+            summary,
+            ..Default::default()
+        })
     }
 }
 

@@ -82,6 +82,7 @@ impl Glob {
             return Ok(ToolOutput {
                 content: "No files found".into(),
                 summary: "0 files".into(),
+                ..Default::default()
             });
         }
         // Newest first; ties by path so the order is stable.
@@ -101,6 +102,7 @@ impl Glob {
         Ok(ToolOutput {
             content: lines.join("\n"),
             summary: count(total, "file", "files"),
+            ..Default::default()
         })
     }
 }

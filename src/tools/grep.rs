@@ -219,6 +219,7 @@ impl Grep {
             return Ok(ToolOutput {
                 content: "No matches found".into(),
                 summary,
+                ..Default::default()
             });
         }
         let limit = head_limit.unwrap_or(match mode {
@@ -239,6 +240,7 @@ impl Grep {
         Ok(ToolOutput {
             content: out.join("\n"),
             summary,
+            ..Default::default()
         })
     }
 }

@@ -146,12 +146,14 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// A tool's successful result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ToolOutput {
     /// What goes back to the model as the tool_result content.
     pub content: String,
     /// A one-line summary for the activity pane (e.g. "42 lines", "exit 0", "3 files").
     pub summary: String,
+    /// Images for the model (Read of a picture).
+    pub images: Vec<crate::provider::ImageData>,
 }
 
 /// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.

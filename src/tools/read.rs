@@ -35,6 +35,42 @@ pub fn is_binary(path: &std::path::Path, head: &[u8]) -> bool {
     by_extension || head.iter().take(SNIFF_BYTES).any(|&b| b == 0)
 }
 
+/// Pictures larger than this are refused (the API limits images too).
+const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// The media type of a picture the model can see, by extension.
+fn image_type(path: &std::path::Path) -> Option<&'static str> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "png" => Some("image/png"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "gif" => Some("image/gif"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// A picture as an image for the model.
+fn image(shown: &str, media_type: &str, bytes: &[u8]) -> Result<ToolOutput, ToolError> {
+    use base64::Engine;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ToolError::InvalidInput(format!(
+            "{shown} is {} MB; pictures over 5 MB can't be shown to the model",
+            bytes.len() / (1024 * 1024)
+        )));
+    }
+    Ok(ToolOutput {
+        content: format!(
+            "The picture {shown} ({media_type}, {} KB) is attached.",
+            bytes.len().div_ceil(1024)
+        ),
+        summary: format!("image, {} KB", bytes.len().div_ceil(1024)),
+        images: vec![crate::provider::ImageData {
+            media_type: media_type.to_string(),
+            data: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }],
+    })
+}
+
 fn cut_line(line: &str) -> String {
     if line.chars().count() <= MAX_LINE_CHARS {
         return line.to_string();
@@ -68,6 +104,9 @@ impl Read {
         }
         let bytes =
             std::fs::read(&path).map_err(|e| ToolError::Io(format!("cannot read {shown}: {e}")))?;
+        if let Some(media_type) = image_type(&path) {
+            return image(&shown, media_type, &bytes);
+        }
         if is_binary(&path, &bytes) {
             return Err(ToolError::Binary { path: shown });
         }
@@ -78,6 +117,7 @@ impl Read {
             return Ok(ToolOutput {
                 content: format!("{shown} exists but is empty."),
                 summary: "empty".into(),
+                ..Default::default()
             });
         }
         let text = String::from_utf8_lossy(&bytes);
@@ -89,6 +129,7 @@ impl Read {
             return Ok(ToolOutput {
                 content: rendered,
                 summary: count(cells, "cell", "cells"),
+                ..Default::default()
             });
         }
         let total = text.lines().count() as u64;
@@ -98,6 +139,7 @@ impl Read {
                     "{shown} has only {total} lines; offset {offset} is past its end."
                 ),
                 summary: "past the end".into(),
+                ..Default::default()
             });
         }
         let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
@@ -123,6 +165,7 @@ impl Read {
         Ok(ToolOutput {
             content: out,
             summary: count(shown_lines as usize, "line", "lines"),
+            ..Default::default()
         })
     }
 }
@@ -255,10 +298,12 @@ mod tests {
                 path: "bin.dat".into()
             }
         );
-        assert!(matches!(
-            read(&c, json!({"file_path": "img.png"})).await,
-            Err(ToolError::Binary { .. })
-        ));
+        let picture = read(&c, json!({"file_path": "img.png"})).await.unwrap();
+        assert_eq!(picture.images[0].media_type, "image/png");
+        assert_eq!(
+            picture.images[0].data, "bm90IHJlYWxseQ==",
+            "base64 of the bytes"
+        );
         assert_eq!(
             read(&c, json!({"file_path": "nope.txt"}))
                 .await

@@ -114,6 +114,7 @@ impl Tool for TodoWrite {
                     todos.len()
                 ),
                 summary: format!("{done}/{} done", todos.len()),
+                ..Default::default()
             })
         })
     }

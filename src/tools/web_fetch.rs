@@ -212,12 +212,14 @@ impl Tool for WebFetch {
                 Fetched::Page { markdown, .. } => Ok(ToolOutput {
                     summary: format!("{} chars", markdown.len()),
                     content: markdown,
+                    ..Default::default()
                 }),
                 Fetched::Redirect { from, to } => Ok(ToolOutput {
                     content: format!(
                         "{from} redirects to another host: {to}. Fetch that URL to follow it."
                     ),
                     summary: "redirected".into(),
+                    ..Default::default()
                 }),
             }
         })
