@@ -28,6 +28,9 @@ pub enum Op {
     Command { name: String, args: String },
     /// Forget the conversation (`/clear`).
     Clear,
+    /// `!command`: run it in the shell now (the user typed it: no approval) and add its output
+    /// to the conversation.
+    Shell { command: String },
     /// End the agent task.
     Shutdown,
 }

@@ -1255,3 +1255,44 @@ async fn a_picture_read_goes_to_the_model_as_an_image_block() {
         "claw's own field stays off the wire"
     );
 }
+
+#[tokio::test]
+async fn a_bang_command_runs_at_once_and_its_output_joins_the_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("I see the output.")])
+        .await
+        .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::Shell {
+            command: "echo from-the-shell".into(),
+        })
+        .unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(_) => panic!("a command the user typed is not asked about"),
+            AgentEvent::ToolFinished {
+                outcome, output, ..
+            } => {
+                assert_eq!(outcome, ToolOutcome::Success);
+                assert_eq!(output, "from-the-shell");
+                break;
+            }
+            _ => {}
+        }
+    }
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "what did it print?".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let first = server.requests()[0].body["messages"][0].to_string();
+    assert!(
+        first.contains("<bash-input>echo from-the-shell</bash-input>")
+            && first.contains("what did it print?"),
+        "{first}"
+    );
+}

@@ -369,6 +369,65 @@ impl Session {
         }
     }
 
+    /// `!command`: runs it with the Bash tool at once (typed by the user, so not asked about)
+    /// and adds the command and its output to the conversation for the model to see.
+    pub(crate) async fn shell(&mut self, command: &str, inbox: &mut Inbox) {
+        self.next_hook += 1;
+        let id = format!("shell-{}", self.next_hook);
+        let Some(bash) = self.tools.get("Bash") else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        self.emit(AgentEvent::ToolStarted {
+            call_id: id.clone(),
+            tool: "Bash".into(),
+            summary: command.to_string(),
+        });
+        let events = self.events.clone();
+        let progress_id = id.clone();
+        let progress: crate::tools::ProgressSink = std::sync::Arc::new(move |chunk: String| {
+            let _ = events.send(AgentEvent::ToolProgress {
+                call_id: progress_id.clone(),
+                chunk,
+            });
+        });
+        let ctx = self.ctx.clone();
+        let mut model_change = None;
+        let run = inbox
+            .watch(
+                bash.run(serde_json::json!({"command": command}), &ctx, progress),
+                &mut model_change,
+            )
+            .await;
+        let (outcome, output, summary) = match run {
+            crate::agent::inbox::Watched::Done(Ok(out)) => (
+                crate::protocol::ToolOutcome::Success,
+                out.content,
+                out.summary,
+            ),
+            crate::agent::inbox::Watched::Done(Err(e)) => (
+                crate::protocol::ToolOutcome::Failed,
+                e.to_string(),
+                "failed".to_string(),
+            ),
+            _ => (
+                crate::protocol::ToolOutcome::Interrupted,
+                "interrupted".to_string(),
+                "interrupted".to_string(),
+            ),
+        };
+        self.emit(AgentEvent::ToolFinished {
+            call_id: id,
+            outcome,
+            output: output.clone(),
+            summary,
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        self.history.push_user_text(format!(
+            "I ran this in the shell myself:\n<bash-input>{command}</bash-input>\n<bash-output>\n{output}\n</bash-output>"
+        ));
+    }
+
     fn permissions_command(&mut self, args: &str) {
         if let Some(number) = args.strip_prefix("remove") {
             let message = match number

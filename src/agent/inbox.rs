@@ -23,6 +23,7 @@ pub(crate) enum Queued {
     Turn(String),
     Command { name: String, args: String },
     Clear,
+    Shell(String),
 }
 
 /// Why a wait ended before its work did.
@@ -69,6 +70,7 @@ impl Inbox {
                     Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
                     Some(Op::Command { name, args }) => self.queued.push_back(Queued::Command { name, args }),
                     Some(Op::Clear) => self.queued.push_back(Queued::Clear),
+                    Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
                     // An answer to a prompt that is no longer pending.
                     Some(Op::Decide { .. }) => {}
                 },
@@ -100,6 +102,7 @@ impl Inbox {
                     self.queued.push_back(Queued::Command { name, args })
                 }
                 Some(Op::Clear) => self.queued.push_back(Queued::Clear),
+                Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
             }
         }
     }

@@ -160,6 +160,7 @@ impl Session {
                     Some(Op::UserTurn { text }) => Queued::Turn(text),
                     Some(Op::Command { name, args }) => Queued::Command { name, args },
                     Some(Op::Clear) => Queued::Clear,
+                    Some(Op::Shell { command }) => Queued::Shell(command),
                     Some(Op::SetModel { model }) => {
                         self.set_model(&model);
                         continue;
@@ -174,6 +175,10 @@ impl Session {
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
                 Queued::Command { name, args } => self.command(&name, &args, inbox).await,
+                Queued::Shell(command) => {
+                    self.shell(&command, inbox).await;
+                    true
+                }
                 Queued::Clear => {
                     let model = self.model.id.clone();
                     let cwd = self.ctx.cwd.display().to_string();

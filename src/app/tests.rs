@@ -521,3 +521,24 @@ fn a_question_dialog_collects_one_answer_per_question() {
         ))
     );
 }
+
+#[test]
+fn a_bang_runs_a_shell_command() {
+    let mut h = Harness::new();
+    h.type_text("!git status");
+    assert_eq!(
+        h.key(KeyCode::Enter),
+        vec![Effect::Send(Op::Shell {
+            command: "git status".into()
+        })]
+    );
+    assert!(!h.model.busy);
+    h.type_text("!");
+    assert!(
+        matches!(
+            h.key(KeyCode::Enter).as_slice(),
+            [Effect::Send(Op::UserTurn { .. })]
+        ),
+        "a lone ! is just text"
+    );
+}

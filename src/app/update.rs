@@ -289,6 +289,17 @@ fn submit(model: &mut Model) -> Vec<Effect> {
     if let Some(parsed) = commands::parse(&text) {
         return run_command(model, parsed);
     }
+    if let Some(command) = text
+        .strip_prefix('!')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        model.push_cell(CellKind::User(text.clone()));
+        model.scroll = Scroll::Follow;
+        return vec![Effect::Send(Op::Shell {
+            command: command.to_string(),
+        })];
+    }
     model.push_cell(CellKind::User(text.clone()));
     model.live_cell = None;
     model.scroll = Scroll::Follow;
