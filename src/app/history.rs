@@ -44,6 +44,18 @@ impl InputHistory {
         }
     }
 
+    /// The newest entry containing `query` that is older than entry `before` (all entries
+    /// when None), with its index: Ctrl+R's reverse search.
+    pub fn search(&self, query: &str, before: Option<usize>) -> Option<(usize, &str)> {
+        let end = before.unwrap_or(self.entries.len()).min(self.entries.len());
+        self.entries[..end]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, e)| e.contains(query))
+            .map(|(i, e)| (i, e.as_str()))
+    }
+
     pub fn is_browsing(&self) -> bool {
         self.pos.is_some()
     }
@@ -65,6 +77,18 @@ mod tests {
         assert_eq!(h.newer(), Some("draft"));
         assert!(!h.is_browsing());
         assert_eq!(h.newer(), None);
+    }
+
+    #[test]
+    fn reverse_search_finds_older_matches_in_turn() {
+        let mut h = InputHistory::default();
+        for e in ["cargo test", "git status", "cargo build", "ls"] {
+            h.push(e);
+        }
+        assert_eq!(h.search("cargo", None), Some((2, "cargo build")));
+        assert_eq!(h.search("cargo", Some(2)), Some((0, "cargo test")));
+        assert_eq!(h.search("cargo", Some(0)), None);
+        assert_eq!(h.search("zzz", None), None);
     }
 
     #[test]

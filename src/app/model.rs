@@ -103,6 +103,13 @@ pub enum Scroll {
     FromTop(usize),
 }
 
+/// Ctrl+R: what is being searched for, and the history entry that matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistorySearch {
+    pub query: String,
+    pub found: Option<(usize, String)>,
+}
+
 /// Which pane receives keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -150,6 +157,8 @@ pub struct Model {
     /// The model's task list, shown in the activity pane (Ctrl+L hides it).
     pub todos: Vec<crate::protocol::TodoItem>,
     pub show_todos: bool,
+    /// Ctrl+R's reverse search while it is open: the query and the entry found.
+    pub history_search: Option<HistorySearch>,
     /// The highlighted line of the slash-command popup.
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
@@ -185,6 +194,7 @@ impl Model {
             quit_armed: None,
             last_esc: None,
             slash_selected: 0,
+            history_search: None,
             todos: Vec::new(),
             show_todos: true,
             width: 80,

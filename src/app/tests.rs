@@ -542,3 +542,31 @@ fn a_bang_runs_a_shell_command() {
         "a lone ! is just text"
     );
 }
+
+#[test]
+fn ctrl_r_searches_the_history() {
+    let mut h = Harness::new();
+    for entry in ["cargo test --lib", "git status", "cargo build"] {
+        h.type_text(entry);
+        h.key(KeyCode::Enter);
+    }
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.type_text("cargo");
+    assert_eq!(
+        h.model.history_search.as_ref().unwrap().found,
+        Some((2, "cargo build".into()))
+    );
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        h.model.history_search.as_ref().unwrap().found,
+        Some((0, "cargo test --lib".into()))
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.model.history_search.is_none());
+    assert_eq!(h.model.input_text(), "cargo test --lib");
+    // Esc leaves the input as it was.
+    h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.type_text("git");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.model.input_text(), "cargo test --lib");
+}

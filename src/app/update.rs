@@ -10,7 +10,9 @@ use crate::app::approval_keys::on_approval_key;
 use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, GlobalAction, InputAction};
-use crate::app::model::{Activity, CellKind, DOUBLE_ESC, Focus, Model, QUIT_WINDOW, Scroll};
+use crate::app::model::{
+    Activity, CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_WINDOW, Scroll,
+};
 use crate::app::msg::Msg;
 use crate::protocol::{Op, PermissionMode};
 
@@ -85,6 +87,19 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if !model.approvals.is_empty() {
         return on_approval_key(model, key, now);
     }
+    if model.history_search.is_some() {
+        on_history_search_key(model, &key);
+        return Vec::new();
+    }
+    if model.focus == Focus::Input
+        && key.code == crossterm::event::KeyCode::Char('r')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
+    {
+        model.history_search = Some(HistorySearch::default());
+        return Vec::new();
+    }
     if model.focus == Focus::Input
         && let Some(choices) = model.slash_popup()
         && on_slash_popup_key(model, &key, choices.len())
@@ -127,6 +142,48 @@ fn on_slash_popup_key(model: &mut Model, key: &KeyEvent, choices: usize) -> bool
         }
     }
     true
+}
+
+/// Keys of Ctrl+R's reverse search: type to search, Ctrl+R for an older match, Enter (or an
+/// arrow) takes the match into the input, Esc leaves the input as it was.
+fn on_history_search_key(model: &mut Model, key: &KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let Some(search) = model.history_search.as_mut() else {
+        return;
+    };
+    let older = key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        _ if older => {}
+        KeyCode::Char(c) => search.query.push(c),
+        KeyCode::Backspace => {
+            search.query.pop();
+        }
+        KeyCode::Esc => {
+            model.history_search = None;
+            return;
+        }
+        KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right => {
+            let found = search.found.take();
+            model.history_search = None;
+            if let Some((_, entry)) = found {
+                set_input(model, &entry);
+            }
+            return;
+        }
+        _ => return,
+    }
+    let before = if older {
+        search.found.as_ref().map(|(i, _)| *i)
+    } else {
+        None
+    };
+    let hit = model
+        .history
+        .search(&search.query, before)
+        .map(|(i, e)| (i, e.to_string()));
+    if hit.is_some() || !older {
+        search.found = hit;
+    }
 }
 
 /// Ctrl+C clears the input, or interrupts a running turn; a second press quits.

@@ -29,5 +29,28 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         .title(Span::styled(title, Style::default().fg(theme.dim)));
     let inner = block.inner(area);
     block.render(area, buf);
+    if let Some(search) = &model.history_search {
+        // Ctrl+R: the query, and the entry it finds (Enter takes it).
+        let found = search
+            .found
+            .as_ref()
+            .map_or("(no match)", |(_, e)| e.as_str());
+        let line = ratatui::text::Line::from(vec![
+            Span::styled(
+                format!("search: {}", search.query),
+                Style::default().fg(theme.accent),
+            ),
+            Span::styled("  →  ", Style::default().fg(theme.dim)),
+            Span::styled(
+                crate::ui::text::truncate(
+                    &crate::ui::text::sanitize(found.lines().next().unwrap_or("")),
+                    inner.width as usize,
+                ),
+                Style::default().fg(theme.fg),
+            ),
+        ]);
+        buf.set_line(inner.x, inner.y, &line, inner.width);
+        return;
+    }
     (&model.input).render(inner, buf);
 }
