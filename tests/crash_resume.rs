@@ -98,9 +98,10 @@ fn fifty_kills_and_every_session_resumes() {
         let sessions = session_log::list(&sessions_dir);
         assert!(!sessions.is_empty(), "round {round}: a session file exists");
         let loaded = session_log::load(&sessions[0].path).unwrap();
+        // A kill mid-write tears at most the line being written: one per round at most.
         assert!(
-            loaded.skipped <= 1,
-            "round {round}: at most a torn last line, got {}",
+            loaded.skipped <= round + 1,
+            "round {round}: at most one torn line per kill, got {}",
             loaded.skipped
         );
         let (messages, _) = History::replay(&loaded.entries);
