@@ -65,7 +65,11 @@ pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
             | AgentEvent::ThinkingDelta(_)
             | AgentEvent::ToolFinished { .. }
             | AgentEvent::ToolProgress { .. }
-            | AgentEvent::Usage { .. } => {}
+            | AgentEvent::Usage { .. }
+            | AgentEvent::Models(_)
+            | AgentEvent::Sessions(_)
+            | AgentEvent::GitDiff(_)
+            | AgentEvent::EffortChanged(_) => {}
         }
     }
     1

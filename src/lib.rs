@@ -10,6 +10,7 @@ pub mod config;
 pub mod diff;
 pub mod fake_server;
 pub mod fuzzy;
+pub mod gitdiff;
 pub mod headless;
 pub mod hooks;
 pub mod permissions;

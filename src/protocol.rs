@@ -31,8 +31,88 @@ pub enum Op {
     /// `!command`: run it in the shell now (the user typed it: no approval) and add its output
     /// to the conversation.
     Shell { command: String },
+    /// Think this hard from the next request on (the model picker).
+    SetEffort(Effort),
+    /// Save this model as the default for new sessions (user settings).
+    SaveDefaultModel { model: String },
+    /// Something the UI wants to show; answered at once, even while a turn runs.
+    Lookup(Lookup),
     /// End the agent task.
     Shutdown,
+}
+
+/// Lists and reports the UI asks the agent for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lookup {
+    /// The models the configured server offers (`GET /v1/models`): `AgentEvent::Models`.
+    Models,
+    /// This project's saved sessions: `AgentEvent::Sessions`.
+    Sessions,
+    /// The working tree's git changes: `AgentEvent::GitDiff`.
+    GitDiff,
+    /// Checks of the setup (`/doctor`): `AgentEvent::Info`.
+    Doctor,
+}
+
+/// How hard the model thinks before answering (extended thinking).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    #[default]
+    Off,
+    Low,
+    Medium,
+    High,
+}
+
+impl Effort {
+    pub const ALL: [Effort; 4] = [Effort::Off, Effort::Low, Effort::Medium, Effort::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effort::Off => "off",
+            Effort::Low => "low",
+            Effort::Medium => "medium",
+            Effort::High => "high",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Effort> {
+        Self::ALL
+            .into_iter()
+            .find(|e| e.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The next level up (wrapping), or down.
+    pub fn step(self, up: bool) -> Effort {
+        let i = Self::ALL.iter().position(|e| *e == self).unwrap_or(0);
+        let n = Self::ALL.len();
+        Self::ALL[if up { (i + 1) % n } else { (i + n - 1) % n }]
+    }
+}
+
+/// A model the user can switch to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelChoice {
+    pub id: String,
+    /// What the catalog or the server calls it ("Claude Opus 5").
+    pub name: String,
+    /// Known for catalog models: the context window and prices per million tokens in/out.
+    pub context_window: Option<u64>,
+    pub prices: Option<(f64, f64)>,
+    /// Whether the model can think (extended thinking); unknown server models are assumed to.
+    pub thinks: bool,
+}
+
+/// A saved session of this project, for the resume picker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionChoice {
+    pub id: String,
+    pub first_prompt: String,
+    /// Seconds since it last changed.
+    pub age_secs: u64,
+    pub messages: usize,
+    pub cost: f64,
 }
 
 /// The user's answer to an approval prompt.
@@ -227,6 +307,14 @@ pub enum AgentEvent {
     EditFile {
         path: String,
     },
+    /// The models the server lists (answer to `Lookup::Models`); empty if it lists none.
+    Models(Vec<ModelChoice>),
+    /// This project's sessions, newest first (answer to `Lookup::Sessions`).
+    Sessions(Vec<SessionChoice>),
+    /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
+    GitDiff(Result<Vec<FileDiff>, String>),
+    /// The thinking effort in force changed.
+    EffortChanged(Effort),
     /// The answer to a slash command: a titled block of text.
     Info {
         title: String,

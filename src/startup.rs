@@ -57,7 +57,24 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     };
     let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
     settings.warnings.extend(hook_warnings);
+    let (mcp_servers, mcp_warnings) = crate::config::mcp::declared_servers(
+        &locations.project_root,
+        &settings.merged,
+        Path::new("settings"),
+    );
+    settings.warnings.extend(mcp_warnings);
+    let setup = agent::Setup {
+        user_settings: locations.user_file(),
+        settings_files: locations
+            .candidates()
+            .into_iter()
+            .map(|(p, _, _)| p)
+            .collect(),
+        warnings: settings.warnings.clone(),
+        mcp_servers,
+    };
     let provider = Anthropic::from_env();
+    let catalog_models = agent::lookup::catalog_choices(&catalog);
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
         provider: Arc::new(provider),
@@ -84,6 +101,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .ok()
             .or_else(|| settings.string("smallModel"))
             .unwrap_or_else(|| "haiku".into()),
+        setup,
     });
     if args.resume.as_deref() == Some("") {
         let _ = handle.ops.send(Op::Command {
@@ -104,7 +122,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         context_window,
         ..StatusInfo::default()
     };
-    let mut ui_model = Model::new(Theme::dark(), status, Instant::now());
+    let (theme, theme_warning) = choose_theme(settings.string("theme").as_deref());
+    let mut ui_model = Model::new(theme, status, Instant::now());
+    ui_model.catalog_models = catalog_models;
+    settings.warnings.extend(theme_warning);
     let now = Instant::now();
     for event in replay_events(&session.messages) {
         update(&mut ui_model, Msg::Agent(event), now);
@@ -122,6 +143,31 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     tui::run(ui_model, handle.ops, handle.events, args.prompt).await?;
     Ok(0)
+}
+
+/// The theme named in the settings, or (for none or "auto") the one that suits the terminal's
+/// background as `COLORFGBG` reports it (dark when unknown).
+fn choose_theme(setting: Option<&str>) -> (Theme, Option<String>) {
+    let auto = || {
+        let light = std::env::var("COLORFGBG")
+            .ok()
+            .and_then(|v| v.rsplit(';').next().and_then(|bg| bg.parse::<u8>().ok()))
+            .is_some_and(|bg| bg == 7 || bg >= 9);
+        if light { Theme::builtin("light") } else { None }.unwrap_or_else(Theme::dark)
+    };
+    match setting {
+        None | Some("auto") => (auto(), None),
+        Some(name) => match Theme::builtin(name) {
+            Some(theme) => (theme, None),
+            None => (
+                auto(),
+                Some(format!(
+                    "settings: no theme `{name}` (choose {}); using the automatic choice",
+                    Theme::names().join(", ")
+                )),
+            ),
+        },
+    }
 }
 
 /// The cwd with the home directory shown as `~`.

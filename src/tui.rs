@@ -197,6 +197,7 @@ pub async fn run(
                     }
                     Effect::Quit => quit = true,
                     Effect::OpenEditor(path) => edit = Some(path),
+                    Effect::Copy(text) => copy_to_clipboard(&text),
                 }
             }
         }
@@ -254,6 +255,48 @@ fn run_editor(
         Ok(s) => Err(io::Error::other(format!("the editor exited with {s}"))),
         Err(e) => Err(e),
     }
+}
+
+/// Puts `text` on the clipboard: OSC 52 (which works over ssh and in most terminals), and the
+/// system's clipboard tool too where one is installed (for terminals that ignore OSC 52).
+fn copy_to_clipboard(text: &str) {
+    let mut out = io::stdout();
+    let _ = out.write_all(crate::app::copy::osc52(text).as_bytes());
+    let _ = out.flush();
+    let tools: [(&str, &[&str]); 4] = [
+        ("wl-copy", &[]),
+        ("xclip", &["-selection", "clipboard"]),
+        ("xsel", &["--clipboard", "--input"]),
+        ("pbcopy", &[]),
+    ];
+    let has_display = std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || cfg!(target_os = "macos");
+    if !has_display {
+        return;
+    }
+    let Some((tool, args)) = tools.into_iter().find(|(tool, _)| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+    }) else {
+        return;
+    };
+    let text = text.to_string();
+    // In a thread: the tool may wait for the clipboard owner; the UI must not.
+    std::thread::spawn(move || {
+        let child = std::process::Command::new(tool)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut child) = child {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(text.as_bytes());
+            }
+            let _ = child.wait();
+        }
+    });
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -43,6 +43,7 @@ fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
         small_model: "haiku".into(),
+        setup: Default::default(),
     }
 }
 

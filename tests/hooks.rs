@@ -53,6 +53,7 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
         small_model: "haiku".into(),
+        setup: Default::default(),
     })
 }
 

@@ -118,6 +118,29 @@ impl Session {
                 self.info("Cost", body);
             }
             "context" => self.info("Context", self.context_breakdown()),
+            "mcp" => {
+                let mut body = String::new();
+                for server in &self.setup.mcp_servers {
+                    body.push_str(&format!(
+                        "{:<16} {}\n{:<16} from {}\n",
+                        server.name,
+                        server.target(),
+                        "",
+                        server.source.display()
+                    ));
+                }
+                if body.is_empty() {
+                    body = "No MCP servers declared. Add them to .mcp.json at the project root \
+                            or under \"mcpServers\" in a settings file."
+                        .into();
+                } else {
+                    body.push_str(
+                        "\nThese servers are declared but not started: claw does not connect to \
+                         MCP servers yet, so their tools are not offered to the model.",
+                    );
+                }
+                self.info("MCP servers", body);
+            }
             "rewind" => self.rewind_command(args),
             "resume" => self.resume_command(args),
             "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,

@@ -6,7 +6,8 @@ use std::future::Future;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::protocol::{Decision, Op, PermissionMode};
+use crate::agent::lookup::Lookups;
+use crate::protocol::{Decision, Effort, Op, PermissionMode};
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
 pub(crate) struct Inbox {
@@ -15,6 +16,10 @@ pub(crate) struct Inbox {
     pub queued: VecDeque<Queued>,
     /// A permission mode chosen during a turn, applied before the next decision.
     pub mode: Option<PermissionMode>,
+    /// A thinking effort chosen during a turn, applied before the next request.
+    pub effort: Option<Effort>,
+    /// Answers lookups (model and session lists, /diff, /doctor) at once, mid-turn too.
+    pub lookups: Lookups,
 }
 
 /// Work that waits for the current turn to end.
@@ -71,6 +76,9 @@ impl Inbox {
                     Some(Op::Command { name, args }) => self.queued.push_back(Queued::Command { name, args }),
                     Some(Op::Clear) => self.queued.push_back(Queued::Clear),
                     Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
+                    Some(Op::SetEffort(effort)) => self.effort = Some(effort),
+                    Some(Op::SaveDefaultModel { model }) => self.lookups.save_default_model(&model),
+                    Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
                     // An answer to a prompt that is no longer pending.
                     Some(Op::Decide { .. }) => {}
                 },
@@ -103,6 +111,9 @@ impl Inbox {
                 }
                 Some(Op::Clear) => self.queued.push_back(Queued::Clear),
                 Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
+                Some(Op::SetEffort(effort)) => self.effort = Some(effort),
+                Some(Op::SaveDefaultModel { model }) => self.lookups.save_default_model(&model),
+                Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
             }
         }
     }

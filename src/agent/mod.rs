@@ -5,9 +5,11 @@
 mod commands;
 pub mod compact;
 mod compacting;
+mod doctor;
 pub mod history;
 mod hook_events;
 mod inbox;
+pub mod lookup;
 pub mod prompt;
 pub mod session_log;
 mod subagent;
@@ -61,6 +63,21 @@ pub struct AgentConfig {
     pub compact_threshold: f64,
     /// The small, fast model for side jobs (WebFetch reads pages with it): id or alias.
     pub small_model: String,
+    /// Facts about the installation (for /doctor, /mcp and saving a default model).
+    pub setup: Setup,
+}
+
+/// Facts about the installation the agent reports or writes to.
+#[derive(Clone, Debug, Default)]
+pub struct Setup {
+    /// The user's settings file, where "save as default" writes the model.
+    pub user_settings: Option<PathBuf>,
+    /// Every settings file claw reads, in order.
+    pub settings_files: Vec<PathBuf>,
+    /// Problems found while loading the settings.
+    pub warnings: Vec<String>,
+    /// The MCP servers the project declares.
+    pub mcp_servers: Vec<crate::config::mcp::McpServerConfig>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -97,6 +114,16 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let (op_tx, op_rx) = unbounded_channel();
     let (event_tx, event_rx) = unbounded_channel();
     let model = resolve_model(&config.catalog, &config.model);
+    let setup = Arc::new(config.setup);
+    let history = history::History::new(config.resumed, config.log);
+    let lookups = lookup::Lookups {
+        provider: config.provider.clone(),
+        catalog: config.catalog.clone(),
+        events: event_tx.clone(),
+        sessions_dir: history.sessions_dir(),
+        cwd: config.cwd.clone(),
+        setup: setup.clone(),
+    };
     let session = turn::Session {
         ctx: ToolContext::new(config.cwd.clone()),
         provider: config.provider,
@@ -106,7 +133,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         system: config.system_prompt.unwrap_or_default(),
         thinking: config.thinking,
         model,
-        history: history::History::new(config.resumed, config.log),
+        history,
+        effort: crate::protocol::Effort::Off,
+        setup,
         permissions: config.permissions,
         local_settings: config.local_settings,
         hooks: Arc::new(config.hooks),
@@ -133,6 +162,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         ops: op_rx,
         queued: VecDeque::new(),
         mode: None,
+        effort: None,
+        lookups,
     };
     tokio::spawn(session.run(inbox));
     AgentHandle {

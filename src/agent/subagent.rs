@@ -114,6 +114,8 @@ impl Session {
             thinking: self.thinking.clone(),
             model: self.model.clone(),
             history: History::new(Vec::new(), LogTarget::None),
+            effort: self.effort,
+            setup: Arc::clone(&self.setup),
             permissions: self.permissions.clone(),
             local_settings: self.local_settings.clone(),
             hooks: Arc::clone(&self.hooks),

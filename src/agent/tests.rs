@@ -260,6 +260,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
         resumed_usage: Vec::new(),
         compact_threshold: 0.85,
         small_model: "haiku".into(),
+        setup: Default::default(),
     });
     Setup {
         handle,

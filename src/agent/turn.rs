@@ -72,6 +72,9 @@ pub(crate) struct Session {
     pub thinking: Thinking,
     pub model: ActiveModel,
     pub history: crate::agent::history::History,
+    /// How hard the model thinks; `thinking` is derived from it per model.
+    pub effort: crate::protocol::Effort,
+    pub setup: Arc<crate::agent::Setup>,
     pub permissions: Permissions,
     pub local_settings: Option<std::path::PathBuf>,
     pub hooks: Arc<crate::hooks::Hooks>,
@@ -169,6 +172,18 @@ impl Session {
                         self.permissions.mode = mode;
                         continue;
                     }
+                    Some(Op::SetEffort(effort)) => {
+                        self.set_effort(effort);
+                        continue;
+                    }
+                    Some(Op::SaveDefaultModel { model }) => {
+                        inbox.lookups.save_default_model(&model);
+                        continue;
+                    }
+                    Some(Op::Lookup(lookup)) => {
+                        inbox.lookups.run(lookup);
+                        continue;
+                    }
                     Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
                 },
             };
@@ -198,7 +213,39 @@ impl Session {
 
     pub(crate) fn set_model(&mut self, name: &str) {
         self.model = resolve_model(&self.catalog, name);
+        self.thinking = self.thinking_for(self.effort);
         self.announce_model();
+    }
+
+    pub(crate) fn set_effort(&mut self, effort: crate::protocol::Effort) {
+        self.effort = effort;
+        self.thinking = self.thinking_for(effort);
+        self.emit(AgentEvent::EffortChanged(effort));
+    }
+
+    /// The request's thinking setting for `effort` on the model in use: an effort level for
+    /// adaptive models, a token budget (kept below max_tokens) for the others.
+    fn thinking_for(&self, effort: crate::protocol::Effort) -> Thinking {
+        use crate::protocol::Effort;
+        use crate::provider::catalog::ThinkingStyle;
+        let style = self
+            .catalog
+            .resolve(&self.model.id)
+            .map_or(ThinkingStyle::Budget, |m| m.thinking);
+        let budget = match effort {
+            Effort::Off => return Thinking::Off,
+            Effort::Low => 4_000,
+            Effort::Medium => 12_000,
+            Effort::High => 24_000,
+        };
+        match style {
+            ThinkingStyle::Adaptive => Thinking::Adaptive(effort.as_str().to_string()),
+            ThinkingStyle::Budget => Thinking::Budget(
+                budget
+                    .min(self.model.max_tokens.saturating_sub(1_000))
+                    .max(1_024),
+            ),
+        }
     }
 
     /// Runs one user turn. Returns false when the agent should shut down.
@@ -231,6 +278,9 @@ impl Session {
         let stop = loop {
             if let Some(name) = model_change.take() {
                 self.set_model(&name);
+            }
+            if let Some(effort) = inbox.effort.take() {
+                self.set_effort(effort);
             }
             if self.compact_due {
                 self.compact_due = false;

@@ -134,6 +134,15 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
+        AgentEvent::Models(listed) => model.server_models = Some(listed),
+        AgentEvent::Sessions(listed) => model.sessions = Some(listed),
+        AgentEvent::EffortChanged(effort) => model.effort = effort,
+        AgentEvent::GitDiff(Ok(files)) => {
+            model.push_cell(CellKind::Notice(format!("{} changed files", files.len())))
+        }
+        AgentEvent::GitDiff(Err(message)) => {
+            model.push_cell(CellKind::Error(format!("/diff: {message}")))
+        }
         AgentEvent::TranscriptReset => model.clear(),
         AgentEvent::Todos { items } => model.todos = items,
         AgentEvent::PermissionModeChanged(mode) => {

@@ -19,6 +19,14 @@ pub struct SlashCommand {
     pub runs: Runs,
 }
 
+/// A command of the user's own (a markdown file), as the popup and the palette list it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomEntry {
+    pub name: String,
+    pub description: String,
+    pub argument_hint: String,
+}
+
 pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "help",
@@ -65,7 +73,7 @@ pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "model",
         args: "[name]",
-        description: "show the models, or switch to one",
+        description: "choose the model and thinking effort, or switch to one by name",
         runs: Runs::Agent,
     },
     SlashCommand {
@@ -95,7 +103,7 @@ pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "resume",
         args: "[N | id | words]",
-        description: "this project's saved sessions; continue in one",
+        description: "pick one of this project's saved sessions and continue it",
         runs: Runs::Agent,
     },
     SlashCommand {
@@ -109,6 +117,36 @@ pub const COMMANDS: &[SlashCommand] = &[
         args: "[file]",
         description: "write the conversation as markdown",
         runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "diff",
+        args: "",
+        description: "the working tree's git changes, file by file",
+        runs: Runs::Ui,
+    },
+    SlashCommand {
+        name: "todos",
+        args: "",
+        description: "the model's task list",
+        runs: Runs::Ui,
+    },
+    SlashCommand {
+        name: "theme",
+        args: "[name]",
+        description: "switch the colour theme (dark, light, high-contrast)",
+        runs: Runs::Ui,
+    },
+    SlashCommand {
+        name: "mcp",
+        args: "",
+        description: "the MCP servers this project declares",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
+        name: "doctor",
+        args: "",
+        description: "check the setup: API key, server, settings, MCP, terminal",
+        runs: Runs::Ui,
     },
     SlashCommand {
         name: "exit",
@@ -161,12 +199,7 @@ pub fn help() -> String {
         };
         out.push_str(&format!("  {name:<24} {}\n", c.description));
     }
-    out.push_str(
-        "\nKeys: Enter send · Shift+Enter or Ctrl+J newline · Up/Down history · Esc interrupt · \
-         Ctrl+C twice quit · PgUp/PgDn scroll · Tab activity pane · Ctrl+O expand output · \
-         Ctrl+T thinking · Shift+Tab permission mode\n\
-         Approvals: y yes · a this session · A always · n no · d no, with a note · Esc stop",
-    );
+    out.push_str("\nPress ? on an empty input for every key.");
     out
 }
 

@@ -10,4 +10,6 @@ pub enum Effect {
     Quit,
     /// Suspend the screen and edit this file in `$VISUAL` / `$EDITOR`.
     OpenEditor(std::path::PathBuf),
+    /// Put this text on the clipboard.
+    Copy(String),
 }

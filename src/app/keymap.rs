@@ -17,6 +17,7 @@ pub enum GlobalAction {
     SwitchFocus,
     CycleMode,
     ToggleTodos,
+    Palette,
 }
 
 /// Keys of the input box beyond plain editing.
@@ -75,6 +76,7 @@ pub fn global(key: &KeyEvent) -> Option<GlobalAction> {
         KeyCode::Char('t') if ctrl(key) => GlobalAction::ToggleThinking,
         KeyCode::Char('o') if ctrl(key) => GlobalAction::ToggleLastTool,
         KeyCode::Char('l') if ctrl(key) => GlobalAction::ToggleTodos,
+        KeyCode::Char('p') if ctrl(key) => GlobalAction::Palette,
         KeyCode::Tab => GlobalAction::SwitchFocus,
         KeyCode::BackTab => GlobalAction::CycleMode,
         _ => return None,

@@ -5,11 +5,14 @@
 mod agent_events;
 mod approval_keys;
 pub mod commands;
+pub mod copy;
 pub mod effect;
 pub mod history;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod palette;
+mod palette_keys;
 pub mod update;
 
 pub use effect::Effect;
@@ -17,5 +20,7 @@ pub use model::Model;
 pub use msg::Msg;
 pub use update::update;
 
+#[cfg(test)]
+pub(crate) mod palette_tests;
 #[cfg(test)]
 mod tests;

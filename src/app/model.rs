@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::app::history::InputHistory;
-use crate::protocol::{ApprovalRequest, ToolOutcome};
+use crate::protocol::{ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome};
 use crate::ui::diff_view::DiffLayout;
 use crate::ui::theme::Theme;
 
@@ -163,6 +163,18 @@ pub struct Model {
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
+    /// The command palette or a picker, while open.
+    pub palette: Option<crate::app::palette::Palette>,
+    /// The thinking effort in force.
+    pub effort: Effort,
+    /// The catalog's models, and the server's (None until it answers).
+    pub catalog_models: Vec<ModelChoice>,
+    pub server_models: Option<Vec<ModelChoice>>,
+    pub models_requested: bool,
+    /// This project's sessions, as last listed by the agent.
+    pub sessions: Option<Vec<SessionChoice>>,
+    /// The user's own slash commands (`.claw/commands/*.md`…).
+    pub custom_commands: Vec<crate::app::commands::CustomEntry>,
     pub width: u16,
     pub height: u16,
     pub now: Instant,
@@ -195,6 +207,13 @@ impl Model {
             last_esc: None,
             slash_selected: 0,
             history_search: None,
+            palette: None,
+            effort: Effort::Off,
+            catalog_models: Vec::new(),
+            server_models: None,
+            models_requested: false,
+            sessions: None,
+            custom_commands: Vec::new(),
             todos: Vec::new(),
             show_todos: true,
             width: 80,

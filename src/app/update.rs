@@ -14,7 +14,8 @@ use crate::app::model::{
     Activity, CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_WINDOW, Scroll,
 };
 use crate::app::msg::Msg;
-use crate::protocol::{Op, PermissionMode};
+use crate::app::palette::PaletteKind;
+use crate::protocol::{Lookup, Op, PermissionMode};
 
 /// Lines moved by one mouse wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -86,6 +87,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if !model.approvals.is_empty() {
         return on_approval_key(model, key, now);
+    }
+    if model.palette.is_some() {
+        return crate::app::palette_keys::on_palette_key(model, &key);
     }
     if model.history_search.is_some() {
         on_history_search_key(model, &key);
@@ -256,6 +260,9 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
             }
         }
         GlobalAction::ToggleTodos => model.show_todos = !model.show_todos,
+        GlobalAction::Palette => {
+            return crate::app::palette_keys::open(model, PaletteKind::Everything);
+        }
         GlobalAction::CycleMode => {
             let next = PermissionMode::parse(&model.status.permission_mode)
                 .unwrap_or_default()
@@ -343,6 +350,12 @@ fn submit(model: &mut Model) -> Vec<Effect> {
     }
     model.history.push(&text);
     model.reset_input();
+    submit_text(model, &text)
+}
+
+/// Sends `text` as if typed and submitted: a slash command, a `!` shell command or a message.
+pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
+    let text = text.to_string();
     if let Some(parsed) = commands::parse(&text) {
         return run_command(model, parsed);
     }
@@ -394,12 +407,37 @@ fn run_command(
             model.clear();
             vec![Effect::Send(Op::Clear)]
         }
+        (commands::Runs::Ui, "diff") => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
+        (commands::Runs::Ui, "doctor") => {
+            model.push_cell(CellKind::User("/doctor".into()));
+            vec![Effect::Send(Op::Lookup(Lookup::Doctor))]
+        }
+        (commands::Runs::Ui, "theme") if args.is_empty() => {
+            crate::app::palette_keys::open(model, PaletteKind::Themes)
+        }
+        (commands::Runs::Ui, "theme") => {
+            crate::app::palette_keys::switch_theme(model, &args);
+            Vec::new()
+        }
+        (commands::Runs::Ui, "todos") => {
+            model.push_cell(CellKind::Info {
+                title: "Tasks".into(),
+                body: todo_list(&model.todos),
+            });
+            Vec::new()
+        }
         (commands::Runs::Ui, _) => {
             model.push_cell(CellKind::Info {
                 title: "Help".into(),
                 body: commands::help(),
             });
             Vec::new()
+        }
+        (commands::Runs::Agent, "model") if args.is_empty() => {
+            crate::app::palette_keys::open(model, PaletteKind::Models)
+        }
+        (commands::Runs::Agent, "resume") if args.is_empty() => {
+            crate::app::palette_keys::open(model, PaletteKind::Sessions)
         }
         (commands::Runs::Agent, name) => {
             let shown = if args.is_empty() {
@@ -414,6 +452,25 @@ fn run_command(
             })]
         }
     }
+}
+
+/// `/todos`: the model's task list as text.
+fn todo_list(todos: &[crate::protocol::TodoItem]) -> String {
+    use crate::protocol::TodoStatus;
+    if todos.is_empty() {
+        return "No tasks: the model hasn't written a task list in this session.".into();
+    }
+    todos
+        .iter()
+        .map(|t| {
+            let mark = match t.status {
+                TodoStatus::Pending => "☐",
+                TodoStatus::InProgress => "▶",
+                TodoStatus::Completed => "☑",
+            };
+            format!("{mark} {}\n", t.content)
+        })
+        .collect()
 }
 
 fn scroll_up(model: &mut Model, lines: usize) {

@@ -115,6 +115,13 @@ impl Locations {
         out
     }
 
+    /// The user's own settings file (where a default model is saved), if there is a config dir.
+    pub fn user_file(&self) -> Option<PathBuf> {
+        self.user_config
+            .as_ref()
+            .map(|dir| dir.join("settings.json"))
+    }
+
     /// Where "always allow" rules are saved.
     pub fn local_file(&self) -> PathBuf {
         self.project_root.join(".claw/settings.local.json")
@@ -354,6 +361,38 @@ impl Settings {
 
 /// Appends an allow rule to a settings file (created if missing), keeping everything else in it.
 pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
+    edit_settings_file(path, |object| {
+        let permissions = object
+            .entry("permissions")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+            .ok_or("`permissions` is not an object")?;
+        let allow = permissions
+            .entry("allow")
+            .or_insert_with(|| Value::Array(Vec::new()))
+            .as_array_mut()
+            .ok_or("`permissions.allow` is not a list")?;
+        if !allow.iter().any(|v| v.as_str() == Some(rule)) {
+            allow.push(Value::String(rule.to_string()));
+        }
+        Ok(())
+    })
+}
+
+/// Sets a top-level `key` in the settings file at `path` (created if missing), keeping the rest.
+pub fn save_setting(path: &Path, key: &str, value: Value) -> Result<(), String> {
+    edit_settings_file(path, |object| {
+        object.insert(key.to_string(), value);
+        Ok(())
+    })
+}
+
+/// Reads the settings file at `path` (an empty object if missing), lets `change` edit it, and
+/// writes it back. A file that isn't valid JSON, or whose shape `change` rejects, is left alone.
+fn edit_settings_file(
+    path: &Path,
+    change: impl FnOnce(&mut Map<String, Value>) -> Result<(), &'static str>,
+) -> Result<(), String> {
     let mut value = match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str::<Value>(text.as_str()).map_err(|e| {
             format!(
@@ -369,29 +408,7 @@ pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
     let object = value
         .as_object_mut()
         .ok_or_else(|| format!("{}: not a JSON object, not changed", path.display()))?;
-    let permissions = object
-        .entry("permissions")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or_else(|| {
-            format!(
-                "{}: `permissions` is not an object, not changed",
-                path.display()
-            )
-        })?;
-    let allow = permissions
-        .entry("allow")
-        .or_insert_with(|| Value::Array(Vec::new()))
-        .as_array_mut()
-        .ok_or_else(|| {
-            format!(
-                "{}: `permissions.allow` is not a list, not changed",
-                path.display()
-            )
-        })?;
-    if !allow.iter().any(|v| v.as_str() == Some(rule)) {
-        allow.push(Value::String(rule.to_string()));
-    }
+    change(object).map_err(|why| format!("{}: {why}, not changed", path.display()))?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }

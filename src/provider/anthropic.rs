@@ -10,10 +10,14 @@ use serde_json::{Value, json};
 
 use crate::provider::retry::{RetryPolicy, should_retry};
 use crate::provider::sse::MessageAccumulator;
-use crate::provider::{ChatRequest, Completed, Provider, ProviderError, StreamEvent, Thinking};
+use crate::provider::{
+    ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent, Thinking,
+};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 const API_VERSION: &str = "2023-06-01";
+/// The model list is a nicety: give up on it quickly.
+const MODELS_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How requests are authenticated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,6 +244,81 @@ impl Provider for Anthropic {
         on_event: &'a mut (dyn FnMut(StreamEvent) + Send),
     ) -> BoxFuture<'a, Result<Completed, ProviderError>> {
         Box::pin(self.run(request, on_event))
+    }
+
+    fn list_models(&self) -> BoxFuture<'_, Result<Vec<RemoteModel>, ProviderError>> {
+        Box::pin(self.fetch_models())
+    }
+
+    fn describe(&self) -> Endpoint {
+        Endpoint {
+            base_url: self.base_url.clone(),
+            credential: match self.auth {
+                Auth::ApiKey(_) => "ANTHROPIC_API_KEY",
+                Auth::Bearer(_) => "ANTHROPIC_AUTH_TOKEN",
+                Auth::None => "",
+            },
+            official: self.base_url == DEFAULT_BASE_URL,
+        }
+    }
+}
+
+impl Anthropic {
+    /// `GET /v1/models` (one page of up to 1000; no retries: the picker works without it).
+    async fn fetch_models(&self) -> Result<Vec<RemoteModel>, ProviderError> {
+        if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {
+            return Err(ProviderError::MissingKey);
+        }
+        let url = format!("{}/v1/models?limit=1000", self.base_url);
+        let mut builder = self
+            .client()
+            .get(&url)
+            .header("anthropic-version", API_VERSION)
+            .timeout(MODELS_TIMEOUT);
+        builder = match &self.auth {
+            Auth::ApiKey(key) => builder.header("x-api-key", key),
+            Auth::Bearer(token) => builder.bearer_auth(token),
+            Auth::None => builder,
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|error| ProviderError::Connect {
+                url: self.base_url.clone(),
+                message: error_chain(&error),
+            })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        if status == 404 {
+            return Err(ProviderError::Http {
+                status,
+                message: "this server has no model list".into(),
+            });
+        }
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, &text, "", 1));
+        }
+        let value: Value = serde_json::from_str(&text).map_err(|e| ProviderError::Protocol {
+            message: format!("the model list is not JSON: {e}"),
+        })?;
+        let models = value
+            .get("data")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|m| {
+                        let id = m.get("id")?.as_str()?.to_string();
+                        let display_name = m
+                            .get("display_name")
+                            .and_then(Value::as_str)
+                            .unwrap_or(&id)
+                            .to_string();
+                        Some(RemoteModel { id, display_name })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(models)
     }
 }
 

@@ -23,4 +23,31 @@ pub trait Provider: Send + Sync {
         request: &'a ChatRequest,
         on_event: &'a mut (dyn FnMut(StreamEvent) + Send),
     ) -> BoxFuture<'a, Result<Completed, ProviderError>>;
+
+    /// The models the server offers (`GET /v1/models`), for the model picker and `/doctor`.
+    fn list_models(&self) -> BoxFuture<'_, Result<Vec<RemoteModel>, ProviderError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// Where requests go and how they are authenticated, for `/doctor`.
+    fn describe(&self) -> Endpoint {
+        Endpoint::default()
+    }
+}
+
+/// A model a server lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteModel {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// A provider's address and credentials, as `/doctor` reports them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    pub base_url: String,
+    /// "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN" or "" (no credentials).
+    pub credential: &'static str,
+    /// The default public API (which needs credentials), rather than a server of the user's.
+    pub official: bool,
 }

@@ -8,6 +8,7 @@ pub mod diff_view;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
+pub mod palette;
 pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
@@ -29,6 +30,8 @@ const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
 pub struct RenderCache {
     pub transcript: conversation::TranscriptCache,
     pub approval: approval::ApprovalCache,
+    /// The theme the cached lines were drawn in: another theme draws everything anew.
+    pub theme: String,
 }
 
 pub fn view(model: &Model, cache: &mut RenderCache, frame: &mut Frame) -> TranscriptMetrics {
@@ -43,6 +46,12 @@ pub fn draw(
     area: Rect,
     buf: &mut Buffer,
 ) -> TranscriptMetrics {
+    if cache.theme != model.theme.name {
+        *cache = RenderCache {
+            theme: model.theme.name.clone(),
+            ..RenderCache::default()
+        };
+    }
     let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));
     let [main, input_area, status_area] = Layout::default()
         .direction(Direction::Vertical)
@@ -91,6 +100,13 @@ pub fn draw(
         slash_popup::draw(model, &choices, input_area, area, buf);
     }
     status::draw(model, status_area, buf);
+    if let Some(palette) = &model.palette {
+        let above_input = Rect {
+            height: input_area.y.saturating_sub(area.y),
+            ..area
+        };
+        palette::draw(model, palette, above_input, buf);
+    }
     metrics
 }
 

@@ -361,3 +361,41 @@ fn a_question_dialog() {
     let terminal = render(&model, 90, 16);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn the_command_palette_filters_everything() {
+    let mut model = crate::app::palette_tests::palette_model();
+    let ctrl = |c| {
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    let now = Instant::now();
+    update(&mut model, ctrl('p'), now);
+    for c in "co".chars() {
+        update(
+            &mut model,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+            now,
+        );
+    }
+    insta::assert_snapshot!(render(&model, 100, 26).backend());
+}
+
+#[test]
+fn the_model_picker() {
+    let mut model = crate::app::palette_tests::palette_model();
+    let now = Instant::now();
+    update(&mut model, Msg::Paste("/model".into()), now);
+    for code in [
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyCode::Down,
+        crossterm::event::KeyCode::Right,
+    ] {
+        update(&mut model, Msg::Key(code.into()), now);
+    }
+    insta::assert_snapshot!(render(&model, 100, 20).backend());
+}

@@ -1,0 +1,134 @@
+//! Lookups the UI asks for to fill its pickers and reports: the server's models, this project's
+//! sessions, the working tree's git changes, `/doctor`. They never wait for a turn to end: each
+//! runs on its own task and answers with one event.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::agent::Setup;
+use crate::protocol::{AgentEvent, Lookup, ModelChoice, SessionChoice};
+use crate::provider::Provider;
+use crate::provider::catalog::Catalog;
+
+/// What lookups need; owned by the inbox so they are answered mid-turn too.
+pub(crate) struct Lookups {
+    pub provider: Arc<dyn Provider>,
+    pub catalog: Catalog,
+    pub events: UnboundedSender<AgentEvent>,
+    pub sessions_dir: Option<PathBuf>,
+    pub cwd: PathBuf,
+    pub setup: Arc<Setup>,
+}
+
+impl Lookups {
+    pub(crate) fn run(&self, lookup: Lookup) {
+        let events = self.events.clone();
+        match lookup {
+            Lookup::Models => {
+                let provider = self.provider.clone();
+                let catalog = self.catalog.clone();
+                tokio::spawn(async move {
+                    // A server without a list still leaves the catalog's models to pick from.
+                    let listed = provider.list_models().await.unwrap_or_default();
+                    let choices = listed
+                        .into_iter()
+                        .map(|m| model_choice(&catalog, &m.id, &m.display_name))
+                        .collect();
+                    let _ = events.send(AgentEvent::Models(choices));
+                });
+            }
+            Lookup::Sessions => {
+                let dir = self.sessions_dir.clone();
+                tokio::task::spawn_blocking(move || {
+                    let sessions = dir
+                        .map(|dir| crate::agent::session_log::list(&dir))
+                        .unwrap_or_default();
+                    let choices = sessions
+                        .into_iter()
+                        .map(|s| SessionChoice {
+                            id: s.id,
+                            first_prompt: s.first_prompt,
+                            age_secs: s.modified.elapsed().map(|d| d.as_secs()).unwrap_or(0),
+                            messages: s.messages,
+                            cost: s.cost,
+                        })
+                        .collect();
+                    let _ = events.send(AgentEvent::Sessions(choices));
+                });
+            }
+            Lookup::GitDiff => {
+                let cwd = self.cwd.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result =
+                        crate::gitdiff::working_tree_changes(&cwd).map_err(|e| e.to_string());
+                    let _ = events.send(AgentEvent::GitDiff(result));
+                });
+            }
+            Lookup::Doctor => {
+                let provider = self.provider.clone();
+                let setup = self.setup.clone();
+                let cwd = self.cwd.clone();
+                tokio::spawn(async move {
+                    let body = crate::agent::doctor::report(provider.as_ref(), &setup, &cwd).await;
+                    let _ = events.send(AgentEvent::Info {
+                        title: "Doctor".into(),
+                        body,
+                    });
+                });
+            }
+        }
+    }
+
+    /// Saves `model` as the default for new sessions in the user's settings file.
+    pub(crate) fn save_default_model(&self, model: &str) {
+        let event = match &self.setup.user_settings {
+            Some(path) => match crate::config::settings::save_setting(
+                path,
+                "model",
+                serde_json::Value::String(model.to_string()),
+            ) {
+                Ok(()) => AgentEvent::Notice {
+                    message: format!("{model} is now the default model ({}).", path.display()),
+                },
+                Err(e) => AgentEvent::Error {
+                    message: format!("Could not save the default model: {e}"),
+                },
+            },
+            None => AgentEvent::Error {
+                message: "Could not save the default model: no user config directory.".into(),
+            },
+        };
+        let _ = self.events.send(event);
+    }
+}
+
+/// A model as the picker shows it: the catalog's facts where it knows the id.
+pub fn model_choice(catalog: &Catalog, id: &str, name: &str) -> ModelChoice {
+    match catalog.resolve(id) {
+        Some(info) => ModelChoice {
+            id: id.to_string(),
+            name: info.name.clone(),
+            context_window: Some(info.context_window),
+            prices: Some((info.input, info.output)),
+            thinks: true,
+        },
+        None => ModelChoice {
+            id: id.to_string(),
+            name: name.to_string(),
+            context_window: None,
+            prices: None,
+            thinks: true,
+        },
+    }
+}
+
+/// The catalog's models, for the picker before the server answers.
+pub fn catalog_choices(catalog: &Catalog) -> Vec<ModelChoice> {
+    catalog
+        .models()
+        .iter()
+        .map(|m| model_choice(catalog, &m.id, &m.name))
+        .collect()
+}

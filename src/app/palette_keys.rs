@@ -1,0 +1,164 @@
+//! Keys of the open palette: typing filters, Up/Down choose, Enter runs the choice, Esc closes.
+//! In the model picker Left/Right set the thinking effort and Ctrl+S also saves the model as
+//! the default.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::effect::Effect;
+use crate::app::model::{CellKind, Model};
+use crate::app::palette::{self, Palette, PaletteAction, PaletteKind};
+use crate::protocol::{Lookup, Op};
+use crate::ui::theme::Theme;
+
+/// Rows moved by PgUp/PgDn.
+const PAGE: usize = 10;
+
+/// Opens the palette of `kind`, asking the agent for the lists it shows that may have changed.
+pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
+    model.palette = Some(Palette::new(kind, model.effort));
+    let mut effects = Vec::new();
+    let wants = |k: PaletteKind| kind == k || kind == PaletteKind::Everything;
+    if wants(PaletteKind::Models) && !model.models_requested {
+        model.models_requested = true;
+        effects.push(Effect::Send(Op::Lookup(Lookup::Models)));
+    }
+    if wants(PaletteKind::Sessions) {
+        effects.push(Effect::Send(Op::Lookup(Lookup::Sessions)));
+    }
+    effects
+}
+
+pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
+    let Some(open_palette) = model.palette.as_ref() else {
+        return Vec::new();
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let shown = palette::shown(model, open_palette);
+    let count = shown.len();
+    let kind = open_palette.kind;
+    let Some(p) = model.palette.as_mut() else {
+        return Vec::new();
+    };
+    let up = |p: &mut Palette, by: usize| {
+        p.selected = if p.selected == 0 && by == 1 {
+            count.saturating_sub(1)
+        } else {
+            p.selected.saturating_sub(by)
+        }
+    };
+    let down = |p: &mut Palette, by: usize| {
+        p.selected = if p.selected + 1 >= count && by == 1 {
+            0
+        } else {
+            (p.selected + by).min(count.saturating_sub(1))
+        }
+    };
+    match key.code {
+        KeyCode::Esc => model.palette = None,
+        KeyCode::Char('c') if ctrl => model.palette = None,
+        KeyCode::Enter => {
+            let chosen = shown.get(p.selected.min(count.saturating_sub(1)));
+            if let Some(chosen) = chosen {
+                let action = chosen.item.action.clone();
+                return choose(model, action, Save::No);
+            }
+        }
+        KeyCode::Char('s') if ctrl && kind == PaletteKind::Models => {
+            if let Some(chosen) = shown.get(p.selected.min(count.saturating_sub(1))) {
+                let action = chosen.item.action.clone();
+                return choose(model, action, Save::AsDefault);
+            }
+        }
+        KeyCode::Up => up(p, 1),
+        KeyCode::Char('p' | 'k') if ctrl => up(p, 1),
+        KeyCode::Down | KeyCode::Tab => down(p, 1),
+        KeyCode::Char('n' | 'j') if ctrl => down(p, 1),
+        KeyCode::PageUp => up(p, PAGE),
+        KeyCode::PageDown => down(p, PAGE),
+        KeyCode::Left if kind == PaletteKind::Models => p.effort = p.effort.step(false),
+        KeyCode::Right if kind == PaletteKind::Models => p.effort = p.effort.step(true),
+        KeyCode::Backspace => {
+            if p.query.pop().is_none() && kind != PaletteKind::Everything {
+                // Backspace on an empty filter widens to the whole palette.
+                p.kind = PaletteKind::Everything;
+            }
+            p.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            p.query.push(c);
+            p.selected = 0;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Whether choosing a model also makes it the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Save {
+    No,
+    AsDefault,
+}
+
+/// Carries out a palette choice.
+pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Vec<Effect> {
+    let effort = model.palette.take().map(|p| p.effort);
+    match action {
+        PaletteAction::Command(name) => crate::app::update::submit_text(model, &format!("/{name}")),
+        PaletteAction::Open(kind) => open(model, kind),
+        PaletteAction::Model(id) => {
+            let mut effects = Vec::new();
+            let mut message = format!("Model: {id}");
+            if id != model.status.model {
+                model.status.model = id.clone();
+                effects.push(Effect::Send(Op::SetModel { model: id.clone() }));
+                message.push_str(", from the next request on");
+            }
+            if let Some(effort) = effort.filter(|e| *e != model.effort) {
+                model.effort = effort;
+                effects.push(Effect::Send(Op::SetEffort(effort)));
+            }
+            message.push_str(&format!("; thinking {}", model.effort.as_str()));
+            if save == Save::AsDefault {
+                effects.push(Effect::Send(Op::SaveDefaultModel { model: id }));
+            }
+            model.push_cell(CellKind::Notice(format!("{message}.")));
+            effects
+        }
+        PaletteAction::Session(id) => {
+            crate::app::update::submit_text(model, &format!("/resume {id}"))
+        }
+        PaletteAction::Theme(name) => {
+            switch_theme(model, &name);
+            Vec::new()
+        }
+        PaletteAction::Mode(mode) => {
+            model.status.permission_mode = mode.as_str().to_string();
+            vec![Effect::Send(Op::SetPermissionMode(mode))]
+        }
+        PaletteAction::Copy(text) => {
+            let lines = text.lines().count();
+            model.push_cell(CellKind::Notice(format!(
+                "Copied {lines} line{} to the clipboard.",
+                if lines == 1 { "" } else { "s" }
+            )));
+            vec![Effect::Copy(text)]
+        }
+    }
+}
+
+/// Switches to the built-in theme `name` (the views redraw everything in its colours).
+pub(crate) fn switch_theme(model: &mut Model, name: &str) {
+    match Theme::builtin(name) {
+        Some(theme) => {
+            model.theme = theme;
+            let text = model.input_text();
+            model.reset_input();
+            model.input.insert_str(text);
+        }
+        None => model.push_cell(CellKind::Error(format!(
+            "No theme `{name}`: choose one of {}.",
+            Theme::names().join(", ")
+        ))),
+    }
+}

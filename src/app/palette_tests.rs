@@ -1,0 +1,217 @@
+//! The command palette and pickers, driven by keys.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::model::{CellKind, StatusInfo};
+use crate::app::palette::{PaletteKind, shown};
+use crate::app::{Effect, Model, Msg, update};
+use crate::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, PermissionMode, SessionChoice};
+use crate::ui::theme::Theme;
+
+pub(crate) fn palette_model() -> Model {
+    let mut model = Model::new(
+        Theme::dark(),
+        StatusInfo {
+            model: "claude-sonnet-4-6".into(),
+            permission_mode: "default".into(),
+            ..StatusInfo::default()
+        },
+        Instant::now(),
+    );
+    model.catalog_models =
+        crate::agent::lookup::catalog_choices(&crate::provider::catalog::Catalog::builtin());
+    model
+}
+
+fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(model, Msg::Key(KeyEvent::from(code)), Instant::now())
+}
+
+fn ctrl(model: &mut Model, c: char) -> Vec<Effect> {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        Instant::now(),
+    )
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(model, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn ctrl_p_opens_the_palette_and_asks_for_models_and_sessions_once() {
+    let mut model = palette_model();
+    let effects = ctrl(&mut model, 'p');
+    assert_eq!(
+        model.palette.as_ref().map(|p| p.kind),
+        Some(PaletteKind::Everything)
+    );
+    assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
+    assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Sessions))));
+    key(&mut model, KeyCode::Esc);
+    assert!(model.palette.is_none());
+    let again = ctrl(&mut model, 'p');
+    assert!(!again.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
+}
+
+#[test]
+fn typing_filters_and_enter_runs_a_command() {
+    let mut model = palette_model();
+    ctrl(&mut model, 'p');
+    type_text(&mut model, "cost");
+    let palette = model.palette.clone().unwrap();
+    let first = &shown(&model, &palette)[0];
+    assert_eq!(first.item.label, "/cost");
+    assert_eq!(first.positions, vec![1, 2, 3, 4]);
+    let effects = key(&mut model, KeyCode::Enter);
+    assert!(model.palette.is_none());
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::Command {
+            name: "cost".into(),
+            args: String::new()
+        })]
+    );
+}
+
+#[test]
+fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
+    let mut model = palette_model();
+    type_text(&mut model, "/model");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        model.palette.as_ref().map(|p| p.kind),
+        Some(PaletteKind::Models)
+    );
+    assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Models))]);
+    // The server's own models join the list.
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::Models(vec![ModelChoice {
+            id: "local-llama".into(),
+            name: "Llama".into(),
+            context_window: None,
+            prices: None,
+            thinks: true,
+        }])),
+        Instant::now(),
+    );
+    type_text(&mut model, "llama");
+    key(&mut model, KeyCode::Right);
+    key(&mut model, KeyCode::Right);
+    assert_eq!(
+        model.palette.as_ref().map(|p| p.effort),
+        Some(Effort::Medium)
+    );
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Send(Op::SetModel {
+                model: "local-llama".into()
+            }),
+            Effect::Send(Op::SetEffort(Effort::Medium)),
+        ]
+    );
+    assert_eq!(model.status.model, "local-llama");
+    assert_eq!(model.effort, Effort::Medium);
+
+    type_text(&mut model, "/model");
+    key(&mut model, KeyCode::Enter);
+    type_text(&mut model, "haiku");
+    let effects = ctrl(&mut model, 's');
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Send(Op::SetModel {
+                model: "claude-haiku-4-5".into()
+            }),
+            Effect::Send(Op::SaveDefaultModel {
+                model: "claude-haiku-4-5".into()
+            }),
+        ]
+    );
+}
+
+#[test]
+fn modes_themes_and_sessions_from_the_palette() {
+    let mut model = palette_model();
+    ctrl(&mut model, 'p');
+    type_text(&mut model, "acceptedits");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::SetPermissionMode(
+            PermissionMode::AcceptEdits
+        ))]
+    );
+    assert_eq!(model.status.permission_mode, "acceptEdits");
+
+    type_text(&mut model, "/theme light");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model.theme.name, "light");
+    type_text(&mut model, "/theme nope");
+    key(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(model.cells.last().map(|c| &c.kind), Some(CellKind::Error(e)) if e.contains("high-contrast"))
+    );
+
+    type_text(&mut model, "/resume");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Sessions))]);
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::Sessions(vec![
+            SessionChoice {
+                id: "a1".into(),
+                first_prompt: "fix the parser".into(),
+                age_secs: 120,
+                messages: 4,
+                cost: 0.01,
+            },
+            SessionChoice {
+                id: "b2".into(),
+                first_prompt: "write the docs".into(),
+                age_secs: 7200,
+                messages: 9,
+                cost: 0.2,
+            },
+        ])),
+        Instant::now(),
+    );
+    type_text(&mut model, "docs");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::Command {
+            name: "resume".into(),
+            args: "b2".into()
+        })]
+    );
+}
+
+#[test]
+fn navigation_wraps_and_backspace_widens_a_picker() {
+    let mut model = palette_model();
+    type_text(&mut model, "/theme");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        model.palette.as_ref().map(|p| p.kind),
+        Some(PaletteKind::Themes)
+    );
+    key(&mut model, KeyCode::Up);
+    let palette = model.palette.clone().unwrap();
+    assert_eq!(palette.selected, shown(&model, &palette).len() - 1);
+    key(&mut model, KeyCode::Down);
+    assert_eq!(model.palette.as_ref().map(|p| p.selected), Some(0));
+    key(&mut model, KeyCode::Backspace);
+    assert_eq!(
+        model.palette.as_ref().map(|p| p.kind),
+        Some(PaletteKind::Everything)
+    );
+}
