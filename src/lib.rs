@@ -12,6 +12,7 @@ pub mod fake_server;
 pub mod fuzzy;
 pub mod gitdiff;
 pub mod headless;
+pub mod history_file;
 pub mod hooks;
 pub mod permissions;
 pub mod protocol;

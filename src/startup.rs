@@ -141,8 +141,42 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     for notice in settings.warnings.into_iter().chain(session.notices) {
         ui_model.push_cell(CellKind::Notice(notice));
     }
-    tui::run(ui_model, handle.ops, handle.events, args.prompt).await?;
+    let history_path = crate::history_file::path_for(&cwd);
+    if let Some(path) = &history_path {
+        ui_model.history =
+            crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
+    }
+    ui_model.keymap = load_keymap(&locations, &mut ui_model);
+    tui::run(
+        ui_model,
+        handle.ops,
+        handle.events,
+        tui::Options {
+            first_prompt: args.prompt,
+            history_path,
+        },
+    )
+    .await?;
     Ok(0)
+}
+
+/// The keys of `<config>/claw/keybindings.json` over the defaults; problems become notices.
+fn load_keymap(locations: &Locations, ui_model: &mut Model) -> crate::app::keymap::Keymap {
+    let Some(path) = locations
+        .user_config
+        .as_ref()
+        .map(|d| d.join("keybindings.json"))
+    else {
+        return Default::default();
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Default::default();
+    };
+    let (keymap, warnings) = crate::app::keymap::Keymap::from_json(&text);
+    for warning in warnings {
+        ui_model.push_cell(CellKind::Notice(format!("{}: {warning}", path.display())));
+    }
+    keymap
 }
 
 /// The theme named in the settings, or (for none or "auto") the one that suits the terminal's
@@ -191,8 +225,7 @@ struct SessionStart {
 
 /// Where this directory's sessions are kept.
 fn sessions_dir(cwd: &Path) -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "claw")?;
-    Some(session_log::project_dir(dirs.data_dir(), cwd))
+    session_log::default_project_dir(cwd)
 }
 
 /// Resolves --continue / --resume / --fork-session. None: nothing to run (the list was shown).

@@ -107,13 +107,26 @@ fn install_panic_hook() {
     }));
 }
 
+/// How the UI starts.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Sent as the first message (`claw "prompt"`).
+    pub first_prompt: Option<String>,
+    /// Where submitted prompts are appended (the project's input history).
+    pub history_path: Option<std::path::PathBuf>,
+}
+
 /// Runs the UI until the user quits.
 pub async fn run(
     mut model: Model,
     ops: UnboundedSender<Op>,
     mut events: UnboundedReceiver<AgentEvent>,
-    first_prompt: Option<String>,
+    options: Options,
 ) -> io::Result<()> {
+    let Options {
+        first_prompt,
+        history_path,
+    } = options;
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     // Not `terminal.clear()`: it asks the terminal for the cursor position, a round trip that
@@ -188,6 +201,7 @@ pub async fn run(
         let now = Instant::now();
         let mut quit = false;
         let mut edit = None;
+        let mut edit_input = None;
         for msg in msgs {
             dirty = true;
             for effect in update(&mut model, msg, now) {
@@ -198,6 +212,20 @@ pub async fn run(
                     Effect::Quit => quit = true,
                     Effect::OpenEditor(path) => edit = Some(path),
                     Effect::Copy(text) => copy_to_clipboard(&text),
+                    Effect::EditInput(text) => edit_input = Some(text),
+                    Effect::MouseCapture(on) => {
+                        let _ = if on {
+                            execute!(io::stdout(), EnableMouseCapture)
+                        } else {
+                            execute!(io::stdout(), DisableMouseCapture)
+                        };
+                    }
+                    Effect::SaveHistory(text) => {
+                        if let Some(path) = &history_path {
+                            // Losing a history line is not worth interrupting the user for.
+                            let _ = crate::history_file::append(path, &text);
+                        }
+                    }
                 }
             }
         }
@@ -220,12 +248,41 @@ pub async fn run(
             );
             dirty = true;
         }
+        if let Some(text) = edit_input {
+            drop(input);
+            let result = edit_message(&text, &guard, &mut terminal);
+            if !model.mouse_captured {
+                let _ = execute!(io::stdout(), DisableMouseCapture);
+            }
+            input = EventStream::new();
+            update(&mut model, Msg::InputEdited(result), Instant::now());
+            dirty = true;
+        }
         if quit {
             break;
         }
     }
     let _ = ops.send(Op::Shutdown);
     Ok(())
+}
+
+/// Ctrl+G: the message in a temporary file, edited in `$VISUAL`/`$EDITOR`, read back.
+fn edit_message(
+    text: &str,
+    guard: &TerminalGuard,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> Result<String, String> {
+    let path = std::env::temp_dir().join(format!(
+        "claw-message-{}-{:08x}.md",
+        std::process::id(),
+        fastrand::u32(..)
+    ));
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let edited = run_editor(&path, guard, terminal)
+        .map_err(|e| e.to_string())
+        .and_then(|()| std::fs::read_to_string(&path).map_err(|e| e.to_string()));
+    let _ = std::fs::remove_file(&path);
+    edited
 }
 
 /// Leaves full-screen mode, runs `$VISUAL`/`$EDITOR` (or vi) on `path`, and comes back.
@@ -331,13 +388,17 @@ fn draw(
     execute!(io::stdout(), EndSynchronizedUpdate)?;
     let scroll = model.scroll;
     if let Some(m) = metrics
-        && (m.lines != model.transcript_lines || m.rows != model.viewport_rows)
+        && (m.lines != model.transcript_lines
+            || m.rows != model.viewport_rows
+            || m.top != model.transcript_top
+            || matches!(model.scroll, crate::app::model::Scroll::Cell(_)))
     {
         update(
             model,
             Msg::TranscriptLayout {
                 lines: m.lines,
                 rows: m.rows,
+                top: m.top,
             },
             Instant::now(),
         );

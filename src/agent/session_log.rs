@@ -110,6 +110,12 @@ impl SessionLog {
 }
 
 /// The directory of a project's sessions: `<data>/projects/<cwd with / as ->`.
+/// The project's directory under the user's data directory (None when there is no home).
+pub fn default_project_dir(cwd: &Path) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "claw")?;
+    Some(project_dir(dirs.data_dir(), cwd))
+}
+
 pub fn project_dir(data_dir: &Path, cwd: &Path) -> PathBuf {
     let key: String = cwd
         .display()

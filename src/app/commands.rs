@@ -188,6 +188,43 @@ pub fn completions(input: &str) -> Option<Vec<&'static SlashCommand>> {
     )
 }
 
+/// Every key, for `?` on an empty input: the global ones as bound now, then the fixed ones.
+pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
+    use crate::app::keymap::GlobalAction;
+    let mut out = String::new();
+    for action in GlobalAction::ALL {
+        let keys = keymap.keys_for(action);
+        if keys.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "  {:<22} {}\n",
+            keys.join(", "),
+            action.description()
+        ));
+    }
+    for (keys, what) in [
+        ("Enter", "send the message"),
+        ("Shift+Enter, Ctrl+J", "new line"),
+        ("Up, Down", "earlier messages (history)"),
+        ("Ctrl+R", "search the history"),
+        ("Home, End", "start / end of the conversation (empty input)"),
+        ("Esc Esc", "rewind to an earlier message (empty input)"),
+        ("/", "slash commands (Tab completes)"),
+        ("@", "attach a file (fuzzy finder)"),
+        ("!command", "run a shell command now"),
+        ("?", "this list (empty input)"),
+    ] {
+        out.push_str(&format!("  {keys:<22} {what}\n"));
+    }
+    out.push_str(
+        "\nApprovals: y yes · a yes for this session · A always (saved) · n no · d no, with a \
+         note · Esc no and stop · j/k scroll · [ ] hunks · v layout\n\
+         Rebind the first group in <config>/claw/keybindings.json, e.g. {\"palette\": \"ctrl+k\"}.",
+    );
+    out
+}
+
 /// The text of `/help`.
 pub fn help() -> String {
     let mut out = String::from("Commands:\n");

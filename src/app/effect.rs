@@ -12,4 +12,10 @@ pub enum Effect {
     OpenEditor(std::path::PathBuf),
     /// Put this text on the clipboard.
     Copy(String),
+    /// Edit the message being typed in `$EDITOR`; the result comes back as `Msg::InputEdited`.
+    EditInput(String),
+    /// Capture the mouse (wheel scrolling) or leave it to the terminal (text selection).
+    MouseCapture(bool),
+    /// Remember a submitted prompt in this project's input history file.
+    SaveHistory(String),
 }

@@ -59,6 +59,14 @@ impl InputHistory {
     pub fn is_browsing(&self) -> bool {
         self.pos.is_some()
     }
+
+    /// A history holding `entries` (oldest first), as saved by earlier sessions.
+    pub fn with_entries(entries: Vec<String>) -> Self {
+        InputHistory {
+            entries,
+            ..InputHistory::default()
+        }
+    }
 }
 
 #[cfg(test)]

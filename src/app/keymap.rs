@@ -1,5 +1,6 @@
 //! Which key does what, by context. The reducer asks here first, so every binding lives in one
-//! place (and can later be read from a file).
+//! place. The global keys can be rebound in `<config>/claw/keybindings.json`
+//! (`{"palette": "ctrl+k", "search": ["ctrl+f", "alt+/"]}`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -18,6 +19,297 @@ pub enum GlobalAction {
     CycleMode,
     ToggleTodos,
     Palette,
+    Copy,
+    Search,
+    ToggleMouse,
+    ExternalEditor,
+}
+
+impl GlobalAction {
+    pub const ALL: [GlobalAction; 16] = [
+        GlobalAction::Quit,
+        GlobalAction::Interrupt,
+        GlobalAction::PageUp,
+        GlobalAction::PageDown,
+        GlobalAction::ScrollTop,
+        GlobalAction::ScrollBottom,
+        GlobalAction::ToggleThinking,
+        GlobalAction::ToggleLastTool,
+        GlobalAction::SwitchFocus,
+        GlobalAction::CycleMode,
+        GlobalAction::ToggleTodos,
+        GlobalAction::Palette,
+        GlobalAction::Copy,
+        GlobalAction::Search,
+        GlobalAction::ToggleMouse,
+        GlobalAction::ExternalEditor,
+    ];
+
+    /// The name used in the keybindings file.
+    pub fn name(self) -> &'static str {
+        match self {
+            GlobalAction::Quit => "quit",
+            GlobalAction::Interrupt => "interrupt",
+            GlobalAction::PageUp => "pageUp",
+            GlobalAction::PageDown => "pageDown",
+            GlobalAction::ScrollTop => "scrollTop",
+            GlobalAction::ScrollBottom => "scrollBottom",
+            GlobalAction::ToggleThinking => "toggleThinking",
+            GlobalAction::ToggleLastTool => "toggleToolOutput",
+            GlobalAction::SwitchFocus => "switchFocus",
+            GlobalAction::CycleMode => "cycleMode",
+            GlobalAction::ToggleTodos => "toggleTodos",
+            GlobalAction::Palette => "palette",
+            GlobalAction::Copy => "copy",
+            GlobalAction::Search => "search",
+            GlobalAction::ToggleMouse => "toggleMouse",
+            GlobalAction::ExternalEditor => "externalEditor",
+        }
+    }
+
+    /// What it does, for the `?` list.
+    pub fn description(self) -> &'static str {
+        match self {
+            GlobalAction::Quit => "clear the input / interrupt; twice: quit",
+            GlobalAction::Interrupt => "interrupt the model and any running tool",
+            GlobalAction::PageUp => "scroll the conversation up a page",
+            GlobalAction::PageDown => "scroll the conversation down a page",
+            GlobalAction::ScrollTop => "go to the start of the conversation",
+            GlobalAction::ScrollBottom => "go to the end and follow",
+            GlobalAction::ToggleThinking => "show or hide the model's thinking",
+            GlobalAction::ToggleLastTool => "expand or collapse the tool output",
+            GlobalAction::SwitchFocus => "move between the input and the tool activity",
+            GlobalAction::CycleMode => "cycle the permission mode",
+            GlobalAction::ToggleTodos => "show or hide the task list",
+            GlobalAction::Palette => "command palette: commands, models, sessions, themes",
+            GlobalAction::Copy => "copy a message or code block",
+            GlobalAction::Search => "search the conversation (n/N next/previous)",
+            GlobalAction::ToggleMouse => "mouse capture on/off (off: select text with the mouse)",
+            GlobalAction::ExternalEditor => "edit the message in $EDITOR",
+        }
+    }
+}
+
+/// A key with its modifiers, as written in the keybindings file ("ctrl+p", "shift+tab", "f2").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyBinding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyBinding {
+    const fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        KeyBinding { code, modifiers }
+    }
+
+    pub fn parse(text: &str) -> Result<KeyBinding, String> {
+        let mut modifiers = KeyModifiers::NONE;
+        let parts: Vec<&str> = text.split('+').collect();
+        let (key, mods) = match parts.split_last() {
+            // "ctrl++" names the plus key.
+            Some((&"", rest)) if text.ends_with("++") => {
+                ("+", &rest[..rest.len().saturating_sub(1)])
+            }
+            Some((key, rest)) => (*key, rest),
+            None => return Err(format!("`{text}`: empty key")),
+        };
+        for m in mods {
+            modifiers |= match m.to_ascii_lowercase().as_str() {
+                "ctrl" | "control" => KeyModifiers::CONTROL,
+                "alt" | "meta" | "option" => KeyModifiers::ALT,
+                "shift" => KeyModifiers::SHIFT,
+                other => return Err(format!("`{text}`: unknown modifier `{other}`")),
+            };
+        }
+        let lower = key.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "esc" | "escape" => KeyCode::Esc,
+            "enter" | "return" => KeyCode::Enter,
+            "tab" if modifiers.contains(KeyModifiers::SHIFT) => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ if key.chars().count() == 1 => {
+                let c = key.chars().next().unwrap_or(' ');
+                // With Ctrl or Alt, terminals report letters in lower case.
+                KeyCode::Char(if modifiers.is_empty() {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                })
+            }
+            _ => return Err(format!("`{text}`: unknown key `{key}`")),
+        };
+        Ok(KeyBinding { code, modifiers })
+    }
+
+    fn matches(&self, key: &KeyEvent) -> bool {
+        // Shift is implied by the character itself ('?' or 'A'), so only Ctrl and Alt count there.
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT;
+        let mut pressed = key.modifiers & relevant;
+        if matches!(key.code, KeyCode::Char(_)) {
+            pressed.remove(KeyModifiers::SHIFT);
+        }
+        let code = match key.code {
+            KeyCode::Char(c) if pressed.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        code == self.code && pressed == self.modifiers
+    }
+}
+
+impl std::fmt::Display for KeyBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            write!(f, "Ctrl+")?;
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            write!(f, "Alt+")?;
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            write!(f, "Shift+")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => write!(f, "Space"),
+            KeyCode::Char(c) => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::BackTab => write!(f, "Shift+Tab"),
+            KeyCode::PageUp => write!(f, "PgUp"),
+            KeyCode::PageDown => write!(f, "PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The global keys in force: the defaults, with the user's file applied over them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<(KeyBinding, GlobalAction)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+        const NONE: KeyModifiers = KeyModifiers::NONE;
+        let b = KeyBinding::new;
+        Keymap {
+            bindings: vec![
+                (b(KeyCode::Char('c'), CTRL), GlobalAction::Quit),
+                (b(KeyCode::Char('d'), CTRL), GlobalAction::Quit),
+                (b(KeyCode::Esc, NONE), GlobalAction::Interrupt),
+                (b(KeyCode::PageUp, NONE), GlobalAction::PageUp),
+                (b(KeyCode::PageDown, NONE), GlobalAction::PageDown),
+                (b(KeyCode::Home, CTRL), GlobalAction::ScrollTop),
+                (b(KeyCode::End, CTRL), GlobalAction::ScrollBottom),
+                (b(KeyCode::Char('t'), CTRL), GlobalAction::ToggleThinking),
+                (b(KeyCode::Char('o'), CTRL), GlobalAction::ToggleLastTool),
+                (b(KeyCode::Char('l'), CTRL), GlobalAction::ToggleTodos),
+                (b(KeyCode::Char('p'), CTRL), GlobalAction::Palette),
+                (b(KeyCode::Char('y'), CTRL), GlobalAction::Copy),
+                (b(KeyCode::Char('f'), CTRL), GlobalAction::Search),
+                (b(KeyCode::F(2), NONE), GlobalAction::ToggleMouse),
+                (b(KeyCode::Char('g'), CTRL), GlobalAction::ExternalEditor),
+                (b(KeyCode::Tab, NONE), GlobalAction::SwitchFocus),
+                (b(KeyCode::BackTab, NONE), GlobalAction::CycleMode),
+            ],
+        }
+    }
+}
+
+impl Keymap {
+    /// The defaults with the bindings of a keybindings file (`{"action": "key" | ["key", …]}`)
+    /// in place of an action's defaults. Problems come back as warnings; the rest applies.
+    pub fn from_json(text: &str) -> (Keymap, Vec<String>) {
+        let mut keymap = Keymap::default();
+        let mut warnings = Vec::new();
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                warnings.push(format!(
+                    "not valid JSON at {}:{}: {e}",
+                    e.line(),
+                    e.column()
+                ));
+                return (keymap, warnings);
+            }
+        };
+        let Some(object) = value.as_object() else {
+            warnings.push("not a JSON object of action: key".into());
+            return (keymap, warnings);
+        };
+        for (name, keys) in object {
+            let Some(action) = GlobalAction::ALL.into_iter().find(|a| a.name() == name) else {
+                let names: Vec<_> = GlobalAction::ALL.iter().map(|a| a.name()).collect();
+                warnings.push(format!(
+                    "unknown action `{name}` (known: {})",
+                    names.join(", ")
+                ));
+                continue;
+            };
+            let texts: Vec<&str> = match keys {
+                serde_json::Value::String(s) => vec![s.as_str()],
+                serde_json::Value::Array(list) => list.iter().filter_map(|k| k.as_str()).collect(),
+                _ => {
+                    warnings.push(format!("`{name}`: expected a key or a list of keys"));
+                    continue;
+                }
+            };
+            let mut parsed = Vec::new();
+            for text in texts {
+                match KeyBinding::parse(text) {
+                    Ok(binding) => parsed.push(binding),
+                    Err(e) => warnings.push(format!("`{name}`: {e}")),
+                }
+            }
+            if parsed.is_empty() {
+                continue;
+            }
+            keymap.bindings.retain(|(_, a)| *a != action);
+            for binding in parsed {
+                // A key moved to this action leaves the one it had.
+                keymap.bindings.retain(|(b, _)| *b != binding);
+                keymap.bindings.push((binding, action));
+            }
+        }
+        (keymap, warnings)
+    }
+
+    pub fn global(&self, key: &KeyEvent) -> Option<GlobalAction> {
+        self.bindings
+            .iter()
+            .find(|(binding, _)| binding.matches(key))
+            .map(|(_, action)| *action)
+    }
+
+    /// The keys bound to `action`, as text ("Ctrl+P").
+    pub fn keys_for(&self, action: GlobalAction) -> Vec<String> {
+        self.bindings
+            .iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(b, _)| b.to_string())
+            .collect()
+    }
 }
 
 /// Keys of the input box beyond plain editing.
@@ -64,25 +356,6 @@ fn ctrl(key: &KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
-pub fn global(key: &KeyEvent) -> Option<GlobalAction> {
-    Some(match key.code {
-        KeyCode::Char('c') if ctrl(key) => GlobalAction::Quit,
-        KeyCode::Char('d') if ctrl(key) => GlobalAction::Quit,
-        KeyCode::Esc => GlobalAction::Interrupt,
-        KeyCode::PageUp => GlobalAction::PageUp,
-        KeyCode::PageDown => GlobalAction::PageDown,
-        KeyCode::Home if ctrl(key) => GlobalAction::ScrollTop,
-        KeyCode::End if ctrl(key) => GlobalAction::ScrollBottom,
-        KeyCode::Char('t') if ctrl(key) => GlobalAction::ToggleThinking,
-        KeyCode::Char('o') if ctrl(key) => GlobalAction::ToggleLastTool,
-        KeyCode::Char('l') if ctrl(key) => GlobalAction::ToggleTodos,
-        KeyCode::Char('p') if ctrl(key) => GlobalAction::Palette,
-        KeyCode::Tab => GlobalAction::SwitchFocus,
-        KeyCode::BackTab => GlobalAction::CycleMode,
-        _ => return None,
-    })
-}
-
 pub fn input(key: &KeyEvent) -> InputAction {
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
@@ -125,4 +398,67 @@ pub fn activity(key: &KeyEvent) -> Option<ActivityAction> {
         KeyCode::Esc | KeyCode::Char('i') => ActivityAction::Leave,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn parses_key_names() {
+        let p = |t: &str| KeyBinding::parse(t).map(|b| b.to_string());
+        assert_eq!(p("ctrl+p").as_deref(), Ok("Ctrl+P"));
+        assert_eq!(p("Ctrl+Shift+Tab").as_deref(), Ok("Ctrl+Shift+Tab"));
+        assert_eq!(p("shift+tab").as_deref(), Ok("Shift+Tab"));
+        assert_eq!(p("alt+/").as_deref(), Ok("Alt+/"));
+        assert_eq!(p("f2").as_deref(), Ok("F2"));
+        assert_eq!(p("ctrl++").as_deref(), Ok("Ctrl++"));
+        assert!(p("hyper+x").unwrap_err().contains("modifier"));
+        assert!(p("ctrl+nope").unwrap_err().contains("unknown key"));
+        assert!(p("f99").is_err());
+    }
+
+    #[test]
+    fn defaults_and_a_file_that_rebinds() {
+        let defaults = Keymap::default();
+        assert_eq!(
+            defaults.global(&press(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+            Some(GlobalAction::Palette)
+        );
+        // Terminals may report Ctrl+Shift+P as an upper-case P.
+        assert_eq!(
+            defaults.global(&press(KeyCode::Char('P'), KeyModifiers::CONTROL)),
+            Some(GlobalAction::Palette)
+        );
+        assert_eq!(
+            defaults.global(&press(KeyCode::Char('p'), KeyModifiers::NONE)),
+            None
+        );
+        let (keymap, warnings) = Keymap::from_json(
+            r#"{"palette": ["ctrl+k", "alt+p"], "search": "ctrl+p", "nonsense": "x", "copy": 3}"#,
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(
+            keymap.global(&press(KeyCode::Char('k'), KeyModifiers::CONTROL)),
+            Some(GlobalAction::Palette)
+        );
+        assert_eq!(
+            keymap.global(&press(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+            Some(GlobalAction::Search)
+        );
+        assert_eq!(
+            keymap.global(&press(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+            None
+        );
+        assert_eq!(
+            keymap.keys_for(GlobalAction::Palette),
+            vec!["Ctrl+K", "Alt+P"]
+        );
+        let (_, warnings) = Keymap::from_json("{ broken");
+        assert!(warnings[0].contains("1:"));
+    }
 }

@@ -13,6 +13,7 @@ pub mod model;
 pub mod msg;
 pub mod palette;
 mod palette_keys;
+mod search;
 pub mod update;
 
 pub use effect::Effect;

@@ -101,6 +101,20 @@ pub enum Scroll {
     Follow,
     /// The first visible line, counted from the top; stays put while the stream grows.
     FromTop(usize),
+    /// Show this cell near the top (a search match); the view turns it into `FromTop`.
+    Cell(usize),
+}
+
+/// Ctrl+F: the text searched for in the transcript and the cells that hold it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TranscriptSearch {
+    pub query: String,
+    /// Still typing the query (Enter ends it; then n/N move between matches).
+    pub typing: bool,
+    /// Indices of the cells that match, oldest first.
+    pub matches: Vec<usize>,
+    /// Which of `matches` is shown.
+    pub current: usize,
 }
 
 /// Ctrl+R: what is being searched for, and the history entry that matches.
@@ -140,6 +154,8 @@ pub struct Model {
     /// last measured them (sent back by the runtime after drawing).
     pub transcript_lines: usize,
     pub viewport_rows: usize,
+    /// The first line the view showed.
+    pub transcript_top: usize,
     /// The assistant or thinking cell receiving deltas.
     pub live_cell: Option<usize>,
     pub tools: Vec<ToolCall>,
@@ -163,6 +179,14 @@ pub struct Model {
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
+    /// Large pastes shown as placeholders in the input: (placeholder, text).
+    pub pastes: Vec<(String, String)>,
+    /// Ctrl+F's search of the transcript, while open.
+    pub search: Option<TranscriptSearch>,
+    /// Whether the mouse is captured (wheel scrolls) or left to the terminal (select text).
+    pub mouse_captured: bool,
+    /// The global keys in force.
+    pub keymap: crate::app::keymap::Keymap,
     /// The command palette or a picker, while open.
     pub palette: Option<crate::app::palette::Palette>,
     /// The thinking effort in force.
@@ -191,6 +215,7 @@ impl Model {
             cells: Vec::new(),
             scroll: Scroll::Follow,
             transcript_lines: 0,
+            transcript_top: 0,
             viewport_rows: 0,
             live_cell: None,
             tools: Vec::new(),
@@ -208,6 +233,10 @@ impl Model {
             slash_selected: 0,
             history_search: None,
             palette: None,
+            search: None,
+            pastes: Vec::new(),
+            mouse_captured: true,
+            keymap: Default::default(),
             effort: Effort::Off,
             catalog_models: Vec::new(),
             server_models: None,
@@ -228,6 +257,7 @@ impl Model {
 
     /// A fresh, empty input box styled for the theme.
     pub fn reset_input(&mut self) {
+        self.pastes.clear();
         let mut input = TextArea::default();
         input.set_wrap_mode(WrapMode::WordOrGlyph);
         input.set_cursor_line_style(Style::default());

@@ -16,9 +16,13 @@ pub enum Msg {
     /// Time passed (drives spinners and timeouts); sent only while something animates.
     Tick,
     Agent(AgentEvent),
-    /// The view measured the transcript: its height in lines and the rows visible.
+    /// The view measured the transcript: its height in lines, the rows visible and the first
+    /// line shown.
     TranscriptLayout {
         lines: usize,
         rows: usize,
+        top: usize,
     },
+    /// The message came back from `$EDITOR` (Ctrl+G); None when the editor failed.
+    InputEdited(Result<String, String>),
 }

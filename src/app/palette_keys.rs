@@ -152,9 +152,12 @@ pub(crate) fn switch_theme(model: &mut Model, name: &str) {
     match Theme::builtin(name) {
         Some(theme) => {
             model.theme = theme;
+            // The input box takes its colours when made: make it again, keeping what's typed.
             let text = model.input_text();
+            let pastes = std::mem::take(&mut model.pastes);
             model.reset_input();
             model.input.insert_str(text);
+            model.pastes = pastes;
         }
         None => model.push_cell(CellKind::Error(format!(
             "No theme `{name}`: choose one of {}.",

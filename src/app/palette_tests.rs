@@ -26,7 +26,9 @@ pub(crate) fn palette_model() -> Model {
 }
 
 fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
-    update(model, Msg::Key(KeyEvent::from(code)), Instant::now())
+    let mut effects = update(model, Msg::Key(KeyEvent::from(code)), Instant::now());
+    effects.retain(|e| !matches!(e, Effect::SaveHistory(_)));
+    effects
 }
 
 fn ctrl(model: &mut Model, c: char) -> Vec<Effect> {

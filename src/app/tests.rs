@@ -30,8 +30,11 @@ impl Harness {
         self.now += Duration::from_millis(ms);
     }
 
+    /// The effects of `msg`, without the history file's (checked on their own).
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
-        update(&mut self.model, msg, self.now)
+        let mut effects = update(&mut self.model, msg, self.now);
+        effects.retain(|e| !matches!(e, Effect::SaveHistory(_)));
+        effects
     }
 
     fn key(&mut self, code: KeyCode) -> Vec<Effect> {
@@ -295,6 +298,7 @@ fn scrolling_leaves_and_rejoins_the_stream() {
     h.send(Msg::TranscriptLayout {
         lines: 100,
         rows: 20,
+        top: 80,
     });
     assert_eq!(h.model.scroll, Scroll::Follow);
     h.key(KeyCode::PageUp);
@@ -305,6 +309,7 @@ fn scrolling_leaves_and_rejoins_the_stream() {
     h.send(Msg::TranscriptLayout {
         lines: 150,
         rows: 20,
+        top: 59,
     });
     assert_eq!(h.model.scroll, Scroll::FromTop(59));
     h.key_with(KeyCode::End, KeyModifiers::CONTROL);
@@ -320,7 +325,11 @@ fn scrolling_leaves_and_rejoins_the_stream() {
 #[test]
 fn a_short_transcript_does_not_scroll() {
     let mut h = Harness::new();
-    h.send(Msg::TranscriptLayout { lines: 5, rows: 20 });
+    h.send(Msg::TranscriptLayout {
+        lines: 5,
+        rows: 20,
+        top: 0,
+    });
     h.key(KeyCode::PageUp);
     assert_eq!(h.model.scroll, Scroll::Follow);
 }
@@ -569,4 +578,92 @@ fn ctrl_r_searches_the_history() {
     h.type_text("git");
     h.key(KeyCode::Esc);
     assert_eq!(h.model.input_text(), "cargo test --lib");
+}
+
+#[test]
+fn submitted_prompts_are_saved_to_the_history_file_and_large_pastes_expand() {
+    let mut h = Harness::new();
+    let pasted: String = (0..40).map(|i| format!("line {i}\n")).collect();
+    h.send(Msg::Paste(pasted.clone()));
+    assert_eq!(h.model.input_text(), "[Pasted text #1 +40 lines]");
+    h.type_text(" fix it");
+    let effects = update(
+        &mut h.model,
+        Msg::Key(KeyEvent::from(KeyCode::Enter)),
+        h.now,
+    );
+    let sent = format!("{pasted} fix it");
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SaveHistory(sent.clone()),
+            Effect::Send(Op::UserTurn { text: sent.clone() })
+        ]
+    );
+    assert!(h.model.pastes.is_empty());
+    // Up brings back what was sent, whole.
+    h.key(KeyCode::Up);
+    assert_eq!(h.model.input_text(), sent);
+}
+
+#[test]
+fn ctrl_g_edits_the_message_and_f2_releases_the_mouse() {
+    let mut h = Harness::new();
+    h.type_text("draft");
+    let effects = h.key_with(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert_eq!(effects, vec![Effect::EditInput("draft".into())]);
+    h.send(Msg::InputEdited(Ok("edited\nmessage\n".into())));
+    assert_eq!(h.model.input_text(), "edited\nmessage");
+    h.send(Msg::InputEdited(Err("the editor exited with 1".into())));
+    assert_eq!(h.model.input_text(), "edited\nmessage");
+    assert!(
+        matches!(h.model.cells.last().map(|c| &c.kind), Some(CellKind::Error(e)) if e.contains("exited"))
+    );
+    assert_eq!(h.key(KeyCode::F(2)), vec![Effect::MouseCapture(false)]);
+    assert_eq!(h.key(KeyCode::F(2)), vec![Effect::MouseCapture(true)]);
+}
+
+#[test]
+fn question_mark_on_an_empty_input_lists_every_key() {
+    let mut h = Harness::new();
+    h.key(KeyCode::Char('?'));
+    match h.model.cells.last().map(|c| &c.kind) {
+        Some(CellKind::Info { title, body }) => {
+            assert_eq!(title, "Keys");
+            assert!(body.contains("Ctrl+P"));
+            assert!(body.contains("F2"));
+        }
+        other => panic!("{other:?}"),
+    }
+    h.type_text("why?");
+    assert_eq!(h.model.input_text(), "why?");
+}
+
+#[test]
+fn ctrl_f_finds_cells_and_n_moves_between_them() {
+    let mut h = Harness::new();
+    for text in ["alpha one", "beta", "Alpha two", "gamma"] {
+        h.agent(AgentEvent::UserText { text: text.into() });
+    }
+    h.key_with(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    h.type_text("alpha");
+    let search = h.model.search.clone().unwrap();
+    assert_eq!(search.matches, vec![0, 2]);
+    assert_eq!(h.model.scroll, Scroll::Cell(2));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.model.scroll, Scroll::Cell(0));
+    h.key(KeyCode::Char('N'));
+    assert_eq!(h.model.scroll, Scroll::Cell(2));
+    // The view reports where that put the top; scrolling goes on from there.
+    h.send(Msg::TranscriptLayout {
+        lines: 100,
+        rows: 10,
+        top: 40,
+    });
+    assert_eq!(h.model.scroll, Scroll::FromTop(40));
+    // Another key closes the search and does its usual job.
+    h.key(KeyCode::Char('x'));
+    assert!(h.model.search.is_none());
+    assert_eq!(h.model.input_text(), "x");
 }

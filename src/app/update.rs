@@ -19,6 +19,9 @@ use crate::protocol::{Lookup, Op, PermissionMode};
 
 /// Lines moved by one mouse wheel notch.
 const WHEEL_LINES: usize = 3;
+/// A paste longer than this shows as a placeholder in the input box.
+const LARGE_PASTE_LINES: usize = 12;
+const LARGE_PASTE_BYTES: usize = 2_000;
 
 pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     model.now = now;
@@ -50,9 +53,13 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::TranscriptLayout { lines, rows } => {
+        Msg::TranscriptLayout { lines, rows, top } => {
             model.transcript_lines = lines;
             model.viewport_rows = rows;
+            model.transcript_top = top;
+            if let Scroll::Cell(_) = model.scroll {
+                model.scroll = Scroll::FromTop(top);
+            }
             if let Scroll::FromTop(top) = model.scroll
                 && top + rows >= lines
             {
@@ -61,6 +68,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Agent(event) => on_agent(model, event, now),
+        Msg::InputEdited(Ok(text)) => {
+            set_input(model, text.trim_end_matches('\n'));
+            Vec::new()
+        }
+        Msg::InputEdited(Err(message)) => {
+            model.push_cell(CellKind::Error(format!("Ctrl+G: {message}")));
+            Vec::new()
+        }
     }
 }
 
@@ -74,14 +89,31 @@ fn on_paste(model: &mut Model, text: String) {
     // Terminals send pasted line breaks as CR.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     model.focus = Focus::Input;
-    model.input.insert_str(text);
+    let lines = text.lines().count();
+    if lines > LARGE_PASTE_LINES || text.len() > LARGE_PASTE_BYTES {
+        // A big paste would bury the box: show a placeholder, send the text.
+        let placeholder = format!("[Pasted text #{} +{lines} lines]", model.pastes.len() + 1);
+        model.input.insert_str(&placeholder);
+        model.pastes.push((placeholder, text));
+    } else {
+        model.input.insert_str(text);
+    }
+}
+
+/// The text to send: the input with each paste placeholder replaced by what was pasted.
+fn expand_pastes(model: &mut Model, text: &str) -> String {
+    let mut out = text.to_string();
+    for (placeholder, pasted) in model.pastes.drain(..) {
+        out = out.replacen(&placeholder, &pasted, 1);
+    }
+    out
 }
 
 fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    let global = keymap::global(&key);
+    let global = model.keymap.global(&key);
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }
@@ -90,6 +122,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if model.palette.is_some() {
         return crate::app::palette_keys::on_palette_key(model, &key);
+    }
+    if model.search.is_some() && crate::app::search::on_search_key(model, &key) {
+        return Vec::new();
     }
     if model.history_search.is_some() {
         on_history_search_key(model, &key);
@@ -263,6 +298,24 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
         GlobalAction::Palette => {
             return crate::app::palette_keys::open(model, PaletteKind::Everything);
         }
+        GlobalAction::Copy => return crate::app::palette_keys::open(model, PaletteKind::Copy),
+        GlobalAction::Search => crate::app::search::start(model),
+        GlobalAction::ToggleMouse => {
+            model.mouse_captured = !model.mouse_captured;
+            model.push_cell(CellKind::Notice(
+                if model.mouse_captured {
+                    "Mouse captured: the wheel scrolls the conversation."
+                } else {
+                    "Mouse released: select text with the mouse; F2 captures it again."
+                }
+                .into(),
+            ));
+            return vec![Effect::MouseCapture(model.mouse_captured)];
+        }
+        GlobalAction::ExternalEditor => {
+            model.focus = Focus::Input;
+            return vec![Effect::EditInput(model.input_text())];
+        }
         GlobalAction::CycleMode => {
             let next = PermissionMode::parse(&model.status.permission_mode)
                 .unwrap_or_default()
@@ -304,6 +357,19 @@ fn on_activity_key(model: &mut Model, key: KeyEvent) {
 }
 
 fn on_input_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    if key.code == crossterm::event::KeyCode::Char('?')
+        && !key.modifiers.intersects(
+            crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+        )
+        && model.input.is_empty()
+    {
+        model.push_cell(CellKind::Info {
+            title: "Keys".into(),
+            body: commands::keys_help(&model.keymap),
+        });
+        model.scroll = Scroll::Follow;
+        return Vec::new();
+    }
     match keymap::input(&key) {
         InputAction::Submit => return submit(model),
         InputAction::Newline => model.input.insert_newline(),
@@ -344,13 +410,16 @@ fn set_input(model: &mut Model, text: &str) {
 }
 
 fn submit(model: &mut Model) -> Vec<Effect> {
-    let text = model.input_text();
-    if text.trim().is_empty() {
+    let typed = model.input_text();
+    if typed.trim().is_empty() {
         return Vec::new();
     }
+    let text = expand_pastes(model, &typed);
     model.history.push(&text);
     model.reset_input();
-    submit_text(model, &text)
+    let mut effects = vec![Effect::SaveHistory(text.clone())];
+    effects.extend(submit_text(model, &text));
+    effects
 }
 
 /// Sends `text` as if typed and submitted: a slash command, a `!` shell command or a message.
@@ -481,12 +550,18 @@ fn scroll_up(model: &mut Model, lines: usize) {
     let top = match model.scroll {
         Scroll::Follow => max_top,
         Scroll::FromTop(top) => top.min(max_top),
+        Scroll::Cell(_) => model.transcript_top.min(max_top),
     };
     model.scroll = Scroll::FromTop(top.saturating_sub(lines));
 }
 
 fn scroll_down(model: &mut Model, lines: usize) {
-    if let Scroll::FromTop(top) = model.scroll {
+    let from = match model.scroll {
+        Scroll::FromTop(top) => Some(top),
+        Scroll::Cell(_) => Some(model.transcript_top),
+        Scroll::Follow => None,
+    };
+    if let Some(top) = from {
         let max_top = model.transcript_lines.saturating_sub(model.viewport_rows);
         model.scroll = if top + lines >= max_top {
             Scroll::Follow

@@ -31,6 +31,7 @@ pub struct TranscriptCache {
 pub struct TranscriptMetrics {
     pub lines: usize,
     pub rows: usize,
+    pub top: usize,
 }
 
 /// The columns the transcript's text gets: one column of margin on each side.
@@ -57,6 +58,12 @@ pub fn draw(
     let top = match model.scroll {
         Scroll::Follow => max_top,
         Scroll::FromTop(top) => top.min(max_top),
+        // A line of the cell before it stays in view, for context.
+        Scroll::Cell(cell) => heights[..cell.min(heights.len())]
+            .iter()
+            .sum::<usize>()
+            .saturating_sub(1)
+            .min(max_top),
     };
     // Find the first visible cell, then draw until the area is full.
     let mut y = 0usize;
@@ -115,7 +122,50 @@ pub fn draw(
             );
         }
     }
-    TranscriptMetrics { lines: total, rows }
+    if let Some(search) = &model.search {
+        highlight_matches(&search.query, area, buf, &model.theme);
+    }
+    TranscriptMetrics {
+        lines: total,
+        rows,
+        top,
+    }
+}
+
+/// Marks every on-screen occurrence of `query` (ignoring case) in `area`.
+fn highlight_matches(query: &str, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let needle: Vec<char> = query.to_lowercase().chars().collect();
+    if needle.is_empty() {
+        return;
+    }
+    let style = Style::default().fg(theme.status_bg).bg(theme.warning);
+    for y in area.y..area.y + area.height {
+        // One char per column (wide characters' second column is skipped).
+        let mut columns = Vec::with_capacity(area.width as usize);
+        for x in area.x..area.x + area.width {
+            let symbol = buf[(x, y)].symbol();
+            if symbol.is_empty() {
+                continue;
+            }
+            let c = symbol.chars().next().unwrap_or(' ');
+            columns.push((x, c.to_lowercase().next().unwrap_or(c)));
+        }
+        let mut i = 0;
+        while i + needle.len() <= columns.len() {
+            if columns[i..i + needle.len()]
+                .iter()
+                .map(|(_, c)| *c)
+                .eq(needle.iter().copied())
+            {
+                for (x, _) in &columns[i..i + needle.len()] {
+                    buf[(*x, y)].set_style(style);
+                }
+                i += needle.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 fn cell_height(

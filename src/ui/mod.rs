@@ -87,6 +87,7 @@ pub fn draw(
         TranscriptMetrics {
             lines: model.transcript_lines,
             rows: model.viewport_rows,
+            top: model.transcript_top,
         }
     } else {
         conversation::draw(model, &mut cache.transcript, main, buf)
