@@ -52,5 +52,38 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
     }
+    if let Some(search) = &model.search {
+        // Ctrl+F: the query and where the shown match is among them.
+        let position = if search.matches.is_empty() {
+            if search.query.is_empty() {
+                String::new()
+            } else {
+                "no match".to_string()
+            }
+        } else {
+            format!("match {} of {}", search.current + 1, search.matches.len())
+        };
+        let keys = if search.typing {
+            "Enter done · Esc close"
+        } else {
+            "n older · N newer · Esc close"
+        };
+        let line = ratatui::text::Line::from(vec![
+            Span::styled(
+                format!("find in conversation: {}", search.query),
+                Style::default().fg(theme.accent),
+            ),
+            Span::styled(
+                if search.typing { "▏" } else { " " },
+                Style::default().fg(theme.accent),
+            ),
+            Span::styled(
+                format!("  {position}  ·  {keys}"),
+                Style::default().fg(theme.dim),
+            ),
+        ]);
+        buf.set_line(inner.x, inner.y, &line, inner.width);
+        return;
+    }
     (&model.input).render(inner, buf);
 }

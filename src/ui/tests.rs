@@ -399,3 +399,94 @@ fn the_model_picker() {
     }
     insta::assert_snapshot!(render(&model, 100, 20).backend());
 }
+
+/// The screen as text, then each row's runs of colour: what a plain snapshot can't show.
+fn with_styles(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut text = String::new();
+        let mut runs: Vec<(u16, u16, String)> = Vec::new();
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            text.push_str(cell.symbol());
+            let style = format!(
+                "{:?}/{:?}{}",
+                cell.fg,
+                cell.bg,
+                if cell.modifier.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {:?}", cell.modifier)
+                }
+            );
+            match runs.last_mut() {
+                Some((_, end, s)) if *s == style => *end = x,
+                _ => runs.push((x, x, style)),
+            }
+        }
+        out.push_str(&format!("{text}\n"));
+        for (start, end, style) in runs {
+            if style != "Reset/Reset" {
+                out.push_str(&format!("    {start}-{end}: {style}\n"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_theme_colours_the_screen() {
+    for name in Theme::names() {
+        let now = Instant::now();
+        let mut model = model_at(now);
+        model.theme = Theme::builtin(name).unwrap();
+        model.reset_input();
+        feed(
+            &mut model,
+            now,
+            vec![
+                AgentEvent::UserText {
+                    text: "Fix it".into(),
+                },
+                AgentEvent::TextDelta("Done: `x` is **fixed**.".into()),
+                AgentEvent::MessageDone,
+            ],
+        );
+        insta::assert_snapshot!(format!("theme_{name}"), with_styles(&render(&model, 48, 9)));
+    }
+}
+
+#[test]
+fn search_highlights_matches_on_screen() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::UserText {
+                text: "where is the parser?".into(),
+            },
+            AgentEvent::TextDelta("The Parser lives in src/parser.rs.".into()),
+            AgentEvent::MessageDone,
+        ],
+    );
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('f'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+        now,
+    );
+    for c in "parser".chars() {
+        update(
+            &mut model,
+            Msg::Key(crossterm::event::KeyCode::Char(c).into()),
+            now,
+        );
+    }
+    insta::assert_snapshot!(with_styles(&render(&model, 60, 8)));
+}
