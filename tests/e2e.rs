@@ -312,3 +312,43 @@ fn resume_inside_the_app_brings_back_an_earlier_session() {
     );
     quit(&mut term);
 }
+
+#[test]
+fn the_palette_switches_the_model_for_the_next_request() {
+    let setup = setup(vec![
+        Reply::text("First answer."),
+        Reply::text("Second answer."),
+    ]);
+    let mut term = claw(&setup, 110, 36);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("hello");
+    term.key(Key::Enter);
+    term.wait_for_text("First answer.", T).unwrap();
+    term.wait_for_text("idle", T).unwrap();
+
+    term.key(Key::Ctrl('p'));
+    term.wait_for_text("Command palette", T).unwrap();
+    term.send("haiku");
+    let screen = term.wait_for_text("claude-haiku-4-5", T).unwrap();
+    assert!(screen.contains("Claude Haiku 4.5"), "{screen}");
+    term.key(Key::Enter);
+    // The status bar shows the new model at once.
+    term.wait_for(
+        |screen| !screen.contains("Command palette") && screen.contains("│ claude-haiku-4-5 │"),
+        T,
+    )
+    .unwrap();
+    term.send("again");
+    term.key(Key::Enter);
+    term.wait_for_text("Second answer.", T).unwrap();
+
+    let models: Vec<String> = setup
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v1/messages"))
+        .map(|r| r.body["model"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(models, ["claude-sonnet-4-6", "claude-haiku-4-5"]);
+    quit(&mut term);
+}
