@@ -1,0 +1,236 @@
+//! What the pickers and reports ask the agent for, against the fake server: the server's model
+//! list, the thinking effort reaching the request, saving the default model, `/doctor`, and the
+//! session list — answered even while a turn is waiting for the user.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use claw::agent::{self, AgentConfig, AgentHandle};
+use claw::fake_server::{FakeServer, Reply};
+use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::{AgentEvent, Effort, Lookup, Op};
+use claw::provider::Thinking;
+use claw::provider::anthropic::{Anthropic, Auth, Options};
+use claw::provider::catalog::Catalog;
+use claw::tools::Registry;
+use serde_json::json;
+
+fn start(server: &FakeServer, cwd: &Path, setup: agent::Setup) -> AgentHandle {
+    agent::spawn(AgentConfig {
+        provider: Arc::new(Anthropic::new(
+            &server.base_url(),
+            Auth::ApiKey("test".into()),
+            Options::default(),
+        )),
+        catalog: Catalog::builtin(),
+        model: "claude-sonnet-4-6".into(),
+        cwd: cwd.to_path_buf(),
+        tools: Registry::builtin(),
+        system_prompt: Some("test".into()),
+        thinking: Thinking::Off,
+        permissions: Permissions::new(PermissionMode::Default, cwd, None),
+        local_settings: None,
+        hooks: claw::hooks::Hooks::default(),
+        settings_summary: String::new(),
+        log: claw::agent::history::LogTarget::None,
+        resumed: Vec::new(),
+        resumed_usage: Vec::new(),
+        compact_threshold: 0.85,
+        small_model: "haiku".into(),
+        setup,
+    })
+}
+
+/// The next event that `pick` accepts (others are skipped).
+async fn wait_for<T>(handle: &mut AgentHandle, mut pick: impl FnMut(AgentEvent) -> Option<T>) -> T {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), handle.events.recv())
+            .await
+            .expect("the agent went quiet")
+            .expect("the agent stopped");
+        if let Some(found) = pick(event) {
+            return found;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_server_lists_its_models_with_catalog_facts_where_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let mut handle = start(&server, dir.path(), Default::default());
+    handle.ops.send(Op::Lookup(Lookup::Models)).unwrap();
+    let models = wait_for(&mut handle, |e| match e {
+        AgentEvent::Models(m) => Some(m),
+        _ => None,
+    })
+    .await;
+    assert_eq!(models.len(), 1);
+    assert_eq!(models[0].id, "fake-model");
+    assert_eq!(models[0].name, "Fake");
+    assert_eq!(models[0].context_window, None);
+    let listed = server.requests();
+    let request = listed
+        .iter()
+        .find(|r| r.path.starts_with("/v1/models"))
+        .unwrap();
+    assert_eq!(request.header("x-api-key"), Some("test"));
+    assert_eq!(request.header("anthropic-version"), Some("2023-06-01"));
+}
+
+#[tokio::test]
+async fn effort_becomes_thinking_in_the_next_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::text("one"),
+        Reply::text("two"),
+        Reply::text("three"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path(), Default::default());
+    let turn = |text: &str| Op::UserTurn { text: text.into() };
+    let ended = |e: AgentEvent| matches!(e, AgentEvent::TurnEnded { .. }).then_some(());
+    handle.ops.send(turn("first")).unwrap();
+    wait_for(&mut handle, ended).await;
+    handle.ops.send(Op::SetEffort(Effort::Medium)).unwrap();
+    handle.ops.send(turn("second")).unwrap();
+    wait_for(&mut handle, ended).await;
+    // An adaptive model takes an effort level instead of a budget.
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "opus".into(),
+        })
+        .unwrap();
+    handle.ops.send(turn("third")).unwrap();
+    wait_for(&mut handle, ended).await;
+    let bodies: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/v1/messages"))
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies[0].get("thinking"), None);
+    assert_eq!(
+        bodies[1]["thinking"],
+        json!({"type": "enabled", "budget_tokens": 12000})
+    );
+    assert_eq!(bodies[2]["model"], "claude-opus-5");
+    assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
+    assert_eq!(bodies[2]["output_config"]["effort"], "medium");
+}
+
+#[tokio::test]
+async fn saving_the_default_model_keeps_the_other_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("config/claw/settings.json");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, r#"{"theme": "light"}"#).unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let setup = agent::Setup {
+        user_settings: Some(settings.clone()),
+        ..Default::default()
+    };
+    let mut handle = start(&server, dir.path(), setup);
+    handle
+        .ops
+        .send(Op::SaveDefaultModel {
+            model: "claude-haiku-4-5".into(),
+        })
+        .unwrap();
+    let notice = wait_for(&mut handle, |e| match e {
+        AgentEvent::Notice { message } => Some(message),
+        _ => None,
+    })
+    .await;
+    assert!(notice.contains("default model"), "{notice}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    assert_eq!(
+        saved,
+        json!({"theme": "light", "model": "claude-haiku-4-5"})
+    );
+
+    // A broken file is reported and left alone.
+    std::fs::write(&settings, "{ broken").unwrap();
+    handle
+        .ops
+        .send(Op::SaveDefaultModel {
+            model: "opus".into(),
+        })
+        .unwrap();
+    let error = wait_for(&mut handle, |e| match e {
+        AgentEvent::Error { message } => Some(message),
+        _ => None,
+    })
+    .await;
+    assert!(error.contains("not valid JSON"), "{error}");
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), "{ broken");
+}
+
+#[tokio::test]
+async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.txt");
+    let server = FakeServer::start(vec![Reply::tool_use(
+        "Writing.",
+        "t1",
+        "Write",
+        json!({"file_path": file.display().to_string(), "content": "x"}),
+    )])
+    .await
+    .unwrap();
+    let setup = agent::Setup {
+        mcp_servers: vec![claw::config::mcp::McpServerConfig {
+            name: "ghost".into(),
+            transport: claw::config::mcp::McpTransport::Stdio {
+                command: "no-such-mcp-server".into(),
+                args: Vec::new(),
+            },
+            source: dir.path().join(".mcp.json"),
+        }],
+        ..Default::default()
+    };
+    let mut handle = start(&server, dir.path(), setup);
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "write x".into(),
+        })
+        .unwrap();
+    // The turn now waits for the user's approval; lookups are still answered.
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::ApprovalNeeded(_)).then_some(())
+    })
+    .await;
+    handle.ops.send(Op::Lookup(Lookup::Doctor)).unwrap();
+    let body = wait_for(&mut handle, |e| match e {
+        AgentEvent::Info { title, body } if title == "Doctor" => Some(body),
+        _ => None,
+    })
+    .await;
+    assert!(
+        body.contains(&format!(
+            "ok    API              {} answers",
+            server.base_url()
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains("FAIL  MCP              ghost: `no-such-mcp-server` is not on PATH"),
+        "{body}"
+    );
+    assert!(
+        body.contains("API key          from ANTHROPIC_API_KEY"),
+        "{body}"
+    );
+    handle.ops.send(Op::Lookup(Lookup::Sessions)).unwrap();
+    let sessions = wait_for(&mut handle, |e| match e {
+        AgentEvent::Sessions(s) => Some(s),
+        _ => None,
+    })
+    .await;
+    assert!(sessions.is_empty());
+}
