@@ -1,6 +1,7 @@
 //! Drawing one frame with a long transcript: the steady state (everything cached, nothing
 //! changed) and the streaming state (the newest message grew by a delta). The figure:
-//! a 2,000-message transcript at 200x60 in under 2 ms.
+//! a 2,000-message transcript at 200x60 in under 2 ms. And a keystroke's way to the screen
+//! (reducer plus frame) with a 5,000-message transcript, which should stay under 5 ms.
 
 use std::time::Instant;
 
@@ -21,9 +22,13 @@ const AREA: Rect = Rect {
 };
 
 fn transcript() -> Model {
+    transcript_of(MESSAGES)
+}
+
+fn transcript_of(messages: usize) -> Model {
     let now = Instant::now();
     let mut model = Model::new(Theme::dark(), StatusInfo::default(), now);
-    for i in 0..MESSAGES / 2 {
+    for i in 0..messages / 2 {
         update(
             &mut model,
             Msg::Paste(format!("Question {i}: how does the parser handle flags?")),
@@ -100,6 +105,29 @@ fn frame_2000_messages_200x60_streaming(bencher: divan::Bencher) {
             Msg::Agent(AgentEvent::TextDelta("more words ".into())),
             Instant::now(),
         );
+        buf.reset();
+        draw(&model, &mut cache, AREA, &mut buf)
+    });
+}
+
+/// A key typed into the input box and the frame that shows it, with 5,000 messages above.
+/// Typing and deleting alternate so the input stays one line.
+#[divan::bench]
+fn keystroke_to_echo_5000_messages(bencher: divan::Bencher) {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let mut model = transcript_of(5_000);
+    let mut cache = RenderCache::default();
+    let mut buf = Buffer::empty(AREA);
+    draw(&model, &mut cache, AREA, &mut buf);
+    let mut typed = false;
+    bencher.bench_local(|| {
+        let key = if typed {
+            KeyCode::Backspace
+        } else {
+            KeyCode::Char('x')
+        };
+        typed = !typed;
+        update(&mut model, Msg::Key(KeyEvent::from(key)), Instant::now());
         buf.reset();
         draw(&model, &mut cache, AREA, &mut buf)
     });
