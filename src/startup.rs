@@ -103,12 +103,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_else(|| "haiku".into()),
         setup,
     });
-    if args.resume.as_deref() == Some("") {
-        let _ = handle.ops.send(Op::Command {
-            name: "resume".into(),
-            args: String::new(),
-        });
-    }
+    let pick_session = args.resume.as_deref() == Some("");
     if let Some(prompt) = args.print {
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
@@ -147,6 +142,16 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
     }
     ui_model.keymap = load_keymap(&locations, &mut ui_model);
+    if pick_session {
+        // `claw --resume` without an id: start in the session picker.
+        ui_model.palette = Some(crate::app::palette::Palette::new(
+            crate::app::palette::PaletteKind::Sessions,
+            ui_model.effort,
+        ));
+        let _ = handle
+            .ops
+            .send(Op::Lookup(crate::protocol::Lookup::Sessions));
+    }
     tui::run(
         ui_model,
         handle.ops,
@@ -252,6 +257,8 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         },
     };
     let chosen = match (&args.resume, args.continue_session) {
+        // Full screen: start fresh, in the session picker.
+        (Some(id), _) if id.is_empty() && args.print.is_none() => None,
         (Some(id), _) if id.is_empty() => {
             let sessions = session_log::list(&dir);
             if sessions.is_empty() {

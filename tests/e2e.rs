@@ -352,3 +352,60 @@ fn the_palette_switches_the_model_for_the_next_request() {
     assert_eq!(models, ["claude-sonnet-4-6", "claude-haiku-4-5"]);
     quit(&mut term);
 }
+
+#[test]
+fn claw_resume_starts_in_the_session_picker_and_history_survives() {
+    let setup = setup(vec![
+        Reply::text("Noted: the sea is green."),
+        Reply::text("Noted: the grass is blue."),
+        Reply::text("You said the sea is green."),
+    ]);
+    let data = setup.dir.path().join("data").display().to_string();
+    let env = [("XDG_DATA_HOME", data.as_str())];
+    for prompt in ["remember: the sea is green", "remember: the grass is blue"] {
+        let mut term = claw_with(&setup, 100, 30, &env);
+        term.wait_for_text("Ask claw", T).unwrap();
+        term.send(prompt);
+        term.key(Key::Enter);
+        term.wait_for_text("Noted", T).unwrap();
+        quit(&mut term);
+    }
+
+    let mut term = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        &["--resume"],
+        &[
+            ("ANTHROPIC_BASE_URL", setup.server.base_url().as_str()),
+            ("ANTHROPIC_API_KEY", "test-key"),
+            ("HOME", setup.dir.path().to_str().unwrap()),
+            ("XDG_CONFIG_HOME", setup.dir.path().to_str().unwrap()),
+            ("XDG_DATA_HOME", data.as_str()),
+        ],
+        setup.dir.path(),
+        100,
+        30,
+    )
+    .unwrap();
+    let screen = term
+        .wait_for_text("remember: the grass is blue", T)
+        .unwrap();
+    assert!(screen.contains("Resume a session"), "{screen}");
+    assert!(screen.contains("remember: the sea is green"), "{screen}");
+    term.send("sea");
+    term.wait_for(|s| !s.contains("remember: the grass is blue"), T)
+        .unwrap();
+    term.key(Key::Enter);
+    let screen = term.wait_for_text("Resumed", T).unwrap();
+    assert!(screen.contains("Noted: the sea is green."), "{screen}");
+    // The input history reaches back across sessions.
+    term.key(Key::Up);
+    term.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.starts_with("│remember: the grass is blue"))
+        },
+        T,
+    )
+    .unwrap();
+    quit(&mut term);
+}
