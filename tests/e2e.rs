@@ -409,3 +409,53 @@ fn claw_resume_starts_in_the_session_picker_and_history_survives() {
     .unwrap();
     quit(&mut term);
 }
+
+#[test]
+fn resizing_reflows_the_whole_screen() {
+    let setup = setup(vec![Reply::text(
+        "A fairly long answer that wraps differently at each width, so that a resize has to \
+         reflow every line of it rather than leave pieces of the old layout behind.",
+    )]);
+    let mut term = claw(&setup, 120, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("talk");
+    term.key(Key::Enter);
+    term.wait_for_text("pieces of the old", T).unwrap();
+    for (cols, rows) in [(60, 24), (90, 20), (48, 30)] {
+        term.resize(cols, rows);
+        let screen = term
+            .wait_for(
+                |s| {
+                    let lines: Vec<&str> = s.lines().collect();
+                    // The input box spans the new width and the status bar is the last row.
+                    lines.iter().any(|l| {
+                        l.starts_with('┌')
+                            && l.trim_end().ends_with('┐')
+                            && l.trim_end().chars().count() == cols as usize
+                    }) && lines.last().is_some_and(|l| l.starts_with(" claw"))
+                },
+                T,
+            )
+            .unwrap();
+        // Every word of the answer is still there, reflowed (none cut off or doubled).
+        let text: String = screen
+            .lines()
+            .filter(|l| !l.starts_with(['┌', '│', '└']))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let joined = words.join(" ");
+        assert!(
+            joined.contains(
+                "reflow every line of it rather than leave pieces of the old layout behind."
+            ),
+            "{screen}"
+        );
+        assert_eq!(
+            joined.matches("A fairly long answer").count(),
+            1,
+            "{screen}"
+        );
+    }
+    quit(&mut term);
+}

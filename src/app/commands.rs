@@ -173,19 +173,38 @@ pub fn parse(text: &str) -> Option<Result<(&'static SlashCommand, String), Strin
     )
 }
 
-/// The commands a partly typed `/name` could be (the popup shows them while typing). None when
-/// the input isn't a command being named.
-pub fn completions(input: &str) -> Option<Vec<&'static SlashCommand>> {
+/// One line of the slash popup: a built-in command or one of the user's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub name: String,
+    pub args: String,
+    pub description: String,
+}
+
+/// The commands a partly typed `/name` could be (the popup shows them while typing), the
+/// built-in ones first. None when the input isn't a command being named.
+pub fn completions(input: &str, custom: &[CustomEntry]) -> Option<Vec<Completion>> {
     let name = input.strip_prefix('/')?;
     if name.contains(char::is_whitespace) || name.contains('/') {
         return None;
     }
-    Some(
-        COMMANDS
-            .iter()
-            .filter(|c| c.name.starts_with(name))
-            .collect(),
-    )
+    let builtin = COMMANDS
+        .iter()
+        .filter(|c| c.name.starts_with(name))
+        .map(|c| Completion {
+            name: c.name.to_string(),
+            args: c.args.to_string(),
+            description: c.description.to_string(),
+        });
+    let own = custom
+        .iter()
+        .filter(|c| c.name.starts_with(name))
+        .map(|c| Completion {
+            name: c.name.clone(),
+            args: c.argument_hint.clone(),
+            description: c.description.clone(),
+        });
+    Some(builtin.chain(own).collect())
 }
 
 /// Every key, for `?` on an empty input: the global ones as bound now, then the fixed ones.
@@ -253,11 +272,17 @@ mod tests {
         assert!(parse("/usr/bin/env is a path").is_none());
         assert!(parse("no slash").is_none());
         assert!(parse("/").is_none());
+        let custom = [CustomEntry {
+            name: "review".into(),
+            description: "review the diff".into(),
+            argument_hint: "[files]".into(),
+        }];
         let names = |input: &str| {
-            completions(input).map(|cs| cs.iter().map(|c| c.name).collect::<Vec<_>>())
+            completions(input, &custom)
+                .map(|cs| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
         };
-        assert_eq!(names("/re"), Some(vec!["resume", "rewind"]));
-        assert_eq!(names("/").map(|n| n.len()), Some(COMMANDS.len()));
+        assert_eq!(names("/re"), Some(vec!["resume", "rewind", "review"]));
+        assert_eq!(names("/").map(|n| n.len()), Some(COMMANDS.len() + 1));
         assert_eq!(names("/model x"), None);
         assert_eq!(names("hello"), None);
         assert!(help().contains("/permissions [remove N]"));

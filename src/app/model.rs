@@ -308,11 +308,12 @@ impl Model {
     }
 
     /// The commands the slash popup offers for what is typed, if it is open.
-    pub fn slash_popup(&self) -> Option<Vec<&'static crate::app::commands::SlashCommand>> {
+    pub fn slash_popup(&self) -> Option<Vec<crate::app::commands::Completion>> {
         if !self.approvals.is_empty() || self.input.lines().len() != 1 {
             return None;
         }
-        crate::app::commands::completions(&self.input.lines()[0]).filter(|c| !c.is_empty())
+        crate::app::commands::completions(&self.input.lines()[0], &self.custom_commands)
+            .filter(|c| !c.is_empty())
     }
 
     /// True while something on screen moves by itself (spinners), so the runtime ticks.

@@ -167,9 +167,10 @@ fn on_slash_popup_key(model: &mut Model, key: &KeyEvent, choices: usize) -> bool
         }
         KeyCode::Down => model.slash_selected = (model.slash_selected + 1) % choices,
         KeyCode::Tab => {
-            let name = model
-                .slash_popup()
-                .and_then(|c| c.get(model.slash_selected.min(choices - 1)).map(|c| c.name));
+            let name = model.slash_popup().and_then(|c| {
+                c.get(model.slash_selected.min(choices - 1))
+                    .map(|c| c.name.clone())
+            });
             if let Some(name) = name {
                 set_input(model, &format!("/{name} "));
             }
@@ -426,6 +427,18 @@ fn submit(model: &mut Model) -> Vec<Effect> {
 pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
     let text = text.to_string();
     if let Some(parsed) = commands::parse(&text) {
+        if parsed.is_err()
+            && let Some((name, args)) = custom_invocation(model, &text)
+        {
+            // The user's own command: the agent expands it and sends it to the model.
+            model.push_cell(CellKind::User(text.trim().to_string()));
+            model.scroll = Scroll::Follow;
+            if !model.busy {
+                model.busy = true;
+                model.activity = Activity::Waiting;
+            }
+            return vec![Effect::Send(Op::Command { name, args })];
+        }
         return run_command(model, parsed);
     }
     if let Some(command) = text
@@ -448,6 +461,17 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
         model.activity = Activity::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
+}
+
+/// `/name args` when `name` is one of the user's own commands.
+fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
+    let rest = text.trim().strip_prefix('/')?;
+    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    model
+        .custom_commands
+        .iter()
+        .any(|c| c.name == name)
+        .then(|| (name.to_string(), args.trim().to_string()))
 }
 
 fn rewind_command() -> &'static commands::SlashCommand {

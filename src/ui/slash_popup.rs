@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::commands::SlashCommand;
+use crate::app::commands::Completion;
 use crate::app::model::Model;
 use crate::ui::text;
 
@@ -15,7 +15,7 @@ use crate::ui::text;
 const MAX_ROWS: usize = 10;
 
 /// Draws the popup for `choices` so that it ends just above `input` (within `bounds`).
-pub fn draw(model: &Model, choices: &[&SlashCommand], input: Rect, bounds: Rect, buf: &mut Buffer) {
+pub fn draw(model: &Model, choices: &[Completion], input: Rect, bounds: Rect, buf: &mut Buffer) {
     let theme = &model.theme;
     let rows = choices.len().min(MAX_ROWS) as u16;
     let height = (rows + 2).min(input.y.saturating_sub(bounds.y));
@@ -63,7 +63,7 @@ pub fn draw(model: &Model, choices: &[&SlashCommand], input: Rect, bounds: Rect,
             style = style.add_modifier(Modifier::REVERSED);
         }
         let description = text::truncate(
-            command.description,
+            &command.description,
             (inner.width as usize).saturating_sub(name_width + 3),
         );
         let line = Line::from(vec![

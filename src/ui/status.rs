@@ -24,15 +24,35 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     } else {
         activity_span(model)
     };
-    let left = Line::from(vec![
-        Span::styled(" claw", base.fg(theme.accent).add_modifier(Modifier::BOLD)),
+    let claw = Span::styled(" claw", base.fg(theme.accent).add_modifier(Modifier::BOLD));
+    let model_name = Span::styled(s.model.clone(), base);
+    let mode = Span::styled(s.permission_mode.clone(), base);
+    let full = Line::from(vec![
+        claw.clone(),
         sep.clone(),
-        Span::styled(s.model.clone(), base),
+        model_name,
         sep.clone(),
-        Span::styled(s.permission_mode.clone(), base),
+        mode.clone(),
         sep.clone(),
-        state,
+        state.clone(),
     ]);
+    // On a narrow screen the state (and the quit hint) matter most: drop the model, then the mode.
+    let left = if full.width() <= area.width as usize {
+        full
+    } else {
+        let shorter = Line::from(vec![
+            claw.clone(),
+            sep.clone(),
+            mode,
+            sep.clone(),
+            state.clone(),
+        ]);
+        if shorter.width() <= area.width as usize {
+            shorter
+        } else {
+            Line::from(vec![claw, sep, state])
+        }
+    };
     let context = if s.context_window > 0 && s.context_used > 0 {
         format!(" · ctx {}%", s.context_used * 100 / s.context_window)
     } else {
