@@ -281,7 +281,10 @@ mod tests {
             completions(input, &custom)
                 .map(|cs| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
         };
-        assert_eq!(names("/re"), Some(vec!["resume", "rewind", "review"]));
+        assert_eq!(
+            names("/re"),
+            Some(vec!["resume".to_string(), "rewind".into(), "review".into()])
+        );
         assert_eq!(names("/").map(|n| n.len()), Some(COMMANDS.len() + 1));
         assert_eq!(names("/model x"), None);
         assert_eq!(names("hello"), None);
