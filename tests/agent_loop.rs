@@ -387,6 +387,14 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         system_prompt: Some("s".into()),
         permissions,
         local_settings: None,
+        setup: agent::Setup {
+            settings_files: locations
+                .candidates()
+                .into_iter()
+                .map(|(path, _, _)| path)
+                .collect(),
+            ..Default::default()
+        },
         ..config(&server, dir.path())
     });
     handle
@@ -408,6 +416,27 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
             _ => {}
         }
     }
+
+    // /permissions remove takes the rule out of the file too: a third session asks again.
+    handle
+        .ops
+        .send(Op::Command {
+            name: "permissions".into(),
+            args: "remove 1".into(),
+        })
+        .unwrap();
+    let message = loop {
+        if let AgentEvent::Notice { message } = next(&mut handle).await {
+            break message;
+        }
+    };
+    assert!(
+        message.contains("Removed the allow rule Bash(echo:*) from")
+            && message.contains("settings.local.json"),
+        "{message}"
+    );
+    let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
+    assert!(!saved.contains("Bash(echo:*)"), "{saved}");
 }
 
 #[tokio::test]

@@ -459,7 +459,39 @@ impl Session {
                 .ok()
                 .and_then(|n| self.permissions.remove(n))
             {
-                Some((kind, rule)) => format!("Removed the {kind:?} rule {rule} for this session."),
+                Some((kind, rule)) => {
+                    let list = match kind {
+                        crate::permissions::RuleKind::Allow => "allow",
+                        crate::permissions::RuleKind::Ask => "ask",
+                        crate::permissions::RuleKind::Deny => "deny",
+                    };
+                    let mut files = Vec::new();
+                    let mut problems = Vec::new();
+                    let candidates = self
+                        .setup
+                        .settings_files
+                        .iter()
+                        .chain(self.local_settings.iter());
+                    for path in candidates {
+                        match crate::config::settings::remove_permission_rule(path, list, &rule) {
+                            Ok(true) if !files.contains(&path.display().to_string()) => {
+                                files.push(path.display().to_string())
+                            }
+                            Ok(_) => {}
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                    let mut message = format!("Removed the {list} rule {rule}");
+                    if files.is_empty() {
+                        message.push_str(" for this session (no settings file held it).");
+                    } else {
+                        message.push_str(&format!(" from {}.", files.join(", ")));
+                    }
+                    for problem in problems {
+                        message.push_str(&format!(" Could not edit {problem}."));
+                    }
+                    message
+                }
                 None => format!(
                     "There is no rule number `{}`: /permissions lists them.",
                     number.trim()

@@ -379,6 +379,30 @@ pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
     })
 }
 
+/// Removes `rule` from `permissions.<list>` ("allow", "ask" or "deny") of the settings file at
+/// `path`. Ok(false) when the file doesn't hold it (it is then not touched).
+pub fn remove_permission_rule(path: &Path, list: &str, rule: &str) -> Result<bool, String> {
+    let holds = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|v| v.get("permissions")?.get(list)?.as_array().cloned())
+        .is_some_and(|rules| rules.iter().any(|r| r.as_str() == Some(rule)));
+    if !holds {
+        return Ok(false);
+    }
+    edit_settings_file(path, |object| {
+        if let Some(rules) = object
+            .get_mut("permissions")
+            .and_then(|p| p.get_mut(list))
+            .and_then(Value::as_array_mut)
+        {
+            rules.retain(|r| r.as_str() != Some(rule));
+        }
+        Ok(())
+    })?;
+    Ok(true)
+}
+
 /// Sets a top-level `key` in the settings file at `path` (created if missing), keeping the rest.
 pub fn save_setting(path: &Path, key: &str, value: Value) -> Result<(), String> {
     edit_settings_file(path, |object| {
@@ -551,6 +575,19 @@ mod tests {
         let path = root.path().join(".claw/settings.local.json");
         save_allow_rule(&path, "Bash(cargo test:*)").unwrap();
         save_allow_rule(&path, "Bash(cargo test:*)").unwrap();
+        save_allow_rule(&path, "Bash(ls:*)").unwrap();
+        assert_eq!(
+            remove_permission_rule(&path, "allow", "Bash(ls:*)"),
+            Ok(true)
+        );
+        assert_eq!(
+            remove_permission_rule(&path, "allow", "Bash(ls:*)"),
+            Ok(false)
+        );
+        assert_eq!(
+            remove_permission_rule(&path, "deny", "Bash(cargo test:*)"),
+            Ok(false)
+        );
         write(
             path.clone(),
             r#"{"model": "x", "permissions": {"allow": ["Edit"]}}"#,
