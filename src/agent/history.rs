@@ -95,7 +95,7 @@ impl History {
                 Entry::Clear => history.clear(),
                 Entry::Compacted { summary, kept } => history.compact(summary, *kept),
                 Entry::Usage { cost: c, .. } => cost += c,
-                Entry::Meta { .. } => {}
+                Entry::Meta { .. } | Entry::Mode { .. } => {}
             }
         }
         history.answer_open_tool_calls();

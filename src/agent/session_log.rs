@@ -49,6 +49,10 @@ pub enum Entry {
     Rewind {
         turn: usize,
     },
+    /// The permission mode changed (Shift+Tab, the palette, an approved plan).
+    Mode {
+        mode: crate::protocol::PermissionMode,
+    },
     /// The conversation was compacted: the summary replaces all but the last `kept` messages
     /// (the earlier lines stay in the file).
     Compacted {
@@ -266,9 +270,24 @@ mod tests {
         // Reopened after the crash, the next entry starts on a line of its own.
         let mut log = SessionLog::open(&path).unwrap();
         log.append(&Entry::Clear).unwrap();
+        log.append(&Entry::Mode {
+            mode: crate::protocol::PermissionMode::AcceptEdits,
+        })
+        .unwrap();
         let loaded = load(&path).unwrap();
-        assert_eq!(loaded.entries.len(), 3);
-        assert_eq!(loaded.entries.last(), Some(&Entry::Clear));
+        assert_eq!(loaded.entries.len(), 4);
+        assert_eq!(loaded.entries[2], Entry::Clear);
+        assert_eq!(
+            loaded.entries.last(),
+            Some(&Entry::Mode {
+                mode: crate::protocol::PermissionMode::AcceptEdits
+            })
+        );
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("acceptEdits")
+        );
         assert_eq!(loaded.skipped, 1);
     }
 

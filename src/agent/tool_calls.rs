@@ -105,7 +105,7 @@ impl Session {
             }
         };
         if let Some(mode) = inbox.mode.take() {
-            self.permissions.mode = mode;
+            self.set_mode(mode);
         }
         let by_rules = self.permissions.decide(name, &input, tool.risk());
         // A PreToolUse hook's decision stands, except that deny rules always win.
@@ -283,7 +283,7 @@ impl Session {
             self.history.snapshot(change.path, change.content);
         }
         if name == "ExitPlanMode" && !is_error && self.permissions.mode == PermissionMode::Plan {
-            self.permissions.mode = PermissionMode::Default;
+            self.set_mode(PermissionMode::Default);
             self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
         }
         if name == "TodoWrite"

@@ -169,7 +169,7 @@ impl Session {
                         continue;
                     }
                     Some(Op::SetPermissionMode(mode)) => {
-                        self.permissions.mode = mode;
+                        self.set_mode(mode);
                         continue;
                     }
                     Some(Op::SetEffort(effort)) => {
@@ -215,6 +215,15 @@ impl Session {
         self.model = resolve_model(&self.catalog, name);
         self.thinking = self.thinking_for(self.effort);
         self.announce_model();
+    }
+
+    /// Switches the permission mode and records the change in the session file.
+    pub(crate) fn set_mode(&mut self, mode: crate::protocol::PermissionMode) {
+        if self.permissions.mode != mode {
+            self.permissions.mode = mode;
+            self.history
+                .record(&crate::agent::session_log::Entry::Mode { mode });
+        }
     }
 
     pub(crate) fn set_effort(&mut self, effort: crate::protocol::Effort) {
