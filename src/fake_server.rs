@@ -389,6 +389,22 @@ fn choose_reply(state: &mut State, request: &RecordedRequest) -> Reply {
             body: json!({"data": [{"id": "fake-model", "type": "model", "display_name": "Fake"}], "has_more": false}).to_string(),
         });
     }
+    if request.method == "POST" && request.path.starts_with("/v1/messages/count_tokens") {
+        // A stand-in count: a token per 4 characters of what the model would read.
+        let read = [
+            &request.body["system"],
+            &request.body["tools"],
+            &request.body["messages"],
+        ]
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(|v| v.to_string().len())
+        .sum::<usize>();
+        return Reply::new(Body::Status {
+            code: 200,
+            body: json!({"input_tokens": read.div_ceil(4)}).to_string(),
+        });
+    }
     if request.method != "POST" || !request.path.starts_with("/v1/messages") {
         return Reply::status(
             404,

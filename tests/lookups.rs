@@ -234,3 +234,59 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
     .await;
     assert!(sessions.is_empty());
 }
+
+#[tokio::test]
+async fn context_is_counted_by_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("hello there")])
+        .await
+        .unwrap();
+    let mut handle = start(&server, dir.path(), Default::default());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "a question".into(),
+        })
+        .unwrap();
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::TurnEnded { .. }).then_some(())
+    })
+    .await;
+    handle
+        .ops
+        .send(Op::Command {
+            name: "context".into(),
+            args: String::new(),
+        })
+        .unwrap();
+    let body = wait_for(&mut handle, |e| match e {
+        AgentEvent::Info { title, body } if title == "Context" => Some(body),
+        _ => None,
+    })
+    .await;
+    assert!(body.contains("Counted by the API"), "{body}");
+    let counted: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/messages/count_tokens")
+        .collect();
+    assert_eq!(counted.len(), 3);
+    assert!(
+        counted
+            .iter()
+            .all(|r| r.body.get("stream").is_none() && r.body.get("max_tokens").is_none())
+    );
+    // The fake counts a token per 4 characters: the tools line is the tool definitions' share.
+    let tools_chars = counted[0].body["tools"].to_string().len();
+    let tools_line = body.lines().find(|l| l.starts_with("Tools")).unwrap();
+    let tokens: u64 = tools_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        tokens.abs_diff(tools_chars as u64 / 4) <= 2,
+        "{tools_line} vs {tools_chars} chars"
+    );
+}

@@ -862,7 +862,8 @@ async fn cost_by_model_and_context_breakdown() {
     assert!(
         body.contains("System prompt")
             && body.contains("Messages")
-            && body.contains("last request"),
+            && body.contains("last request")
+            && body.contains("Estimated at ~4 characters"),
         "{body}"
     );
 }

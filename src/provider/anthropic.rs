@@ -250,6 +250,13 @@ impl Provider for Anthropic {
         Box::pin(self.fetch_models())
     }
 
+    fn count_tokens<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+    ) -> BoxFuture<'a, Result<u64, ProviderError>> {
+        Box::pin(self.post_count_tokens(request))
+    }
+
     fn describe(&self) -> Endpoint {
         Endpoint {
             base_url: self.base_url.clone(),
@@ -264,6 +271,52 @@ impl Provider for Anthropic {
 }
 
 impl Anthropic {
+    /// `POST /v1/messages/count_tokens` with the request's model, system, tools, messages and
+    /// thinking (no retries: `/context` falls back to an estimate).
+    async fn post_count_tokens(&self, request: &ChatRequest) -> Result<u64, ProviderError> {
+        if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {
+            return Err(ProviderError::MissingKey);
+        }
+        let mut body = request_body(request);
+        if let Some(object) = body.as_object_mut() {
+            for key in ["stream", "max_tokens", "output_config"] {
+                object.remove(key);
+            }
+        }
+        let mut builder = self
+            .client()
+            .post(format!("{}/v1/messages/count_tokens", self.base_url))
+            .header("anthropic-version", API_VERSION)
+            .timeout(MODELS_TIMEOUT)
+            .json(&body);
+        builder = match &self.auth {
+            Auth::ApiKey(key) => builder.header("x-api-key", key),
+            Auth::Bearer(token) => builder.bearer_auth(token),
+            Auth::None => builder,
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|error| ProviderError::Connect {
+                url: self.base_url.clone(),
+                message: error_chain(&error),
+            })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        if status == 404 {
+            return Err(ProviderError::Unsupported);
+        }
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, &text, &request.model, 1));
+        }
+        serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("input_tokens")?.as_u64())
+            .ok_or_else(|| ProviderError::Protocol {
+                message: "count_tokens answered without input_tokens".into(),
+            })
+    }
+
     /// `GET /v1/models` (one page of up to 1000; no retries: the picker works without it).
     async fn fetch_models(&self) -> Result<Vec<RemoteModel>, ProviderError> {
         if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {

@@ -42,6 +42,8 @@ pub enum ProviderError {
     Incomplete { detail: String },
     #[error("the response stream stalled: nothing received for {seconds} s")]
     Stalled { seconds: u64 },
+    #[error("this provider cannot do that")]
+    Unsupported,
     #[error("malformed response from the API: {message}")]
     Protocol { message: String },
 }

@@ -29,6 +29,16 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Ok(Vec::new()) })
     }
 
+    /// How many input tokens `request` would use (`POST /v1/messages/count_tokens`), for
+    /// `/context`. Providers without it answer `ProviderError::Unsupported`.
+    fn count_tokens<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+    ) -> BoxFuture<'a, Result<u64, ProviderError>> {
+        let _ = request;
+        Box::pin(async { Err(ProviderError::Unsupported) })
+    }
+
     /// Where requests go and how they are authenticated, for `/doctor`.
     fn describe(&self) -> Endpoint {
         Endpoint::default()
