@@ -1326,3 +1326,59 @@ async fn a_bang_command_runs_at_once_and_its_output_joins_the_conversation() {
         "{first}"
     );
 }
+
+#[tokio::test]
+async fn an_at_mention_attaches_the_file_and_counts_as_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello world\n").unwrap();
+    let path = dir.path().join("notes.txt").display().to_string();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "Editing it directly.",
+            "e1",
+            "Edit",
+            json!({"file_path": path, "old_string": "hello", "new_string": "goodbye"}),
+        ),
+        Reply::text("Done."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "change @notes.txt.".into(),
+        })
+        .unwrap();
+    let mut notices = Vec::new();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::Notice { message } => notices.push(message),
+            AgentEvent::ApprovalNeeded(request) => handle
+                .ops
+                .send(Op::Decide {
+                    id: request.id,
+                    decision: Decision::AllowOnce,
+                })
+                .unwrap(),
+            AgentEvent::ToolFinished {
+                outcome, output, ..
+            } => {
+                assert_eq!(outcome, ToolOutcome::Success, "{output}")
+            }
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    assert_eq!(notices, vec!["Attached notes.txt (1 lines)"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "goodbye world\n"
+    );
+    let first = &server.requests()[0].body["messages"][0]["content"];
+    assert_eq!(first[0]["text"], "change @notes.txt.");
+    assert_eq!(
+        first[1]["text"],
+        "<attached-file path=\"notes.txt\">\nhello world\n</attached-file>"
+    );
+}

@@ -335,7 +335,8 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                 for block in &message.content {
                     match block {
                         ContentBlock::Text { text }
-                            if !text.starts_with("<user-prompt-submit-hook>") =>
+                            if !text.starts_with("<user-prompt-submit-hook>")
+                                && !text.starts_with(crate::agent::mentions::MARKER) =>
                         {
                             events.push(AgentEvent::UserText { text: text.clone() })
                         }

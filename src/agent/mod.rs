@@ -10,6 +10,7 @@ pub mod history;
 mod hook_events;
 mod inbox;
 pub mod lookup;
+pub mod mentions;
 pub mod prompt;
 pub mod session_log;
 mod subagent;

@@ -276,7 +276,24 @@ impl Session {
             });
             return true;
         }
+        // Files the prompt mentions with @ join the message (read off the async threads).
+        let attached = {
+            let prompt = text.clone();
+            let ctx = self.ctx.clone();
+            tokio::task::spawn_blocking(move || match ctx.files.lock() {
+                Ok(mut files) => crate::agent::mentions::attach(&prompt, &ctx.cwd, &mut files),
+                Err(_) => Default::default(),
+            })
+            .await
+            .unwrap_or_default()
+        };
         self.history.push_prompt(text);
+        for block in attached.blocks {
+            self.history.push_user_text(block);
+        }
+        for note in attached.notes {
+            self.emit(AgentEvent::Notice { message: note });
+        }
         for context in submitted.context {
             self.history.push_user_text(format!(
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
