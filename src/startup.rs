@@ -63,6 +63,34 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         Path::new("settings"),
     );
     settings.warnings.extend(mcp_warnings);
+    let (custom_commands, command_warnings) = crate::config::custom_commands::load(
+        &locations.project_root,
+        locations.user_config.as_deref(),
+        locations.home.as_deref(),
+    );
+    settings.warnings.extend(command_warnings);
+    let builtin = |name: &str| {
+        crate::app::commands::COMMANDS
+            .iter()
+            .any(|c| c.name == name)
+    };
+    let (clashing, custom_commands): (Vec<_>, Vec<_>) =
+        custom_commands.into_iter().partition(|c| builtin(&c.name));
+    for command in clashing {
+        settings.warnings.push(format!(
+            "{}: /{} is a built-in command; this file is not used",
+            command.path.display(),
+            command.name
+        ));
+    }
+    let custom_entries: Vec<crate::app::commands::CustomEntry> = custom_commands
+        .iter()
+        .map(|c| crate::app::commands::CustomEntry {
+            name: c.name.clone(),
+            description: c.label(),
+            argument_hint: c.argument_hint.clone().unwrap_or_default(),
+        })
+        .collect();
     let setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -72,6 +100,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .collect(),
         warnings: settings.warnings.clone(),
         mcp_servers,
+        custom_commands,
     };
     let provider = Anthropic::from_env();
     let catalog_models = agent::lookup::catalog_choices(&catalog);
@@ -120,6 +149,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let (theme, theme_warning) = choose_theme(settings.string("theme").as_deref());
     let mut ui_model = Model::new(theme, status, Instant::now());
     ui_model.catalog_models = catalog_models;
+    ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
     let now = Instant::now();
     for event in replay_events(&session.messages) {

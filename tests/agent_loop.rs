@@ -1382,3 +1382,77 @@ async fn an_at_mention_attaches_the_file_and_counts_as_read() {
         "<attached-file path=\"notes.txt\">\nhello world\n</attached-file>"
     );
 }
+
+#[tokio::test]
+async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".claw/commands")).unwrap();
+    std::fs::write(
+        dir.path().join(".claw/commands/greet.md"),
+        "---\nallowed-tools: Bash(echo:*)\nmodel: haiku\n---\nGreet $1 in the shell; branch !`echo main`",
+    )
+    .unwrap();
+    let (commands, warnings) = claw::config::custom_commands::load(dir.path(), None, None);
+    assert!(warnings.is_empty());
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "c1", "Bash", json!({"command": "echo hi Ada"})),
+        Reply::text("Greeted."),
+        Reply::tool_use("", "c2", "Bash", json!({"command": "echo again"})),
+        Reply::text("Asked first."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        setup: agent::Setup {
+            custom_commands: commands,
+            ..Default::default()
+        },
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::Command {
+            name: "greet".into(),
+            args: "Ada".into(),
+        })
+        .unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(_) => panic!("allowed-tools should have allowed echo"),
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    // The next ordinary turn: the session's model again, and echo asks again.
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "again".into(),
+        })
+        .unwrap();
+    let mut asked = false;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                asked = true;
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    assert!(asked);
+    let requests = server.requests();
+    assert_eq!(requests[0].body["model"], "claude-haiku-4-5");
+    assert_eq!(
+        requests[0].body["messages"][0]["content"][0]["text"],
+        "Greet Ada in the shell; branch main"
+    );
+    assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");
+}

@@ -161,11 +161,69 @@ impl Session {
                 };
                 self.emit(AgentEvent::Notice { message });
             }
-            other => self.emit(AgentEvent::Error {
-                message: format!("/{other} is not something the agent knows"),
-            }),
+            other => {
+                let custom = self
+                    .setup
+                    .custom_commands
+                    .iter()
+                    .find(|c| c.name == other)
+                    .cloned();
+                match custom {
+                    Some(command) => return self.run_custom_command(command, args, inbox).await,
+                    None => {
+                        self.emit(AgentEvent::Error {
+                            message: format!("/{other} is not something the agent knows"),
+                        });
+                        self.emit(AgentEvent::TurnEnded {
+                            stop: crate::protocol::TurnStop::Failed,
+                        });
+                    }
+                }
+            }
         }
         true
+    }
+
+    /// Runs one of the user's commands: its prompt filled in, with its `allowed-tools` allowed
+    /// and its `model` in use for this turn only.
+    async fn run_custom_command(
+        &mut self,
+        command: crate::config::custom_commands::CustomCommand,
+        args: &str,
+        inbox: &mut Inbox,
+    ) -> bool {
+        use crate::permissions::RuleKind;
+        let cwd = self.ctx.cwd.clone();
+        let (to_expand, args_owned) = (command.clone(), args.to_string());
+        let prompt = tokio::task::spawn_blocking(move || {
+            crate::config::custom_commands::expand(&to_expand, &args_owned, &cwd)
+        })
+        .await
+        .unwrap_or_else(|_| command.body.clone());
+        let already = self.permissions.rules(RuleKind::Allow);
+        let mut granted = Vec::new();
+        for tool in &command.allowed_tools {
+            if !already.contains(tool) && self.permissions.add(RuleKind::Allow, tool, &self.ctx.cwd)
+            {
+                granted.push(tool.clone());
+            }
+        }
+        let previous_model = match &command.model {
+            Some(model) => {
+                let previous = self.model.id.clone();
+                self.set_model(model);
+                Some(previous)
+            }
+            None => None,
+        };
+        let go_on = self.turn(prompt, inbox).await;
+        for tool in granted {
+            self.permissions.remove_rule(RuleKind::Allow, &tool);
+        }
+        if let Some(previous) = previous_model {
+            self.set_model(&previous);
+        }
+        go_on
     }
 
     /// Memory file number `n` as `/memory` lists them, or the project's CLAW.md.

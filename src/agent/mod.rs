@@ -79,6 +79,8 @@ pub struct Setup {
     pub warnings: Vec<String>,
     /// The MCP servers the project declares.
     pub mcp_servers: Vec<crate::config::mcp::McpServerConfig>,
+    /// The user's own slash commands.
+    pub custom_commands: Vec<crate::config::custom_commands::CustomCommand>,
 }
 
 /// The UI's end of the agent: send ops, receive events.

@@ -667,3 +667,38 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
     assert!(h.model.search.is_none());
     assert_eq!(h.model.input_text(), "x");
 }
+
+#[test]
+fn custom_commands_are_offered_and_sent_to_the_agent() {
+    let mut h = Harness::new();
+    h.model.custom_commands = vec![crate::app::commands::CustomEntry {
+        name: "review".into(),
+        description: "Review the diff (project)".into(),
+        argument_hint: "[files]".into(),
+    }];
+    h.type_text("/rev");
+    let popup = h.model.slash_popup().unwrap();
+    assert_eq!(popup.len(), 1);
+    assert_eq!(popup[0].args, "[files]");
+    h.key(KeyCode::Tab);
+    h.type_text("src/main.rs");
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::Command {
+            name: "review".into(),
+            args: "src/main.rs".into()
+        })]
+    );
+    assert!(h.model.busy);
+    assert!(
+        matches!(h.model.cells.last().map(|c| &c.kind), Some(CellKind::User(t)) if t == "/review src/main.rs")
+    );
+    // An unknown name is still an error.
+    h.type_text("/nothing");
+    h.key(KeyCode::Enter);
+    assert!(matches!(
+        h.model.cells.last().map(|c| &c.kind),
+        Some(CellKind::Error(_))
+    ));
+}

@@ -1,6 +1,7 @@
 //! Configuration: the layered settings files (user, project, local; Claude Code's `.claude/`
 //! files read too) and where they live.
 
+pub mod custom_commands;
 pub mod mcp;
 pub mod memory;
 pub mod settings;

@@ -108,17 +108,24 @@ impl Permissions {
     /// Removes rule number `n` (as `numbered` counts) for this session; returns it.
     pub fn remove(&mut self, n: usize) -> Option<(RuleKind, String)> {
         let (_, kind, text) = self.numbered().into_iter().find(|(i, _, _)| *i == n)?;
+        self.remove_rule(kind, &text).then_some((kind, text))
+    }
+
+    /// Removes the `kind` rule written as `text`; false if there is none.
+    pub fn remove_rule(&mut self, kind: RuleKind, text: &str) -> bool {
         let list = match kind {
             RuleKind::Allow => &mut self.allow,
             RuleKind::Ask => &mut self.ask,
             RuleKind::Deny => &mut self.deny,
         };
-        let index = list.iter().position(|r| match &r.specifier {
+        let Some(index) = list.iter().position(|r| match &r.specifier {
             Some(s) => format!("{}({s})", r.tool) == text,
             None => r.tool == text,
-        })?;
+        }) else {
+            return false;
+        };
         list.remove(index);
-        Some((kind, text))
+        true
     }
 
     /// The narrowest sensible rule that would allow this call again: a Bash command's prefix,

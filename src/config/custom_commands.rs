@@ -1,0 +1,503 @@
+//! The user's own slash commands, in Claude Code's format: markdown files in
+//! `.claw/commands/` or `.claude/commands/` (project), `<config>/claw/commands/` or
+//! `~/.claude/commands/` (user). Optional frontmatter (description, argument-hint,
+//! allowed-tools, model); the body is the prompt, with `$ARGUMENTS`, `$1`…, `` !`cmd` `` and
+//! `@file` filled in when the command runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A shell command inside a command file may run this long.
+const SHELL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Descriptions taken from the body are cut to this many characters.
+const DESCRIPTION_CHARS: usize = 80;
+
+/// Where a command was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandScope {
+    Project,
+    User,
+}
+
+/// One command file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomCommand {
+    /// The file's stem: `/review` for `review.md`.
+    pub name: String,
+    pub description: String,
+    pub argument_hint: Option<String>,
+    /// Tools the command may use without asking (permission rules).
+    pub allowed_tools: Vec<String>,
+    /// The model to run it with, if not the session's.
+    pub model: Option<String>,
+    pub body: String,
+    pub path: PathBuf,
+    pub scope: CommandScope,
+    /// The subdirectory it sits in ("frontend" for `commands/frontend/test.md`).
+    pub namespace: Option<String>,
+}
+
+impl CustomCommand {
+    /// The description as the popup shows it, with where the command comes from.
+    pub fn label(&self) -> String {
+        let scope = match self.scope {
+            CommandScope::Project => "project",
+            CommandScope::User => "user",
+        };
+        match &self.namespace {
+            Some(ns) => format!("{} ({scope}:{ns})", self.description),
+            None => format!("{} ({scope})", self.description),
+        }
+    }
+}
+
+/// The commands of the project at `cwd` and of the user, sorted by name; a project command
+/// hides a user command of the same name. Problems come back as warnings.
+pub fn load(
+    cwd: &Path,
+    config_dir: Option<&Path>,
+    home: Option<&Path>,
+) -> (Vec<CustomCommand>, Vec<String>) {
+    let mut places = vec![
+        (cwd.join(".claw/commands"), CommandScope::Project),
+        (cwd.join(".claude/commands"), CommandScope::Project),
+    ];
+    if let Some(dir) = config_dir {
+        places.push((dir.join("commands"), CommandScope::User));
+    }
+    if let Some(home) = home {
+        places.push((home.join(".claude/commands"), CommandScope::User));
+    }
+    let mut commands: Vec<CustomCommand> = Vec::new();
+    let mut warnings = Vec::new();
+    for (dir, scope) in places {
+        let mut files = Vec::new();
+        collect_markdown(&dir, &mut files);
+        files.sort();
+        for path in files {
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => {
+                    warnings.push(format!("{}: {e}", path.display()));
+                    continue;
+                }
+            };
+            let (command, warning) = parse(&path, &dir, scope, &text);
+            warnings.extend(warning);
+            // Earlier places win: project over user, .claw over .claude.
+            if !commands.iter().any(|c| c.name == command.name) {
+                commands.push(command);
+            }
+        }
+    }
+    commands.sort_by(|a, b| a.name.cmp(&b.name));
+    (commands, warnings)
+}
+
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_markdown(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// Parses one command file; a malformed frontmatter is a warning and the body still counts.
+fn parse(
+    path: &Path,
+    root: &Path,
+    scope: CommandScope,
+    text: &str,
+) -> (CustomCommand, Option<String>) {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let namespace = path
+        .parent()
+        .and_then(|p| p.strip_prefix(root).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
+    let mut command = CustomCommand {
+        name,
+        description: String::new(),
+        argument_hint: None,
+        allowed_tools: Vec::new(),
+        model: None,
+        body: text.to_string(),
+        path: path.to_path_buf(),
+        scope,
+        namespace,
+    };
+    let mut warning = None;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    {
+        match rest.find("\n---") {
+            Some(end) => {
+                let front = &rest[..end];
+                let after = &rest[end + 4..];
+                command.body = after
+                    .strip_prefix("\r\n")
+                    .or_else(|| after.strip_prefix('\n'))
+                    .unwrap_or(after)
+                    .to_string();
+                if let Err(e) = apply_frontmatter(front, &mut command) {
+                    warning = Some(format!("{}: frontmatter: {e}", path.display()));
+                }
+            }
+            None => warning = Some(format!("{}: frontmatter: no closing `---`", path.display())),
+        }
+    }
+    if command.description.is_empty() {
+        let first = command
+            .body
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim();
+        command.description = first.chars().take(DESCRIPTION_CHARS).collect();
+    }
+    (command, warning)
+}
+
+/// The small YAML subset command files use: `key: value` scalars, flow lists `[a, b]` and
+/// block lists of `- item`.
+fn apply_frontmatter(front: &str, command: &mut CustomCommand) -> Result<(), String> {
+    let mut pending_list: Option<String> = None;
+    for (n, raw) in front.lines().enumerate() {
+        let line = raw.trim_end();
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some(item) = line.trim_start().strip_prefix("- ") {
+            match pending_list.as_deref() {
+                Some("allowed-tools") => command.allowed_tools.push(unquote(item)),
+                Some(_) => {}
+                None => return Err(format!("line {}: a list item outside a list", n + 1)),
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(format!("line {}: expected `key: value`", n + 1));
+        };
+        let key = key.trim();
+        let value = value.trim();
+        pending_list = None;
+        match key {
+            "description" => command.description = unquote(value),
+            "argument-hint" => {
+                command.argument_hint = Some(unquote(value)).filter(|v| !v.is_empty())
+            }
+            "model" => command.model = Some(unquote(value)).filter(|v| !v.is_empty()),
+            "allowed-tools" if value.is_empty() => pending_list = Some(key.to_string()),
+            "allowed-tools" => {
+                let inner = value
+                    .strip_prefix('[')
+                    .and_then(|v| v.strip_suffix(']'))
+                    .unwrap_or(value);
+                command.allowed_tools.extend(
+                    split_list(inner)
+                        .into_iter()
+                        .map(|t| unquote(&t))
+                        .filter(|t| !t.is_empty()),
+                );
+            }
+            _ if value.is_empty() => pending_list = Some(key.to_string()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Splits on commas outside parentheses: `Bash(git add:*), Read` is two tools.
+fn split_list(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+fn unquote(text: &str) -> String {
+    let t = text.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = t.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
+            return inner.to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// The prompt `/name args` sends: the body with `$ARGUMENTS`, `$1`…`$9`, `` !`cmd` `` output
+/// and `@file` contents filled in (runs shell commands: call off the async threads). If the
+/// body uses no argument placeholder, the arguments are appended.
+pub fn expand(command: &CustomCommand, args: &str, cwd: &Path) -> String {
+    let positional = split_args(args);
+    let mut used_args = false;
+    let mut out = String::new();
+    let body = &command.body;
+    let mut rest = body.as_str();
+    while let Some(i) = rest.find(['$', '!', '@']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let at_word_start = out.chars().last().is_none_or(char::is_whitespace);
+        if let Some(after) = tail.strip_prefix("$ARGUMENTS") {
+            out.push_str(args);
+            used_args = true;
+            rest = after;
+        } else if tail.starts_with('$')
+            && let Some(d) = tail[1..].chars().next().and_then(|c| c.to_digit(10))
+            && d >= 1
+        {
+            out.push_str(positional.get(d as usize - 1).map_or("", String::as_str));
+            used_args = true;
+            rest = &tail[2..];
+        } else if let Some(after) = tail.strip_prefix("!`")
+            && let Some(end) = after.find('`')
+        {
+            out.push_str(run_shell(&after[..end], cwd).trim_end());
+            rest = &after[end + 1..];
+        } else if tail.starts_with('@') && at_word_start {
+            let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+            let mention = &tail[1..end];
+            match (!mention.is_empty())
+                .then(|| std::fs::read_to_string(cwd.join(mention)).ok())
+                .flatten()
+            {
+                Some(content) => out.push_str(&format!(
+                    "{mention}:\n```\n{content}{}```",
+                    if content.ends_with('\n') { "" } else { "\n" }
+                )),
+                None => out.push_str(&tail[..end]),
+            }
+            rest = &tail[end..];
+        } else {
+            let c = tail.chars().next().unwrap_or('$');
+            out.push(c);
+            rest = &tail[c.len_utf8()..];
+        }
+    }
+    out.push_str(rest);
+    if !used_args && !args.trim().is_empty() {
+        out.push_str(&format!("\n\nARGUMENTS: {}", args.trim()));
+    }
+    out
+}
+
+/// Arguments split like a shell would: spaces separate, quotes group.
+fn split_args(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in args.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started || !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            (None, c) => current.push(c),
+        }
+    }
+    if started || !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Runs `command` with `sh -c` in `cwd`: its output, or a note saying how it failed.
+fn run_shell(command: &str, cwd: &Path) -> String {
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return format!("(command failed to start: {e})"),
+    };
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() > SHELL_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return format!("(command timed out after {} s)", SHELL_TIMEOUT.as_secs());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return format!("(command failed: {e})"),
+        }
+    }
+    match child.wait_with_output() {
+        Ok(output) => {
+            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if !stderr.trim().is_empty() {
+                text.push_str(&stderr);
+            }
+            if !output.status.success() {
+                let code = output
+                    .status
+                    .code()
+                    .map_or("a signal".to_string(), |c| c.to_string());
+                text.push_str(&format!("(command failed: exit {code})"));
+            }
+            text
+        }
+        Err(e) => format!("(command failed: {e})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn loads_project_and_user_commands_with_precedence_and_namespaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cwd, config, home) = (
+            dir.path().join("repo"),
+            dir.path().join("config"),
+            dir.path().join("home"),
+        );
+        write(&cwd.join(".claw/commands/review.md"), "Review the diff.\n");
+        write(
+            &cwd.join(".claude/commands/frontend/test.md"),
+            "# Run the UI tests\n",
+        );
+        write(&config.join("commands/review.md"), "user review\n");
+        write(
+            &home.join(".claude/commands/standup.md"),
+            "---\ndescription: write my standup\n---\nbody",
+        );
+        write(&cwd.join(".claw/commands/notes.txt"), "not a command");
+        let (commands, warnings) = load(&cwd, Some(&config), Some(&home));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let names: Vec<_> = commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["review", "standup", "test"]);
+        assert_eq!(commands[0].scope, CommandScope::Project);
+        assert_eq!(commands[0].description, "Review the diff.");
+        assert_eq!(commands[1].label(), "write my standup (user)");
+        assert_eq!(commands[1].body, "body");
+        assert_eq!(commands[2].label(), "Run the UI tests (project:frontend)");
+    }
+
+    #[test]
+    fn frontmatter_variants_and_a_broken_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let flow = "---\ndescription: \"Commit\"\nargument-hint: [message]\nallowed-tools: Bash(git add:*), Bash(git commit:*)\nmodel: haiku\n---\nCommit with $ARGUMENTS\n";
+        let (c, w) = parse(&root.join("commit.md"), root, CommandScope::Project, flow);
+        assert!(w.is_none());
+        assert_eq!(c.description, "Commit");
+        assert_eq!(c.argument_hint.as_deref(), Some("[message]"));
+        assert_eq!(c.allowed_tools, ["Bash(git add:*)", "Bash(git commit:*)"]);
+        assert_eq!(c.model.as_deref(), Some("haiku"));
+        assert_eq!(c.body, "Commit with $ARGUMENTS\n");
+        let block = "---\nallowed-tools:\n  - Read\n  - 'Grep'\n---\nLook";
+        let (c, _) = parse(&root.join("look.md"), root, CommandScope::User, block);
+        assert_eq!(c.allowed_tools, ["Read", "Grep"]);
+        assert_eq!(c.description, "Look");
+        let list = "---\nallowed-tools: [Read, Glob]\n---\nx";
+        assert_eq!(
+            parse(&root.join("l.md"), root, CommandScope::User, list)
+                .0
+                .allowed_tools,
+            ["Read", "Glob"]
+        );
+        let broken = "---\ndescription: fine\nthis line is wrong\n---\nStill works";
+        let (c, w) = parse(&root.join("b.md"), root, CommandScope::User, broken);
+        assert!(w.unwrap().contains("line 2: expected `key: value`"));
+        assert_eq!(c.body, "Still works");
+        let unclosed = "---\ndescription: x\nno end";
+        let (c, w) = parse(&root.join("u.md"), root, CommandScope::User, unclosed);
+        assert!(w.unwrap().contains("no closing"));
+        assert_eq!(c.body, unclosed);
+    }
+
+    fn command(body: &str) -> CustomCommand {
+        CustomCommand {
+            name: "t".into(),
+            description: String::new(),
+            argument_hint: None,
+            allowed_tools: Vec::new(),
+            model: None,
+            body: body.into(),
+            path: PathBuf::from("t.md"),
+            scope: CommandScope::Project,
+            namespace: None,
+        }
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        let cwd = Path::new("/");
+        let c = command("Fix issue #$1 in $2 ($ARGUMENTS); $3 is empty, $ stays");
+        assert_eq!(
+            expand(&c, "42 \"src/main file.rs\"", cwd),
+            "Fix issue #42 in src/main file.rs (42 \"src/main file.rs\");  is empty, $ stays"
+        );
+        assert_eq!(
+            expand(&command("Review."), "carefully", cwd),
+            "Review.\n\nARGUMENTS: carefully"
+        );
+        assert_eq!(expand(&command("Review."), "", cwd), "Review.");
+    }
+
+    #[test]
+    fn shell_output_and_files_are_inlined() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.md"), "remember this\n").unwrap();
+        let c = command(
+            "Branch: !`echo main`\nFail: !`exit 3`\nSee @notes.md and @missing.md, mail a@b.c",
+        );
+        assert_eq!(
+            expand(&c, "", dir.path()),
+            "Branch: main\nFail: (command failed: exit 3)\nSee notes.md:\n```\nremember this\n``` and @missing.md, mail a@b.c"
+        );
+    }
+}
