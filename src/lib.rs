@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod fake_server;
+pub mod finder;
 pub mod fuzzy;
 pub mod gitdiff;
 pub mod headless;

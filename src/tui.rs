@@ -152,6 +152,9 @@ pub async fn run(
     }
     let mut cache = RenderCache::default();
     let mut input = EventStream::new();
+    // The `@` file finder starts on the first `@` (walking the tree costs nothing until then).
+    let mut finder: Option<crate::finder::Finder> = None;
+    let (found_tx, mut found_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
@@ -192,6 +195,13 @@ pub async fn run(
                     }));
                 }
             },
+            Some(results) = found_rx.recv() => {
+                msgs.push(Msg::FilesFound(results));
+                // Only the newest answer matters: skip ones already superseded.
+                while let Ok(results) = found_rx.try_recv() {
+                    msgs.push(Msg::FilesFound(results));
+                }
+            }
             _ = sleep_until(wake), if wake.is_some() => {
                 if !dirty {
                     msgs.push(Msg::Tick);
@@ -219,6 +229,16 @@ pub async fn run(
                         } else {
                             execute!(io::stdout(), DisableMouseCapture)
                         };
+                    }
+                    Effect::FindFiles { generation, query } => {
+                        let finder = finder.get_or_insert_with(|| {
+                            let tx = found_tx.clone();
+                            let root = std::env::current_dir().unwrap_or_else(|_| ".".into());
+                            crate::finder::Finder::start(root, move |results| {
+                                let _ = tx.send(results);
+                            })
+                        });
+                        finder.query(generation, &query, crate::app::mention::LIMIT);
                     }
                     Effect::SaveHistory(text) => {
                         if let Some(path) = &history_path {

@@ -16,6 +16,8 @@ pub enum Effect {
     EditInput(String),
     /// Capture the mouse (wheel scrolling) or leave it to the terminal (text selection).
     MouseCapture(bool),
+    /// Ask the file finder for the files best matching `query` (answered as `Msg::FilesFound`).
+    FindFiles { generation: u64, query: String },
     /// Remember a submitted prompt in this project's input history file.
     SaveHistory(String),
 }

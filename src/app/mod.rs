@@ -9,6 +9,7 @@ pub mod copy;
 pub mod effect;
 pub mod history;
 pub mod keymap;
+pub mod mention;
 pub mod model;
 pub mod msg;
 pub mod palette;

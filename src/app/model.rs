@@ -105,6 +105,20 @@ pub enum Scroll {
     Cell(usize),
 }
 
+/// The `@` file finder while a mention is being typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MentionPicker {
+    /// Where the `@` is: (row, char column) in the input.
+    pub at: (usize, usize),
+    pub query: String,
+    /// The query's number; answers for older ones are dropped.
+    pub generation: u64,
+    pub matches: Vec<crate::finder::FileMatch>,
+    pub selected: usize,
+    /// No answer yet for this query, or the walk is still going.
+    pub searching: bool,
+}
+
 /// Ctrl+F: the text searched for in the transcript and the cells that hold it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TranscriptSearch {
@@ -179,6 +193,10 @@ pub struct Model {
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
+    /// The `@` file finder, while a mention is typed; and the `@` the user closed it at.
+    pub mention: Option<MentionPicker>,
+    pub mention_dismissed: Option<(usize, usize)>,
+    pub mention_generation: u64,
     /// Large pastes shown as placeholders in the input: (placeholder, text).
     pub pastes: Vec<(String, String)>,
     /// Ctrl+F's search of the transcript, while open.
@@ -235,6 +253,9 @@ impl Model {
             palette: None,
             search: None,
             pastes: Vec::new(),
+            mention: None,
+            mention_dismissed: None,
+            mention_generation: 0,
             mouse_captured: true,
             keymap: Default::default(),
             effort: Effort::Off,

@@ -23,6 +23,8 @@ pub enum Msg {
         rows: usize,
         top: usize,
     },
+    /// The file finder's answer to `Effect::FindFiles`.
+    FilesFound(crate::finder::FinderResults),
     /// The message came back from `$EDITOR` (Ctrl+G); None when the editor failed.
     InputEdited(Result<String, String>),
 }

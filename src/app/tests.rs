@@ -702,3 +702,72 @@ fn custom_commands_are_offered_and_sent_to_the_agent() {
         Some(CellKind::Error(_))
     ));
 }
+
+fn found(generation: u64, paths: &[&str], done: bool) -> Msg {
+    Msg::FilesFound(crate::finder::FinderResults {
+        generation,
+        query: String::new(),
+        matches: paths
+            .iter()
+            .map(|p| crate::finder::FileMatch {
+                path: p.to_string(),
+                positions: Vec::new(),
+            })
+            .collect(),
+        indexing_done: done,
+    })
+}
+
+#[test]
+fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
+    let mut h = Harness::new();
+    h.type_text("fix ");
+    let effects = h.key(KeyCode::Char('@'));
+    assert_eq!(
+        effects,
+        vec![Effect::FindFiles {
+            generation: 1,
+            query: String::new()
+        }]
+    );
+    let effects = h.key(KeyCode::Char('m'));
+    assert_eq!(
+        effects,
+        vec![Effect::FindFiles {
+            generation: 2,
+            query: "m".into()
+        }]
+    );
+    // A stale answer is dropped; the current one shows.
+    h.send(found(1, &["README.md"], true));
+    assert!(h.model.mention.as_ref().unwrap().matches.is_empty());
+    h.send(found(2, &["src/main.rs", "src/my file.rs"], false));
+    let picker = h.model.mention.clone().unwrap();
+    assert_eq!(picker.matches.len(), 2);
+    assert!(picker.searching);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" ");
+    assert!(h.model.mention.is_none());
+    h.type_text("now");
+    assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" now");
+}
+
+#[test]
+fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
+    let mut h = Harness::new();
+    h.type_text("me@example.com ");
+    assert!(h.model.mention.is_none());
+    h.type_text("@src");
+    assert!(h.model.mention.is_some());
+    h.key(KeyCode::Esc);
+    assert!(h.model.mention.is_none());
+    let effects = h.key(KeyCode::Char('x'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(h.model.mention.is_none());
+    // Enter with the finder closed sends the message.
+    let effects = h.key(KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::Send(Op::UserTurn { text })] if text == "me@example.com @srcx")
+    );
+}

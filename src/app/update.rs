@@ -68,6 +68,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Agent(event) => on_agent(model, event, now),
+        Msg::FilesFound(results) => {
+            crate::app::mention::on_results(model, results);
+            Vec::new()
+        }
         Msg::InputEdited(Ok(text)) => {
             set_input(model, text.trim_end_matches('\n'));
             Vec::new()
@@ -139,6 +143,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         model.history_search = Some(HistorySearch::default());
         return Vec::new();
     }
+    if model.focus == Focus::Input && crate::app::mention::on_key(model, &key) {
+        return Vec::new();
+    }
     if model.focus == Focus::Input
         && let Some(choices) = model.slash_popup()
         && on_slash_popup_key(model, &key, choices.len())
@@ -153,7 +160,11 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
             on_activity_key(model, key);
             Vec::new()
         }
-        Focus::Input => on_input_key(model, key),
+        Focus::Input => {
+            let mut effects = on_input_key(model, key);
+            effects.extend(crate::app::mention::refresh(model));
+            effects
+        }
     }
 }
 

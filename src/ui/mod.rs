@@ -5,6 +5,7 @@ pub mod activity;
 pub mod approval;
 pub mod conversation;
 pub mod diff_view;
+pub mod file_finder;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
@@ -99,6 +100,9 @@ pub fn draw(
     input::draw(model, input_area, buf);
     if let Some(choices) = model.slash_popup() {
         slash_popup::draw(model, &choices, input_area, area, buf);
+    }
+    if let Some(picker) = &model.mention {
+        file_finder::draw(model, picker, input_area, area, buf);
     }
     status::draw(model, status_area, buf);
     if let Some(palette) = &model.palette {

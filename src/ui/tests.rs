@@ -490,3 +490,43 @@ fn search_highlights_matches_on_screen() {
     }
     insta::assert_snapshot!(with_styles(&render(&model, 60, 8)));
 }
+
+#[test]
+fn the_file_finder_above_the_input() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    for c in "look at @mod".chars() {
+        update(
+            &mut model,
+            Msg::Key(crossterm::event::KeyCode::Char(c).into()),
+            now,
+        );
+    }
+    let generation = model.mention.as_ref().unwrap().generation;
+    let matches = crate::finder::best(
+        &[
+            "src/app/model.rs".to_string(),
+            "src/ui/mod.rs".to_string(),
+            "docs/a/very/long/path/that/does/not/fit/in/the/popup/modules.md".to_string(),
+            "README.md".to_string(),
+        ],
+        "mod",
+        10,
+    );
+    update(
+        &mut model,
+        Msg::FilesFound(crate::finder::FinderResults {
+            generation,
+            query: "mod".into(),
+            matches,
+            indexing_done: true,
+        }),
+        now,
+    );
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyCode::Down.into()),
+        now,
+    );
+    insta::assert_snapshot!(render(&model, 50, 12).backend());
+}
