@@ -225,6 +225,14 @@ fn answer(shared: &Arc<(Mutex<Shared>, Condvar)>, on_results: impl Fn(FinderResu
     }
 }
 
+/// How a file ranks: higher score, then shorter path, then found earlier.
+type Ranked<'a> = (
+    u32,
+    std::cmp::Reverse<usize>,
+    std::cmp::Reverse<usize>,
+    &'a String,
+);
+
 /// The best `limit` of `files` for `query`: highest score first, then shorter paths.
 pub fn best<'a>(
     files: impl IntoIterator<Item = &'a String>,
@@ -235,15 +243,8 @@ pub fn best<'a>(
         return Vec::new();
     }
     let mut matcher = FuzzyMatcher::new(query, MatchKind::Path);
-    // A min-heap of the best so far: (score, shorter is better, order seen).
-    let mut heap: BinaryHeap<
-        std::cmp::Reverse<(
-            u32,
-            std::cmp::Reverse<usize>,
-            std::cmp::Reverse<usize>,
-            &String,
-        )>,
-    > = BinaryHeap::with_capacity(limit + 1);
+    // A min-heap of the best so far (the worst on top, to be dropped).
+    let mut heap: BinaryHeap<std::cmp::Reverse<Ranked<'_>>> = BinaryHeap::with_capacity(limit + 1);
     for (i, path) in files.into_iter().enumerate() {
         let Some(score) = matcher.score(path) else {
             continue;
