@@ -312,7 +312,7 @@ pub enum AgentEvent {
     /// This project's sessions, newest first (answer to `Lookup::Sessions`).
     Sessions(Vec<SessionChoice>),
     /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
-    GitDiff(Result<Vec<FileDiff>, String>),
+    GitDiff(Result<Vec<crate::gitdiff::ChangedFile>, String>),
     /// The thinking effort in force changed.
     EffortChanged(Effort),
     /// The answer to a slash command: a titled block of text.

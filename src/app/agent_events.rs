@@ -138,7 +138,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
         AgentEvent::EffortChanged(effort) => model.effort = effort,
         AgentEvent::GitDiff(Ok(files)) => {
-            model.push_cell(CellKind::Notice(format!("{} changed files", files.len())))
+            model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(files))
         }
         AgentEvent::GitDiff(Err(message)) => {
             model.push_cell(CellKind::Error(format!("/diff: {message}")))

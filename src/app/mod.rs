@@ -6,6 +6,7 @@ mod agent_events;
 mod approval_keys;
 pub mod commands;
 pub mod copy;
+pub mod diff_pane;
 pub mod effect;
 pub mod history;
 pub mod keymap;

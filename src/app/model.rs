@@ -193,6 +193,8 @@ pub struct Model {
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
+    /// `/diff`'s pane, while open.
+    pub diff_pane: Option<crate::app::diff_pane::DiffPane>,
     /// The `@` file finder, while a mention is typed; and the `@` the user closed it at.
     pub mention: Option<MentionPicker>,
     pub mention_dismissed: Option<(usize, usize)>,
@@ -253,6 +255,7 @@ impl Model {
             palette: None,
             search: None,
             pastes: Vec::new(),
+            diff_pane: None,
             mention: None,
             mention_dismissed: None,
             mention_generation: 0,

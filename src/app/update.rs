@@ -127,6 +127,13 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if model.palette.is_some() {
         return crate::app::palette_keys::on_palette_key(model, &key);
     }
+    if let Some(pane) = model.diff_pane.as_mut() {
+        let screen = (model.width, model.height);
+        if pane.on_key(&key, screen, &model.theme) == crate::app::diff_pane::PaneKey::Close {
+            model.diff_pane = None;
+        }
+        return Vec::new();
+    }
     if model.search.is_some() && crate::app::search::on_search_key(model, &key) {
         return Vec::new();
     }

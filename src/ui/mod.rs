@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod approval;
 pub mod conversation;
+pub mod diff_pane;
 pub mod diff_view;
 pub mod file_finder;
 pub mod highlight;
@@ -76,7 +77,14 @@ pub fn draw(
     };
 
     let show_activity = !model.tools.is_empty() || model.focus == Focus::Activity;
-    let metrics = if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
+    let metrics = if let Some(pane) = &model.diff_pane {
+        diff_pane::draw(pane, &model.theme, main, buf);
+        TranscriptMetrics {
+            lines: model.transcript_lines,
+            rows: model.viewport_rows,
+            top: model.transcript_top,
+        }
+    } else if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [left, right] = Layout::default()
             .direction(Direction::Horizontal)
             .constraints([Constraint::Percentage(62), Constraint::Percentage(38)])

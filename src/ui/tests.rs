@@ -530,3 +530,105 @@ fn the_file_finder_above_the_input() {
     );
     insta::assert_snapshot!(render(&model, 50, 12).backend());
 }
+
+const GIT_DIFF: &str = "diff --git a/src/parser.rs b/src/parser.rs
+index 1111111..2222222 100644
+--- a/src/parser.rs
++++ b/src/parser.rs
+@@ -1,5 +1,6 @@
+ fn parse(args: &[String]) -> Vec<Flag> {
+     let mut flags = Vec::new();
+-    for arg in &args[..args.len() - 1] {
++    for arg in args {
+         flags.push(Flag::from(arg));
+     }
++    flags.dedup();
+@@ -20,3 +21,3 @@ fn helper() {
+     let a = 1;
+-    let b = 2;
++    let b = 3;
+     a + b
+diff --git a/notes/old.md b/notes/new.md
+similarity index 95%
+rename from notes/old.md
+rename to notes/new.md
+--- a/notes/old.md
++++ b/notes/new.md
+@@ -1 +1 @@
+-# Notes
++# New notes
+";
+
+fn diff_pane_model(width: u16, height: u16) -> Model {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    update(&mut model, Msg::Resize { width, height }, now);
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF)))],
+    );
+    model
+}
+
+#[test]
+fn the_diff_pane_unified() {
+    let model = diff_pane_model(100, 22);
+    insta::assert_snapshot!(render(&model, 100, 22).backend());
+}
+
+#[test]
+fn the_diff_pane_side_by_side() {
+    let model = diff_pane_model(170, 18);
+    insta::assert_snapshot!(render(&model, 170, 18).backend());
+}
+
+#[test]
+fn the_diff_pane_second_file_and_no_changes() {
+    let mut model = diff_pane_model(90, 16);
+    let now = Instant::now();
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyCode::Down.into()),
+        now,
+    );
+    insta::assert_snapshot!("second_file", render(&model, 90, 16).backend());
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyCode::Esc.into()),
+        now,
+    );
+    assert!(model.diff_pane.is_none());
+    feed(&mut model, now, vec![AgentEvent::GitDiff(Ok(Vec::new()))]);
+    insta::assert_snapshot!("no_changes", render(&model, 60, 10).backend());
+}
+
+#[test]
+fn the_diff_pane_keys() {
+    let mut model = diff_pane_model(100, 14);
+    let now = Instant::now();
+    let key = |model: &mut Model, code| {
+        update(model, Msg::Key(crossterm::event::KeyEvent::from(code)), now);
+        model.diff_pane.clone().unwrap()
+    };
+    use crossterm::event::KeyCode;
+    // 14 lines (header, hunk, 7 lines, hunk, 4 lines) in 7 rows: at most 7 down. The hunks
+    // start at lines 1 and 9; the second can only come as far as the bottom allows.
+    assert_eq!(key(&mut model, KeyCode::Char(']')).scroll, 1);
+    assert_eq!(key(&mut model, KeyCode::Char(']')).scroll, 7);
+    assert_eq!(key(&mut model, KeyCode::Char('[')).scroll, 1);
+    assert_eq!(key(&mut model, KeyCode::Char('K')).scroll, 0);
+    assert_eq!(key(&mut model, KeyCode::End).scroll, 7);
+    assert_eq!(key(&mut model, KeyCode::PageUp).scroll, 2);
+    assert_eq!(key(&mut model, KeyCode::Down).selected, 1);
+    assert_eq!(key(&mut model, KeyCode::Down).selected, 1);
+    assert_eq!(key(&mut model, KeyCode::Up).scroll, 0);
+    let pane = key(&mut model, KeyCode::Char('v'));
+    assert_eq!(
+        pane.layout,
+        Some(crate::ui::diff_view::DiffLayout::SideBySide)
+    );
+    insta::assert_snapshot!(render(&model, 100, 14).backend());
+    update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);
+    assert!(model.diff_pane.is_none());
+}

@@ -1,0 +1,173 @@
+//! `/diff` on screen: the changed files on the left (status, path, +/−), the selected file's
+//! diff on the right (unified or side by side, as in the approval prompt), the keys below.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use crate::app::diff_pane::DiffPane;
+use crate::ui::diff_view;
+use crate::ui::theme::Theme;
+
+/// The file list's width: 30% of the pane, at least 24 columns.
+fn list_width(inner_width: u16) -> u16 {
+    (inner_width * 3 / 10).max(24).min(inner_width / 2)
+}
+
+/// The pane's area on a `(width, height)` screen: everything above the input and status bar.
+fn pane_area(screen: (u16, u16)) -> Rect {
+    Rect::new(0, 0, screen.0, screen.1.saturating_sub(4))
+}
+
+/// The size of the diff's area (right of the list, inside the border, above the keys), which
+/// the reducer needs for paging and hunk jumps.
+pub fn diff_area(screen: (u16, u16)) -> (u16, u16) {
+    let inner = Block::default()
+        .borders(Borders::ALL)
+        .inner(pane_area(screen));
+    let list = list_width(inner.width);
+    (
+        inner.width.saturating_sub(list + 1),
+        inner.height.saturating_sub(1),
+    )
+}
+
+pub fn draw(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let (added, removed) = pane
+        .files
+        .iter()
+        .fold((0, 0), |(a, r), f| (a + f.diff.added, r + f.diff.removed));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(Span::styled(
+            format!(
+                " Changes — {} file{}, +{added} −{removed} ",
+                pane.files.len(),
+                if pane.files.len() == 1 { "" } else { "s" }
+            ),
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let keys_row = inner.y + inner.height - 1;
+    let keys = "↑/↓ file · PgUp/PgDn/Space scroll · J/K line · [ ] hunk · v layout · Esc close";
+    buf.set_line(
+        inner.x + 1,
+        keys_row,
+        &Line::styled(
+            crate::ui::text::truncate(keys, inner.width.saturating_sub(2) as usize),
+            Style::default().fg(theme.dim),
+        ),
+        inner.width.saturating_sub(1),
+    );
+    let body_height = inner.height - 1;
+    if pane.files.is_empty() {
+        let message = "No changes in the working tree.";
+        let x = inner.x + inner.width.saturating_sub(message.len() as u16) / 2;
+        buf.set_line(
+            x,
+            inner.y + body_height / 2,
+            &Line::styled(message, Style::default().fg(theme.dim)),
+            inner.width,
+        );
+        return;
+    }
+    let list = list_width(inner.width);
+    draw_list(
+        pane,
+        theme,
+        Rect::new(inner.x, inner.y, list, body_height),
+        buf,
+    );
+    for y in inner.y..inner.y + body_height {
+        buf[(inner.x + list, y)]
+            .set_symbol("│")
+            .set_style(Style::default().fg(theme.border));
+    }
+    let diff_rect = Rect::new(
+        inner.x + list + 1,
+        inner.y,
+        inner.width.saturating_sub(list + 1),
+        body_height,
+    );
+    let Some(file) = pane.files.get(pane.selected) else {
+        return;
+    };
+    let layout = pane.layout_at(diff_rect.width);
+    let render = diff_view::render_diff(&file.diff, diff_rect.width, layout, theme);
+    let mut lines = render.lines;
+    if let Some(note) = &file.note {
+        lines.insert(
+            1,
+            Line::styled(format!("({note})"), Style::default().fg(theme.dim)),
+        );
+    }
+    if let crate::gitdiff::FileStatus::Renamed { from } = &file.status {
+        lines.insert(
+            1,
+            Line::styled(
+                format!("renamed from {from}"),
+                Style::default().fg(theme.dim),
+            ),
+        );
+    }
+    let max_scroll = lines.len().saturating_sub(body_height as usize);
+    for (y, line) in lines
+        .iter()
+        .skip(pane.scroll.min(max_scroll))
+        .take(body_height as usize)
+        .enumerate()
+    {
+        buf.set_line(diff_rect.x, diff_rect.y + y as u16, line, diff_rect.width);
+    }
+}
+
+fn draw_list(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let first = pane
+        .selected
+        .saturating_sub(area.height.saturating_sub(1) as usize);
+    for (row, (i, file)) in pane
+        .files
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(area.height as usize)
+        .enumerate()
+    {
+        let mut base = Style::default().fg(theme.fg);
+        if i == pane.selected {
+            base = base.add_modifier(Modifier::REVERSED);
+        }
+        let counts = format!(" +{} −{}", file.diff.added, file.diff.removed);
+        let mark = format!(" {} ", file.status.mark());
+        let room = (area.width as usize).saturating_sub(counts.chars().count() + mark.len());
+        // Long paths keep their end: the file name.
+        let chars: Vec<char> = file.diff.path.chars().collect();
+        let path: String = if chars.len() > room {
+            let keep = room.saturating_sub(1);
+            std::iter::once('…')
+                .chain(chars[chars.len() - keep..].iter().copied())
+                .collect()
+        } else {
+            file.diff.path.clone()
+        };
+        let pad = room.saturating_sub(path.chars().count());
+        let line = Line::from(vec![
+            Span::styled(mark, base.fg(theme.warning)),
+            Span::styled(path, base),
+            Span::styled(" ".repeat(pad), base),
+            Span::styled(format!(" +{}", file.diff.added), base.fg(theme.success)),
+            Span::styled(format!(" −{}", file.diff.removed), base.fg(theme.error)),
+        ]);
+        buf.set_line(area.x, area.y + row as u16, &line, area.width);
+    }
+}
