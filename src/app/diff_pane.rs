@@ -48,11 +48,24 @@ impl DiffPane {
         })
     }
 
+    /// The layout for `file`: a file that only gains or only loses lines has nothing to put
+    /// beside them, so it is unified unless the user chose.
+    pub fn layout_for(&self, file: &ChangedFile, width: u16) -> DiffLayout {
+        let one_sided = file.diff.added == 0 || file.diff.removed == 0;
+        match self.layout {
+            None if one_sided => DiffLayout::Unified,
+            _ => self.layout_at(width),
+        }
+    }
+
     /// `screen` is the terminal's size (the pane's geometry follows from it).
     pub fn on_key(&mut self, key: &KeyEvent, screen: (u16, u16), theme: &Theme) -> PaneKey {
         let (width, height) = crate::ui::diff_pane::diff_area(screen);
         let page = (height as usize).saturating_sub(2).max(1);
-        let layout = self.layout_at(width);
+        let layout = self
+            .files
+            .get(self.selected)
+            .map_or(DiffLayout::Unified, |f| self.layout_for(f, width));
         let render = self
             .files
             .get(self.selected)

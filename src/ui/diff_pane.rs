@@ -102,7 +102,7 @@ pub fn draw(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(file) = pane.files.get(pane.selected) else {
         return;
     };
-    let layout = pane.layout_at(diff_rect.width);
+    let layout = pane.layout_for(file, diff_rect.width);
     let render = diff_view::render_diff(&file.diff, diff_rect.width, layout, theme);
     let mut lines = render.lines;
     if let Some(note) = &file.note {
