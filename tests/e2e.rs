@@ -459,3 +459,68 @@ fn resizing_reflows_the_whole_screen() {
     }
     quit(&mut term);
 }
+
+#[test]
+fn an_at_mention_is_found_attached_and_sent() {
+    let setup = setup(vec![Reply::text("I see the notes.")]);
+    std::fs::create_dir_all(setup.dir.path().join("docs")).unwrap();
+    std::fs::write(
+        setup.dir.path().join("docs/notes.txt"),
+        "the secret is 42\n",
+    )
+    .unwrap();
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("summarize @notxt");
+    term.wait_for_text("docs/notes.txt", T).unwrap();
+    term.key(Key::Tab);
+    term.wait_for(
+        |s| s.contains("summarize @docs/notes.txt") && !s.contains("Tab attaches"),
+        T,
+    )
+    .unwrap();
+    term.key(Key::Enter);
+    let screen = term.wait_for_text("I see the notes.", T).unwrap();
+    assert!(
+        screen.contains("Attached docs/notes.txt (1 lines)"),
+        "{screen}"
+    );
+    let sent = setup.server.requests().last().unwrap().body["messages"].to_string();
+    assert!(sent.contains("the secret is 42"), "{sent}");
+    quit(&mut term);
+}
+
+#[test]
+fn diff_shows_the_working_tree_changes() {
+    let setup = setup(Vec::new());
+    let root = setup.dir.path();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(["-c", "user.email=t@t", "-c", "user.name=t"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    // The test's home is this directory: claw's own files there are not the project's.
+    std::fs::write(root.join(".gitignore"), ".local/\n.config/\n").unwrap();
+    std::fs::write(root.join("lib.rs"), "fn one() {}\nfn two() {}\n").unwrap();
+    git(&["add", "lib.rs", ".gitignore"]);
+    git(&["commit", "-qm", "start"]);
+    std::fs::write(root.join("lib.rs"), "fn one() {}\nfn three() {}\n").unwrap();
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("/diff");
+    term.key(Key::Enter);
+    let screen = term.wait_for_text("Changes — ", T).unwrap();
+    assert!(screen.contains("M lib.rs"), "{screen}");
+    assert!(screen.contains("- fn two() {}"), "{screen}");
+    assert!(screen.contains("+ fn three() {}"), "{screen}");
+    term.key(Key::Esc);
+    term.wait_for(|s| !s.contains("Changes — "), T).unwrap();
+    quit(&mut term);
+}
