@@ -352,10 +352,10 @@ fn copy_to_clipboard(text: &str) {
     if !has_display {
         return;
     }
-    let Some((tool, args)) = tools.into_iter().find(|(tool, _)| {
-        std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-    }) else {
+    let Some((tool, args)) = tools
+        .into_iter()
+        .find(|(tool, _)| crate::tools::find_on_path(tool).is_some())
+    else {
         return;
     };
     let text = text.to_string();

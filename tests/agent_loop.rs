@@ -2,49 +2,21 @@
 //! (first message from the user, every tool_use followed by its tool_result, thinking echoed):
 //! Read, then an Edit approved, then a Bash denied, then the final answer.
 
+mod support;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::fake_server::{Block, FakeServer, Reply};
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
-use claw::provider::Thinking;
-use claw::provider::anthropic::{Anthropic, Auth, Options};
-use claw::provider::catalog::Catalog;
-use claw::tools::Registry;
 use serde_json::{Value, json};
+
+use support::agent::config;
 
 fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
     agent::spawn(config(server, cwd))
-}
-
-/// The agent's configuration for these tests: the real tools and client, default mode.
-fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
-    AgentConfig {
-        provider: Arc::new(Anthropic::new(
-            &server.base_url(),
-            Auth::ApiKey("test".into()),
-            Options::default(),
-        )),
-        catalog: Catalog::builtin(),
-        model: "claude-sonnet-4-6".into(),
-        cwd: cwd.to_path_buf(),
-        tools: Registry::builtin(),
-        system_prompt: None,
-        thinking: Thinking::Off,
-        permissions: Permissions::new(PermissionMode::Default, cwd, None),
-        local_settings: Some(cwd.join(".claw/settings.local.json")),
-        hooks: claw::hooks::Hooks::default(),
-        settings_summary: String::new(),
-        log: claw::agent::history::LogTarget::None,
-        resumed: Vec::new(),
-        resumed_usage: Vec::new(),
-        compact_threshold: 0.85,
-        small_model: "haiku".into(),
-        setup: Default::default(),
-    }
 }
 
 async fn next(handle: &mut AgentHandle) -> AgentEvent {

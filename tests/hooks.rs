@@ -2,8 +2,9 @@
 //! `rm -rf`, one that rewrites a command, a UserPromptSubmit hook that adds context, a Stop hook
 //! that sends the model back once, and a hook that hangs (timed out; the session goes on).
 
+mod support;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
@@ -11,10 +12,6 @@ use claw::fake_server::{FakeServer, Reply};
 use claw::hooks::Hooks;
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Op, ToolOutcome, TurnStop};
-use claw::provider::Thinking;
-use claw::provider::anthropic::{Anthropic, Auth, Options};
-use claw::provider::catalog::Catalog;
-use claw::tools::Registry;
 use serde_json::{Value, json};
 
 fn script(dir: &Path, name: &str, body: &str) -> String {
@@ -32,28 +29,12 @@ fn start(server: &FakeServer, cwd: &Path, hooks: Value) -> AgentHandle {
     let (hooks, warnings) = Hooks::from_settings(Some(&hooks));
     assert!(warnings.is_empty(), "{warnings:?}");
     agent::spawn(AgentConfig {
-        provider: Arc::new(Anthropic::new(
-            &server.base_url(),
-            Auth::ApiKey("t".into()),
-            Options::default(),
-        )),
-        catalog: Catalog::builtin(),
-        model: "claude-sonnet-4-6".into(),
-        cwd: cwd.to_path_buf(),
-        tools: Registry::builtin(),
         system_prompt: Some("s".into()),
-        thinking: Thinking::Off,
         // Bypass, so the hooks alone decide what runs.
         permissions: Permissions::new(PermissionMode::BypassPermissions, cwd, None),
         local_settings: None,
         hooks,
-        settings_summary: String::new(),
-        log: claw::agent::history::LogTarget::None,
-        resumed: Vec::new(),
-        resumed_usage: Vec::new(),
-        compact_threshold: 0.85,
-        small_model: "haiku".into(),
-        setup: Default::default(),
+        ..support::agent::config(server, cwd)
     })
 }
 

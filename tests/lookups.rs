@@ -2,43 +2,22 @@
 //! list, the thinking effort reaching the request, saving the default model, `/doctor`, and the
 //! session list — answered even while a turn is waiting for the user.
 
+mod support;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::fake_server::{FakeServer, Reply};
-use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Effort, Lookup, Op};
-use claw::provider::Thinking;
-use claw::provider::anthropic::{Anthropic, Auth, Options};
-use claw::provider::catalog::Catalog;
-use claw::tools::Registry;
 use serde_json::json;
 
 fn start(server: &FakeServer, cwd: &Path, setup: agent::Setup) -> AgentHandle {
     agent::spawn(AgentConfig {
-        provider: Arc::new(Anthropic::new(
-            &server.base_url(),
-            Auth::ApiKey("test".into()),
-            Options::default(),
-        )),
-        catalog: Catalog::builtin(),
-        model: "claude-sonnet-4-6".into(),
-        cwd: cwd.to_path_buf(),
-        tools: Registry::builtin(),
         system_prompt: Some("test".into()),
-        thinking: Thinking::Off,
-        permissions: Permissions::new(PermissionMode::Default, cwd, None),
         local_settings: None,
-        hooks: claw::hooks::Hooks::default(),
-        settings_summary: String::new(),
-        log: claw::agent::history::LogTarget::None,
-        resumed: Vec::new(),
-        resumed_usage: Vec::new(),
-        compact_threshold: 0.85,
-        small_model: "haiku".into(),
         setup,
+        ..support::agent::config(server, cwd)
     })
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::agent::Setup;
 use crate::config::mcp::McpTransport;
 use crate::provider::Provider;
+use crate::tools::find_on_path as which;
 
 /// One check's outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,29 +172,4 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
         ),
     );
     r.0
-}
-
-/// The first `name` on PATH (or `name` itself when it is a path to a file).
-fn which(name: &str) -> Option<std::path::PathBuf> {
-    if name.contains('/') {
-        let path = Path::new(name);
-        return path.is_file().then(|| path.to_path_buf());
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_programs_on_the_path() {
-        assert!(which("sh").is_some());
-        assert!(which("no-such-program-claw").is_none());
-        assert!(which("/bin/sh").is_some());
-    }
 }

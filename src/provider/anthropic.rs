@@ -98,8 +98,34 @@ impl Anthropic {
         &self.base_url
     }
 
-    fn messages_url(&self) -> String {
-        format!("{}/v1/messages", self.base_url)
+    /// A request to `path` with the API version and the credentials.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self
+            .client()
+            .request(method, format!("{}{path}", self.base_url))
+            .header("anthropic-version", API_VERSION);
+        match &self.auth {
+            Auth::ApiKey(key) => builder.header("x-api-key", key),
+            Auth::Bearer(token) => builder.bearer_auth(token),
+            Auth::None => builder,
+        }
+    }
+
+    /// Sends a small side request (model list, token count): its status and body.
+    async fn side_request(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<(u16, String), ProviderError> {
+        let response = builder
+            .timeout(MODELS_TIMEOUT)
+            .send()
+            .await
+            .map_err(|error| ProviderError::Connect {
+                url: self.base_url.clone(),
+                message: error_chain(&error),
+            })?;
+        let status = response.status().as_u16();
+        Ok((status, response.text().await.unwrap_or_default()))
     }
 
     async fn run(
@@ -111,20 +137,12 @@ impl Anthropic {
             return Err(ProviderError::MissingKey);
         }
         let body = request_body(request);
-        let url = self.messages_url();
         let mut attempt = 0u32;
         loop {
             let mut builder = self
-                .client()
-                .post(&url)
-                .header("anthropic-version", API_VERSION)
+                .request(reqwest::Method::POST, "/v1/messages")
                 .header("content-type", "application/json")
                 .json(&body);
-            builder = match &self.auth {
-                Auth::ApiKey(key) => builder.header("x-api-key", key),
-                Auth::Bearer(token) => builder.bearer_auth(token),
-                Auth::None => builder,
-            };
             if !self.options.betas.is_empty() {
                 builder = builder.header("anthropic-beta", self.options.betas.join(","));
             }
@@ -283,26 +301,12 @@ impl Anthropic {
                 object.remove(key);
             }
         }
-        let mut builder = self
-            .client()
-            .post(format!("{}/v1/messages/count_tokens", self.base_url))
-            .header("anthropic-version", API_VERSION)
-            .timeout(MODELS_TIMEOUT)
-            .json(&body);
-        builder = match &self.auth {
-            Auth::ApiKey(key) => builder.header("x-api-key", key),
-            Auth::Bearer(token) => builder.bearer_auth(token),
-            Auth::None => builder,
-        };
-        let response = builder
-            .send()
-            .await
-            .map_err(|error| ProviderError::Connect {
-                url: self.base_url.clone(),
-                message: error_chain(&error),
-            })?;
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
+        let (status, text) = self
+            .side_request(
+                self.request(reqwest::Method::POST, "/v1/messages/count_tokens")
+                    .json(&body),
+            )
+            .await?;
         if status == 404 {
             return Err(ProviderError::Unsupported);
         }
@@ -322,26 +326,9 @@ impl Anthropic {
         if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {
             return Err(ProviderError::MissingKey);
         }
-        let url = format!("{}/v1/models?limit=1000", self.base_url);
-        let mut builder = self
-            .client()
-            .get(&url)
-            .header("anthropic-version", API_VERSION)
-            .timeout(MODELS_TIMEOUT);
-        builder = match &self.auth {
-            Auth::ApiKey(key) => builder.header("x-api-key", key),
-            Auth::Bearer(token) => builder.bearer_auth(token),
-            Auth::None => builder,
-        };
-        let response = builder
-            .send()
-            .await
-            .map_err(|error| ProviderError::Connect {
-                url: self.base_url.clone(),
-                message: error_chain(&error),
-            })?;
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
+        let (status, text) = self
+            .side_request(self.request(reqwest::Method::GET, "/v1/models?limit=1000"))
+            .await?;
         if status == 404 {
             return Err(ProviderError::Http {
                 status,

@@ -273,3 +273,28 @@ impl Registry {
         self.tools.iter().map(|t| t.spec()).collect()
     }
 }
+
+/// The first `name` on PATH (or `name` itself when it is a path to a file).
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        let path = Path::new(name);
+        return path.is_file().then(|| path.to_path_buf());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn finds_programs_on_the_path() {
+        assert!(find_on_path("sh").is_some());
+        assert!(find_on_path("no-such-program-claw").is_none());
+        assert!(find_on_path("/bin/sh").is_some());
+    }
+}

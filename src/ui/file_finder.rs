@@ -12,16 +12,9 @@ use crate::app::model::{MentionPicker, Model};
 /// Draws the finder so that it ends just above `input` (within `bounds`).
 pub fn draw(model: &Model, picker: &MentionPicker, input: Rect, bounds: Rect, buf: &mut Buffer) {
     let theme = &model.theme;
-    let rows = picker.matches.len().clamp(1, crate::app::mention::LIMIT) as u16;
-    let height = (rows + 2).min(input.y.saturating_sub(bounds.y));
-    if height < 3 {
+    let rows = picker.matches.len().clamp(1, crate::app::mention::LIMIT);
+    let Some(area) = crate::ui::slash_popup::above_input(rows, input, bounds) else {
         return;
-    }
-    let area = Rect {
-        x: input.x,
-        y: input.y - height,
-        width: input.width,
-        height,
     };
     Clear.render(area, buf);
     let state = if picker.searching {

@@ -14,19 +14,23 @@ use crate::ui::text;
 /// At most this many commands are listed.
 const MAX_ROWS: usize = 10;
 
-/// Draws the popup for `choices` so that it ends just above `input` (within `bounds`).
-pub fn draw(model: &Model, choices: &[Completion], input: Rect, bounds: Rect, buf: &mut Buffer) {
-    let theme = &model.theme;
-    let rows = choices.len().min(MAX_ROWS) as u16;
-    let height = (rows + 2).min(input.y.saturating_sub(bounds.y));
-    if height < 3 {
-        return;
-    }
-    let area = Rect {
+/// Where a popup of `rows` lines (plus its border) goes: just above the input box, as tall as
+/// fits below the top of `bounds`; None when not even one row fits.
+pub fn above_input(rows: usize, input: Rect, bounds: Rect) -> Option<Rect> {
+    let height = (rows as u16 + 2).min(input.y.saturating_sub(bounds.y));
+    (height >= 3).then(|| Rect {
         x: input.x,
         y: input.y - height,
         width: input.width,
         height,
+    })
+}
+
+/// Draws the popup for `choices` so that it ends just above `input` (within `bounds`).
+pub fn draw(model: &Model, choices: &[Completion], input: Rect, bounds: Rect, buf: &mut Buffer) {
+    let theme = &model.theme;
+    let Some(area) = above_input(choices.len().min(MAX_ROWS), input, bounds) else {
+        return;
     };
     Clear.render(area, buf);
     let block = Block::default()
