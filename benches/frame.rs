@@ -132,3 +132,40 @@ fn keystroke_to_echo_5000_messages(bencher: divan::Bencher) {
         draw(&model, &mut cache, AREA, &mut buf)
     });
 }
+
+/// The command palette over commands, models, modes, themes and 500 saved sessions: a key typed
+/// into its filter and the frame that shows the new list.
+#[divan::bench]
+fn palette_filter_keystroke_500_sessions(bencher: divan::Bencher) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut model = transcript_of(200);
+    model.catalog_models =
+        claw::agent::lookup::catalog_choices(&claw::provider::catalog::Catalog::builtin());
+    model.sessions = Some(
+        (0..500)
+            .map(|i| claw::protocol::SessionChoice {
+                id: format!("s{i}"),
+                first_prompt: format!("fix the parser bug number {i} in the flags module"),
+                age_secs: i * 60,
+                messages: 10,
+                cost: 0.1,
+            })
+            .collect(),
+    );
+    let now = Instant::now();
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        now,
+    );
+    let mut cache = RenderCache::default();
+    let mut buf = Buffer::empty(AREA);
+    let mut typed = false;
+    bencher.bench_local(|| {
+        let key = if typed { KeyCode::Backspace } else { KeyCode::Char('f') };
+        typed = !typed;
+        update(&mut model, Msg::Key(KeyEvent::from(key)), Instant::now());
+        buf.reset();
+        draw(&model, &mut cache, AREA, &mut buf)
+    });
+}
