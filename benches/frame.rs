@@ -162,7 +162,11 @@ fn palette_filter_keystroke_500_sessions(bencher: divan::Bencher) {
     let mut buf = Buffer::empty(AREA);
     let mut typed = false;
     bencher.bench_local(|| {
-        let key = if typed { KeyCode::Backspace } else { KeyCode::Char('f') };
+        let key = if typed {
+            KeyCode::Backspace
+        } else {
+            KeyCode::Char('f')
+        };
         typed = !typed;
         update(&mut model, Msg::Key(KeyEvent::from(key)), Instant::now());
         buf.reset();

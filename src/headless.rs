@@ -6,9 +6,21 @@ use std::io::Write;
 use crate::agent::AgentHandle;
 use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
 
-/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise.
-pub async fn run(mut handle: AgentHandle, prompt: String) -> i32 {
-    if handle.ops.send(Op::UserTurn { text: prompt }).is_err() {
+/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise. A
+/// prompt naming one of `custom_commands` (`/review src`) runs that command.
+pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[String]) -> i32 {
+    let op = match prompt
+        .trim()
+        .strip_prefix('/')
+        .map(|rest| rest.split_once(char::is_whitespace).unwrap_or((rest, "")))
+    {
+        Some((name, args)) if custom_commands.iter().any(|c| c == name) => Op::Command {
+            name: name.to_string(),
+            args: args.trim().to_string(),
+        },
+        _ => Op::UserTurn { text: prompt },
+    };
+    if handle.ops.send(op).is_err() {
         return 1;
     }
     let mut stdout = std::io::stdout();

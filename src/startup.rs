@@ -137,7 +137,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
-        return Ok(headless::run(handle, prompt).await);
+        let names: Vec<String> = custom_entries.iter().map(|c| c.name.clone()).collect();
+        return Ok(headless::run(handle, prompt, &names).await);
     }
     let status = StatusInfo {
         model,

@@ -524,3 +524,39 @@ fn diff_shows_the_working_tree_changes() {
     term.wait_for(|s| !s.contains("Changes — "), T).unwrap();
     quit(&mut term);
 }
+
+#[test]
+fn headless_prints_the_answer_and_runs_custom_commands() {
+    let setup = setup(vec![Reply::text("Plain answer."), Reply::text("Reviewed.")]);
+    let root = setup.dir.path();
+    std::fs::create_dir_all(root.join(".claude/commands")).unwrap();
+    std::fs::write(
+        root.join(".claude/commands/review.md"),
+        "Review $ARGUMENTS closely.",
+    )
+    .unwrap();
+    let run = |prompt: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+            .args(["-p", prompt])
+            .current_dir(root)
+            .env("ANTHROPIC_BASE_URL", setup.server.base_url())
+            .env("ANTHROPIC_API_KEY", "test-key")
+            .env("HOME", root)
+            .env("XDG_CONFIG_HOME", root)
+            .env("XDG_DATA_HOME", root.join("data"))
+            .output()
+            .unwrap()
+    };
+    let out = run("hello");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Plain answer.");
+    let out = run("/review src/lib.rs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Reviewed.");
+    let last = setup.server.requests().last().unwrap().body["messages"][0].to_string();
+    assert!(last.contains("Review src/lib.rs closely."), "{last}");
+}
