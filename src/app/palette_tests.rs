@@ -217,3 +217,37 @@ fn navigation_wraps_and_backspace_widens_a_picker() {
         Some(PaletteKind::Everything)
     );
 }
+
+#[test]
+fn ctrl_y_offers_messages_and_code_blocks_to_copy() {
+    let mut model = palette_model();
+    for event in [
+        AgentEvent::UserText {
+            text: "show me main".into(),
+        },
+        AgentEvent::TextDelta("Here it is:\n\n```rust\nfn main() {}\n```\n".into()),
+        AgentEvent::MessageDone,
+    ] {
+        update(&mut model, Msg::Agent(event), Instant::now());
+    }
+    ctrl(&mut model, 'y');
+    let palette = model.palette.clone().unwrap();
+    assert_eq!(palette.kind, PaletteKind::Copy);
+    let labels: Vec<_> = shown(&model, &palette)
+        .into_iter()
+        .map(|s| (s.item.group, s.item.label))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            ("code", "fn main() {}".to_string()),
+            ("answer", "Here it is:".to_string()),
+            ("prompt", "show me main".to_string()),
+        ]
+    );
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::Copy("fn main() {}\n".into())]);
+    assert!(
+        matches!(model.cells.last().map(|c| &c.kind), Some(CellKind::Notice(n)) if n.contains("Copied 1 line"))
+    );
+}
