@@ -614,6 +614,21 @@ fn ctrl_g_edits_the_message_and_f2_releases_the_mouse() {
     assert_eq!(effects, vec![Effect::EditInput("draft".into())]);
     h.send(Msg::InputEdited(Ok("edited\nmessage\n".into())));
     assert_eq!(h.model.input_text(), "edited\nmessage");
+    // A paste placeholder that went through the editor still expands when sent.
+    let pasted: String = (0..20).map(|i| format!("{i}\n")).collect();
+    h.send(Msg::Paste(pasted.clone()));
+    h.send(Msg::InputEdited(
+        Ok("see [Pasted text #1 +20 lines]".into()),
+    ));
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::UserTurn {
+            text: format!("see {pasted}")
+        })]
+    );
+    h.type_text("edited\nmessage");
+    h.send(Msg::InputEdited(Ok("edited\nmessage\n".into())));
     h.send(Msg::InputEdited(Err("the editor exited with 1".into())));
     assert_eq!(h.model.input_text(), "edited\nmessage");
     assert!(

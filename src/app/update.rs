@@ -73,7 +73,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::InputEdited(Ok(text)) => {
+            // Paste placeholders still in the edited text still stand for their paste.
+            let pastes = std::mem::take(&mut model.pastes);
             set_input(model, text.trim_end_matches('\n'));
+            model.pastes = pastes;
             Vec::new()
         }
         Msg::InputEdited(Err(message)) => {
