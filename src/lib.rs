@@ -19,6 +19,7 @@ pub mod permissions;
 pub mod protocol;
 pub mod provider;
 pub mod startup;
+pub mod terminal_query;
 pub mod tools;
 pub mod tui;
 pub mod ui;

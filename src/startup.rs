@@ -147,8 +147,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         context_window,
         ..StatusInfo::default()
     };
-    let (theme, theme_warning) = choose_theme(settings.string("theme").as_deref());
+    let theme_setting = settings.string("theme");
+    let (theme, theme_warning) = choose_theme(theme_setting.as_deref());
     let mut ui_model = Model::new(theme, status, Instant::now());
+    // Without a choice in the settings the terminal's background decides (asked at start).
+    ui_model.theme_auto = matches!(theme_setting.as_deref(), None | Some("auto"));
     ui_model.catalog_models = catalog_models;
     ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);

@@ -23,6 +23,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::{Effect, Model, Msg, update};
 use crate::protocol::{AgentEvent, Op};
+use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
 
 /// The shortest time between two frames (~60 fps).
@@ -32,21 +33,27 @@ const TICK: Duration = Duration::from_millis(80);
 /// At most this many agent events are applied before a frame may be drawn.
 const EVENT_BATCH: usize = 512;
 
+/// How long the start-up questions to the terminal may take (terminals answer in
+/// milliseconds; this only bounds one that never does).
+const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
+
 /// Puts the terminal into full-screen mode; dropping it restores the terminal.
 pub struct TerminalGuard {
     keyboard_enhanced: bool,
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    /// Enters full-screen mode; also returns what the terminal said about itself.
+    pub fn enter() -> io::Result<(Self, TerminalFacts)> {
         install_panic_hook();
-        // Ask before entering the alternate screen; raw mode so the answer isn't echoed.
+        // Ask before entering the alternate screen; raw mode so the answers aren't echoed.
         enable_raw_mode()?;
-        let keyboard_enhanced =
-            crossterm::terminal::supports_keyboard_enhancement().unwrap_or(false);
-        let guard = TerminalGuard { keyboard_enhanced };
+        let facts = crate::terminal_query::query(QUERY_TIMEOUT);
+        let guard = TerminalGuard {
+            keyboard_enhanced: facts.keyboard_enhancement,
+        };
         guard.resume()?;
-        Ok(guard)
+        Ok((guard, facts))
     }
 
     /// Hands the terminal back to the shell for a while (an editor).
@@ -127,7 +134,14 @@ pub async fn run(
         first_prompt,
         history_path,
     } = options;
-    let guard = TerminalGuard::enter()?;
+    let (guard, facts) = TerminalGuard::enter()?;
+    if let Some(light) = facts.light_background() {
+        update(
+            &mut model,
+            Msg::TerminalBackground { light },
+            Instant::now(),
+        );
+    }
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     // Not `terminal.clear()`: it asks the terminal for the cursor position, a round trip that
     // costs start-up time (and 2 s where nothing answers).

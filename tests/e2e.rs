@@ -560,3 +560,38 @@ fn headless_prints_the_answer_and_runs_custom_commands() {
     let last = setup.server.requests().last().unwrap().body["messages"][0].to_string();
     assert!(last.contains("Review src/lib.rs closely."), "{last}");
 }
+
+#[test]
+fn the_theme_follows_the_terminals_background() {
+    let setup = setup(Vec::new());
+    let home = setup.dir.path().display().to_string();
+    let base = setup.server.base_url();
+    let env = [
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("ANTHROPIC_API_KEY", "test-key"),
+        ("HOME", home.as_str()),
+        ("XDG_CONFIG_HOME", home.as_str()),
+    ];
+    for (background, status_bg) in [
+        ((255, 255, 255), vt100::Color::Rgb(0xea, 0xee, 0xf2)),
+        ((0, 0, 0), vt100::Color::Rgb(0x2e, 0x34, 0x40)),
+    ] {
+        let mut term = PtySession::spawn_with(
+            Path::new(env!("CARGO_BIN_EXE_claw")),
+            &[],
+            &env,
+            setup.dir.path(),
+            80,
+            20,
+            support::terminal::Profile {
+                background,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        term.wait_for_text("Ask claw", T).unwrap();
+        let style = term.cell_style(19, 1).unwrap();
+        assert_eq!(style.bg, status_bg, "background {background:?}");
+        quit(&mut term);
+    }
+}

@@ -205,6 +205,8 @@ pub struct Model {
     pub search: Option<TranscriptSearch>,
     /// Whether the mouse is captured (wheel scrolls) or left to the terminal (select text).
     pub mouse_captured: bool,
+    /// No theme was chosen in the settings: follow the terminal's background.
+    pub theme_auto: bool,
     /// The global keys in force.
     pub keymap: crate::app::keymap::Keymap,
     /// The command palette or a picker, while open.
@@ -261,6 +263,7 @@ impl Model {
             mention_generation: 0,
             mouse_captured: true,
             keymap: Default::default(),
+            theme_auto: false,
             effort: Effort::Off,
             catalog_models: Vec::new(),
             server_models: None,

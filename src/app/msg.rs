@@ -23,6 +23,10 @@ pub enum Msg {
         rows: usize,
         top: usize,
     },
+    /// The terminal said whether its background is light (at start-up).
+    TerminalBackground {
+        light: bool,
+    },
     /// The file finder's answer to `Effect::FindFiles`.
     FilesFound(crate::finder::FinderResults),
     /// The message came back from `$EDITOR` (Ctrl+G); None when the editor failed.

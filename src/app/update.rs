@@ -68,6 +68,15 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Agent(event) => on_agent(model, event, now),
+        Msg::TerminalBackground { light } => {
+            if model.theme_auto {
+                let name = if light { "light" } else { "dark" };
+                if model.theme.name != name {
+                    crate::app::palette_keys::switch_theme(model, name);
+                }
+            }
+            Vec::new()
+        }
         Msg::FilesFound(results) => {
             crate::app::mention::on_results(model, results);
             Vec::new()
