@@ -99,23 +99,28 @@ impl Drop for Finder {
 
 /// Files are handed over in batches of this many (fewer lock round trips).
 const BATCH: usize = 512;
+/// The walk stops after this many files (claw started in a home directory, say): memory and
+/// time stay bounded, and the nearest files are the ones found.
+const MAX_FILES: usize = 300_000;
 /// While the walk runs, the newest query is answered again this often.
 const REFRESH: std::time::Duration = std::time::Duration::from_millis(15);
 
 fn walk(root: &Path, shared: &Arc<(Mutex<Shared>, Condvar)>, stop: &Arc<AtomicBool>) {
+    let found = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
     walker.run(|| {
         let stop = stop.clone();
+        let found = found.clone();
         let root = root.to_path_buf();
         let mut batch = Batch {
             files: Vec::with_capacity(BATCH),
             shared: shared.clone(),
         };
         Box::new(move |entry| {
-            if stop.load(Ordering::Relaxed) {
+            if stop.load(Ordering::Relaxed) || found.load(Ordering::Relaxed) >= MAX_FILES {
                 return ignore::WalkState::Quit;
             }
             if let Ok(entry) = entry
@@ -125,6 +130,7 @@ fn walk(root: &Path, shared: &Arc<(Mutex<Shared>, Condvar)>, stop: &Arc<AtomicBo
                 batch
                     .files
                     .push(relative.to_string_lossy().replace('\\', "/"));
+                found.fetch_add(1, Ordering::Relaxed);
                 if batch.files.len() >= BATCH {
                     batch.flush();
                 }
