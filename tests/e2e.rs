@@ -595,3 +595,33 @@ fn the_theme_follows_the_terminals_background() {
         quit(&mut term);
     }
 }
+
+#[test]
+fn ctrl_g_edits_the_message_in_the_editor_and_it_is_sent() {
+    let setup = setup(vec![Reply::text("Got both lines.")]);
+    let editor = setup.dir.path().join("editor.sh");
+    // The "editor" upper-cases what was typed and adds a second line.
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\ntr a-z A-Z < \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\" && printf '\\nsecond line\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&editor)
+        .status()
+        .unwrap();
+    let editor = editor.display().to_string();
+    let mut term = claw_with(&setup, 100, 30, &[("VISUAL", editor.as_str())]);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("first line");
+    term.wait_for_text("first line", T).unwrap();
+    term.key(Key::Ctrl('g'));
+    term.wait_for(|s| s.contains("FIRST LINE") && s.contains("second line"), T)
+        .unwrap();
+    term.key(Key::Enter);
+    term.wait_for_text("Got both lines.", T).unwrap();
+    let sent = setup.server.requests().last().unwrap().body["messages"][0].to_string();
+    assert!(sent.contains("FIRST LINE\\nsecond line"), "{sent}");
+    quit(&mut term);
+}
