@@ -217,9 +217,10 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
             continue;
         }
         out.push_str(&format!(
-            "  {:<22} {}\n",
+            "  {:<22} {}  [{}]\n",
             keys.join(", "),
-            action.description()
+            action.description(),
+            action.name()
         ));
     }
     for (keys, what) in [
@@ -239,7 +240,8 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
     out.push_str(
         "\nApprovals: y yes · a yes for this session · A always (saved) · n no · d no, with a \
          note · Esc no and stop · j/k scroll · [ ] hunks · v layout\n\
-         Rebind the first group in <config>/claw/keybindings.json, e.g. {\"palette\": \"ctrl+k\"}.",
+         Rebind the first group by the [names] in <config>/claw/keybindings.json, e.g. \
+         {\"palette\": \"ctrl+k\"}.",
     );
     out
 }
