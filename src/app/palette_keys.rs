@@ -15,7 +15,15 @@ const PAGE: usize = 10;
 
 /// Opens the palette of `kind`, asking the agent for the lists it shows that may have changed.
 pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
-    model.palette = Some(Palette::new(kind, model.effort));
+    let mut palette = Palette::new(kind, model.effort);
+    if kind != PaletteKind::Everything {
+        // A picker starts on what is in force (the model, theme or mode).
+        palette.selected = palette::shown(model, &palette)
+            .iter()
+            .position(|s| s.item.current)
+            .unwrap_or(0);
+    }
+    model.palette = Some(palette);
     let mut effects = Vec::new();
     let wants = |k: PaletteKind| kind == k || kind == PaletteKind::Everything;
     if wants(PaletteKind::Models) && !model.models_requested {

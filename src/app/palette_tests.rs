@@ -91,6 +91,12 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
         Some(PaletteKind::Models)
     );
     assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Models))]);
+    // It starts on the model in use.
+    let palette = model.palette.clone().unwrap();
+    assert_eq!(
+        shown(&model, &palette)[palette.selected].item.label,
+        "claude-sonnet-4-6"
+    );
     // The server's own models join the list.
     update(
         &mut model,
