@@ -223,9 +223,16 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
             action.name()
         ));
     }
+    let (submit, newline) = keymap.input_keys();
+    out.push_str(&format!(
+        "  {:<22} send the message  [submit]\n",
+        submit.join(", ")
+    ));
+    out.push_str(&format!(
+        "  {:<22} new line  [newline]\n",
+        newline.join(", ")
+    ));
     for (keys, what) in [
-        ("Enter", "send the message"),
-        ("Shift+Enter, Ctrl+J", "new line"),
         ("Up, Down", "earlier messages (history)"),
         ("Ctrl+R", "search the history"),
         ("Home, End", "start / end of the conversation (empty input)"),

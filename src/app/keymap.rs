@@ -202,10 +202,13 @@ impl std::fmt::Display for KeyBinding {
     }
 }
 
-/// The global keys in force: the defaults, with the user's file applied over them.
+/// The keys in force: the defaults, with the user's file applied over them. Global actions,
+/// plus the input box's "submit" and "newline".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<(KeyBinding, GlobalAction)>,
+    submit: Vec<KeyBinding>,
+    newline: Vec<KeyBinding>,
 }
 
 impl Default for Keymap {
@@ -233,6 +236,12 @@ impl Default for Keymap {
                 (b(KeyCode::Tab, NONE), GlobalAction::SwitchFocus),
                 (b(KeyCode::BackTab, NONE), GlobalAction::CycleMode),
             ],
+            submit: vec![b(KeyCode::Enter, NONE)],
+            newline: vec![
+                b(KeyCode::Enter, KeyModifiers::SHIFT),
+                b(KeyCode::Enter, KeyModifiers::ALT),
+                b(KeyCode::Char('j'), CTRL),
+            ],
         }
     }
 }
@@ -259,14 +268,16 @@ impl Keymap {
             return (keymap, warnings);
         };
         for (name, keys) in object {
-            let Some(action) = GlobalAction::ALL.into_iter().find(|a| a.name() == name) else {
-                let names: Vec<_> = GlobalAction::ALL.iter().map(|a| a.name()).collect();
+            let action = GlobalAction::ALL.into_iter().find(|a| a.name() == name);
+            if action.is_none() && name != "submit" && name != "newline" {
+                let mut names: Vec<_> = GlobalAction::ALL.iter().map(|a| a.name()).collect();
+                names.extend(["submit", "newline"]);
                 warnings.push(format!(
                     "unknown action `{name}` (known: {})",
                     names.join(", ")
                 ));
                 continue;
-            };
+            }
             let texts: Vec<&str> = match keys {
                 serde_json::Value::String(s) => vec![s.as_str()],
                 serde_json::Value::Array(list) => list.iter().filter_map(|k| k.as_str()).collect(),
@@ -285,11 +296,21 @@ impl Keymap {
             if parsed.is_empty() {
                 continue;
             }
-            keymap.bindings.retain(|(_, a)| *a != action);
-            for binding in parsed {
-                // A key moved to this action leaves the one it had.
-                keymap.bindings.retain(|(b, _)| *b != binding);
-                keymap.bindings.push((binding, action));
+            // A key moved to an action leaves the one it had.
+            for binding in &parsed {
+                keymap.bindings.retain(|(b, _)| b != binding);
+                keymap.submit.retain(|b| b != binding);
+                keymap.newline.retain(|b| b != binding);
+            }
+            match action {
+                Some(action) => {
+                    keymap.bindings.retain(|(_, a)| *a != action);
+                    keymap
+                        .bindings
+                        .extend(parsed.into_iter().map(|b| (b, action)));
+                }
+                None if name == "submit" => keymap.submit = parsed,
+                None => keymap.newline = parsed,
             }
         }
         (keymap, warnings)
@@ -300,6 +321,23 @@ impl Keymap {
             .iter()
             .find(|(binding, _)| binding.matches(key))
             .map(|(_, action)| *action)
+    }
+
+    /// What a key in the input box does: submit and newline as bound, then the fixed keys.
+    pub fn input(&self, key: &KeyEvent) -> InputAction {
+        if self.newline.iter().any(|b| b.matches(key)) {
+            return InputAction::Newline;
+        }
+        if self.submit.iter().any(|b| b.matches(key)) {
+            return InputAction::Submit;
+        }
+        input(key)
+    }
+
+    /// The keys that send the message and that start a new line, as text.
+    pub fn input_keys(&self) -> (Vec<String>, Vec<String>) {
+        let text = |list: &[KeyBinding]| list.iter().map(|b| b.to_string()).collect();
+        (text(&self.submit), text(&self.newline))
     }
 
     /// The keys bound to `action`, as text ("Ctrl+P").
@@ -356,13 +394,11 @@ fn ctrl(key: &KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
-pub fn input(key: &KeyEvent) -> InputAction {
+/// The input box's fixed keys (submit and newline are the keymap's).
+fn input(key: &KeyEvent) -> InputAction {
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     match key.code {
-        KeyCode::Enter if shift || alt => InputAction::Newline,
-        KeyCode::Enter => InputAction::Submit,
-        KeyCode::Char('j') if ctrl(key) => InputAction::Newline,
         KeyCode::Up if !shift && !alt && !ctrl(key) => InputAction::HistoryPrevious,
         KeyCode::Down if !shift && !alt && !ctrl(key) => InputAction::HistoryNext,
         KeyCode::Home if !shift => InputAction::ScrollTopIfEmpty,
@@ -460,5 +496,24 @@ mod tests {
         );
         let (_, warnings) = Keymap::from_json("{ broken");
         assert!(warnings[0].contains("1:"));
+        // Enter for a new line; Alt+S or Ctrl+J to send.
+        let (keymap, warnings) =
+            Keymap::from_json(r#"{"newline": "enter", "submit": ["alt+s", "ctrl+j"]}"#);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(keymap.input(&enter), InputAction::Newline);
+        assert_eq!(
+            keymap.input(&press(KeyCode::Char('s'), KeyModifiers::ALT)),
+            InputAction::Submit
+        );
+        assert_eq!(
+            keymap.input(&press(KeyCode::Char('j'), KeyModifiers::CONTROL)),
+            InputAction::Submit
+        );
+        assert_eq!(
+            Keymap::default().input(&press(KeyCode::Enter, KeyModifiers::SHIFT)),
+            InputAction::Newline
+        );
+        assert_eq!(Keymap::default().input(&enter), InputAction::Submit);
     }
 }

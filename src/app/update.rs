@@ -401,7 +401,7 @@ fn on_input_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         model.scroll = Scroll::Follow;
         return Vec::new();
     }
-    match keymap::input(&key) {
+    match model.keymap.input(&key) {
         InputAction::Submit => return submit(model),
         InputAction::Newline => model.input.insert_newline(),
         InputAction::HistoryPrevious => {
