@@ -5,6 +5,7 @@
 mod commands;
 pub mod compact;
 mod compacting;
+mod context_report;
 mod doctor;
 pub mod history;
 mod hook_events;
@@ -12,6 +13,7 @@ mod inbox;
 pub mod lookup;
 pub mod mentions;
 pub mod prompt;
+mod session_commands;
 pub mod session_log;
 mod subagent;
 mod tool_calls;

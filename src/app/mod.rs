@@ -16,6 +16,7 @@ pub mod msg;
 pub mod palette;
 mod palette_keys;
 mod search;
+mod submit;
 pub mod update;
 
 pub use effect::Effect;

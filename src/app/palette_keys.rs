@@ -112,7 +112,7 @@ pub(crate) enum Save {
 pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Vec<Effect> {
     let effort = model.palette.take().map(|p| p.effort);
     match action {
-        PaletteAction::Command(name) => crate::app::update::submit_text(model, &format!("/{name}")),
+        PaletteAction::Command(name) => crate::app::submit::submit_text(model, &format!("/{name}")),
         PaletteAction::Open(kind) => open(model, kind),
         PaletteAction::Model(id) => {
             let mut effects = Vec::new();
@@ -134,7 +134,7 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             effects
         }
         PaletteAction::Session(id) => {
-            crate::app::update::submit_text(model, &format!("/resume {id}"))
+            crate::app::submit::submit_text(model, &format!("/resume {id}"))
         }
         PaletteAction::Theme(name) => {
             switch_theme(model, &name);

@@ -1,0 +1,161 @@
+//! The session commands the agent answers: `/rewind` (back to before a prompt: the
+//! conversation, the files, or both) and `/resume` (this project's sessions; continue in one).
+
+use crate::agent::turn::Session;
+use crate::protocol::AgentEvent;
+
+impl Session {
+    /// `/rewind`: lists the prompts; `/rewind N [conversation|code]` goes back to before
+    /// prompt N: the conversation, the files the tools changed since, or both (the default).
+    pub(crate) fn rewind_command(&mut self, args: &str) {
+        let mut words = args.split_whitespace();
+        let Some(n) = words.next().and_then(|n| n.parse::<usize>().ok()) else {
+            let mut body = String::new();
+            for (i, prompt) in self.history.prompts().iter().enumerate() {
+                let first = prompt.text.lines().next().unwrap_or("");
+                body.push_str(&format!(
+                    "{:>3}. {}\n",
+                    i + 1,
+                    first.chars().take(90).collect::<String>()
+                ));
+            }
+            if body.is_empty() {
+                body = "Nothing to rewind to yet.".into();
+            } else {
+                body.push_str("\n/rewind N goes back to before prompt N (conversation and files);\nadd `conversation` or `code` to restore only one.");
+            }
+            self.info("Rewind", body);
+            return;
+        };
+        if n == 0 || n > self.history.prompts().len() {
+            self.emit(AgentEvent::Error {
+                message: format!("There is no prompt {n}: /rewind lists them."),
+            });
+            return;
+        }
+        let what = words.next().unwrap_or("both");
+        let (conversation, code) = match what {
+            "conversation" => (true, false),
+            "code" => (false, true),
+            _ => (true, true),
+        };
+        let prompt = self.history.prompts()[n - 1].text.clone();
+        let files = self.history.files_since(n);
+        if conversation {
+            self.history.rewind(n);
+        }
+        let mut restored = 0;
+        let mut problems = Vec::new();
+        if code {
+            for (path, before) in &files {
+                let result = match before {
+                    Some(text) => std::fs::write(path, text),
+                    None => std::fs::remove_file(path).or_else(|e| {
+                        if e.kind() == std::io::ErrorKind::NotFound {
+                            Ok(())
+                        } else {
+                            Err(e)
+                        }
+                    }),
+                };
+                match result {
+                    Ok(()) => restored += 1,
+                    Err(e) => problems.push(format!("{}: {e}", path.display())),
+                }
+            }
+        }
+        if conversation {
+            self.emit(AgentEvent::TranscriptReset);
+            for event in crate::agent::history::replay_events(self.history.messages()) {
+                self.emit(event);
+            }
+        }
+        let mut message = format!(
+            "Rewound to before prompt {n} (\"{}\"): {}{} file(s) restored.",
+            prompt.lines().next().unwrap_or(""),
+            if conversation {
+                "conversation cut back; "
+            } else {
+                ""
+            },
+            restored
+        );
+        for problem in problems {
+            message.push_str(&format!("\nCould not restore {problem}"));
+        }
+        self.emit(AgentEvent::Notice { message });
+    }
+
+    /// `/resume`: this project's sessions, newest first (`/resume text` filters them);
+    /// `/resume N` or `/resume <id>` continues in one.
+    pub(crate) fn resume_command(&mut self, args: &str) {
+        let Some(dir) = self.history.sessions_dir() else {
+            self.emit(AgentEvent::Error {
+                message: "Sessions aren't saved here (no data directory).".into(),
+            });
+            return;
+        };
+        let sessions = crate::agent::session_log::list(&dir);
+        let chosen = args
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| sessions.get(i))
+            .or_else(|| sessions.iter().find(|s| s.id == args));
+        let Some(chosen) = chosen else {
+            let filter = args.to_lowercase();
+            let mut body = String::new();
+            for (i, s) in sessions.iter().enumerate() {
+                if !filter.is_empty()
+                    && !s.first_prompt.to_lowercase().contains(&filter)
+                    && !s.id.contains(&filter)
+                {
+                    continue;
+                }
+                let age = s.modified.elapsed().map(|d| d.as_secs()).unwrap_or(0);
+                let age = match age {
+                    0..=59 => format!("{age}s ago"),
+                    60..=3599 => format!("{}m ago", age / 60),
+                    3600..=86_399 => format!("{}h ago", age / 3600),
+                    _ => format!("{}d ago", age / 86_400),
+                };
+                body.push_str(&format!(
+                    "{:>3}. {:<9} {:>4} msgs  ${:<7.4} {}\n",
+                    i + 1,
+                    age,
+                    s.messages,
+                    s.cost,
+                    s.first_prompt.chars().take(70).collect::<String>()
+                ));
+            }
+            if body.is_empty() {
+                body = "No saved sessions match.".into();
+            } else {
+                body.push_str("\n/resume N continues one; /resume <words> filters the list.");
+            }
+            self.info("Sessions", body);
+            return;
+        };
+        let path = chosen.path.clone();
+        match self.history.switch_to(&path) {
+            Ok(skipped) => {
+                self.emit(AgentEvent::TranscriptReset);
+                for event in crate::agent::history::replay_events(self.history.messages()) {
+                    self.emit(event);
+                }
+                let mut message = format!(
+                    "Resumed {} ({} messages).",
+                    path.display(),
+                    self.history.len()
+                );
+                if skipped > 0 {
+                    message.push_str(&format!(" Skipped {skipped} damaged line(s)."));
+                }
+                self.emit(AgentEvent::Notice { message });
+            }
+            Err(e) => self.emit(AgentEvent::Error {
+                message: format!("Could not resume: {e}"),
+            }),
+        }
+    }
+}
