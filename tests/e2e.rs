@@ -63,6 +63,18 @@ fn claw_with(setup: &Setup, cols: u16, rows: u16, extra_env: &[(&str, &str)]) ->
     .unwrap()
 }
 
+/// An executable shell script standing in for `$EDITOR` (its file is `$1`); returns its path.
+fn editor_script(setup: &Setup, body: &str) -> String {
+    let path = setup.dir.path().join("editor.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&path)
+        .status()
+        .unwrap();
+    path.display().to_string()
+}
+
 fn quit(term: &mut PtySession) {
     term.key(Key::CtrlC);
     term.wait_for_text("Ctrl+C again", T).unwrap();
@@ -180,18 +192,7 @@ fn errors_are_shown_and_the_session_goes_on() {
 #[test]
 fn slash_commands_and_the_editor_round_trip() {
     let setup = setup(Vec::new());
-    let editor = setup.dir.path().join("editor.sh");
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\necho 'Remember: run make check.' >> \"$1\"\n",
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&editor)
-        .status()
-        .unwrap();
-    let editor = editor.display().to_string();
+    let editor = editor_script(&setup, "echo 'Remember: run make check.' >> \"$1\"");
     let mut term = claw_with(
         &setup,
         100,
@@ -599,19 +600,11 @@ fn the_theme_follows_the_terminals_background() {
 #[test]
 fn ctrl_g_edits_the_message_in_the_editor_and_it_is_sent() {
     let setup = setup(vec![Reply::text("Got both lines.")]);
-    let editor = setup.dir.path().join("editor.sh");
     // The "editor" upper-cases what was typed and adds a second line.
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\ntr a-z A-Z < \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\" && printf '\\nsecond line\\n' >> \"$1\"\n",
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&editor)
-        .status()
-        .unwrap();
-    let editor = editor.display().to_string();
+    let editor = editor_script(
+        &setup,
+        "tr a-z A-Z < \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\" && printf '\\nsecond line\\n' >> \"$1\"",
+    );
     let mut term = claw_with(&setup, 100, 30, &[("VISUAL", editor.as_str())]);
     term.wait_for_text("Ask claw", T).unwrap();
     term.send("first line");
