@@ -425,6 +425,7 @@ fn draw(
         && (m.lines != model.transcript_lines
             || m.rows != model.viewport_rows
             || m.top != model.transcript_top
+            || m.top_cell != model.transcript_top_cell
             || matches!(model.scroll, crate::app::model::Scroll::Cell(_)))
     {
         update(
@@ -433,6 +434,7 @@ fn draw(
                 lines: m.lines,
                 rows: m.rows,
                 top: m.top,
+                top_cell: m.top_cell,
             },
             Instant::now(),
         );

@@ -2,7 +2,7 @@
 //! blocks, whole and without the screen's hard wraps; the runtime puts the text on the
 //! clipboard (OSC 52, and the system's clipboard tool where there is one).
 
-use crate::app::model::{CellKind, Model};
+use crate::app::model::{CellKind, Model, Scroll};
 use crate::app::palette::{PaletteAction, PaletteItem};
 
 /// At most this many entries are offered, newest first.
@@ -10,8 +10,25 @@ const MAX_CHOICES: usize = 40;
 
 /// The transcript's messages and code blocks, newest first.
 pub fn choices(model: &Model) -> Vec<PaletteItem> {
+    entries(model).into_iter().map(|(_, item)| item).collect()
+}
+
+/// Where the Copy list starts: on the message at the top of the view when the user has
+/// scrolled up to it, else on the newest.
+pub fn start_index(model: &Model) -> usize {
+    if model.scroll == Scroll::Follow {
+        return 0;
+    }
+    entries(model)
+        .iter()
+        .position(|(cell, _)| *cell <= model.transcript_top_cell)
+        .unwrap_or(0)
+}
+
+/// (cell index, entry), newest first.
+fn entries(model: &Model) -> Vec<(usize, PaletteItem)> {
     let mut out = Vec::new();
-    for cell in model.cells.iter().rev() {
+    for (index, cell) in model.cells.iter().enumerate().rev() {
         let (group, text) = match &cell.kind {
             CellKind::Assistant(text) => ("answer", text),
             CellKind::User(text) => ("prompt", text),
@@ -23,10 +40,10 @@ pub fn choices(model: &Model) -> Vec<PaletteItem> {
         };
         if group == "answer" {
             for (lang, code) in code_blocks(text).into_iter().rev() {
-                out.push(item("code", &code, lang));
+                out.push((index, item("code", &code, lang)));
             }
         }
-        out.push(item(group, text, String::new()));
+        out.push((index, item(group, text, String::new())));
         if out.len() >= MAX_CHOICES {
             break;
         }

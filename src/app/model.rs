@@ -168,8 +168,9 @@ pub struct Model {
     /// last measured them (sent back by the runtime after drawing).
     pub transcript_lines: usize,
     pub viewport_rows: usize,
-    /// The first line the view showed.
+    /// The first line the view showed, and the cell it belongs to.
     pub transcript_top: usize,
+    pub transcript_top_cell: usize,
     /// The assistant or thinking cell receiving deltas.
     pub live_cell: Option<usize>,
     pub tools: Vec<ToolCall>,
@@ -238,6 +239,7 @@ impl Model {
             scroll: Scroll::Follow,
             transcript_lines: 0,
             transcript_top: 0,
+            transcript_top_cell: 0,
             viewport_rows: 0,
             live_cell: None,
             tools: Vec::new(),

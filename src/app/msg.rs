@@ -22,6 +22,7 @@ pub enum Msg {
         lines: usize,
         rows: usize,
         top: usize,
+        top_cell: usize,
     },
     /// The terminal said whether its background is light (at start-up).
     TerminalBackground {

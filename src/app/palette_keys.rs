@@ -16,7 +16,9 @@ const PAGE: usize = 10;
 /// Opens the palette of `kind`, asking the agent for the lists it shows that may have changed.
 pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
     let mut palette = Palette::new(kind, model.effort);
-    if kind != PaletteKind::Everything {
+    if kind == PaletteKind::Copy {
+        palette.selected = crate::app::copy::start_index(model);
+    } else if kind != PaletteKind::Everything {
         // A picker starts on what is in force (the model, theme or mode).
         palette.selected = palette::shown(model, &palette)
             .iter()

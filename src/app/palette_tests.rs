@@ -251,8 +251,19 @@ fn ctrl_y_offers_messages_and_code_blocks_to_copy() {
             ("prompt", "show me main".to_string()),
         ]
     );
+    assert_eq!(palette.selected, 0);
     let effects = key(&mut model, KeyCode::Enter);
     assert_eq!(effects, vec![Effect::Copy("fn main() {}\n".into())]);
+    // Scrolled up to the prompt, the list starts there.
+    model.scroll = crate::app::model::Scroll::FromTop(0);
+    model.transcript_top_cell = 0;
+    ctrl(&mut model, 'y');
+    let palette = model.palette.clone().unwrap();
+    assert_eq!(
+        shown(&model, &palette)[palette.selected].item.label,
+        "show me main"
+    );
+    key(&mut model, KeyCode::Esc);
     assert!(
         matches!(model.cells.last().map(|c| &c.kind), Some(CellKind::Notice(n)) if n.contains("Copied 1 line"))
     );

@@ -299,6 +299,7 @@ fn scrolling_leaves_and_rejoins_the_stream() {
         lines: 100,
         rows: 20,
         top: 80,
+        top_cell: 0,
     });
     assert_eq!(h.model.scroll, Scroll::Follow);
     h.key(KeyCode::PageUp);
@@ -310,6 +311,7 @@ fn scrolling_leaves_and_rejoins_the_stream() {
         lines: 150,
         rows: 20,
         top: 59,
+        top_cell: 0,
     });
     assert_eq!(h.model.scroll, Scroll::FromTop(59));
     h.key_with(KeyCode::End, KeyModifiers::CONTROL);
@@ -329,6 +331,7 @@ fn a_short_transcript_does_not_scroll() {
         lines: 5,
         rows: 20,
         top: 0,
+        top_cell: 0,
     });
     h.key(KeyCode::PageUp);
     assert_eq!(h.model.scroll, Scroll::Follow);
@@ -675,6 +678,7 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
         lines: 100,
         rows: 10,
         top: 40,
+        top_cell: 0,
     });
     assert_eq!(h.model.scroll, Scroll::FromTop(40));
     // Another key closes the search and does its usual job.

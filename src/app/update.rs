@@ -51,7 +51,13 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::TranscriptLayout { lines, rows, top } => {
+        Msg::TranscriptLayout {
+            lines,
+            rows,
+            top,
+            top_cell,
+        } => {
+            model.transcript_top_cell = top_cell;
             model.transcript_lines = lines;
             model.viewport_rows = rows;
             model.transcript_top = top;

@@ -32,6 +32,8 @@ pub struct TranscriptMetrics {
     pub lines: usize,
     pub rows: usize,
     pub top: usize,
+    /// The cell at the top of the view.
+    pub top_cell: usize,
 }
 
 /// The columns the transcript's text gets: one column of margin on each side.
@@ -68,12 +70,14 @@ pub fn draw(
     // Find the first visible cell, then draw until the area is full.
     let mut y = 0usize;
     let mut line_no = 0usize;
+    let mut top_cell = None;
     for (index, cell) in model.cells.iter().enumerate() {
         let height = heights[index];
         if line_no + height <= top {
             line_no += height;
             continue;
         }
+        top_cell.get_or_insert(index);
         let skip = top.saturating_sub(line_no);
         let drawn = match cell.kind {
             CellKind::Tool(tool) => {
@@ -129,6 +133,7 @@ pub fn draw(
         lines: total,
         rows,
         top,
+        top_cell: top_cell.unwrap_or(0),
     }
 }
 

@@ -83,6 +83,7 @@ pub fn draw(
             lines: model.transcript_lines,
             rows: model.viewport_rows,
             top: model.transcript_top,
+            top_cell: model.transcript_top_cell,
         }
     } else if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [left, right] = Layout::default()
@@ -97,6 +98,7 @@ pub fn draw(
             lines: model.transcript_lines,
             rows: model.viewport_rows,
             top: model.transcript_top,
+            top_cell: model.transcript_top_cell,
         }
     } else {
         conversation::draw(model, &mut cache.transcript, main, buf)

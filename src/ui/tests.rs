@@ -632,3 +632,27 @@ fn the_diff_pane_keys() {
     update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);
     assert!(model.diff_pane.is_none());
 }
+
+#[test]
+fn the_view_reports_the_cell_at_its_top() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    for i in 0..30 {
+        feed(
+            &mut model,
+            now,
+            vec![AgentEvent::UserText {
+                text: format!("message {i}"),
+            }],
+        );
+    }
+    let area = ratatui::layout::Rect::new(0, 0, 60, 14);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let mut cache = RenderCache::default();
+    // Following: 10 rows of transcript show the last 5 messages (a line and a gap each).
+    let metrics = crate::ui::draw(&model, &mut cache, area, &mut buf);
+    assert_eq!(metrics.top_cell, 25);
+    model.scroll = crate::app::model::Scroll::FromTop(4);
+    let metrics = crate::ui::draw(&model, &mut cache, area, &mut buf);
+    assert_eq!(metrics.top_cell, 2);
+}
