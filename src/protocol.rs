@@ -33,8 +33,9 @@ pub enum Op {
     Shell { command: String },
     /// Think this hard from the next request on (the model picker).
     SetEffort(Effort),
-    /// Save this model as the default for new sessions (user settings).
-    SaveDefaultModel { model: String },
+    /// Save a choice for new sessions in the user's settings file: the model (`"model"`) or
+    /// the theme (`"theme"`).
+    SaveSetting { key: String, value: String },
     /// Something the UI wants to show; answered at once, even while a turn runs.
     Lookup(Lookup),
     /// End the agent task.

@@ -115,8 +115,9 @@ async fn saving_the_default_model_keeps_the_other_settings() {
     let mut handle = start(&server, dir.path(), setup);
     handle
         .ops
-        .send(Op::SaveDefaultModel {
-            model: "claude-haiku-4-5".into(),
+        .send(Op::SaveSetting {
+            key: "model".into(),
+            value: "claude-haiku-4-5".into(),
         })
         .unwrap();
     let notice = wait_for(&mut handle, |e| match e {
@@ -124,7 +125,10 @@ async fn saving_the_default_model_keeps_the_other_settings() {
         _ => None,
     })
     .await;
-    assert!(notice.contains("default model"), "{notice}");
+    assert!(
+        notice.contains("Saved model claude-haiku-4-5 as the default"),
+        "{notice}"
+    );
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
     assert_eq!(
@@ -136,8 +140,9 @@ async fn saving_the_default_model_keeps_the_other_settings() {
     std::fs::write(&settings, "{ broken").unwrap();
     handle
         .ops
-        .send(Op::SaveDefaultModel {
-            model: "opus".into(),
+        .send(Op::SaveSetting {
+            key: "model".into(),
+            value: "opus".into(),
         })
         .unwrap();
     let error = wait_for(&mut handle, |e| match e {

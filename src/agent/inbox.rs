@@ -77,7 +77,7 @@ impl Inbox {
                     Some(Op::Clear) => self.queued.push_back(Queued::Clear),
                     Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
                     Some(Op::SetEffort(effort)) => self.effort = Some(effort),
-                    Some(Op::SaveDefaultModel { model }) => self.lookups.save_default_model(&model),
+                    Some(Op::SaveSetting { key, value }) => self.lookups.save_setting(&key, &value),
                     Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
                     // An answer to a prompt that is no longer pending.
                     Some(Op::Decide { .. }) => {}
@@ -112,7 +112,7 @@ impl Inbox {
                 Some(Op::Clear) => self.queued.push_back(Queued::Clear),
                 Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
                 Some(Op::SetEffort(effort)) => self.effort = Some(effort),
-                Some(Op::SaveDefaultModel { model }) => self.lookups.save_default_model(&model),
+                Some(Op::SaveSetting { key, value }) => self.lookups.save_setting(&key, &value),
                 Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
             }
         }

@@ -81,23 +81,23 @@ impl Lookups {
         }
     }
 
-    /// Saves `model` as the default for new sessions in the user's settings file.
-    pub(crate) fn save_default_model(&self, model: &str) {
+    /// Saves `key: value` (the model, the theme) in the user's settings file for new sessions.
+    pub(crate) fn save_setting(&self, key: &str, value: &str) {
         let event = match &self.setup.user_settings {
             Some(path) => match crate::config::settings::save_setting(
                 path,
-                "model",
-                serde_json::Value::String(model.to_string()),
+                key,
+                serde_json::Value::String(value.to_string()),
             ) {
                 Ok(()) => AgentEvent::Notice {
-                    message: format!("{model} is now the default model ({}).", path.display()),
+                    message: format!("Saved {key} {value} as the default ({}).", path.display()),
                 },
                 Err(e) => AgentEvent::Error {
-                    message: format!("Could not save the default model: {e}"),
+                    message: format!("Could not save the default {key}: {e}"),
                 },
             },
             None => AgentEvent::Error {
-                message: "Could not save the default model: no user config directory.".into(),
+                message: format!("Could not save the default {key}: no user config directory."),
             },
         };
         let _ = self.events.send(event);

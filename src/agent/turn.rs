@@ -176,8 +176,8 @@ impl Session {
                         self.set_effort(effort);
                         continue;
                     }
-                    Some(Op::SaveDefaultModel { model }) => {
-                        inbox.lookups.save_default_model(&model);
+                    Some(Op::SaveSetting { key, value }) => {
+                        inbox.lookups.save_setting(&key, &value);
                         continue;
                     }
                     Some(Op::Lookup(lookup)) => {

@@ -73,7 +73,7 @@ pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
                 return choose(model, action, Save::No);
             }
         }
-        KeyCode::Char('s') if ctrl && kind == PaletteKind::Models => {
+        KeyCode::Char('s') if ctrl && matches!(kind, PaletteKind::Models | PaletteKind::Themes) => {
             if let Some(chosen) = shown.get(p.selected.min(count.saturating_sub(1))) {
                 let action = chosen.item.action.clone();
                 return choose(model, action, Save::AsDefault);
@@ -103,7 +103,7 @@ pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Whether choosing a model also makes it the default.
+/// Whether choosing a model or theme also makes it the default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Save {
     No,
@@ -130,7 +130,10 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             }
             message.push_str(&format!("; thinking {}", model.effort.as_str()));
             if save == Save::AsDefault {
-                effects.push(Effect::Send(Op::SaveDefaultModel { model: id }));
+                effects.push(Effect::Send(Op::SaveSetting {
+                    key: "model".into(),
+                    value: id,
+                }));
             }
             model.push_cell(CellKind::Notice(format!("{message}.")));
             effects
@@ -140,6 +143,12 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
         }
         PaletteAction::Theme(name) => {
             switch_theme(model, &name);
+            if save == Save::AsDefault && model.theme.name == name {
+                return vec![Effect::Send(Op::SaveSetting {
+                    key: "theme".into(),
+                    value: name,
+                })];
+            }
             Vec::new()
         }
         PaletteAction::Mode(mode) => {

@@ -139,8 +139,9 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
             Effect::Send(Op::SetModel {
                 model: "claude-haiku-4-5".into()
             }),
-            Effect::Send(Op::SaveDefaultModel {
-                model: "claude-haiku-4-5".into()
+            Effect::Send(Op::SaveSetting {
+                key: "model".into(),
+                value: "claude-haiku-4-5".into()
             }),
         ]
     );
@@ -221,6 +222,20 @@ fn navigation_wraps_and_backspace_widens_a_picker() {
     assert_eq!(
         model.palette.as_ref().map(|p| p.kind),
         Some(PaletteKind::Everything)
+    );
+    // Ctrl+S in the theme picker keeps the choice for next time.
+    key(&mut model, KeyCode::Esc);
+    type_text(&mut model, "/theme");
+    key(&mut model, KeyCode::Enter);
+    type_text(&mut model, "high");
+    let effects = ctrl(&mut model, 's');
+    assert_eq!(model.theme.name, "high-contrast");
+    assert_eq!(
+        effects,
+        vec![Effect::Send(Op::SaveSetting {
+            key: "theme".into(),
+            value: "high-contrast".into()
+        })]
     );
 }
 

@@ -134,6 +134,7 @@ pub fn draw(model: &Model, palette: &Palette, screen: Rect, buf: &mut Buffer) {
             palette.effort.as_str()
         ),
         PaletteKind::Copy => "Enter copy · Esc close".to_string(),
+        PaletteKind::Themes => "Enter use · Ctrl+S use and save as default · Esc close".to_string(),
         _ => "type to filter · ↑/↓ choose · Enter run · Esc close".to_string(),
     };
     buf.set_line(
