@@ -24,6 +24,10 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use crate::app::model::{Focus, Model};
 pub use conversation::TranscriptMetrics;
 
+/// Below this size the screen only asks to be made bigger.
+const MIN_WIDTH: u16 = 12;
+const MIN_HEIGHT: u16 = 5;
+
 /// Terminals at least this wide show the activity pane beside the conversation.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
 
@@ -52,6 +56,22 @@ pub fn draw(
         *cache = RenderCache {
             theme: model.theme.name.clone(),
             ..RenderCache::default()
+        };
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        // Nothing fits: say so in whatever room there is.
+        let note = ratatui::text::Line::styled(
+            "claw: enlarge the terminal",
+            ratatui::style::Style::default().fg(model.theme.dim),
+        );
+        if area.height > 0 {
+            buf.set_line(area.x, area.y, &note, area.width);
+        }
+        return TranscriptMetrics {
+            lines: model.transcript_lines,
+            rows: model.viewport_rows,
+            top: model.transcript_top,
+            top_cell: model.transcript_top_cell,
         };
     }
     let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));

@@ -656,3 +656,105 @@ fn the_view_reports_the_cell_at_its_top() {
     let metrics = crate::ui::draw(&model, &mut cache, area, &mut buf);
     assert_eq!(metrics.top_cell, 2);
 }
+
+#[test]
+fn overlays_survive_tiny_and_odd_screens() {
+    let now = Instant::now();
+    let ctrl = |c| {
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    let setups: Vec<Box<dyn Fn(&mut Model)>> = vec![
+        Box::new(move |m| {
+            update(m, ctrl('p'), now);
+        }),
+        Box::new(move |m| {
+            update(m, Msg::Paste("/model".into()), now);
+            update(m, Msg::Key(crossterm::event::KeyCode::Enter.into()), now);
+        }),
+        Box::new(move |m| {
+            update(m, Msg::Paste("see @src".into()), now);
+            update(
+                m,
+                Msg::Key(crossterm::event::KeyCode::Char('x').into()),
+                now,
+            );
+            let generation = m.mention.as_ref().map_or(0, |p| p.generation);
+            update(
+                m,
+                Msg::FilesFound(crate::finder::FinderResults {
+                    generation,
+                    query: "srcx".into(),
+                    matches: crate::finder::best(&["a/src/x.rs".to_string()], "srcx", 5),
+                    indexing_done: false,
+                }),
+                now,
+            );
+        }),
+        Box::new(move |m| {
+            feed(
+                m,
+                now,
+                vec![AgentEvent::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF)))],
+            );
+        }),
+        Box::new(move |m| {
+            update(m, ctrl('f'), now);
+            update(m, Msg::Paste("x".into()), now);
+        }),
+        Box::new(move |m| {
+            update(m, Msg::Paste("/".into()), now);
+        }),
+        Box::new(move |m| {
+            let diff = FileDiff::compute("a.rs", "one\ntwo\n", "one\nthree\n", false);
+            feed(
+                m,
+                now,
+                approval(ApprovalPreview::FileChange(diff), "Edit", "a.rs", "Edit"),
+            );
+        }),
+        Box::new(move |m| {
+            feed(
+                m,
+                now,
+                approval(
+                    ApprovalPreview::Command {
+                        command: "cargo test --all".into(),
+                        description: Some("Run the tests".into()),
+                    },
+                    "Bash",
+                    "cargo test",
+                    "Bash(cargo test:*)",
+                ),
+            );
+        }),
+    ];
+    for setup in &setups {
+        for width in [1u16, 2, 5, 10, 19, 20, 21, 33, 47] {
+            for height in [1u16, 2, 3, 4, 5, 7, 12] {
+                let mut model = model_at(now);
+                feed(
+                    &mut model,
+                    now,
+                    vec![AgentEvent::UserText {
+                        text: "hello".into(),
+                    }],
+                );
+                update(&mut model, Msg::Resize { width, height }, now);
+                setup(&mut model);
+                for code in [
+                    crossterm::event::KeyCode::Down,
+                    crossterm::event::KeyCode::PageDown,
+                    crossterm::event::KeyCode::Char(']'),
+                    crossterm::event::KeyCode::Char('v'),
+                    crossterm::event::KeyCode::End,
+                ] {
+                    update(&mut model, Msg::Key(code.into()), now);
+                    render(&model, width, height);
+                }
+            }
+        }
+    }
+}
