@@ -24,9 +24,10 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use crate::app::model::{Focus, Model};
 pub use conversation::TranscriptMetrics;
 
-/// Below this size the screen only asks to be made bigger.
+/// Below this size the screen only asks to be made bigger (3 rows: the input and the status
+/// bar still fit).
 const MIN_WIDTH: u16 = 12;
-const MIN_HEIGHT: u16 = 5;
+const MIN_HEIGHT: u16 = 3;
 
 /// Terminals at least this wide show the activity pane beside the conversation.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;

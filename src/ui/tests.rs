@@ -666,7 +666,8 @@ fn overlays_survive_tiny_and_odd_screens() {
             crossterm::event::KeyModifiers::CONTROL,
         ))
     };
-    let setups: Vec<Box<dyn Fn(&mut Model)>> = vec![
+    type Setup = Box<dyn Fn(&mut Model)>;
+    let setups: Vec<Setup> = vec![
         Box::new(move |m| {
             update(m, ctrl('p'), now);
         }),
