@@ -489,6 +489,30 @@ mod tests {
     }
 
     #[test]
+    fn odd_bodies_and_arguments_never_break_expansion() {
+        let cwd = Path::new("/");
+        for body in [
+            "$",
+            "$1",
+            "$0",
+            "$$ARGUMENTS",
+            "!`",
+            "!`unclosed",
+            "@",
+            "é@é $9é",
+            "a$\u{1F600}",
+            "@@",
+        ] {
+            for args in ["", "\"", "'a b", "x y z w v u t s r q p", "é"] {
+                let _ = expand(&command(body), args, cwd);
+            }
+        }
+        assert_eq!(expand(&command("$"), "", cwd), "$");
+        assert_eq!(expand(&command("$0"), "a", cwd), "$0\n\nARGUMENTS: a");
+        assert_eq!(split_args("a 'b c' \"d\" ''"), vec!["a", "b c", "d", ""]);
+    }
+
+    #[test]
     fn shell_output_and_files_are_inlined() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("notes.md"), "remember this\n").unwrap();
