@@ -375,6 +375,18 @@ Binary files /dev/null and b/logo.png differ
         assert_eq!(files[3].diff.path, "logo.png");
     }
 
+    #[test]
+    fn every_truncation_of_a_diff_parses_without_breaking() {
+        for end in 0..SAMPLE.len() {
+            if SAMPLE.is_char_boundary(end) {
+                let _ = parse(&SAMPLE[..end]);
+            }
+        }
+        assert!(parse("@@ -x +y @@\n+a\n").is_empty());
+        let odd = parse("diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n@@ nonsense\n");
+        assert_eq!(odd[0].diff.hunks.len(), 1);
+    }
+
     fn run(dir: &Path, args: &[&str]) {
         let ok = Command::new("git")
             .args(["-c", "user.email=t@t", "-c", "user.name=t"])
