@@ -121,8 +121,11 @@ fn parse_colour(text: &[u8]) -> Option<(u8, u8, u8)> {
         .strip_prefix("rgb:")
         .or_else(|| text.strip_prefix("rgba:"))?;
     let mut parts = rgb.split('/').map(|p| {
+        if p.is_empty() || p.len() > 4 {
+            return None;
+        }
         let value = u32::from_str_radix(p, 16).ok()?;
-        let max = (1u32 << (4 * p.len().clamp(1, 4))) - 1;
+        let max = (1u32 << (4 * p.len())) - 1;
         Some((value * 255 / max) as u8)
     });
     Some((parts.next()??, parts.next()??, parts.next()??))
@@ -151,5 +154,16 @@ mod tests {
         assert!(!parse(b"\x1b]11;rgb:0000/0000/0000\x1b\\").1);
         assert_eq!(parse_colour(b"rgb:8/8/8"), Some((136, 136, 136)));
         assert_eq!(parse_colour(b"nonsense"), None);
+        assert_eq!(parse_colour(b"rgb:/ff/"), None);
+        assert_eq!(parse_colour(b"rgb:fffff/0/0"), None);
+    }
+
+    #[test]
+    fn any_prefix_of_the_replies_or_stray_keys_parse_without_breaking() {
+        let replies = b"a\x1b[A\x1b]11;rgb:ffff/ffff/f0f0\x07\x1b[?1u\x1b[?62;22c";
+        for end in 0..=replies.len() {
+            let (_, complete) = parse(&replies[..end]);
+            assert_eq!(complete, end == replies.len());
+        }
     }
 }
