@@ -2,6 +2,7 @@
 //! from every settings file (deny beats ask beats allow, across all files), and rules granted
 //! from approval prompts. Pure apart from saving an "always allow" rule.
 
+pub mod paths;
 pub mod rule;
 pub mod shell;
 
@@ -12,7 +13,8 @@ use serde_json::Value;
 pub use crate::protocol::PermissionMode;
 use crate::tools::Risk;
 use crate::tools::bash::command_prefix;
-use rule::{Places, Rule, normalize};
+use rule::{Certainty, EDIT_TOOLS, Places, READ_TOOLS, Rule, file_path, normalize};
+use shell::{Place, Script, Target, display};
 
 /// What to do with one tool call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,9 +32,6 @@ pub enum RuleKind {
     Deny,
 }
 
-/// Tools that change files: acceptEdits lets them run inside the working directories.
-const EDIT_TOOLS: &[&str] = &["Edit", "Write", "MultiEdit", "NotebookEdit"];
-
 #[derive(Clone, Debug)]
 pub struct Permissions {
     pub mode: PermissionMode,
@@ -40,59 +39,81 @@ pub struct Permissions {
     ask: Vec<Rule>,
     deny: Vec<Rule>,
     places: Places,
-    /// Directories besides the cwd that file tools may change in acceptEdits mode.
-    additional_dirs: Vec<PathBuf>,
+    /// Directories besides the cwd that file tools may read and change (as given, and real).
+    additional_dirs: Vec<(PathBuf, PathBuf)>,
+    /// claw's own configuration directory: changes there always ask.
+    config_dir: Option<PathBuf>,
+}
+
+/// A path as the call names it (made absolute) and as the file system resolves it.
+struct PathForms {
+    given: PathBuf,
+    real: PathBuf,
 }
 
 impl Permissions {
     pub fn new(mode: PermissionMode, cwd: &Path, home: Option<PathBuf>) -> Self {
+        let real = |p: &Path| paths::resolve_links(&normalize(p));
         Permissions {
             mode,
             allow: Vec::new(),
             ask: Vec::new(),
             deny: Vec::new(),
             places: Places {
-                cwd: cwd.to_path_buf(),
+                real_cwd: real(cwd),
+                real_home: home.as_deref().map(real),
+                cwd: normalize(cwd),
                 home,
             },
             additional_dirs: Vec::new(),
+            config_dir: None,
         }
     }
 
     /// Adds a rule; `anchor` is the project root of the settings file it came from. Returns
     /// false if the rule doesn't parse.
     pub fn add(&mut self, kind: RuleKind, text: &str, anchor: &Path) -> bool {
-        let Some(rule) = Rule::parse(text, anchor) else {
+        let Some(mut rule) = Rule::parse(text, anchor) else {
             return false;
         };
-        let list = match kind {
-            RuleKind::Allow => &mut self.allow,
-            RuleKind::Ask => &mut self.ask,
-            RuleKind::Deny => &mut self.deny,
-        };
+        rule.real_anchor = paths::resolve_links(&normalize(anchor));
+        let list = self.list_mut(kind);
         if !list.contains(&rule) {
             list.push(rule);
         }
         true
     }
 
+    fn list(&self, kind: RuleKind) -> &[Rule] {
+        match kind {
+            RuleKind::Allow => &self.allow,
+            RuleKind::Ask => &self.ask,
+            RuleKind::Deny => &self.deny,
+        }
+    }
+
+    fn list_mut(&mut self, kind: RuleKind) -> &mut Vec<Rule> {
+        match kind {
+            RuleKind::Allow => &mut self.allow,
+            RuleKind::Ask => &mut self.ask,
+            RuleKind::Deny => &mut self.deny,
+        }
+    }
+
     pub fn add_directory(&mut self, dir: PathBuf) {
-        self.additional_dirs.push(dir);
+        let dir = normalize(&dir);
+        let real = paths::resolve_links(&dir);
+        self.additional_dirs.push((dir, real));
+    }
+
+    /// claw's configuration directory, which file changes never reach without asking.
+    pub fn set_config_dir(&mut self, dir: PathBuf) {
+        self.config_dir = Some(paths::resolve_links(&normalize(&dir)));
     }
 
     /// The rules in force, as text, for display.
     pub fn rules(&self, kind: RuleKind) -> Vec<String> {
-        let list = match kind {
-            RuleKind::Allow => &self.allow,
-            RuleKind::Ask => &self.ask,
-            RuleKind::Deny => &self.deny,
-        };
-        list.iter()
-            .map(|r| match &r.specifier {
-                Some(s) => format!("{}({s})", r.tool),
-                None => r.tool.clone(),
-            })
-            .collect()
+        self.list(kind).iter().map(Rule::text).collect()
     }
 
     /// Every rule, numbered from 1 in the order deny, ask, allow (as `/permissions` lists them).
@@ -113,74 +134,110 @@ impl Permissions {
 
     /// Removes the `kind` rule written as `text`; false if there is none.
     pub fn remove_rule(&mut self, kind: RuleKind, text: &str) -> bool {
-        let list = match kind {
-            RuleKind::Allow => &mut self.allow,
-            RuleKind::Ask => &mut self.ask,
-            RuleKind::Deny => &mut self.deny,
-        };
-        let Some(index) = list.iter().position(|r| match &r.specifier {
-            Some(s) => format!("{}({s})", r.tool) == text,
-            None => r.tool == text,
-        }) else {
+        let list = self.list_mut(kind);
+        let Some(index) = list.iter().position(|r| r.text() == text) else {
             return false;
         };
         list.remove(index);
         true
     }
 
-    /// The narrowest sensible rule that would allow this call again: a Bash command's prefix,
-    /// or the tool.
+    /// The narrowest sensible rule that would allow this call again: a Bash command's prefix
+    /// (of the program as it runs), or the tool.
     pub fn suggest_rule(tool: &str, input: &Value) -> String {
         if tool == "Bash" {
             let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            let first = shell::split(command).into_iter().next().unwrap_or_default();
+            let script = shell::analyze(
+                command,
+                Place {
+                    dir: Path::new("/"),
+                    home: None,
+                },
+            );
+            let first = script
+                .commands
+                .iter()
+                .find(|c| !c.runs_code)
+                .map(|c| display(c.runs()))
+                .unwrap_or_default();
             return format!("Bash({}:*)", command_prefix(&first));
         }
         tool.to_string()
     }
 
-    fn any(&self, rules: &[Rule], tool: &str, input: &Value) -> bool {
-        rules.iter().any(|r| r.matches(tool, input, &self.places))
-    }
-
-    /// For Bash, the call as one input per simple command; the call itself otherwise.
-    fn parts(tool: &str, input: &Value) -> Vec<Value> {
-        if tool != "Bash" {
-            return vec![input.clone()];
+    /// The Read deny rules, for tools that list and search files to skip what they cover.
+    pub fn read_denials(&self) -> ReadDenials {
+        ReadDenials {
+            rules: self
+                .deny
+                .iter()
+                .filter(|r| r.names("Read"))
+                .cloned()
+                .collect(),
+            places: self.places.clone(),
         }
-        let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-        shell::split(command)
-            .into_iter()
-            .map(|part| serde_json::json!({ "command": part }))
-            .collect()
     }
 
-    fn inside_workspace(&self, input: &Value) -> bool {
-        let Some(path) = ["file_path", "notebook_path"]
-            .iter()
-            .find_map(|k| input.get(*k).and_then(Value::as_str))
-        else {
-            return false;
-        };
-        let path = Path::new(path);
-        let absolute = if path.is_absolute() {
+    /// Whether `path` lies in the working directories (the cwd and the additional ones).
+    fn inside_workspace(&self, real: &Path) -> bool {
+        std::iter::once((&self.places.cwd, &self.places.real_cwd))
+            .chain(self.additional_dirs.iter().map(|(a, b)| (a, b)))
+            .any(|(given, resolved)| real.starts_with(given) || real.starts_with(resolved))
+    }
+
+    fn forms(&self, path: &Path, dir: &Path) -> PathForms {
+        let given = normalize(&if path.is_absolute() {
             path.to_path_buf()
         } else {
-            self.places.cwd.join(path)
-        };
-        let absolute = normalize(&absolute);
-        std::iter::once(&self.places.cwd)
-            .chain(self.additional_dirs.iter())
-            .any(|dir| absolute.starts_with(normalize(dir)))
+            dir.join(path)
+        });
+        let real = paths::resolve_links(&given);
+        PathForms { given, real }
     }
 
+    fn protected(&self, forms: &PathForms) -> bool {
+        [&forms.given, &forms.real].iter().any(|p| {
+            paths::is_protected(p, self.places.home.as_deref(), self.config_dir.as_deref())
+                || paths::is_protected(
+                    p,
+                    self.places.real_home.as_deref(),
+                    self.config_dir.as_deref(),
+                )
+        })
+    }
+
+    /// Whether a call runs, asks or is refused. Relative paths resolve against the cwd.
     pub fn decide(&self, tool: &str, input: &Value, risk: Risk) -> Verdict {
-        let parts = Self::parts(tool, input);
-        // Deny: the whole call or any part of it.
-        if self.any(&self.deny, tool, input) || parts.iter().any(|p| self.any(&self.deny, tool, p))
+        self.decide_in(tool, input, risk, &self.places.cwd.clone())
+    }
+
+    /// As `decide`, with a Bash command running in `shell_dir` (where the last `cd` left it).
+    pub fn decide_in(&self, tool: &str, input: &Value, risk: Risk, shell_dir: &Path) -> Verdict {
+        if tool == "Bash" {
+            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
+            let script = shell::analyze(
+                command,
+                Place {
+                    dir: shell_dir,
+                    home: self.places.home.as_deref(),
+                },
+            );
+            return self.decide_script(&script);
+        }
+        let is_file_tool = EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool);
+        if is_file_tool {
+            let path = file_path(tool, input).filter(|p| !p.trim().is_empty());
+            let path = path.map_or_else(|| self.places.cwd.clone(), PathBuf::from);
+            return self.decide_file(tool, &path, risk);
+        }
+        if let Some(rule) = self
+            .deny
+            .iter()
+            .find(|r| r.matches(tool, input, &self.places))
         {
             return Verdict::Deny(format!(
-                "a deny rule in the settings forbids this {tool} call"
+                "the deny rule {} forbids this {tool} call",
+                rule.text()
             ));
         }
         // A question is for the user whatever the mode.
@@ -194,37 +251,209 @@ impl Permissions {
         if tool == "ExitPlanMode" {
             return Verdict::Ask;
         }
-        if self.mode == PermissionMode::Plan && risk == Risk::Mutating && tool != "ExitPlanMode" {
-            return Verdict::Deny(
-                "plan mode is on: only read-only tools run. Present your plan with ExitPlanMode; once the user approves it you can make changes".into(),
-            );
+        if self.mode == PermissionMode::Plan && risk == Risk::Mutating {
+            return plan_denial();
         }
-        if self.any(&self.ask, tool, input) || parts.iter().any(|p| self.any(&self.ask, tool, p)) {
+        if self
+            .ask
+            .iter()
+            .any(|r| r.matches(tool, input, &self.places))
+        {
             return Verdict::Ask;
         }
-        // Allow: every part of a compound command must be allowed, and a command with
-        // substitutions can't be vouched for by a rule.
-        let unsafe_shell = tool == "Bash"
-            && input
-                .get("command")
-                .and_then(Value::as_str)
-                .is_some_and(shell::has_substitution);
-        if !unsafe_shell
-            && !parts.is_empty()
-            && parts.iter().all(|p| self.any(&self.allow, tool, p))
-        {
-            return Verdict::Allow;
-        }
-        if risk == Risk::ReadOnly {
-            return Verdict::Allow;
-        }
-        if self.mode == PermissionMode::AcceptEdits
-            && EDIT_TOOLS.contains(&tool)
-            && self.inside_workspace(input)
+        if self
+            .allow
+            .iter()
+            .any(|r| r.matches(tool, input, &self.places))
+            || risk == Risk::ReadOnly
         {
             return Verdict::Allow;
         }
         Verdict::Ask
+    }
+
+    /// A file tool on `path`: deny rules on the path as named or as resolved; protected places
+    /// and the working directories' boundary judged on where it really leads.
+    fn decide_file(&self, tool: &str, path: &Path, risk: Risk) -> Verdict {
+        let forms = self.forms(path, &self.places.cwd);
+        let on = |rules: &[Rule], path: &Path| {
+            rules
+                .iter()
+                .find(|r| r.matches_path(tool, path, &self.places))
+                .cloned()
+        };
+        if let Some(rule) = on(&self.deny, &forms.given).or_else(|| on(&self.deny, &forms.real)) {
+            let shown = if forms.real != forms.given {
+                format!(
+                    "{} (a link to {})",
+                    forms.given.display(),
+                    forms.real.display()
+                )
+            } else {
+                forms.given.display().to_string()
+            };
+            return Verdict::Deny(format!("the deny rule {} covers {shown}", rule.text()));
+        }
+        if self.mode == PermissionMode::BypassPermissions {
+            return Verdict::Allow;
+        }
+        if self.mode == PermissionMode::Plan && risk == Risk::Mutating {
+            return plan_denial();
+        }
+        if on(&self.ask, &forms.given).is_some() || on(&self.ask, &forms.real).is_some() {
+            return Verdict::Ask;
+        }
+        if risk == Risk::Mutating && self.protected(&forms) {
+            return Verdict::Ask;
+        }
+        if on(&self.allow, &forms.real).is_some() {
+            return Verdict::Allow;
+        }
+        let inside = self.inside_workspace(&forms.real);
+        match risk {
+            Risk::ReadOnly if inside => Verdict::Allow,
+            Risk::Mutating
+                if inside
+                    && self.mode == PermissionMode::AcceptEdits
+                    && EDIT_TOOLS.contains(&tool) =>
+            {
+                Verdict::Allow
+            }
+            _ => Verdict::Ask,
+        }
+    }
+
+    /// A shell command: deny rules see every command and every form it takes behind wrappers,
+    /// and what can't be known counts as matching them; redirections are judged as edits (or
+    /// reads) of their files; an allow needs a rule for every command and nothing unknown.
+    fn decide_script(&self, script: &Script) -> Verdict {
+        let bash_denials: Vec<&Rule> = self.deny.iter().filter(|r| r.names("Bash")).collect();
+        if let Some(rule) = bash_denials.iter().find(|r| r.specifier.is_none()) {
+            return Verdict::Deny(format!(
+                "the deny rule {} forbids every command",
+                rule.text()
+            ));
+        }
+        for command in &script.commands {
+            for form in &command.forms {
+                if let Some(rule) = bash_denials
+                    .iter()
+                    .find(|r| r.matches_words(form, Certainty::Possibly))
+                {
+                    return Verdict::Deny(format!(
+                        "the deny rule {} covers `{}`",
+                        rule.text(),
+                        display(form)
+                    ));
+                }
+            }
+        }
+        if let (Some(why), Some(rule)) = (script.unknowns.first(), bash_denials.first()) {
+            return Verdict::Deny(format!(
+                "claw cannot tell what this command runs ({why}), and the deny rule {} might cover it",
+                rule.text()
+            ));
+        }
+        for (targets, tool, risk) in [
+            (&script.writes, "Edit", Risk::Mutating),
+            (&script.reads, "Read", Risk::ReadOnly),
+        ] {
+            for target in targets {
+                match target {
+                    Target::Path(path) => {
+                        if let Verdict::Deny(why) = self.decide_file(tool, path, risk) {
+                            let verb = if tool == "Edit" { "writes" } else { "reads" };
+                            return Verdict::Deny(format!(
+                                "the command {verb} {} and {why}",
+                                path.display()
+                            ));
+                        }
+                    }
+                    Target::Unknown(text) => {
+                        let covering = self.deny.iter().find(|r| {
+                            r.names(tool) || r.names(if tool == "Edit" { "Write" } else { "Grep" })
+                        });
+                        if let Some(rule) = covering {
+                            return Verdict::Deny(format!(
+                                "the command redirects to `{text}`, a file claw cannot name before it runs, and the deny rule {} might cover it",
+                                rule.text()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if self.mode == PermissionMode::BypassPermissions {
+            return Verdict::Allow;
+        }
+        if self.mode == PermissionMode::Plan {
+            return plan_denial();
+        }
+        let asks = self.ask.iter().filter(|r| r.names("Bash")).any(|rule| {
+            script.commands.iter().any(|c| {
+                c.forms
+                    .iter()
+                    .any(|f| rule.matches_words(f, Certainty::Possibly))
+            })
+        });
+        if asks {
+            return Verdict::Ask;
+        }
+        let allowed = |words: &[shell::Word]| {
+            self.allow
+                .iter()
+                .any(|r| r.matches_words(words, Certainty::Surely))
+        };
+        let commands_allowed = script
+            .commands
+            .iter()
+            .all(|c| c.runs_code || c.rule_form().is_some_and(&allowed));
+        let writes_allowed = script.writes.iter().all(|t| match t {
+            Target::Path(path) => self.decide_file("Edit", path, Risk::Mutating) == Verdict::Allow,
+            Target::Unknown(_) => false,
+        });
+        let reads_allowed = script.reads.iter().all(|t| match t {
+            Target::Path(path) => self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow,
+            Target::Unknown(_) => false,
+        });
+        let something = script.commands.iter().any(|c| !c.runs_code) || !script.writes.is_empty();
+        if script.unknowns.is_empty()
+            && something
+            && commands_allowed
+            && writes_allowed
+            && reads_allowed
+        {
+            return Verdict::Allow;
+        }
+        Verdict::Ask
+    }
+}
+
+fn plan_denial() -> Verdict {
+    Verdict::Deny(
+        "plan mode is on: only read-only tools run. Present your plan with ExitPlanMode; once the user approves it you can make changes".into(),
+    )
+}
+
+/// The Read deny rules in force, for Grep and Glob to skip the files they cover.
+#[derive(Clone, Debug, Default)]
+pub struct ReadDenials {
+    rules: Vec<Rule>,
+    places: Places,
+}
+
+impl ReadDenials {
+    /// Whether a Read deny rule covers `path` (absolute), as named or where its links lead.
+    pub fn covers(&self, path: &Path) -> bool {
+        if self.rules.is_empty() {
+            return false;
+        }
+        let given = normalize(path);
+        let real = paths::resolve_links(&given);
+        self.rules.iter().any(|r| {
+            r.matches_path("Read", &given, &self.places)
+                || r.matches_path("Read", &real, &self.places)
+        })
     }
 }
 

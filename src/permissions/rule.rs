@@ -1,12 +1,15 @@
 //! Permission rules in Claude Code's syntax: `Tool`, `Tool(specifier)`. Bash specifiers match
 //! commands (`npm run test:*` is a prefix, `*` a wildcard); Read/Edit/Write specifiers are
 //! gitignore-style paths (`//abs`, `~/home`, `/from-the-settings-file`, `./cwd`); WebFetch takes
-//! `domain:host`; `mcp__server` covers all of a server's tools. Pure: no I/O.
+//! `domain:host`; `mcp__server` covers all of a server's tools. Pure: paths come resolved
+//! (symlinks included) from the caller.
 
 use std::path::{Path, PathBuf};
 
 use globset::GlobBuilder;
 use serde_json::Value;
+
+use crate::permissions::shell::{self, Word, wrappers::basename};
 
 /// One parsed rule, with the directory its settings file is anchored at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,18 +18,42 @@ pub struct Rule {
     pub specifier: Option<String>,
     /// Where a `/path` specifier is relative to: the project root of the settings file.
     pub anchor: PathBuf,
+    /// The anchor with its symlinks resolved (filled in by `Permissions::add`).
+    pub real_anchor: PathBuf,
 }
 
-/// Where paths in rules are resolved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where paths in rules are resolved, each as given and with its symlinks resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Places {
     pub cwd: PathBuf,
     pub home: Option<PathBuf>,
+    pub real_cwd: PathBuf,
+    pub real_home: Option<PathBuf>,
+}
+
+impl Places {
+    /// Places with the real forms equal to the given ones (for callers that resolved nothing).
+    pub fn literal(cwd: PathBuf, home: Option<PathBuf>) -> Places {
+        Places {
+            real_cwd: cwd.clone(),
+            real_home: home.clone(),
+            cwd,
+            home,
+        }
+    }
+}
+
+/// How sure a match must be: allow rules need `Surely`; deny and ask rules apply when a
+/// command `Possibly` matches (its unknown words could make it match).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Certainty {
+    Surely,
+    Possibly,
 }
 
 /// Tools whose rules are about file paths; Edit rules cover every tool that changes files.
-const EDIT_TOOLS: &[&str] = &["Edit", "Write", "MultiEdit", "NotebookEdit"];
-const READ_TOOLS: &[&str] = &["Read", "Glob", "Grep", "LS"];
+pub(crate) const EDIT_TOOLS: &[&str] = &["Edit", "Write", "MultiEdit", "NotebookEdit"];
+pub(crate) const READ_TOOLS: &[&str] = &["Read", "Glob", "Grep", "LS"];
 
 impl Rule {
     /// Parses `Tool` or `Tool(specifier)`; None for an empty or unbalanced rule.
@@ -51,11 +78,20 @@ impl Rule {
             tool,
             specifier,
             anchor: anchor.to_path_buf(),
+            real_anchor: anchor.to_path_buf(),
         })
     }
 
+    /// The rule as written in settings.
+    pub fn text(&self) -> String {
+        match &self.specifier {
+            Some(s) => format!("{}({s})", self.tool),
+            None => self.tool.clone(),
+        }
+    }
+
     /// Whether this rule is about `tool` at all.
-    fn names(&self, tool: &str) -> bool {
+    pub fn names(&self, tool: &str) -> bool {
         if self.tool == "*" || self.tool == tool {
             return true;
         }
@@ -72,8 +108,29 @@ impl Rule {
                 .is_some_and(|rest| rest.starts_with("__"))
     }
 
-    /// Whether this rule covers one call. For Bash, `command` is one simple command (the
-    /// caller splits compound commands).
+    /// Whether this Bash rule covers one command (program first, as it runs).
+    pub fn matches_words(&self, words: &[Word], certainty: Certainty) -> bool {
+        if !self.names("Bash") {
+            return false;
+        }
+        match &self.specifier {
+            None => true,
+            Some(spec) => words_match(spec, words, certainty),
+        }
+    }
+
+    /// Whether this rule covers `tool` acting on `target` (absolute, normalised).
+    pub fn matches_path(&self, tool: &str, target: &Path, places: &Places) -> bool {
+        if !self.names(tool) {
+            return false;
+        }
+        match &self.specifier {
+            None => true,
+            Some(spec) => path_matches(spec, self, target, places),
+        }
+    }
+
+    /// Whether this rule covers one call of a tool that is neither Bash nor a file tool.
     pub fn matches(&self, tool: &str, input: &Value, places: &Places) -> bool {
         if !self.names(tool) {
             return false;
@@ -81,12 +138,14 @@ impl Rule {
         let Some(spec) = &self.specifier else {
             return true;
         };
-        if tool == "Bash" {
-            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            return command_matches(spec, command);
-        }
         if let Some(path) = file_path(tool, input) {
-            return path_matches(spec, &self.anchor, &path, places);
+            let path = Path::new(&path);
+            let target = normalize(&if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                places.cwd.join(path)
+            });
+            return path_matches(spec, self, &target, places);
         }
         if tool == "WebFetch" {
             let url = input.get("url").and_then(Value::as_str).unwrap_or("");
@@ -105,8 +164,8 @@ impl Rule {
     }
 }
 
-/// The file a file tool acts on, resolved against the cwd.
-fn file_path(tool: &str, input: &Value) -> Option<String> {
+/// The file a file tool acts on, as the call names it (None: not a file tool, or no path).
+pub(crate) fn file_path(tool: &str, input: &Value) -> Option<String> {
     if !(EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool)) {
         return None;
     }
@@ -123,21 +182,82 @@ fn host_of(url: &str) -> Option<&str> {
     Some(host.split(':').next().unwrap_or(host))
 }
 
-/// `spec` against one simple command: `prefix:*` matches the prefix as whole words, `*` is a
-/// wildcard for any text, anything else must be equal.
-pub fn command_matches(spec: &str, command: &str) -> bool {
-    let command = command.trim();
+/// `spec` against one command's words (program first): `prefix:*` matches the prefix as whole
+/// words, a spec with `*` is a wildcard over the words joined by spaces, anything else must be
+/// equal. Programs compare by their last path component (`/bin/rm` is `rm`). An unknown word
+/// matches nothing `Surely` and anything `Possibly`.
+pub fn words_match(spec: &str, words: &[Word], certainty: Certainty) -> bool {
+    let words: Vec<Word> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match w {
+            Word::Known(t) if i == 0 => Word::Known(basename(t).to_string()),
+            other => other.clone(),
+        })
+        .collect();
+    let possibly = certainty == Certainty::Possibly;
     if let Some(prefix) = spec.strip_suffix(":*") {
-        let prefix = prefix.trim();
-        return command == prefix
-            || command
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with(char::is_whitespace));
+        return prefix_match(&spec_words(prefix), &words, possibly);
     }
     if spec.contains('*') {
-        return wildcard(spec, command);
+        let text = shell::display(&words);
+        if wildcard(spec.trim(), &text) {
+            return true;
+        }
+        let Some(first_unknown) = words.iter().position(|w| *w == Word::Unknown) else {
+            return false;
+        };
+        // Possibly: the text before the first unknown word fits the spec's literal start.
+        let known = shell::display(&words[..first_unknown]);
+        let literal = spec.trim().split('*').next().unwrap_or("");
+        return possibly && (literal.starts_with(&known) || known.starts_with(literal));
     }
-    command == spec.trim()
+    let tokens = spec_words(spec);
+    if !possibly || !words.contains(&Word::Unknown) {
+        return words.len() == tokens.len() && prefix_match(&tokens, &words, false);
+    }
+    prefix_match(&tokens, &words, true)
+}
+
+/// Whether `words` start with `tokens`; an unknown word on the way matches when `possibly`.
+fn prefix_match(tokens: &[String], words: &[Word], possibly: bool) -> bool {
+    for (i, token) in tokens.iter().enumerate() {
+        match words.get(i) {
+            Some(Word::Known(w)) if w == token => {}
+            Some(Word::Known(_)) | None => return false,
+            Some(Word::Unknown) => return possibly,
+        }
+    }
+    true
+}
+
+/// A rule's command as words: split at spaces, quotes around a word removed, the program by
+/// its last path component.
+fn spec_words(spec: &str) -> Vec<String> {
+    spec.split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            let w = ['"', '\'']
+                .iter()
+                .find_map(|q| w.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+                .unwrap_or(w);
+            if i == 0 {
+                basename(w).to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `command_matches` for tests: the command's words split at spaces.
+#[cfg(test)]
+pub fn command_matches(spec: &str, command: &str) -> bool {
+    let words: Vec<Word> = command
+        .split_whitespace()
+        .map(|w| Word::Known(w.to_string()))
+        .collect();
+    words_match(spec, &words, Certainty::Surely)
 }
 
 /// `*` matches any run of characters (including none); everything else literally.
@@ -162,37 +282,25 @@ fn wildcard(pattern: &str, text: &str) -> bool {
     remaining.is_empty()
 }
 
-/// A gitignore-style path pattern against a file path.
-fn path_matches(spec: &str, anchor: &Path, path: &str, places: &Places) -> bool {
-    let resolve = |p: &str| -> PathBuf {
-        let p = Path::new(p);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            places.cwd.join(p)
-        }
-    };
-    let target = normalize(&resolve(path));
-    let base: PathBuf;
-    let pattern: &str;
-    if let Some(rest) = spec.strip_prefix("//") {
-        base = PathBuf::from("/");
-        pattern = rest;
+/// A gitignore-style path pattern against a file path (absolute, normalised). Each base the
+/// pattern is relative to is tried as given and with its symlinks resolved.
+fn path_matches(spec: &str, rule: &Rule, target: &Path, places: &Places) -> bool {
+    let (bases, pattern): (Vec<PathBuf>, &str) = if let Some(rest) = spec.strip_prefix("//") {
+        (vec![PathBuf::from("/")], rest)
     } else if let Some(rest) = spec.strip_prefix("~/") {
-        let Some(home) = &places.home else {
-            return false;
-        };
-        base = home.clone();
-        pattern = rest;
+        let homes: Vec<PathBuf> = [&places.home, &places.real_home]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        (homes, rest)
     } else if let Some(rest) = spec.strip_prefix('/') {
-        base = anchor.to_path_buf();
-        pattern = rest;
+        (vec![rule.anchor.clone(), rule.real_anchor.clone()], rest)
     } else {
-        base = places.cwd.clone();
-        pattern = spec.strip_prefix("./").unwrap_or(spec);
-    }
-    let Ok(relative) = target.strip_prefix(normalize(&base)) else {
-        return false;
+        (
+            vec![places.cwd.clone(), places.real_cwd.clone()],
+            spec.strip_prefix("./").unwrap_or(spec),
+        )
     };
     // gitignore: a pattern without a slash matches at any depth.
     let pattern = if pattern.contains('/') {
@@ -200,18 +308,20 @@ fn path_matches(spec: &str, anchor: &Path, path: &str, places: &Places) -> bool 
     } else {
         format!("**/{pattern}")
     };
-    let glob = GlobBuilder::new(&pattern).literal_separator(true).build();
-    match glob {
-        Ok(glob) => {
-            let matcher = glob.compile_matcher();
-            // A directory pattern covers everything below it.
-            relative
-                .ancestors()
-                .filter(|a| !a.as_os_str().is_empty())
-                .any(|a| matcher.is_match(a))
-        }
-        Err(_) => false,
-    }
+    let Ok(glob) = GlobBuilder::new(&pattern).literal_separator(true).build() else {
+        return false;
+    };
+    let matcher = glob.compile_matcher();
+    bases.iter().any(|base| {
+        let Ok(relative) = target.strip_prefix(normalize(base)) else {
+            return false;
+        };
+        // A directory pattern covers everything below it.
+        relative
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| matcher.is_match(a))
+    })
 }
 
 /// `a/./b/../c` -> `a/c`, without touching the file system.
@@ -235,10 +345,7 @@ mod tests {
     use serde_json::json;
 
     fn places() -> Places {
-        Places {
-            cwd: PathBuf::from("/work/repo"),
-            home: Some(PathBuf::from("/home/me")),
-        }
+        Places::literal(PathBuf::from("/work/repo"), Some(PathBuf::from("/home/me")))
     }
 
     fn rule(text: &str) -> Rule {

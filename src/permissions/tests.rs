@@ -152,8 +152,14 @@ fn modes() {
     assert!(is_deny(&plan.decide("Bash", &bash("make"), Risk::Mutating)));
 
     let bypass = perms(BypassPermissions, &[(RuleKind::Deny, "Bash(rm:*)")]);
+    // What a shell reads from its input could be anything, a denied rm included.
+    assert!(is_deny(&bypass.decide(
+        "Bash",
+        &bash("curl x | sh"),
+        Risk::Mutating
+    )));
     assert_eq!(
-        bypass.decide("Bash", &bash("curl x | sh"), Risk::Mutating),
+        bypass.decide("Bash", &bash("curl x | jq ."), Risk::Mutating),
         Y
     );
     assert!(is_deny(&bypass.decide(
@@ -242,25 +248,26 @@ fn nothing_mutating_runs_in_default_mode_without_an_allow_rule() {
                 .collect::<Vec<_>>(),
         );
         if p.decide("Bash", &bash(&command), Risk::Mutating) == Verdict::Allow {
-            let parts = shell::split(&command);
-            assert!(!parts.is_empty(), "{command}");
-            assert!(!shell::has_substitution(&command), "{command}");
-            for part in parts {
+            let script = shell::analyze(
+                &command,
+                shell::Place {
+                    dir: Path::new("/work/repo"),
+                    home: None,
+                },
+            );
+            assert!(script.unknowns.is_empty(), "{command}");
+            assert!(script.writes.is_empty(), "{command}");
+            for part in script.commands.iter().filter(|c| !c.runs_code) {
                 let covered = chosen.iter().any(|r| {
                     Rule::parse(r, Path::new("/work/repo")).is_some_and(|rule| {
-                        rule.matches(
-                            "Bash",
-                            &bash(&part),
-                            &Places {
-                                cwd: PathBuf::from("/work/repo"),
-                                home: None,
-                            },
-                        )
+                        part.rule_form()
+                            .is_some_and(|f| rule.matches_words(f, rule::Certainty::Surely))
                     })
                 });
                 assert!(
                     covered,
-                    "`{part}` of `{command}` ran without a rule: {chosen:?}"
+                    "`{:?}` of `{command}` ran without a rule: {chosen:?}",
+                    part.forms
                 );
             }
         }

@@ -1,0 +1,605 @@
+//! Understanding a shell command the way bash will run it, from tree-sitter's Bash grammar:
+//! every simple command anywhere in it (pipelines, lists, subshells, groups, functions,
+//! substitutions, here-docs, and the code given to `eval`, `sh -c`, `trap`…), the program each
+//! runs behind its wrappers, and every file a redirection writes or reads. What claw cannot know
+//! without running the command is reported as such, never guessed, so rules can fail closed.
+
+pub mod words;
+pub mod wrappers;
+
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Parser};
+
+pub use words::Word;
+use wrappers::Step;
+
+/// One simple command, as the shell will start it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// The words as written (quotes removed), then after each wrapper it passes through: the
+    /// last is the program as it runs, with its arguments.
+    pub forms: Vec<Vec<Word>>,
+    /// Which form an allow rule must match: the last (the program as it runs), or the one
+    /// that starts `sudo`/`doas` (a rule must name the escalation). None: inside code that
+    /// runs as another user, which no rule can allow.
+    pub rule_form: Option<usize>,
+    /// A wrapper that only runs shell code claw analysed separately (`bash -c '…'`, `eval`):
+    /// deny rules still see it, but no allow rule is needed for it.
+    pub runs_code: bool,
+}
+
+impl Command {
+    /// The program and arguments that finally run.
+    pub fn runs(&self) -> &[Word] {
+        self.forms.last().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The words an allow rule must match.
+    pub fn rule_form(&self) -> Option<&[Word]> {
+        self.rule_form
+            .and_then(|i| self.forms.get(i))
+            .map(Vec::as_slice)
+    }
+}
+
+/// A file a redirection (or a command like `find -fprint`) opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Path(PathBuf),
+    /// Decided only at run time; the text as written.
+    Unknown(String),
+}
+
+/// Everything claw could learn about a command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    pub commands: Vec<Command>,
+    /// Files written: `>`, `>>`, `&>`, `>|`, `<>`, `>&file`, `find -fprint`, `time -o`.
+    pub writes: Vec<Target>,
+    /// Files read by `<`.
+    pub reads: Vec<Target>,
+    /// Why parts of the command can't be known without running it (empty: all is known).
+    pub unknowns: Vec<String>,
+}
+
+/// Where the command runs: relative paths resolve against `dir`, `~` against `home`.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub dir: &'a Path,
+    pub home: Option<&'a Path>,
+}
+
+/// How deep `eval`/`sh -c` strings inside strings are followed before giving up.
+const MAX_DEPTH: usize = 8;
+
+/// Files any redirection may touch without it being a change.
+const HARMLESS: &[&str] = &[
+    "/dev/null",
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/tty",
+    "/dev/fd/1",
+    "/dev/fd/2",
+];
+
+/// Variables that change which program runs or what it runs (the shell's own, the dynamic
+/// linker's, interpreters' and tools' hooks): setting one makes the command unknowable.
+const RISKY_VARIABLES: &[&str] = &[
+    "PATH",
+    "IFS",
+    "CDPATH",
+    "ENV",
+    "BASH_ENV",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PS4",
+    "PROMPT_COMMAND",
+    "HOME",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "MANPAGER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "BROWSER",
+    "SHELL",
+    "CC",
+    "CXX",
+    "LD",
+    "MAKEFLAGS",
+    "MAKE",
+];
+const RISKY_PREFIXES: &[&str] = &[
+    "LD_",
+    "DYLD_",
+    "BASH_FUNC_",
+    "GIT_",
+    "PYTHON",
+    "PERL",
+    "RUBY",
+    "NODE_",
+    "CARGO_",
+    "RUSTC",
+    "RUSTDOC",
+    "NPM_CONFIG_",
+    "npm_config_",
+];
+
+pub fn is_risky_variable(name: &str) -> bool {
+    RISKY_VARIABLES.contains(&name)
+        || RISKY_PREFIXES.iter().any(|p| name.starts_with(p))
+        || name.ends_with("_OPTIONS")
+        || name.ends_with("_OPTS")
+}
+
+/// Analyses `source` as bash would run it in `place`.
+pub fn analyze(source: &str, place: Place) -> Script {
+    let mut analysis = Analysis {
+        home: place.home,
+        dir: Some(place.dir.to_path_buf()),
+        script: Script::default(),
+        depth: 0,
+        privileged: false,
+        in_function: 0,
+    };
+    analysis.source(source);
+    analysis.script
+}
+
+struct Analysis<'a> {
+    home: Option<&'a Path>,
+    /// Where the shell is at this point of the script; None once a `cd` made it unknowable.
+    dir: Option<PathBuf>,
+    script: Script,
+    depth: usize,
+    /// Inside code run by `sudo sh -c`, `su -c`…
+    privileged: bool,
+    in_function: usize,
+}
+
+impl Analysis<'_> {
+    fn unknown(&mut self, why: impl Into<String>) {
+        let why = why.into();
+        if !self.script.unknowns.contains(&why) {
+            self.script.unknowns.push(why);
+        }
+    }
+
+    /// Parses and walks one piece of shell code (the command line, or a string run by `eval`).
+    fn source(&mut self, source: &str) {
+        if self.depth >= MAX_DEPTH {
+            self.unknown("shell code nested too deeply to follow");
+            return;
+        }
+        let mut parser = Parser::new();
+        if parser
+            .set_language(&tree_sitter_bash::LANGUAGE.into())
+            .is_err()
+        {
+            self.unknown("the shell parser failed to load");
+            return;
+        }
+        let Some(tree) = parser.parse(source, None) else {
+            self.unknown("claw could not parse the command");
+            return;
+        };
+        self.depth += 1;
+        self.visit(tree.root_node(), source, true);
+        self.depth -= 1;
+    }
+
+    /// Walks `node`; `top` says whether it runs in the script's own shell, in order (so a `cd`
+    /// there moves where later relative paths point).
+    fn visit(&mut self, node: Node, source: &str, top: bool) {
+        if node.is_error() || node.is_missing() {
+            self.unknown("claw could not parse part of the command");
+        }
+        let kind = node.kind();
+        let mut top = top;
+        match kind {
+            "command" => self.command(node, source, top),
+            "declaration_command" | "unset_command" => self.declaration(node, source),
+            "variable_assignment" => self.assignment(node, source),
+            "for_statement" | "select_statement" => {
+                if let Some(variable) = node.child_by_field_name("variable") {
+                    let name = &source[variable.byte_range()];
+                    if is_risky_variable(name) {
+                        self.unknown(format!("it sets {name}, which changes what programs run"));
+                    }
+                }
+            }
+            "test_command" => self.test(node, source),
+            "arithmetic_expansion" | "c_style_for_statement" => self.arithmetic(node, source),
+            "compound_statement" if source[node.byte_range()].starts_with("((") => {
+                self.arithmetic(node, source)
+            }
+            "expansion" => self.expansion(node, source),
+            "subscript" => self.subscript(node, source),
+            "file_redirect" => self.redirect(node, source),
+            "function_definition" => {
+                self.in_function += 1;
+                self.visit_children(node, source, false);
+                self.in_function -= 1;
+                return;
+            }
+            _ => {}
+        }
+        // A loop body runs again after its own `cd`: relative paths in it are unknowable.
+        if matches!(
+            kind,
+            "for_statement" | "while_statement" | "c_style_for_statement" | "select_statement"
+        ) && mentions_cd(node, source)
+        {
+            self.dir = None;
+        }
+        if !matches!(kind, "program" | "list" | "redirected_statement") {
+            top = false;
+        }
+        self.visit_children(node, source, top);
+    }
+
+    fn visit_children(&mut self, node: Node, source: &str, top: bool) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for (i, child) in children.iter().enumerate() {
+            // `a & b`: a runs in a background subshell.
+            let background = children.get(i + 1).is_some_and(|next| next.kind() == "&");
+            self.visit(*child, source, top && !background);
+        }
+    }
+
+    fn word(&self, node: Node, source: &str) -> Word {
+        words::evaluate(node, source, self.home)
+    }
+
+    fn command(&mut self, node: Node, source: &str, top: bool) {
+        let mut words = Vec::new();
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            match node.field_name_for_child(i as u32) {
+                Some("name") | Some("argument") => words.push(self.word(child, source)),
+                _ => {}
+            }
+        }
+        if words.is_empty() {
+            return;
+        }
+        self.run(words, top);
+    }
+
+    /// Records one command and follows it through wrappers and into the code it runs.
+    fn run(&mut self, words: Vec<Word>, top: bool) {
+        let mut forms = vec![words];
+        let mut privileged = self.privileged;
+        let mut escalation: Option<usize> = None;
+        let mut runs_code = false;
+        while let Some(current) = forms.last().cloned() {
+            match current.first() {
+                Some(Word::Known(_)) => {}
+                Some(Word::Unknown) => {
+                    self.unknown("the program's name is decided only when it runs");
+                    break;
+                }
+                None => break,
+            }
+            match wrappers::step(&current) {
+                Step::Program => break,
+                Step::Runs {
+                    rest,
+                    privileged: escalates,
+                    writes,
+                } => {
+                    if escalates && escalation.is_none() {
+                        escalation = Some(forms.len() - 1);
+                    }
+                    privileged |= escalates;
+                    for target in writes {
+                        self.write(target);
+                    }
+                    forms.push(rest);
+                }
+                Step::Script {
+                    code,
+                    privileged: escalates,
+                } => {
+                    runs_code = true;
+                    match code {
+                        Some(code) => {
+                            let outer = self.privileged;
+                            self.privileged = privileged || escalates;
+                            // Code in a string may `cd` anywhere: after it, the place is unknown.
+                            self.source(&code);
+                            self.privileged = outer;
+                            self.dir = None;
+                        }
+                        None => {
+                            self.unknown("it runs shell code that is decided only when it runs")
+                        }
+                    }
+                    break;
+                }
+                Step::ReadsCommands => {
+                    self.unknown("a shell runs commands from its input");
+                    break;
+                }
+                Step::Unknowable(why) => {
+                    self.unknown(why);
+                    break;
+                }
+            }
+        }
+        let program = forms
+            .last()
+            .and_then(|f| f.first())
+            .and_then(Word::known)
+            .map(|p| wrappers::basename(p).to_string());
+        let rule_form = match (self.privileged, escalation) {
+            (true, _) => None,
+            (false, Some(at)) => Some(at),
+            (false, None) => Some(forms.len() - 1),
+        };
+        let command = Command {
+            forms,
+            rule_form,
+            runs_code,
+        };
+        match program.as_deref() {
+            Some("find") => {
+                let (runs, writes) = wrappers::find_actions(command.runs());
+                for target in writes {
+                    self.write(target);
+                }
+                self.script.commands.push(command);
+                for words in runs {
+                    self.run(words, false);
+                }
+                return;
+            }
+            Some("cd" | "pushd" | "popd") => self.change_dir(command.runs(), top),
+            Some("let") => self.unknown("arithmetic on variables can run commands"),
+            _ => {}
+        }
+        self.script.commands.push(command);
+    }
+
+    /// Follows `cd`: later relative paths resolve against the new directory where it is known.
+    fn change_dir(&mut self, words: &[Word], top: bool) {
+        let program = words.first().and_then(Word::known).map(wrappers::basename);
+        if !top || self.in_function > 0 || program != Some("cd") {
+            self.dir = None;
+            return;
+        }
+        let target = wrappers::after_options(words, 1, "", &[]).map(|i| words.get(i).cloned());
+        self.dir = match target {
+            Some(None) => self.home.map(Path::to_path_buf),
+            Some(Some(Word::Known(path))) if path != "-" => {
+                self.dir.as_ref().map(|dir| normalize(&dir.join(path)))
+            }
+            _ => None,
+        };
+    }
+
+    /// `export`, `declare`, `local`, `readonly`, `typeset`, `unset`: commands whose
+    /// assignments are checked like any other.
+    fn declaration(&mut self, node: Node, source: &str) {
+        let mut words = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            let text = &source[child.byte_range()];
+            match child.kind() {
+                "variable_assignment"
+                | "variable_name"
+                | "word"
+                | "declare"
+                | "export"
+                | "local"
+                | "readonly"
+                | "typeset"
+                | "unset"
+                | "unsetenv" => words.push(match child.kind() {
+                    "word" => self.word(child, source),
+                    _ => Word::Known(text.to_string()),
+                }),
+                _ => words.push(self.word(child, source)),
+            }
+        }
+        if words.iter().any(|w| {
+            w.known()
+                .is_some_and(|t| t.starts_with('-') && (t.contains('i') || t.contains('n')))
+        }) {
+            self.unknown("an integer or reference variable can run commands");
+        }
+        if !words.is_empty() {
+            self.script.commands.push(Command {
+                forms: vec![words],
+                rule_form: (!self.privileged).then_some(0),
+                runs_code: false,
+            });
+        }
+    }
+
+    fn assignment(&mut self, node: Node, source: &str) {
+        if let Some(name) = node.child_by_field_name("name") {
+            let text = &source[name.byte_range()];
+            let text = text.split('[').next().unwrap_or(text);
+            if is_risky_variable(text) {
+                self.unknown(format!("it sets {text}, which changes what programs run"));
+            }
+        }
+    }
+
+    /// `[[ … ]]`: arithmetic comparisons of anything but numbers, and `-v a[i]`, evaluate
+    /// their operands as expressions, which can run commands (`a[$(…)]`).
+    fn test(&mut self, node: Node, source: &str) {
+        if evaluates_arithmetic(node, source) {
+            self.unknown("arithmetic on variables can run commands");
+        }
+    }
+
+    /// `$(( … ))`, `(( … ))`, `for ((…))`: a variable's value is evaluated as an expression,
+    /// which can run commands.
+    fn arithmetic(&mut self, node: Node, source: &str) {
+        if has_kind(
+            node,
+            &["variable_name", "simple_expansion", "expansion", "word"],
+        ) {
+            let _ = source;
+            self.unknown("arithmetic on variables can run commands");
+        }
+    }
+
+    /// `${x:offset}` and `${a[i]}` evaluate arithmetic; `${x:-default}` and friends do not.
+    fn expansion(&mut self, node: Node, source: &str) {
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            if node.field_name_for_child(i as u32) == Some("operator")
+                && &source[child.byte_range()] == ":"
+            {
+                let rest = &source[child.end_byte()..node.end_byte()];
+                let numeric = rest
+                    .trim_end_matches('}')
+                    .split(':')
+                    .all(|p| p.trim().trim_start_matches('-').parse::<u64>().is_ok());
+                if !numeric {
+                    self.unknown("arithmetic on variables can run commands");
+                }
+            }
+        }
+    }
+
+    fn subscript(&mut self, node: Node, source: &str) {
+        if let Some(index) = node.child_by_field_name("index") {
+            let text = &source[index.byte_range()];
+            if text.parse::<i64>().is_err() && !matches!(text, "@" | "*") {
+                self.unknown("arithmetic on variables can run commands");
+            }
+        }
+    }
+
+    fn redirect(&mut self, node: Node, source: &str) {
+        let mut operator = String::new();
+        let mut destination = None;
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            match node.field_name_for_child(i as u32) {
+                Some("destination") => destination = Some(child),
+                Some("descriptor") => {}
+                _ if !child.is_named() => operator.push_str(&source[child.byte_range()]),
+                _ => {}
+            }
+        }
+        let Some(destination) = destination else {
+            // `>&-`, `<&-`: closing a descriptor.
+            return;
+        };
+        let word = self.word(destination, source);
+        let duplicates = matches!(operator.as_str(), ">&" | "<&")
+            && word
+                .known()
+                .is_some_and(|t| t == "-" || t.chars().all(|c| c.is_ascii_digit()));
+        if duplicates || destination.kind() == "process_substitution" {
+            return;
+        }
+        match operator.as_str() {
+            "<" | "<&" => {
+                let target = self.target(word, source, destination);
+                self.script.reads.push(target);
+            }
+            _ => self.write_node(word, source, destination),
+        }
+    }
+
+    fn write_node(&mut self, word: Word, source: &str, node: Node) {
+        let target = self.target(word, source, node);
+        if !matches!(&target, Target::Path(p) if HARMLESS.iter().any(|h| Path::new(h) == p)) {
+            self.script.writes.push(target);
+        }
+    }
+
+    /// A write named by a word (not a syntax node), e.g. `find -fprint FILE`.
+    fn write(&mut self, word: Word) {
+        let target = match &word {
+            Word::Known(text) => self.resolve(text),
+            Word::Unknown => Target::Unknown("a file named at run time".into()),
+        };
+        if !matches!(&target, Target::Path(p) if HARMLESS.iter().any(|h| Path::new(h) == p)) {
+            self.script.writes.push(target);
+        }
+    }
+
+    fn target(&self, word: Word, source: &str, node: Node) -> Target {
+        match word {
+            Word::Known(text) => self.resolve(&text),
+            Word::Unknown => Target::Unknown(source[node.byte_range()].to_string()),
+        }
+    }
+
+    fn resolve(&self, text: &str) -> Target {
+        let path = Path::new(text);
+        if path.is_absolute() {
+            return Target::Path(normalize(path));
+        }
+        match &self.dir {
+            Some(dir) => Target::Path(normalize(&dir.join(path))),
+            None => Target::Unknown(text.to_string()),
+        }
+    }
+}
+
+/// Whether a `[[ … ]]` test evaluates a non-number as arithmetic.
+fn evaluates_arithmetic(node: Node, source: &str) -> bool {
+    const OPERATORS: &[&str] = &["-eq", "-ne", "-lt", "-le", "-gt", "-ge"];
+    let number =
+        |n: Option<Node>| n.is_some_and(|n| source[n.byte_range()].trim().parse::<i64>().is_ok());
+    if node.kind() == "binary_expression"
+        && let Some(op) = node.child_by_field_name("operator")
+        && OPERATORS.contains(&&source[op.byte_range()])
+        && !(number(node.child_by_field_name("left")) && number(node.child_by_field_name("right")))
+    {
+        return true;
+    }
+    let text = &source[node.byte_range()];
+    if node.kind() == "unary_expression" && text.starts_with("-v") && text.contains('[') {
+        return true;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|c| evaluates_arithmetic(c, source))
+}
+
+/// Whether any node under `node` is of one of `kinds`.
+fn has_kind(node: Node, kinds: &[&str]) -> bool {
+    if kinds.contains(&node.kind()) {
+        return true;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| has_kind(c, kinds))
+}
+
+/// Whether the text under `node` has a word that changes directory (conservatively, as text).
+fn mentions_cd(node: Node, source: &str) -> bool {
+    source[node.byte_range()]
+        .split(|c: char| c.is_whitespace() || ";&|()`'\"{}".contains(c))
+        .any(|w| matches!(w, "cd" | "pushd" | "popd") || w.ends_with("/cd"))
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    crate::permissions::rule::normalize(path)
+}
+
+/// The words of a command as text for a rule to match: unknown words as a character no rule
+/// contains.
+pub fn display(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.known().unwrap_or("\u{FFFC}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests;
