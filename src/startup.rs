@@ -50,6 +50,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_default()
     };
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
+    if let Some(config_dir) = &locations.user_config {
+        permissions.set_config_dir(config_dir.clone());
+    }
     settings.apply_rules(&mut permissions, &cwd);
     let session = match open_session(&args, &cwd, &model)? {
         Some(session) => session,

@@ -314,6 +314,9 @@ impl Session {
                 .and_then(|n| self.permissions.remove(n))
             {
                 Some((kind, rule)) => {
+                    if let Ok(mut denials) = self.ctx.read_denials.write() {
+                        *denials = self.permissions.read_denials();
+                    }
                     let list = match kind {
                         crate::permissions::RuleKind::Allow => "allow",
                         crate::permissions::RuleKind::Ask => "ask",

@@ -129,8 +129,12 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         cwd: config.cwd.clone(),
         setup: setup.clone(),
     };
+    let ctx = ToolContext::new(config.cwd.clone());
+    if let Ok(mut denials) = ctx.read_denials.write() {
+        *denials = config.permissions.read_denials();
+    }
     let session = turn::Session {
-        ctx: ToolContext::new(config.cwd.clone()),
+        ctx,
         provider: config.provider,
         catalog: config.catalog,
         tools: Arc::new(config.tools),

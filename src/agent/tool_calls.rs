@@ -96,18 +96,19 @@ impl Session {
         if let Some(updated) = pre.updated_input {
             input = updated;
         }
-        let preview = match tool.preview(&input, &self.ctx) {
-            Ok(preview) => preview,
-            Err(error) => {
-                let message = error.to_string();
-                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
-                return (message, true);
-            }
-        };
         if let Some(mode) = inbox.mode.take() {
             self.set_mode(mode);
         }
-        let by_rules = self.permissions.decide(name, &input, tool.risk());
+        // Where a Bash command will start: where the last one's `cd` left the shell.
+        let shell_dir = self
+            .ctx
+            .shell_cwd
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_else(|_| self.ctx.cwd.clone());
+        let by_rules = self
+            .permissions
+            .decide_in(name, &input, tool.risk(), &shell_dir);
         // A PreToolUse hook's decision stands, except that deny rules always win.
         let verdict = match (
             &by_rules,
@@ -121,8 +122,11 @@ impl Session {
             (_, Some(("ask", _))) => Verdict::Ask,
             _ => by_rules,
         };
-        match verdict {
-            Verdict::Allow => {}
+        // Deny comes before anything else about the call: a denied Edit says so, not that
+        // its old_string is missing.
+        let asks = match verdict {
+            Verdict::Allow => false,
+            Verdict::Ask => true,
             Verdict::Deny(reason) => {
                 let message = format!("Permission denied: {reason}.");
                 self.finish(
@@ -134,71 +138,79 @@ impl Session {
                 );
                 return (message, true);
             }
-            Verdict::Ask => {
-                let request = self
-                    .fire(
-                        "PermissionRequest",
-                        Some(name),
-                        serde_json::json!({"tool_name": name, "tool_input": input}),
-                    )
-                    .await;
-                match request
-                    .permission
-                    .as_ref()
-                    .map(|(d, r)| (d.as_str(), r.clone()))
-                {
-                    Some(("allow", _)) => {
-                        return self
-                            .execute(id, name, input, tool, inbox, model_change, stopped)
-                            .await;
-                    }
-                    Some(("deny", reason)) => {
-                        let message = format!("Denied by a PermissionRequest hook: {reason}");
-                        self.finish(
-                            id,
-                            ToolOutcome::Denied,
-                            &message,
-                            "denied by a hook",
-                            started,
-                        );
-                        return (message, true);
-                    }
-                    _ => {}
+        };
+        let preview = match tool.preview(&input, &self.ctx) {
+            Ok(preview) => preview,
+            Err(error) => {
+                let message = error.to_string();
+                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
+                return (message, true);
+            }
+        };
+        if asks {
+            let request = self
+                .fire(
+                    "PermissionRequest",
+                    Some(name),
+                    serde_json::json!({"tool_name": name, "tool_input": input}),
+                )
+                .await;
+            match request
+                .permission
+                .as_ref()
+                .map(|(d, r)| (d.as_str(), r.clone()))
+            {
+                Some(("allow", _)) => {
+                    return self
+                        .execute(id, name, input, tool, inbox, model_change, stopped)
+                        .await;
                 }
-                self.notify(format!("claw needs your permission to use {name}"));
-                let questions = match &preview {
-                    crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
-                    _ => None,
-                };
-                let rule = Permissions::suggest_rule(name, &input);
-                let approval = self
-                    .next_approval
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
-                    id: approval,
-                    call_id: id.to_string(),
-                    tool: name.to_string(),
-                    summary: tool.summarize(&input),
-                    preview,
-                    session_rule: rule.clone(),
-                }));
-                let decision = match inbox.decision(approval, model_change).await {
-                    Watched::Done(decision) => decision,
-                    Watched::Interrupted => Decision::DenyAndStop,
-                    Watched::Shutdown => {
-                        *stopped = Some(Flow::Shutdown);
-                        return ("Not run: claw is shutting down.".into(), true);
-                    }
-                };
-                if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
-                    let content = crate::tools::ask::format_answers(questions, answers);
-                    self.finish(id, ToolOutcome::Success, &content, "answered", started);
-                    return (content, false);
+                Some(("deny", reason)) => {
+                    let message = format!("Denied by a PermissionRequest hook: {reason}");
+                    self.finish(
+                        id,
+                        ToolOutcome::Denied,
+                        &message,
+                        "denied by a hook",
+                        started,
+                    );
+                    return (message, true);
                 }
-                if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
-                    self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
-                    return (denial, true);
+                _ => {}
+            }
+            self.notify(format!("claw needs your permission to use {name}"));
+            let questions = match &preview {
+                crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
+                _ => None,
+            };
+            let rule = Permissions::suggest_rule(name, &input);
+            let approval = self
+                .next_approval
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
+                id: approval,
+                call_id: id.to_string(),
+                tool: name.to_string(),
+                summary: tool.summarize(&input),
+                preview,
+                session_rule: rule.clone(),
+            }));
+            let decision = match inbox.decision(approval, model_change).await {
+                Watched::Done(decision) => decision,
+                Watched::Interrupted => Decision::DenyAndStop,
+                Watched::Shutdown => {
+                    *stopped = Some(Flow::Shutdown);
+                    return ("Not run: claw is shutting down.".into(), true);
                 }
+            };
+            if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
+                let content = crate::tools::ask::format_answers(questions, answers);
+                self.finish(id, ToolOutcome::Success, &content, "answered", started);
+                return (content, false);
+            }
+            if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
+                self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
+                return (denial, true);
             }
         }
         self.execute(id, name, input, tool, inbox, model_change, stopped)

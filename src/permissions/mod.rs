@@ -354,15 +354,16 @@ impl Permissions {
                 rule.text()
             ));
         }
+        // A redirection writes its file as Write would (Edit rules cover Write too).
         for (targets, tool, risk) in [
-            (&script.writes, "Edit", Risk::Mutating),
+            (&script.writes, "Write", Risk::Mutating),
             (&script.reads, "Read", Risk::ReadOnly),
         ] {
+            let verb = if tool == "Write" { "writes" } else { "reads" };
             for target in targets {
                 match target {
                     Target::Path(path) => {
                         if let Verdict::Deny(why) = self.decide_file(tool, path, risk) {
-                            let verb = if tool == "Edit" { "writes" } else { "reads" };
                             return Verdict::Deny(format!(
                                 "the command {verb} {} and {why}",
                                 path.display()
@@ -370,12 +371,9 @@ impl Permissions {
                         }
                     }
                     Target::Unknown(text) => {
-                        let covering = self.deny.iter().find(|r| {
-                            r.names(tool) || r.names(if tool == "Edit" { "Write" } else { "Grep" })
-                        });
-                        if let Some(rule) = covering {
+                        if let Some(rule) = self.deny.iter().find(|r| r.names(tool)) {
                             return Verdict::Deny(format!(
-                                "the command redirects to `{text}`, a file claw cannot name before it runs, and the deny rule {} might cover it",
+                                "the command {verb} `{text}`, a file claw cannot name before it runs, and the deny rule {} might cover it",
                                 rule.text()
                             ));
                         }
@@ -409,7 +407,7 @@ impl Permissions {
             .iter()
             .all(|c| c.runs_code || c.rule_form().is_some_and(&allowed));
         let writes_allowed = script.writes.iter().all(|t| match t {
-            Target::Path(path) => self.decide_file("Edit", path, Risk::Mutating) == Verdict::Allow,
+            Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
         });
         let reads_allowed = script.reads.iter().all(|t| match t {
@@ -449,13 +447,19 @@ impl ReadDenials {
             return false;
         }
         let given = normalize(path);
-        let real = paths::resolve_links(&given);
+        self.covers_resolved(&given, &paths::resolve_links(&given))
+    }
+
+    /// As `covers`, with the resolved form already known.
+    pub fn covers_resolved(&self, given: &Path, real: &Path) -> bool {
         self.rules.iter().any(|r| {
-            r.matches_path("Read", &given, &self.places)
-                || r.matches_path("Read", &real, &self.places)
+            r.matches_path("Read", given, &self.places)
+                || r.matches_path("Read", real, &self.places)
         })
     }
 }
 
+#[cfg(test)]
+mod attack_tests;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! Paths are shown relative to the working directory when inside it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use futures::future::BoxFuture;
@@ -10,7 +11,8 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_str, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, note_skipped,
+    optional_str, required_str,
 };
 
 /// At most this many paths are listed.
@@ -44,7 +46,12 @@ pub fn walker(root: &Path, hidden: bool) -> ignore::WalkBuilder {
 }
 
 impl Glob {
-    fn find(&self, input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+    fn find(
+        &self,
+        input: &Value,
+        ctx: &ToolContext,
+        skipped: &AtomicUsize,
+    ) -> Result<ToolOutput, ToolError> {
         let pattern = required_str(input, "pattern")?;
         let root = search_root(input, ctx)?;
         let matcher = GlobBuilder::new(pattern)
@@ -55,8 +62,9 @@ impl Glob {
         let hidden = pattern.starts_with('.') || pattern.contains("/.");
         // Walk in parallel (a large tree is mostly waiting on the file system).
         let collected = std::sync::Mutex::new(Vec::new());
+        let denied = ctx.denied_reads(&root);
         walker(&root, hidden).build_parallel().run(|| {
-            let (matcher, root, collected) = (&matcher, &root, &collected);
+            let (matcher, root, collected, denied) = (&matcher, &root, &collected, &denied);
             Box::new(move |entry| {
                 let Ok(entry) = entry else {
                     return ignore::WalkState::Continue;
@@ -65,6 +73,10 @@ impl Glob {
                     && let Ok(relative) = entry.path().strip_prefix(root)
                     && matcher.is_match(relative)
                 {
+                    if denied(entry.path()) {
+                        skipped.fetch_add(1, Ordering::Relaxed);
+                        return ignore::WalkState::Continue;
+                    }
                     let modified = entry
                         .metadata()
                         .ok()
@@ -155,9 +167,13 @@ impl Tool for Glob {
         // Walking a big tree blocks: keep it off the async workers.
         Box::pin(async move {
             let ctx = ctx.clone();
-            tokio::task::spawn_blocking(move || Glob.find(&input, &ctx))
-                .await
-                .map_err(|e| ToolError::Failed(format!("glob failed: {e}")))?
+            tokio::task::spawn_blocking(move || {
+                let skipped = AtomicUsize::new(0);
+                let output = Glob.find(&input, &ctx, &skipped)?;
+                Ok(note_skipped(output, skipped.into_inner()))
+            })
+            .await
+            .map_err(|e| ToolError::Failed(format!("glob failed: {e}")))?
         })
     }
 }

@@ -3,6 +3,7 @@
 //! Output modes as Claude Code's: files_with_matches (default), content, count.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
 use grep_regex::RegexMatcherBuilder;
@@ -14,8 +15,8 @@ use serde_json::{Value, json};
 use crate::protocol::ApprovalPreview;
 use crate::tools::glob::{search_root, walker};
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_bool,
-    optional_str, optional_u64, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, note_skipped,
+    optional_bool, optional_str, optional_u64, required_str,
 };
 
 /// Lines of content output kept when no head_limit is given.
@@ -90,7 +91,12 @@ impl Sink for Collect<'_> {
 }
 
 impl Grep {
-    fn search(&self, input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
+    fn search(
+        &self,
+        input: &Value,
+        ctx: &ToolContext,
+        skipped: &AtomicUsize,
+    ) -> Result<ToolOutput, ToolError> {
         let pattern = required_str(input, "pattern")?;
         let mode = match optional_str(input, "output_mode").unwrap_or("files_with_matches") {
             "content" => Mode::Content,
@@ -152,6 +158,7 @@ impl Grep {
             }
             walk_files = Some(builder);
         }
+        let denied = ctx.denied_reads(&root);
 
         // One file's results: its output lines and number of matches.
         let search = |searcher: &mut Searcher,
@@ -179,8 +186,15 @@ impl Grep {
                 let collected = std::sync::Mutex::new(Vec::new());
                 builder.build_parallel().run(|| {
                     let mut searcher = searcher.clone();
-                    let (search, collected) = (&search, &collected);
+                    let (search, collected, denied) = (&search, &collected, &denied);
                     Box::new(move |entry| {
+                        if let Ok(entry) = &entry
+                            && entry.file_type().is_some_and(|t| t.is_file())
+                            && denied(entry.path())
+                        {
+                            skipped.fetch_add(1, Ordering::Relaxed);
+                            return ignore::WalkState::Continue;
+                        }
                         if let Ok(entry) = entry
                             && entry.file_type().is_some_and(|t| t.is_file())
                             && let Some(found) = search(&mut searcher, entry.path())
@@ -307,9 +321,13 @@ impl Tool for Grep {
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
         Box::pin(async move {
             let ctx = ctx.clone();
-            tokio::task::spawn_blocking(move || Grep.search(&input, &ctx))
-                .await
-                .map_err(|e| ToolError::Failed(format!("grep failed: {e}")))?
+            tokio::task::spawn_blocking(move || {
+                let skipped = AtomicUsize::new(0);
+                let output = Grep.search(&input, &ctx, &skipped)?;
+                Ok(note_skipped(output, skipped.into_inner()))
+            })
+            .await
+            .map_err(|e| ToolError::Failed(format!("grep failed: {e}")))?
         })
     }
 }

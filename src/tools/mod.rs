@@ -21,12 +21,13 @@ pub mod web_search;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::permissions::ReadDenials;
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 pub use file_state::FileState;
@@ -64,6 +65,8 @@ pub struct ToolContext {
     pub shell_cwd: Arc<Mutex<PathBuf>>,
     /// Commands started with run_in_background.
     pub shells: Arc<Mutex<background::Shells>>,
+    /// The Read deny rules in force: Grep and Glob pass over the files they cover.
+    pub read_denials: Arc<RwLock<ReadDenials>>,
 }
 
 impl ToolContext {
@@ -74,6 +77,26 @@ impl ToolContext {
             changes: Arc::new(Mutex::new(Vec::new())),
             shells: Arc::new(Mutex::new(background::Shells::default())),
             shell_cwd: Arc::new(Mutex::new(cwd.clone())),
+            read_denials: Arc::new(RwLock::new(ReadDenials::default())),
+        }
+    }
+
+    /// A filter for a walk under `root` (which does not follow links, so only the root's own
+    /// links need resolving): true for files a Read deny rule covers.
+    pub fn denied_reads(&self, root: &Path) -> impl Fn(&Path) -> bool + Send + Sync + use<> {
+        let denials = self
+            .read_denials
+            .read()
+            .map(|d| d.clone())
+            .unwrap_or_default();
+        let root = root.to_path_buf();
+        let real_root = crate::permissions::paths::resolve_links(&root);
+        move |path: &Path| {
+            let real = path
+                .strip_prefix(&root)
+                .map(|rest| real_root.join(rest))
+                .unwrap_or_else(|_| path.to_path_buf());
+            denials.covers_resolved(path, &real)
         }
     }
 
@@ -93,6 +116,18 @@ impl ToolContext {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| path.display().to_string())
     }
+}
+
+/// Says how many files a search or listing passed over because a Read deny rule covers them.
+pub(crate) fn note_skipped(mut output: ToolOutput, skipped: usize) -> ToolOutput {
+    if skipped > 0 {
+        output.content.push_str(&format!(
+            "\n({} skipped: a Read deny rule in the settings covers {})",
+            count(skipped, "file", "files"),
+            if skipped == 1 { "it" } else { "them" }
+        ));
+    }
+    output
 }
 
 /// A required string field of a tool's input.
@@ -298,3 +333,6 @@ mod path_tests {
         assert!(find_on_path("/bin/sh").is_some());
     }
 }
+
+#[cfg(test)]
+mod denied_reads_tests;
