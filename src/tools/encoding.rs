@@ -17,6 +17,9 @@ use thiserror::Error;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const UTF16LE_BOM: &[u8] = b"\xFF\xFE";
 const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
+/// The most time one diff of `restore_invalid` may take: past it `similar` gives a coarser
+/// diff, which only means fewer invalid runs come back (rewrites that large are rare).
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bom {
@@ -42,7 +45,7 @@ pub struct InvalidRun {
 pub enum TextEncoding {
     /// UTF-8; `invalid` lists the runs that aren't (empty for a clean file).
     Utf8 { bom: Bom, invalid: Vec<InvalidRun> },
-    /// UTF-16, recognised by its BOM (which is kept).
+    /// UTF-16, recognised by its BOM (which is kept); without one, its NUL bytes make it binary.
     Utf16(ByteOrder),
     /// A legacy encoding (windows-1252, Shift_JIS, …) that decodes and re-encodes the file exactly.
     Legacy(&'static Encoding),
@@ -111,10 +114,11 @@ pub fn decode(bytes: &[u8]) -> Result<FileText, EncodingError> {
         });
     }
     let lossy = decode_utf8_lossy(body, bom);
-    if bom == Bom::Absent && looks_legacy(&lossy) {
-        if let Some(legacy) = decode_legacy(body) {
-            return Ok(legacy);
-        }
+    if bom == Bom::Absent
+        && looks_legacy(&lossy)
+        && let Some(legacy) = decode_legacy(body)
+    {
+        return Ok(legacy);
     }
     Ok(lossy)
 }
@@ -193,6 +197,18 @@ impl FileText {
     /// `new_text` in this file's encoding (BOM included); for UTF-8 with invalid runs, the runs
     /// the change left in place come back as they were.
     pub fn encode(&self, new_text: &str) -> Result<Vec<u8>, EncodingError> {
+        let writes_bom = matches!(
+            self.encoding,
+            TextEncoding::Utf8 {
+                bom: Bom::Present,
+                ..
+            } | TextEncoding::Utf16(_)
+        );
+        // A BOM the model sent along as text would otherwise be written twice.
+        let new_text = match new_text.strip_prefix('\u{FEFF}') {
+            Some(rest) if writes_bom => rest,
+            _ => new_text,
+        };
         match &self.encoding {
             TextEncoding::Utf8 { bom, invalid } => {
                 let mut out = match bom {
@@ -255,7 +271,9 @@ fn restore_invalid(old: &str, invalid: &[InvalidRun], new: &str, out: &mut Vec<u
         out.extend_from_slice(new.as_bytes());
         return;
     }
-    let lines = TextDiff::from_lines(old, new);
+    let lines = TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new);
     let old_at = offsets(lines.iter_old_slices());
     let new_at = offsets(lines.iter_new_slices());
     for op in lines.ops() {
@@ -267,7 +285,9 @@ fn restore_invalid(old: &str, invalid: &[InvalidRun], new: &str, out: &mut Vec<u
             DiffTag::Delete => {}
             DiffTag::Insert => out.extend_from_slice(new[n].as_bytes()),
             DiffTag::Replace => {
-                let chars = TextDiff::from_chars(&old[o.clone()], &new[n.clone()]);
+                let chars = TextDiff::configure()
+                    .timeout(DIFF_TIMEOUT)
+                    .diff_chars(&old[o.clone()], &new[n.clone()]);
                 let old_char_at = offsets(chars.iter_old_slices());
                 let new_char_at = offsets(chars.iter_new_slices());
                 for op in chars.ops() {
@@ -325,6 +345,11 @@ mod tests {
         let utf8 = round_trip("naïve\n".as_bytes());
         assert_eq!(utf8.encoding.name(), "UTF-8");
         let bom = round_trip(b"\xEF\xBB\xBFna\xC3\xAFve\n");
+        assert_eq!(
+            bom.encode("\u{FEFF}x").unwrap(),
+            b"\xEF\xBB\xBFx",
+            "one BOM"
+        );
         assert_eq!(
             (bom.text.as_str(), bom.encoding.name()),
             ("naïve\n", "UTF-8 with BOM".into())
