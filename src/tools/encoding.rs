@@ -394,7 +394,14 @@ mod tests {
             "the file is encoded in windows-1252, which has no “😀” (U+1F600); nothing was \
              changed: use only characters windows-1252 has, or convert the file to UTF-8 first"
         );
-        // Not only Latin: a Russian text in windows-1251 is found and kept as well.
+        // Not only Latin: Japanese in Shift_JIS and Russian in windows-1251 are found and kept.
+        let japanese = "これは日本語のテキストです。文字コードを確認します。\n";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(japanese);
+        let file = round_trip(&bytes);
+        assert_eq!(
+            (file.text.as_str(), file.encoding.name()),
+            (japanese, "Shift_JIS".into())
+        );
         let russian = "Привет, как дела? Всё хорошо, спасибо.\n";
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(russian);
         let file = round_trip(&bytes);
