@@ -83,11 +83,6 @@ impl PlannedChange {
         })
     }
 
-    /// The bytes the change writes.
-    pub fn after_bytes(&self) -> &[u8] {
-        &self.after_bytes
-    }
-
     /// The diff the user approves (line endings don't show).
     pub fn diff(&self) -> FileDiff {
         FileDiff::compute(
