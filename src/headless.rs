@@ -4,7 +4,24 @@
 use std::io::Write;
 
 use crate::agent::AgentHandle;
+use crate::config::settings::BrokenFile;
 use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
+
+/// The exit status of `claw -p` when a settings file doesn't parse (nothing was run).
+pub const BROKEN_SETTINGS_EXIT: i32 = 2;
+
+/// What `claw -p` prints on stderr instead of running, when settings files don't parse.
+pub fn broken_settings_message(broken: &[BrokenFile]) -> String {
+    let mut text = String::new();
+    for file in broken {
+        text.push_str(&format!("claw: {file}\n"));
+    }
+    text.push_str(
+        "claw: a settings file that doesn't parse could hold deny rules, so claw -p won't run \
+         without it: fix it (or move it aside) and run again. Nothing was sent to the model.\n",
+    );
+    text
+}
 
 /// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise. A
 /// prompt naming one of `custom_commands` (`/review src`) runs that command.
@@ -85,4 +102,30 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
         }
     }
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_broken_settings_message_names_each_file_and_position() {
+        let broken = |path: &str, line, column| BrokenFile {
+            path: path.into(),
+            line,
+            column,
+            message: "not valid JSON: trailing comma".into(),
+        };
+        let text = broken_settings_message(&[broken("/p/a.json", 3, 9), broken("/p/b.json", 1, 2)]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "claw: /p/a.json:3:9: not valid JSON: trailing comma"
+        );
+        assert_eq!(
+            lines[1],
+            "claw: /p/b.json:1:2: not valid JSON: trailing comma"
+        );
+        assert!(lines[2].contains("Nothing was sent to the model"), "{text}");
+    }
 }

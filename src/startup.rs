@@ -36,6 +36,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         print!("{}", settings.describe());
         return Ok(0);
     }
+    if args.print.is_some() && !settings.broken.is_empty() {
+        // Fail closed: a broken file's deny rules are not in force, and nobody is there to ask.
+        eprint!("{}", headless::broken_settings_message(&settings.broken));
+        return Ok(headless::BROKEN_SETTINGS_EXIT);
+    }
     let catalog = Catalog::builtin();
     let model = args
         .model
@@ -101,7 +106,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .into_iter()
             .map(|(p, _, _)| p)
             .collect(),
-        warnings: settings.warnings.clone(),
+        warnings: settings
+            .broken
+            .iter()
+            .map(|b| format!("{b} (the file was left out)"))
+            .chain(settings.warnings.iter().cloned())
+            .collect(),
         mcp_servers,
         custom_commands,
     };
@@ -170,9 +180,25 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         now,
     );
     ui_model.status.cost = session.cost;
+    for broken in &settings.broken {
+        ui_model.push_cell(CellKind::Notice(format!(
+            "Settings file left out (none of its settings apply): {broken}"
+        )));
+    }
     for notice in settings.warnings.into_iter().chain(session.notices) {
         ui_model.push_cell(CellKind::Notice(notice));
     }
+    // A settings file that doesn't parse: the session opens on a dialog, and the prompt given
+    // on the command line waits for the user's choice.
+    let first_prompt = if settings.broken.is_empty() {
+        args.prompt
+    } else {
+        ui_model.broken_settings = Some(crate::app::broken_settings::BrokenSettings {
+            files: settings.broken,
+            first_prompt: args.prompt,
+        });
+        None
+    };
     let history_path = crate::history_file::path_for(&cwd);
     if let Some(path) = &history_path {
         ui_model.history =
@@ -194,7 +220,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         handle.ops,
         handle.events,
         tui::Options {
-            first_prompt: args.prompt,
+            first_prompt,
             history_path,
         },
     )

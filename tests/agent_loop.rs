@@ -681,6 +681,58 @@ async fn rewind_restores_files_and_the_conversation() {
 }
 
 #[tokio::test]
+async fn rewind_restores_a_latin1_file_byte_for_byte_and_the_log_keeps_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("menu.txt");
+    let original: &[u8] = b"caf\xE9 cr\xE8me\r\nprix: 3\r\n\xE0 bient\xF4t\r\n";
+    std::fs::write(&file, original).unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use("", "r1", "Read", json!({"file_path": "menu.txt"})),
+        Reply::tool_use(
+            "",
+            "e1",
+            "Edit",
+            json!({"file_path": "menu.txt", "old_string": "prix: 3", "new_string": "prix: 4 €"}),
+        ),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let log = dir.path().join("session.jsonl");
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        local_settings: None,
+        log: claw::agent::history::LogTarget::Pending {
+            path: log.clone(),
+            meta: claw::agent::session_log::Entry::Clear,
+        },
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "raise the price".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    // The model saw the text decoded, and the edit kept the encoding and the other bytes.
+    let read = tool_results(server.requests()[1].last_message().unwrap());
+    assert!(read[0].2.contains("café crème"), "{read:?}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"caf\xE9 cr\xE8me\r\nprix: 4 \x80\r\n\xE0 bient\xF4t\r\n"
+    );
+    command(&mut handle, "rewind", "1 code").await;
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+    let saved = claw::agent::session_log::load(&log).unwrap();
+    let before = saved.entries.iter().find_map(|e| match e {
+        claw::agent::session_log::Entry::Snapshot { before, .. } => before.clone(),
+        _ => None,
+    });
+    assert_eq!(before.map(|b| b.0), Some(original.to_vec()));
+}
+
+#[tokio::test]
 async fn todo_write_updates_the_task_list_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(vec![

@@ -562,6 +562,121 @@ fn headless_prints_the_answer_and_runs_custom_commands() {
     assert!(last.contains("Review src/lib.rs closely."), "{last}");
 }
 
+/// A project directory (under the test's home) whose `.claude/settings.json` doesn't parse:
+/// a trailing comma on line 2, in the list of deny rules.
+fn project_with_broken_settings(setup: &Setup) -> std::path::PathBuf {
+    let project = setup.dir.path().join("project");
+    std::fs::create_dir_all(project.join(".claude")).unwrap();
+    std::fs::write(
+        project.join(".claude/settings.json"),
+        "{\n  \"permissions\": {\"deny\": [\"Bash(rm:*)\",]}\n}\n",
+    )
+    .unwrap();
+    project
+}
+
+fn claw_in(setup: &Setup, cwd: &Path, args: &[&str]) -> PtySession {
+    let base = setup.server.base_url();
+    let home = setup.dir.path().display().to_string();
+    let env = [
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("ANTHROPIC_API_KEY", "test-key"),
+        ("HOME", home.as_str()),
+        ("XDG_CONFIG_HOME", home.as_str()),
+        ("CLAW_MODEL", "claude-sonnet-4-6"),
+    ];
+    PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        args,
+        &env,
+        cwd,
+        110,
+        30,
+    )
+    .unwrap()
+}
+
+#[test]
+fn broken_settings_open_a_dialog_and_q_quits_without_sending_anything() {
+    let setup = setup(vec![Reply::text("should not be asked")]);
+    let project = project_with_broken_settings(&setup);
+    let mut term = claw_in(&setup, &project, &["fix the bug"]);
+    let screen = term.wait_for_text("Settings not loaded", T).unwrap();
+    assert!(
+        screen.contains("project/.claude/settings.json:2:"),
+        "{screen}"
+    );
+    assert!(screen.contains("trailing comma"), "{screen}");
+    assert!(screen.contains("continue without it"), "{screen}");
+    term.key(Key::Char('q'));
+    assert_eq!(term.wait_exit(T).unwrap(), 0, "q quits with status 0");
+    let modes = term.modes();
+    assert!(modes.restored(), "terminal modes restored: {modes:?}");
+    assert!(
+        setup.server.requests().is_empty(),
+        "the prompt from the command line was not sent"
+    );
+}
+
+#[test]
+fn broken_settings_c_continues_and_the_first_prompt_is_sent_then() {
+    let setup = setup(vec![Reply::text("Going on without it.")]);
+    let project = project_with_broken_settings(&setup);
+    let mut term = claw_in(&setup, &project, &["fix the bug"]);
+    term.wait_for_text("Settings not loaded", T).unwrap();
+    assert!(setup.server.requests().is_empty());
+    term.key(Key::Char('c'));
+    let screen = term.wait_for_text("Going on without it.", T).unwrap();
+    assert!(!screen.contains("Settings not loaded"), "{screen}");
+    assert!(screen.contains("Settings file left out"), "{screen}");
+    quit(&mut term);
+}
+
+#[test]
+fn headless_refuses_to_run_with_broken_settings() {
+    let setup = setup(vec![Reply::text("should not be asked")]);
+    let project = project_with_broken_settings(&setup);
+    let home = setup.dir.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["-p", "hello"])
+        .current_dir(&project)
+        .env("ANTHROPIC_BASE_URL", setup.server.base_url())
+        .env("ANTHROPIC_API_KEY", "test-key")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let first = stderr.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("claw: ")
+            && first.contains("project/.claude/settings.json:2:")
+            && first.contains("trailing comma"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(
+        setup.server.requests().is_empty(),
+        "the model was not called"
+    );
+    // `claw config` still lists the file and where it is broken.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .arg("config")
+        .current_dir(&project)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("project/.claude/settings.json:2:") && stdout.contains("left out"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn the_theme_follows_the_terminals_background() {
     let setup = setup(Vec::new());

@@ -32,7 +32,7 @@ pub struct History {
     /// Every prompt still in the conversation, in order (turn N is `prompts[N-1]`).
     prompts: Vec<PromptAt>,
     /// Files as they were before each change, with the turn that changed them.
-    snapshots: Vec<(usize, std::path::PathBuf, Option<String>)>,
+    snapshots: Vec<(usize, std::path::PathBuf, Option<Vec<u8>>)>,
     log: LogTarget,
     /// The first write error, reported once.
     pub log_error: Option<String>,
@@ -85,11 +85,11 @@ impl History {
             match entry {
                 Entry::Prompt { text } => history.push_prompt(text.clone()),
                 Entry::UserText { text } => history.push_user_text(text.clone()),
-                Entry::Snapshot { turn, path, before } => {
-                    history
-                        .snapshots
-                        .push((*turn, path.clone(), before.clone()))
-                }
+                Entry::Snapshot { turn, path, before } => history.snapshots.push((
+                    *turn,
+                    path.clone(),
+                    before.as_ref().map(|b| b.0.clone()),
+                )),
                 Entry::Rewind { turn } => history.truncate_to(*turn),
                 Entry::Message { message } => history.push(message.clone()),
                 Entry::Clear => history.clear(),
@@ -169,21 +169,21 @@ impl History {
         self.prompts.len()
     }
 
-    /// Keeps a file's earlier content, to restore on /rewind.
-    pub fn snapshot(&mut self, path: std::path::PathBuf, before: Option<String>) {
+    /// Keeps a file's earlier bytes, to restore on /rewind.
+    pub fn snapshot(&mut self, path: std::path::PathBuf, before: Option<Vec<u8>>) {
         let turn = self.turn();
         self.record(&Entry::Snapshot {
             turn,
             path: path.clone(),
-            before: before.clone(),
+            before: before.clone().map(crate::agent::saved_bytes::SavedBytes),
         });
         self.snapshots.push((turn, path, before));
     }
 
     /// The files as they were before prompt `turn` (1-based): the oldest snapshot of each file
     /// a tool changed since.
-    pub fn files_since(&self, turn: usize) -> Vec<(std::path::PathBuf, Option<String>)> {
-        let mut restore: Vec<(std::path::PathBuf, Option<String>)> = Vec::new();
+    pub fn files_since(&self, turn: usize) -> Vec<(std::path::PathBuf, Option<Vec<u8>>)> {
+        let mut restore: Vec<(std::path::PathBuf, Option<Vec<u8>>)> = Vec::new();
         for (_, path, before) in self.snapshots.iter().filter(|(t, _, _)| *t >= turn) {
             if !restore.iter().any(|(p, _)| p == path) {
                 restore.push((path.clone(), before.clone()));
@@ -479,6 +479,38 @@ mod tests {
     }
 
     #[test]
+    fn snapshots_keep_exact_bytes_in_the_log_and_old_text_snapshots_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let mut h = History::new(
+            Vec::new(),
+            LogTarget::Open(SessionLog::open(&path).unwrap()),
+        );
+        h.push_prompt("change it".into());
+        h.snapshot("/latin.txt".into(), Some(b"caf\xE9\n".to_vec()));
+        // A line as sessions saved it before snapshots were bytes.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| {
+                std::io::Write::write_all(
+                    &mut f,
+                    b"{\"type\":\"snapshot\",\"turn\":1,\"path\":\"/old.txt\",\"before\":\"caf\xC3\xA9\\n\"}\n",
+                )
+            })
+            .unwrap();
+        let mut resumed = History::new(Vec::new(), LogTarget::None);
+        assert_eq!(resumed.switch_to(&path), Ok(0));
+        assert_eq!(
+            resumed.files_since(1),
+            vec![
+                ("/latin.txt".into(), Some(b"caf\xE9\n".to_vec())),
+                ("/old.txt".into(), Some("café\n".as_bytes().to_vec())),
+            ]
+        );
+    }
+
+    #[test]
     fn rewind_cuts_at_a_prompt_even_one_joined_to_another() {
         let answer = Entry::Message {
             message: Message {
@@ -495,7 +527,7 @@ mod tests {
             Entry::Snapshot {
                 turn: 3,
                 path: "/f".into(),
-                before: Some("old".into()),
+                before: Some(crate::agent::saved_bytes::SavedBytes(b"old".to_vec())),
             },
             answer,
         ];
@@ -504,15 +536,14 @@ mod tests {
             match e {
                 Entry::Prompt { text } => h.push_prompt(text.clone()),
                 Entry::Message { message } => h.push(message.clone()),
-                Entry::Snapshot { path, before, .. } => h.snapshot(path.clone(), before.clone()),
+                Entry::Snapshot { path, before, .. } => {
+                    h.snapshot(path.clone(), before.as_ref().map(|b| b.0.clone()))
+                }
                 _ => {}
             }
         }
         assert_eq!(h.turn(), 3);
-        assert_eq!(
-            h.files_since(3),
-            vec![("/f".into(), Some("old".to_string()))]
-        );
+        assert_eq!(h.files_since(3), vec![("/f".into(), Some(b"old".to_vec()))]);
         assert!(h.files_since(4).is_empty());
         h.rewind(2);
         assert_eq!(h.messages().len(), 1);

@@ -153,11 +153,14 @@ fn read_mention(path: &Path) -> Result<Mention, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    if !crate::tools::encoding::has_utf16_bom(&bytes) && bytes.iter().take(8192).any(|b| *b == 0) {
         return Err("a binary file".into());
     }
     let stamp = FileStamp::of(&bytes, &metadata);
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    // Decoded as Read and Edit decode it (a Latin-1 file shows its accents).
+    let text = crate::tools::encoding::decode(&bytes)
+        .map_err(|e| e.to_string())?
+        .text;
     Ok(Mention::File { text, stamp })
 }
 
@@ -208,6 +211,13 @@ mod tests {
             files
                 .check_fresh(&dir.path().join("blob.bin"), "blob.bin")
                 .is_err()
+        );
+        // A Latin-1 file is attached decoded, as Read would show it.
+        std::fs::write(dir.path().join("latin.txt"), b"caf\xE9 cr\xE8me\n").unwrap();
+        let attached = attach("see @latin.txt", dir.path(), &mut files);
+        assert_eq!(
+            attached.blocks[0],
+            "<attached-file path=\"latin.txt\">\ncafé crème\n</attached-file>"
         );
     }
 }

@@ -13,6 +13,7 @@ mod inbox;
 pub mod lookup;
 pub mod mentions;
 pub mod prompt;
+pub mod saved_bytes;
 mod session_commands;
 pub mod session_log;
 mod subagent;

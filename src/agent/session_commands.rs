@@ -49,7 +49,7 @@ impl Session {
         if code {
             for (path, before) in &files {
                 let result = match before {
-                    Some(text) => std::fs::write(path, text),
+                    Some(bytes) => std::fs::write(path, bytes),
                     None => std::fs::remove_file(path).or_else(|e| {
                         if e.kind() == std::io::ErrorKind::NotFound {
                             Ok(())

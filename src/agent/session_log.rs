@@ -43,7 +43,7 @@ pub enum Entry {
     Snapshot {
         turn: usize,
         path: PathBuf,
-        before: Option<String>,
+        before: Option<crate::agent::saved_bytes::SavedBytes>,
     },
     /// The conversation went back to before prompt `turn` (1-based).
     Rewind {

@@ -212,6 +212,8 @@ pub struct Model {
     pub keymap: crate::app::keymap::Keymap,
     /// The command palette or a picker, while open.
     pub palette: Option<crate::app::palette::Palette>,
+    /// Settings files that didn't parse: the dialog asking whether to go on without them.
+    pub broken_settings: Option<crate::app::broken_settings::BrokenSettings>,
     /// The thinking effort in force.
     pub effort: Effort,
     /// The catalog's models, and the server's (None until it answers).
@@ -257,6 +259,7 @@ impl Model {
             slash_selected: 0,
             history_search: None,
             palette: None,
+            broken_settings: None,
             search: None,
             pastes: Vec::new(),
             diff_pane: None,

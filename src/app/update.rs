@@ -7,6 +7,7 @@ use crossterm::event::{KeyEvent, KeyEventKind, MouseEventKind};
 
 use crate::app::agent_events::on_agent;
 use crate::app::approval_keys::on_approval_key;
+use crate::app::broken_settings::{self, Choice};
 use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, GlobalAction, InputAction};
@@ -100,6 +101,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
 }
 
 fn on_paste(model: &mut Model, text: String) {
+    if model.broken_settings.is_some() {
+        return;
+    }
     if let Some(approval) = model.approvals.front_mut() {
         if let Some(note) = approval.note.as_mut() {
             note.push_str(&text.replace(['\r', '\n'], " "));
@@ -134,6 +138,27 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return Vec::new();
     }
     let global = model.keymap.global(&key);
+    if let Some(dialog) = &model.broken_settings {
+        // The quit key quits at once here: there is no session to lose yet.
+        let choice = match global {
+            Some(GlobalAction::Quit) => Choice::Quit,
+            _ => broken_settings::choice(dialog, &key),
+        };
+        return match choice {
+            Choice::Quit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+            Choice::Continue { first_prompt } => {
+                model.broken_settings = None;
+                match first_prompt {
+                    Some(prompt) => {
+                        set_input(model, &prompt);
+                        submit(model)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Choice::Nothing => Vec::new(),
+        };
+    }
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }

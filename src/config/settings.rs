@@ -1,8 +1,9 @@
 //! Settings files, layered as Claude Code does: user (`<config dir>/claw/settings.json`, and
 //! `~/.claude/settings.json`), project (`.claude/settings.json`, `.claw/settings.json`), local
 //! (`.claude/settings.local.json`, `.claw/settings.local.json`), then the command line. Lists
-//! merge, scalars override; unknown keys are warned about; a malformed file is reported with its
-//! path, line and column, and the others still load.
+//! merge, scalars override; unknown keys are warned about. A malformed file is kept aside with
+//! its path, line and column (the others still load), so that start-up can fail closed: its deny
+//! rules are not in force, and the user must choose to go on without it.
 
 use std::path::{Path, PathBuf};
 
@@ -60,14 +61,41 @@ pub struct SettingsFile {
     pub value: Value,
 }
 
+/// A settings file that exists but could not be parsed, so none of it applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenFile {
+    pub path: PathBuf,
+    /// Where the parser gave up (1-based).
+    pub line: usize,
+    pub column: usize,
+    /// What the parser said.
+    pub message: String,
+}
+
+impl std::fmt::Display for BrokenFile {
+    /// `path:line:column: message`, as compilers write it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
 /// All settings, merged, with what went wrong reading them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     pub files: Vec<SettingsFile>,
     /// The merged value (lists concatenated, scalars from the last file that sets them).
     pub merged: Value,
-    /// Readable problems: malformed files (path:line:column), unknown keys, bad rules.
+    /// Readable problems: unknown keys, bad rules, files that can't be read.
     pub warnings: Vec<String>,
+    /// Files that don't parse: left out of `merged`, and start-up must not go on silently.
+    pub broken: Vec<BrokenFile>,
 }
 
 /// Where the settings files are looked for.
@@ -155,9 +183,15 @@ impl Settings {
             merged: Value::Object(Map::new()),
             ..Settings::default()
         };
+        let mut seen = Vec::new();
         for (path, layer, anchor) in locations.candidates() {
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
+            // With the project at the home directory, two candidates are one file: read it once.
+            if seen.contains(&path) {
+                continue;
+            }
+            seen.push(path.clone());
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
                     settings
@@ -166,31 +200,48 @@ impl Settings {
                     continue;
                 }
             };
-            settings.add_text(path, layer, anchor, &text);
+            settings.add_bytes(path, layer, anchor, &bytes);
         }
         settings
     }
 
     /// Adds one file's text (parsed, checked, merged).
     pub fn add_text(&mut self, path: PathBuf, layer: Layer, anchor: PathBuf, text: &str) {
-        let value: Value = match serde_json::from_str(text) {
+        self.add_bytes(path, layer, anchor, text.as_bytes());
+    }
+
+    /// Adds one file's content; one that doesn't parse (invalid UTF-8 included) joins `broken`.
+    fn add_bytes(&mut self, path: PathBuf, layer: Layer, anchor: PathBuf, bytes: &[u8]) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            // An empty file holds no rules that could be lost.
+            return;
+        }
+        let value: Value = match serde_json::from_slice(bytes) {
             Ok(value) => value,
             Err(e) => {
-                self.warnings.push(format!(
-                    "{}:{}:{}: not valid JSON ({}); the file was skipped",
-                    path.display(),
-                    e.line(),
-                    e.column(),
-                    e
-                ));
+                // serde_json's message ends with its own " at line L column C": drop it, the
+                // position is given in front.
+                let message = e.to_string();
+                let message = match message.rfind(" at line ") {
+                    Some(at) => message[..at].to_string(),
+                    None => message,
+                };
+                self.broken.push(BrokenFile {
+                    path,
+                    line: e.line().max(1),
+                    column: e.column().max(1),
+                    message: format!("not valid JSON: {message}"),
+                });
                 return;
             }
         };
         let Some(object) = value.as_object() else {
-            self.warnings.push(format!(
-                "{}: settings must be a JSON object; the file was skipped",
-                path.display()
-            ));
+            self.broken.push(BrokenFile {
+                path,
+                line: 1,
+                column: 1,
+                message: "settings must be a JSON object".into(),
+            });
             return;
         };
         for key in object.keys() {
@@ -349,8 +400,11 @@ impl Settings {
                 text.push_str(&format!("  {key} = {value}    ({})\n", path.display()));
             }
         }
-        if !self.warnings.is_empty() {
+        if !self.warnings.is_empty() || !self.broken.is_empty() {
             text.push_str("\nProblems:\n");
+            for broken in &self.broken {
+                text.push_str(&format!("  {broken} (the file was left out)\n"));
+            }
             for warning in &self.warnings {
                 text.push_str(&format!("  {warning}\n"));
             }
@@ -512,16 +566,58 @@ mod tests {
             root.path().join(".claude/settings.local.json"),
             r#"{"model": "haiku", "colour": "red", "permissions": {"alow": []}}"#,
         );
+        write(root.path().join(".claude/settings.json"), "[1, 2]");
+        std::fs::create_dir_all(home.path().join(".claude")).unwrap();
+        std::fs::write(
+            home.path().join(".claude/settings.json"),
+            b"{\"model\": \"caf\xE9\"}",
+        )
+        .unwrap();
         let s = Settings::load(&locations(root.path(), home.path()));
         assert_eq!(s.files.len(), 1);
         assert_eq!(s.string("model").as_deref(), Some("haiku"));
+        let broken: Vec<String> = s.broken.iter().map(ToString::to_string).collect();
+        assert_eq!(broken.len(), 3, "{broken:?}");
+        assert!(
+            broken[0].ends_with(
+                ".claude/settings.json:1:15: not valid JSON: invalid unicode code point"
+            ),
+            "{broken:?}"
+        );
+        assert!(
+            broken[1].ends_with(".claude/settings.json:1:1: settings must be a JSON object"),
+            "{broken:?}"
+        );
+        assert!(
+            broken[2].ends_with(".claw/settings.json:3:3: not valid JSON: key must be a string"),
+            "{broken:?}"
+        );
+        assert_eq!((s.broken[2].line, s.broken[2].column), (3, 3), "{broken:?}");
         let all = s.warnings.join("\n");
         assert!(
-            all.contains(".claw/settings.json:3:3: not valid JSON"),
-            "{all}"
+            !all.contains("settings.json"),
+            "broken files aren't warnings: {all}"
         );
         assert!(all.contains("unknown setting `colour`"), "{all}");
         assert!(all.contains("unknown setting `permissions.alow`"), "{all}");
+        // `claw config` lists them.
+        let described = s.describe();
+        assert!(
+            described.contains(".claw/settings.json:3:3: not valid JSON: key must be a string (the file was left out)"),
+            "{described}"
+        );
+    }
+
+    #[test]
+    fn a_file_found_twice_is_read_once_and_an_empty_file_is_no_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        // The project at the home directory: ~/.claude/settings.json is also the project's.
+        write(dir.path().join(".claude/settings.json"), "{oops}");
+        write(dir.path().join(".claw/settings.json"), "  \n");
+        let s = Settings::load(&locations(dir.path(), dir.path()));
+        assert_eq!(s.broken.len(), 1, "{:?}", s.broken);
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert!(s.files.is_empty());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::file_change::{PlannedChange, to_crlf, uses_crlf};
+use crate::tools::file_change::{Existing, PlannedChange, to_crlf, uses_crlf};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_bool, required_str,
 };
@@ -47,16 +47,13 @@ impl Edit {
         let new = required_str(input, "new_string")?;
         let replace_all = optional_bool(input, "replace_all");
         let shown = ctx.display_path(&path);
-        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ToolError::NotFound(shown.clone()),
-            _ => ToolError::Io(format!("cannot read {shown}: {e}")),
-        })?;
+        let existing = Existing::read(&path, &shown)?;
         ctx.files
             .lock()
             .map_err(|_| ToolError::Failed("file state poisoned".into()))?
             .check_fresh(&path, &shown)?;
-        let content = String::from_utf8_lossy(&bytes).into_owned();
-        let after = if uses_crlf(&content) {
+        let content = existing.text();
+        let after = if uses_crlf(content) {
             // Match in LF form (the model sees lines, not line endings), write back CRLF.
             let lf = content.replace("\r\n", "\n");
             to_crlf(&replace(
@@ -67,14 +64,9 @@ impl Edit {
                 &shown,
             )?)
         } else {
-            replace(&content, old, new, replace_all, &shown)?
+            replace(content, old, new, replace_all, &shown)?
         };
-        Ok(PlannedChange {
-            path,
-            shown,
-            before: Some(content),
-            after,
-        })
+        PlannedChange::new(path, shown, Some(existing), after)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod ask;
 pub mod background;
 pub mod bash;
 pub mod edit;
+pub mod encoding;
 pub mod exit_plan;
 pub mod file_change;
 pub mod file_state;
@@ -48,8 +49,8 @@ pub type ProgressSink = Arc<dyn Fn(String) + Send + Sync>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileBefore {
     pub path: PathBuf,
-    /// None: the tool created it.
-    pub content: Option<String>,
+    /// Its exact bytes; None: the tool created it.
+    pub content: Option<Vec<u8>>,
 }
 
 /// What tools share within one session.
@@ -212,6 +213,11 @@ pub enum ToolError {
     NotUnique { path: String, count: usize },
     #[error("old_string and new_string are identical: nothing to change")]
     NoChange,
+    #[error("{path}: {problem}")]
+    Encoding {
+        path: String,
+        problem: encoding::EncodingError,
+    },
     #[error("command timed out after {ms} ms")]
     Timeout { ms: u64 },
     #[error("{0}")]
@@ -321,6 +327,9 @@ pub fn find_on_path(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+#[cfg(test)]
+mod encoding_tests;
 
 #[cfg(test)]
 mod path_tests {

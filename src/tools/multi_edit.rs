@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::edit::replace;
-use crate::tools::file_change::{PlannedChange, to_crlf, uses_crlf};
+use crate::tools::file_change::{Existing, PlannedChange, to_crlf, uses_crlf};
 use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
 
 pub struct MultiEdit;
@@ -20,20 +20,16 @@ impl MultiEdit {
             .and_then(Value::as_array)
             .filter(|e| !e.is_empty())
             .ok_or_else(|| ToolError::InvalidInput("`edits` must be a non-empty list".into()))?;
-        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ToolError::NotFound(shown.clone()),
-            _ => ToolError::Io(format!("cannot read {shown}: {e}")),
-        })?;
+        let existing = Existing::read(&path, &shown)?;
         ctx.files
             .lock()
             .map_err(|_| ToolError::Failed("file state poisoned".into()))?
             .check_fresh(&path, &shown)?;
-        let content = String::from_utf8_lossy(&bytes).into_owned();
-        let crlf = uses_crlf(&content);
+        let crlf = uses_crlf(existing.text());
         let mut text = if crlf {
-            content.replace("\r\n", "\n")
+            existing.text().replace("\r\n", "\n")
         } else {
-            content.clone()
+            existing.text().to_string()
         };
         for (i, edit) in edits.iter().enumerate() {
             let field = |name: &str| -> Result<String, ToolError> {
@@ -65,12 +61,8 @@ impl MultiEdit {
                 ))
             })?;
         }
-        Ok(PlannedChange {
-            path,
-            shown,
-            before: Some(content),
-            after: if crlf { to_crlf(&text) } else { text },
-        })
+        let after = if crlf { to_crlf(&text) } else { text };
+        PlannedChange::new(path, shown, Some(existing), after)
     }
 }
 

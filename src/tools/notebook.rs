@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::file_change::PlannedChange;
+use crate::tools::file_change::{Existing, PlannedChange};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, required_str,
 };
@@ -106,15 +106,12 @@ impl NotebookEdit {
         let path = ctx.resolve(required_str(input, "notebook_path")?);
         let shown = ctx.display_path(&path);
         let mode = optional_str(input, "edit_mode").unwrap_or("replace");
-        let before = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ToolError::NotFound(shown.clone()),
-            _ => ToolError::Io(format!("cannot read {shown}: {e}")),
-        })?;
+        let existing = Existing::read(&path, &shown)?;
         ctx.files
             .lock()
             .map_err(|_| ToolError::Failed("file state poisoned".into()))?
             .check_fresh(&path, &shown)?;
-        let mut notebook: Value = serde_json::from_str(&before).map_err(|e| {
+        let mut notebook: Value = serde_json::from_str(existing.text()).map_err(|e| {
             ToolError::InvalidInput(format!("{shown} is not valid notebook JSON: {e}"))
         })?;
         let cells = notebook
@@ -183,12 +180,8 @@ impl NotebookEdit {
                 )));
             }
         }
-        Ok(PlannedChange {
-            path,
-            shown,
-            before: Some(before),
-            after: to_notebook_text(&notebook)?,
-        })
+        let after = to_notebook_text(&notebook)?;
+        PlannedChange::new(path, shown, Some(existing), after)
     }
 }
 

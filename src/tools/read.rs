@@ -1,10 +1,12 @@
 //! Read: a text file with numbered lines like `cat -n`, 2,000 lines from an offset by default,
-//! long lines cut. Binary files and directories are refused with a message that says what to do.
+//! long lines cut, decoded from the file's own encoding. Binary files and directories are
+//! refused with a message that says what to do.
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
+use crate::tools::encoding;
 use crate::tools::file_state::FileStamp;
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_u64, required_str,
@@ -26,13 +28,15 @@ const BINARY_EXTENSIONS: &[&str] = &[
 
 pub struct Read;
 
-/// Whether a file is binary, by extension or by a NUL byte near its start.
+/// Whether a file is binary, by extension or by a NUL byte near its start (UTF-16 text, which
+/// holds NULs, is known by its byte order mark).
 pub fn is_binary(path: &std::path::Path, head: &[u8]) -> bool {
     let by_extension = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| BINARY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    by_extension || head.iter().take(SNIFF_BYTES).any(|&b| b == 0)
+    by_extension
+        || (!encoding::has_utf16_bom(head) && head.iter().take(SNIFF_BYTES).any(|&b| b == 0))
 }
 
 /// Pictures larger than this are refused (the API limits images too).
@@ -120,7 +124,13 @@ impl Read {
                 ..Default::default()
             });
         }
-        let text = String::from_utf8_lossy(&bytes);
+        // Decoded as Edit will decode it, so what the model copies from here matches there.
+        let text = encoding::decode(&bytes)
+            .map_err(|problem| ToolError::Encoding {
+                path: shown.clone(),
+                problem,
+            })?
+            .text;
         if path.extension().is_some_and(|e| e == "ipynb")
             && let Ok(notebook) = serde_json::from_str::<Value>(&text)
             && let Ok(rendered) = crate::tools::notebook::render(&notebook)
@@ -245,6 +255,23 @@ mod tests {
                 .check_fresh(&dir.path().join("a.txt"), "a.txt")
                 .is_ok()
         );
+    }
+
+    #[tokio::test]
+    async fn legacy_and_utf16_text_is_shown_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = ctx(dir.path());
+        std::fs::write(
+            dir.path().join("latin.txt"),
+            b"caf\xE9 cr\xE8me\r\nd\xE9j\xE0\n",
+        )
+        .unwrap();
+        let out = read(&c, json!({"file_path": "latin.txt"})).await.unwrap();
+        assert_eq!(out.content, "     1\tcafé crème\n     2\tdéjà\n");
+        // UTF-16 holds NUL bytes, but its byte order mark says it is text.
+        std::fs::write(dir.path().join("wide.txt"), b"\xFF\xFEh\0\xE9\0\n\0").unwrap();
+        let out = read(&c, json!({"file_path": "wide.txt"})).await.unwrap();
+        assert_eq!(out.content, "     1\thé\n");
     }
 
     #[tokio::test]

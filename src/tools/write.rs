@@ -1,11 +1,12 @@
 //! Write: creates a file or replaces its content. An existing file must have been Read in this
-//! session and be unchanged since; its line endings are kept; missing parent directories are made.
+//! session and be unchanged since; its line endings and encoding (BOM included) are kept; a new
+//! file is UTF-8, and missing parent directories are made.
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::file_change::{PlannedChange, to_crlf, uses_crlf};
+use crate::tools::file_change::{Existing, PlannedChange, to_crlf, uses_crlf};
 use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
 
 pub struct Write;
@@ -24,21 +25,16 @@ impl Write {
                     .lock()
                     .map_err(|_| ToolError::Failed("file state poisoned".into()))?
                     .check_fresh(&path, &shown)?;
-                Some(String::from_utf8_lossy(&bytes).into_owned())
+                Some(Existing::decode(bytes, &shown)?)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(ToolError::Io(format!("cannot read {shown}: {e}"))),
         };
         let after = match &before {
-            Some(old) if uses_crlf(old) => to_crlf(content),
+            Some(old) if uses_crlf(old.text()) => to_crlf(content),
             _ => content.to_string(),
         };
-        Ok(PlannedChange {
-            path,
-            shown,
-            before,
-            after,
-        })
+        PlannedChange::new(path, shown, before, after)
     }
 }
 

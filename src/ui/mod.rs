@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod approval;
+pub mod broken_settings;
 pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;
@@ -142,6 +143,9 @@ pub fn draw(
             ..area
         };
         palette::draw(model, palette, above_input, buf);
+    }
+    if let Some(dialog) = &model.broken_settings {
+        broken_settings::draw(model, dialog, area, buf);
     }
     metrics
 }
