@@ -78,6 +78,15 @@ fn reply(request: &RecordedRequest) -> Reply {
         if prompt.to_lowercase().contains("long") {
             return Reply::text(&long_answer());
         }
+        // `run: COMMAND` has the model ask for exactly that command (to try permissions).
+        if let Some(command) = prompt.strip_prefix("run:") {
+            return Reply::tool_use(
+                "",
+                "demo_run",
+                "Bash",
+                json!({"command": command.trim(), "description": "The command you asked for"}),
+            );
+        }
         return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));
     };
     if *is_error {
@@ -87,6 +96,7 @@ fn reply(request: &RecordedRequest) -> Reply {
         ));
     }
     match id.as_str() {
+        "demo_run" => Reply::text(&format!("It printed:\n\n```\n{content}\n```")),
         "demo_glob" => Reply::tool_use(
             &format!(
                 "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",

@@ -75,6 +75,10 @@ impl Session {
             tool: name.to_string(),
             summary: tool.summarize(&input),
         });
+        // Deny rules come before anything else, hooks included.
+        if let Verdict::Deny(reason) = self.rule_verdict(name, &input, tool.risk()) {
+            return self.refuse(id, &reason, started);
+        }
         let pre = self
             .fire(
                 "PreToolUse",
@@ -99,16 +103,7 @@ impl Session {
         if let Some(mode) = inbox.mode.take() {
             self.set_mode(mode);
         }
-        // Where a Bash command will start: where the last one's `cd` left the shell.
-        let shell_dir = self
-            .ctx
-            .shell_cwd
-            .lock()
-            .map(|d| d.clone())
-            .unwrap_or_else(|_| self.ctx.cwd.clone());
-        let by_rules = self
-            .permissions
-            .decide_in(name, &input, tool.risk(), &shell_dir);
+        let by_rules = self.rule_verdict(name, &input, tool.risk());
         // A PreToolUse hook's decision stands, except that deny rules always win.
         let verdict = match (
             &by_rules,
@@ -127,17 +122,7 @@ impl Session {
         let asks = match verdict {
             Verdict::Allow => false,
             Verdict::Ask => true,
-            Verdict::Deny(reason) => {
-                let message = format!("Permission denied: {reason}.");
-                self.finish(
-                    id,
-                    ToolOutcome::Denied,
-                    &message,
-                    "denied by a rule",
-                    started,
-                );
-                return (message, true);
-            }
+            Verdict::Deny(reason) => return self.refuse(id, &reason, started),
         };
         let preview = match tool.preview(&input, &self.ctx) {
             Ok(preview) => preview,
@@ -215,6 +200,31 @@ impl Session {
         }
         self.execute(id, name, input, tool, inbox, model_change, stopped)
             .await
+    }
+
+    /// What the mode and rules say of a call; a Bash command is judged where the shell is now
+    /// (where the last command's `cd` left it).
+    fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
+        let shell_dir = self
+            .ctx
+            .shell_cwd
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_else(|_| self.ctx.cwd.clone());
+        self.permissions.decide_in(name, input, risk, &shell_dir)
+    }
+
+    /// Ends a call the rules refuse.
+    fn refuse(&mut self, id: &str, reason: &str, started: Instant) -> (String, bool) {
+        let message = format!("Permission denied: {reason}.");
+        self.finish(
+            id,
+            ToolOutcome::Denied,
+            &message,
+            "denied by a rule",
+            started,
+        );
+        (message, true)
     }
 
     /// Runs an approved call, then its PostToolUse hooks.
