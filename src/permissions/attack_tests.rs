@@ -497,13 +497,7 @@ fn no_redirection_passes_where_an_edit_would_not() {
         "Edit(./src/**)",
         "Bash",
     ];
-    let mut seed: u64 = 0xfeed_f00d;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = super::tests::generator(0xfeed_f00d);
     for _ in 0..4000 {
         let target = targets[next(targets.len())];
         let command = format!(

@@ -209,6 +209,16 @@ fn mode_names_and_cycle() {
     assert_eq!(BypassPermissions.next(), Default);
 }
 
+/// A fixed-seed xorshift generator: `next(n)` is in `0..n`.
+pub(super) fn generator(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 /// Property: in default mode, no mutating call is allowed unless an allow rule covers every
 /// part of it. Checked over generated commands and rule sets (a fixed-seed generator).
 #[test]
@@ -224,13 +234,7 @@ fn nothing_mutating_runs_in_default_mode_without_an_allow_rule() {
         "Bash(make)",
         "Edit(./src/**)",
     ];
-    let mut seed: u64 = 0x5eed;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = generator(0x5eed);
     for _ in 0..3000 {
         let len = 1 + next(6);
         let command: Vec<&str> = (0..len).map(|_| words[next(words.len())]).collect();
