@@ -5,7 +5,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::broken_settings::BrokenSettings;
 use crate::app::model::Model;
@@ -62,24 +61,14 @@ pub fn draw(model: &Model, dialog: &BrokenSettings, screen: Rect, buf: &mut Buff
         key("q", " / Esc    quit (and fix it)".into()),
     ];
     let height = ((lines.len() + keys.len()) as u16 + 2).min(screen.height);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 3,
+    let inner = crate::ui::centered_box::draw(
+        screen,
         width,
         height,
-    };
-    Clear.render(area, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.error))
-        .title(Span::styled(
-            " Settings not loaded ",
-            Style::default()
-                .fg(theme.error)
-                .add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(area);
-    block.render(area, buf);
+        " Settings not loaded ",
+        theme.error,
+        buf,
+    );
     // When the screen is too short, the keys matter most: they stay, the explanation is cut.
     let rows = inner.height as usize;
     let room = rows.saturating_sub(keys.len());

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod approval;
 pub mod broken_settings;
+pub mod centered_box;
 pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;

@@ -5,7 +5,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::model::Model;
 use crate::app::palette::{self, Palette, PaletteKind};
@@ -22,24 +21,14 @@ pub fn draw(model: &Model, palette: &Palette, screen: Rect, buf: &mut Buffer) {
     if width < 20 || height < 5 {
         return;
     }
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 3,
+    let inner = crate::ui::centered_box::draw(
+        screen,
         width,
         height,
-    };
-    Clear.render(area, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.accent))
-        .title(Span::styled(
-            format!(" {} ", palette.kind.title()),
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(area);
-    block.render(area, buf);
+        &format!(" {} ", palette.kind.title()),
+        theme.accent,
+        buf,
+    );
 
     let shown = palette::shown(model, palette);
     let prompt = Line::from(vec![
