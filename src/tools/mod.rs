@@ -29,6 +29,7 @@ use thiserror::Error;
 
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
+use crate::sandbox::SandboxPolicy;
 pub use file_state::FileState;
 
 /// Whether a tool may run without asking the user (in the default permission mode).
@@ -64,6 +65,8 @@ pub struct ToolContext {
     pub shell_cwd: Arc<Mutex<PathBuf>>,
     /// Commands started with run_in_background.
     pub shells: Arc<Mutex<background::Shells>>,
+    /// What confines Bash commands; shared so `/sandbox` switches it for the whole session.
+    pub sandbox: Arc<Mutex<SandboxPolicy>>,
 }
 
 impl ToolContext {
@@ -74,7 +77,26 @@ impl ToolContext {
             changes: Arc::new(Mutex::new(Vec::new())),
             shells: Arc::new(Mutex::new(background::Shells::default())),
             shell_cwd: Arc::new(Mutex::new(cwd.clone())),
+            sandbox: Arc::new(Mutex::new(SandboxPolicy::off(&cwd))),
         }
+    }
+
+    /// The same context with Bash commands confined by `policy`.
+    pub fn with_sandbox(self, policy: SandboxPolicy) -> Self {
+        ToolContext {
+            sandbox: Arc::new(Mutex::new(policy)),
+            ..self
+        }
+    }
+
+    /// The sandbox policy in force now.
+    pub fn sandbox_policy(&self) -> SandboxPolicy {
+        // A panic while the lock was held can't leave a half-written policy (it is replaced
+        // whole), so a poisoned lock still holds a valid one.
+        self.sandbox
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// `path` made absolute against the cwd.
