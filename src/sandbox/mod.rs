@@ -4,6 +4,7 @@
 //! (`linux.rs`); where the kernel can't, commands run unsandboxed and claw says so once.
 
 mod denial;
+mod git;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
@@ -108,10 +109,14 @@ impl SandboxPolicy {
 
     /// One line for `/status` and `/sandbox`.
     pub fn describe(&self) -> String {
+        self.describe_on(kernel_support())
+    }
+
+    fn describe_on(&self, support: &Support) -> String {
         if !self.enabled {
             return "off: Bash commands run unconfined".into();
         }
-        match kernel_support() {
+        match support {
             Support::Missing(why) => format!("on, but {why}: Bash commands run unsandboxed"),
             Support::Full => format!("on: {}", self.limits_text()),
             Support::Partial(what) => format!("on: {} (but {what})", self.limits_text()),
@@ -120,10 +125,14 @@ impl SandboxPolicy {
 
     /// What the user should be told once when the sandbox is on but the kernel falls short.
     pub fn shortfall(&self) -> Option<String> {
+        self.shortfall_on(kernel_support())
+    }
+
+    fn shortfall_on(&self, support: &Support) -> Option<String> {
         if !self.enabled {
             return None;
         }
-        match kernel_support() {
+        match support {
             Support::Full => None,
             Support::Missing(why) => {
                 Some(format!("Sandbox: {why}, so Bash commands run unsandboxed."))

@@ -26,7 +26,8 @@ pub struct SandboxSettings {
 
 impl SandboxSettings {
     /// Reads the merged settings: the `sandbox` object and `permissions.additionalDirectories`
-    /// (relative ones against `cwd`); `project_root`, when claw runs below it, is writable too.
+    /// (relative ones against `cwd`); `project_root`, when claw runs below it, is writable too,
+    /// and so are the git directories a worktree's `.git` file points to.
     /// Returns the problems found as warnings; a bad value keeps its default.
     pub fn from_settings(
         merged: &Value,
@@ -38,6 +39,9 @@ impl SandboxSettings {
         if project_root != cwd {
             settings.writable.push(project_root.to_path_buf());
         }
+        settings
+            .writable
+            .extend(super::git::external_git_dirs(project_root));
         if let Some(dirs) = merged
             .pointer("/permissions/additionalDirectories")
             .and_then(Value::as_array)

@@ -356,3 +356,26 @@ async fn background_bash_commands_are_confined_too() {
     assert_eq!(std::fs::read_to_string(&done).unwrap(), "1\n");
     assert!(!target.exists());
 }
+
+#[test]
+fn a_kernel_that_falls_short_is_reported() {
+    let mut sandbox = policy(Path::new("/p"), Network::Off);
+    let missing = Support::Missing("this kernel has no Landlock".into());
+    assert_eq!(
+        sandbox.shortfall_on(&missing).as_deref(),
+        Some("Sandbox: this kernel has no Landlock, so Bash commands run unsandboxed.")
+    );
+    assert_eq!(
+        sandbox.describe_on(&missing),
+        "on, but this kernel has no Landlock: Bash commands run unsandboxed"
+    );
+    let partial = Support::Partial("no seccomp".into());
+    assert_eq!(
+        sandbox.shortfall_on(&partial).as_deref(),
+        Some("Sandbox: only partly enforced: no seccomp.")
+    );
+    assert!(sandbox.describe_on(&partial).ends_with("(but no seccomp)"));
+    assert_eq!(sandbox.shortfall_on(&Support::Full), None);
+    sandbox.enabled = false;
+    assert_eq!(sandbox.shortfall_on(&missing), None);
+}
