@@ -1,7 +1,6 @@
-//! The Bash sandbox, defence in depth behind the permission prompts: when on, a command may
-//! write only under the project, the temp directories and the additional directories, and
-//! reaches no network unless the settings allow it. Linux confines the child before exec
-//! (`linux.rs`); where the kernel can't, commands run unsandboxed and claw says so once.
+//! The Bash sandbox, defence in depth behind the permission prompts: a command may write only
+//! under the project, the temp and additional directories, and reaches no network unless allowed.
+//! Linux confines the child before exec; where the kernel can't, claw says so once.
 
 mod denial;
 mod git;
@@ -18,7 +17,7 @@ use thiserror::Error;
 
 pub use denial::explain_failure;
 pub use settings::{Network, SandboxSettings};
-pub use support::{Support, kernel_support};
+pub use support::{Support, kernel_summary, kernel_support};
 
 /// Device files every command may still write (Landlock rules on the files themselves).
 const WRITABLE_DEVICES: &[&str] = &[

@@ -24,6 +24,28 @@ pub fn kernel_support() -> &'static Support {
     SUPPORT.get_or_init(probe)
 }
 
+/// What `/doctor` says about the kernel.
+pub fn kernel_summary() -> String {
+    match kernel_support() {
+        Support::Full => format!(
+            "this kernel enforces it (Landlock ABI v{}, seccomp)",
+            current_abi()
+        ),
+        Support::Partial(what) => format!("partly enforced: {what}"),
+        Support::Missing(why) => format!("not enforced: {why}"),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn current_abi() -> i64 {
+    landlock_abi()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn current_abi() -> i64 {
+    0
+}
+
 #[cfg(target_os = "linux")]
 fn probe() -> Support {
     judge(landlock_abi(), super::seccomp::available())
@@ -62,6 +84,10 @@ fn judge(abi: i64, seccomp: bool) -> Support {
         gaps.push(format!(
             "Landlock ABI v{abi} cannot stop truncating files outside the writable directories"
         ));
+    }
+    if abi == 1 {
+        // v1 handles no "refer" right, so it refuses every rename or link between directories.
+        gaps.push("Landlock ABI v1 refuses moving files between directories".to_string());
     }
     if !seccomp {
         gaps.push(if abi >= 4 {
