@@ -5,19 +5,23 @@
 use super::{Network, SandboxPolicy};
 use crate::tools::ToolError;
 
-/// What refused writes print (EACCES, EROFS, EPERM).
+/// What refused writes print (EACCES, EROFS, EPERM), in lower case: Go and others print
+/// strerror's text in lower case, C programs capitalized.
 const WRITE_DENIED: &[&str] = &[
-    "Permission denied",
-    "Read-only file system",
-    "Operation not permitted",
+    "permission denied",
+    "read-only file system",
+    "operation not permitted",
 ];
-/// What a cut network prints (curl, wget, git, glibc's resolver, Python, bash's /dev/tcp).
+/// What a cut network prints: glibc's resolver and Python, curl (and git, cargo through it),
+/// Node and npm (EAI_AGAIN), bash's /dev/tcp (EPERM).
 const NETWORK_CUT: &[&str] = &[
-    "Network is unreachable",
-    "Temporary failure in name resolution",
-    "Could not resolve host",
-    "Name or service not known",
-    "Operation not permitted",
+    "network is unreachable",
+    "temporary failure in name resolution",
+    "could not resolve host",
+    "couldn't connect to server",
+    "name or service not known",
+    "eai_again",
+    "operation not permitted",
 ];
 
 /// `error` with the sandbox's note appended when the sandbox confined the command and the
@@ -39,6 +43,7 @@ fn looks_blocked(text: &str, network: Network) -> bool {
         Network::Off => NETWORK_CUT,
         Network::Allowed => &[],
     };
+    let text = text.to_lowercase();
     WRITE_DENIED
         .iter()
         .chain(networked)
@@ -63,6 +68,15 @@ mod tests {
             "curl: (6) Could not resolve host: a.b",
             Network::Allowed
         ));
+        assert!(looks_blocked(
+            "open /x: permission denied",
+            Network::Allowed
+        ));
+        assert!(looks_blocked(
+            "curl: (7) Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server",
+            Network::Off
+        ));
+        assert!(looks_blocked("npm error errno EAI_AGAIN", Network::Off));
         assert!(!looks_blocked(
             "error[E0308]: mismatched types",
             Network::Off
