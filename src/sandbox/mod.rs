@@ -79,8 +79,8 @@ impl SandboxPolicy {
 
     /// Every directory a confined command may write under.
     pub fn writable_roots(&self) -> Vec<PathBuf> {
-        let mut roots = vec![self.project.clone(), std::env::temp_dir(), "/tmp".into()];
-        for dir in &self.additional {
+        let mut roots = vec![self.project.clone(), std::env::temp_dir()];
+        for dir in std::iter::once(&PathBuf::from("/tmp")).chain(&self.additional) {
             if !roots.contains(dir) {
                 roots.push(dir.clone());
             }
