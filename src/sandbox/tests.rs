@@ -146,18 +146,19 @@ fn additional_directories_are_writable() {
 }
 
 #[test]
-fn dev_null_and_the_standard_streams_still_work() {
-    if !kernel_can_sandbox("dev_null_and_the_standard_streams_still_work") {
+fn dev_null_the_streams_heredocs_and_process_substitution_work() {
+    if !kernel_can_sandbox("dev_null_the_streams_heredocs_and_process_substitution_work") {
         return;
     }
     let project = tempfile::tempdir().unwrap();
     let out = run(
         &policy(project.path(), Network::Off),
         "set -e; echo gone > /dev/null; head -c 4 /dev/zero > /dev/null; \
-         echo out > /dev/stdout; echo err > /dev/stderr",
+         echo out > /dev/stdout; echo err > /dev/stderr; cat <(echo sub); \
+         cat <<EOF\nhere $(seq 1 20000 | tail -1)\nEOF",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "out\n");
+    assert_eq!(text(&out.stdout), "out\nsub\nhere 20000\n");
     assert_eq!(text(&out.stderr), "err\n");
 }
 
