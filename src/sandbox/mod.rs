@@ -19,7 +19,8 @@ pub use denial::explain_failure;
 pub use settings::{Network, SandboxSettings};
 pub use support::{Support, kernel_summary, kernel_support};
 
-/// Device files every command may still write (Landlock rules on the files themselves).
+/// Devices every command may still write (rules on the files themselves), the ptys, and
+/// POSIX shared memory (`/dev/shm`, which Python's multiprocessing and others need).
 const WRITABLE_DEVICES: &[&str] = &[
     "/dev/null",
     "/dev/zero",
