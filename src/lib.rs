@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod permissions;
 pub mod protocol;
 pub mod provider;
+pub mod sandbox;
 pub mod startup;
 pub mod terminal_query;
 pub mod tools;

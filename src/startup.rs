@@ -99,6 +99,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             argument_hint: c.argument_hint.clone().unwrap_or_default(),
         })
         .collect();
+    let (sandbox, sandbox_warnings) = crate::sandbox::SandboxSettings::from_settings(
+        &settings.merged,
+        &cwd,
+        &locations.project_root,
+    );
+    settings.warnings.extend(sandbox_warnings);
     let setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -114,6 +120,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .collect(),
         mcp_servers,
         custom_commands,
+        sandbox,
     };
     let provider = Anthropic::from_env();
     let catalog_models = agent::lookup::catalog_choices(&catalog);

@@ -210,6 +210,7 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
         body.contains("API key          from ANTHROPIC_API_KEY"),
         "{body}"
     );
+    assert!(body.contains("  sandbox          off; "), "{body}");
     handle.ops.send(Op::Lookup(Lookup::Sessions)).unwrap();
     let sessions = wait_for(&mut handle, |e| match e {
         AgentEvent::Sessions(s) => Some(s),

@@ -88,12 +88,23 @@ impl Session {
                 body.push_str("\nSwitch with /model <name>.");
                 self.info("Models", body);
             }
+            "sandbox" => {
+                let switched = match self.ctx.sandbox.lock() {
+                    Ok(mut policy) => crate::sandbox::toggle(&mut policy, args),
+                    Err(_) => Err("the sandbox setting is unavailable".to_string()),
+                };
+                match switched {
+                    Ok(message) => self.emit(AgentEvent::Notice { message }),
+                    Err(message) => self.emit(AgentEvent::Error { message }),
+                }
+            }
             "status" => self.info(
                 "Status",
                 format!(
-                    "Model: {}\nPermission mode: {}\nDirectory: {}\nTokens: {} in, {} out\nCost: ${:.4}\nMessages in the conversation: {}\nMemory files: {}\nHooks: {}",
+                    "Model: {}\nPermission mode: {}\nSandbox: {}\nDirectory: {}\nTokens: {} in, {} out\nCost: ${:.4}\nMessages in the conversation: {}\nMemory files: {}\nHooks: {}",
                     self.model.id,
                     self.permissions.mode.as_str(),
+                    self.ctx.sandbox_policy().describe(),
                     self.ctx.cwd.display(),
                     self.totals.input,
                     self.totals.output,

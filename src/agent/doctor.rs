@@ -120,6 +120,18 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
             None => r.line(Verdict::Fail, tool, format!("not found on PATH ({why})")),
         }
     }
+    let sandbox = match (crate::sandbox::kernel_support(), setup.sandbox.enabled) {
+        (crate::sandbox::Support::Full, _) | (_, false) => Verdict::Ok,
+        (crate::sandbox::Support::Partial(_) | crate::sandbox::Support::Missing(_), true) => {
+            Verdict::Warn
+        }
+    };
+    let switch = if setup.sandbox.enabled { "on" } else { "off" };
+    r.line(
+        sandbox,
+        "sandbox",
+        format!("{switch}; {}", crate::sandbox::kernel_summary()),
+    );
     let editor = ["VISUAL", "EDITOR"]
         .into_iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));

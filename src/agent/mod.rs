@@ -84,6 +84,8 @@ pub struct Setup {
     pub mcp_servers: Vec<crate::config::mcp::McpServerConfig>,
     /// The user's own slash commands.
     pub custom_commands: Vec<crate::config::custom_commands::CustomCommand>,
+    /// The `sandbox` settings for Bash commands (default: off).
+    pub sandbox: crate::sandbox::SandboxSettings,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -130,7 +132,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         cwd: config.cwd.clone(),
         setup: setup.clone(),
     };
-    let ctx = ToolContext::new(config.cwd.clone());
+    let sandbox = crate::sandbox::SandboxPolicy::new(&config.cwd, &setup.sandbox);
+    if let Some(message) = sandbox.shortfall() {
+        let _ = event_tx.send(AgentEvent::Notice { message });
+    }
+    let ctx = ToolContext::new(config.cwd.clone()).with_sandbox(sandbox);
     if let Ok(mut denials) = ctx.read_denials.write() {
         *denials = config.permissions.read_denials();
     }

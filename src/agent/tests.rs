@@ -788,6 +788,20 @@ async fn commands_show_and_change_what_the_agent_holds() {
 }
 
 #[tokio::test]
+async fn sandbox_toggles_for_the_session_and_shows_in_status() {
+    let mut s = start(Vec::new(), None);
+    let (_, body) = info(&mut s, "status", "").await;
+    assert!(body.contains("Sandbox: off"), "{body}");
+    let (kind, message) = info(&mut s, "sandbox", "").await;
+    assert_eq!(kind, "notice");
+    assert!(message.starts_with("Sandbox on"), "{message}");
+    let (_, body) = info(&mut s, "status", "").await;
+    assert!(body.contains("Sandbox: on"), "{body}");
+    let (_, message) = info(&mut s, "sandbox", "off").await;
+    assert_eq!(message, "Sandbox off: Bash commands run unconfined.");
+}
+
+#[tokio::test]
 async fn a_full_context_is_compacted_before_the_next_request() {
     let big = |t: &str| {
         let mut r = reply(vec![text(t)], StopReason::EndTurn);

@@ -77,6 +77,12 @@ pub const COMMANDS: &[SlashCommand] = &[
         runs: Runs::Agent,
     },
     SlashCommand {
+        name: "sandbox",
+        args: "[on|off]",
+        description: "confine Bash commands' writes and network for this session, or stop",
+        runs: Runs::Agent,
+    },
+    SlashCommand {
         name: "status",
         args: "",
         description: "model, mode, directory, tokens and cost",

@@ -32,6 +32,7 @@ const KNOWN_KEYS: &[&str] = &[
     "spinnerTipsEnabled",
     "autoCompactThreshold",
     "smallModel",
+    "sandbox",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[
     "allow",

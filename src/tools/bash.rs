@@ -64,7 +64,7 @@ pub fn command_prefix(command: &str) -> String {
 
 /// Starts `command` with bash in the cwd, in its own process group, stdin closed, pagers off.
 pub(crate) fn spawn(command: &str, ctx: &ToolContext) -> Result<tokio::process::Child, ToolError> {
-    spawn_in(command, &shell_dir(ctx), None)
+    spawn_in(command, &shell_dir(ctx), None, &ctx.sandbox_policy())
 }
 
 /// The directory Bash commands run in: where the last one ended, if it still exists.
@@ -82,6 +82,7 @@ fn spawn_in(
     command: &str,
     dir: &std::path::Path,
     cwd_file: Option<&std::path::Path>,
+    sandbox: &crate::sandbox::SandboxPolicy,
 ) -> Result<tokio::process::Child, ToolError> {
     let mut cmd = Command::new("bash");
     match cwd_file {
@@ -96,6 +97,7 @@ fn spawn_in(
             cmd.arg("-c").arg(command);
         }
     }
+    crate::sandbox::confine(cmd.as_std_mut(), sandbox).map_err(|e| ToolError::Io(e.to_string()))?;
     cmd.current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -194,7 +196,8 @@ impl Bash {
             std::process::id(),
             fastrand::u64(..)
         ));
-        let mut child = spawn_in(command, &shell_dir(ctx), Some(&cwd_file))?;
+        let sandbox = ctx.sandbox_policy();
+        let mut child = spawn_in(command, &shell_dir(ctx), Some(&cwd_file), &sandbox)?;
         let guard = child.id().map(|pid| GroupGuard(pid as i32));
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -313,7 +316,11 @@ impl Tool for Bash {
         ctx: &'a ToolContext,
         progress: ProgressSink,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        Box::pin(self.execute(input, ctx, progress))
+        Box::pin(async move {
+            let sandbox = ctx.sandbox_policy();
+            let ran = self.execute(input, ctx, progress).await;
+            ran.map_err(|e| crate::sandbox::explain_failure(e, &sandbox))
+        })
     }
 }
 

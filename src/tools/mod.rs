@@ -31,6 +31,7 @@ use thiserror::Error;
 use crate::permissions::ReadDenials;
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
+use crate::sandbox::SandboxPolicy;
 pub use file_state::FileState;
 
 /// Whether a tool may run without asking the user (in the default permission mode).
@@ -68,6 +69,8 @@ pub struct ToolContext {
     pub shells: Arc<Mutex<background::Shells>>,
     /// The Read deny rules in force: Grep and Glob pass over the files they cover.
     pub read_denials: Arc<RwLock<ReadDenials>>,
+    /// What confines Bash commands; shared so `/sandbox` switches it for the whole session.
+    pub sandbox: Arc<Mutex<SandboxPolicy>>,
 }
 
 impl ToolContext {
@@ -79,6 +82,7 @@ impl ToolContext {
             shells: Arc::new(Mutex::new(background::Shells::default())),
             shell_cwd: Arc::new(Mutex::new(cwd.clone())),
             read_denials: Arc::new(RwLock::new(ReadDenials::default())),
+            sandbox: Arc::new(Mutex::new(SandboxPolicy::off(&cwd))),
         }
     }
 
@@ -99,6 +103,24 @@ impl ToolContext {
                 .unwrap_or_else(|_| path.to_path_buf());
             denials.covers_resolved(path, &real)
         }
+    }
+
+    /// The same context with Bash commands confined by `policy`.
+    pub fn with_sandbox(self, policy: SandboxPolicy) -> Self {
+        ToolContext {
+            sandbox: Arc::new(Mutex::new(policy)),
+            ..self
+        }
+    }
+
+    /// The sandbox policy in force now.
+    pub fn sandbox_policy(&self) -> SandboxPolicy {
+        // A panic while the lock was held can't leave a half-written policy (it is replaced
+        // whole), so a poisoned lock still holds a valid one.
+        self.sandbox
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// `path` made absolute against the cwd.
