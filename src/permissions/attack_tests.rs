@@ -389,6 +389,7 @@ fn table_of_attacks() {
         "escalated",
     );
 
+    eprintln!("{checked} attack cases checked");
     assert!(checked >= 300, "only {checked} cases");
 }
 
