@@ -3,12 +3,20 @@
 
 use std::io::Write;
 
-use crate::agent::AgentHandle;
-use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise. A
-/// prompt naming one of `custom_commands` (`/review src`) runs that command.
-pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[String]) -> i32 {
+use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
+use crate::signals::{Stop, exit_status};
+
+/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise, 128+n
+/// after signal n. A prompt naming one of `custom_commands` (`/review src`) runs that command.
+pub async fn run(
+    ops: UnboundedSender<Op>,
+    mut events: UnboundedReceiver<AgentEvent>,
+    mut stop: Stop,
+    prompt: String,
+    custom_commands: &[String],
+) -> i32 {
     let op = match prompt
         .trim()
         .strip_prefix('/')
@@ -20,12 +28,23 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
         },
         _ => Op::UserTurn { text: prompt },
     };
-    if handle.ops.send(op).is_err() {
+    if ops.send(op).is_err() {
         return 1;
     }
     let mut stdout = std::io::stdout();
     let mut failed = false;
-    while let Some(event) = handle.events.recv().await {
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => event,
+                None => return 1,
+            },
+            signal = stop.requested() => {
+                let _ = ops.send(Op::Shutdown);
+                eprintln!("claw: stopped by {}", crate::signals::name(signal));
+                return exit_status(signal);
+            }
+        };
         match event {
             AgentEvent::TextDelta(text) => {
                 let _ = stdout.write_all(text.as_bytes());
@@ -43,7 +62,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
                     "  denied: {} needs approval, and claw -p cannot ask",
                     request.tool
                 );
-                let _ = handle.ops.send(Op::Decide {
+                let _ = ops.send(Op::Decide {
                     id: request.id,
                     decision: Decision::Deny,
                 });
@@ -57,7 +76,7 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
             AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
-                let _ = handle.ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown);
                 return match stop {
                     TurnStop::Done => i32::from(failed),
                     TurnStop::MaxTokens
@@ -84,5 +103,4 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
             | AgentEvent::EffortChanged(_) => {}
         }
     }
-    1
 }

@@ -34,7 +34,9 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
         duration: Duration::ZERO,
         timed_out: false,
     };
-    let spawned = Command::new("sh")
+    let mut command = Command::new("sh");
+    crate::process_groups::die_with_claw(command.as_std_mut());
+    let spawned = command
         .arg("-c")
         .arg(&hook.command)
         .current_dir(cwd)
@@ -54,6 +56,7 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
         }
     };
     let pgid = child.id().map(|id| id as i32);
+    let _registered = pgid.map(crate::process_groups::Registration::new);
     let (mut input, mut out, mut err) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take());
     let work = async {

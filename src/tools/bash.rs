@@ -96,7 +96,10 @@ fn spawn_in(
             cmd.arg("-c").arg(command);
         }
     }
-    cmd.current_dir(dir)
+    // Runs on a tokio worker thread, which lives as long as claw: see `die_with_claw`.
+    crate::process_groups::die_with_claw(cmd.as_std_mut());
+    let child = cmd
+        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -106,7 +109,10 @@ fn spawn_in(
         .process_group(0)
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))
+        .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))?;
+    // Forgotten by the `GroupGuard` that every caller puts on the group.
+    crate::process_groups::register(child.id().map_or(0, |pid| pid as i32));
+    Ok(child)
 }
 
 /// Kills a process group when dropped (interrupt, timeout, or after the command exited).
@@ -132,6 +138,7 @@ impl Drop for GroupGuard {
             unsafe {
                 libc::killpg(pgid, libc::SIGKILL);
             }
+            crate::process_groups::forget(pgid);
         });
     }
 }
