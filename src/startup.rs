@@ -99,7 +99,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             argument_hint: c.argument_hint.clone().unwrap_or_default(),
         })
         .collect();
-    let setup = agent::Setup {
+    let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
             .candidates()
@@ -110,7 +110,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         mcp_servers,
         custom_commands,
     };
-    let provider = Anthropic::from_env();
+    let (provider, provider_warnings) = Anthropic::from_env_with_warnings();
+    setup.warnings.extend(provider_warnings.iter().cloned());
+    settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
