@@ -1,6 +1,7 @@
-//! Signals from outside: the real binary, running a Bash `sleep`, gets SIGTERM or SIGHUP. It
-//! must exit with 128+signal, leave the terminal as the shell had it, and take the `sleep` with
-//! it, full screen (in a pty) and headless (`claw -p`).
+//! Ways out of claw leave nothing behind. Signals from outside: the real binary, running a Bash
+//! `sleep`, gets SIGTERM, SIGHUP or SIGKILL. It must exit with 128+signal, leave the terminal as
+//! the shell had it, and take the `sleep` with it, full screen (in a pty) and headless
+//! (`claw -p`). And Ctrl+D on an empty input quits at once, firing SessionEnd.
 
 mod support;
 
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use claw::fake_server::{FakeServer, Reply};
 use serde_json::json;
-use support::pty::PtySession;
+use support::pty::{Key, PtySession};
 
 const T: Duration = Duration::from_secs(20);
 
@@ -240,4 +241,42 @@ fn sigterm_in_headless_mode_kills_the_running_command() {
         "the command outlived claw: {:?}",
         running_with(&marker)
     );
+}
+
+#[test]
+fn ctrl_d_on_an_empty_input_quits_at_once_and_fires_session_end() {
+    let (setup, _) = setup();
+    let root = setup.dir.path();
+    std::fs::create_dir_all(root.join(".claude")).unwrap();
+    std::fs::write(
+        root.join(".claude/settings.json"),
+        json!({"hooks": {"SessionEnd": [{"hooks": [
+            {"type": "command", "command": "echo bye > session-ended"}
+        ]}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let env = env(&setup);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut term = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        &[],
+        &env,
+        root,
+        100,
+        30,
+    )
+    .unwrap();
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.key(Key::Ctrl('d'));
+    assert_eq!(term.wait_exit(T).unwrap(), 0);
+    assert!(term.modes().restored(), "{:?}", term.modes());
+    assert_eq!(
+        std::fs::read_to_string(root.join("session-ended"))
+            .ok()
+            .as_deref(),
+        Some("bye\n"),
+        "the SessionEnd hook ran before claw exited"
+    );
+    assert!(setup.server.requests().is_empty(), "nothing was sent");
 }
