@@ -137,12 +137,10 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }
-    if global == Some(GlobalAction::Exit) {
-        if model.input.is_empty() {
-            // The same way out as Ctrl+C twice (the agent's Shutdown fires SessionEnd).
-            return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
-        }
-        // With text in the input the key is the editor's (Ctrl+D deletes forward).
+    // The same way out as Ctrl+C twice (the agent's Shutdown fires SessionEnd). With text in
+    // the input the key is the editor's (Ctrl+D deletes forward).
+    if global == Some(GlobalAction::Exit) && model.input.is_empty() {
+        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
     }
     let global = global.filter(|action| *action != GlobalAction::Exit);
     if !model.approvals.is_empty() {
