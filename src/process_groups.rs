@@ -76,7 +76,9 @@ fn kill(groups: &[i32]) {
     }
 }
 
-/// Registers a group for as long as the value lives (for callers that wait for their child).
+/// Registers a group for as long as the value lives, for callers that wait for their child:
+/// `release` once it finished forgets the group (what it left running may stay); dropping the
+/// value without that (the caller was cancelled mid-run) kills the group.
 pub struct Registration(i32);
 
 impl Registration {
@@ -84,10 +86,17 @@ impl Registration {
         register(pgid);
         Registration(pgid)
     }
+
+    /// The child finished: forget its group without killing it.
+    pub fn release(self) {
+        forget(self.0);
+        std::mem::forget(self);
+    }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
+        kill(&[self.0]);
         forget(self.0);
     }
 }
@@ -169,6 +178,30 @@ mod tests {
         assert!(alive(spared_pid), "a forgotten group is left alone");
         spared.kill().unwrap();
         spared.wait().unwrap();
+    }
+
+    #[test]
+    fn a_dropped_registration_kills_its_group_and_a_released_one_does_not() {
+        use std::os::unix::process::CommandExt;
+        let spawn = || {
+            std::process::Command::new("sleep")
+                .arg("32")
+                .process_group(0)
+                .spawn()
+                .unwrap()
+        };
+        let (mut cancelled, mut finished) = (spawn(), spawn());
+        drop(Registration::new(cancelled.id() as i32));
+        Registration::new(finished.id() as i32).release();
+        let status = cancelled.wait().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(9)
+        );
+        assert!(alive(finished.id() as i32));
+        assert!(!live().contains(&(finished.id() as i32)));
+        finished.kill().unwrap();
+        finished.wait().unwrap();
     }
 
     #[test]

@@ -360,11 +360,14 @@ fn run_shell(command: &str, cwd: &Path) -> String {
         Err(e) => return format!("(command failed to start: {e})"),
     };
     let pgid = child.id() as i32;
-    let _registered = crate::process_groups::Registration::new(pgid);
+    let registered = crate::process_groups::Registration::new(pgid);
     let started = Instant::now();
     loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(_)) => {
+                registered.release();
+                break;
+            }
             Ok(None) if started.elapsed() > SHELL_TIMEOUT => {
                 // SAFETY: signals the group of the shell spawned above (pid == pgid), not yet
                 // reaped, so the id is still ours.
@@ -372,6 +375,7 @@ fn run_shell(command: &str, cwd: &Path) -> String {
                     libc::killpg(pgid, libc::SIGKILL);
                 }
                 let _ = child.wait();
+                registered.release();
                 return format!("(command timed out after {} s)", SHELL_TIMEOUT.as_secs());
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
