@@ -261,3 +261,48 @@ async fn a_server_that_always_hangs_up_fails_after_three_attempts() {
     assert_eq!(retries.len(), 2);
     assert_eq!(server.connections.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn a_connection_that_never_completes_is_a_connect_timeout() {
+    // A listener that never accepts, its queue full: Linux drops further SYNs, so a connect
+    // neither succeeds nor fails, like an address behind a firewall that drops packets.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..4 {
+        let Ok(Ok(stream)) =
+            tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await
+        else {
+            break;
+        };
+        queued.push(stream);
+    }
+    let client = Anthropic::new(
+        &format!("http://{addr}"),
+        Auth::ApiKey("k".into()),
+        Options {
+            retry: RetryPolicy {
+                max_retries: 1,
+                initial_delay: Duration::from_millis(5),
+                max_delay: Duration::from_millis(5),
+            },
+            timeouts: Timeouts {
+                connect: Duration::from_millis(200),
+                ..Timeouts::default()
+            },
+            ..Options::default()
+        },
+    );
+    let error = client
+        .stream(&request(), &mut |_| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        format!("cannot reach http://{addr}, after 2 attempts: no connection within 200 ms")
+    );
+    drop(listener);
+}
