@@ -1,7 +1,8 @@
 //! Ways out of claw leave nothing behind. Signals from outside: the real binary, running a Bash
 //! `sleep`, gets SIGTERM, SIGHUP or SIGKILL. It must exit with 128+signal, leave the terminal as
 //! the shell had it, and take the `sleep` with it, full screen (in a pty) and headless
-//! (`claw -p`). And Ctrl+D on an empty input quits at once, firing SessionEnd.
+//! (`claw -p`); and when the UI cannot wind down (it waits for an editor), after a grace
+//! period. And Ctrl+D on an empty input quits at once, firing SessionEnd.
 
 mod support;
 
@@ -154,6 +155,70 @@ fn full_screen_signal_cleans_up(signal: i32, status: u32) {
         "the command outlived claw: {:?}",
         running_with(&marker)
     );
+    let saved = saved_sessions(&setup);
+    assert!(
+        saved.contains("wait for me"),
+        "the session was saved: {saved}"
+    );
+}
+
+/// Every session file's text, joined.
+fn saved_sessions(setup: &Setup) -> String {
+    let mut text = String::new();
+    let mut dirs = vec![setup.dir.path().join("data")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn sigterm_while_the_ui_waits_for_an_editor_still_ends_claw() {
+    let (setup, marker) = setup();
+    // The "editor" never returns: the UI is blocked in it and cannot wind down itself.
+    let editor = setup.dir.path().join("editor.sh");
+    std::fs::write(&editor, format!("#!/bin/sh\nexec sleep 1000 {marker}1\n")).unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&editor)
+        .status()
+        .unwrap();
+    let mut env = env(&setup);
+    env.push(("VISUAL".into(), editor.display().to_string()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut term = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_claw")),
+        &[],
+        &env,
+        setup.dir.path(),
+        100,
+        30,
+    )
+    .unwrap();
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.key(Key::Ctrl('g'));
+    let editor_marker = format!("{marker}1");
+    assert!(
+        eventually(T, || !running_with(&editor_marker).is_empty()),
+        "the editor never started"
+    );
+    term.signal(libc::SIGTERM);
+    let status = term.wait_exit(T);
+    // The editor shares claw's process group: `wait_exit` has killed it by now.
+    assert_eq!(
+        status.unwrap(),
+        143,
+        "claw ended itself after the grace period"
+    );
+    assert!(term.modes().restored(), "{:?}", term.modes());
+    assert_eq!(term.line_discipline(), Some((true, true)));
 }
 
 #[test]
