@@ -3,9 +3,11 @@
 
 use std::io::Write;
 
-use crate::agent::AgentHandle;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
 use crate::config::settings::BrokenFile;
-use crate::protocol::{AgentEvent, Decision, Op, TurnStop};
+use crate::protocol::{AgentEvent, ApprovalRequest, Decision, Op, TurnStop};
+use crate::signals::{Stop, exit_status};
 
 /// The exit status of `claw -p` when a settings file doesn't parse (nothing was run).
 pub const BROKEN_SETTINGS_EXIT: i32 = 2;
@@ -23,9 +25,15 @@ pub fn broken_settings_message(broken: &[BrokenFile]) -> String {
     text
 }
 
-/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise. A
-/// prompt naming one of `custom_commands` (`/review src`) runs that command.
-pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[String]) -> i32 {
+/// Runs one turn and returns the exit status: 0 when the model finished, 1 otherwise, 128+n
+/// after signal n. A prompt naming one of `custom_commands` (`/review src`) runs that command.
+pub async fn run(
+    ops: UnboundedSender<Op>,
+    mut events: UnboundedReceiver<AgentEvent>,
+    mut stop: Stop,
+    prompt: String,
+    custom_commands: &[String],
+) -> i32 {
     let op = match prompt
         .trim()
         .strip_prefix('/')
@@ -37,12 +45,25 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
         },
         _ => Op::UserTurn { text: prompt },
     };
-    if handle.ops.send(op).is_err() {
+    if ops.send(op).is_err() {
         return 1;
     }
     let mut stdout = std::io::stdout();
     let mut failed = false;
-    while let Some(event) = handle.events.recv().await {
+    // Why the turn will end early, once a tool call was denied.
+    let mut stopped_for: Option<String> = None;
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => event,
+                None => return 1,
+            },
+            signal = stop.requested() => {
+                let _ = ops.send(Op::Shutdown);
+                eprintln!("claw: stopped by {}", crate::signals::name(signal));
+                return exit_status(signal);
+            }
+        };
         match event {
             AgentEvent::TextDelta(text) => {
                 let _ = stdout.write_all(text.as_bytes());
@@ -56,13 +77,13 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
                 eprintln!("  → {summary}")
             }
             AgentEvent::ApprovalNeeded(request) => {
-                eprintln!(
-                    "  denied: {} needs approval, and claw -p cannot ask",
-                    request.tool
-                );
-                let _ = handle.ops.send(Op::Decide {
+                // Nobody can approve it: stop rather than let the model work around it, and
+                // say how to allow it next time.
+                eprintln!("  denied: {} needs approval", request.tool);
+                stopped_for.get_or_insert_with(|| needs_approval(&request));
+                let _ = ops.send(Op::Decide {
                     id: request.id,
-                    decision: Decision::Deny,
+                    decision: Decision::DenyAndStop,
                 });
             }
             AgentEvent::Error { message } => {
@@ -74,7 +95,10 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
             AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
-                let _ = handle.ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown);
+                if let Some(why) = why_stopped(&stop, stopped_for.take()) {
+                    eprintln!("claw: stopped: {why}");
+                }
                 return match stop {
                     TurnStop::Done => i32::from(failed),
                     TurnStop::MaxTokens
@@ -101,12 +125,59 @@ pub async fn run(mut handle: AgentHandle, prompt: String, custom_commands: &[Str
             | AgentEvent::EffortChanged(_) => {}
         }
     }
-    1
+}
+
+/// What stderr says about a tool call `-p` had to deny.
+fn needs_approval(request: &ApprovalRequest) -> String {
+    format!(
+        "{} needs approval, which -p cannot ask for; allow it with a rule such as \"{}\" in \
+         the settings' permissions.allow, or a --permission-mode that allows it",
+        request.tool, request.session_rule
+    )
+}
+
+/// Why a turn that did not finish ended, for stderr (None: finished, or the error was shown).
+fn why_stopped(stop: &TurnStop, denied: Option<String>) -> Option<String> {
+    match stop {
+        TurnStop::Done | TurnStop::Failed => None,
+        TurnStop::Interrupted => Some(denied.unwrap_or_else(|| "interrupted".into())),
+        TurnStop::Refusal => Some("the model refused to answer".into()),
+        TurnStop::MaxTokens => Some("the answer reached the output token limit".into()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::ApprovalPreview;
+
+    #[test]
+    fn each_early_stop_has_a_reason_and_a_finished_turn_none() {
+        let request = ApprovalRequest {
+            id: 7,
+            call_id: "t1".into(),
+            tool: "Bash".into(),
+            summary: "rm x".into(),
+            preview: ApprovalPreview::Command {
+                command: "rm x".into(),
+                description: None,
+            },
+            session_rule: "Bash(rm:*)".into(),
+        };
+        let denied = needs_approval(&request);
+        assert!(denied.starts_with("Bash needs approval, which -p cannot ask for"));
+        assert!(denied.contains("\"Bash(rm:*)\""), "{denied}");
+        assert_eq!(
+            why_stopped(&TurnStop::Interrupted, Some(denied.clone())),
+            Some(denied)
+        );
+        assert_eq!(
+            why_stopped(&TurnStop::Refusal, None).as_deref(),
+            Some("the model refused to answer")
+        );
+        assert_eq!(why_stopped(&TurnStop::Done, None), None);
+        assert_eq!(why_stopped(&TurnStop::Failed, None), None);
+    }
 
     #[test]
     fn the_broken_settings_message_names_each_file_and_position() {

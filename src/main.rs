@@ -18,6 +18,8 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(claw::startup::run(args));
     // Don't wait for tasks still running (a tool, a request): their drop guards clean up.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    // Whatever a tool started and the drop guards did not finish off.
+    claw::process_groups::kill_all();
     match result {
         Ok(code) => std::process::ExitCode::from(code.clamp(0, 255) as u8),
         Err(error) => {

@@ -2,7 +2,7 @@
 //! headless). The top of the program, so errors here are `anyhow`.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -27,8 +27,16 @@ use crate::tools::Registry;
 use crate::ui::theme::Theme;
 use crate::{headless, tui};
 
+/// How long a quitting claw waits for the agent to wind down (SessionEnd hooks, the log sync).
+const AGENT_SHUTDOWN: Duration = Duration::from_secs(2);
+
 /// Runs claw; returns the process exit status.
 pub async fn run(args: Args) -> anyhow::Result<i32> {
+    // First, so a signal during start-up already ends claw cleanly.
+    let stop = crate::signals::listen().unwrap_or_else(|error| {
+        eprintln!("claw: cannot listen for signals ({error}); a kill may leave tools running");
+        crate::signals::Stop::never()
+    });
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let locations = Locations::detect(&project_root(&cwd));
     let mut settings = Settings::load(&locations);
@@ -105,7 +113,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
-    let setup = agent::Setup {
+    let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
             .candidates()
@@ -122,7 +130,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         custom_commands,
         sandbox,
     };
-    let provider = Anthropic::from_env();
+    let (provider, provider_warnings) = Anthropic::from_env_with_warnings();
+    setup.warnings.extend(provider_warnings.iter().cloned());
+    settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
@@ -158,7 +168,14 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             eprintln!("claw: {warning}");
         }
         let names: Vec<String> = custom_entries.iter().map(|c| c.name.clone()).collect();
-        return Ok(headless::run(handle, prompt, &names).await);
+        let agent::AgentHandle {
+            ops,
+            events,
+            finished,
+        } = handle;
+        let code = headless::run(ops, events, stop, prompt, &names).await;
+        wind_down(finished).await;
+        return Ok(code);
     }
     let status = StatusInfo {
         model,
@@ -222,17 +239,29 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .ops
             .send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
-    tui::run(
+    let ended = tui::run(
         ui_model,
         handle.ops,
         handle.events,
         tui::Options {
             first_prompt,
             history_path,
+            stop,
         },
     )
-    .await?;
-    Ok(0)
+    .await;
+    wind_down(handle.finished).await;
+    Ok(match ended? {
+        tui::Ended::Quit => 0,
+        tui::Ended::Signal(signal) => crate::signals::exit_status(signal),
+    })
+}
+
+/// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,
+/// then kills whatever tool processes are left.
+async fn wind_down(finished: tokio::task::JoinHandle<()>) {
+    let _ = tokio::time::timeout(AGENT_SHUTDOWN, finished).await;
+    crate::process_groups::kill_all();
 }
 
 /// The keys of `<config>/claw/keybindings.json` over the defaults; problems become notices.

@@ -4,6 +4,7 @@
 //! a second. Idle means no timers and no CPU.
 
 use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -36,6 +37,10 @@ const EVENT_BATCH: usize = 512;
 /// How long the start-up questions to the terminal may take (terminals answer in
 /// milliseconds; this only bounds one that never does).
 const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Whether claw holds the terminal now: 0 no, 1 yes, 2 yes with keyboard flags pushed. Read
+/// by `restore_if_held`, which a signal handler calls from another task.
+static HELD: AtomicU8 = AtomicU8::new(0);
 
 /// Puts the terminal into full-screen mode; dropping it restores the terminal.
 pub struct TerminalGuard {
@@ -72,11 +77,13 @@ impl TerminalGuard {
             EnableMouseCapture,
             cursor::Hide
         )?;
+        HELD.store(1, Ordering::SeqCst);
         if self.keyboard_enhanced {
             execute!(
                 out,
                 PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
             )?;
+            HELD.store(2, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -88,8 +95,18 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Restores the terminal if claw has it in full-screen mode (for a signal handler's way out;
+/// the normal ways out drop the `TerminalGuard`).
+pub fn restore_if_held() {
+    match HELD.load(Ordering::SeqCst) {
+        0 => {}
+        held => restore(held == 2),
+    }
+}
+
 /// Returns the terminal to how the shell expects it. Safe to call more than once.
 fn restore(keyboard_enhanced: bool) {
+    HELD.store(0, Ordering::SeqCst);
     let mut out = io::stdout();
     if keyboard_enhanced {
         let _ = execute!(out, PopKeyboardEnhancementFlags);
@@ -121,18 +138,30 @@ pub struct Options {
     pub first_prompt: Option<String>,
     /// Where submitted prompts are appended (the project's input history).
     pub history_path: Option<std::path::PathBuf>,
+    /// A signal from outside ends the UI as quitting does.
+    pub stop: crate::signals::Stop,
 }
 
-/// Runs the UI until the user quits.
+/// Why the UI ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit (or the terminal went away).
+    Quit,
+    /// A signal from outside asked claw to stop.
+    Signal(crate::signals::Signal),
+}
+
+/// Runs the UI until the user quits or a signal comes; the terminal is restored either way.
 pub async fn run(
     mut model: Model,
     ops: UnboundedSender<Op>,
     mut events: UnboundedReceiver<AgentEvent>,
     options: Options,
-) -> io::Result<()> {
+) -> io::Result<Ended> {
     let Options {
         first_prompt,
         history_path,
+        mut stop,
     } = options;
     let (guard, facts) = TerminalGuard::enter()?;
     if let Some(light) = facts.light_background() {
@@ -172,6 +201,7 @@ pub async fn run(
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
+    let mut ended = Ended::Quit;
     loop {
         if dirty && last_frame.elapsed() >= FRAME {
             let moved = draw(&mut terminal, &mut model, &mut cache)?;
@@ -215,6 +245,10 @@ pub async fn run(
                 while let Ok(results) = found_rx.try_recv() {
                     msgs.push(Msg::FilesFound(results));
                 }
+            }
+            signal = stop.requested() => {
+                ended = Ended::Signal(signal);
+                break;
             }
             _ = sleep_until(wake), if wake.is_some() => {
                 if !dirty {
@@ -297,7 +331,10 @@ pub async fn run(
         }
     }
     let _ = ops.send(Op::Shutdown);
-    Ok(())
+    // Restore the terminal now, not when the caller is done waiting for the agent.
+    drop(terminal);
+    drop(guard);
+    Ok(ended)
 }
 
 /// Ctrl+G: the message in a temporary file, edited in `$VISUAL`/`$EDITOR`, read back.

@@ -5,6 +5,7 @@ use std::time::Duration;
 use claw::fake_server::{FakeServer, Reply};
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::retry::RetryPolicy;
+use claw::provider::timeouts::Timeouts;
 use claw::provider::{
     ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, StopReason,
     StreamEvent, Thinking,
@@ -38,7 +39,10 @@ fn fast_options() -> Options {
             initial_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(20),
         },
-        idle_timeout: Duration::from_millis(500),
+        timeouts: Timeouts {
+            idle: Duration::from_millis(500),
+            ..Timeouts::default()
+        },
         ..Options::default()
     }
 }
@@ -540,4 +544,22 @@ fn cache_breakpoints_on_a_multi_turn_conversation() {
         "tools, system, and the two newest user turns: at most 4"
     );
     assert!(body["tools"][0].get("cache_control").is_none());
+}
+
+#[tokio::test]
+async fn a_stream_silent_before_any_output_is_retried() {
+    let (result, events, server) = run(vec![
+        Reply::text("never seen").stall_after(1),
+        Reply::text("second try"),
+    ])
+    .await;
+    assert_eq!(result.unwrap().message.text(), "second try");
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            StreamEvent::Retrying { reason, .. } if reason.contains("500 ms")
+        )),
+        "{events:?}"
+    );
+    assert_eq!(server.requests().len(), 2);
 }

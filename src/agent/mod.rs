@@ -92,6 +92,8 @@ pub struct Setup {
 pub struct AgentHandle {
     pub ops: UnboundedSender<Op>,
     pub events: UnboundedReceiver<AgentEvent>,
+    /// Ends once the agent has shut down (after `Op::Shutdown`: SessionEnd fired, log synced).
+    pub finished: tokio::task::JoinHandle<()>,
 }
 
 /// The model in use, resolved through the catalog.
@@ -181,10 +183,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         effort: None,
         lookups,
     };
-    tokio::spawn(session.run(inbox));
+    let finished = tokio::spawn(session.run(inbox));
     AgentHandle {
         ops: op_tx,
         events: event_rx,
+        finished,
     }
 }
 

@@ -152,6 +152,8 @@ impl Session {
         self.session_loop(&mut inbox).await;
         self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
             .await;
+        // A quit or a signal may come mid-turn, before the end-of-turn sync.
+        self.history.sync();
     }
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {

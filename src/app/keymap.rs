@@ -8,6 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GlobalAction {
     Quit,
+    /// Quit at once, when the input is empty (Ctrl+D, as in a shell); otherwise the key edits.
+    Exit,
     Interrupt,
     PageUp,
     PageDown,
@@ -26,8 +28,9 @@ pub enum GlobalAction {
 }
 
 impl GlobalAction {
-    pub const ALL: [GlobalAction; 16] = [
+    pub const ALL: [GlobalAction; 17] = [
         GlobalAction::Quit,
+        GlobalAction::Exit,
         GlobalAction::Interrupt,
         GlobalAction::PageUp,
         GlobalAction::PageDown,
@@ -49,6 +52,7 @@ impl GlobalAction {
     pub fn name(self) -> &'static str {
         match self {
             GlobalAction::Quit => "quit",
+            GlobalAction::Exit => "exit",
             GlobalAction::Interrupt => "interrupt",
             GlobalAction::PageUp => "pageUp",
             GlobalAction::PageDown => "pageDown",
@@ -71,6 +75,7 @@ impl GlobalAction {
     pub fn description(self) -> &'static str {
         match self {
             GlobalAction::Quit => "clear the input / interrupt; twice: quit",
+            GlobalAction::Exit => "quit at once when the input is empty",
             GlobalAction::Interrupt => "interrupt the model and any running tool",
             GlobalAction::PageUp => "scroll the conversation up a page",
             GlobalAction::PageDown => "scroll the conversation down a page",
@@ -219,7 +224,7 @@ impl Default for Keymap {
         Keymap {
             bindings: vec![
                 (b(KeyCode::Char('c'), CTRL), GlobalAction::Quit),
-                (b(KeyCode::Char('d'), CTRL), GlobalAction::Quit),
+                (b(KeyCode::Char('d'), CTRL), GlobalAction::Exit),
                 (b(KeyCode::Esc, NONE), GlobalAction::Interrupt),
                 (b(KeyCode::PageUp, NONE), GlobalAction::PageUp),
                 (b(KeyCode::PageDown, NONE), GlobalAction::PageDown),

@@ -280,6 +280,24 @@ fn ctrl_c_clears_then_quits_on_a_second_press() {
 }
 
 #[test]
+fn ctrl_d_on_an_empty_input_quits_at_once() {
+    let mut h = Harness::new();
+    let effects = h.key_with(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    assert_eq!(effects, vec![Effect::Quit, Effect::Send(Op::Shutdown)]);
+}
+
+#[test]
+fn ctrl_d_with_text_in_the_input_edits_it_and_does_not_quit() {
+    let mut h = Harness::new();
+    h.type_text("draft");
+    h.key(KeyCode::Home);
+    let effects = h.key_with(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    assert!(!effects.contains(&Effect::Quit), "{effects:?}");
+    assert_eq!(h.model.input_text(), "raft", "Ctrl+D deleted forward");
+    assert!(h.model.quit_armed.is_none());
+}
+
+#[test]
 fn ctrl_c_presses_far_apart_do_not_quit() {
     let mut h = Harness::new();
     h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -162,6 +162,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }
+    // The same way out as Ctrl+C twice (the agent's Shutdown fires SessionEnd). With text in
+    // the input the key is the editor's (Ctrl+D deletes forward).
+    if global == Some(GlobalAction::Exit) && model.input.is_empty() {
+        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
+    }
+    let global = global.filter(|action| *action != GlobalAction::Exit);
     if !model.approvals.is_empty() {
         return on_approval_key(model, key, now);
     }
@@ -315,7 +321,8 @@ fn interrupt(model: &mut Model) -> Vec<Effect> {
 fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effect> {
     let page = model.viewport_rows.saturating_sub(2).max(1);
     match action {
-        GlobalAction::Quit => {}
+        // Handled before the overlays (and an Exit with text in the input never gets here).
+        GlobalAction::Quit | GlobalAction::Exit => {}
         GlobalAction::Interrupt => {
             if model.focus == Focus::Activity {
                 model.focus = Focus::Input;

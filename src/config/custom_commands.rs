@@ -342,25 +342,40 @@ fn split_args(args: &str) -> Vec<String> {
 
 /// Runs `command` with `sh -c` in `cwd`: its output, or a note saying how it failed.
 fn run_shell(command: &str, cwd: &Path) -> String {
-    let child = Command::new("sh")
+    use std::os::unix::process::CommandExt;
+    let mut shell = Command::new("sh");
+    // This thread waits for the child, so the parent-death signal cannot come early.
+    crate::process_groups::die_with_claw(&mut shell);
+    let child = shell
         .arg("-c")
         .arg(command)
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn();
     let mut child = match child {
         Ok(child) => child,
         Err(e) => return format!("(command failed to start: {e})"),
     };
+    let pgid = child.id() as i32;
+    let registered = crate::process_groups::Registration::new(pgid);
     let started = Instant::now();
     loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(_)) => {
+                registered.release();
+                break;
+            }
             Ok(None) if started.elapsed() > SHELL_TIMEOUT => {
-                let _ = child.kill();
+                // SAFETY: signals the group of the shell spawned above (pid == pgid), not yet
+                // reaped, so the id is still ours.
+                unsafe {
+                    libc::killpg(pgid, libc::SIGKILL);
+                }
                 let _ = child.wait();
+                registered.release();
                 return format!("(command timed out after {} s)", SHELL_TIMEOUT.as_secs());
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),

@@ -34,7 +34,9 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
         duration: Duration::ZERO,
         timed_out: false,
     };
-    let spawned = Command::new("sh")
+    let mut command = Command::new("sh");
+    crate::process_groups::die_with_claw(command.as_std_mut());
+    let spawned = command
         .arg("-c")
         .arg(&hook.command)
         .current_dir(cwd)
@@ -54,6 +56,8 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
         }
     };
     let pgid = child.id().map(|id| id as i32);
+    // Dropped unreleased (this run cancelled, or timed out), it kills the hook's group.
+    let mut registered = pgid.map(crate::process_groups::Registration::new);
     let (mut input, mut out, mut err) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take());
     let work = async {
@@ -82,6 +86,9 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
     };
     match tokio::time::timeout(hook.timeout, work).await {
         Ok((status, stdout, stderr)) => {
+            if let Some(registration) = registered.take() {
+                registration.release();
+            }
             result.exit = status.ok().and_then(|s| s.code());
             result.stdout = String::from_utf8_lossy(&stdout).into_owned();
             result.stderr = String::from_utf8_lossy(&stderr).into_owned();

@@ -8,8 +8,11 @@ use futures::StreamExt;
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
+use crate::provider::error::duration_text;
 use crate::provider::retry::{RetryPolicy, should_retry};
+use crate::provider::send::{error_chain, send};
 use crate::provider::sse::MessageAccumulator;
+use crate::provider::timeouts::Timeouts;
 use crate::provider::{
     ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent, Thinking,
 };
@@ -30,25 +33,12 @@ pub enum Auth {
 }
 
 /// Tunables; tests shorten the waits.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub retry: RetryPolicy,
-    /// A stream that sends nothing for this long has stalled.
-    pub idle_timeout: Duration,
-    pub connect_timeout: Duration,
+    pub timeouts: Timeouts,
     /// `anthropic-beta` features.
     pub betas: Vec<String>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            retry: RetryPolicy::default(),
-            idle_timeout: Duration::from_secs(90),
-            connect_timeout: Duration::from_secs(15),
-            betas: Vec::new(),
-        }
-    }
 }
 
 pub struct Anthropic {
@@ -70,9 +60,15 @@ impl Anthropic {
         }
     }
 
-    /// From ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN. A missing key is
+    /// From ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN, and the timeouts'
+    /// variables (bad values are warned about, see `from_env_with_warnings`). A missing key is
     /// reported on the first request (so the screen can show it), not here.
     pub fn from_env() -> Self {
+        Self::from_env_with_warnings().0
+    }
+
+    /// `from_env`, and what was wrong with the variables.
+    pub fn from_env_with_warnings() -> (Self, Vec<String>) {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let base = var("ANTHROPIC_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let auth = match (var("ANTHROPIC_API_KEY"), var("ANTHROPIC_AUTH_TOKEN")) {
@@ -80,7 +76,12 @@ impl Anthropic {
             (None, Some(token)) => Auth::Bearer(token),
             (None, None) => Auth::None,
         };
-        Anthropic::new(&base, auth, Options::default())
+        let (timeouts, warnings) = Timeouts::from_vars(var);
+        let options = Options {
+            timeouts,
+            ..Options::default()
+        };
+        (Anthropic::new(&base, auth, options), warnings)
     }
 
     fn client(&self) -> &reqwest::Client {
@@ -88,7 +89,7 @@ impl Anthropic {
             // reqwest is built without a default TLS crypto provider: install ring's, once.
             let _ = rustls::crypto::ring::default_provider().install_default();
             reqwest::Client::builder()
-                .connect_timeout(self.options.connect_timeout)
+                .connect_timeout(self.options.timeouts.connect)
                 .build()
                 .unwrap_or_else(|_| reqwest::Client::new())
         })
@@ -122,6 +123,7 @@ impl Anthropic {
             .await
             .map_err(|error| ProviderError::Connect {
                 url: self.base_url.clone(),
+                attempts: 1,
                 message: error_chain(&error),
             })?;
         let status = response.status().as_u16();
@@ -146,25 +148,22 @@ impl Anthropic {
             if !self.options.betas.is_empty() {
                 builder = builder.header("anthropic-beta", self.options.betas.join(","));
             }
-            let response = match builder.send().await {
+            let timeouts = &self.options.timeouts;
+            let response = match send(builder, timeouts).await {
                 Ok(response) => response,
-                Err(error) => {
-                    if attempt < self.options.retry.max_retries
-                        && (error.is_connect() || error.is_timeout())
-                    {
+                // Nothing reached the screen: any failure to get a response is retried, as the
+                // SDKs do (a refused connection, a timeout, a connection closed early).
+                Err(failure) => {
+                    if attempt < self.options.retry.max_retries && failure.retryable() {
                         let delay = self
                             .options
                             .retry
                             .delay(attempt, None, None, fastrand::f64());
                         attempt += 1;
-                        wait_to_retry(attempt, delay, "cannot reach the API".into(), on_event)
-                            .await;
+                        wait_to_retry(attempt, delay, failure.reason(), on_event).await;
                         continue;
                     }
-                    return Err(ProviderError::Connect {
-                        url: self.base_url.clone(),
-                        message: error_chain(&error),
-                    });
+                    return Err(failure.into_error(&self.base_url, attempt + 1, timeouts));
                 }
             };
             let status = response.status().as_u16();
@@ -229,13 +228,13 @@ impl Anthropic {
     ) -> Result<Completed, ProviderError> {
         let mut events = response.bytes_stream().eventsource();
         let mut accumulator = MessageAccumulator::new();
-        let idle = self.options.idle_timeout;
+        let idle = self.options.timeouts.idle;
         loop {
             // reqwest has no idle timeout for a streaming body: time each read.
             let next = tokio::time::timeout(idle, events.next())
                 .await
                 .map_err(|_| ProviderError::Stalled {
-                    seconds: idle.as_secs().max(1),
+                    waited: duration_text(idle),
                 })?;
             match next {
                 None => break,
@@ -503,7 +502,8 @@ fn retryable_stream_error(error: &ProviderError) -> bool {
                 "overloaded_error" | "api_error" | "rate_limit_error"
             )
         }
-        ProviderError::Incomplete { .. } => true,
+        // A stream closed, or silent, before its first word: the same as no response.
+        ProviderError::Incomplete { .. } | ProviderError::Stalled { .. } => true,
         _ => false,
     }
 }
@@ -556,19 +556,4 @@ fn status_error(status: u16, body: &str, model: &str, attempts: u32) -> Provider
         },
         _ => ProviderError::Http { status, message },
     }
-}
-
-/// An error with its causes, e.g. "error sending request: connection refused".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
 }

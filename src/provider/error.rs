@@ -34,16 +34,78 @@ pub enum ProviderError {
     },
     #[error("unexpected HTTP status {status}: {message}")]
     Http { status: u16, message: String },
-    #[error("cannot reach {url}: {message}")]
-    Connect { url: String, message: String },
+    #[error("cannot reach {url}, after {}: {message}", attempts_text(*attempts))]
+    Connect {
+        url: String,
+        attempts: u32,
+        message: String,
+    },
+    /// Connected, but no response headers came in time.
+    #[error("no response from {url} within {waited}, after {}", attempts_text(*attempts))]
+    NoResponse {
+        url: String,
+        /// How long each attempt waited, as text ("60 s", "300 ms").
+        waited: String,
+        attempts: u32,
+    },
     #[error("the API reported an error mid-stream ({kind}): {message}")]
     Stream { kind: String, message: String },
     #[error("the response stream broke off before the message was complete{detail}")]
     Incomplete { detail: String },
-    #[error("the response stream stalled: nothing received for {seconds} s")]
-    Stalled { seconds: u64 },
+    #[error("the response stream stalled: nothing received for {waited}")]
+    Stalled { waited: String },
     #[error("this provider cannot do that")]
     Unsupported,
     #[error("malformed response from the API: {message}")]
     Protocol { message: String },
+}
+
+fn attempts_text(attempts: u32) -> String {
+    match attempts {
+        1 => "1 attempt".into(),
+        n => format!("{n} attempts"),
+    }
+}
+
+/// A wait as people say it: "300 ms", "2 s", "1.5 s".
+pub fn duration_text(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn waits_and_attempts_read_naturally() {
+        assert_eq!(duration_text(Duration::from_millis(300)), "300 ms");
+        assert_eq!(duration_text(Duration::from_secs(2)), "2 s");
+        assert_eq!(duration_text(Duration::from_millis(1500)), "1.5 s");
+        let error = ProviderError::NoResponse {
+            url: "http://127.0.0.1:9".into(),
+            waited: "2 s".into(),
+            attempts: 3,
+        };
+        assert_eq!(
+            error.to_string(),
+            "no response from http://127.0.0.1:9 within 2 s, after 3 attempts"
+        );
+        let error = ProviderError::Connect {
+            url: "http://h".into(),
+            attempts: 1,
+            message: "refused".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot reach http://h, after 1 attempt: refused"
+        );
+    }
 }

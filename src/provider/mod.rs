@@ -1,12 +1,14 @@
 //! Model providers: the wire to the model. `anthropic` speaks the Messages API with SSE streaming;
 //! `sse` assembles a message from stream events (pure); `retry` holds the SDK retry policy;
-//! `catalog` knows model ids, aliases, windows and prices.
+//! `catalog` knows model ids, aliases, windows and prices; `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
 pub mod error;
 pub mod retry;
+pub mod send;
 pub mod sse;
+pub mod timeouts;
 pub mod types;
 
 pub use error::ProviderError;

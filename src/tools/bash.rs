@@ -97,8 +97,13 @@ fn spawn_in(
             cmd.arg("-c").arg(command);
         }
     }
+    // Runs on a tokio worker thread, which lives as long as claw: see `die_with_claw`.
+    crate::process_groups::die_with_claw(cmd.as_std_mut());
     crate::sandbox::confine(cmd.as_std_mut(), sandbox).map_err(|e| ToolError::Io(e.to_string()))?;
-    cmd.current_dir(dir)
+    let child = cmd
+        .current_dir(dir)
+        // `cd name` must go where the permission check resolved it, not along a CDPATH.
+        .env_remove("CDPATH")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -108,7 +113,10 @@ fn spawn_in(
         .process_group(0)
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))
+        .map_err(|e| ToolError::Io(format!("cannot start bash: {e}")))?;
+    // Forgotten by the `GroupGuard` that every caller puts on the group.
+    crate::process_groups::register(child.id().map_or(0, |pid| pid as i32));
+    Ok(child)
 }
 
 /// Kills a process group when dropped (interrupt, timeout, or after the command exited).
@@ -134,6 +142,7 @@ impl Drop for GroupGuard {
             unsafe {
                 libc::killpg(pgid, libc::SIGKILL);
             }
+            crate::process_groups::forget(pgid);
         });
     }
 }

@@ -419,6 +419,30 @@ impl PtySession {
         }
     }
 
+    /// Sends `signal` to the program alone (not its group), as `kill -TERM <pid>` from
+    /// another terminal would.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill only sends a signal; the child is not reaped before Drop, so the pid
+        // still names it.
+        unsafe {
+            libc::kill(self.pid, signal);
+        }
+    }
+
+    /// The pty's line discipline as the program left it: (echo, canonical input). A program
+    /// in raw mode has both off; the shell expects both on.
+    pub fn line_discipline(&self) -> Option<(bool, bool)> {
+        let fd = self.master.as_raw_fd()?;
+        // SAFETY: an all-zero termios is a valid value for tcgetattr to fill in.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: `fd` is the open pty master owned by `self.master`; `termios` is writable.
+        if unsafe { libc::tcgetattr(fd, &mut termios) } != 0 {
+            return None;
+        }
+        let flags = termios.c_lflag;
+        Some((flags & libc::ECHO != 0, flags & libc::ICANON != 0))
+    }
+
     /// SIGKILL to the program and its group, like `kill -9`: no chance to clean up.
     pub fn kill(&self) {
         self.kill_group();

@@ -1,0 +1,82 @@
+//! `claw -p` says on stderr why it stopped when it did not finish: a tool call it could not ask
+//! about, or a model that refused.
+
+use std::process::Output;
+
+use claw::fake_server::{FakeServer, Reply};
+use serde_json::json;
+
+struct Setup {
+    /// Keeps the fake server's tasks running.
+    _runtime: tokio::runtime::Runtime,
+    server: FakeServer,
+    dir: tempfile::TempDir,
+}
+
+fn setup(replies: Vec<Reply>) -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(FakeServer::start(replies)).unwrap();
+    Setup {
+        _runtime: runtime,
+        server,
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+fn claw_p(setup: &Setup, prompt: &str) -> Output {
+    let root = setup.dir.path();
+    std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["-p", prompt])
+        .current_dir(root)
+        .env("ANTHROPIC_BASE_URL", setup.server.base_url())
+        .env("ANTHROPIC_API_KEY", "test-key")
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root)
+        .env("XDG_DATA_HOME", root.join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_tool_that_needs_approval_is_named_with_how_to_allow_it() {
+    let setup = setup(vec![
+        Reply::tool_use(
+            "Let me look.",
+            "t1",
+            "Bash",
+            json!({"command": "touch made-by-bash", "description": "Make a file"}),
+        ),
+        Reply::text("I could not run it."),
+    ]);
+    let out = claw_p(&setup, "make a file");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!setup.dir.path().join("made-by-bash").exists());
+    assert!(
+        stderr.contains("claw: stopped: Bash needs approval, which -p cannot ask for"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Bash(touch:*)"), "{stderr}");
+    assert_eq!(
+        setup.server.requests().len(),
+        1,
+        "the turn stopped at the denial"
+    );
+}
+
+#[test]
+fn a_refusal_says_the_model_refused() {
+    let setup = setup(vec![Reply::message(Vec::new(), "refusal")]);
+    let out = claw_p(&setup, "something it won't do");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("claw: stopped: the model refused to answer"),
+        "{stderr}"
+    );
+}
