@@ -390,6 +390,33 @@ fn table_of_attacks() {
     );
 
     eprintln!("{checked} attack cases checked");
+    // `cd` inside the working directories needs no rule of its own; anywhere else it does.
+    let p = perms(Default, &[(RuleKind::Allow, "Bash(make:*)")]);
+    checked += expect_all(
+        &p,
+        &[
+            "cd sub && make",
+            "(cd sub && make)",
+            "cd sub/deeper; make",
+            "cd /work/repo && make",
+        ],
+        "allow",
+        "cd inside",
+    );
+    checked += expect_all(
+        &p,
+        &[
+            "cd /etc && make",
+            "cd .. && make",
+            "cd $D && make",
+            "cd ~ && make",
+            "cd - && make",
+            "cd sub && rm x",
+        ],
+        "ask",
+        "cd elsewhere",
+    );
+
     assert!(checked >= 300, "only {checked} cases");
 }
 

@@ -402,10 +402,17 @@ impl Permissions {
                 .iter()
                 .any(|r| r.matches_words(words, Certainty::Surely))
         };
+        // `cd` into a working directory needs no rule: where it leads is judged by the
+        // commands and redirections after it.
+        let stays_inside = |c: &shell::Command| {
+            c.cd_to
+                .as_ref()
+                .is_some_and(|to| self.inside_workspace(&paths::resolve_links(to)))
+        };
         let commands_allowed = script
             .commands
             .iter()
-            .all(|c| c.runs_code || c.rule_form().is_some_and(&allowed));
+            .all(|c| c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed));
         let writes_allowed = script.writes.iter().all(|t| match t {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,

@@ -27,6 +27,8 @@ pub struct Command {
     /// A wrapper that only runs shell code claw analysed separately (`bash -c '…'`, `eval`):
     /// deny rules still see it, but no allow rule is needed for it.
     pub runs_code: bool,
+    /// For `cd DIR`: the directory it goes to, where that is known.
+    pub cd_to: Option<PathBuf>,
 }
 
 impl Command {
@@ -345,6 +347,7 @@ impl Analysis<'_> {
             forms,
             rule_form,
             runs_code,
+            cd_to: None,
         };
         match program.as_deref() {
             Some("find") => {
@@ -358,7 +361,14 @@ impl Analysis<'_> {
                 }
                 return;
             }
-            Some("cd" | "pushd" | "popd") => self.change_dir(command.runs(), top),
+            Some("cd" | "pushd" | "popd") => {
+                let to = self.change_dir(command.runs(), top);
+                self.script.commands.push(Command {
+                    cd_to: to,
+                    ..command
+                });
+                return;
+            }
             Some("let") => self.unknown("arithmetic on variables can run commands"),
             _ => {}
         }
@@ -366,20 +376,21 @@ impl Analysis<'_> {
     }
 
     /// Follows `cd`: later relative paths resolve against the new directory where it is known.
-    fn change_dir(&mut self, words: &[Word], top: bool) {
+    /// Returns where this `cd` goes, when that is known.
+    fn change_dir(&mut self, words: &[Word], top: bool) -> Option<PathBuf> {
         let program = words.first().and_then(Word::known).map(wrappers::basename);
-        if !top || self.in_function > 0 || program != Some("cd") {
-            self.dir = None;
-            return;
-        }
         let target = wrappers::after_options(words, 1, "", &[]).map(|i| words.get(i).cloned());
-        self.dir = match target {
-            Some(None) => self.home.map(Path::to_path_buf),
-            Some(Some(Word::Known(path))) if path != "-" => {
+        let to = match (program, target) {
+            _ if self.in_function > 0 => None,
+            (Some("cd"), Some(None)) => self.home.map(Path::to_path_buf),
+            (Some("cd"), Some(Some(Word::Known(path)))) if path != "-" => {
                 self.dir.as_ref().map(|dir| normalize(&dir.join(path)))
             }
             _ => None,
         };
+        // Only a `cd` in the script's own shell, in order, moves where later paths point.
+        self.dir = if top { to.clone() } else { None };
+        to
     }
 
     /// `export`, `declare`, `local`, `readonly`, `typeset`, `unset`: commands whose
@@ -417,6 +428,7 @@ impl Analysis<'_> {
                 forms: vec![words],
                 rule_form: (!self.privileged).then_some(0),
                 runs_code: false,
+                cd_to: None,
             });
         }
     }
