@@ -66,6 +66,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             if let Some(tool) = model
                 .tools
                 .iter_mut()
+                .rev()
                 .find(|t| t.call_id == request.call_id)
             {
                 tool.status = ToolStatus::WaitingApproval;
@@ -81,7 +82,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.activity = Activity::WaitingApproval;
         }
         AgentEvent::ToolProgress { call_id, chunk } => {
-            if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id)
+            if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id)
                 && tool.output.len() < MAX_TOOL_OUTPUT
             {
                 tool.output.push_str(&chunk);
@@ -94,7 +95,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             summary,
             duration_ms,
         } => {
-            if let Some(index) = model.tools.iter().position(|t| t.call_id == call_id) {
+            if let Some(index) = model.tools.iter().rposition(|t| t.call_id == call_id) {
                 let tool = &mut model.tools[index];
                 tool.status = ToolStatus::Done(outcome);
                 tool.output = output;

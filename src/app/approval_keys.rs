@@ -136,7 +136,7 @@ fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
         return Vec::new();
     };
     let call_id = approval.request.call_id.clone();
-    if let Some(tool) = model.tools.iter_mut().find(|t| t.call_id == call_id) {
+    if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id) {
         tool.status = match decision {
             Decision::AllowOnce
             | Decision::AllowForSession

@@ -375,6 +375,31 @@ fn turn_end_settles_unfinished_tools_and_explains_the_stop() {
 }
 
 #[test]
+fn a_call_id_seen_again_updates_the_newest_call() {
+    let mut h = Harness::new();
+    for _ in 0..2 {
+        h.agent(AgentEvent::ToolStarted {
+            call_id: "same".into(),
+            tool: "Bash".into(),
+            summary: "x".into(),
+        });
+        h.agent(AgentEvent::ToolFinished {
+            call_id: "same".into(),
+            outcome: ToolOutcome::Denied,
+            output: "Permission denied".into(),
+            summary: "denied by a rule".into(),
+            duration_ms: 1,
+        });
+    }
+    assert!(
+        h.model
+            .tools
+            .iter()
+            .all(|t| t.status == ToolStatus::Done(ToolOutcome::Denied))
+    );
+}
+
+#[test]
 fn tool_progress_and_result_update_the_activity() {
     let mut h = Harness::new();
     h.agent(AgentEvent::ToolStarted {

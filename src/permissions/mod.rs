@@ -343,7 +343,7 @@ impl Permissions {
                     return Verdict::Deny(format!(
                         "the deny rule {} covers `{}`",
                         rule.text(),
-                        display(form)
+                        shell::shown(form)
                     ));
                 }
             }

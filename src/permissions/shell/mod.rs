@@ -603,6 +603,15 @@ fn normalize(path: &Path) -> PathBuf {
     crate::permissions::rule::normalize(path)
 }
 
+/// The words of a command for a message: unknown words as `…`.
+pub fn shown(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.known().unwrap_or("…"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The words of a command as text for a rule to match: unknown words as a character no rule
 /// contains.
 pub fn display(words: &[Word]) -> String {
