@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
-use claw::fake_server::{Block, FakeServer, Reply};
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
+use fake_server::{Block, FakeServer, Reply};
 use serde_json::{Value, json};
 
 use support::agent::config;
