@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use claw::fake_server::{FakeServer, RecordedRequest, Reply};
+use fake_server::{FakeServer, RecordedRequest, Reply};
 use serde_json::{Value, json};
 
 const PACE: Duration = Duration::from_millis(15);

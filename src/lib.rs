@@ -8,7 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod diff;
-pub mod fake_server;
 pub mod finder;
 pub mod fuzzy;
 pub mod gitdiff;

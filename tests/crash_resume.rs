@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use claw::agent::history::History;
 use claw::agent::session_log;
-use claw::fake_server::{FakeServer, Reply};
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 use support::pty::{Key, PtySession};
 

@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use claw::fake_server::{FakeServer, Reply};
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 use support::pty::{Key, PtySession};
 

@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use claw::fake_server::{FakeServer, Reply};
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 struct Setup {

@@ -8,10 +8,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
-use claw::fake_server::{FakeServer, Reply};
 use claw::hooks::Hooks;
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Op, ToolOutcome, TurnStop};
+use fake_server::{FakeServer, Reply};
 use serde_json::{Value, json};
 
 fn script(dir: &Path, name: &str, body: &str) -> String {

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
-use claw::fake_server::{FakeServer, Reply};
 use claw::protocol::{AgentEvent, Effort, Lookup, Op};
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 fn start(server: &FakeServer, cwd: &Path, setup: agent::Setup) -> AgentHandle {

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
-use claw::fake_server::{FakeServer, Reply};
 use claw::permissions::{PermissionMode, Permissions, RuleKind};
 use claw::protocol::{AgentEvent, Decision, Op};
+use fake_server::{FakeServer, Reply};
 use serde_json::{Value, json};
 
 use support::agent::config;

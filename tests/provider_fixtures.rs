@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use claw::fake_server::{FakeServer, Reply};
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::retry::RetryPolicy;
 use claw::provider::timeouts::Timeouts;
@@ -10,6 +9,7 @@ use claw::provider::{
     ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, StopReason,
     StreamEvent, Thinking,
 };
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 fn fixture(name: &str) -> String {

@@ -7,10 +7,10 @@ mod support;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
-use claw::fake_server::{FakeServer, Reply};
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Op};
 use claw::sandbox::{Network, SandboxSettings, Support, kernel_support};
+use fake_server::{FakeServer, Reply};
 use serde_json::{Value, json};
 
 use support::agent::config;

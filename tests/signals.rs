@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use claw::fake_server::{FakeServer, Reply};
+use fake_server::{FakeServer, Reply};
 use serde_json::json;
 use support::pty::{Key, PtySession};
 

@@ -1,12 +1,13 @@
-//! The Anthropic Messages API over SSE: builds the request, retries as the SDKs do, reads the
-//! stream with an idle timeout, and assembles the message with `sse::MessageAccumulator`.
+//! The Anthropic Messages API over SSE: builds the request (its body in `request_body`), retries
+//! as the SDKs do, reads the stream with an idle timeout, and assembles the message with
+//! `sse::MessageAccumulator`.
 
 use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use futures::future::BoxFuture;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::provider::error::duration_text;
 use crate::provider::retry::{RetryPolicy, should_retry};
@@ -14,8 +15,11 @@ use crate::provider::send::{error_chain, send};
 use crate::provider::sse::MessageAccumulator;
 use crate::provider::timeouts::Timeouts;
 use crate::provider::{
-    ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent, Thinking,
+    ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent,
 };
+
+mod request_body;
+pub use request_body::{add_cache_breakpoints, request_body};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 const API_VERSION: &str = "2023-06-01";
@@ -358,123 +362,6 @@ impl Anthropic {
             })
             .unwrap_or_default();
         Ok(models)
-    }
-}
-
-/// The JSON body of a streaming Messages request.
-pub fn request_body(request: &ChatRequest) -> Value {
-    let mut body = json!({
-        "model": request.model,
-        "max_tokens": request.max_tokens,
-        "messages": request.messages,
-        "stream": true,
-    });
-    if !request.system.is_empty() {
-        body["system"] = json!([{"type": "text", "text": request.system}]);
-    }
-    if !request.tools.is_empty() || !request.server_tools.is_empty() {
-        let mut tools: Vec<Value> = request.tools.iter().map(|t| json!(t)).collect();
-        tools.extend(request.server_tools.iter().cloned());
-        body["tools"] = Value::Array(tools);
-    }
-    images_as_blocks(&mut body);
-    add_cache_breakpoints(&mut body);
-    match &request.thinking {
-        Thinking::Off => {}
-        Thinking::Budget(tokens) => {
-            body["thinking"] = json!({"type": "enabled", "budget_tokens": tokens});
-        }
-        Thinking::Adaptive(effort) => {
-            body["thinking"] = json!({"type": "adaptive"});
-            body["output_config"] = json!({"effort": effort});
-        }
-    }
-    body
-}
-
-/// A tool_result with pictures goes out as content blocks: its text, then an image block each.
-fn images_as_blocks(body: &mut Value) {
-    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for message in messages {
-        let Some(blocks) = message.get_mut("content").and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for block in blocks {
-            let Some(object) = block.as_object_mut() else {
-                continue;
-            };
-            let Some(images) = object.remove("images") else {
-                continue;
-            };
-            let text = object
-                .remove("content")
-                .unwrap_or(Value::String(String::new()));
-            let mut content = vec![json!({"type": "text", "text": text})];
-            for image in images.as_array().into_iter().flatten() {
-                content.push(json!({"type": "image", "source": {
-                    "type": "base64",
-                    "media_type": image["media_type"],
-                    "data": image["data"],
-                }}));
-            }
-            object.insert("content".into(), Value::Array(content));
-        }
-    }
-}
-
-/// Prompt caching: `cache_control` breakpoints on the stable prefix (the last tool, the system
-/// prompt) and on the last block of the two newest user messages, so each request writes the
-/// conversation so far to the cache and reads what the previous request wrote (4 at most, the
-/// API's limit).
-pub fn add_cache_breakpoints(body: &mut Value) {
-    let mark = |block: &mut Value| {
-        if let Some(object) = block.as_object_mut() {
-            object.insert("cache_control".into(), json!({"type": "ephemeral"}));
-        }
-    };
-    if let Some(last_tool) = body
-        .get_mut("tools")
-        .and_then(Value::as_array_mut)
-        .and_then(|t| t.last_mut())
-    {
-        mark(last_tool);
-    }
-    if let Some(system) = body
-        .get_mut("system")
-        .and_then(Value::as_array_mut)
-        .and_then(|s| s.last_mut())
-    {
-        mark(system);
-    }
-    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return;
-    };
-    let mut marked = 0;
-    for message in messages.iter_mut().rev() {
-        if marked == 2 {
-            break;
-        }
-        if message.get("role").and_then(Value::as_str) != Some("user") {
-            continue;
-        }
-        // Text content becomes a block so it can carry the breakpoint.
-        if let Some(text) = message
-            .get("content")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        {
-            message["content"] = json!([{"type": "text", "text": text}]);
-        }
-        if let Some(block) = message
-            .get_mut("content")
-            .and_then(Value::as_array_mut)
-            .and_then(|c| c.last_mut())
-        {
-            mark(block);
-            marked += 1;
-        }
     }
 }
 

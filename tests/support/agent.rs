@@ -5,12 +5,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use claw::agent::AgentConfig;
-use claw::fake_server::FakeServer;
 use claw::permissions::{PermissionMode, Permissions};
 use claw::provider::Thinking;
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::catalog::Catalog;
 use claw::tools::Registry;
+use fake_server::FakeServer;
 
 pub fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
     AgentConfig {

@@ -3,6 +3,8 @@
 //! stream SSE with pacing, drop a connection mid-stream or stall, and it checks each request
 //! the way the API does (roles, tool_use/tool_result pairing, thinking echoed), answering 400
 //! otherwise. Every request is recorded for assertions.
+//! Its own crate, used by claw only as a dev-dependency (tests, the demo example), so it never
+//! ships in the product and depends on nothing of claw's.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -665,7 +667,7 @@ mod tests {
         let Body::Events(events) = &reply.body else {
             unreachable!()
         };
-        let mut acc = crate::provider::sse::MessageAccumulator::new();
+        let mut acc = claw::provider::sse::MessageAccumulator::new();
         for e in events {
             let mut name = "";
             let mut data = "";
@@ -679,7 +681,7 @@ mod tests {
             acc.apply(name, data).unwrap();
         }
         let done = acc.finish().unwrap();
-        use crate::provider::ContentBlock;
+        use claw::provider::ContentBlock;
         assert_eq!(
             done.message.content,
             vec![

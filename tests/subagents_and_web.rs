@@ -1,0 +1,249 @@
+//! The agent-side tools that call a model or the web, through the loop against the scripted fake
+//! server: Task runs a sub-agent, WebFetch reads a page with the small model, WebSearch uses the
+//! server-side tool.
+
+mod support;
+
+use claw::agent::{self, AgentConfig};
+use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome, TurnStop};
+use fake_server::{FakeServer, Reply};
+use serde_json::json;
+
+use support::agent::config;
+use support::turns::{finish_turn, next, start, tool_results};
+
+#[tokio::test]
+async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("answer.txt"), "42\n").unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "I'll delegate.",
+            "task1",
+            "Task",
+            json!({"description": "Find the answer", "prompt": "Read answer.txt and report the number."}),
+        ),
+        // The sub-agent's own conversation.
+        Reply::tool_use("", "sub_read", "Read", json!({"file_path": "answer.txt"})),
+        Reply::tool_use("", "sub_bash", "Bash", json!({"command": "echo checked"})),
+        Reply::text("REPORT: the number is 42."),
+        // Back in the parent.
+        Reply::text("The sub-agent found 42."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "what is the answer?".into(),
+        })
+        .unwrap();
+    let mut nested = Vec::new();
+    let mut task_result = None;
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ToolStarted { call_id, tool, .. } if call_id.starts_with("task1/") => {
+                nested.push((call_id, tool));
+            }
+            AgentEvent::ApprovalNeeded(request) => {
+                assert_eq!(
+                    request.call_id, "task1/sub_bash",
+                    "the sub-agent asks like anyone"
+                );
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::ToolFinished {
+                call_id,
+                outcome,
+                output,
+                ..
+            } if call_id == "task1" => {
+                task_result = Some((outcome, output));
+            }
+            AgentEvent::TextDelta(text) => assert!(
+                !text.contains("REPORT"),
+                "the sub-agent's text stays private"
+            ),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        nested,
+        vec![
+            ("task1/sub_read".to_string(), "↳ Read".to_string()),
+            ("task1/sub_bash".to_string(), "↳ Bash".to_string())
+        ]
+    );
+    assert_eq!(
+        task_result,
+        Some((
+            ToolOutcome::Success,
+            "REPORT: the number is 42.".to_string()
+        ))
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5);
+    let sub_system = requests[1].body["system"][0]["text"].as_str().unwrap();
+    assert!(sub_system.contains("You are a sub-agent"));
+    let sub_tools: Vec<&str> = requests[1].body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(!sub_tools.contains(&"Task") && sub_tools.contains(&"Read"));
+    assert_eq!(
+        requests[1].body["messages"].as_array().unwrap().len(),
+        1,
+        "a fresh context"
+    );
+    let parent = tool_results(requests[4].last_message().unwrap());
+    assert_eq!(parent[0].0, "task1");
+    assert!(parent[0].2.contains("REPORT: the number is 42."));
+}
+
+#[tokio::test]
+async fn web_fetch_reads_a_page_with_the_small_model_and_reports_foreign_redirects() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let base = server.base_url();
+    server.serve_page(
+        "/doc",
+        Reply::page(
+            200,
+            "text/html",
+            "<html><body><h1>Claw</h1><p>The answer is 7.</p><script>x()</script></body></html>",
+        ),
+    );
+    server.serve_page(
+        "/moved",
+        Reply::page(302, "text/html", "").with_header(
+            "location",
+            &format!("http://127.0.0.2:{}/elsewhere", server.port()),
+        ),
+    );
+    for reply in [
+        Reply::tool_use(
+            "",
+            "f1",
+            "WebFetch",
+            json!({"url": format!("{base}/doc"), "prompt": "What is the answer?"}),
+        ),
+        Reply::text("The page says the answer is 7."),
+        Reply::tool_use(
+            "",
+            "f2",
+            "WebFetch",
+            json!({"url": format!("{base}/moved"), "prompt": "anything"}),
+        ),
+        Reply::text("done"),
+    ] {
+        server.push(reply);
+    }
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "look it up".into(),
+        })
+        .unwrap();
+    let events = finish_turn(&mut handle).await;
+    let requests: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            AgentEvent::ToolFinished {
+                outcome: ToolOutcome::Failed,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert_eq!(requests.len(), 4);
+    // The page went to the small model as markdown, without its script.
+    assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
+    let page = requests[1].body["messages"][0].to_string();
+    assert!(
+        page.contains("# Claw") && page.contains("The answer is 7.") && !page.contains("x()"),
+        "{page}"
+    );
+    let first = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        first[0].2.contains("The page says the answer is 7."),
+        "{first:?}"
+    );
+    let second = tool_results(requests[3].last_message().unwrap());
+    assert!(
+        second[0]
+            .2
+            .contains("redirects to another host: http://127.0.0.2"),
+        "{second:?}"
+    );
+}
+
+#[tokio::test]
+async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "s1",
+            "WebSearch",
+            json!({"query": "rust 2024 edition", "allowed_domains": ["rust-lang.org"]}),
+        ),
+        Reply::text("Rust 2024 shipped with Rust 1.85 (https://blog.rust-lang.org/)."),
+        Reply::tool_use("", "s2", "WebSearch", json!({"query": "again"})),
+        Reply::status(
+            400,
+            "invalid_request_error",
+            "tools.0: unknown tool type web_search_20250305",
+        ),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "search".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    let search = &requests[1].body;
+    assert_eq!(search["tools"][0]["type"], "web_search_20250305");
+    assert_eq!(
+        search["tools"][0]["allowed_domains"],
+        json!(["rust-lang.org"])
+    );
+    let found = tool_results(requests[2].last_message().unwrap());
+    assert!(
+        !found[0].1 && found[0].2.contains("blog.rust-lang.org"),
+        "{found:?}"
+    );
+    let unavailable = tool_results(requests[4].last_message().unwrap());
+    assert!(
+        unavailable[0].1 && unavailable[0].2.contains("Web search is unavailable"),
+        "{unavailable:?}"
+    );
+}

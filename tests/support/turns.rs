@@ -1,0 +1,51 @@
+//! Driving the agent turn by turn in the agent-loop tests: start it against the fake server,
+//! wait for its next event or the end of a turn, and read the tool results a request sent back.
+
+use std::path::Path;
+use std::time::Duration;
+
+use claw::agent::{self, AgentHandle};
+use claw::protocol::AgentEvent;
+use fake_server::FakeServer;
+use serde_json::Value;
+
+use super::agent::config;
+
+pub fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
+    agent::spawn(config(server, cwd))
+}
+
+pub async fn next(handle: &mut AgentHandle) -> AgentEvent {
+    tokio::time::timeout(Duration::from_secs(10), handle.events.recv())
+        .await
+        .expect("the agent went quiet")
+        .expect("the agent stopped")
+}
+
+pub fn tool_results(message: &Value) -> Vec<(String, bool, String)> {
+    message["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "tool_result")
+        .map(|b| {
+            (
+                b["tool_use_id"].as_str().unwrap().to_string(),
+                b["is_error"].as_bool().unwrap_or(false),
+                b["content"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+pub async fn finish_turn(handle: &mut AgentHandle) -> Vec<AgentEvent> {
+    let mut events = Vec::new();
+    loop {
+        let event = next(handle).await;
+        let done = matches!(event, AgentEvent::TurnEnded { .. });
+        events.push(event);
+        if done {
+            return events;
+        }
+    }
+}
