@@ -6,13 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::GlobBuilder;
+use std::sync::OnceLock;
+
+use globset::{GlobBuilder, GlobMatcher};
 use serde_json::Value;
 
 use crate::permissions::shell::{self, Word, wrappers::basename};
 
 /// One parsed rule, with the directory its settings file is anchored at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     pub tool: String,
     pub specifier: Option<String>,
@@ -20,7 +22,25 @@ pub struct Rule {
     pub anchor: PathBuf,
     /// The anchor with its symlinks resolved (filled in by `Permissions::add`).
     pub real_anchor: PathBuf,
+    /// The specifier compiled as a path pattern, the first time a path is matched (None: it
+    /// isn't a valid glob). Compiling costs far more than matching.
+    glob: OnceLock<Option<GlobMatcher>>,
 }
+
+/// Two rules are the same when they say the same thing; the compiled pattern is a cache.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.tool, &self.specifier, &self.anchor, &self.real_anchor)
+            == (
+                &other.tool,
+                &other.specifier,
+                &other.anchor,
+                &other.real_anchor,
+            )
+    }
+}
+
+impl Eq for Rule {}
 
 /// Where paths in rules are resolved, each as given and with its symlinks resolved.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,6 +99,7 @@ impl Rule {
             specifier,
             anchor: anchor.to_path_buf(),
             real_anchor: anchor.to_path_buf(),
+            glob: OnceLock::new(),
         })
     }
 
@@ -302,16 +323,22 @@ fn path_matches(spec: &str, rule: &Rule, target: &Path, places: &Places) -> bool
             spec.strip_prefix("./").unwrap_or(spec),
         )
     };
-    // gitignore: a pattern without a slash matches at any depth.
-    let pattern = if pattern.contains('/') {
-        pattern.to_string()
-    } else {
-        format!("**/{pattern}")
-    };
-    let Ok(glob) = GlobBuilder::new(&pattern).literal_separator(true).build() else {
+    let compiled = rule.glob.get_or_init(|| {
+        // gitignore: a pattern without a slash matches at any depth.
+        let pattern = if pattern.contains('/') {
+            pattern.to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+    });
+    let Some(matcher) = compiled else {
         return false;
     };
-    let matcher = glob.compile_matcher();
     bases.iter().any(|base| {
         let Ok(relative) = target.strip_prefix(normalize(base)) else {
             return false;

@@ -176,15 +176,7 @@ impl Analysis<'_> {
             self.unknown("shell code nested too deeply to follow");
             return;
         }
-        let mut parser = Parser::new();
-        if parser
-            .set_language(&tree_sitter_bash::LANGUAGE.into())
-            .is_err()
-        {
-            self.unknown("the shell parser failed to load");
-            return;
-        }
-        let Some(tree) = parser.parse(source, None) else {
+        let Some(tree) = parse(source) else {
             self.unknown("claw could not parse the command");
             return;
         };
@@ -559,6 +551,26 @@ impl Analysis<'_> {
             None => Target::Unknown(text.to_string()),
         }
     }
+}
+
+thread_local! {
+    /// One parser per thread: making one and loading the grammar costs more than a parse.
+    static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The syntax tree of `source` (None if the grammar won't load or the parse gives up).
+fn parse(source: &str) -> Option<tree_sitter::Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(source, None)
+    })
 }
 
 /// Whether a `[[ … ]]` test evaluates a non-number as arithmetic.
