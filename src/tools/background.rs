@@ -10,9 +10,13 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::bash::{GroupGuard, pump, spawn};
+use crate::tools::head_tail::{Cut, HeadTail};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, required_str,
 };
+
+/// The most of a shell's output one BashOutput returns, and all that is held between reads.
+const MAX_READ_BYTES: usize = 30_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShellStatus {
@@ -23,9 +27,8 @@ pub enum ShellStatus {
 
 struct Shell {
     command: String,
-    output: Arc<Mutex<String>>,
-    /// How much of the output BashOutput has returned.
-    read: usize,
+    /// What it printed since BashOutput last looked: its head and tail, bounded.
+    unread: Arc<Mutex<HeadTail>>,
     status: Arc<Mutex<ShellStatus>>,
     pgid: i32,
 }
@@ -69,7 +72,10 @@ pub fn start(
 ) -> Result<ToolOutput, ToolError> {
     let mut child = spawn(command, ctx)?;
     let pgid = child.id().map(|p| p as i32).unwrap_or(0);
-    let output = Arc::new(Mutex::new(String::new()));
+    let output = Arc::new(Mutex::new(HeadTail::new(
+        MAX_READ_BYTES / 2,
+        MAX_READ_BYTES / 2,
+    )));
     let status = Arc::new(Mutex::new(ShellStatus::Running));
     if let Some(pipe) = child.stdout.take() {
         tokio::spawn(pump(pipe, Arc::clone(&output), Arc::clone(&progress)));
@@ -99,8 +105,7 @@ pub fn start(
         id.clone(),
         Shell {
             command: command.to_string(),
-            output,
-            read: 0,
+            unread: output,
             status,
             pgid,
         },
@@ -135,16 +140,35 @@ impl BashOutput {
                 known.join(", ")
             ))
         })?;
-        let all = shell.output.lock().map(|o| o.clone()).unwrap_or_default();
-        let new = all.get(shell.read..).unwrap_or("").to_string();
-        shell.read = all.len();
-        let new: String = match &filter {
-            Some(re) => new
-                .lines()
-                .filter(|l| re.is_match(l))
-                .map(|l| format!("{l}\n"))
-                .collect(),
-            None => new,
+        let unread = shell
+            .unread
+            .lock()
+            .map(|mut u| u.take())
+            .map_err(|_| ToolError::Failed("shells poisoned".into()))?;
+        let cut = unread.cut(MAX_READ_BYTES);
+        let keep = |text: &str| -> String {
+            match &filter {
+                Some(re) => text
+                    .lines()
+                    .filter(|l| re.is_match(l))
+                    .map(|l| format!("{l}\n"))
+                    .collect(),
+                None => text.to_string(),
+            }
+        };
+        let new = if cut.cut_bytes == 0 {
+            keep(&cut.head)
+        } else {
+            let notice = format!(
+                "[… {} dropped from the middle of the output since the last read …]",
+                cut.amount()
+            );
+            Cut {
+                head: keep(&cut.head),
+                tail: keep(&cut.tail),
+                ..cut
+            }
+            .join(&notice)
         };
         let status = shell
             .status
@@ -170,7 +194,8 @@ impl Tool for BashOutput {
     }
     fn description(&self) -> &'static str {
         "Reads what a background Bash command printed since you last looked, and whether it is \
-         still running. filter (a regex) keeps only matching lines."
+         still running. filter (a regex) keeps only matching lines. Only the first and last \
+         15000 bytes printed between two reads are kept; the result says how much was dropped."
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object", "properties": {

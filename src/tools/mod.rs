@@ -11,6 +11,8 @@ pub mod file_change;
 pub mod file_state;
 pub mod glob;
 pub mod grep;
+pub mod head_tail;
+pub mod live_output;
 pub mod multi_edit;
 pub mod notebook;
 pub mod read;
