@@ -352,4 +352,52 @@ mod tests {
         );
         assert_eq!(ctx.shells.lock().unwrap().list()[0].2, ShellStatus::Killed);
     }
+
+    #[tokio::test]
+    async fn a_background_flood_is_kept_bounded_and_says_what_was_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = ToolContext::new(dir.path().to_path_buf());
+        run(
+            &crate::tools::bash::Bash,
+            &ctx,
+            json!({"command": "seq 1 200000", "run_in_background": true}),
+        )
+        .await
+        .unwrap();
+        for _ in 0..250 {
+            if ctx.shells.lock().unwrap().list()[0].2 != ShellStatus::Running {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // The command has exited; what is left in the pipe is read at once.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let out = run(&BashOutput, &ctx, json!({"bash_id": "bash_1"}))
+            .await
+            .unwrap();
+        let all: String = (1..=200_000).map(|i| format!("{i}\n")).collect();
+        let (head, tail) = (&all[..15_000], &all[all.len() - 15_000..]);
+        let cut_lines = 200_000 - head.matches('\n').count() - tail.matches('\n').count();
+        let notice = format!(
+            "[… {} bytes ({} lines) dropped from the middle of the output since the last read …]",
+            crate::tools::head_tail::grouped((all.len() - 30_000) as u64),
+            crate::tools::head_tail::grouped(cut_lines as u64)
+        );
+        assert_eq!(
+            out.content,
+            format!(
+                "bash_1 is exited with code 0.\n{head}\n{notice}\n{}",
+                tail.trim_end()
+            )
+        );
+        // The next read starts afresh.
+        let again = run(&BashOutput, &ctx, json!({"bash_id": "bash_1"}))
+            .await
+            .unwrap();
+        assert!(
+            again.content.ends_with("(no new output)"),
+            "{}",
+            again.content
+        );
+    }
 }
