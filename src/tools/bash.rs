@@ -27,7 +27,10 @@ const MAX_TIMEOUT_MS: u64 = 600_000;
 /// stream is ever held, however much the command prints.
 const MAX_OUTPUT_BYTES: usize = 30_000;
 /// The most read from a pipe at once.
-const READ_CHUNK: usize = 64 * 1024;
+const READ_CHUNK: usize = 256 * 1024;
+/// The pipe buffer asked for (Linux's default most for a user), so a flood of output costs
+/// fewer wake-ups; the default 64 KiB stays when refused.
+const PIPE_BUFFER: libc::c_int = 1024 * 1024;
 /// How long output may keep arriving after the command exited.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 /// Between SIGTERM and SIGKILL.
@@ -175,6 +178,15 @@ pub(crate) async fn pump(
     live.finish(Instant::now());
 }
 
+/// Asks for a larger buffer on an output pipe; failing is harmless.
+pub(crate) fn widen(pipe: &impl std::os::fd::AsRawFd) {
+    // SAFETY: F_SETPIPE_SZ only resizes the buffer of a pipe we own; on any other descriptor,
+    // or past the system's limit, it fails with an error and changes nothing.
+    unsafe {
+        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BUFFER);
+    }
+}
+
 fn sleep_until(at: Instant) -> tokio::time::Sleep {
     tokio::time::sleep_until(tokio::time::Instant::from_std(at))
 }
@@ -242,9 +254,11 @@ impl Bash {
         let (stdout, stderr) = (capture(), capture());
         let mut pumps = tokio::task::JoinSet::new();
         if let Some(pipe) = child.stdout.take() {
+            widen(&pipe);
             pumps.spawn(pump(pipe, Arc::clone(&stdout), Arc::clone(&progress)));
         }
         if let Some(pipe) = child.stderr.take() {
+            widen(&pipe);
             pumps.spawn(pump(pipe, Arc::clone(&stderr), Arc::clone(&progress)));
         }
         let waited = tokio::time::timeout(Duration::from_millis(timeout_ms), child.wait()).await;

@@ -132,7 +132,7 @@ impl HeadTail {
 }
 
 fn newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Where `bytes` stops being whole characters: before a character cut off at the end.

@@ -12,6 +12,9 @@ use crate::tools::{
 
 const DEFAULT_LIMIT: u64 = 2000;
 const MAX_LINE_CHARS: usize = 2000;
+/// One read returns at most this much text (2,000 long lines would be 4 MB); the rest is read on
+/// with an offset.
+const MAX_OUTPUT_BYTES: usize = 256 * 1024;
 /// Files larger than this are refused unless a limit narrows the read.
 const MAX_BYTES_WHOLE: u64 = 10 * 1024 * 1024;
 /// The bytes sniffed for a NUL to decide a file is binary.
@@ -72,12 +75,11 @@ fn image(shown: &str, media_type: &str, bytes: &[u8]) -> Result<ToolOutput, Tool
 }
 
 fn cut_line(line: &str) -> String {
-    if line.chars().count() <= MAX_LINE_CHARS {
-        return line.to_string();
+    // Looks at no more of a line than it keeps: a line can be hundreds of MB.
+    match line.char_indices().nth(MAX_LINE_CHARS) {
+        None => line.to_string(),
+        Some((end, _)) => format!("{}… [line cut]", &line[..end]),
     }
-    let mut cut: String = line.chars().take(MAX_LINE_CHARS).collect();
-    cut.push_str("… [line cut]");
-    cut
 }
 
 impl Read {
@@ -145,6 +147,7 @@ impl Read {
         let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
         let mut out = String::new();
         let mut shown_lines = 0u64;
+        let mut capped = false;
         for (i, line) in text
             .lines()
             .enumerate()
@@ -152,13 +155,23 @@ impl Read {
             .take(limit as usize)
         {
             let line = line.strip_suffix('\r').unwrap_or(line);
-            out.push_str(&format!("{:>6}\t{}\n", i + 1, cut_line(line)));
+            let numbered = format!("{:>6}\t{}\n", i + 1, cut_line(line));
+            if shown_lines > 0 && out.len() + numbered.len() > MAX_OUTPUT_BYTES {
+                capped = true;
+                break;
+            }
+            out.push_str(&numbered);
             shown_lines += 1;
         }
         let last = offset - 1 + shown_lines;
         if last < total {
+            let cap = if capped {
+                "; one read returns at most 256 KiB"
+            } else {
+                ""
+            };
             out.push_str(&format!(
-                "\n(lines {offset}-{last} of {total}; read on with offset {})\n",
+                "\n(lines {offset}-{last} of {total}{cap}; read on with offset {})\n",
                 last + 1
             ));
         }
@@ -178,7 +191,7 @@ impl Tool for Read {
     fn description(&self) -> &'static str {
         "Reads a text file. Lines come numbered like `cat -n` (number, tab, text). By default up \
          to 2000 lines from the start; pass offset (1-based line number) and limit to read a \
-         part. Lines over 2000 characters are cut. Binary files and directories are refused. \
+         part. Lines over 2000 characters are cut, and one read returns at most 256 KiB. Binary files and directories are refused. \
          Read a file before you Edit or Write it."
     }
 
@@ -328,5 +341,47 @@ mod tests {
             read(&c, json!({})).await,
             Err(ToolError::InvalidInput(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn one_read_returns_at_most_256_kib() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "y".repeat(1999) + "\n";
+        std::fs::write(dir.path().join("wide.txt"), line.repeat(2000)).unwrap();
+        let out = read(&ctx(dir.path()), json!({"file_path": "wide.txt"}))
+            .await
+            .unwrap();
+        // Each numbered line is 2,007 bytes: 130 fit in 256 KiB.
+        assert!(out.content.len() <= MAX_OUTPUT_BYTES + 200);
+        assert_eq!(out.summary, "130 lines");
+        assert!(
+            out.content.ends_with(
+                "\n(lines 1-130 of 2000; one read returns at most 256 KiB; read on with offset 131)\n"
+            ),
+            "{}",
+            &out.content[out.content.len() - 120..]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_20_mb_line_with_a_limit_returns_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = std::fs::File::create(dir.path().join("one.txt")).unwrap();
+        let chunk = vec![b'z'; 1 << 20];
+        let mut writer = std::io::BufWriter::new(file);
+        for _ in 0..20 {
+            std::io::Write::write_all(&mut writer, &chunk).unwrap();
+        }
+        drop(writer);
+        let c = ctx(dir.path());
+        let whole = read(&c, json!({"file_path": "one.txt"})).await.unwrap_err();
+        assert!(whole.to_string().contains("20 MB"), "{whole}");
+        let out = read(&c, json!({"file_path": "one.txt", "limit": 5}))
+            .await
+            .unwrap();
+        assert_eq!(
+            out.content,
+            format!("     1\t{}… [line cut]\n", "z".repeat(2000))
+        );
     }
 }

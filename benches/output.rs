@@ -1,0 +1,224 @@
+//! Memory and time for a flood of command output: the Bash tool running `yes | head -c
+//! 200000000` (200 MB, 100 million lines), against the same command redirected to /dev/null.
+//! Peak RSS is measured in a fresh process (this bench re-run as a child), so the figure is claw's
+//! side alone, not `yes`'s; the headless binary is measured end to end against the fake server.
+//! Prints the figures; asserts nothing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use claw::fake_server::{FakeServer, Reply};
+use claw::tools::bash::Bash;
+use claw::tools::{ProgressSink, Tool, ToolContext};
+use serde_json::json;
+
+const COMMAND: &str = "yes | head -c 200000000";
+/// Set in the child that measures one run.
+const CHILD: &str = "CLAW_BENCH_OUTPUT_CHILD";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// This process's peak resident set, in KiB (VmHWM).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs the Bash tool on COMMAND once, its progress flowing through a channel to a consumer as
+/// in the agent; prints "rss_kib ms events result_bytes".
+fn child() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = ToolContext::new(dir.path().to_path_buf());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let events = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&events);
+    let consumer = rt.spawn(async move {
+        while rx.recv().await.is_some() {
+            seen.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    let progress: ProgressSink = Arc::new(move |chunk| {
+        let _ = tx.send(chunk);
+    });
+    let started = Instant::now();
+    let out = rt
+        .block_on(Bash.run(json!({"command": COMMAND}), &ctx, progress))
+        .expect("bash");
+    let elapsed = started.elapsed();
+    let _ = rt.block_on(consumer);
+    println!(
+        "{} {} {} {}",
+        peak_rss_kib(),
+        elapsed.as_millis(),
+        events.load(Ordering::Relaxed),
+        out.content.len()
+    );
+}
+
+struct ChildRun {
+    rss_kib: u64,
+    time: Duration,
+    events: usize,
+    result_bytes: usize,
+}
+
+fn run_child() -> ChildRun {
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .env(CHILD, "1")
+        .output()
+        .expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<u64> = text
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    assert_eq!(fields.len(), 4, "child said: {text}");
+    ChildRun {
+        rss_kib: fields[0],
+        time: Duration::from_millis(fields[1]),
+        events: fields[2] as usize,
+        result_bytes: fields[3] as usize,
+    }
+}
+
+fn redirected() -> Duration {
+    let started = Instant::now();
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("{COMMAND} > /dev/null"))
+        .status()
+        .expect("bash");
+    assert!(status.success());
+    started.elapsed()
+}
+
+/// Peak RSS (KiB, from wait4) and wall time of `claw -p` whose model runs COMMAND once.
+fn headless() -> Option<(u64, Duration, usize)> {
+    let claw = std::path::Path::new(env!("CARGO_BIN_EXE_claw"));
+    let rt = runtime();
+    let server = rt
+        .block_on(FakeServer::start(vec![
+            Reply::tool_use("", "flood", "Bash", json!({"command": COMMAND})),
+            Reply::text("done"),
+        ]))
+        .ok()?;
+    let home = tempfile::tempdir().ok()?;
+    let started = Instant::now();
+    let child = std::process::Command::new(claw)
+        .args(["-p", "flood", "--dangerously-skip-permissions"])
+        .current_dir(home.path())
+        .env("ANTHROPIC_BASE_URL", server.base_url())
+        .env("ANTHROPIC_API_KEY", "test-key")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    // The server runs on `rt`'s threads while this one waits.
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, filling the two out-parameters.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = started.elapsed();
+    if waited != pid {
+        return None;
+    }
+    let result_bytes = server
+        .requests()
+        .get(1)
+        .map(|r| r.body["messages"].to_string().len())
+        .unwrap_or(0);
+    // ru_maxrss is the largest of claw and what it waited for (bash, yes, head: a few MB).
+    Some((usage.ru_maxrss as u64, elapsed, result_bytes))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn min(times: &[Duration]) -> Duration {
+    times.iter().copied().min().unwrap_or_default()
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    if std::env::var_os(CHILD).is_some() {
+        child();
+        return;
+    }
+    // Interleaved, so both see the same load on a shared machine.
+    let (mut runs, mut bases) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        runs.push(run_child());
+        bases.push(redirected());
+    }
+    let tool_times: Vec<Duration> = runs.iter().map(|r| r.time).collect();
+    let (tool, base) = (median(tool_times.clone()), median(bases.clone()));
+    let (tool_min, base_min) = (min(&tool_times), min(&bases));
+    let rss = runs.iter().map(|r| r.rss_kib).max().unwrap_or(0);
+    println!(
+        "Bash tool, `{COMMAND}`: peak RSS {:.1} MiB (the whole measuring process); \
+         {} progress events, result {} bytes",
+        rss as f64 / 1024.0,
+        runs[0].events,
+        runs[0].result_bytes
+    );
+    println!(
+        "time, 7 runs: the tool median {:.0} ms (fastest {:.0}), `{COMMAND} > /dev/null` median \
+         {:.0} ms (fastest {:.0}): {:.2}x (fastest {:.2}x)",
+        ms(tool),
+        ms(tool_min),
+        ms(base),
+        ms(base_min),
+        tool.as_secs_f64() / base.as_secs_f64(),
+        tool_min.as_secs_f64() / base_min.as_secs_f64()
+    );
+    match headless() {
+        Some((rss, time, bytes)) => println!(
+            "claw -p whose model runs it: peak RSS {:.1} MiB, {:.0} ms start to end; the next \
+             request's messages are {bytes} bytes",
+            rss as f64 / 1024.0,
+            time.as_secs_f64() * 1000.0
+        ),
+        None => println!("claw -p could not be measured"),
+    }
+    divan::main();
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn bash_tool_200_mb(bencher: divan::Bencher) {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = ToolContext::new(dir.path().to_path_buf());
+    let quiet: ProgressSink = Arc::new(|_| {});
+    bencher.bench_local(|| {
+        rt.block_on(Bash.run(json!({"command": COMMAND}), &ctx, quiet.clone()))
+            .expect("bash")
+    });
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn redirected_to_dev_null_200_mb() -> Duration {
+    redirected()
+}
