@@ -82,6 +82,27 @@ fn cut_line(line: &str) -> String {
     }
 }
 
+/// A rendered notebook within MAX_OUTPUT_BYTES: whole cells from the start, and how many more.
+fn cap_notebook(rendered: String, cells: usize) -> String {
+    if rendered.len() <= MAX_OUTPUT_BYTES {
+        return rendered;
+    }
+    let mut end = MAX_OUTPUT_BYTES;
+    while !rendered.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Cut before the cell that crosses the limit, unless it is the first.
+    if let Some(start) = rendered[..end].rfind("\n<cell ").filter(|&i| i > 0) {
+        end = start + 1;
+    }
+    let shown = rendered[..end].matches("<cell ").count();
+    format!(
+        "{}\n(cells 1-{shown} of {cells} shown; one read returns at most 256 KiB: use NotebookEdit \
+         or Bash with jq to see the others)\n",
+        &rendered[..end]
+    )
+}
+
 impl Read {
     fn read(&self, input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolError> {
         let raw = required_str(input, "file_path")?;
@@ -129,7 +150,7 @@ impl Read {
         {
             let cells = rendered.matches("<cell ").count();
             return Ok(ToolOutput {
-                content: rendered,
+                content: cap_notebook(rendered, cells),
                 summary: count(cells, "cell", "cells"),
                 ..Default::default()
             });
@@ -383,5 +404,25 @@ mod tests {
             out.content,
             format!("     1\t{}… [line cut]\n", "z".repeat(2000))
         );
+    }
+
+    #[test]
+    fn a_large_notebook_shows_whole_cells_up_to_the_limit() {
+        let cell = |i: usize| {
+            format!(
+                "<cell id=\"c{i}\" type=\"code\">\n{}\n</cell>\n",
+                "é".repeat(10_000)
+            )
+        };
+        let rendered: String = (0..100).map(cell).collect();
+        let capped = cap_notebook(rendered.clone(), 100);
+        assert!(capped.len() <= MAX_OUTPUT_BYTES + 200);
+        // Each cell is about 20 KB: 13 whole cells fit.
+        assert!(capped.starts_with(&(0..13).map(cell).collect::<String>()));
+        assert!(capped.ends_with(
+            "\n(cells 1-13 of 100 shown; one read returns at most 256 KiB: use NotebookEdit or Bash with jq to see the others)\n"
+        ));
+        let small = cap_notebook(cell(1), 1);
+        assert_eq!(small, cell(1));
     }
 }
