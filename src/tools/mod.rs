@@ -16,6 +16,7 @@ pub mod live_output;
 pub mod multi_edit;
 pub mod notebook;
 pub mod read;
+pub mod read_large;
 pub mod task;
 pub mod todo;
 pub mod web_fetch;

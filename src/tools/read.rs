@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::file_state::FileStamp;
+use crate::tools::read_large;
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_u64, required_str,
 };
@@ -125,6 +126,9 @@ impl Read {
                 metadata.len() / (1024 * 1024)
             )));
         }
+        if metadata.len() > MAX_BYTES_WHOLE {
+            return self.read_large(&path, &shown, &metadata, offset, limit, ctx);
+        }
         let bytes =
             std::fs::read(&path).map_err(|e| ToolError::Io(format!("cannot read {shown}: {e}")))?;
         if let Some(media_type) = image_type(&path) {
@@ -156,54 +160,92 @@ impl Read {
             });
         }
         let total = text.lines().count() as u64;
-        if offset > total {
-            return Ok(ToolOutput {
-                content: format!(
-                    "{shown} has only {total} lines; offset {offset} is past its end."
-                ),
-                summary: "past the end".into(),
-                ..Default::default()
+        let window = text.lines().skip(offset.saturating_sub(1) as usize);
+        Ok(numbered(&shown, window, offset, total, limit))
+    }
+
+    /// A file over MAX_BYTES_WHOLE (so read with a limit), streamed instead of held.
+    fn read_large(
+        &self,
+        path: &std::path::Path,
+        shown: &str,
+        metadata: &std::fs::Metadata,
+        offset: u64,
+        limit: Option<u64>,
+        ctx: &ToolContext,
+    ) -> Result<ToolOutput, ToolError> {
+        let size_mb = metadata.len() / (1024 * 1024);
+        if image_type(path).is_some() {
+            return Err(ToolError::InvalidInput(format!(
+                "{shown} is {size_mb} MB; pictures over 5 MB can't be shown to the model"
+            )));
+        }
+        let io = |e: std::io::Error| ToolError::Io(format!("cannot read {shown}: {e}"));
+        let file = std::fs::File::open(path).map_err(io)?;
+        let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
+        let keep_bytes = (MAX_LINE_CHARS + 1) * 4;
+        let window = read_large::scan(file, metadata, offset, limit, keep_bytes).map_err(io)?;
+        if is_binary(path, &window.head) {
+            return Err(ToolError::Binary {
+                path: shown.to_string(),
             });
         }
-        let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
-        let mut out = String::new();
-        let mut shown_lines = 0u64;
-        let mut capped = false;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .skip((offset - 1) as usize)
-            .take(limit as usize)
-        {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let numbered = format!("{:>6}\t{}\n", i + 1, cut_line(line));
-            if shown_lines > 0 && out.len() + numbered.len() > MAX_OUTPUT_BYTES {
-                capped = true;
-                break;
-            }
-            out.push_str(&numbered);
-            shown_lines += 1;
+        if let Ok(mut files) = ctx.files.lock() {
+            files.record(path, window.stamp.clone());
         }
-        let last = offset - 1 + shown_lines;
-        if last < total {
-            let cap = if capped {
-                "; one read returns at most 256 KiB"
-            } else {
-                ""
-            };
-            out.push_str(&format!(
-                "\n(lines {offset}-{last} of {total}{cap}; read on with offset {})\n",
-                last + 1
-            ));
-        }
-        Ok(ToolOutput {
-            content: out,
-            summary: count(shown_lines as usize, "line", "lines"),
-            ..Default::default()
-        })
+        let lines = window.lines.iter().map(String::as_str);
+        Ok(numbered(shown, lines, offset, window.total, Some(limit)))
     }
 }
 
+/// Lines from `offset` numbered like `cat -n`, within `limit` lines and MAX_OUTPUT_BYTES, with a
+/// note on how to read on; `window` starts at line `offset` of `total`.
+fn numbered<'a>(
+    shown: &str,
+    window: impl Iterator<Item = &'a str>,
+    offset: u64,
+    total: u64,
+    limit: Option<u64>,
+) -> ToolOutput {
+    if offset > total {
+        return ToolOutput {
+            content: format!("{shown} has only {total} lines; offset {offset} is past its end."),
+            summary: "past the end".into(),
+            ..Default::default()
+        };
+    }
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
+    let mut out = String::new();
+    let mut shown_lines = 0u64;
+    let mut capped = false;
+    for (i, line) in window.take(limit as usize).enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let numbered = format!("{:>6}\t{}\n", offset as usize + i, cut_line(line));
+        if shown_lines > 0 && out.len() + numbered.len() > MAX_OUTPUT_BYTES {
+            capped = true;
+            break;
+        }
+        out.push_str(&numbered);
+        shown_lines += 1;
+    }
+    let last = offset - 1 + shown_lines;
+    if last < total {
+        let cap = if capped {
+            "; one read returns at most 256 KiB"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "\n(lines {offset}-{last} of {total}{cap}; read on with offset {})\n",
+            last + 1
+        ));
+    }
+    ToolOutput {
+        content: out,
+        summary: count(shown_lines as usize, "line", "lines"),
+        ..Default::default()
+    }
+}
 impl Tool for Read {
     fn name(&self) -> &'static str {
         "Read"
@@ -403,6 +445,27 @@ mod tests {
         assert_eq!(
             out.content,
             format!("     1\t{}… [line cut]\n", "z".repeat(2000))
+        );
+        // Streamed, yet stamped as the whole file: an Edit may follow.
+        assert!(
+            c.files
+                .lock()
+                .unwrap()
+                .check_fresh(&dir.path().join("one.txt"), "one.txt")
+                .is_ok()
+        );
+        // Many lines of a large file: the window, and how to read on.
+        let lines: String = (1..=1_000_000).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(dir.path().join("many.txt"), lines).unwrap();
+        let part = read(
+            &c,
+            json!({"file_path": "many.txt", "offset": 999_999, "limit": 1}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            part.content,
+            "999999\tline 999999\n\n(lines 999999-999999 of 1000000; read on with offset 1000000)\n"
         );
     }
 
