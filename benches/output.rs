@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use claw::fake_server::{FakeServer, Reply};
 use claw::tools::bash::Bash;
+use claw::tools::read::Read;
 use claw::tools::{ProgressSink, Tool, ToolContext};
 use serde_json::json;
 
@@ -64,6 +65,42 @@ fn child() {
         peak_rss_kib(),
         elapsed.as_millis(),
         events.load(Ordering::Relaxed),
+        out.content.len()
+    );
+}
+
+/// A 200 MB file of one line (made once, under target/).
+fn one_line_file() -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-one-line-200mb");
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == 200_000_000) {
+        return path;
+    }
+    let chunk = vec![b'y'; 1_000_000];
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    for _ in 0..200 {
+        std::io::Write::write_all(&mut file, &chunk).expect("write");
+    }
+    path
+}
+
+/// Reads the 200 MB one-line file with a limit; prints "rss_kib ms result_bytes".
+fn read_child() {
+    let rt = runtime();
+    let path = one_line_file();
+    let ctx = ToolContext::new(path.parent().expect("dir").to_path_buf());
+    let quiet: ProgressSink = Arc::new(|_| {});
+    let started = Instant::now();
+    let out = rt
+        .block_on(Read.run(
+            json!({"file_path": path.display().to_string(), "limit": 10}),
+            &ctx,
+            quiet,
+        ))
+        .expect("read");
+    println!(
+        "{} {} {}",
+        peak_rss_kib(),
+        started.elapsed().as_millis(),
         out.content.len()
     );
 }
@@ -163,9 +200,27 @@ fn median(mut times: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    if std::env::var_os(CHILD).is_some() {
-        child();
-        return;
+    match std::env::var(CHILD).as_deref() {
+        Ok("read") => return read_child(),
+        Ok(_) => return child(),
+        Err(_) => {}
+    }
+    one_line_file();
+    let read = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .env(CHILD, "read")
+        .output()
+        .expect("child");
+    let read = String::from_utf8_lossy(&read.stdout);
+    let read: Vec<u64> = read
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    if let [rss, ms, bytes] = read[..] {
+        println!(
+            "Read of a 200 MB one-line file (limit 10): peak RSS {:.1} MiB, {ms} ms, result \
+             {bytes} bytes",
+            rss as f64 / 1024.0
+        );
     }
     // Interleaved, so both see the same load on a shared machine.
     let (mut runs, mut bases) = (Vec::new(), Vec::new());

@@ -9,7 +9,8 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::bash::{GroupGuard, pump, spawn};
+use crate::tools::bash::{GroupGuard, spawn};
+use crate::tools::command_output::pump;
 use crate::tools::head_tail::{Cut, HeadTail};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, required_str,

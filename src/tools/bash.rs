@@ -1,21 +1,19 @@
 //! Bash: runs a command with `bash -c` in the working directory, in its own process group, with
-//! stdin closed and pagers off. Only the head and tail of the output are kept (bounded, however much
-//! it prints); the newest of it streams to the activity pane in coalesced chunks. On timeout or
+//! stdin closed and pagers off. Only the head and tail of its output are held, however much it
+//! prints; the newest of it streams to the activity pane in coalesced chunks. On timeout or
 //! interrupt (the future dropped) the whole group gets SIGTERM then SIGKILL; after a normal exit
 //! the group is killed too, so a stray background grandchild can't hold the output pipe open.
 
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::head_tail::HeadTail;
-use crate::tools::live_output::LiveOutput;
+use crate::tools::command_output::{capture, combined_output, pump, widen};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, optional_u64,
     required_str,
@@ -23,14 +21,6 @@ use crate::tools::{
 
 const DEFAULT_TIMEOUT_MS: u64 = 120_000;
 const MAX_TIMEOUT_MS: u64 = 600_000;
-/// Output beyond this many bytes is cut in the middle for the model; only this much of each
-/// stream is ever held, however much the command prints.
-const MAX_OUTPUT_BYTES: usize = 30_000;
-/// The most read from a pipe at once.
-const READ_CHUNK: usize = 256 * 1024;
-/// The pipe buffer asked for (Linux's default most for a user), so a flood of output costs
-/// fewer wake-ups; the default 64 KiB stays when refused.
-const PIPE_BUFFER: libc::c_int = 1024 * 1024;
 /// How long output may keep arriving after the command exited.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 /// Between SIGTERM and SIGKILL.
@@ -143,90 +133,6 @@ impl Drop for GroupGuard {
             }
         });
     }
-}
-
-/// Reads a pipe in fixed-size chunks into `sink` (which keeps only its head and tail), and
-/// sends the newest of it as coalesced progress.
-pub(crate) async fn pump(
-    mut pipe: impl AsyncRead + Unpin,
-    sink: Arc<Mutex<HeadTail>>,
-    progress: ProgressSink,
-) {
-    let mut chunk = vec![0u8; READ_CHUNK];
-    let mut live = LiveOutput::new(progress);
-    loop {
-        let due = live.due(Instant::now());
-        tokio::select! {
-            read = pipe.read(&mut chunk) => match read {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if let Ok(mut s) = sink.lock() {
-                        s.push(&chunk[..n]);
-                    }
-                    live.push(&chunk[..n]);
-                    let now = Instant::now();
-                    if live.due(now).is_some_and(|at| at <= now) {
-                        live.flush(now);
-                    }
-                }
-            },
-            () = sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
-                live.flush(Instant::now());
-            }
-        }
-    }
-    live.finish(Instant::now());
-}
-
-/// Asks for a larger buffer on an output pipe; failing is harmless.
-pub(crate) fn widen(pipe: &impl std::os::fd::AsRawFd) {
-    // SAFETY: F_SETPIPE_SZ only resizes the buffer of a pipe we own; on any other descriptor,
-    // or past the system's limit, it fails with an error and changes nothing.
-    unsafe {
-        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BUFFER);
-    }
-}
-
-fn sleep_until(at: Instant) -> tokio::time::Sleep {
-    tokio::time::sleep_until(tokio::time::Instant::from_std(at))
-}
-
-/// A capture sized for one stream of a foreground command.
-fn capture() -> Arc<Mutex<HeadTail>> {
-    Arc::new(Mutex::new(HeadTail::new(
-        MAX_OUTPUT_BYTES / 2,
-        MAX_OUTPUT_BYTES / 2,
-    )))
-}
-
-/// The model's view of a command's stdout then stderr, within MAX_OUTPUT_BYTES together: a
-/// stream that needs less leaves the rest to the other, and each long one says what was cut.
-fn combined_output(stdout: &HeadTail, stderr: &HeadTail) -> String {
-    let (out, err) = (stdout.kept_bytes(), stderr.kept_bytes());
-    let half = MAX_OUTPUT_BYTES / 2;
-    let (out_budget, err_budget) = if out + err <= MAX_OUTPUT_BYTES {
-        (out, err)
-    } else if err <= half {
-        (MAX_OUTPUT_BYTES - err, err)
-    } else if out <= half {
-        (out, MAX_OUTPUT_BYTES - out)
-    } else {
-        (half, half)
-    };
-    let shown = |capture: &HeadTail, budget: usize| {
-        let cut = capture.cut(budget);
-        let notice = format!("[… {} cut from the middle …]", cut.amount());
-        cut.join(&notice).trim_end().to_string()
-    };
-    let mut output = shown(stdout, out_budget);
-    let err = shown(stderr, err_budget);
-    if !err.trim().is_empty() {
-        if !output.is_empty() {
-            output.push('\n');
-        }
-        output.push_str(&err);
-    }
-    output
 }
 
 impl Bash {
@@ -371,6 +277,8 @@ impl Tool for Bash {
 mod tests {
     use super::*;
     use crate::tools::head_tail;
+    use std::sync::Mutex;
+    use std::time::Instant;
 
     fn ctx() -> (tempfile::TempDir, ToolContext) {
         let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 pub mod ask;
 pub mod background;
 pub mod bash;
+pub mod command_output;
 pub mod edit;
 pub mod exit_plan;
 pub mod file_change;
