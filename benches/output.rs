@@ -8,6 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use claw::fake_server::{FakeServer, Reply};
 use claw::tools::bash::Bash;
 use claw::tools::read::Read;
@@ -194,6 +197,72 @@ fn min(times: &[Duration]) -> Duration {
     times.iter().copied().min().unwrap_or_default()
 }
 
+/// The claw process whose working directory is `dir`.
+fn claw_in(dir: &std::path::Path) -> Option<u32> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            let cwd = std::fs::read_link(entry.path().join("cwd")).ok()?;
+            (comm.trim() == "claw" && cwd == dir).then_some(pid)
+        })
+}
+
+/// Peak RSS (KiB, VmHWM) and time from Enter to the answer of a full-screen session (in a pty)
+/// whose model runs COMMAND once.
+fn full_screen() -> Result<(u64, Duration), String> {
+    use support::pty::{Key, PtySession};
+    let rt = runtime();
+    let server = rt
+        .block_on(FakeServer::start(vec![
+            Reply::tool_use("", "flood", "Bash", json!({"command": COMMAND})),
+            Reply::text("flood-finished"),
+        ]))
+        .map_err(|e| e.to_string())?;
+    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let home_str = home.path().display().to_string();
+    let base = server.base_url();
+    let env = [
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("ANTHROPIC_API_KEY", "test-key"),
+        ("HOME", home_str.as_str()),
+        ("XDG_CONFIG_HOME", home_str.as_str()),
+        ("CLAW_MODEL", "claude-sonnet-4-6"),
+    ];
+    let claw = std::path::Path::new(env!("CARGO_BIN_EXE_claw"));
+    let wait = Duration::from_secs(120);
+    let term = PtySession::spawn(
+        claw,
+        &["--dangerously-skip-permissions"],
+        &env,
+        home.path(),
+        120,
+        40,
+    )
+    .map_err(|e| e.to_string())?;
+    term.wait_for_text("Ask claw", wait)
+        .map_err(|e| e.to_string())?;
+    term.send("flood");
+    let started = Instant::now();
+    term.send_key(Key::Enter);
+    term.wait_for_text("flood-finished", wait)
+        .map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    let pid = claw_in(home.path()).ok_or("claw's process not found")?;
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or("no VmHWM")?;
+    term.kill();
+    Ok((rss, elapsed))
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -257,6 +326,15 @@ fn main() {
             time.as_secs_f64() * 1000.0
         ),
         None => println!("claw -p could not be measured"),
+    }
+    match full_screen() {
+        Ok((rss, time)) => println!(
+            "full-screen claw (in a pty) whose model runs it: peak RSS {:.1} MiB, {:.0} ms from \
+             Enter to the answer on screen",
+            rss as f64 / 1024.0,
+            ms(time)
+        ),
+        Err(e) => println!("the full-screen session could not be measured: {e}"),
     }
     divan::main();
 }
