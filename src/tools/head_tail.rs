@@ -94,9 +94,28 @@ impl HeadTail {
         self.head.len() + self.tail.len()
     }
 
-    /// Hands over what was captured and starts again empty, with the same sizes.
+    /// Hands over what was captured and starts again empty, with the same sizes. A character
+    /// cut off by the end of what has arrived stays, for the next take to have whole.
     pub fn take(&mut self) -> HeadTail {
-        std::mem::replace(self, HeadTail::new(self.head_cap, self.tail_cap))
+        let mut last: Vec<u8> = self
+            .head
+            .iter()
+            .chain(&self.tail)
+            .rev()
+            .take(4)
+            .copied()
+            .collect();
+        last.reverse();
+        let carry = last[complete_end(&last)..].to_vec();
+        for _ in &carry {
+            if self.tail.pop_back().is_none() {
+                self.head.pop();
+            }
+        }
+        self.total_bytes -= carry.len() as u64;
+        let taken = std::mem::replace(self, HeadTail::new(self.head_cap, self.tail_cap));
+        self.push(&carry);
+        taken
     }
 
     /// What to show within `budget` bytes: as much of the head and the tail as fits (half each
@@ -265,6 +284,28 @@ mod tests {
         assert_eq!(ht.total_bytes(), 0);
         ht.push(b"123456");
         assert_eq!(ht.kept_bytes(), 4);
+    }
+
+    #[test]
+    fn a_character_split_by_a_take_is_whole_in_the_next() {
+        let euro = "€".as_bytes();
+        let mut ht = HeadTail::new(2, 4);
+        ht.push(b"ab");
+        ht.push(b"c");
+        ht.push(&euro[..2]);
+        let first = ht.take();
+        assert_eq!(
+            (first.cut(100).head.as_str(), first.total_bytes()),
+            ("abc", 3)
+        );
+        ht.push(&euro[2..]);
+        assert_eq!(ht.cut(100).head, "€");
+        // Within the head too.
+        let mut ht = HeadTail::new(8, 8);
+        ht.push(&euro[..1]);
+        assert_eq!(ht.take().total_bytes(), 0);
+        ht.push(&euro[1..]);
+        assert_eq!(ht.take().cut(100).head, "€");
     }
 
     #[test]
