@@ -98,8 +98,8 @@ fn cap_notebook(rendered: String, cells: usize) -> String {
     }
     let shown = rendered[..end].matches("<cell ").count();
     format!(
-        "{}\n(cells 1-{shown} of {cells} shown; one read returns at most 256 KiB: use NotebookEdit \
-         or Bash with jq to see the others)\n",
+        "{}\n(cells 1-{shown} of {cells} shown; one read returns at most 256 KiB: see the others \
+         with Bash, e.g. `jq '.cells[{shown}:]'`)\n",
         &rendered[..end]
     )
 }
@@ -483,7 +483,7 @@ mod tests {
         // Each cell is about 20 KB: 13 whole cells fit.
         assert!(capped.starts_with(&(0..13).map(cell).collect::<String>()));
         assert!(capped.ends_with(
-            "\n(cells 1-13 of 100 shown; one read returns at most 256 KiB: use NotebookEdit or Bash with jq to see the others)\n"
+            "\n(cells 1-13 of 100 shown; one read returns at most 256 KiB: see the others with Bash, e.g. `jq '.cells[13:]'`)\n"
         ));
         let small = cap_notebook(cell(1), 1);
         assert_eq!(small, cell(1));
