@@ -7,8 +7,28 @@ use crate::app::effect::Effect;
 use crate::app::model::{Activity, CellKind, Model, PendingApproval, ToolCall, ToolStatus};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 
-/// The UI keeps at most this much live output per tool call (the model gets the agent's copy).
-const MAX_TOOL_OUTPUT: usize = 4 * 1024 * 1024;
+/// The UI keeps the newest this-much live output per tool call (the model gets the agent's
+/// copy, and the finished call shows the result instead).
+pub(crate) const MAX_LIVE_OUTPUT: usize = 64 * 1024;
+
+/// Appends live output, keeping only the newest MAX_LIVE_OUTPUT bytes, from the start of a line
+/// when one begins in them.
+fn push_live_output(output: &mut String, chunk: &str) {
+    output.push_str(chunk);
+    if output.len() <= MAX_LIVE_OUTPUT {
+        return;
+    }
+    let mut cut = output.len() - MAX_LIVE_OUTPUT;
+    while !output.is_char_boundary(cut) {
+        cut += 1;
+    }
+    if let Some(newline) = output[cut..].find('\n')
+        && cut + newline + 1 < output.len()
+    {
+        cut += newline + 1;
+    }
+    output.drain(..cut);
+}
 
 pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Vec<Effect> {
     match event {
@@ -82,10 +102,8 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.activity = Activity::WaitingApproval;
         }
         AgentEvent::ToolProgress { call_id, chunk } => {
-            if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id)
-                && tool.output.len() < MAX_TOOL_OUTPUT
-            {
-                tool.output.push_str(&chunk);
+            if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id) {
+                push_live_output(&mut tool.output, &chunk);
             }
         }
         AgentEvent::ToolFinished {

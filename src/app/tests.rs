@@ -426,6 +426,37 @@ fn tool_progress_and_result_update_the_activity() {
 }
 
 #[test]
+fn live_output_keeps_a_bounded_tail_from_a_line_start() {
+    use crate::app::agent_events::MAX_LIVE_OUTPUT;
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "c1".into(),
+        tool: "Bash".into(),
+        summary: "yes".into(),
+    });
+    // 10 MB of progress, in chunks that end inside a line: only the newest 64 KiB stay.
+    let chunk: String = (0..1000)
+        .map(|i| format!("line ü{i}\n"))
+        .collect::<String>()
+        + "par";
+    for _ in 0..1000 {
+        h.agent(AgentEvent::ToolProgress {
+            call_id: "c1".into(),
+            chunk: chunk.clone(),
+        });
+    }
+    let output = &h.model.tools[0].output;
+    assert!(output.len() <= MAX_LIVE_OUTPUT, "{} bytes", output.len());
+    assert!(
+        output.len() > MAX_LIVE_OUTPUT - 100,
+        "{} bytes",
+        output.len()
+    );
+    assert!(output.starts_with("line ü"), "{:?}", &output[..20]);
+    assert!(output.ends_with("line ü999\npar"));
+}
+
+#[test]
 fn hunk_keys_move_between_hunks_of_a_diff() {
     let mut h = Harness::new();
     let old: String = (1..=40).map(|i| format!("line {i}\n")).collect();

@@ -9,10 +9,15 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::bash::{GroupGuard, pump, spawn};
+use crate::tools::bash::{GroupGuard, spawn};
+use crate::tools::command_output::pump;
+use crate::tools::head_tail::{Cut, HeadTail};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, required_str,
 };
+
+/// The most of a shell's output one BashOutput returns, and all that is held between reads.
+const MAX_READ_BYTES: usize = 30_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShellStatus {
@@ -23,9 +28,8 @@ pub enum ShellStatus {
 
 struct Shell {
     command: String,
-    output: Arc<Mutex<String>>,
-    /// How much of the output BashOutput has returned.
-    read: usize,
+    /// What it printed since BashOutput last looked: its head and tail, bounded.
+    unread: Arc<Mutex<HeadTail>>,
     status: Arc<Mutex<ShellStatus>>,
     pgid: i32,
 }
@@ -69,7 +73,10 @@ pub fn start(
 ) -> Result<ToolOutput, ToolError> {
     let mut child = spawn(command, ctx)?;
     let pgid = child.id().map(|p| p as i32).unwrap_or(0);
-    let output = Arc::new(Mutex::new(String::new()));
+    let output = Arc::new(Mutex::new(HeadTail::new(
+        MAX_READ_BYTES / 2,
+        MAX_READ_BYTES / 2,
+    )));
     let status = Arc::new(Mutex::new(ShellStatus::Running));
     if let Some(pipe) = child.stdout.take() {
         tokio::spawn(pump(pipe, Arc::clone(&output), Arc::clone(&progress)));
@@ -99,8 +106,7 @@ pub fn start(
         id.clone(),
         Shell {
             command: command.to_string(),
-            output,
-            read: 0,
+            unread: output,
             status,
             pgid,
         },
@@ -135,16 +141,35 @@ impl BashOutput {
                 known.join(", ")
             ))
         })?;
-        let all = shell.output.lock().map(|o| o.clone()).unwrap_or_default();
-        let new = all.get(shell.read..).unwrap_or("").to_string();
-        shell.read = all.len();
-        let new: String = match &filter {
-            Some(re) => new
-                .lines()
-                .filter(|l| re.is_match(l))
-                .map(|l| format!("{l}\n"))
-                .collect(),
-            None => new,
+        let unread = shell
+            .unread
+            .lock()
+            .map(|mut u| u.take())
+            .map_err(|_| ToolError::Failed("shells poisoned".into()))?;
+        let cut = unread.cut(MAX_READ_BYTES);
+        let keep = |text: &str| -> String {
+            match &filter {
+                Some(re) => text
+                    .lines()
+                    .filter(|l| re.is_match(l))
+                    .map(|l| format!("{l}\n"))
+                    .collect(),
+                None => text.to_string(),
+            }
+        };
+        let new = if cut.cut_bytes == 0 {
+            keep(&cut.head)
+        } else {
+            let notice = format!(
+                "[… {} dropped from the middle of the output since the last read …]",
+                cut.amount()
+            );
+            Cut {
+                head: keep(&cut.head),
+                tail: keep(&cut.tail),
+                ..cut
+            }
+            .join(&notice)
         };
         let status = shell
             .status
@@ -170,7 +195,8 @@ impl Tool for BashOutput {
     }
     fn description(&self) -> &'static str {
         "Reads what a background Bash command printed since you last looked, and whether it is \
-         still running. filter (a regex) keeps only matching lines."
+         still running. filter (a regex) keeps only matching lines. Only the first and last \
+         15000 bytes printed between two reads are kept; the result says how much was dropped."
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object", "properties": {
@@ -326,5 +352,53 @@ mod tests {
                 .is_err()
         );
         assert_eq!(ctx.shells.lock().unwrap().list()[0].2, ShellStatus::Killed);
+    }
+
+    #[tokio::test]
+    async fn a_background_flood_is_kept_bounded_and_says_what_was_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = ToolContext::new(dir.path().to_path_buf());
+        run(
+            &crate::tools::bash::Bash,
+            &ctx,
+            json!({"command": "seq 1 200000", "run_in_background": true}),
+        )
+        .await
+        .unwrap();
+        for _ in 0..250 {
+            if ctx.shells.lock().unwrap().list()[0].2 != ShellStatus::Running {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // The command has exited; what is left in the pipe is read at once.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let out = run(&BashOutput, &ctx, json!({"bash_id": "bash_1"}))
+            .await
+            .unwrap();
+        let all: String = (1..=200_000).map(|i| format!("{i}\n")).collect();
+        let (head, tail) = (&all[..15_000], &all[all.len() - 15_000..]);
+        let cut_lines = 200_000 - head.matches('\n').count() - tail.matches('\n').count();
+        let notice = format!(
+            "[… {} bytes ({} lines) dropped from the middle of the output since the last read …]",
+            crate::tools::head_tail::grouped((all.len() - 30_000) as u64),
+            crate::tools::head_tail::grouped(cut_lines as u64)
+        );
+        assert_eq!(
+            out.content,
+            format!(
+                "bash_1 is exited with code 0.\n{head}\n{notice}\n{}",
+                tail.trim_end()
+            )
+        );
+        // The next read starts afresh.
+        let again = run(&BashOutput, &ctx, json!({"bash_id": "bash_1"}))
+            .await
+            .unwrap();
+        assert!(
+            again.content.ends_with("(no new output)"),
+            "{}",
+            again.content
+        );
     }
 }

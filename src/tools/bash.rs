@@ -1,18 +1,19 @@
 //! Bash: runs a command with `bash -c` in the working directory, in its own process group, with
-//! stdin closed and pagers off. Output streams to the activity pane line by line. On timeout or
+//! stdin closed and pagers off. Only the head and tail of its output are held, however much it
+//! prints; the newest of it streams to the activity pane in coalesced chunks. On timeout or
 //! interrupt (the future dropped) the whole group gets SIGTERM then SIGKILL; after a normal exit
 //! the group is killed too, so a stray background grandchild can't hold the output pipe open.
 
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
 
 use crate::protocol::ApprovalPreview;
+use crate::tools::command_output::{capture, combined_output, pump, widen};
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, optional_str, optional_u64,
     required_str,
@@ -20,8 +21,6 @@ use crate::tools::{
 
 const DEFAULT_TIMEOUT_MS: u64 = 120_000;
 const MAX_TIMEOUT_MS: u64 = 600_000;
-/// Output beyond this many characters is cut in the middle for the model.
-const MAX_OUTPUT_CHARS: usize = 30_000;
 /// How long output may keep arriving after the command exited.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(500);
 /// Between SIGTERM and SIGKILL.
@@ -147,44 +146,6 @@ impl Drop for GroupGuard {
     }
 }
 
-/// Reads lines from a pipe into `sink`, reporting each as progress.
-pub(crate) async fn pump(
-    pipe: impl AsyncRead + Unpin,
-    sink: Arc<Mutex<String>>,
-    progress: ProgressSink,
-) {
-    let mut reader = BufReader::new(pipe);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {
-                let text = String::from_utf8_lossy(&line).into_owned();
-                if let Ok(mut s) = sink.lock() {
-                    s.push_str(&text);
-                }
-                progress(text);
-            }
-        }
-    }
-}
-
-/// Cuts the middle out of long output, saying how much.
-pub fn truncate_middle(text: &str, max_chars: usize) -> String {
-    let total = text.chars().count();
-    if total <= max_chars {
-        return text.to_string();
-    }
-    let half = max_chars / 2;
-    let head: String = text.chars().take(half).collect();
-    let tail: String = text.chars().skip(total - half).collect();
-    format!(
-        "{head}\n\n[… {} characters cut from the middle …]\n\n{tail}",
-        total - 2 * half
-    )
-}
-
 impl Bash {
     async fn execute(
         &self,
@@ -208,13 +169,14 @@ impl Bash {
         let sandbox = ctx.sandbox_policy();
         let mut child = spawn_in(command, &shell_dir(ctx), Some(&cwd_file), &sandbox)?;
         let guard = child.id().map(|pid| GroupGuard(pid as i32));
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
+        let (stdout, stderr) = (capture(), capture());
         let mut pumps = tokio::task::JoinSet::new();
         if let Some(pipe) = child.stdout.take() {
+            widen(&pipe);
             pumps.spawn(pump(pipe, Arc::clone(&stdout), Arc::clone(&progress)));
         }
         if let Some(pipe) = child.stderr.take() {
+            widen(&pipe);
             pumps.spawn(pump(pipe, Arc::clone(&stderr), Arc::clone(&progress)));
         }
         let waited = tokio::time::timeout(Duration::from_millis(timeout_ms), child.wait()).await;
@@ -234,16 +196,10 @@ impl Bash {
         })
         .await;
         pumps.abort_all();
-        let take = |s: &Arc<Mutex<String>>| s.lock().map(|s| s.clone()).unwrap_or_default();
-        let (out, err) = (take(&stdout), take(&stderr));
-        let mut output = out.trim_end().to_string();
-        if !err.trim().is_empty() {
-            if !output.is_empty() {
-                output.push('\n');
-            }
-            output.push_str(err.trim_end());
-        }
-        let output = truncate_middle(&output, MAX_OUTPUT_CHARS);
+        let output = match (stdout.lock(), stderr.lock()) {
+            (Ok(out), Ok(err)) => combined_output(&out, &err),
+            _ => String::new(),
+        };
         let status = match waited {
             Err(_) => {
                 return Err(ToolError::Failed(format!(
@@ -274,7 +230,7 @@ impl Tool for Bash {
         "Runs a shell command with bash in the working directory and returns its output (stdout \
          then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
          timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
-         characters is cut in the middle. Give a short description of what the command does. \
+         bytes is cut in the middle (its first and last 15000 are kept). Give a short description of what the command does. \
          Prefer Read, Glob and Grep over cat, find and grep. The user approves each command. \
          run_in_background starts a long-running command (a server, a watcher) and returns at \
          once with an id for BashOutput and KillShell."
@@ -336,6 +292,8 @@ impl Tool for Bash {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::head_tail;
+    use std::sync::Mutex;
     use std::time::Instant;
 
     fn ctx() -> (tempfile::TempDir, ToolContext) {
@@ -394,22 +352,40 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn progress_streams_lines() {
+    /// Runs `command`, returning its output and the progress chunks sent meanwhile.
+    async fn run_watched(command: &str) -> (Result<ToolOutput, ToolError>, Vec<String>) {
         let (_dir, c) = ctx();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&seen);
-        Bash.run(
-            json!({"command": "echo a; echo b"}),
-            &c,
-            Arc::new(move |l| sink.lock().unwrap().push(l)),
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            *seen.lock().unwrap(),
-            vec!["a\n".to_string(), "b\n".to_string()]
+        let out = Bash
+            .run(
+                json!({"command": command}),
+                &c,
+                Arc::new(move |l| sink.lock().unwrap().push(l)),
+            )
+            .await;
+        let seen = seen.lock().unwrap().clone();
+        (out, seen)
+    }
+
+    #[tokio::test]
+    async fn progress_streams_the_output() {
+        let (out, seen) = run_watched("echo a; sleep 0.2; echo b").await;
+        assert_eq!(out.unwrap().content, "a\nb");
+        assert_eq!(seen, vec!["a\n".to_string(), "b\n".to_string()]);
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_output_sends_few_bounded_progress_chunks() {
+        let (out, seen) = run_watched("seq 1 300000").await;
+        assert!(out.unwrap().content.ends_with("299999\n300000"));
+        // 2 MB of lines: a handful of coalesced chunks, not 300,000.
+        assert!(seen.len() < 1000, "{} chunks", seen.len());
+        assert!(
+            seen.iter()
+                .all(|c| c.len() <= crate::tools::live_output::MAX_CHUNK)
         );
+        assert!(seen.concat().ends_with("299999\n300000\n"));
     }
 
     #[tokio::test]
@@ -452,13 +428,82 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn long_output_is_cut_in_the_middle() {
+    async fn long_output_keeps_its_head_and_tail_and_says_what_was_cut() {
         let (_dir, c) = ctx();
         let out = run(&c, json!({"command": "seq 1 20000"})).await.unwrap();
-        assert!(out.content.contains("characters cut from the middle"));
-        assert!(out.content.starts_with("1\n2\n"));
+        let all: String = (1..=20000).map(|i| format!("{i}\n")).collect();
+        let (head, tail) = (&all[..15_000], &all[all.len() - 15_000..]);
+        let cut_lines = 20_000 - head.matches('\n').count() - tail.matches('\n').count();
+        let notice = format!(
+            "[… {} bytes ({} lines) cut from the middle …]",
+            head_tail::grouped((all.len() - 30_000) as u64),
+            head_tail::grouped(cut_lines as u64)
+        );
+        assert_eq!(
+            out.content,
+            format!("{head}\n{notice}\n{}", tail.trim_end())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_20_mb_line_without_a_newline_is_cut_like_any_other() {
+        let (_dir, c) = ctx();
+        let out = run(
+            &c,
+            json!({"command": "head -c 20000000 /dev/zero | tr '\\0' x; printf END"}),
+        )
+        .await
+        .unwrap();
+        let x = "x".repeat(15_000);
+        assert_eq!(
+            out.content,
+            format!(
+                "{x}\n[… 19,970,003 bytes cut from the middle …]\n{}END",
+                &x[..14_997]
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn characters_split_by_reads_and_cuts_stay_whole() {
+        // 300,000 bytes of "€" (3 bytes each) between one-byte ends: every 64 KiB read and both
+        // cut points fall inside a character.
+        let (out, seen) =
+            run_watched("printf a; yes € | head -n 100000 | tr -d '\\n'; printf b").await;
+        let content = out.unwrap().content;
+        // Kept: "a" and 4,999 whole "€" at each end, and "b".
+        let notice = "[… 270,006 bytes cut from the middle …]";
+        let expected = format!("a{}\n{notice}\n{}b", "€".repeat(4999), "€".repeat(4999));
+        assert!(
+            content == expected,
+            "{:?}",
+            content.lines().find(|l| l.starts_with("[…"))
+        );
+        let live = seen.concat();
+        assert!(!live.contains('\u{FFFD}'), "progress split a character");
+        assert!(live.ends_with("€€b"));
+    }
+
+    #[tokio::test]
+    async fn stdout_and_stderr_share_the_budget() {
+        let (_dir, c) = ctx();
+        let out = run(&c, json!({"command": "echo small; seq 1 20000 >&2"}))
+            .await
+            .unwrap();
+        assert!(
+            out.content.starts_with("small\n1\n2\n"),
+            "{}",
+            &out.content[..20]
+        );
         assert!(out.content.ends_with("19999\n20000"));
-        assert!(out.content.len() < 31_000);
+        assert!(out.content.contains("cut from the middle"));
+        // The short stream leaves its share to the long one.
+        assert!(out.content.len() > 29_900 && out.content.len() < 30_100);
+        let both = run(&c, json!({"command": "seq 1 20000; seq 1 20000 >&2"}))
+            .await
+            .unwrap();
+        assert_eq!(both.content.matches("cut from the middle").count(), 2);
+        assert!(both.content.len() < 30_200);
     }
 
     #[tokio::test]

@@ -21,6 +21,8 @@ use crate::tools::{
 
 /// Lines of content output kept when no head_limit is given.
 const DEFAULT_LINE_LIMIT: usize = 500;
+/// Files listed (files_with_matches, count) when no head_limit is given.
+const DEFAULT_FILE_LIMIT: usize = 250;
 /// Characters of one matching line shown.
 const MAX_LINE_CHARS: usize = 500;
 
@@ -39,7 +41,20 @@ struct Collect<'a> {
     mode: Mode,
     line_numbers: bool,
     lines: Vec<String>,
+    /// Lines beyond this are only counted: no more than this can be shown from one file.
+    max_lines: usize,
+    dropped: usize,
     matches: u64,
+}
+
+impl Collect<'_> {
+    fn keep(&mut self, line: String) {
+        if self.lines.len() < self.max_lines {
+            self.lines.push(line);
+        } else {
+            self.dropped += 1;
+        }
+    }
 }
 
 fn clip(bytes: &[u8]) -> String {
@@ -63,7 +78,7 @@ impl Sink for Collect<'_> {
             // A multi-line match reports several lines at once.
             for (i, line) in m.lines().enumerate() {
                 let number = m.line_number().map(|n| n + i as u64);
-                self.lines.push(match (self.line_numbers, number) {
+                self.keep(match (self.line_numbers, number) {
                     (true, Some(n)) => format!("{}:{n}:{}", self.shown, clip(line)),
                     _ => format!("{}:{}", self.shown, clip(line)),
                 });
@@ -74,7 +89,7 @@ impl Sink for Collect<'_> {
 
     fn context(&mut self, _: &Searcher, c: &SinkContext<'_>) -> Result<bool, Self::Error> {
         if self.mode == Mode::Content && !matches!(c.kind(), SinkContextKind::Other) {
-            self.lines.push(match (self.line_numbers, c.line_number()) {
+            self.keep(match (self.line_numbers, c.line_number()) {
                 (true, Some(n)) => format!("{}-{n}-{}", self.shown, clip(c.bytes())),
                 _ => format!("{}-{}", self.shown, clip(c.bytes())),
             });
@@ -84,7 +99,7 @@ impl Sink for Collect<'_> {
 
     fn context_break(&mut self, _: &Searcher) -> Result<bool, Self::Error> {
         if self.mode == Mode::Content {
-            self.lines.push("--".into());
+            self.keep("--".into());
         }
         Ok(true)
     }
@@ -120,6 +135,11 @@ impl Grep {
         let after = optional_u64(input, "-A")?.map_or(context, |n| n as usize);
         let line_numbers = input.get("-n").and_then(Value::as_bool).unwrap_or(true);
         let head_limit = optional_u64(input, "head_limit")?.map(|n| n as usize);
+        let limit = head_limit.unwrap_or(match mode {
+            Mode::Content => DEFAULT_LINE_LIMIT,
+            Mode::Files | Mode::Count => DEFAULT_FILE_LIMIT,
+        });
+        let offset = optional_u64(input, "offset")?.unwrap_or(0) as usize;
         let mut searcher = SearcherBuilder::new()
             .binary_detection(BinaryDetection::quit(0))
             .line_number(true)
@@ -163,22 +183,24 @@ impl Grep {
         // One file's results: its output lines and number of matches.
         let search = |searcher: &mut Searcher,
                       path: &std::path::Path|
-         -> Option<(String, Vec<String>, u64)> {
+         -> Option<(String, Vec<String>, u64, usize)> {
             let shown = ctx.display_path(path);
             let mut sink = Collect {
                 shown: &shown,
                 mode,
                 line_numbers,
                 lines: Vec::new(),
+                max_lines: offset.saturating_add(limit),
+                dropped: 0,
                 matches: 0,
             };
             if searcher.search_path(&matcher, path, &mut sink).is_err() || sink.matches == 0 {
                 return None;
             }
-            let (lines, matches) = (sink.lines, sink.matches);
-            Some((shown, lines, matches))
+            let (lines, matches, dropped) = (sink.lines, sink.matches, sink.dropped);
+            Some((shown, lines, matches, dropped))
         };
-        let mut results: Vec<(String, Vec<String>, u64)> = Vec::new();
+        let mut results: Vec<(String, Vec<String>, u64, usize)> = Vec::new();
         match walk_files {
             None => results.extend(files.iter().filter_map(|p| search(&mut searcher, p))),
             Some(builder) => {
@@ -211,7 +233,10 @@ impl Grep {
         }
         let mut out: Vec<String> = Vec::new();
         let (mut total_matches, mut matched_files) = (0u64, 0usize);
-        for (shown, lines, matches) in results {
+        // Lines a file had beyond what could be shown: counted for the "more lines" notice.
+        let mut dropped = 0;
+        for (shown, lines, matches, file_dropped) in results {
+            dropped += file_dropped;
             total_matches += matches;
             matched_files += 1;
             match mode {
@@ -236,17 +261,16 @@ impl Grep {
                 ..Default::default()
             });
         }
-        let limit = head_limit.unwrap_or(match mode {
-            Mode::Content => DEFAULT_LINE_LIMIT,
-            Mode::Files | Mode::Count => usize::MAX,
-        });
-        let offset = optional_u64(input, "offset")?.unwrap_or(0) as usize;
         out.drain(..offset.min(out.len()));
-        let total_lines = out.len();
+        let total_lines = out.len() + dropped;
         out.truncate(limit);
         if total_lines > limit {
+            let what = match mode {
+                Mode::Content => "lines",
+                Mode::Files | Mode::Count => "files",
+            };
             out.push(format!(
-                "({} more lines not shown; use offset {} to see them)",
+                "({} more {what} not shown; use offset {} to see them, or a larger head_limit)",
                 total_lines - limit,
                 offset + limit
             ));
@@ -270,7 +294,8 @@ impl Tool for Grep {
          lines as path:line:text, with -A/-B/-C context lines), count (matches per file). \
          Options: path (file or directory, default the working directory), glob (e.g. `*.rs`), \
          type (e.g. rust, py, js), -i (ignore case), -n (line numbers, default true), \
-         head_limit (first N lines/entries), multiline (let . and patterns span lines). \
+         head_limit (first N lines/entries; default 500 lines of content, 250 files) and \
+         offset (skip N, to page), multiline (let . and patterns span lines). \
          .gitignore is respected; binary files are skipped."
     }
 
@@ -416,7 +441,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             head.content,
-            "src/a.rs\n(1 more lines not shown; use offset 1 to see them)"
+            "src/a.rs\n(1 more files not shown; use offset 1 to see them, or a larger head_limit)"
         );
         let page = grep(
             dir.path(),
@@ -458,5 +483,68 @@ mod tests {
                 .await
                 .is_err()
         );
+    }
+
+    #[tokio::test]
+    async fn files_and_counts_are_limited_by_default_and_page() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..300 {
+            std::fs::write(dir.path().join(format!("f{i:03}.txt")), "hit\nhit\n").unwrap();
+        }
+        let files = grep(dir.path(), json!({"pattern": "hit"})).await.unwrap();
+        let lines: Vec<&str> = files.content.lines().collect();
+        assert_eq!(lines.len(), 251);
+        assert_eq!((lines[0], lines[249]), ("f000.txt", "f249.txt"));
+        assert_eq!(
+            lines[250],
+            "(50 more files not shown; use offset 250 to see them, or a larger head_limit)"
+        );
+        assert_eq!(files.summary, "300 files");
+        let counts = grep(
+            dir.path(),
+            json!({"pattern": "hit", "output_mode": "count"}),
+        )
+        .await
+        .unwrap();
+        let lines: Vec<&str> = counts.content.lines().collect();
+        assert_eq!((lines.len(), lines[249]), (251, "f249.txt:2"));
+        assert!(lines[250].starts_with("(50 more files not shown"));
+        let rest = grep(dir.path(), json!({"pattern": "hit", "offset": 250}))
+            .await
+            .unwrap();
+        assert_eq!(rest.content.lines().count(), 50);
+        assert!(rest.content.ends_with("f299.txt"));
+        let all = grep(dir.path(), json!({"pattern": "hit", "head_limit": 1000}))
+            .await
+            .unwrap();
+        assert_eq!(all.content.lines().count(), 300);
+    }
+
+    #[tokio::test]
+    async fn content_of_a_huge_file_keeps_only_what_can_be_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let body: String = (0..100_000).map(|i| format!("hit {i}\n")).collect();
+        std::fs::write(dir.path().join("a.txt"), &body).unwrap();
+        std::fs::write(dir.path().join("b.txt"), "hit b\n").unwrap();
+        let out = grep(
+            dir.path(),
+            json!({"pattern": "hit", "output_mode": "content"}),
+        )
+        .await
+        .unwrap();
+        let lines: Vec<&str> = out.content.lines().collect();
+        assert_eq!((lines.len(), lines[499]), (501, "a.txt:500:hit 499"));
+        assert_eq!(
+            lines[500],
+            "(99501 more lines not shown; use offset 500 to see them, or a larger head_limit)"
+        );
+        assert_eq!(out.summary, "100001 matches");
+        let last = grep(
+            dir.path(),
+            json!({"pattern": "hit", "output_mode": "content", "offset": 100_000}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(last.content, "b.txt:1:hit b");
     }
 }

@@ -8,12 +8,16 @@ use serde_json::{Value, json};
 use crate::protocol::ApprovalPreview;
 use crate::tools::encoding;
 use crate::tools::file_state::FileStamp;
+use crate::tools::read_large;
 use crate::tools::{
     ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_u64, required_str,
 };
 
 const DEFAULT_LIMIT: u64 = 2000;
 const MAX_LINE_CHARS: usize = 2000;
+/// One read returns at most this much text (2,000 long lines would be 4 MB); the rest is read on
+/// with an offset.
+const MAX_OUTPUT_BYTES: usize = 256 * 1024;
 /// Files larger than this are refused unless a limit narrows the read.
 const MAX_BYTES_WHOLE: u64 = 10 * 1024 * 1024;
 /// The bytes sniffed for a NUL to decide a file is binary.
@@ -76,12 +80,32 @@ fn image(shown: &str, media_type: &str, bytes: &[u8]) -> Result<ToolOutput, Tool
 }
 
 fn cut_line(line: &str) -> String {
-    if line.chars().count() <= MAX_LINE_CHARS {
-        return line.to_string();
+    // Looks at no more of a line than it keeps: a line can be hundreds of MB.
+    match line.char_indices().nth(MAX_LINE_CHARS) {
+        None => line.to_string(),
+        Some((end, _)) => format!("{}… [line cut]", &line[..end]),
     }
-    let mut cut: String = line.chars().take(MAX_LINE_CHARS).collect();
-    cut.push_str("… [line cut]");
-    cut
+}
+
+/// A rendered notebook within MAX_OUTPUT_BYTES: whole cells from the start, and how many more.
+fn cap_notebook(rendered: String, cells: usize) -> String {
+    if rendered.len() <= MAX_OUTPUT_BYTES {
+        return rendered;
+    }
+    let mut end = MAX_OUTPUT_BYTES;
+    while !rendered.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Cut before the cell that crosses the limit, unless it is the first.
+    if let Some(start) = rendered[..end].rfind("\n<cell ").filter(|&i| i > 0) {
+        end = start + 1;
+    }
+    let shown = rendered[..end].matches("<cell ").count();
+    format!(
+        "{}\n(cells 1-{shown} of {cells} shown; one read returns at most 256 KiB: see the others \
+         with Bash, e.g. `jq '.cells[{shown}:]'`)\n",
+        &rendered[..end]
+    )
 }
 
 impl Read {
@@ -105,6 +129,9 @@ impl Read {
                 "{shown} is {} MB: read a part of it with offset and limit, or search it with Grep",
                 metadata.len() / (1024 * 1024)
             )));
+        }
+        if metadata.len() > MAX_BYTES_WHOLE {
+            return self.read_large(&path, &shown, &metadata, offset, limit, ctx);
         }
         let bytes =
             std::fs::read(&path).map_err(|e| ToolError::Io(format!("cannot read {shown}: {e}")))?;
@@ -137,49 +164,98 @@ impl Read {
         {
             let cells = rendered.matches("<cell ").count();
             return Ok(ToolOutput {
-                content: rendered,
+                content: cap_notebook(rendered, cells),
                 summary: count(cells, "cell", "cells"),
                 ..Default::default()
             });
         }
         let total = text.lines().count() as u64;
-        if offset > total {
-            return Ok(ToolOutput {
-                content: format!(
-                    "{shown} has only {total} lines; offset {offset} is past its end."
-                ),
-                summary: "past the end".into(),
-                ..Default::default()
+        let window = text.lines().skip(offset.saturating_sub(1) as usize);
+        Ok(numbered(&shown, window, offset, total, limit))
+    }
+
+    /// A file over MAX_BYTES_WHOLE (so read with a limit), streamed instead of held.
+    fn read_large(
+        &self,
+        path: &std::path::Path,
+        shown: &str,
+        metadata: &std::fs::Metadata,
+        offset: u64,
+        limit: Option<u64>,
+        ctx: &ToolContext,
+    ) -> Result<ToolOutput, ToolError> {
+        let size_mb = metadata.len() / (1024 * 1024);
+        if image_type(path).is_some() {
+            return Err(ToolError::InvalidInput(format!(
+                "{shown} is {size_mb} MB; pictures over 5 MB can't be shown to the model"
+            )));
+        }
+        let io = |e: std::io::Error| ToolError::Io(format!("cannot read {shown}: {e}"));
+        let file = std::fs::File::open(path).map_err(io)?;
+        let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
+        let keep_bytes = (MAX_LINE_CHARS + 1) * 4;
+        let window = read_large::scan(file, metadata, offset, limit, keep_bytes).map_err(io)?;
+        if is_binary(path, &window.head) {
+            return Err(ToolError::Binary {
+                path: shown.to_string(),
             });
         }
-        let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
-        let mut out = String::new();
-        let mut shown_lines = 0u64;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .skip((offset - 1) as usize)
-            .take(limit as usize)
-        {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            out.push_str(&format!("{:>6}\t{}\n", i + 1, cut_line(line)));
-            shown_lines += 1;
+        if let Ok(mut files) = ctx.files.lock() {
+            files.record(path, window.stamp.clone());
         }
-        let last = offset - 1 + shown_lines;
-        if last < total {
-            out.push_str(&format!(
-                "\n(lines {offset}-{last} of {total}; read on with offset {})\n",
-                last + 1
-            ));
-        }
-        Ok(ToolOutput {
-            content: out,
-            summary: count(shown_lines as usize, "line", "lines"),
-            ..Default::default()
-        })
+        let lines = window.lines.iter().map(String::as_str);
+        Ok(numbered(shown, lines, offset, window.total, Some(limit)))
     }
 }
 
+/// Lines from `offset` numbered like `cat -n`, within `limit` lines and MAX_OUTPUT_BYTES, with a
+/// note on how to read on; `window` starts at line `offset` of `total`.
+fn numbered<'a>(
+    shown: &str,
+    window: impl Iterator<Item = &'a str>,
+    offset: u64,
+    total: u64,
+    limit: Option<u64>,
+) -> ToolOutput {
+    if offset > total {
+        return ToolOutput {
+            content: format!("{shown} has only {total} lines; offset {offset} is past its end."),
+            summary: "past the end".into(),
+            ..Default::default()
+        };
+    }
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).max(1);
+    let mut out = String::new();
+    let mut shown_lines = 0u64;
+    let mut capped = false;
+    for (i, line) in window.take(limit as usize).enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let numbered = format!("{:>6}\t{}\n", offset as usize + i, cut_line(line));
+        if shown_lines > 0 && out.len() + numbered.len() > MAX_OUTPUT_BYTES {
+            capped = true;
+            break;
+        }
+        out.push_str(&numbered);
+        shown_lines += 1;
+    }
+    let last = offset - 1 + shown_lines;
+    if last < total {
+        let cap = if capped {
+            "; one read returns at most 256 KiB"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "\n(lines {offset}-{last} of {total}{cap}; read on with offset {})\n",
+            last + 1
+        ));
+    }
+    ToolOutput {
+        content: out,
+        summary: count(shown_lines as usize, "line", "lines"),
+        ..Default::default()
+    }
+}
 impl Tool for Read {
     fn name(&self) -> &'static str {
         "Read"
@@ -188,7 +264,7 @@ impl Tool for Read {
     fn description(&self) -> &'static str {
         "Reads a text file. Lines come numbered like `cat -n` (number, tab, text). By default up \
          to 2000 lines from the start; pass offset (1-based line number) and limit to read a \
-         part. Lines over 2000 characters are cut. Binary files and directories are refused. \
+         part. Lines over 2000 characters are cut, and one read returns at most 256 KiB. Binary files and directories are refused. \
          Read a file before you Edit or Write it."
     }
 
@@ -355,5 +431,88 @@ mod tests {
             read(&c, json!({})).await,
             Err(ToolError::InvalidInput(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn one_read_returns_at_most_256_kib() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "y".repeat(1999) + "\n";
+        std::fs::write(dir.path().join("wide.txt"), line.repeat(2000)).unwrap();
+        let out = read(&ctx(dir.path()), json!({"file_path": "wide.txt"}))
+            .await
+            .unwrap();
+        // Each numbered line is 2,007 bytes: 130 fit in 256 KiB.
+        assert!(out.content.len() <= MAX_OUTPUT_BYTES + 200);
+        assert_eq!(out.summary, "130 lines");
+        assert!(
+            out.content.ends_with(
+                "\n(lines 1-130 of 2000; one read returns at most 256 KiB; read on with offset 131)\n"
+            ),
+            "{}",
+            &out.content[out.content.len() - 120..]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_20_mb_line_with_a_limit_returns_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = std::fs::File::create(dir.path().join("one.txt")).unwrap();
+        let chunk = vec![b'z'; 1 << 20];
+        let mut writer = std::io::BufWriter::new(file);
+        for _ in 0..20 {
+            std::io::Write::write_all(&mut writer, &chunk).unwrap();
+        }
+        drop(writer);
+        let c = ctx(dir.path());
+        let whole = read(&c, json!({"file_path": "one.txt"})).await.unwrap_err();
+        assert!(whole.to_string().contains("20 MB"), "{whole}");
+        let out = read(&c, json!({"file_path": "one.txt", "limit": 5}))
+            .await
+            .unwrap();
+        assert_eq!(
+            out.content,
+            format!("     1\t{}… [line cut]\n", "z".repeat(2000))
+        );
+        // Streamed, yet stamped as the whole file: an Edit may follow.
+        assert!(
+            c.files
+                .lock()
+                .unwrap()
+                .check_fresh(&dir.path().join("one.txt"), "one.txt")
+                .is_ok()
+        );
+        // Many lines of a large file: the window, and how to read on.
+        let lines: String = (1..=1_000_000).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(dir.path().join("many.txt"), lines).unwrap();
+        let part = read(
+            &c,
+            json!({"file_path": "many.txt", "offset": 999_999, "limit": 1}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            part.content,
+            "999999\tline 999999\n\n(lines 999999-999999 of 1000000; read on with offset 1000000)\n"
+        );
+    }
+
+    #[test]
+    fn a_large_notebook_shows_whole_cells_up_to_the_limit() {
+        let cell = |i: usize| {
+            format!(
+                "<cell id=\"c{i}\" type=\"code\">\n{}\n</cell>\n",
+                "é".repeat(10_000)
+            )
+        };
+        let rendered: String = (0..100).map(cell).collect();
+        let capped = cap_notebook(rendered.clone(), 100);
+        assert!(capped.len() <= MAX_OUTPUT_BYTES + 200);
+        // Each cell is about 20 KB: 13 whole cells fit.
+        assert!(capped.starts_with(&(0..13).map(cell).collect::<String>()));
+        assert!(capped.ends_with(
+            "\n(cells 1-13 of 100 shown; one read returns at most 256 KiB: see the others with Bash, e.g. `jq '.cells[13:]'`)\n"
+        ));
+        let small = cap_notebook(cell(1), 1);
+        assert_eq!(small, cell(1));
     }
 }
