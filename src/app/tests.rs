@@ -628,6 +628,24 @@ fn submitted_prompts_are_saved_to_the_history_file_and_large_pastes_expand() {
 }
 
 #[test]
+fn a_prompt_from_the_command_line_is_sent_and_saved_to_the_history() {
+    let mut h = Harness::new();
+    let effects = update(&mut h.model, Msg::SubmitPrompt("fix the bug".into()), h.now);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SaveHistory("fix the bug".into()),
+            Effect::Send(Op::UserTurn {
+                text: "fix the bug".into()
+            })
+        ]
+    );
+    assert!(h.model.input_text().is_empty());
+    h.key(KeyCode::Up);
+    assert_eq!(h.model.input_text(), "fix the bug");
+}
+
+#[test]
 fn ctrl_g_edits_the_message_and_f2_releases_the_mouse() {
     let mut h = Harness::new();
     h.type_text("draft");

@@ -86,6 +86,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::mention::on_results(model, results);
             Vec::new()
         }
+        Msg::SubmitPrompt(prompt) => {
+            set_input(model, &prompt);
+            submit(model)
+        }
         Msg::InputEdited(Ok(text)) => {
             // Paste placeholders still in the edited text still stand for their paste.
             let pastes = std::mem::take(&mut model.pastes);
