@@ -5,8 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::gitdiff::ChangedFile;
+use crate::theme::Theme;
 use crate::ui::diff_view::{self, DiffLayout};
-use crate::ui::theme::Theme;
 
 /// The diff's area is this wide on a 160-column terminal.
 const SIDE_BY_SIDE_AREA: u16 = 110;

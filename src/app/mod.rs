@@ -5,6 +5,7 @@
 mod agent_events;
 mod approval_keys;
 pub mod broken_settings;
+pub mod columns;
 pub mod commands;
 pub mod copy;
 pub mod diff_pane;

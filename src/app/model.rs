@@ -8,8 +8,8 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::app::history::InputHistory;
 use crate::protocol::{ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome};
+use crate::theme::Theme;
 use crate::ui::diff_view::DiffLayout;
-use crate::ui::theme::Theme;
 
 /// Keys typed within this long after an approval prompt appears do not answer it: they were
 /// meant for whatever was on screen before.

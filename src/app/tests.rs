@@ -10,7 +10,7 @@ use crate::diff::FileDiff;
 use crate::protocol::{
     AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop,
 };
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 struct Harness {
     model: Model,

@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 
 use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
 use crate::protocol::ToolOutcome;
+use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
 use crate::ui::text::{self, wrap};
-use crate::ui::theme::Theme;
 
 /// Rendered lines of one cell, valid for one (version, width).
 struct CachedCell {

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use crate::app::diff_pane::DiffPane;
+use crate::theme::Theme;
 use crate::ui::diff_view;
-use crate::ui::theme::Theme;
 
 /// The file list's width: 30% of the pane, at least 24 columns.
 fn list_width(inner_width: u16) -> u16 {

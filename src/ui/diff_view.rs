@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::diff::{DiffHunk, FileDiff, LineKind};
+use crate::theme::Theme;
 use crate::ui::highlight::highlight_lines;
-use crate::ui::theme::Theme;
 
 /// Side by side from this many columns.
 const SIDE_BY_SIDE_MIN: u16 = 160;

@@ -17,7 +17,8 @@ pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
 pub mod text;
-pub mod theme;
+/// Themes are data the reducer reads too; this keeps `ui::theme` for the binary and benches.
+pub use crate::theme;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

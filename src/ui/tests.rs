@@ -9,7 +9,7 @@ use crate::app::model::{Focus, StatusInfo};
 use crate::app::{Model, Msg, update};
 use crate::diff::FileDiff;
 use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use crate::ui::{RenderCache, view};
 
 fn model_at(now: Instant) -> Model {
