@@ -8,6 +8,7 @@ pub mod broken_settings;
 pub mod columns;
 pub mod commands;
 pub mod copy;
+pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
 pub mod history;

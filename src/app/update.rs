@@ -180,7 +180,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if let Some(pane) = model.diff_pane.as_mut() {
         let screen = (model.width, model.height);
-        if pane.on_key(&key, screen, &model.theme) == crate::app::diff_pane::PaneKey::Close {
+        if pane.on_key(&key, screen) == crate::app::diff_pane::PaneKey::Close {
             model.diff_pane = None;
         }
         return Vec::new();

@@ -7,32 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::diff_pane::DiffPane;
+use crate::app::diff_pane::{DiffPane, list_width};
 use crate::theme::Theme;
 use crate::ui::diff_view;
-
-/// The file list's width: 30% of the pane, at least 24 columns.
-fn list_width(inner_width: u16) -> u16 {
-    (inner_width * 3 / 10).max(24).min(inner_width / 2)
-}
-
-/// The pane's area on a `(width, height)` screen: everything above the input and status bar.
-fn pane_area(screen: (u16, u16)) -> Rect {
-    Rect::new(0, 0, screen.0, screen.1.saturating_sub(4))
-}
-
-/// The size of the diff's area (right of the list, inside the border, above the keys), which
-/// the reducer needs for paging and hunk jumps.
-pub fn diff_area(screen: (u16, u16)) -> (u16, u16) {
-    let inner = Block::default()
-        .borders(Borders::ALL)
-        .inner(pane_area(screen));
-    let list = list_width(inner.width);
-    (
-        inner.width.saturating_sub(list + 1),
-        inner.height.saturating_sub(1),
-    )
-}
 
 pub fn draw(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);

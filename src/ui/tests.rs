@@ -626,7 +626,7 @@ fn the_diff_pane_keys() {
     let pane = key(&mut model, KeyCode::Char('v'));
     assert_eq!(
         pane.layout,
-        Some(crate::ui::diff_view::DiffLayout::SideBySide)
+        Some(crate::app::diff_layout::DiffLayout::SideBySide)
     );
     insta::assert_snapshot!(render(&model, 100, 14).backend());
     update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);
