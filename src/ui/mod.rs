@@ -40,6 +40,7 @@ const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
 pub struct RenderCache {
     pub transcript: conversation::TranscriptCache,
     pub approval: approval::ApprovalCache,
+    pub diff_pane: diff_pane::DiffPaneCache,
     /// The theme the cached lines were drawn in: another theme draws everything anew.
     pub theme: String,
 }
@@ -102,7 +103,7 @@ pub fn draw(
 
     let show_activity = !model.tools.is_empty() || model.focus == Focus::Activity;
     let metrics = if let Some(pane) = &model.diff_pane {
-        diff_pane::draw(pane, &model.theme, main, buf);
+        diff_pane::draw(pane, &model.theme, &mut cache.diff_pane, main, buf);
         TranscriptMetrics {
             lines: model.transcript_lines,
             rows: model.viewport_rows,
