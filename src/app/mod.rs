@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod mention;
 pub mod model;
 pub mod msg;
+pub mod overlay;
 pub mod palette;
 mod palette_keys;
 mod search;

@@ -841,3 +841,20 @@ fn the_reducer_never_imports_the_views() {
     }
     assert!(checked > 10, "only {checked} files in {}", dir.display());
 }
+
+#[test]
+fn the_top_overlay_gets_the_key_and_the_one_below_gets_the_next() {
+    use crate::app::overlay::{Overlay, stack};
+    let mut h = Harness::new();
+    h.model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(Vec::new()));
+    h.model.palette = Some(crate::app::palette::Palette::new(
+        crate::app::palette::PaletteKind::Sessions,
+        h.model.effort,
+    ));
+    assert_eq!(stack(&h.model), vec![Overlay::DiffPane, Overlay::Palette]);
+    h.key(KeyCode::Esc);
+    assert!(h.model.palette.is_none());
+    assert_eq!(stack(&h.model), vec![Overlay::DiffPane]);
+    h.key(KeyCode::Esc);
+    assert!(stack(&h.model).is_empty());
+}

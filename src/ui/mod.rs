@@ -25,6 +25,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 use crate::app::model::{Focus, Model};
+use crate::app::overlay::{self, Overlay};
 pub use conversation::TranscriptMetrics;
 
 /// Below this size the screen only asks to be made bigger (3 rows: the input and the status
@@ -133,22 +134,38 @@ pub fn draw(
         approval::draw(model, approval, &mut cache.approval, prompt, buf);
     }
     input::draw(model, input_area, buf);
-    if let Some(choices) = model.slash_popup() {
-        slash_popup::draw(model, &choices, input_area, area, buf);
-    }
-    if let Some(picker) = &model.mention {
-        file_finder::draw(model, picker, input_area, area, buf);
-    }
     status::draw(model, status_area, buf);
-    if let Some(palette) = &model.palette {
-        let above_input = Rect {
-            height: input_area.y.saturating_sub(area.y),
-            ..area
-        };
-        palette::draw(model, palette, above_input, buf);
-    }
-    if let Some(dialog) = &model.broken_settings {
-        broken_settings::draw(model, dialog, area, buf);
+    // The floating overlays, bottom to top: the one that gets the keys is painted last.
+    for open in overlay::stack(model) {
+        match open {
+            Overlay::SlashPopup => {
+                if let Some(choices) = model.slash_popup() {
+                    slash_popup::draw(model, &choices, input_area, area, buf);
+                }
+            }
+            Overlay::Mention => {
+                if let Some(picker) = &model.mention {
+                    file_finder::draw(model, picker, input_area, area, buf);
+                }
+            }
+            Overlay::Palette => {
+                if let Some(palette) = &model.palette {
+                    let above_input = Rect {
+                        height: input_area.y.saturating_sub(area.y),
+                        ..area
+                    };
+                    palette::draw(model, palette, above_input, buf);
+                }
+            }
+            Overlay::BrokenSettings => {
+                if let Some(dialog) = &model.broken_settings {
+                    broken_settings::draw(model, dialog, area, buf);
+                }
+            }
+            // Drawn in their place above: the searches in the input box and the conversation,
+            // `/diff` instead of the conversation, the approval prompt below it.
+            Overlay::HistorySearch | Overlay::Search | Overlay::DiffPane | Overlay::Approval => {}
+        }
     }
     metrics
 }
