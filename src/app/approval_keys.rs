@@ -22,7 +22,10 @@ pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) ->
     };
     let questions = match &approval.request.preview {
         ApprovalPreview::Questions(q) => Some(q.len()),
-        _ => None,
+        ApprovalPreview::None
+        | ApprovalPreview::Command { .. }
+        | ApprovalPreview::FileChange(_)
+        | ApprovalPreview::Plan(_) => None,
     };
     if let (Some(count), Some(note)) = (questions, approval.note.as_mut()) {
         // A question answered in the user's own words.

@@ -110,9 +110,10 @@ pub(crate) fn on_broken_settings_key(
     let Some(dialog) = &model.broken_settings else {
         return Vec::new();
     };
-    let choice = match global {
-        Some(GlobalAction::Quit) => Choice::Quit,
-        _ => broken_settings::choice(dialog, key),
+    let choice = if global == Some(GlobalAction::Quit) {
+        Choice::Quit
+    } else {
+        broken_settings::choice(dialog, key)
     };
     match choice {
         Choice::Quit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
