@@ -7,10 +7,6 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-mod dispatch;
-
-pub use dispatch::{Deferred, Runtime};
-
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
     EventStream, KeyboardEnhancementFlags, MouseEventKind, PopKeyboardEnhancementFlags,
@@ -30,6 +26,10 @@ use crate::app::{Model, Msg};
 use crate::protocol::{AgentEvent, Op};
 use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
+
+mod dispatch;
+
+pub use dispatch::{Deferred, Runtime};
 
 /// The shortest time between two frames (~60 fps).
 const FRAME: Duration = Duration::from_millis(16);
