@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::agent::history::{History, LogTarget, replay_events};
 use crate::agent::session_log::{self, Entry, SessionLog};
 use crate::agent::{self, AgentConfig};
-use crate::app::Model;
 use crate::app::model::{CellKind, StatusInfo};
-use crate::app::{Msg, update};
+use crate::app::{Model, Msg};
 use crate::cli::{Args, Command};
 use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
@@ -192,11 +191,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     ui_model.catalog_models = catalog_models;
     ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
+    let history_path = crate::history_file::path_for(&cwd);
+    let mut runtime = tui::Runtime::new(handle.ops, history_path.clone());
     let now = Instant::now();
     for event in replay_events(&session.messages) {
-        update(&mut ui_model, Msg::Agent(event), now);
+        runtime.dispatch(&mut ui_model, Msg::Agent(event), now);
     }
-    update(
+    runtime.dispatch(
         &mut ui_model,
         Msg::Agent(AgentEvent::TurnEnded {
             stop: TurnStop::Done,
@@ -223,7 +224,6 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         });
         None
     };
-    let history_path = crate::history_file::path_for(&cwd);
     if let Some(path) = &history_path {
         ui_model.history =
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
@@ -235,19 +235,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             crate::app::palette::PaletteKind::Sessions,
             ui_model.effort,
         ));
-        let _ = handle
-            .ops
-            .send(Op::Lookup(crate::protocol::Lookup::Sessions));
+        runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
     let ended = tui::run(
         ui_model,
-        handle.ops,
+        runtime,
         handle.events,
-        tui::Options {
-            first_prompt,
-            history_path,
-            stop,
-        },
+        tui::Options { first_prompt, stop },
     )
     .await;
     wind_down(handle.finished).await;

@@ -20,12 +20,16 @@ use crossterm::{cursor, execute};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::app::{Effect, Model, Msg, update};
+use crate::app::{Model, Msg};
 use crate::protocol::{AgentEvent, Op};
 use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
+
+mod dispatch;
+
+pub use dispatch::{Deferred, Runtime};
 
 /// The shortest time between two frames (~60 fps).
 const FRAME: Duration = Duration::from_millis(16);
@@ -136,8 +140,6 @@ fn install_panic_hook() {
 pub struct Options {
     /// Sent as the first message (`claw "prompt"`).
     pub first_prompt: Option<String>,
-    /// Where submitted prompts are appended (the project's input history).
-    pub history_path: Option<std::path::PathBuf>,
     /// A signal from outside ends the UI as quitting does.
     pub stop: crate::signals::Stop,
 }
@@ -154,18 +156,17 @@ pub enum Ended {
 /// Runs the UI until the user quits or a signal comes; the terminal is restored either way.
 pub async fn run(
     mut model: Model,
-    ops: UnboundedSender<Op>,
+    mut runtime: Runtime,
     mut events: UnboundedReceiver<AgentEvent>,
     options: Options,
 ) -> io::Result<Ended> {
     let Options {
         first_prompt,
-        history_path,
         mut stop,
     } = options;
     let (guard, facts) = TerminalGuard::enter()?;
     if let Some(light) = facts.light_background() {
-        update(
+        runtime.dispatch(
             &mut model,
             Msg::TerminalBackground { light },
             Instant::now(),
@@ -176,7 +177,7 @@ pub async fn run(
     // costs start-up time (and 2 s where nothing answers).
     execute!(io::stdout(), Clear(ClearType::All))?;
     let size = terminal.size()?;
-    update(
+    runtime.dispatch(
         &mut model,
         Msg::Resize {
             width: size.width,
@@ -185,26 +186,17 @@ pub async fn run(
         Instant::now(),
     );
     if let Some(prompt) = first_prompt {
-        model.input.insert_str(prompt);
-        let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
-        for effect in update(&mut model, Msg::Key(enter), Instant::now()) {
-            if let Effect::Send(op) = effect {
-                let _ = ops.send(op);
-            }
-        }
+        runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), Instant::now());
     }
     let mut cache = RenderCache::default();
     let mut input = EventStream::new();
-    // The `@` file finder starts on the first `@` (walking the tree costs nothing until then).
-    let mut finder: Option<crate::finder::Finder> = None;
-    let (found_tx, mut found_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
     let mut ended = Ended::Quit;
     loop {
         if dirty && last_frame.elapsed() >= FRAME {
-            let moved = draw(&mut terminal, &mut model, &mut cache)?;
+            let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
             last_frame = Instant::now();
             dirty = moved;
         }
@@ -239,10 +231,10 @@ pub async fn run(
                     }));
                 }
             },
-            Some(results) = found_rx.recv() => {
+            Some(results) = runtime.found() => {
                 msgs.push(Msg::FilesFound(results));
                 // Only the newest answer matters: skip ones already superseded.
-                while let Ok(results) = found_rx.try_recv() {
+                while let Some(results) = runtime.try_found() {
                     msgs.push(Msg::FilesFound(results));
                 }
             }
@@ -257,80 +249,50 @@ pub async fn run(
             }
         }
         let now = Instant::now();
-        let mut quit = false;
-        let mut edit = None;
-        let mut edit_input = None;
         for msg in msgs {
             dirty = true;
-            for effect in update(&mut model, msg, now) {
-                match effect {
-                    Effect::Send(op) => {
-                        let _ = ops.send(op);
-                    }
-                    Effect::Quit => quit = true,
-                    Effect::OpenEditor(path) => edit = Some(path),
-                    Effect::Copy(text) => copy_to_clipboard(&text),
-                    Effect::EditInput(text) => edit_input = Some(text),
-                    Effect::MouseCapture(on) => {
-                        let _ = if on {
-                            execute!(io::stdout(), EnableMouseCapture)
-                        } else {
-                            execute!(io::stdout(), DisableMouseCapture)
-                        };
-                    }
-                    Effect::FindFiles { generation, query } => {
-                        let finder = finder.get_or_insert_with(|| {
-                            let tx = found_tx.clone();
-                            let root = std::env::current_dir().unwrap_or_else(|_| ".".into());
-                            crate::finder::Finder::start(root, move |results| {
-                                let _ = tx.send(results);
-                            })
-                        });
-                        finder.query(generation, &query, crate::app::mention::LIMIT);
-                    }
-                    Effect::SaveHistory(text) => {
-                        if let Some(path) = &history_path {
-                            // Losing a history line is not worth interrupting the user for.
-                            let _ = crate::history_file::append(path, &text);
-                        }
-                    }
+            runtime.dispatch(&mut model, msg, now);
+        }
+        let mut quit = false;
+        while let Some(deferred) = runtime.take_deferred() {
+            match deferred {
+                Deferred::OpenEditor(path) => {
+                    // The event reader would compete with the editor for the keyboard: stop it.
+                    drop(input);
+                    let result = run_editor(&path, &guard, &mut terminal);
+                    input = EventStream::new();
+                    let message = match result {
+                        Ok(()) => format!(
+                            "Edited {}; the change applies to new sessions.",
+                            path.display()
+                        ),
+                        Err(e) => format!("Could not open an editor for {}: {e}", path.display()),
+                    };
+                    runtime.dispatch(
+                        &mut model,
+                        Msg::Agent(AgentEvent::Notice { message }),
+                        Instant::now(),
+                    );
+                    dirty = true;
                 }
+                Deferred::EditInput(text) => {
+                    drop(input);
+                    let result = edit_message(&text, &guard, &mut terminal);
+                    if !model.mouse_captured {
+                        let _ = execute!(io::stdout(), DisableMouseCapture);
+                    }
+                    input = EventStream::new();
+                    runtime.dispatch(&mut model, Msg::InputEdited(result), Instant::now());
+                    dirty = true;
+                }
+                Deferred::Quit => quit = true,
             }
-        }
-        if let Some(path) = edit {
-            // The event reader would compete with the editor for the keyboard: stop it.
-            drop(input);
-            let result = run_editor(&path, &guard, &mut terminal);
-            input = EventStream::new();
-            let message = match result {
-                Ok(()) => format!(
-                    "Edited {}; the change applies to new sessions.",
-                    path.display()
-                ),
-                Err(e) => format!("Could not open an editor for {}: {e}", path.display()),
-            };
-            update(
-                &mut model,
-                Msg::Agent(AgentEvent::Notice { message }),
-                Instant::now(),
-            );
-            dirty = true;
-        }
-        if let Some(text) = edit_input {
-            drop(input);
-            let result = edit_message(&text, &guard, &mut terminal);
-            if !model.mouse_captured {
-                let _ = execute!(io::stdout(), DisableMouseCapture);
-            }
-            input = EventStream::new();
-            update(&mut model, Msg::InputEdited(result), Instant::now());
-            dirty = true;
         }
         if quit {
             break;
         }
     }
-    let _ = ops.send(Op::Shutdown);
+    runtime.send(Op::Shutdown);
     // Restore the terminal now, not when the caller is done waiting for the agent.
     drop(terminal);
     drop(guard);
@@ -387,7 +349,7 @@ fn run_editor(
 
 /// Puts `text` on the clipboard: OSC 52 (which works over ssh and in most terminals), and the
 /// system's clipboard tool too where one is installed (for terminals that ignore OSC 52).
-fn copy_to_clipboard(text: &str) {
+pub(crate) fn copy_to_clipboard(text: &str) {
     let mut out = io::stdout();
     let _ = out.write_all(crate::app::copy::osc52(text).as_bytes());
     let _ = out.flush();
@@ -452,6 +414,7 @@ fn draw(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     model: &mut Model,
     cache: &mut RenderCache,
+    runtime: &mut Runtime,
 ) -> io::Result<bool> {
     let mut metrics = None;
     execute!(io::stdout(), BeginSynchronizedUpdate)?;
@@ -465,7 +428,7 @@ fn draw(
             || m.top_cell != model.transcript_top_cell
             || matches!(model.scroll, crate::app::model::Scroll::Cell(_)))
     {
-        update(
+        runtime.dispatch(
             model,
             Msg::TranscriptLayout {
                 lines: m.lines,

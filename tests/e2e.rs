@@ -412,6 +412,51 @@ fn claw_resume_starts_in_the_session_picker_and_history_survives() {
 }
 
 #[test]
+fn a_prompt_given_on_the_command_line_reaches_the_input_history() {
+    let setup = setup(vec![Reply::text("Noted: from the command line.")]);
+    let data = setup.dir.path().join("data").display().to_string();
+    let base = setup.server.base_url();
+    let home = setup.dir.path().display().to_string();
+    let env = [
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("ANTHROPIC_API_KEY", "test-key"),
+        ("HOME", home.as_str()),
+        ("XDG_CONFIG_HOME", home.as_str()),
+        ("XDG_DATA_HOME", data.as_str()),
+        ("CLAW_MODEL", "claude-sonnet-4-6"),
+    ];
+    let spawn = |args: &[&str]| {
+        PtySession::spawn(
+            Path::new(env!("CARGO_BIN_EXE_claw")),
+            args,
+            &env,
+            setup.dir.path(),
+            100,
+            30,
+        )
+        .unwrap()
+    };
+    let mut term = spawn(&["remember the command line"]);
+    term.wait_for_text("Noted: from the command line.", T)
+        .unwrap();
+    quit(&mut term);
+
+    // The next session finds it with Up.
+    let mut term = spawn(&[]);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.key(Key::Up);
+    term.wait_for(
+        |s| {
+            s.lines()
+                .any(|l| l.starts_with("│remember the command line"))
+        },
+        T,
+    )
+    .unwrap();
+    quit(&mut term);
+}
+
+#[test]
 fn resizing_reflows_the_whole_screen() {
     let setup = setup(vec![Reply::text(
         "A fairly long answer that wraps differently at each width, so that a resize has to \

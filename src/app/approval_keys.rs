@@ -5,24 +5,27 @@ use std::time::Instant;
 
 use crossterm::event::KeyEvent;
 
+use crate::app::diff_layout::{self, DiffLayout};
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ApprovalAction};
 use crate::app::model::{APPROVAL_GRACE, Activity, Model, ToolStatus};
 use crate::protocol::{ApprovalPreview, Decision, Op, ToolOutcome};
-use crate::ui::diff_view::{self, DiffLayout};
 
 pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     let page = (model.height as usize / 2).max(1);
     let width = model.width;
     let layout = model
         .diff_layout
-        .unwrap_or_else(|| diff_view::auto_layout(width));
+        .unwrap_or_else(|| diff_layout::auto_layout(width));
     let Some(approval) = model.approvals.front_mut() else {
         return Vec::new();
     };
     let questions = match &approval.request.preview {
         ApprovalPreview::Questions(q) => Some(q.len()),
-        _ => None,
+        ApprovalPreview::None
+        | ApprovalPreview::Command { .. }
+        | ApprovalPreview::FileChange(_)
+        | ApprovalPreview::Plan(_) => None,
     };
     if let (Some(count), Some(note)) = (questions, approval.note.as_mut()) {
         // A question answered in the user's own words.
@@ -108,7 +111,7 @@ pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) ->
         ApprovalAction::PageUp => approval.scroll = approval.scroll.saturating_sub(page),
         ApprovalAction::NextHunk | ApprovalAction::PreviousHunk => {
             if let ApprovalPreview::FileChange(diff) = &approval.request.preview {
-                let starts = diff_view::render_diff(diff, width, layout, &model.theme).hunk_starts;
+                let starts = diff_layout::shape(diff, layout).hunk_starts;
                 let current = approval.scroll;
                 let target = if action == ApprovalAction::NextHunk {
                     starts.iter().copied().find(|&s| s > current)

@@ -56,7 +56,7 @@ mod tests {
     use crate::app::model::StatusInfo;
     use crate::app::{Effect, Model, Msg, update};
     use crate::protocol::Op;
-    use crate::ui::theme::Theme;
+    use crate::theme::Theme;
 
     fn model(first_prompt: Option<&str>) -> Model {
         let mut model = Model::new(Theme::dark(), StatusInfo::default(), Instant::now());

@@ -61,7 +61,7 @@ fn item(group: &'static str, text: &str, lang: String) -> PaletteItem {
     }
     PaletteItem {
         group,
-        label: crate::ui::text::truncate(first.trim().trim_start_matches('#').trim(), 70),
+        label: crate::app::columns::truncate(first.trim().trim_start_matches('#').trim(), 70),
         detail,
         current: false,
         action: PaletteAction::Copy(text.to_string()),

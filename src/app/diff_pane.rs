@@ -4,12 +4,29 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use crate::app::diff_layout::{self, DiffLayout};
 use crate::gitdiff::ChangedFile;
-use crate::ui::diff_view::{self, DiffLayout};
-use crate::ui::theme::Theme;
 
 /// The diff's area is this wide on a 160-column terminal.
 const SIDE_BY_SIDE_AREA: u16 = 110;
+
+/// The file list's width: 30% of the pane, at least 24 columns.
+pub fn list_width(inner_width: u16) -> u16 {
+    (inner_width * 3 / 10).max(24).min(inner_width / 2)
+}
+
+/// The size of the diff's area on a `(width, height)` screen: the pane takes everything above
+/// the input and status bar (4 rows); inside its border, right of the file list and its
+/// separator, above the key line.
+pub fn diff_area(screen: (u16, u16)) -> (u16, u16) {
+    let inner_width = screen.0.saturating_sub(2);
+    let inner_height = screen.1.saturating_sub(4).saturating_sub(2);
+    let list = list_width(inner_width);
+    (
+        inner_width.saturating_sub(list + 1),
+        inner_height.saturating_sub(1),
+    )
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiffPane {
@@ -59,18 +76,18 @@ impl DiffPane {
     }
 
     /// `screen` is the terminal's size (the pane's geometry follows from it).
-    pub fn on_key(&mut self, key: &KeyEvent, screen: (u16, u16), theme: &Theme) -> PaneKey {
-        let (width, height) = crate::ui::diff_pane::diff_area(screen);
+    pub fn on_key(&mut self, key: &KeyEvent, screen: (u16, u16)) -> PaneKey {
+        let (width, height) = diff_area(screen);
         let page = (height as usize).saturating_sub(2).max(1);
         let layout = self
             .files
             .get(self.selected)
             .map_or(DiffLayout::Unified, |f| self.layout_for(f, width));
-        let render = self
+        let shape = self
             .files
             .get(self.selected)
-            .map(|f| diff_view::render_diff(&f.diff, width, layout, theme));
-        let lines = render.as_ref().map_or(0, |r| r.lines.len());
+            .map(|f| diff_layout::shape(&f.diff, layout));
+        let lines = shape.as_ref().map_or(0, |s| s.lines);
         let max_scroll = lines.saturating_sub(height as usize);
         let last = self.files.len().saturating_sub(1);
         match key.code {
@@ -92,7 +109,7 @@ impl DiffPane {
             KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
             KeyCode::End | KeyCode::Char('G') => self.scroll = max_scroll,
             KeyCode::Char(']') | KeyCode::Char('[') => {
-                let starts = render.map(|r| r.hunk_starts).unwrap_or_default();
+                let starts = shape.map(|s| s.hunk_starts).unwrap_or_default();
                 let target = if key.code == KeyCode::Char(']') {
                     starts.into_iter().find(|&s| s > self.scroll)
                 } else {

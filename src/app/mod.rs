@@ -5,8 +5,10 @@
 mod agent_events;
 mod approval_keys;
 pub mod broken_settings;
+pub mod columns;
 pub mod commands;
 pub mod copy;
+pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
 pub mod history;
@@ -14,6 +16,7 @@ pub mod keymap;
 pub mod mention;
 pub mod model;
 pub mod msg;
+pub mod overlay;
 pub mod palette;
 mod palette_keys;
 mod search;

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use ratatui::style::Style;
 use ratatui_textarea::{TextArea, WrapMode};
 
+use crate::app::diff_layout::DiffLayout;
 use crate::app::history::InputHistory;
 use crate::protocol::{ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome};
-use crate::ui::diff_view::DiffLayout;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Keys typed within this long after an approval prompt appears do not answer it: they were
 /// meant for whatever was on screen before.

@@ -30,6 +30,8 @@ pub enum Msg {
     },
     /// The file finder's answer to `Effect::FindFiles`.
     FilesFound(crate::finder::FinderResults),
+    /// A prompt to submit as if typed and entered (`claw "prompt"` on the command line).
+    SubmitPrompt(String),
     /// The message came back from `$EDITOR` (Ctrl+G); None when the editor failed.
     InputEdited(Result<String, String>),
 }

@@ -6,7 +6,7 @@ use crate::app::commands;
 use crate::app::model::Model;
 use crate::fuzzy::{FuzzyMatcher, MatchKind};
 use crate::protocol::{Effort, ModelChoice, PermissionMode};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Which list the palette shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub fn items(model: &Model, kind: PaletteKind) -> Vec<PaletteItem> {
         for session in model.sessions.iter().flatten() {
             out.push(PaletteItem {
                 group: "session",
-                label: crate::ui::text::truncate(&session.first_prompt, 60),
+                label: crate::app::columns::truncate(&session.first_prompt, 60),
                 detail: format!(
                     "{} · {} messages · ${:.4}",
                     age(session.age_secs),

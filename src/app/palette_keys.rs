@@ -8,7 +8,7 @@ use crate::app::effect::Effect;
 use crate::app::model::{CellKind, Model};
 use crate::app::palette::{self, Palette, PaletteAction, PaletteKind};
 use crate::protocol::{Lookup, Op};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Rows moved by PgUp/PgDn.
 const PAGE: usize = 10;

@@ -8,7 +8,7 @@ use crate::app::model::{CellKind, StatusInfo};
 use crate::app::palette::{PaletteKind, shown};
 use crate::app::{Effect, Model, Msg, update};
 use crate::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, PermissionMode, SessionChoice};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 pub(crate) fn palette_model() -> Model {
     let mut model = Model::new(

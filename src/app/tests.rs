@@ -10,7 +10,7 @@ use crate::diff::FileDiff;
 use crate::protocol::{
     AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop,
 };
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 struct Harness {
     model: Model,
@@ -684,6 +684,24 @@ fn submitted_prompts_are_saved_to_the_history_file_and_large_pastes_expand() {
 }
 
 #[test]
+fn a_prompt_from_the_command_line_is_sent_and_saved_to_the_history() {
+    let mut h = Harness::new();
+    let effects = update(&mut h.model, Msg::SubmitPrompt("fix the bug".into()), h.now);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SaveHistory("fix the bug".into()),
+            Effect::Send(Op::UserTurn {
+                text: "fix the bug".into()
+            })
+        ]
+    );
+    assert!(h.model.input_text().is_empty());
+    h.key(KeyCode::Up);
+    assert_eq!(h.model.input_text(), "fix the bug");
+}
+
+#[test]
 fn ctrl_g_edits_the_message_and_f2_releases_the_mouse() {
     let mut h = Harness::new();
     h.type_text("draft");
@@ -863,4 +881,36 @@ fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
     assert!(
         matches!(&effects[..], [Effect::Send(Op::UserTurn { text })] if text == "me@example.com @srcx")
     );
+}
+
+#[test]
+fn the_reducer_never_imports_the_views() {
+    // Split so this file doesn't match itself.
+    let needle = concat!("crate::", "ui");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(needle), "{} uses ui", path.display());
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} files in {}", dir.display());
+}
+
+#[test]
+fn the_top_overlay_gets_the_key_and_the_one_below_gets_the_next() {
+    use crate::app::overlay::{Overlay, stack};
+    let mut h = Harness::new();
+    h.model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(Vec::new()));
+    h.model.palette = Some(crate::app::palette::Palette::new(
+        crate::app::palette::PaletteKind::Sessions,
+        h.model.effort,
+    ));
+    assert_eq!(stack(&h.model), vec![Overlay::DiffPane, Overlay::Palette]);
+    h.key(KeyCode::Esc);
+    assert!(h.model.palette.is_none());
+    assert_eq!(stack(&h.model), vec![Overlay::DiffPane]);
+    h.key(KeyCode::Esc);
+    assert!(stack(&h.model).is_empty());
 }

@@ -6,13 +6,12 @@ use std::time::Instant;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEventKind};
 
 use crate::app::agent_events::on_agent;
-use crate::app::approval_keys::on_approval_key;
-use crate::app::broken_settings::{self, Choice};
 use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, GlobalAction, InputAction};
 use crate::app::model::{CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_WINDOW, Scroll};
 use crate::app::msg::Msg;
+use crate::app::overlay::{self, Overlay};
 use crate::app::palette::PaletteKind;
 use crate::protocol::{Op, PermissionMode};
 
@@ -86,6 +85,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::mention::on_results(model, results);
             Vec::new()
         }
+        Msg::SubmitPrompt(prompt) => {
+            set_input(model, &prompt);
+            submit(model)
+        }
         Msg::InputEdited(Ok(text)) => {
             // Paste placeholders still in the edited text still stand for their paste.
             let pastes = std::mem::take(&mut model.pastes);
@@ -138,26 +141,10 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return Vec::new();
     }
     let global = model.keymap.global(&key);
-    if let Some(dialog) = &model.broken_settings {
-        // The quit key quits at once here: there is no session to lose yet.
-        let choice = match global {
-            Some(GlobalAction::Quit) => Choice::Quit,
-            _ => broken_settings::choice(dialog, &key),
-        };
-        return match choice {
-            Choice::Quit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
-            Choice::Continue { first_prompt } => {
-                model.broken_settings = None;
-                match first_prompt {
-                    Some(prompt) => {
-                        set_input(model, &prompt);
-                        submit(model)
-                    }
-                    None => Vec::new(),
-                }
-            }
-            Choice::Nothing => Vec::new(),
-        };
+    let open = overlay::stack(model);
+    // The dialog about broken settings takes even the quit key (it quits at once).
+    if open.last() == Some(&Overlay::BrokenSettings) {
+        return overlay::on_broken_settings_key(model, global, &key);
     }
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
@@ -168,42 +155,14 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
     }
     let global = global.filter(|action| *action != GlobalAction::Exit);
-    if !model.approvals.is_empty() {
-        return on_approval_key(model, key, now);
-    }
-    if model.palette.is_some() {
-        return crate::app::palette_keys::on_palette_key(model, &key);
-    }
-    if let Some(pane) = model.diff_pane.as_mut() {
-        let screen = (model.width, model.height);
-        if pane.on_key(&key, screen, &model.theme) == crate::app::diff_pane::PaneKey::Close {
-            model.diff_pane = None;
+    // The top overlay gets the key first; one that passes it lets the next one down try.
+    for overlay in open.into_iter().rev() {
+        if let Some(effects) = overlay::on_key(model, overlay, &key, global, now) {
+            return effects;
         }
-        return Vec::new();
     }
-    if model.search.is_some() && crate::app::search::on_search_key(model, &key) {
-        return Vec::new();
-    }
-    if model.history_search.is_some() {
-        on_history_search_key(model, &key);
-        return Vec::new();
-    }
-    if model.focus == Focus::Input
-        && key.code == crossterm::event::KeyCode::Char('r')
-        && key
-            .modifiers
-            .contains(crossterm::event::KeyModifiers::CONTROL)
-    {
+    if overlay::opens_history_search(model, &key) {
         model.history_search = Some(HistorySearch::default());
-        return Vec::new();
-    }
-    if model.focus == Focus::Input && crate::app::mention::on_key(model, &key) {
-        return Vec::new();
-    }
-    if model.focus == Focus::Input
-        && let Some(choices) = model.slash_popup()
-        && on_slash_popup_key(model, &key, choices.len())
-    {
         return Vec::new();
     }
     if let Some(action) = global {
@@ -219,75 +178,6 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
             effects.extend(crate::app::mention::refresh(model));
             effects
         }
-    }
-}
-
-/// Up/Down move in the slash popup, Tab completes the highlighted command. Returns whether
-/// the key was the popup's.
-fn on_slash_popup_key(model: &mut Model, key: &KeyEvent, choices: usize) -> bool {
-    use crossterm::event::KeyCode;
-    match key.code {
-        KeyCode::Up => {
-            model.slash_selected = model.slash_selected.checked_sub(1).unwrap_or(choices - 1)
-        }
-        KeyCode::Down => model.slash_selected = (model.slash_selected + 1) % choices,
-        KeyCode::Tab => {
-            let name = model.slash_popup().and_then(|c| {
-                c.get(model.slash_selected.min(choices - 1))
-                    .map(|c| c.name.clone())
-            });
-            if let Some(name) = name {
-                set_input(model, &format!("/{name} "));
-            }
-            model.slash_selected = 0;
-        }
-        _ => {
-            model.slash_selected = 0;
-            return false;
-        }
-    }
-    true
-}
-
-/// Keys of Ctrl+R's reverse search: type to search, Ctrl+R for an older match, Enter (or an
-/// arrow) takes the match into the input, Esc leaves the input as it was.
-fn on_history_search_key(model: &mut Model, key: &KeyEvent) {
-    use crossterm::event::{KeyCode, KeyModifiers};
-    let Some(search) = model.history_search.as_mut() else {
-        return;
-    };
-    let older = key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        _ if older => {}
-        KeyCode::Char(c) => search.query.push(c),
-        KeyCode::Backspace => {
-            search.query.pop();
-        }
-        KeyCode::Esc => {
-            model.history_search = None;
-            return;
-        }
-        KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right => {
-            let found = search.found.take();
-            model.history_search = None;
-            if let Some((_, entry)) = found {
-                set_input(model, &entry);
-            }
-            return;
-        }
-        _ => return,
-    }
-    let before = if older {
-        search.found.as_ref().map(|(i, _)| *i)
-    } else {
-        None
-    };
-    let hit = model
-        .history
-        .search(&search.query, before)
-        .map(|(i, e)| (i, e.to_string()));
-    if hit.is_some() || !older {
-        search.found = hit;
     }
 }
 
@@ -474,12 +364,12 @@ fn on_input_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn set_input(model: &mut Model, text: &str) {
+pub(crate) fn set_input(model: &mut Model, text: &str) {
     model.reset_input();
     model.input.insert_str(text);
 }
 
-fn submit(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn submit(model: &mut Model) -> Vec<Effect> {
     let typed = model.input_text();
     if typed.trim().is_empty() {
         return Vec::new();

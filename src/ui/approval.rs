@@ -7,9 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
+use crate::app::diff_layout::{self, DiffLayout};
 use crate::app::model::{Model, PendingApproval};
 use crate::protocol::ApprovalPreview;
-use crate::ui::diff_view::{self, DiffLayout, DiffRender};
+use crate::ui::diff_view::{self, DiffRender};
 use crate::ui::text;
 
 /// A rendered diff, kept while the same prompt is shown at the same width and layout.
@@ -116,7 +117,7 @@ pub fn draw(
         ApprovalPreview::FileChange(diff) => {
             let layout = model
                 .diff_layout
-                .unwrap_or_else(|| diff_view::auto_layout(body.width));
+                .unwrap_or_else(|| diff_layout::auto_layout(body.width));
             let key = (request.id, body.width, layout);
             if cache.key != Some(key) {
                 cache.render = Some(diff_view::render_diff(diff, body.width, layout, theme));

@@ -95,7 +95,7 @@ mod tests {
     use crate::app::broken_settings::BrokenSettings;
     use crate::app::model::StatusInfo;
     use crate::config::settings::BrokenFile;
-    use crate::ui::theme::Theme;
+    use crate::theme::Theme;
     use crate::ui::{RenderCache, view};
 
     fn with_dialog(files: Vec<BrokenFile>) -> Model {

@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 
 use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
 use crate::protocol::ToolOutcome;
+use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
 use crate::ui::text::{self, wrap};
-use crate::ui::theme::Theme;
 
 /// Rendered lines of one cell, valid for one (version, width).
 struct CachedCell {
@@ -91,7 +91,12 @@ pub fn draw(
                 }
                 1
             }
-            _ => {
+            CellKind::User(_)
+            | CellKind::Assistant(_)
+            | CellKind::Thinking(_)
+            | CellKind::Error(_)
+            | CellKind::Notice(_)
+            | CellKind::Info { .. } => {
                 let lines = cached(model, cache, index, cell, width);
                 for line in lines.iter().skip(skip) {
                     if y >= rows {
@@ -183,7 +188,12 @@ fn cell_height(
     match cell.kind {
         // Tool cells animate (spinner, elapsed time): always one live line, never cached.
         CellKind::Tool(_) => 1,
-        _ => cached(model, cache, index, cell, width).len(),
+        CellKind::User(_)
+        | CellKind::Assistant(_)
+        | CellKind::Thinking(_)
+        | CellKind::Error(_)
+        | CellKind::Notice(_)
+        | CellKind::Info { .. } => cached(model, cache, index, cell, width).len(),
     }
 }
 

@@ -7,34 +7,50 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::app::diff_pane::DiffPane;
-use crate::ui::diff_view;
-use crate::ui::theme::Theme;
+use crate::app::diff_layout::DiffLayout;
+use crate::app::diff_pane::{DiffPane, list_width};
+use crate::diff::FileDiff;
+use crate::theme::Theme;
+use crate::ui::diff_view::{self, DiffRender};
 
-/// The file list's width: 30% of the pane, at least 24 columns.
-fn list_width(inner_width: u16) -> u16 {
-    (inner_width * 3 / 10).max(24).min(inner_width / 2)
+/// The selected file's highlighted diff, kept while the same diff is shown at the same width
+/// and layout (highlighting is the expensive part; scrolling only moves the window).
+#[derive(Default)]
+pub struct DiffPaneCache {
+    key: Option<(FileDiff, u16, DiffLayout)>,
+    render: Option<DiffRender>,
 }
 
-/// The pane's area on a `(width, height)` screen: everything above the input and status bar.
-fn pane_area(screen: (u16, u16)) -> Rect {
-    Rect::new(0, 0, screen.0, screen.1.saturating_sub(4))
+impl DiffPaneCache {
+    fn lines(
+        &mut self,
+        diff: &FileDiff,
+        width: u16,
+        layout: DiffLayout,
+        theme: &Theme,
+    ) -> &[Line<'static>] {
+        let fresh = self
+            .key
+            .as_ref()
+            .is_some_and(|(d, w, l)| *w == width && *l == layout && d == diff);
+        if !fresh {
+            self.key = Some((diff.clone(), width, layout));
+            self.render = None;
+        }
+        &self
+            .render
+            .get_or_insert_with(|| diff_view::render_diff(diff, width, layout, theme))
+            .lines
+    }
 }
 
-/// The size of the diff's area (right of the list, inside the border, above the keys), which
-/// the reducer needs for paging and hunk jumps.
-pub fn diff_area(screen: (u16, u16)) -> (u16, u16) {
-    let inner = Block::default()
-        .borders(Borders::ALL)
-        .inner(pane_area(screen));
-    let list = list_width(inner.width);
-    (
-        inner.width.saturating_sub(list + 1),
-        inner.height.saturating_sub(1),
-    )
-}
-
-pub fn draw(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn draw(
+    pane: &DiffPane,
+    theme: &Theme,
+    cache: &mut DiffPaneCache,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     Clear.render(area, buf);
     let (added, removed) = pane
         .files
@@ -103,26 +119,28 @@ pub fn draw(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     };
     let layout = pane.layout_for(file, diff_rect.width);
-    let render = diff_view::render_diff(&file.diff, diff_rect.width, layout, theme);
-    let mut lines = render.lines;
-    if let Some(note) = &file.note {
-        lines.insert(
-            1,
-            Line::styled(format!("({note})"), Style::default().fg(theme.dim)),
-        );
-    }
+    let rendered = cache.lines(&file.diff, diff_rect.width, layout, theme);
+    // Under the header: how the file was renamed, and git's note about it.
+    let mut notes = Vec::new();
     if let crate::gitdiff::FileStatus::Renamed { from } = &file.status {
-        lines.insert(
-            1,
-            Line::styled(
-                format!("renamed from {from}"),
-                Style::default().fg(theme.dim),
-            ),
-        );
+        notes.push(Line::styled(
+            format!("renamed from {from}"),
+            Style::default().fg(theme.dim),
+        ));
     }
-    let max_scroll = lines.len().saturating_sub(body_height as usize);
-    for (y, line) in lines
+    if let Some(note) = &file.note {
+        notes.push(Line::styled(
+            format!("({note})"),
+            Style::default().fg(theme.dim),
+        ));
+    }
+    let lines = rendered
         .iter()
+        .take(1)
+        .chain(notes.iter())
+        .chain(rendered.iter().skip(1));
+    let max_scroll = (rendered.len() + notes.len()).saturating_sub(body_height as usize);
+    for (y, line) in lines
         .skip(pane.scroll.min(max_scroll))
         .take(body_height as usize)
         .enumerate()
@@ -169,5 +187,39 @@ fn draw_list(pane: &DiffPane, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(format!(" −{}", file.diff.removed), base.fg(theme.error)),
         ]);
         buf.set_line(area.x, area.y + row as u16, &line, area.width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_highlighted_diff_is_kept_until_the_diff_width_or_layout_changes() {
+        let diff = FileDiff::compute("a.rs", "fn a() {}\n", "fn b() {}\n", false);
+        let dark = Theme::dark();
+        let light = Theme::builtin("light").unwrap();
+        let mut cache = DiffPaneCache::default();
+        let first = cache.lines(&diff, 60, DiffLayout::Unified, &dark).to_vec();
+        // Drawn again (another theme would colour it differently): the kept lines come back.
+        assert_eq!(cache.lines(&diff, 60, DiffLayout::Unified, &light), first);
+        let relit = diff_view::render_diff(&diff, 60, DiffLayout::Unified, &light).lines;
+        assert_ne!(relit, first);
+        assert_eq!(
+            cache.lines(&diff, 61, DiffLayout::Unified, &light).len(),
+            relit.len()
+        );
+        assert_ne!(
+            cache.lines(&diff, 61, DiffLayout::Unified, &light),
+            &first[..]
+        );
+        let other = FileDiff::compute("a.rs", "fn a() {}\n", "fn c() {}\n", false);
+        let changed = cache
+            .lines(&other, 61, DiffLayout::Unified, &light)
+            .to_vec();
+        assert_eq!(
+            changed,
+            diff_view::render_diff(&other, 61, DiffLayout::Unified, &light).lines
+        );
     }
 }

@@ -6,31 +6,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::app::diff_layout::{DiffLayout, side_by_side_rows};
 use crate::diff::{DiffHunk, FileDiff, LineKind};
+use crate::theme::Theme;
 use crate::ui::highlight::highlight_lines;
-use crate::ui::theme::Theme;
-
-/// Side by side from this many columns.
-const SIDE_BY_SIDE_MIN: u16 = 160;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DiffLayout {
-    Unified,
-    SideBySide,
-}
 
 pub struct DiffRender {
     pub lines: Vec<Line<'static>>,
     /// The index in `lines` of each hunk's header, for next/previous-hunk keys.
     pub hunk_starts: Vec<usize>,
-}
-
-pub fn auto_layout(width: u16) -> DiffLayout {
-    if width >= SIDE_BY_SIDE_MIN {
-        DiffLayout::SideBySide
-    } else {
-        DiffLayout::Unified
-    }
 }
 
 pub fn render_diff(diff: &FileDiff, width: u16, layout: DiffLayout, theme: &Theme) -> DiffRender {
@@ -238,31 +222,11 @@ fn side_by_side(
         }
     };
     let separator = Span::styled("│", Style::default().fg(theme.border));
-    let mut i = 0;
-    while i < hunk.lines.len() {
-        if hunk.lines[i].kind == LineKind::Context {
-            let mut row = cell(Some(i), true);
-            row.push(separator.clone());
-            row.extend(cell(Some(i), false));
-            out.push(Line::from(row));
-            i += 1;
-            continue;
-        }
-        // A run of removals followed by additions: pair them row by row.
-        let removed: Vec<usize> = (i..hunk.lines.len())
-            .take_while(|&j| hunk.lines[j].kind == LineKind::Removed)
-            .collect();
-        let after_removed = i + removed.len();
-        let added: Vec<usize> = (after_removed..hunk.lines.len())
-            .take_while(|&j| hunk.lines[j].kind == LineKind::Added)
-            .collect();
-        for k in 0..removed.len().max(added.len()) {
-            let mut row = cell(removed.get(k).copied(), true);
-            row.push(separator.clone());
-            row.extend(cell(added.get(k).copied(), false));
-            out.push(Line::from(row));
-        }
-        i = after_removed + added.len();
+    for (old, new) in side_by_side_rows(hunk) {
+        let mut row = cell(old, true);
+        row.push(separator.clone());
+        row.extend(cell(new, false));
+        out.push(Line::from(row));
     }
 }
 
@@ -270,6 +234,7 @@ fn side_by_side(
 mod tests {
     use super::*;
 
+    use crate::app::diff_layout::auto_layout;
     use crate::ui::text::plain as text;
 
     fn two_hunks() -> FileDiff {
@@ -332,5 +297,19 @@ mod tests {
         assert!(text(&render.lines).contains('…'));
         assert_eq!(auto_layout(200), DiffLayout::SideBySide);
         assert_eq!(auto_layout(100), DiffLayout::Unified);
+    }
+
+    #[test]
+    fn the_rendered_rows_have_the_shape_the_reducer_counts() {
+        let theme = Theme::dark();
+        let empty = FileDiff::compute("a.txt", "same\n", "same\n", false);
+        for diff in [two_hunks(), empty] {
+            for layout in [DiffLayout::Unified, DiffLayout::SideBySide] {
+                let render = render_diff(&diff, 90, layout, &theme);
+                let shape = crate::app::diff_layout::shape(&diff, layout);
+                assert_eq!(render.lines.len(), shape.lines, "{layout:?}");
+                assert_eq!(render.hunk_starts, shape.hunk_starts, "{layout:?}");
+            }
+        }
     }
 }

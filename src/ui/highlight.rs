@@ -13,7 +13,7 @@ use syntect::easy::HighlightLines;
 use syntect::highlighting::{FontStyle, ThemeSet};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Blocks longer than this are shown plain (highlighting costs per line).
 const MAX_LINES: usize = 2000;

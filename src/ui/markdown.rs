@@ -9,10 +9,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use crate::theme::Theme;
 use crate::ui::highlight::highlight_code;
 use crate::ui::styled_wrap::{clip_spans, wrap_chars, wrap_spans};
 use crate::ui::text::sanitize;
-use crate::ui::theme::Theme;
 
 /// A piece of a line's left margin: quote bars and list indents, nested.
 #[derive(Clone, Debug)]

@@ -17,13 +17,15 @@ pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
 pub mod text;
-pub mod theme;
+/// Themes are data the reducer reads too; this keeps `ui::theme` for the binary and benches.
+pub use crate::theme;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 use crate::app::model::{Focus, Model};
+use crate::app::overlay::{self, Overlay};
 pub use conversation::TranscriptMetrics;
 
 /// Below this size the screen only asks to be made bigger (3 rows: the input and the status
@@ -39,6 +41,7 @@ const SIDE_BY_SIDE_MIN_WIDTH: u16 = 110;
 pub struct RenderCache {
     pub transcript: conversation::TranscriptCache,
     pub approval: approval::ApprovalCache,
+    pub diff_pane: diff_pane::DiffPaneCache,
     /// The theme the cached lines were drawn in: another theme draws everything anew.
     pub theme: String,
 }
@@ -101,7 +104,7 @@ pub fn draw(
 
     let show_activity = !model.tools.is_empty() || model.focus == Focus::Activity;
     let metrics = if let Some(pane) = &model.diff_pane {
-        diff_pane::draw(pane, &model.theme, main, buf);
+        diff_pane::draw(pane, &model.theme, &mut cache.diff_pane, main, buf);
         TranscriptMetrics {
             lines: model.transcript_lines,
             rows: model.viewport_rows,
@@ -131,22 +134,38 @@ pub fn draw(
         approval::draw(model, approval, &mut cache.approval, prompt, buf);
     }
     input::draw(model, input_area, buf);
-    if let Some(choices) = model.slash_popup() {
-        slash_popup::draw(model, &choices, input_area, area, buf);
-    }
-    if let Some(picker) = &model.mention {
-        file_finder::draw(model, picker, input_area, area, buf);
-    }
     status::draw(model, status_area, buf);
-    if let Some(palette) = &model.palette {
-        let above_input = Rect {
-            height: input_area.y.saturating_sub(area.y),
-            ..area
-        };
-        palette::draw(model, palette, above_input, buf);
-    }
-    if let Some(dialog) = &model.broken_settings {
-        broken_settings::draw(model, dialog, area, buf);
+    // The floating overlays, bottom to top: the one that gets the keys is painted last.
+    for open in overlay::stack(model) {
+        match open {
+            Overlay::SlashPopup => {
+                if let Some(choices) = model.slash_popup() {
+                    slash_popup::draw(model, &choices, input_area, area, buf);
+                }
+            }
+            Overlay::Mention => {
+                if let Some(picker) = &model.mention {
+                    file_finder::draw(model, picker, input_area, area, buf);
+                }
+            }
+            Overlay::Palette => {
+                if let Some(palette) = &model.palette {
+                    let above_input = Rect {
+                        height: input_area.y.saturating_sub(area.y),
+                        ..area
+                    };
+                    palette::draw(model, palette, above_input, buf);
+                }
+            }
+            Overlay::BrokenSettings => {
+                if let Some(dialog) = &model.broken_settings {
+                    broken_settings::draw(model, dialog, area, buf);
+                }
+            }
+            // Drawn in their place above: the searches in the input box and the conversation,
+            // `/diff` instead of the conversation, the approval prompt below it.
+            Overlay::HistorySearch | Overlay::Search | Overlay::DiffPane | Overlay::Approval => {}
+        }
     }
     metrics
 }

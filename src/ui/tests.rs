@@ -9,7 +9,7 @@ use crate::app::model::{Focus, StatusInfo};
 use crate::app::{Model, Msg, update};
 use crate::diff::FileDiff;
 use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use crate::ui::{RenderCache, view};
 
 fn model_at(now: Instant) -> Model {
@@ -626,7 +626,7 @@ fn the_diff_pane_keys() {
     let pane = key(&mut model, KeyCode::Char('v'));
     assert_eq!(
         pane.layout,
-        Some(crate::ui::diff_view::DiffLayout::SideBySide)
+        Some(crate::app::diff_layout::DiffLayout::SideBySide)
     );
     insta::assert_snapshot!(render(&model, 100, 14).backend());
     update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);

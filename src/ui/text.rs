@@ -87,24 +87,8 @@ fn trailing_spaces(word: &str) -> usize {
     word.len() - word.trim_end_matches(' ').len()
 }
 
-/// Cuts `text` to at most `width` columns, ending with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+/// The reducer cuts labels too, so the function lives with it.
+pub use crate::app::columns::truncate;
 
 /// 1234 -> "1.2k", 1234567 -> "1.2M".
 pub fn tokens(n: u64) -> String {

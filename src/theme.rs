@@ -8,11 +8,11 @@ use serde_json::Value;
 
 /// The themes shipped with claw, embedded at build time.
 const BUILTIN: &[(&str, &str)] = &[
-    ("dark", include_str!("../../themes/dark.json")),
-    ("light", include_str!("../../themes/light.json")),
+    ("dark", include_str!("../themes/dark.json")),
+    ("light", include_str!("../themes/light.json")),
     (
         "high-contrast",
-        include_str!("../../themes/high-contrast.json"),
+        include_str!("../themes/high-contrast.json"),
     ),
 ];
 
