@@ -60,20 +60,6 @@ const LAYERS: &[(&str, May)] = &[
 /// file. Fixing one makes the test fail until its entry is deleted here: this list only shrinks.
 #[rustfmt::skip] // one entry a line, as a table
 const TOLERATED: &[(&str, &str)] = &[
-    // The reducer keeps view types in its state (the theme, the diff layout) and measures text
-    // and panes with the views' helpers; these move out of `ui` (being done on another branch).
-    ("src/app/approval_keys.rs", "crate::ui::diff_view"),
-    ("src/app/approval_keys.rs", "crate::ui::diff_view::DiffLayout"),
-    ("src/app/copy.rs", "crate::ui::text::truncate"),
-    ("src/app/diff_pane.rs", "crate::ui::diff_view"),
-    ("src/app/diff_pane.rs", "crate::ui::diff_view::DiffLayout"),
-    ("src/app/diff_pane.rs", "crate::ui::theme::Theme"),
-    ("src/app/diff_pane.rs", "crate::ui::diff_pane::diff_area"),
-    ("src/app/model.rs", "crate::ui::diff_view::DiffLayout"),
-    ("src/app/model.rs", "crate::ui::theme::Theme"),
-    ("src/app/palette.rs", "crate::ui::theme::Theme"),
-    ("src/app/palette.rs", "crate::ui::text::truncate"),
-    ("src/app/palette_keys.rs", "crate::ui::theme::Theme"),
     // The broken-settings dialog names the config's type for a settings file that didn't parse.
     ("src/app/broken_settings.rs", "crate::config::settings::BrokenFile"),
     // The protocol carries other modules' data types instead of its own: a file's diff, the
