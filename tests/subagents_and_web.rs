@@ -247,3 +247,60 @@ async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
         "{unavailable:?}"
     );
 }
+
+#[tokio::test]
+async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let base = server.base_url();
+    server.serve_page(
+        "/doc",
+        Reply::page(200, "text/html", "<html><body><p>Seven.</p></body></html>"),
+    );
+    for reply in [
+        Reply::tool_use(
+            "",
+            "f1",
+            "WebFetch",
+            json!({"url": format!("{base}/doc"), "prompt": "What number?"}),
+        ),
+        // The small model answers slowly, so the choice below arrives while WebFetch runs.
+        Reply::text("Seven.").paced(std::time::Duration::from_millis(60)),
+        Reply::text("It says seven."),
+    ] {
+        server.push(reply);
+    }
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "read it".into(),
+        })
+        .unwrap();
+    loop {
+        if let AgentEvent::ToolStarted { tool, .. } = next(&mut handle).await
+            && tool == "WebFetch"
+        {
+            break;
+        }
+    }
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "opus".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].body["model"], "claude-sonnet-4-6");
+    assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
+    assert_eq!(requests[2].body["model"], "claude-opus-5");
+}

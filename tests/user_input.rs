@@ -181,3 +181,30 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     );
     assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");
 }
+
+#[tokio::test]
+async fn a_model_chosen_while_a_bang_command_runs_serves_the_next_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("Noted.")])
+        .await
+        .unwrap();
+    let mut handle = start(&server, dir.path());
+    // The command is still running when the choice and the message arrive.
+    for op in [
+        Op::Shell {
+            command: "sleep 0.3; echo slept".into(),
+        },
+        Op::SetModel {
+            model: "opus".into(),
+        },
+        Op::UserTurn {
+            text: "done?".into(),
+        },
+    ] {
+        handle.ops.send(op).unwrap();
+    }
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].body["model"], "claude-opus-5");
+}

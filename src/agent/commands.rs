@@ -280,12 +280,8 @@ impl Session {
             });
         });
         let ctx = self.ctx.clone();
-        let mut model_change = None;
         let run = inbox
-            .watch(
-                bash.run(serde_json::json!({"command": command}), &ctx, progress),
-                &mut model_change,
-            )
+            .watch(bash.run(serde_json::json!({"command": command}), &ctx, progress))
             .await;
         let (outcome, output, summary) = match run {
             crate::agent::inbox::Watched::Done(Ok(out)) => (

@@ -57,10 +57,7 @@ impl Session {
         };
         let provider = Arc::clone(&self.provider);
         let mut ignore = |_: StreamEvent| {};
-        let mut model_change = None;
-        let outcome = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
-            .await;
+        let outcome = inbox.watch(provider.stream(&request, &mut ignore)).await;
         let completed = match outcome {
             Watched::Shutdown => return false,
             Watched::Interrupted => {

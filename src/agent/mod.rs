@@ -12,6 +12,7 @@ mod hook_events;
 mod inbox;
 pub mod lookup;
 pub mod mentions;
+mod pending;
 pub mod prompt;
 pub mod saved_bytes;
 mod session_commands;
@@ -179,8 +180,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let inbox = inbox::Inbox {
         ops: op_rx,
         queued: VecDeque::new(),
-        mode: None,
-        effort: None,
+        pending: pending::Pending::default(),
         lookups,
     };
     let finished = tokio::spawn(session.run(inbox));

@@ -137,7 +137,17 @@ impl Session {
             self.totals.add(&model, &usage, cost);
         }
         // Permissions granted inside the sub-agent ("allow for this session") stay granted.
+        let own_mode = self.permissions.mode;
         self.permissions = sub.permissions.clone();
+        self.permissions.mode = own_mode;
+        // The sub-agent applied the choices the user made while it ran; they are the session's.
+        self.set_mode(sub.permissions.mode);
+        if sub.model != self.model {
+            self.set_model(&sub.model.id);
+        }
+        if sub.effort != self.effort {
+            self.set_effort(sub.effort);
+        }
         let report = sub
             .history
             .messages()

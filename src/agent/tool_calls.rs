@@ -22,7 +22,6 @@ impl Session {
         &mut self,
         calls: Vec<(String, String, Value)>,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
     ) -> (Vec<ContentBlock>, Flow) {
         let mut results = Vec::with_capacity(calls.len());
         let mut stopped: Option<Flow> = None;
@@ -35,9 +34,7 @@ impl Session {
                 ));
                 continue;
             }
-            let (content, is_error) = self
-                .run_one(&id, &name, input, inbox, model_change, &mut stopped)
-                .await;
+            let (content, is_error) = self.run_one(&id, &name, input, inbox, &mut stopped).await;
             let mut result = tool_result(&id, &content, is_error);
             if let ContentBlock::ToolResult { images, .. } = &mut result {
                 *images = std::mem::take(&mut self.last_images);
@@ -55,7 +52,6 @@ impl Session {
         name: &str,
         mut input: Value,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
@@ -100,9 +96,7 @@ impl Session {
         if let Some(updated) = pre.updated_input {
             input = updated;
         }
-        if let Some(mode) = inbox.mode.take() {
-            self.set_mode(mode);
-        }
+        self.apply_pending_mode(&mut inbox.pending);
         let by_rules = self.rule_verdict(name, &input, tool.risk());
         // A PreToolUse hook's decision stands, except that deny rules always win.
         let verdict = match (
@@ -146,9 +140,7 @@ impl Session {
                 .map(|(d, r)| (d.as_str(), r.clone()))
             {
                 Some(("allow", _)) => {
-                    return self
-                        .execute(id, name, input, tool, inbox, model_change, stopped)
-                        .await;
+                    return self.execute(id, name, input, tool, inbox, stopped).await;
                 }
                 Some(("deny", reason)) => {
                     let message = format!("Denied by a PermissionRequest hook: {reason}");
@@ -180,7 +172,7 @@ impl Session {
                 preview,
                 session_rule: rule.clone(),
             }));
-            let decision = match inbox.decision(approval, model_change).await {
+            let decision = match inbox.decision(approval).await {
                 Watched::Done(decision) => decision,
                 Watched::Interrupted => Decision::DenyAndStop,
                 Watched::Shutdown => {
@@ -198,8 +190,7 @@ impl Session {
                 return (denial, true);
             }
         }
-        self.execute(id, name, input, tool, inbox, model_change, stopped)
-            .await
+        self.execute(id, name, input, tool, inbox, stopped).await
     }
 
     /// What the mode and rules say of a call; a Bash command is judged where the shell is now
@@ -236,7 +227,6 @@ impl Session {
         input: Value,
         tool: &dyn crate::tools::Tool,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         if name == "Task" {
@@ -258,9 +248,7 @@ impl Session {
             });
         });
         let ctx = self.ctx.clone();
-        let outcome = inbox
-            .watch(tool.run(input.clone(), &ctx, progress), model_change)
-            .await;
+        let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
         let (content, is_error) = match outcome {
             Watched::Done(Ok(output)) => {
                 let content = if output.content.is_empty() {

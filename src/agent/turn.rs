@@ -302,14 +302,8 @@ impl Session {
             ));
         }
         let mut stop_continuations = 0u32;
-        let mut model_change: Option<String> = None;
         let stop = loop {
-            if let Some(name) = model_change.take() {
-                self.set_model(&name);
-            }
-            if let Some(effort) = inbox.effort.take() {
-                self.set_effort(effort);
-            }
+            self.apply_pending(&mut inbox.pending);
             if self.compact_due {
                 self.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
@@ -345,9 +339,7 @@ impl Session {
                 let _ = events.send(forwarded);
             };
             let provider = Arc::clone(&self.provider);
-            let streamed = inbox
-                .watch(provider.stream(&request, &mut on_event), &mut model_change)
-                .await;
+            let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,
                 Watched::Interrupted => break TurnStop::Interrupted,
@@ -403,7 +395,7 @@ impl Session {
                 }
                 break stop;
             }
-            let (results, flow) = self.run_tools(calls, inbox, &mut model_change).await;
+            let (results, flow) = self.run_tools(calls, inbox).await;
             self.history.push(Message {
                 role: Role::User,
                 content: results,
@@ -414,9 +406,7 @@ impl Session {
                 Flow::Shutdown => return false,
             }
         };
-        if let Some(name) = model_change {
-            self.set_model(&name);
-        }
+        self.apply_pending(&mut inbox.pending);
         self.history.sync();
         if let Some(message) = self.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });

@@ -38,8 +38,7 @@ impl Session {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        let mut model_change = None;
-        let fetched = match inbox.watch(fetch(&url), &mut model_change).await.settle() {
+        let fetched = match inbox.watch(fetch(&url)).await.settle() {
             Ok(result) => result,
             Err(cut) => return self.cut_short(cut, id, started, stopped),
         };
@@ -87,7 +86,7 @@ impl Session {
         let provider = Arc::clone(&self.provider);
         let mut ignore = |_: StreamEvent| {};
         let answer = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .watch(provider.stream(&request, &mut ignore))
             .await
             .settle();
         match answer {
@@ -133,9 +132,8 @@ impl Session {
         };
         let provider = Arc::clone(&self.provider);
         let mut ignore = |_: StreamEvent| {};
-        let mut model_change = None;
         let answer = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .watch(provider.stream(&request, &mut ignore))
             .await
             .settle();
         match answer {
