@@ -7,12 +7,12 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::agent::inbox::{Inbox, Queued, Watched};
+use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
 use crate::agent::prompt::{Environment, load_memory, memory_places, system_prompt};
 use crate::agent::{ActiveModel, resolve_model};
 use crate::config::memory::MemoryPlaces;
 use crate::permissions::Permissions;
-use crate::protocol::{AgentEvent, Op, TurnStop};
+use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::catalog::Catalog;
 use crate::provider::{
     ChatRequest, ContentBlock, Message, Provider, Role, StopReason, StreamEvent, Thinking, Usage,
@@ -158,36 +158,16 @@ impl Session {
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
         loop {
-            let work = match inbox.queued.pop_front() {
-                Some(work) => work,
-                None => match inbox.ops.recv().await {
-                    None | Some(Op::Shutdown) => return,
-                    Some(Op::UserTurn { text }) => Queued::Turn(text),
-                    Some(Op::Command { name, args }) => Queued::Command { name, args },
-                    Some(Op::Clear) => Queued::Clear,
-                    Some(Op::Shell { command }) => Queued::Shell(command),
-                    Some(Op::SetModel { model }) => {
-                        self.set_model(&model);
-                        continue;
-                    }
-                    Some(Op::SetPermissionMode(mode)) => {
-                        self.set_mode(mode);
-                        continue;
-                    }
-                    Some(Op::SetEffort(effort)) => {
-                        self.set_effort(effort);
-                        continue;
-                    }
-                    Some(Op::SaveSetting { key, value }) => {
-                        inbox.lookups.save_setting(&key, &value);
-                        continue;
-                    }
-                    Some(Op::Lookup(lookup)) => {
-                        inbox.lookups.run(lookup);
-                        continue;
-                    }
-                    Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
-                },
+            let Some(work) = inbox.queued.pop_front() else {
+                let op = inbox.ops.recv().await;
+                match inbox.receive(op) {
+                    Arrival::Shutdown => return,
+                    // Nothing runs to interrupt, no prompt is pending to answer.
+                    Arrival::Interrupt | Arrival::Decision { .. } | Arrival::Kept => {}
+                }
+                // Idle, a choice applies at once.
+                self.apply_pending(&mut inbox.pending);
+                continue;
             };
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
