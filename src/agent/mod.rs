@@ -2,6 +2,7 @@
 //! runs turns (request, stream, tool calls, approvals, results, again) and reports everything as
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
+mod agent_tools;
 mod commands;
 pub mod compact;
 mod compacting;

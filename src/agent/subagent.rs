@@ -11,8 +11,9 @@ use std::time::Instant;
 use serde_json::Value;
 use tokio::sync::mpsc::unbounded_channel;
 
+use crate::agent::agent_tools::text_input;
 use crate::agent::history::{History, LogTarget};
-use crate::agent::inbox::Inbox;
+use crate::agent::inbox::{Cut, Inbox};
 use crate::agent::turn::{Flow, Session, Totals};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::Role;
@@ -86,11 +87,7 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let prompt = input
-            .get("prompt")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let prompt = text_input(input, "prompt");
         let (events, mut receiver) = unbounded_channel();
         let parent_events = self.events.clone();
         let parent = id.to_string();
@@ -171,8 +168,7 @@ impl Session {
         )
         .await;
         if !alive {
-            *stopped = Some(Flow::Shutdown);
-            return ("Interrupted: claw is shutting down.".into(), true);
+            return self.cut_short(Cut::Shutdown, id, started, stopped);
         }
         let (content, outcome, is_error) = match (stop, report) {
             (Some(TurnStop::Interrupted), _) => {
@@ -191,17 +187,7 @@ impl Session {
             ),
             (_, Some(report)) => (report, ToolOutcome::Success, false),
         };
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: content.clone(),
-            summary: if is_error {
-                "failed".into()
-            } else {
-                "reported".into()
-            },
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        (content, is_error)
+        let summary = if is_error { "failed" } else { "reported" };
+        self.done(id, outcome, content, summary, started, is_error)
     }
 }

@@ -408,23 +408,6 @@ impl Session {
             }
         }
     }
-
-    fn finish(
-        &self,
-        id: &str,
-        outcome: ToolOutcome,
-        output: &str,
-        summary: &str,
-        started: Instant,
-    ) {
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: output.to_string(),
-            summary: summary.to_string(),
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-    }
 }
 
 fn tool_result(id: &str, content: &str, is_error: bool) -> ContentBlock {

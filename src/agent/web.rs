@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::agent::inbox::{Cut, Inbox};
+use crate::agent::agent_tools::text_input;
+use crate::agent::inbox::Inbox;
 use crate::agent::turn::{Flow, Session};
-use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::protocol::ToolOutcome;
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
 use crate::tools::web_fetch::{Fetched, fetch};
 
@@ -28,16 +29,8 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let url = input
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let prompt = input
-            .get("prompt")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let url = text_input(input, "url");
+        let prompt = text_input(input, "prompt");
         let fetched = match inbox.watch(fetch(&url)).await.settle() {
             Ok(result) => result,
             Err(cut) => return self.cut_short(cut, id, started, stopped),
@@ -116,11 +109,7 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let query = input
-            .get("query")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let query = text_input(input, "query");
         let request = ChatRequest {
             model: self.model.id.clone(),
             max_tokens: 4096,
@@ -168,52 +157,5 @@ impl Session {
             }
             Err(cut) => self.cut_short(cut, id, started, stopped),
         }
-    }
-
-    /// The result of a call the user interrupted (or that claw's shutdown cut short).
-    fn cut_short(
-        &self,
-        cut: Cut,
-        id: &str,
-        started: Instant,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
-        match cut {
-            Cut::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                let message = "Interrupted by the user.".to_string();
-                self.done(
-                    id,
-                    ToolOutcome::Interrupted,
-                    message,
-                    "interrupted",
-                    started,
-                    true,
-                )
-            }
-            Cut::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                ("Interrupted: claw is shutting down.".into(), true)
-            }
-        }
-    }
-
-    fn done(
-        &self,
-        id: &str,
-        outcome: ToolOutcome,
-        content: String,
-        summary: &str,
-        started: Instant,
-        is_error: bool,
-    ) -> (String, bool) {
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: content.clone(),
-            summary: summary.to_string(),
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        (content, is_error)
     }
 }
