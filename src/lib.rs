@@ -22,6 +22,7 @@ pub mod sandbox;
 pub mod signals;
 pub mod startup;
 pub mod terminal_query;
+pub mod time_ago;
 pub mod tools;
 pub mod tui;
 pub mod ui;

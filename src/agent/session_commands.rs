@@ -112,13 +112,7 @@ impl Session {
                 {
                     continue;
                 }
-                let age = s.modified.elapsed().map(|d| d.as_secs()).unwrap_or(0);
-                let age = match age {
-                    0..=59 => format!("{age}s ago"),
-                    60..=3599 => format!("{}m ago", age / 60),
-                    3600..=86_399 => format!("{}h ago", age / 3600),
-                    _ => format!("{}d ago", age / 86_400),
-                };
+                let age = crate::time_ago::ago(s.modified.elapsed().map_or(0, |d| d.as_secs()));
                 body.push_str(&format!(
                     "{:>3}. {:<9} {:>4} msgs  ${:<7.4} {}\n",
                     i + 1,
