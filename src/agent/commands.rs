@@ -294,7 +294,7 @@ impl Session {
                 e.to_string(),
                 "failed".to_string(),
             ),
-            _ => (
+            crate::agent::inbox::Watched::Interrupted | crate::agent::inbox::Watched::Shutdown => (
                 crate::protocol::ToolOutcome::Interrupted,
                 "interrupted".to_string(),
                 "interrupted".to_string(),

@@ -356,7 +356,11 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                             summary: String::new(),
                             duration_ms: 0,
                         }),
-                        _ => {}
+                        // Hook context and attached files: the user never typed them.
+                        ContentBlock::Text { .. }
+                        | ContentBlock::Thinking { .. }
+                        | ContentBlock::RedactedThinking { .. }
+                        | ContentBlock::ToolUse { .. } => {}
                     }
                 }
             }
@@ -539,7 +543,13 @@ mod tests {
                 Entry::Snapshot { path, before, .. } => {
                     h.snapshot(path.clone(), before.as_ref().map(|b| b.0.clone()))
                 }
-                _ => {}
+                Entry::Meta { .. }
+                | Entry::UserText { .. }
+                | Entry::Usage { .. }
+                | Entry::Clear
+                | Entry::Rewind { .. }
+                | Entry::Mode { .. }
+                | Entry::Compacted { .. } => {}
             }
         }
         assert_eq!(h.turn(), 3);

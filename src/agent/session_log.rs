@@ -189,7 +189,15 @@ pub fn list(dir: &Path) -> Vec<Summary> {
                 .iter()
                 .find_map(|e| match e {
                     Entry::Prompt { text } => Some(text.lines().next().unwrap_or("").to_string()),
-                    _ => None,
+                    Entry::Meta { .. }
+                    | Entry::UserText { .. }
+                    | Entry::Message { .. }
+                    | Entry::Usage { .. }
+                    | Entry::Clear
+                    | Entry::Snapshot { .. }
+                    | Entry::Rewind { .. }
+                    | Entry::Mode { .. }
+                    | Entry::Compacted { .. } => None,
                 })
                 .unwrap_or_default();
             let messages = loaded
@@ -202,7 +210,15 @@ pub fn list(dir: &Path) -> Vec<Summary> {
                 .iter()
                 .map(|e| match e {
                     Entry::Usage { cost, .. } => *cost,
-                    _ => 0.0,
+                    Entry::Meta { .. }
+                    | Entry::Prompt { .. }
+                    | Entry::UserText { .. }
+                    | Entry::Message { .. }
+                    | Entry::Clear
+                    | Entry::Snapshot { .. }
+                    | Entry::Rewind { .. }
+                    | Entry::Mode { .. }
+                    | Entry::Compacted { .. } => 0.0,
                 })
                 .sum();
             Some(Summary {

@@ -61,8 +61,27 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         event @ (AgentEvent::Notice { .. }
         | AgentEvent::Error { .. }
         | AgentEvent::Retrying { .. }) => event,
-        // Its own stream, turns and usage are private (usage joins the parent's totals).
-        _ => return None,
+        // Its own stream, turns and usage are private (usage joins the parent's totals), and
+        // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
+        AgentEvent::SessionInfo { .. }
+        | AgentEvent::TurnStarted
+        | AgentEvent::UserText { .. }
+        | AgentEvent::RequestStarted
+        | AgentEvent::TextDelta(_)
+        | AgentEvent::ThinkingDelta(_)
+        | AgentEvent::MessageDone
+        | AgentEvent::Usage { .. }
+        | AgentEvent::PermissionModeChanged(_)
+        | AgentEvent::Todos { .. }
+        | AgentEvent::TranscriptReset
+        | AgentEvent::Compacted { .. }
+        | AgentEvent::EditFile { .. }
+        | AgentEvent::Models(_)
+        | AgentEvent::Sessions(_)
+        | AgentEvent::GitDiff(_)
+        | AgentEvent::EffortChanged(_)
+        | AgentEvent::Info { .. }
+        | AgentEvent::TurnEnded { .. } => return None,
     })
 }
 

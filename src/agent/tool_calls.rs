@@ -109,7 +109,8 @@ impl Session {
             }
             (_, Some(("allow", _))) => Verdict::Allow,
             (_, Some(("ask", _))) => Verdict::Ask,
-            _ => by_rules,
+            // No hook decision, or one claw doesn't know: the rules decide.
+            (_, Some(_) | None) => by_rules,
         };
         // Deny comes before anything else about the call: a denied Edit says so, not that
         // its old_string is missing.
@@ -153,12 +154,16 @@ impl Session {
                     );
                     return (message, true);
                 }
-                _ => {}
+                // "ask", or no decision: the user is asked.
+                Some(_) | None => {}
             }
             self.notify(format!("claw needs your permission to use {name}"));
             let questions = match &preview {
                 crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
-                _ => None,
+                crate::protocol::ApprovalPreview::None
+                | crate::protocol::ApprovalPreview::Command { .. }
+                | crate::protocol::ApprovalPreview::FileChange(_)
+                | crate::protocol::ApprovalPreview::Plan(_) => None,
             };
             let rule = Permissions::suggest_rule(name, &input);
             let approval = self
