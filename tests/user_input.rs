@@ -208,3 +208,23 @@ async fn a_model_chosen_while_a_bang_command_runs_serves_the_next_turn() {
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].body["model"], "claude-opus-5");
 }
+
+#[tokio::test]
+async fn a_shutdown_while_a_bang_command_runs_ends_the_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let handle = start(&server, dir.path());
+    for op in [
+        Op::Shell {
+            command: "sleep 30".into(),
+        },
+        Op::Shutdown,
+    ] {
+        handle.ops.send(op).unwrap();
+    }
+    // The UI still holds its end of the channel: only the Shutdown can end the agent.
+    tokio::time::timeout(std::time::Duration::from_secs(5), handle.finished)
+        .await
+        .expect("the agent kept running after Shutdown")
+        .unwrap();
+}

@@ -255,15 +255,14 @@ impl Session {
         })
     }
 
-    /// What fills the context window, estimated at ~4 characters a token, beside the API's own
-    /// count for the last request.
     /// `!command`: runs it with the Bash tool at once (typed by the user, so not asked about)
-    /// and adds the command and its output to the conversation for the model to see.
-    pub(crate) async fn shell(&mut self, command: &str, inbox: &mut Inbox) {
+    /// and adds the command and its output to the conversation for the model to see. Returns
+    /// false when the agent should shut down.
+    pub(crate) async fn shell(&mut self, command: &str, inbox: &mut Inbox) -> bool {
         self.next_hook += 1;
         let id = format!("shell-{}", self.next_hook);
         let Some(bash) = self.tools.get("Bash") else {
-            return;
+            return true;
         };
         let started = std::time::Instant::now();
         self.emit(AgentEvent::ToolStarted {
@@ -283,6 +282,7 @@ impl Session {
         let run = inbox
             .watch(bash.run(serde_json::json!({"command": command}), &ctx, progress))
             .await;
+        let alive = !matches!(run, crate::agent::inbox::Watched::Shutdown);
         let (outcome, output, summary) = match run {
             crate::agent::inbox::Watched::Done(Ok(out)) => (
                 crate::protocol::ToolOutcome::Success,
@@ -300,16 +300,11 @@ impl Session {
                 "interrupted".to_string(),
             ),
         };
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id,
-            outcome,
-            output: output.clone(),
-            summary,
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
+        self.finish(&id, outcome, &output, &summary, started);
         self.history.push_user_text(format!(
             "I ran this in the shell myself:\n<bash-input>{command}</bash-input>\n<bash-output>\n{output}\n</bash-output>"
         ));
+        alive
     }
 
     fn permissions_command(&mut self, args: &str) {

@@ -172,10 +172,7 @@ impl Session {
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
                 Queued::Command { name, args } => self.command(&name, &args, inbox).await,
-                Queued::Shell(command) => {
-                    self.shell(&command, inbox).await;
-                    true
-                }
+                Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
                     let model = self.model.id.clone();
                     let cwd = self.ctx.cwd.display().to_string();
