@@ -37,7 +37,7 @@ impl Session {
             let (content, is_error) = self.run_one(&id, &name, input, inbox, &mut stopped).await;
             let mut result = tool_result(&id, &content, is_error);
             if let ContentBlock::ToolResult { images, .. } = &mut result {
-                *images = std::mem::take(&mut self.last_images);
+                *images = std::mem::take(&mut self.conversation.last_images);
             }
             results.push(result);
         }
@@ -55,7 +55,7 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let tools = Arc::clone(&self.tools);
+        let tools = Arc::clone(&self.services.tools);
         let Some(tool) = tools.get(name) else {
             self.emit(AgentEvent::ToolStarted {
                 call_id: id.to_string(),
@@ -119,7 +119,7 @@ impl Session {
             Verdict::Ask => true,
             Verdict::Deny(reason) => return self.refuse(id, &reason, started),
         };
-        let preview = match tool.preview(&input, &self.ctx) {
+        let preview = match tool.preview(&input, &self.services.ctx) {
             Ok(preview) => preview,
             Err(error) => {
                 let message = error.to_string();
@@ -167,6 +167,7 @@ impl Session {
             };
             let rule = Permissions::suggest_rule(name, &input);
             let approval = self
+                .services
                 .next_approval
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
@@ -202,12 +203,15 @@ impl Session {
     /// (where the last command's `cd` left it).
     fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         let shell_dir = self
+            .services
             .ctx
             .shell_cwd
             .lock()
             .map(|d| d.clone())
-            .unwrap_or_else(|_| self.ctx.cwd.clone());
-        self.permissions.decide_in(name, input, risk, &shell_dir)
+            .unwrap_or_else(|_| self.services.ctx.cwd.clone());
+        self.policy
+            .permissions
+            .decide_in(name, input, risk, &shell_dir)
     }
 
     /// Ends a call the rules refuse.
@@ -244,7 +248,7 @@ impl Session {
             return self.web_search(id, &input, inbox, stopped).await;
         }
         let started = Instant::now();
-        let events = self.events.clone();
+        let events = self.services.events.clone();
         let call_id = id.to_string();
         let progress: ProgressSink = Arc::new(move |chunk: String| {
             let _ = events.send(AgentEvent::ToolProgress {
@@ -252,7 +256,7 @@ impl Session {
                 chunk,
             });
         });
-        let ctx = self.ctx.clone();
+        let ctx = self.services.ctx.clone();
         let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
         let (content, is_error) = match outcome {
             Watched::Done(Ok(output)) => {
@@ -261,7 +265,7 @@ impl Session {
                 } else {
                     output.content
                 };
-                self.last_images = output.images;
+                self.conversation.last_images = output.images;
                 self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
                 (content, false)
             }
@@ -289,15 +293,21 @@ impl Session {
         };
         // Keep what the files looked like before this call changed them, for /rewind.
         let changed: Vec<_> = self
+            .services
             .ctx
             .changes
             .lock()
             .map(|mut c| c.drain(..).collect())
             .unwrap_or_default();
         for change in changed {
-            self.history.snapshot(change.path, change.content);
+            self.conversation
+                .history
+                .snapshot(change.path, change.content);
         }
-        if name == "ExitPlanMode" && !is_error && self.permissions.mode == PermissionMode::Plan {
+        if name == "ExitPlanMode"
+            && !is_error
+            && self.policy.permissions.mode == PermissionMode::Plan
+        {
             self.set_mode(PermissionMode::Default);
             self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
         }
@@ -324,8 +334,8 @@ impl Session {
         let Some(path) = input.get("file_path").and_then(Value::as_str) else {
             return content;
         };
-        let path = self.ctx.resolve(path);
-        let Some((places, seen)) = self.memory.as_mut() else {
+        let path = self.services.ctx.resolve(path);
+        let Some((places, seen)) = self.conversation.memory.as_mut() else {
             return content;
         };
         let files = memory::nested_for(&path, places, seen);
@@ -383,14 +393,14 @@ impl Session {
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
-                let cwd = self.ctx.cwd.clone();
-                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                let cwd = self.services.ctx.cwd.clone();
+                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
                 None
             }
             Decision::AllowAlways => {
-                let cwd = self.ctx.cwd.clone();
-                self.permissions.add(RuleKind::Allow, rule, &cwd);
-                if let Some(path) = self.local_settings.clone() {
+                let cwd = self.services.ctx.cwd.clone();
+                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                if let Some(path) = self.policy.local_settings.clone() {
                     let message = match save_allow_rule(&path, rule) {
                         Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
                         Err(e) => {

@@ -61,10 +61,11 @@ impl Session {
             Ok(Fetched::Page { url, markdown }) => (url, markdown),
         };
         let model = self
+            .services
             .catalog
-            .resolve(&self.small_model)
+            .resolve(&self.services.small_model)
             .map(|m| m.id.clone())
-            .unwrap_or_else(|| self.small_model.clone());
+            .unwrap_or_else(|| self.services.small_model.clone());
         let request = ChatRequest {
             model: model.clone(),
             max_tokens: 2048,
@@ -76,7 +77,7 @@ impl Session {
             server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
-        let provider = Arc::clone(&self.provider);
+        let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};
         let answer = inbox
             .watch(provider.stream(&request, &mut ignore))
@@ -111,7 +112,7 @@ impl Session {
         let started = Instant::now();
         let query = text_input(input, "query");
         let request = ChatRequest {
-            model: self.model.id.clone(),
+            model: self.conversation.model.id.clone(),
             max_tokens: 4096,
             system: "Search the web for the user's query and report what you find: for each relevant result, its title, URL and the facts it gives. Be factual and brief.".into(),
             messages: vec![Message::user_text(format!("Search the web for: {query}"))],
@@ -119,7 +120,7 @@ impl Session {
             server_tools: vec![crate::tools::web_search::server_tool(input)],
             thinking: Thinking::Off,
         };
-        let provider = Arc::clone(&self.provider);
+        let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};
         let answer = inbox
             .watch(provider.stream(&request, &mut ignore))
@@ -127,7 +128,7 @@ impl Session {
             .settle();
         match answer {
             Ok(Ok(completed)) => {
-                let model = self.model.id.clone();
+                let model = self.conversation.model.id.clone();
                 self.account_for(&model, &completed.usage);
                 let text = completed.message.text();
                 if text.trim().is_empty() {
