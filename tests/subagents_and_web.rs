@@ -11,7 +11,9 @@ use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
-use support::turns::{finish_turn, next, start, tool_results};
+use support::turns::{
+    finish_turn, model_requests, next, send, start, start_bypassing, tool_results,
+};
 
 #[tokio::test]
 async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
@@ -270,16 +272,13 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
     ] {
         server.push(reply);
     }
-    let mut handle = agent::spawn(AgentConfig {
-        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
-        ..config(&server, dir.path())
-    });
-    handle
-        .ops
-        .send(Op::UserTurn {
+    let mut handle = start_bypassing(&server, dir.path());
+    send(
+        &handle,
+        [Op::UserTurn {
             text: "read it".into(),
-        })
-        .unwrap();
+        }],
+    );
     loop {
         if let AgentEvent::ToolStarted { tool, .. } = next(&mut handle).await
             && tool == "WebFetch"
@@ -287,18 +286,14 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
             break;
         }
     }
-    handle
-        .ops
-        .send(Op::SetModel {
+    send(
+        &handle,
+        [Op::SetModel {
             model: "opus".into(),
-        })
-        .unwrap();
+        }],
+    );
     finish_turn(&mut handle).await;
-    let requests: Vec<_> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .collect();
+    let requests = model_requests(&server);
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[0].body["model"], "claude-sonnet-4-6");
     assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
