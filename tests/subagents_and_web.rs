@@ -299,3 +299,46 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
     assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
     assert_eq!(requests[2].body["model"], "claude-opus-5");
 }
+
+#[tokio::test]
+async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "task1",
+            "Task",
+            json!({"description": "Think", "prompt": "Report anything."}),
+        ),
+        // The sub-agent answers slowly, so the choice below arrives while it works.
+        Reply::text("REPORT: nothing.").paced(std::time::Duration::from_millis(60)),
+        Reply::text("Done."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start_bypassing(&server, dir.path());
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: "delegate".into(),
+        }],
+    );
+    loop {
+        if let AgentEvent::ToolStarted { tool, .. } = next(&mut handle).await
+            && tool == "Task"
+        {
+            break;
+        }
+    }
+    send(
+        &handle,
+        [Op::SetModel {
+            model: "opus".into(),
+        }],
+    );
+    finish_turn(&mut handle).await;
+    let requests = model_requests(&server);
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[1].body["model"], "claude-sonnet-4-6");
+    assert_eq!(requests[2].body["model"], "claude-opus-5");
+}
