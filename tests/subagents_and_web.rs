@@ -272,32 +272,11 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
     ] {
         server.push(reply);
     }
-    let mut handle = start_bypassing(&server, dir.path());
-    send(
-        &handle,
-        [Op::UserTurn {
-            text: "read it".into(),
-        }],
+    let models = models_when_opus_is_chosen_during(&server, dir.path(), "WebFetch").await;
+    assert_eq!(
+        models,
+        ["claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-5"]
     );
-    loop {
-        if let AgentEvent::ToolStarted { tool, .. } = next(&mut handle).await
-            && tool == "WebFetch"
-        {
-            break;
-        }
-    }
-    send(
-        &handle,
-        [Op::SetModel {
-            model: "opus".into(),
-        }],
-    );
-    finish_turn(&mut handle).await;
-    let requests = model_requests(&server);
-    assert_eq!(requests.len(), 3);
-    assert_eq!(requests[0].body["model"], "claude-sonnet-4-6");
-    assert_eq!(requests[1].body["model"], "claude-haiku-4-5");
-    assert_eq!(requests[2].body["model"], "claude-opus-5");
 }
 
 #[tokio::test]
@@ -316,16 +295,31 @@ async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
     ])
     .await
     .unwrap();
-    let mut handle = start_bypassing(&server, dir.path());
+    let models = models_when_opus_is_chosen_during(&server, dir.path(), "Task").await;
+    // The sub-agent's request, then the parent's with the model chosen meanwhile.
+    assert_eq!(
+        models,
+        ["claude-sonnet-4-6", "claude-sonnet-4-6", "claude-opus-5"]
+    );
+}
+
+/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, and returns the
+/// model of every request the turn made, in order.
+async fn models_when_opus_is_chosen_during(
+    server: &FakeServer,
+    cwd: &std::path::Path,
+    tool: &str,
+) -> Vec<String> {
+    let mut handle = start_bypassing(server, cwd);
     send(
         &handle,
         [Op::UserTurn {
-            text: "delegate".into(),
+            text: format!("use {tool}"),
         }],
     );
     loop {
-        if let AgentEvent::ToolStarted { tool, .. } = next(&mut handle).await
-            && tool == "Task"
+        if let AgentEvent::ToolStarted { tool: started, .. } = next(&mut handle).await
+            && started == tool
         {
             break;
         }
@@ -337,8 +331,8 @@ async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
         }],
     );
     finish_turn(&mut handle).await;
-    let requests = model_requests(&server);
-    assert_eq!(requests.len(), 3);
-    assert_eq!(requests[1].body["model"], "claude-sonnet-4-6");
-    assert_eq!(requests[2].body["model"], "claude-opus-5");
+    model_requests(server)
+        .iter()
+        .map(|r| r.body["model"].as_str().unwrap_or("").to_string())
+        .collect()
 }
