@@ -23,6 +23,7 @@ pub mod signals;
 pub mod startup;
 pub mod terminal_query;
 pub mod theme;
+pub mod time_ago;
 pub mod tools;
 pub mod tui;
 pub mod ui;

@@ -11,7 +11,9 @@ use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
-use support::turns::{finish_turn, next, start, tool_results};
+use support::turns::{
+    finish_turn, model_requests, next, send, start, start_bypassing, tool_results,
+};
 
 #[tokio::test]
 async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
@@ -246,4 +248,91 @@ async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
         unavailable[0].1 && unavailable[0].2.contains("Web search is unavailable"),
         "{unavailable:?}"
     );
+}
+
+#[tokio::test]
+async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let base = server.base_url();
+    server.serve_page(
+        "/doc",
+        Reply::page(200, "text/html", "<html><body><p>Seven.</p></body></html>"),
+    );
+    for reply in [
+        Reply::tool_use(
+            "",
+            "f1",
+            "WebFetch",
+            json!({"url": format!("{base}/doc"), "prompt": "What number?"}),
+        ),
+        // The small model answers slowly, so the choice below arrives while WebFetch runs.
+        Reply::text("Seven.").paced(std::time::Duration::from_millis(60)),
+        Reply::text("It says seven."),
+    ] {
+        server.push(reply);
+    }
+    let models = models_when_opus_is_chosen_during(&server, dir.path(), "WebFetch").await;
+    assert_eq!(
+        models,
+        ["claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-5"]
+    );
+}
+
+#[tokio::test]
+async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "task1",
+            "Task",
+            json!({"description": "Think", "prompt": "Report anything."}),
+        ),
+        // The sub-agent answers slowly, so the choice below arrives while it works.
+        Reply::text("REPORT: nothing.").paced(std::time::Duration::from_millis(60)),
+        Reply::text("Done."),
+    ])
+    .await
+    .unwrap();
+    let models = models_when_opus_is_chosen_during(&server, dir.path(), "Task").await;
+    // The sub-agent's request, then the parent's with the model chosen meanwhile.
+    assert_eq!(
+        models,
+        ["claude-sonnet-4-6", "claude-sonnet-4-6", "claude-opus-5"]
+    );
+}
+
+/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, and returns the
+/// model of every request the turn made, in order.
+async fn models_when_opus_is_chosen_during(
+    server: &FakeServer,
+    cwd: &std::path::Path,
+    tool: &str,
+) -> Vec<String> {
+    let mut handle = start_bypassing(server, cwd);
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: format!("use {tool}"),
+        }],
+    );
+    loop {
+        if let AgentEvent::ToolStarted { tool: started, .. } = next(&mut handle).await
+            && started == tool
+        {
+            break;
+        }
+    }
+    send(
+        &handle,
+        [Op::SetModel {
+            model: "opus".into(),
+        }],
+    );
+    finish_turn(&mut handle).await;
+    model_requests(server)
+        .iter()
+        .map(|r| r.body["model"].as_str().unwrap_or("").to_string())
+        .collect()
 }

@@ -9,7 +9,7 @@ use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
-use support::turns::{finish_turn, next, start};
+use support::turns::{finish_turn, next, send, start};
 
 #[tokio::test]
 async fn a_bang_command_runs_at_once_and_its_output_joins_the_conversation() {
@@ -180,4 +180,53 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
         "Greet Ada in the shell; branch main"
     );
     assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");
+}
+
+#[tokio::test]
+async fn a_model_chosen_while_a_bang_command_runs_serves_the_next_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("Noted.")])
+        .await
+        .unwrap();
+    let mut handle = start(&server, dir.path());
+    // The command is still running when the choice and the message arrive.
+    send(
+        &handle,
+        [
+            Op::Shell {
+                command: "sleep 0.3; echo slept".into(),
+            },
+            Op::SetModel {
+                model: "opus".into(),
+            },
+            Op::UserTurn {
+                text: "done?".into(),
+            },
+        ],
+    );
+    finish_turn(&mut handle).await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].body["model"], "claude-opus-5");
+}
+
+#[tokio::test]
+async fn a_shutdown_while_a_bang_command_runs_ends_the_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let handle = start(&server, dir.path());
+    send(
+        &handle,
+        [
+            Op::Shell {
+                command: "sleep 30".into(),
+            },
+            Op::Shutdown,
+        ],
+    );
+    // The UI still holds its end of the channel: only the Shutdown can end the agent.
+    tokio::time::timeout(std::time::Duration::from_secs(5), handle.finished)
+        .await
+        .expect("the agent kept running after Shutdown")
+        .unwrap();
 }

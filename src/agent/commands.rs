@@ -23,11 +23,11 @@ impl Session {
     /// Runs `/name args`. Returns false when the agent should shut down.
     pub(crate) async fn command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
         match name {
-            "config" => self.info("Settings", self.settings_summary.clone()),
+            "config" => self.info("Settings", self.services.settings_summary.clone()),
             "permissions" => self.permissions_command(args),
             "hooks" => {
                 let mut body = String::new();
-                for hook in self.hooks.all() {
+                for hook in self.services.hooks.all() {
                     let matcher = if hook.matcher.is_empty() { "*" } else { hook.matcher.as_str() };
                     body.push_str(&format!(
                         "{:<18} {:<14} {}  (timeout {} s)\n",
@@ -50,7 +50,7 @@ impl Session {
             }
             "memory" => {
                 let mut body = String::new();
-                if let Some((_, seen)) = &self.memory {
+                if let Some((_, seen)) = &self.conversation.memory {
                     let mut files: Vec<_> = seen.iter().collect();
                     files.sort();
                     for (n, path) in files.into_iter().enumerate() {
@@ -67,11 +67,11 @@ impl Session {
             }
             "model" if !args.is_empty() => {
                 self.set_model(args);
-                self.info("Model", format!("Using {} from the next request on.", self.model.id));
+                self.info("Model", format!("Using {} from the next request on.", self.conversation.model.id));
             }
             "model" => {
-                let mut body = format!("In use: {}\n\nAvailable:\n", self.model.id);
-                for m in self.catalog.models() {
+                let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);
+                for m in self.services.catalog.models() {
                     body.push_str(&format!(
                         "  {:<20} {:>5}K context  ${}/${} per M tokens in/out\n",
                         m.id,
@@ -80,7 +80,7 @@ impl Session {
                         m.output
                     ));
                 }
-                let mut aliases: Vec<_> = self.catalog.aliases().collect();
+                let mut aliases: Vec<_> = self.services.catalog.aliases().collect();
                 aliases.sort();
                 for (alias, id) in aliases {
                     body.push_str(&format!("  {alias} = {id}\n"));
@@ -89,7 +89,7 @@ impl Session {
                 self.info("Models", body);
             }
             "sandbox" => {
-                let switched = match self.ctx.sandbox.lock() {
+                let switched = match self.services.ctx.sandbox.lock() {
                     Ok(mut policy) => crate::sandbox::toggle(&mut policy, args),
                     Err(_) => Err("the sandbox setting is unavailable".to_string()),
                 };
@@ -102,21 +102,21 @@ impl Session {
                 "Status",
                 format!(
                     "Model: {}\nPermission mode: {}\nSandbox: {}\nDirectory: {}\nTokens: {} in, {} out\nCost: ${:.4}\nMessages in the conversation: {}\nMemory files: {}\nHooks: {}",
-                    self.model.id,
-                    self.permissions.mode.as_str(),
-                    self.ctx.sandbox_policy().describe(),
-                    self.ctx.cwd.display(),
-                    self.totals.input,
-                    self.totals.output,
-                    self.totals.cost,
-                    self.history.len(),
-                    self.memory.as_ref().map_or(0, |(_, seen)| seen.len()),
-                    self.hooks.all().len(),
+                    self.conversation.model.id,
+                    self.policy.permissions.mode.as_str(),
+                    self.services.ctx.sandbox_policy().describe(),
+                    self.services.ctx.cwd.display(),
+                    self.conversation.totals.input,
+                    self.conversation.totals.output,
+                    self.conversation.totals.cost,
+                    self.conversation.history.len(),
+                    self.conversation.memory.as_ref().map_or(0, |(_, seen)| seen.len()),
+                    self.services.hooks.all().len(),
                 ),
             ),
             "cost" => {
                 let mut body = String::new();
-                for (model, usage, cost) in &self.totals.by_model {
+                for (model, usage, cost) in &self.conversation.totals.by_model {
                     body.push_str(&format!(
                         "{model}: ${cost:.4}  ({} in, {} cache write, {} cache read, {} out)\n",
                         usage.input_tokens,
@@ -125,7 +125,7 @@ impl Session {
                         usage.output_tokens
                     ));
                 }
-                body.push_str(&format!("\nThis session: ${:.4}", self.totals.cost));
+                body.push_str(&format!("\nThis session: ${:.4}", self.conversation.totals.cost));
                 self.info("Cost", body);
             }
             "context" => {
@@ -134,7 +134,7 @@ impl Session {
             }
             "mcp" => {
                 let mut body = String::new();
-                for server in &self.setup.mcp_servers {
+                for server in &self.services.setup.mcp_servers {
                     body.push_str(&format!(
                         "{:<16} {}\n{:<16} from {}\n",
                         server.name,
@@ -165,8 +165,8 @@ impl Session {
                 } else {
                     args.to_string()
                 };
-                let path = self.ctx.resolve(&name);
-                let message = match std::fs::write(&path, export_markdown(self.history.messages())) {
+                let path = self.services.ctx.resolve(&name);
+                let message = match std::fs::write(&path, export_markdown(self.conversation.history.messages())) {
                     Ok(()) => format!("Exported the conversation to {}", path.display()),
                     Err(e) => format!("Could not write {}: {e}", path.display()),
                 };
@@ -174,7 +174,7 @@ impl Session {
             }
             other => {
                 let custom = self
-                    .setup
+                    .services.setup
                     .custom_commands
                     .iter()
                     .find(|c| c.name == other)
@@ -204,24 +204,28 @@ impl Session {
         inbox: &mut Inbox,
     ) -> bool {
         use crate::permissions::RuleKind;
-        let cwd = self.ctx.cwd.clone();
+        let cwd = self.services.ctx.cwd.clone();
         let (to_expand, args_owned) = (command.clone(), args.to_string());
         let prompt = tokio::task::spawn_blocking(move || {
             crate::config::custom_commands::expand(&to_expand, &args_owned, &cwd)
         })
         .await
         .unwrap_or_else(|_| command.body.clone());
-        let already = self.permissions.rules(RuleKind::Allow);
+        let already = self.policy.permissions.rules(RuleKind::Allow);
         let mut granted = Vec::new();
         for tool in &command.allowed_tools {
-            if !already.contains(tool) && self.permissions.add(RuleKind::Allow, tool, &self.ctx.cwd)
+            if !already.contains(tool)
+                && self
+                    .policy
+                    .permissions
+                    .add(RuleKind::Allow, tool, &self.services.ctx.cwd)
             {
                 granted.push(tool.clone());
             }
         }
         let previous_model = match &command.model {
             Some(model) => {
-                let previous = self.model.id.clone();
+                let previous = self.conversation.model.id.clone();
                 self.set_model(model);
                 Some(previous)
             }
@@ -229,7 +233,7 @@ impl Session {
         };
         let go_on = self.turn(prompt, inbox).await;
         for tool in granted {
-            self.permissions.remove_rule(RuleKind::Allow, &tool);
+            self.policy.permissions.remove_rule(RuleKind::Allow, &tool);
         }
         if let Some(previous) = previous_model {
             self.set_model(&previous);
@@ -240,30 +244,30 @@ impl Session {
     /// Memory file number `n` as `/memory` lists them, or the project's CLAW.md.
     fn memory_file_to_edit(&self, n: &str) -> std::path::PathBuf {
         let chosen = n.parse::<usize>().ok().and_then(|n| {
-            let (_, seen) = self.memory.as_ref()?;
+            let (_, seen) = self.conversation.memory.as_ref()?;
             let mut files: Vec<_> = seen.iter().collect();
             files.sort();
             files.get(n.checked_sub(1)?).map(|p| (*p).clone())
         });
         chosen.unwrap_or_else(|| {
             let root = self
+                .conversation
                 .memory
                 .as_ref()
                 .map(|(places, _)| places.root.clone())
-                .unwrap_or_else(|| self.ctx.cwd.clone());
+                .unwrap_or_else(|| self.services.ctx.cwd.clone());
             root.join("CLAW.md")
         })
     }
 
-    /// What fills the context window, estimated at ~4 characters a token, beside the API's own
-    /// count for the last request.
     /// `!command`: runs it with the Bash tool at once (typed by the user, so not asked about)
-    /// and adds the command and its output to the conversation for the model to see.
-    pub(crate) async fn shell(&mut self, command: &str, inbox: &mut Inbox) {
-        self.next_hook += 1;
-        let id = format!("shell-{}", self.next_hook);
-        let Some(bash) = self.tools.get("Bash") else {
-            return;
+    /// and adds the command and its output to the conversation for the model to see. Returns
+    /// false when the agent should shut down.
+    pub(crate) async fn shell(&mut self, command: &str, inbox: &mut Inbox) -> bool {
+        self.services.next_hook += 1;
+        let id = format!("shell-{}", self.services.next_hook);
+        let Some(bash) = self.services.tools.get("Bash") else {
+            return true;
         };
         let started = std::time::Instant::now();
         self.emit(AgentEvent::ToolStarted {
@@ -271,7 +275,7 @@ impl Session {
             tool: "Bash".into(),
             summary: command.to_string(),
         });
-        let events = self.events.clone();
+        let events = self.services.events.clone();
         let progress_id = id.clone();
         let progress: crate::tools::ProgressSink = std::sync::Arc::new(move |chunk: String| {
             let _ = events.send(AgentEvent::ToolProgress {
@@ -279,14 +283,11 @@ impl Session {
                 chunk,
             });
         });
-        let ctx = self.ctx.clone();
-        let mut model_change = None;
+        let ctx = self.services.ctx.clone();
         let run = inbox
-            .watch(
-                bash.run(serde_json::json!({"command": command}), &ctx, progress),
-                &mut model_change,
-            )
+            .watch(bash.run(serde_json::json!({"command": command}), &ctx, progress))
             .await;
+        let alive = !matches!(run, crate::agent::inbox::Watched::Shutdown);
         let (outcome, output, summary) = match run {
             crate::agent::inbox::Watched::Done(Ok(out)) => (
                 crate::protocol::ToolOutcome::Success,
@@ -298,22 +299,17 @@ impl Session {
                 e.to_string(),
                 "failed".to_string(),
             ),
-            _ => (
+            crate::agent::inbox::Watched::Interrupted | crate::agent::inbox::Watched::Shutdown => (
                 crate::protocol::ToolOutcome::Interrupted,
                 "interrupted".to_string(),
                 "interrupted".to_string(),
             ),
         };
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id,
-            outcome,
-            output: output.clone(),
-            summary,
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        self.history.push_user_text(format!(
+        self.finish(&id, outcome, &output, &summary, started);
+        self.conversation.history.push_user_text(format!(
             "I ran this in the shell myself:\n<bash-input>{command}</bash-input>\n<bash-output>\n{output}\n</bash-output>"
         ));
+        alive
     }
 
     fn permissions_command(&mut self, args: &str) {
@@ -322,11 +318,11 @@ impl Session {
                 .trim()
                 .parse::<usize>()
                 .ok()
-                .and_then(|n| self.permissions.remove(n))
+                .and_then(|n| self.policy.permissions.remove(n))
             {
                 Some((kind, rule)) => {
-                    if let Ok(mut denials) = self.ctx.read_denials.write() {
-                        *denials = self.permissions.read_denials();
+                    if let Ok(mut denials) = self.services.ctx.read_denials.write() {
+                        *denials = self.policy.permissions.read_denials();
                     }
                     let list = match kind {
                         crate::permissions::RuleKind::Allow => "allow",
@@ -336,10 +332,11 @@ impl Session {
                     let mut files = Vec::new();
                     let mut problems = Vec::new();
                     let candidates = self
+                        .services
                         .setup
                         .settings_files
                         .iter()
-                        .chain(self.local_settings.iter());
+                        .chain(self.policy.local_settings.iter());
                     for path in candidates {
                         match crate::config::settings::remove_permission_rule(path, list, &rule) {
                             Ok(true) if !files.contains(&path.display().to_string()) => {
@@ -370,9 +367,9 @@ impl Session {
         }
         let mut body = format!(
             "Mode: {} (Shift+Tab switches)\n\n",
-            self.permissions.mode.as_str()
+            self.policy.permissions.mode.as_str()
         );
-        let rules = self.permissions.numbered();
+        let rules = self.policy.permissions.numbered();
         if rules.is_empty() {
             body.push_str("No rules: read-only tools run, everything else asks.\n");
         }

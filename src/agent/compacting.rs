@@ -16,7 +16,7 @@ impl Session {
         trigger: &str,
         inbox: &mut Inbox,
     ) -> bool {
-        let messages = self.history.messages().to_vec();
+        let messages = self.conversation.history.messages().to_vec();
         let Some(cut) = cut_point(&messages, KEEP_TURNS) else {
             self.emit(AgentEvent::Notice {
                 message: "Nothing to compact yet: the conversation is only its last turns.".into(),
@@ -46,21 +46,18 @@ impl Session {
             }),
         }
         let request = ChatRequest {
-            model: self.model.id.clone(),
-            max_tokens: self.model.max_tokens,
-            system: self.system.clone(),
+            model: self.conversation.model.id.clone(),
+            max_tokens: self.conversation.model.max_tokens,
+            system: self.conversation.system.clone(),
             messages: request_messages,
             // The API wants the tools defined whenever the messages hold tool calls.
-            tools: self.tools.specs(),
+            tools: self.services.tools.specs(),
             server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
-        let provider = Arc::clone(&self.provider);
+        let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};
-        let mut model_change = None;
-        let outcome = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
-            .await;
+        let outcome = inbox.watch(provider.stream(&request, &mut ignore)).await;
         let completed = match outcome {
             Watched::Shutdown => return false,
             Watched::Interrupted => {
@@ -78,7 +75,7 @@ impl Session {
             Watched::Done(Ok(completed)) => completed,
         };
         self.account(&completed.usage);
-        self.compact_due = false;
+        self.conversation.compact_due = false;
         let summary = completed.message.text();
         if summary.trim().is_empty() {
             self.emit(AgentEvent::Error {
@@ -89,7 +86,7 @@ impl Session {
             return true;
         }
         let kept = messages.len() - cut;
-        self.history.compact(&summary, kept);
+        self.conversation.history.compact(&summary, kept);
         self.emit(AgentEvent::Compacted {
             summarized: cut,
             kept,

@@ -10,6 +10,7 @@ impl Session {
     pub(crate) async fn context_breakdown(&self) -> String {
         let estimate = |chars: usize| chars.div_ceil(4) as u64;
         let memory_chars: usize = self
+            .conversation
             .memory
             .as_ref()
             .map(|(_, seen)| {
@@ -22,27 +23,27 @@ impl Session {
         let (system, memory, tools, messages, counted) = match self.counted_context().await {
             Some((system_and_memory, tools, messages)) => {
                 // The API counts the system prompt whole: split it by the memory files' share.
-                let share = memory_chars as f64 / self.system.len().max(1) as f64;
+                let share = memory_chars as f64 / self.conversation.system.len().max(1) as f64;
                 let memory = (system_and_memory as f64 * share.min(1.0)).round() as u64;
                 (system_and_memory - memory, memory, tools, messages, true)
             }
             None => (
-                estimate(self.system.len().saturating_sub(memory_chars)),
+                estimate(self.conversation.system.len().saturating_sub(memory_chars)),
                 estimate(memory_chars),
                 estimate(
-                    serde_json::to_string(&self.tools.specs())
+                    serde_json::to_string(&self.services.tools.specs())
                         .map(|t| t.len())
                         .unwrap_or(0),
                 ),
                 estimate(
-                    serde_json::to_string(self.history.messages())
+                    serde_json::to_string(self.conversation.history.messages())
                         .map(|t| t.len())
                         .unwrap_or(0),
                 ),
                 false,
             ),
         };
-        let window = self.model.context_window.max(1);
+        let window = self.conversation.model.context_window.max(1);
         let approx = if counted { " " } else { "~" };
         let line = |name: &str, tokens: u64| {
             format!(
@@ -50,7 +51,10 @@ impl Session {
                 tokens as f64 * 100.0 / window as f64
             )
         };
-        let mut body = format!("Window: {} tokens ({})\n\n", window, self.model.id);
+        let mut body = format!(
+            "Window: {} tokens ({})\n\n",
+            window, self.conversation.model.id
+        );
         body.push_str(&line("System prompt", system));
         body.push_str(&line("Memory files", memory));
         body.push_str(&line("Tools", tools));
@@ -61,15 +65,15 @@ impl Session {
         } else {
             "\nEstimated at ~4 characters a token (the server has no token counting)."
         });
-        if self.totals.context > 0 {
+        if self.conversation.totals.context > 0 {
             body.push_str(&format!(
                 "\nThe last request used {} tokens of context.",
-                self.totals.context
+                self.conversation.totals.context
             ));
         }
         body.push_str(&format!(
             "\nCompaction starts at {:.0}% (/compact to do it now).",
-            self.compact_threshold * 100.0
+            self.policy.compact_threshold * 100.0
         ));
         body
     }
@@ -78,19 +82,19 @@ impl Session {
     /// with everything, without the tools, and without the system prompt and tools.
     async fn counted_context(&self) -> Option<(u64, u64, u64)> {
         use crate::provider::{ChatRequest, Message, Thinking};
-        let empty = self.history.messages().is_empty();
+        let empty = self.conversation.history.messages().is_empty();
         let messages = if empty {
             // The API counts nothing without a message; this one is subtracted below.
             vec![Message::user_text(".")]
         } else {
-            self.history.messages().to_vec()
+            self.conversation.history.messages().to_vec()
         };
         let full = ChatRequest {
-            model: self.model.id.clone(),
-            max_tokens: self.model.max_tokens,
-            system: self.system.clone(),
+            model: self.conversation.model.id.clone(),
+            max_tokens: self.conversation.model.max_tokens,
+            system: self.conversation.system.clone(),
             messages,
-            tools: self.tools.specs(),
+            tools: self.services.tools.specs(),
             server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
@@ -102,9 +106,9 @@ impl Session {
             system: String::new(),
             ..no_tools.clone()
         };
-        let total = self.provider.count_tokens(&full).await.ok()?;
-        let without_tools = self.provider.count_tokens(&no_tools).await.ok()?;
-        let messages = self.provider.count_tokens(&bare).await.ok()?;
+        let total = self.services.provider.count_tokens(&full).await.ok()?;
+        let without_tools = self.services.provider.count_tokens(&no_tools).await.ok()?;
+        let messages = self.services.provider.count_tokens(&bare).await.ok()?;
         Some((
             without_tools.saturating_sub(messages),
             total.saturating_sub(without_tools),

@@ -99,7 +99,7 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
                 "MCP",
                 format!("{}: `{command}` is not on PATH", server.name),
             ),
-            _ => r.line(
+            McpTransport::Stdio { .. } | McpTransport::Http { .. } => r.line(
                 Verdict::Ok,
                 "MCP",
                 format!(

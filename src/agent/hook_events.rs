@@ -18,26 +18,29 @@ impl Session {
         target: Option<&str>,
         mut input: Value,
     ) -> Outcome {
-        let hooks = Arc::clone(&self.hooks);
+        let hooks = Arc::clone(&self.services.hooks);
         let matching = hooks.matching(event, target);
         if matching.is_empty() {
             return Outcome::default();
         }
         if let Some(object) = input.as_object_mut() {
-            object.insert("session_id".into(), json!(self.session_id));
+            object.insert("session_id".into(), json!(self.services.session_id));
             object.insert("transcript_path".into(), json!(""));
-            object.insert("cwd".into(), json!(self.ctx.cwd.display().to_string()));
+            object.insert(
+                "cwd".into(),
+                json!(self.services.ctx.cwd.display().to_string()),
+            );
             object.insert("hook_event_name".into(), json!(event));
             object.insert(
                 "permission_mode".into(),
-                json!(self.permissions.mode.as_str()),
+                json!(self.policy.permissions.mode.as_str()),
             );
         }
         let ids: Vec<String> = matching
             .iter()
             .map(|hook| {
-                self.next_hook += 1;
-                let id = format!("hook-{}", self.next_hook);
+                self.services.next_hook += 1;
+                let id = format!("hook-{}", self.services.next_hook);
                 self.emit(AgentEvent::ToolStarted {
                     call_id: id.clone(),
                     tool: format!("hook {event}"),
@@ -46,7 +49,9 @@ impl Session {
                 id
             })
             .collect();
-        let outcome = hooks.fire(event, target, &input, &self.ctx.cwd).await;
+        let outcome = hooks
+            .fire(event, target, &input, &self.services.ctx.cwd)
+            .await;
         for (id, run) in ids.iter().zip(&outcome.runs) {
             let (result, summary) = match (run.exit, run.timed_out) {
                 (Some(0), _) => (ToolOutcome::Success, "passed".to_string()),
@@ -77,13 +82,13 @@ impl Session {
 
     /// Fires Notification hooks without waiting for them (they must not delay the prompt).
     pub(crate) fn notify(&self, message: String) {
-        let hooks = Arc::clone(&self.hooks);
+        let hooks = Arc::clone(&self.services.hooks);
         if hooks.matching("Notification", None).is_empty() {
             return;
         }
-        let cwd = self.ctx.cwd.clone();
+        let cwd = self.services.ctx.cwd.clone();
         let input = json!({
-            "session_id": self.session_id,
+            "session_id": self.services.session_id,
             "transcript_path": "",
             "cwd": cwd.display().to_string(),
             "hook_event_name": "Notification",

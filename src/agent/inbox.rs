@@ -7,17 +7,16 @@ use std::future::Future;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::lookup::Lookups;
-use crate::protocol::{Decision, Effort, Op, PermissionMode};
+use crate::agent::pending::Pending;
+use crate::protocol::{Decision, Op};
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
 pub(crate) struct Inbox {
     pub ops: UnboundedReceiver<Op>,
     /// Work that arrived during a turn, done after it, in order.
     pub queued: VecDeque<Queued>,
-    /// A permission mode chosen during a turn, applied before the next decision.
-    pub mode: Option<PermissionMode>,
-    /// A thinking effort chosen during a turn, applied before the next request.
-    pub effort: Option<Effort>,
+    /// Choices (model, mode, effort) made while the agent was busy, not applied yet.
+    pub pending: Pending,
     /// Answers lookups (model and session lists, /diff, /doctor) at once, mid-turn too.
     pub lookups: Lookups,
 }
@@ -29,6 +28,20 @@ pub(crate) enum Queued {
     Command { name: String, args: String },
     Clear,
     Shell(String),
+}
+
+/// What an op asks of whoever is waiting on the inbox.
+pub(crate) enum Arrival {
+    /// The UI is gone or asked claw to quit.
+    Shutdown,
+    Interrupt,
+    /// The user's answer to approval `id`.
+    Decision {
+        id: u64,
+        decision: Decision,
+    },
+    /// Queued, made pending or answered: nothing for the waiter to do.
+    Kept,
 }
 
 /// Why a wait ended before its work did.
@@ -58,63 +71,57 @@ pub(crate) enum Watched<T> {
 impl Inbox {
     /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
     /// kept (user messages) or applied later.
-    pub(crate) async fn watch<F: Future>(
-        &mut self,
-        work: F,
-        model_change: &mut Option<String>,
-    ) -> Watched<F::Output> {
+    pub(crate) async fn watch<F: Future>(&mut self, work: F) -> Watched<F::Output> {
         tokio::pin!(work);
         loop {
             tokio::select! {
                 out = &mut work => return Watched::Done(out),
-                op = self.ops.recv() => match op {
-                    None | Some(Op::Shutdown) => return Watched::Shutdown,
-                    Some(Op::Interrupt) => return Watched::Interrupted,
-                    Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
-                    Some(Op::SetModel { model }) => *model_change = Some(model),
-                    Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
-                    Some(Op::Command { name, args }) => self.queued.push_back(Queued::Command { name, args }),
-                    Some(Op::Clear) => self.queued.push_back(Queued::Clear),
-                    Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
-                    Some(Op::SetEffort(effort)) => self.effort = Some(effort),
-                    Some(Op::SaveSetting { key, value }) => self.lookups.save_setting(&key, &value),
-                    Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
+                op = self.ops.recv() => match self.receive(op) {
+                    Arrival::Shutdown => return Watched::Shutdown,
+                    Arrival::Interrupt => return Watched::Interrupted,
                     // An answer to a prompt that is no longer pending.
-                    Some(Op::Decide { .. }) => {}
+                    Arrival::Decision { .. } | Arrival::Kept => {}
                 },
             }
         }
     }
 
     /// Waits for the user's answer to approval `id`. An interrupt answers "deny and stop".
-    pub(crate) async fn decision(
-        &mut self,
-        id: u64,
-        model_change: &mut Option<String>,
-    ) -> Watched<Decision> {
+    pub(crate) async fn decision(&mut self, id: u64) -> Watched<Decision> {
         loop {
-            match self.ops.recv().await {
-                None | Some(Op::Shutdown) => return Watched::Shutdown,
-                Some(Op::Interrupt) => return Watched::Done(Decision::DenyAndStop),
-                Some(Op::Decide {
+            let op = self.ops.recv().await;
+            match self.receive(op) {
+                Arrival::Shutdown => return Watched::Shutdown,
+                Arrival::Interrupt => return Watched::Done(Decision::DenyAndStop),
+                Arrival::Decision {
                     id: answered,
                     decision,
-                }) if answered == id => {
-                    return Watched::Done(decision);
-                }
-                Some(Op::Decide { .. }) => {}
-                Some(Op::UserTurn { text }) => self.queued.push_back(Queued::Turn(text)),
-                Some(Op::SetModel { model }) => *model_change = Some(model),
-                Some(Op::SetPermissionMode(mode)) => self.mode = Some(mode),
-                Some(Op::Command { name, args }) => {
-                    self.queued.push_back(Queued::Command { name, args })
-                }
-                Some(Op::Clear) => self.queued.push_back(Queued::Clear),
-                Some(Op::Shell { command }) => self.queued.push_back(Queued::Shell(command)),
-                Some(Op::SetEffort(effort)) => self.effort = Some(effort),
-                Some(Op::SaveSetting { key, value }) => self.lookups.save_setting(&key, &value),
-                Some(Op::Lookup(lookup)) => self.lookups.run(lookup),
+                } if answered == id => return Watched::Done(decision),
+                Arrival::Decision { .. } | Arrival::Kept => {}
             }
         }
+    }
+
+    /// Takes in one op: work is queued, choices become pending, lookups are answered at once;
+    /// what only the waiter can act on is handed back.
+    pub(crate) fn receive(&mut self, op: Option<Op>) -> Arrival {
+        let Some(op) = op else {
+            return Arrival::Shutdown;
+        };
+        match op {
+            Op::Shutdown => return Arrival::Shutdown,
+            Op::Interrupt => return Arrival::Interrupt,
+            Op::Decide { id, decision } => return Arrival::Decision { id, decision },
+            Op::UserTurn { text } => self.queued.push_back(Queued::Turn(text)),
+            Op::Command { name, args } => self.queued.push_back(Queued::Command { name, args }),
+            Op::Clear => self.queued.push_back(Queued::Clear),
+            Op::Shell { command } => self.queued.push_back(Queued::Shell(command)),
+            Op::SetModel { model } => self.pending.model = Some(model),
+            Op::SetPermissionMode(mode) => self.pending.mode = Some(mode),
+            Op::SetEffort(effort) => self.pending.effort = Some(effort),
+            Op::SaveSetting { key, value } => self.lookups.save_setting(&key, &value),
+            Op::Lookup(lookup) => self.lookups.run(lookup),
+        }
+        Arrival::Kept
     }
 }

@@ -2,18 +2,23 @@
 //! runs turns (request, stream, tool calls, approvals, results, again) and reports everything as
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
+mod agent_tools;
 mod commands;
 pub mod compact;
 mod compacting;
 mod context_report;
+mod conversation;
 mod doctor;
 pub mod history;
 mod hook_events;
 mod inbox;
 pub mod lookup;
 pub mod mentions;
+mod pending;
+mod policy;
 pub mod prompt;
 pub mod saved_bytes;
+mod services;
 mod session_commands;
 pub mod session_log;
 mod subagent;
@@ -143,44 +148,49 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         *denials = config.permissions.read_denials();
     }
     let session = turn::Session {
-        ctx,
-        provider: config.provider,
-        catalog: config.catalog,
-        tools: Arc::new(config.tools),
-        build_system_prompt: config.system_prompt.is_none(),
-        system: config.system_prompt.unwrap_or_default(),
-        thinking: config.thinking,
-        model,
-        history,
-        effort: crate::protocol::Effort::Off,
-        setup,
-        permissions: config.permissions,
-        local_settings: config.local_settings,
-        hooks: Arc::new(config.hooks),
-        session_id: format!("{:016x}", fastrand::u64(..)),
-        next_hook: 0,
-        memory: None,
-        settings_summary: config.settings_summary,
-        compact_threshold: config.compact_threshold,
-        small_model: config.small_model,
-        compact_due: false,
-        totals: {
-            let mut totals = turn::Totals::default();
-            for (model, usage, cost) in &config.resumed_usage {
-                totals.add(model, usage, *cost);
-            }
-            totals
+        conversation: conversation::Conversation {
+            build_system_prompt: config.system_prompt.is_none(),
+            system: config.system_prompt.unwrap_or_default(),
+            thinking: config.thinking,
+            model,
+            history,
+            effort: crate::protocol::Effort::Off,
+            memory: None,
+            compact_due: false,
+            totals: {
+                let mut totals = conversation::Totals::default();
+                for (model, usage, cost) in &config.resumed_usage {
+                    totals.add(model, usage, *cost);
+                }
+                totals
+            },
+            last_images: Vec::new(),
+            last_stop: None,
         },
-        next_approval: Arc::new(std::sync::atomic::AtomicU64::new(1)),
-        last_stop: None,
-        last_images: Vec::new(),
-        events: event_tx,
+        services: services::Services {
+            ctx,
+            provider: config.provider,
+            catalog: config.catalog,
+            tools: Arc::new(config.tools),
+            setup,
+            hooks: Arc::new(config.hooks),
+            session_id: format!("{:016x}", fastrand::u64(..)),
+            next_hook: 0,
+            settings_summary: config.settings_summary,
+            small_model: config.small_model,
+            next_approval: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+            events: event_tx,
+        },
+        policy: policy::Policy {
+            permissions: config.permissions,
+            local_settings: config.local_settings,
+            compact_threshold: config.compact_threshold,
+        },
     };
     let inbox = inbox::Inbox {
         ops: op_rx,
         queued: VecDeque::new(),
-        mode: None,
-        effort: None,
+        pending: pending::Pending::default(),
         lookups,
     };
     let finished = tokio::spawn(session.run(inbox));

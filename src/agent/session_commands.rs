@@ -11,7 +11,7 @@ impl Session {
         let mut words = args.split_whitespace();
         let Some(n) = words.next().and_then(|n| n.parse::<usize>().ok()) else {
             let mut body = String::new();
-            for (i, prompt) in self.history.prompts().iter().enumerate() {
+            for (i, prompt) in self.conversation.history.prompts().iter().enumerate() {
                 let first = prompt.text.lines().next().unwrap_or("");
                 body.push_str(&format!(
                     "{:>3}. {}\n",
@@ -27,7 +27,7 @@ impl Session {
             self.info("Rewind", body);
             return;
         };
-        if n == 0 || n > self.history.prompts().len() {
+        if n == 0 || n > self.conversation.history.prompts().len() {
             self.emit(AgentEvent::Error {
                 message: format!("There is no prompt {n}: /rewind lists them."),
             });
@@ -39,10 +39,10 @@ impl Session {
             "code" => (false, true),
             _ => (true, true),
         };
-        let prompt = self.history.prompts()[n - 1].text.clone();
-        let files = self.history.files_since(n);
+        let prompt = self.conversation.history.prompts()[n - 1].text.clone();
+        let files = self.conversation.history.files_since(n);
         if conversation {
-            self.history.rewind(n);
+            self.conversation.history.rewind(n);
         }
         let mut restored = 0;
         let mut problems = Vec::new();
@@ -66,7 +66,8 @@ impl Session {
         }
         if conversation {
             self.emit(AgentEvent::TranscriptReset);
-            for event in crate::agent::history::replay_events(self.history.messages()) {
+            for event in crate::agent::history::replay_events(self.conversation.history.messages())
+            {
                 self.emit(event);
             }
         }
@@ -89,7 +90,7 @@ impl Session {
     /// `/resume`: this project's sessions, newest first (`/resume text` filters them);
     /// `/resume N` or `/resume <id>` continues in one.
     pub(crate) fn resume_command(&mut self, args: &str) {
-        let Some(dir) = self.history.sessions_dir() else {
+        let Some(dir) = self.conversation.history.sessions_dir() else {
             self.emit(AgentEvent::Error {
                 message: "Sessions aren't saved here (no data directory).".into(),
             });
@@ -112,13 +113,7 @@ impl Session {
                 {
                     continue;
                 }
-                let age = s.modified.elapsed().map(|d| d.as_secs()).unwrap_or(0);
-                let age = match age {
-                    0..=59 => format!("{age}s ago"),
-                    60..=3599 => format!("{}m ago", age / 60),
-                    3600..=86_399 => format!("{}h ago", age / 3600),
-                    _ => format!("{}d ago", age / 86_400),
-                };
+                let age = crate::time_ago::ago(s.modified.elapsed().map_or(0, |d| d.as_secs()));
                 body.push_str(&format!(
                     "{:>3}. {:<9} {:>4} msgs  ${:<7.4} {}\n",
                     i + 1,
@@ -137,16 +132,18 @@ impl Session {
             return;
         };
         let path = chosen.path.clone();
-        match self.history.switch_to(&path) {
+        match self.conversation.history.switch_to(&path) {
             Ok(skipped) => {
                 self.emit(AgentEvent::TranscriptReset);
-                for event in crate::agent::history::replay_events(self.history.messages()) {
+                for event in
+                    crate::agent::history::replay_events(self.conversation.history.messages())
+                {
                     self.emit(event);
                 }
                 let mut message = format!(
                     "Resumed {} ({} messages).",
                     path.display(),
-                    self.history.len()
+                    self.conversation.history.len()
                 );
                 if skipped > 0 {
                     message.push_str(&format!(" Skipped {skipped} damaged line(s)."));

@@ -187,9 +187,11 @@ pub fn list(dir: &Path) -> Vec<Summary> {
             let first_prompt = loaded
                 .entries
                 .iter()
-                .find_map(|e| match e {
-                    Entry::Prompt { text } => Some(text.lines().next().unwrap_or("").to_string()),
-                    _ => None,
+                .find_map(|e| {
+                    let Entry::Prompt { text } = e else {
+                        return None;
+                    };
+                    Some(text.lines().next().unwrap_or("").to_string())
                 })
                 .unwrap_or_default();
             let messages = loaded
@@ -200,9 +202,11 @@ pub fn list(dir: &Path) -> Vec<Summary> {
             let cost = loaded
                 .entries
                 .iter()
-                .map(|e| match e {
-                    Entry::Usage { cost, .. } => *cost,
-                    _ => 0.0,
+                .filter_map(|e| {
+                    let Entry::Usage { cost, .. } = e else {
+                        return None;
+                    };
+                    Some(*cost)
                 })
                 .sum();
             Some(Summary {

@@ -11,9 +11,13 @@ use std::time::Instant;
 use serde_json::Value;
 use tokio::sync::mpsc::unbounded_channel;
 
+use crate::agent::agent_tools::text_input;
+use crate::agent::conversation::{Conversation, Totals};
 use crate::agent::history::{History, LogTarget};
-use crate::agent::inbox::Inbox;
-use crate::agent::turn::{Flow, Session, Totals};
+use crate::agent::inbox::{Cut, Inbox};
+use crate::agent::policy::Policy;
+use crate::agent::services::Services;
+use crate::agent::turn::{Flow, Session};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::Role;
 
@@ -60,8 +64,27 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         event @ (AgentEvent::Notice { .. }
         | AgentEvent::Error { .. }
         | AgentEvent::Retrying { .. }) => event,
-        // Its own stream, turns and usage are private (usage joins the parent's totals).
-        _ => return None,
+        // Its own stream, turns and usage are private (usage joins the parent's totals), and
+        // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
+        AgentEvent::SessionInfo { .. }
+        | AgentEvent::TurnStarted
+        | AgentEvent::UserText { .. }
+        | AgentEvent::RequestStarted
+        | AgentEvent::TextDelta(_)
+        | AgentEvent::ThinkingDelta(_)
+        | AgentEvent::MessageDone
+        | AgentEvent::Usage { .. }
+        | AgentEvent::PermissionModeChanged(_)
+        | AgentEvent::Todos { .. }
+        | AgentEvent::TranscriptReset
+        | AgentEvent::Compacted { .. }
+        | AgentEvent::EditFile { .. }
+        | AgentEvent::Models(_)
+        | AgentEvent::Sessions(_)
+        | AgentEvent::GitDiff(_)
+        | AgentEvent::EffortChanged(_)
+        | AgentEvent::Info { .. }
+        | AgentEvent::TurnEnded { .. } => return None,
     })
 }
 
@@ -86,13 +109,9 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let prompt = input
-            .get("prompt")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let prompt = text_input(input, "prompt");
         let (events, mut receiver) = unbounded_channel();
-        let parent_events = self.events.clone();
+        let parent_events = self.services.events.clone();
         let parent = id.to_string();
         let forward = tokio::spawn(async move {
             while let Some(event) = receiver.recv().await {
@@ -102,57 +121,75 @@ impl Session {
             }
         });
         let mut sub = Session {
-            ctx: self.ctx.clone(),
-            provider: Arc::clone(&self.provider),
-            catalog: self.catalog.clone(),
-            tools: Arc::new(
-                self.tools
-                    .without(&["Task", "AskUserQuestion", "ExitPlanMode"]),
-            ),
-            system: format!("{}{SUBAGENT_NOTE}", self.system),
-            build_system_prompt: false,
-            thinking: self.thinking.clone(),
-            model: self.model.clone(),
-            history: History::new(Vec::new(), LogTarget::None),
-            effort: self.effort,
-            setup: Arc::clone(&self.setup),
-            permissions: self.permissions.clone(),
-            local_settings: self.local_settings.clone(),
-            hooks: Arc::clone(&self.hooks),
-            session_id: self.session_id.clone(),
-            next_hook: self.next_hook + 10_000,
-            memory: None,
-            settings_summary: String::new(),
-            compact_threshold: self.compact_threshold,
-            small_model: self.small_model.clone(),
-            compact_due: false,
-            totals: Totals::default(),
-            next_approval: Arc::clone(&self.next_approval),
-            last_stop: None,
-            last_images: Vec::new(),
-            events,
+            conversation: Conversation {
+                system: format!("{}{SUBAGENT_NOTE}", self.conversation.system),
+                build_system_prompt: false,
+                thinking: self.conversation.thinking.clone(),
+                model: self.conversation.model.clone(),
+                history: History::new(Vec::new(), LogTarget::None),
+                effort: self.conversation.effort,
+                memory: None,
+                compact_due: false,
+                totals: Totals::default(),
+                last_images: Vec::new(),
+                last_stop: None,
+            },
+            services: Services {
+                ctx: self.services.ctx.clone(),
+                provider: Arc::clone(&self.services.provider),
+                catalog: self.services.catalog.clone(),
+                tools: Arc::new(self.services.tools.without(&[
+                    "Task",
+                    "AskUserQuestion",
+                    "ExitPlanMode",
+                ])),
+                setup: Arc::clone(&self.services.setup),
+                hooks: Arc::clone(&self.services.hooks),
+                session_id: self.services.session_id.clone(),
+                next_hook: self.services.next_hook + 10_000,
+                settings_summary: String::new(),
+                small_model: self.services.small_model.clone(),
+                next_approval: Arc::clone(&self.services.next_approval),
+                events,
+            },
+            policy: Policy {
+                permissions: self.policy.permissions.clone(),
+                local_settings: self.policy.local_settings.clone(),
+                compact_threshold: self.policy.compact_threshold,
+            },
         };
         let alive = sub.turn(prompt, inbox).await;
-        for (model, usage, cost) in sub.totals.by_model.clone() {
-            self.totals.add(&model, &usage, cost);
+        for (model, usage, cost) in sub.conversation.totals.by_model.clone() {
+            self.conversation.totals.add(&model, &usage, cost);
         }
         // Permissions granted inside the sub-agent ("allow for this session") stay granted.
-        self.permissions = sub.permissions.clone();
+        let own_mode = self.policy.permissions.mode;
+        self.policy.permissions = sub.policy.permissions.clone();
+        self.policy.permissions.mode = own_mode;
+        // The sub-agent applied the choices the user made while it ran; they are the session's.
+        self.set_mode(sub.policy.permissions.mode);
+        if sub.conversation.model != self.conversation.model {
+            self.set_model(&sub.conversation.model.id);
+        }
+        if sub.conversation.effort != self.conversation.effort {
+            self.set_effort(sub.conversation.effort);
+        }
         let report = sub
+            .conversation
             .history
             .messages()
             .iter()
             .rev()
             .find(|m| m.role == Role::Assistant && !m.text().trim().is_empty())
             .map(|m| m.text());
-        let stop = sub.last_stop.clone();
+        let stop = sub.conversation.last_stop.clone();
         drop(sub);
         let _ = forward.await;
         self.emit(AgentEvent::Usage {
             usage: Default::default(),
-            session_cost: self.totals.cost,
-            total_in: self.totals.input,
-            total_out: self.totals.output,
+            session_cost: self.conversation.totals.cost,
+            total_in: self.conversation.totals.input,
+            total_out: self.conversation.totals.output,
         });
         self.fire(
             "SubagentStop",
@@ -161,8 +198,7 @@ impl Session {
         )
         .await;
         if !alive {
-            *stopped = Some(Flow::Shutdown);
-            return ("Interrupted: claw is shutting down.".into(), true);
+            return self.cut_short(Cut::Shutdown, id, started, stopped);
         }
         let (content, outcome, is_error) = match (stop, report) {
             (Some(TurnStop::Interrupted), _) => {
@@ -181,17 +217,7 @@ impl Session {
             ),
             (_, Some(report)) => (report, ToolOutcome::Success, false),
         };
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: content.clone(),
-            summary: if is_error {
-                "failed".into()
-            } else {
-                "reported".into()
-            },
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        (content, is_error)
+        let summary = if is_error { "failed" } else { "reported" };
+        self.done(id, outcome, content, summary, started, is_error)
     }
 }

@@ -22,7 +22,6 @@ impl Session {
         &mut self,
         calls: Vec<(String, String, Value)>,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
     ) -> (Vec<ContentBlock>, Flow) {
         let mut results = Vec::with_capacity(calls.len());
         let mut stopped: Option<Flow> = None;
@@ -35,12 +34,10 @@ impl Session {
                 ));
                 continue;
             }
-            let (content, is_error) = self
-                .run_one(&id, &name, input, inbox, model_change, &mut stopped)
-                .await;
+            let (content, is_error) = self.run_one(&id, &name, input, inbox, &mut stopped).await;
             let mut result = tool_result(&id, &content, is_error);
             if let ContentBlock::ToolResult { images, .. } = &mut result {
-                *images = std::mem::take(&mut self.last_images);
+                *images = std::mem::take(&mut self.conversation.last_images);
             }
             results.push(result);
         }
@@ -55,11 +52,10 @@ impl Session {
         name: &str,
         mut input: Value,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let tools = Arc::clone(&self.tools);
+        let tools = Arc::clone(&self.services.tools);
         let Some(tool) = tools.get(name) else {
             self.emit(AgentEvent::ToolStarted {
                 call_id: id.to_string(),
@@ -100,9 +96,7 @@ impl Session {
         if let Some(updated) = pre.updated_input {
             input = updated;
         }
-        if let Some(mode) = inbox.mode.take() {
-            self.set_mode(mode);
-        }
+        self.apply_pending_mode(&mut inbox.pending);
         let by_rules = self.rule_verdict(name, &input, tool.risk());
         // A PreToolUse hook's decision stands, except that deny rules always win.
         let verdict = match (
@@ -115,7 +109,8 @@ impl Session {
             }
             (_, Some(("allow", _))) => Verdict::Allow,
             (_, Some(("ask", _))) => Verdict::Ask,
-            _ => by_rules,
+            // No hook decision, or one claw doesn't know: the rules decide.
+            (_, Some(_) | None) => by_rules,
         };
         // Deny comes before anything else about the call: a denied Edit says so, not that
         // its old_string is missing.
@@ -124,7 +119,7 @@ impl Session {
             Verdict::Ask => true,
             Verdict::Deny(reason) => return self.refuse(id, &reason, started),
         };
-        let preview = match tool.preview(&input, &self.ctx) {
+        let preview = match tool.preview(&input, &self.services.ctx) {
             Ok(preview) => preview,
             Err(error) => {
                 let message = error.to_string();
@@ -146,9 +141,7 @@ impl Session {
                 .map(|(d, r)| (d.as_str(), r.clone()))
             {
                 Some(("allow", _)) => {
-                    return self
-                        .execute(id, name, input, tool, inbox, model_change, stopped)
-                        .await;
+                    return self.execute(id, name, input, tool, inbox, stopped).await;
                 }
                 Some(("deny", reason)) => {
                     let message = format!("Denied by a PermissionRequest hook: {reason}");
@@ -161,15 +154,20 @@ impl Session {
                     );
                     return (message, true);
                 }
-                _ => {}
+                // "ask", or no decision: the user is asked.
+                Some(_) | None => {}
             }
             self.notify(format!("claw needs your permission to use {name}"));
             let questions = match &preview {
                 crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
-                _ => None,
+                crate::protocol::ApprovalPreview::None
+                | crate::protocol::ApprovalPreview::Command { .. }
+                | crate::protocol::ApprovalPreview::FileChange(_)
+                | crate::protocol::ApprovalPreview::Plan(_) => None,
             };
             let rule = Permissions::suggest_rule(name, &input);
             let approval = self
+                .services
                 .next_approval
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
@@ -180,7 +178,7 @@ impl Session {
                 preview,
                 session_rule: rule.clone(),
             }));
-            let decision = match inbox.decision(approval, model_change).await {
+            let decision = match inbox.decision(approval).await {
                 Watched::Done(decision) => decision,
                 Watched::Interrupted => Decision::DenyAndStop,
                 Watched::Shutdown => {
@@ -198,20 +196,22 @@ impl Session {
                 return (denial, true);
             }
         }
-        self.execute(id, name, input, tool, inbox, model_change, stopped)
-            .await
+        self.execute(id, name, input, tool, inbox, stopped).await
     }
 
     /// What the mode and rules say of a call; a Bash command is judged where the shell is now
     /// (where the last command's `cd` left it).
     fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         let shell_dir = self
+            .services
             .ctx
             .shell_cwd
             .lock()
             .map(|d| d.clone())
-            .unwrap_or_else(|_| self.ctx.cwd.clone());
-        self.permissions.decide_in(name, input, risk, &shell_dir)
+            .unwrap_or_else(|_| self.services.ctx.cwd.clone());
+        self.policy
+            .permissions
+            .decide_in(name, input, risk, &shell_dir)
     }
 
     /// Ends a call the rules refuse.
@@ -236,7 +236,6 @@ impl Session {
         input: Value,
         tool: &dyn crate::tools::Tool,
         inbox: &mut Inbox,
-        model_change: &mut Option<String>,
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         if name == "Task" {
@@ -249,7 +248,7 @@ impl Session {
             return self.web_search(id, &input, inbox, stopped).await;
         }
         let started = Instant::now();
-        let events = self.events.clone();
+        let events = self.services.events.clone();
         let call_id = id.to_string();
         let progress: ProgressSink = Arc::new(move |chunk: String| {
             let _ = events.send(AgentEvent::ToolProgress {
@@ -257,10 +256,8 @@ impl Session {
                 chunk,
             });
         });
-        let ctx = self.ctx.clone();
-        let outcome = inbox
-            .watch(tool.run(input.clone(), &ctx, progress), model_change)
-            .await;
+        let ctx = self.services.ctx.clone();
+        let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
         let (content, is_error) = match outcome {
             Watched::Done(Ok(output)) => {
                 let content = if output.content.is_empty() {
@@ -268,7 +265,7 @@ impl Session {
                 } else {
                     output.content
                 };
-                self.last_images = output.images;
+                self.conversation.last_images = output.images;
                 self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
                 (content, false)
             }
@@ -296,15 +293,21 @@ impl Session {
         };
         // Keep what the files looked like before this call changed them, for /rewind.
         let changed: Vec<_> = self
+            .services
             .ctx
             .changes
             .lock()
             .map(|mut c| c.drain(..).collect())
             .unwrap_or_default();
         for change in changed {
-            self.history.snapshot(change.path, change.content);
+            self.conversation
+                .history
+                .snapshot(change.path, change.content);
         }
-        if name == "ExitPlanMode" && !is_error && self.permissions.mode == PermissionMode::Plan {
+        if name == "ExitPlanMode"
+            && !is_error
+            && self.policy.permissions.mode == PermissionMode::Plan
+        {
             self.set_mode(PermissionMode::Default);
             self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
         }
@@ -331,8 +334,8 @@ impl Session {
         let Some(path) = input.get("file_path").and_then(Value::as_str) else {
             return content;
         };
-        let path = self.ctx.resolve(path);
-        let Some((places, seen)) = self.memory.as_mut() else {
+        let path = self.services.ctx.resolve(path);
+        let Some((places, seen)) = self.conversation.memory.as_mut() else {
             return content;
         };
         let files = memory::nested_for(&path, places, seen);
@@ -390,14 +393,14 @@ impl Session {
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
-                let cwd = self.ctx.cwd.clone();
-                self.permissions.add(RuleKind::Allow, rule, &cwd);
+                let cwd = self.services.ctx.cwd.clone();
+                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
                 None
             }
             Decision::AllowAlways => {
-                let cwd = self.ctx.cwd.clone();
-                self.permissions.add(RuleKind::Allow, rule, &cwd);
-                if let Some(path) = self.local_settings.clone() {
+                let cwd = self.services.ctx.cwd.clone();
+                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                if let Some(path) = self.policy.local_settings.clone() {
                     let message = match save_allow_rule(&path, rule) {
                         Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
                         Err(e) => {
@@ -419,23 +422,6 @@ impl Session {
                 Some("The user denied this tool call and stopped the turn.".to_string())
             }
         }
-    }
-
-    fn finish(
-        &self,
-        id: &str,
-        outcome: ToolOutcome,
-        output: &str,
-        summary: &str,
-        started: Instant,
-    ) {
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: output.to_string(),
-            summary: summary.to_string(),
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
     }
 }
 

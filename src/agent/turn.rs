@@ -5,97 +5,26 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tokio::sync::mpsc::UnboundedSender;
 
-use crate::agent::inbox::{Inbox, Queued, Watched};
+use crate::agent::conversation::Conversation;
+use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
+use crate::agent::policy::Policy;
 use crate::agent::prompt::{Environment, load_memory, memory_places, system_prompt};
-use crate::agent::{ActiveModel, resolve_model};
-use crate::config::memory::MemoryPlaces;
-use crate::permissions::Permissions;
-use crate::protocol::{AgentEvent, Op, TurnStop};
-use crate::provider::catalog::Catalog;
+use crate::agent::resolve_model;
+use crate::agent::services::Services;
+use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::{
-    ChatRequest, ContentBlock, Message, Provider, Role, StopReason, StreamEvent, Thinking, Usage,
+    ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Thinking, Usage,
 };
-use crate::tools::{Registry, ToolContext};
 
 /// How often Stop hooks may send the model back to work in one turn.
 const MAX_STOP_CONTINUATIONS: u32 = 3;
 
-/// Session totals for the status bar.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Totals {
-    pub input: u64,
-    pub output: u64,
-    pub cost: f64,
-    /// Per model: its usage summed, and its cost.
-    pub by_model: Vec<(String, Usage, f64)>,
-    /// The context in use at the last request (input of every kind plus output).
-    pub context: u64,
-}
-
-impl Totals {
-    /// Adds one request's usage and cost for `model`.
-    pub fn add(&mut self, model: &str, usage: &Usage, cost: f64) {
-        self.input +=
-            usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
-        self.output += usage.output_tokens;
-        self.cost += cost;
-        self.context = usage.input_tokens
-            + usage.cache_creation_input_tokens
-            + usage.cache_read_input_tokens
-            + usage.output_tokens;
-        let index = match self.by_model.iter().position(|(m, _, _)| m == model) {
-            Some(i) => i,
-            None => {
-                self.by_model
-                    .push((model.to_string(), Usage::default(), 0.0));
-                self.by_model.len() - 1
-            }
-        };
-        let (_, sum, total) = &mut self.by_model[index];
-        sum.input_tokens += usage.input_tokens;
-        sum.output_tokens += usage.output_tokens;
-        sum.cache_creation_input_tokens += usage.cache_creation_input_tokens;
-        sum.cache_read_input_tokens += usage.cache_read_input_tokens;
-        *total += cost;
-    }
-}
-
+/// One conversation with the model, what it works with, and what it may do on its own.
 pub(crate) struct Session {
-    pub ctx: ToolContext,
-    pub provider: Arc<dyn Provider>,
-    pub catalog: Catalog,
-    pub tools: Arc<Registry>,
-    pub system: String,
-    pub build_system_prompt: bool,
-    pub thinking: Thinking,
-    pub model: ActiveModel,
-    pub history: crate::agent::history::History,
-    /// How hard the model thinks; `thinking` is derived from it per model.
-    pub effort: crate::protocol::Effort,
-    pub setup: Arc<crate::agent::Setup>,
-    pub permissions: Permissions,
-    pub local_settings: Option<std::path::PathBuf>,
-    pub hooks: Arc<crate::hooks::Hooks>,
-    pub session_id: String,
-    pub next_hook: u64,
-    /// Where memory files are, and which were read (subdirectory files join on first read).
-    pub memory: Option<(MemoryPlaces, std::collections::HashSet<std::path::PathBuf>)>,
-    /// The settings files and values in force, for `/config`.
-    pub settings_summary: String,
-    pub compact_threshold: f64,
-    pub small_model: String,
-    /// The last request filled the context past the threshold: compact before the next.
-    pub compact_due: bool,
-    pub totals: Totals,
-    /// Approval ids, shared with sub-agents so they never collide.
-    pub next_approval: Arc<std::sync::atomic::AtomicU64>,
-    /// Pictures the last tool call returned, for its tool_result.
-    pub last_images: Vec<crate::provider::ImageData>,
-    /// How the last turn ended (a sub-agent's caller reads it).
-    pub last_stop: Option<TurnStop>,
-    pub events: UnboundedSender<AgentEvent>,
+    pub conversation: Conversation,
+    pub services: Services,
+    pub policy: Policy,
 }
 
 /// What the tool phase of a step decided.
@@ -108,21 +37,21 @@ pub(crate) enum Flow {
 impl Session {
     pub(crate) fn emit(&self, event: AgentEvent) {
         // The UI may be gone (shutting down); nothing to do then.
-        let _ = self.events.send(event);
+        let _ = self.services.events.send(event);
     }
 
     fn announce_model(&self) {
         self.emit(AgentEvent::SessionInfo {
-            model: self.model.id.clone(),
-            cwd: self.ctx.cwd.display().to_string(),
-            context_window: self.model.context_window,
+            model: self.conversation.model.id.clone(),
+            cwd: self.services.ctx.cwd.display().to_string(),
+            context_window: self.conversation.model.context_window,
         });
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_model();
-        let cwd = self.ctx.cwd.clone();
-        let build = self.build_system_prompt;
+        let cwd = self.services.ctx.cwd.clone();
+        let build = self.conversation.build_system_prompt;
         let built = tokio::task::spawn_blocking(move || {
             let env = Environment::detect(&cwd);
             let places = memory_places(&env);
@@ -133,9 +62,9 @@ impl Session {
         .await;
         if let Ok((prompt, places, seen)) = built {
             if let Some(prompt) = prompt {
-                self.system = prompt;
+                self.conversation.system = prompt;
             }
-            self.memory = Some((places, seen));
+            self.conversation.memory = Some((places, seen));
         }
         let start = self
             .fire(
@@ -145,61 +74,41 @@ impl Session {
             )
             .await;
         if !start.context.is_empty() {
-            self.system
+            self.conversation
+                .system
                 .push_str("\n\n# Context from SessionStart hooks\n\n");
-            self.system.push_str(&start.context.join("\n\n"));
+            self.conversation
+                .system
+                .push_str(&start.context.join("\n\n"));
         }
         self.session_loop(&mut inbox).await;
         self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
-        self.history.sync();
+        self.conversation.history.sync();
     }
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
         loop {
-            let work = match inbox.queued.pop_front() {
-                Some(work) => work,
-                None => match inbox.ops.recv().await {
-                    None | Some(Op::Shutdown) => return,
-                    Some(Op::UserTurn { text }) => Queued::Turn(text),
-                    Some(Op::Command { name, args }) => Queued::Command { name, args },
-                    Some(Op::Clear) => Queued::Clear,
-                    Some(Op::Shell { command }) => Queued::Shell(command),
-                    Some(Op::SetModel { model }) => {
-                        self.set_model(&model);
-                        continue;
-                    }
-                    Some(Op::SetPermissionMode(mode)) => {
-                        self.set_mode(mode);
-                        continue;
-                    }
-                    Some(Op::SetEffort(effort)) => {
-                        self.set_effort(effort);
-                        continue;
-                    }
-                    Some(Op::SaveSetting { key, value }) => {
-                        inbox.lookups.save_setting(&key, &value);
-                        continue;
-                    }
-                    Some(Op::Lookup(lookup)) => {
-                        inbox.lookups.run(lookup);
-                        continue;
-                    }
-                    Some(Op::Interrupt) | Some(Op::Decide { .. }) => continue,
-                },
+            let Some(work) = inbox.queued.pop_front() else {
+                let op = inbox.ops.recv().await;
+                match inbox.receive(op) {
+                    Arrival::Shutdown => return,
+                    // Nothing runs to interrupt, no prompt is pending to answer.
+                    Arrival::Interrupt | Arrival::Decision { .. } | Arrival::Kept => {}
+                }
+                // Idle, a choice applies at once.
+                self.apply_pending(&mut inbox.pending);
+                continue;
             };
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
                 Queued::Command { name, args } => self.command(&name, &args, inbox).await,
-                Queued::Shell(command) => {
-                    self.shell(&command, inbox).await;
-                    true
-                }
+                Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
-                    let model = self.model.id.clone();
-                    let cwd = self.ctx.cwd.display().to_string();
-                    if let Some(path) = self.history.start_new_session(&model, &cwd) {
+                    let model = self.conversation.model.id.clone();
+                    let cwd = self.services.ctx.cwd.display().to_string();
+                    if let Some(path) = self.conversation.history.start_new_session(&model, &cwd) {
                         self.emit(AgentEvent::Notice {
                             message: format!("New session; it will be saved as {}", path.display()),
                         });
@@ -214,23 +123,24 @@ impl Session {
     }
 
     pub(crate) fn set_model(&mut self, name: &str) {
-        self.model = resolve_model(&self.catalog, name);
-        self.thinking = self.thinking_for(self.effort);
+        self.conversation.model = resolve_model(&self.services.catalog, name);
+        self.conversation.thinking = self.thinking_for(self.conversation.effort);
         self.announce_model();
     }
 
     /// Switches the permission mode and records the change in the session file.
     pub(crate) fn set_mode(&mut self, mode: crate::protocol::PermissionMode) {
-        if self.permissions.mode != mode {
-            self.permissions.mode = mode;
-            self.history
+        if self.policy.permissions.mode != mode {
+            self.policy.permissions.mode = mode;
+            self.conversation
+                .history
                 .record(&crate::agent::session_log::Entry::Mode { mode });
         }
     }
 
     pub(crate) fn set_effort(&mut self, effort: crate::protocol::Effort) {
-        self.effort = effort;
-        self.thinking = self.thinking_for(effort);
+        self.conversation.effort = effort;
+        self.conversation.thinking = self.thinking_for(effort);
         self.emit(AgentEvent::EffortChanged(effort));
     }
 
@@ -240,8 +150,9 @@ impl Session {
         use crate::protocol::Effort;
         use crate::provider::catalog::ThinkingStyle;
         let style = self
+            .services
             .catalog
-            .resolve(&self.model.id)
+            .resolve(&self.conversation.model.id)
             .map_or(ThinkingStyle::Budget, |m| m.thinking);
         let budget = match effort {
             Effort::Off => return Thinking::Off,
@@ -253,7 +164,7 @@ impl Session {
             ThinkingStyle::Adaptive => Thinking::Adaptive(effort.as_str().to_string()),
             ThinkingStyle::Budget => Thinking::Budget(
                 budget
-                    .min(self.model.max_tokens.saturating_sub(1_000))
+                    .min(self.conversation.model.max_tokens.saturating_sub(1_000))
                     .max(1_024),
             ),
         }
@@ -281,7 +192,7 @@ impl Session {
         // Files the prompt mentions with @ join the message (read off the async threads).
         let attached = {
             let prompt = text.clone();
-            let ctx = self.ctx.clone();
+            let ctx = self.services.ctx.clone();
             tokio::task::spawn_blocking(move || match ctx.files.lock() {
                 Ok(mut files) => crate::agent::mentions::attach(&prompt, &ctx.cwd, &mut files),
                 Err(_) => Default::default(),
@@ -289,44 +200,38 @@ impl Session {
             .await
             .unwrap_or_default()
         };
-        self.history.push_prompt(text);
+        self.conversation.history.push_prompt(text);
         for block in attached.blocks {
-            self.history.push_user_text(block);
+            self.conversation.history.push_user_text(block);
         }
         for note in attached.notes {
             self.emit(AgentEvent::Notice { message: note });
         }
         for context in submitted.context {
-            self.history.push_user_text(format!(
+            self.conversation.history.push_user_text(format!(
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
         let mut stop_continuations = 0u32;
-        let mut model_change: Option<String> = None;
         let stop = loop {
-            if let Some(name) = model_change.take() {
-                self.set_model(&name);
-            }
-            if let Some(effort) = inbox.effort.take() {
-                self.set_effort(effort);
-            }
-            if self.compact_due {
-                self.compact_due = false;
+            self.apply_pending(&mut inbox.pending);
+            if self.conversation.compact_due {
+                self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
                     return false;
                 }
             }
             let request = ChatRequest {
-                model: self.model.id.clone(),
-                max_tokens: self.model.max_tokens,
-                system: self.system.clone(),
-                messages: self.history.messages().to_vec(),
-                tools: self.tools.specs(),
+                model: self.conversation.model.id.clone(),
+                max_tokens: self.conversation.model.max_tokens,
+                system: self.conversation.system.clone(),
+                messages: self.conversation.history.messages().to_vec(),
+                tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
-                thinking: self.thinking.clone(),
+                thinking: self.conversation.thinking.clone(),
             };
             self.emit(AgentEvent::RequestStarted);
-            let events = self.events.clone();
+            let events = self.services.events.clone();
             let mut on_event = move |event: StreamEvent| {
                 let forwarded = match event {
                     StreamEvent::TextDelta(text) => AgentEvent::TextDelta(text),
@@ -344,10 +249,8 @@ impl Session {
                 };
                 let _ = events.send(forwarded);
             };
-            let provider = Arc::clone(&self.provider);
-            let streamed = inbox
-                .watch(provider.stream(&request, &mut on_event), &mut model_change)
-                .await;
+            let provider = Arc::clone(&self.services.provider);
+            let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,
                 Watched::Interrupted => break TurnStop::Interrupted,
@@ -372,7 +275,7 @@ impl Session {
                 .content
                 .retain(|block| !matches!(block, ContentBlock::Text { text } if text.is_empty()));
             if !message.content.is_empty() {
-                self.history.push(message);
+                self.conversation.history.push(message);
             }
             if calls.is_empty() {
                 let stop = match completed.stop_reason {
@@ -396,15 +299,16 @@ impl Session {
                         .await;
                     if let Some(reason) = hook.blocked {
                         stop_continuations += 1;
-                        self.history
+                        self.conversation
+                            .history
                             .push_user_text(format!("Stop hook feedback: {reason}"));
                         continue;
                     }
                 }
                 break stop;
             }
-            let (results, flow) = self.run_tools(calls, inbox, &mut model_change).await;
-            self.history.push(Message {
+            let (results, flow) = self.run_tools(calls, inbox).await;
+            self.conversation.history.push(Message {
                 role: Role::User,
                 content: results,
             });
@@ -414,23 +318,23 @@ impl Session {
                 Flow::Shutdown => return false,
             }
         };
-        if let Some(name) = model_change {
-            self.set_model(&name);
-        }
-        self.history.sync();
-        if let Some(message) = self.history.log_error.take() {
+        self.apply_pending(&mut inbox.pending);
+        self.conversation.history.sync();
+        if let Some(message) = self.conversation.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });
         }
-        self.last_stop = Some(stop.clone());
+        self.conversation.last_stop = Some(stop.clone());
         self.emit(AgentEvent::TurnEnded { stop });
         true
     }
 
     pub(crate) fn account(&mut self, usage: &Usage) {
-        let model = self.model.id.clone();
+        let model = self.conversation.model.id.clone();
         self.account_for(&model, usage);
-        if self.totals.context as f64 > self.compact_threshold * self.model.context_window as f64 {
-            self.compact_due = true;
+        if self.conversation.totals.context as f64
+            > self.policy.compact_threshold * self.conversation.model.context_window as f64
+        {
+            self.conversation.compact_due = true;
         }
     }
 
@@ -438,12 +342,14 @@ impl Session {
     /// as for WebFetch's small model).
     pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
         let cost = self
+            .services
             .catalog
             .resolve(model)
             .map(|info| info.cost(usage))
             .unwrap_or(0.0);
-        self.totals.add(model, usage, cost);
-        self.history
+        self.conversation.totals.add(model, usage, cost);
+        self.conversation
+            .history
             .record(&crate::agent::session_log::Entry::Usage {
                 model: model.to_string(),
                 usage: *usage,
@@ -451,9 +357,9 @@ impl Session {
             });
         self.emit(AgentEvent::Usage {
             usage: *usage,
-            session_cost: self.totals.cost,
-            total_in: self.totals.input,
-            total_out: self.totals.output,
+            session_cost: self.conversation.totals.cost,
+            total_in: self.conversation.totals.input,
+            total_out: self.conversation.totals.output,
         });
     }
 }

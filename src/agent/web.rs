@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::agent::inbox::{Cut, Inbox};
+use crate::agent::agent_tools::text_input;
+use crate::agent::inbox::Inbox;
 use crate::agent::turn::{Flow, Session};
-use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::protocol::ToolOutcome;
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
 use crate::tools::web_fetch::{Fetched, fetch};
 
@@ -28,18 +29,9 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let url = input
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let prompt = input
-            .get("prompt")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let mut model_change = None;
-        let fetched = match inbox.watch(fetch(&url), &mut model_change).await.settle() {
+        let url = text_input(input, "url");
+        let prompt = text_input(input, "prompt");
+        let fetched = match inbox.watch(fetch(&url)).await.settle() {
             Ok(result) => result,
             Err(cut) => return self.cut_short(cut, id, started, stopped),
         };
@@ -69,10 +61,11 @@ impl Session {
             Ok(Fetched::Page { url, markdown }) => (url, markdown),
         };
         let model = self
+            .services
             .catalog
-            .resolve(&self.small_model)
+            .resolve(&self.services.small_model)
             .map(|m| m.id.clone())
-            .unwrap_or_else(|| self.small_model.clone());
+            .unwrap_or_else(|| self.services.small_model.clone());
         let request = ChatRequest {
             model: model.clone(),
             max_tokens: 2048,
@@ -84,10 +77,10 @@ impl Session {
             server_tools: Vec::new(),
             thinking: Thinking::Off,
         };
-        let provider = Arc::clone(&self.provider);
+        let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};
         let answer = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .watch(provider.stream(&request, &mut ignore))
             .await
             .settle();
         match answer {
@@ -117,13 +110,9 @@ impl Session {
         stopped: &mut Option<Flow>,
     ) -> (String, bool) {
         let started = Instant::now();
-        let query = input
-            .get("query")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let query = text_input(input, "query");
         let request = ChatRequest {
-            model: self.model.id.clone(),
+            model: self.conversation.model.id.clone(),
             max_tokens: 4096,
             system: "Search the web for the user's query and report what you find: for each relevant result, its title, URL and the facts it gives. Be factual and brief.".into(),
             messages: vec![Message::user_text(format!("Search the web for: {query}"))],
@@ -131,16 +120,15 @@ impl Session {
             server_tools: vec![crate::tools::web_search::server_tool(input)],
             thinking: Thinking::Off,
         };
-        let provider = Arc::clone(&self.provider);
+        let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};
-        let mut model_change = None;
         let answer = inbox
-            .watch(provider.stream(&request, &mut ignore), &mut model_change)
+            .watch(provider.stream(&request, &mut ignore))
             .await
             .settle();
         match answer {
             Ok(Ok(completed)) => {
-                let model = self.model.id.clone();
+                let model = self.conversation.model.id.clone();
                 self.account_for(&model, &completed.usage);
                 let text = completed.message.text();
                 if text.trim().is_empty() {
@@ -170,52 +158,5 @@ impl Session {
             }
             Err(cut) => self.cut_short(cut, id, started, stopped),
         }
-    }
-
-    /// The result of a call the user interrupted (or that claw's shutdown cut short).
-    fn cut_short(
-        &self,
-        cut: Cut,
-        id: &str,
-        started: Instant,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
-        match cut {
-            Cut::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                let message = "Interrupted by the user.".to_string();
-                self.done(
-                    id,
-                    ToolOutcome::Interrupted,
-                    message,
-                    "interrupted",
-                    started,
-                    true,
-                )
-            }
-            Cut::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                ("Interrupted: claw is shutting down.".into(), true)
-            }
-        }
-    }
-
-    fn done(
-        &self,
-        id: &str,
-        outcome: ToolOutcome,
-        content: String,
-        summary: &str,
-        started: Instant,
-        is_error: bool,
-    ) -> (String, bool) {
-        self.emit(AgentEvent::ToolFinished {
-            call_id: id.to_string(),
-            outcome,
-            output: content.clone(),
-            summary: summary.to_string(),
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        (content, is_error)
     }
 }

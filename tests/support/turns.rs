@@ -4,15 +4,40 @@
 use std::path::Path;
 use std::time::Duration;
 
-use claw::agent::{self, AgentHandle};
-use claw::protocol::AgentEvent;
-use fake_server::FakeServer;
+use claw::agent::{self, AgentConfig, AgentHandle};
+use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::{AgentEvent, Op};
+use fake_server::{FakeServer, RecordedRequest};
 use serde_json::Value;
 
 use super::agent::config;
 
 pub fn start(server: &FakeServer, cwd: &Path) -> AgentHandle {
     agent::spawn(config(server, cwd))
+}
+
+/// Starts the agent in bypass mode: nothing is asked, for tests about what runs.
+pub fn start_bypassing(server: &FakeServer, cwd: &Path) -> AgentHandle {
+    agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, cwd, None),
+        ..config(server, cwd)
+    })
+}
+
+/// Sends the agent each op, in order.
+pub fn send(handle: &AgentHandle, ops: impl IntoIterator<Item = Op>) {
+    for op in ops {
+        handle.ops.send(op).expect("the agent stopped");
+    }
+}
+
+/// The requests that went to the model (pages fetched left out).
+pub fn model_requests(server: &FakeServer) -> Vec<RecordedRequest> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect()
 }
 
 pub async fn next(handle: &mut AgentHandle) -> AgentEvent {

@@ -1,0 +1,72 @@
+//! A session's conversation: what the model is told and has said, which model hears it and how
+//! hard it thinks, and what it has cost. The turn loop reads and grows it; a sub-agent starts a
+//! fresh one.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use crate::agent::ActiveModel;
+use crate::agent::history::History;
+use crate::config::memory::MemoryPlaces;
+use crate::protocol::{Effort, TurnStop};
+use crate::provider::{ImageData, Thinking, Usage};
+
+pub(crate) struct Conversation {
+    pub system: String,
+    /// Build claw's own system prompt at start (none was given).
+    pub build_system_prompt: bool,
+    pub thinking: Thinking,
+    pub model: ActiveModel,
+    pub history: History,
+    /// How hard the model thinks; `thinking` is derived from it per model.
+    pub effort: Effort,
+    /// Where memory files are, and which were read (subdirectory files join on first read).
+    pub memory: Option<(MemoryPlaces, HashSet<PathBuf>)>,
+    /// The last request filled the context past the threshold: compact before the next.
+    pub compact_due: bool,
+    pub totals: Totals,
+    /// Pictures the last tool call returned, for its tool_result.
+    pub last_images: Vec<ImageData>,
+    /// How the last turn ended (a sub-agent's caller reads it).
+    pub last_stop: Option<TurnStop>,
+}
+
+/// Session totals for the status bar.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Totals {
+    pub input: u64,
+    pub output: u64,
+    pub cost: f64,
+    /// Per model: its usage summed, and its cost.
+    pub by_model: Vec<(String, Usage, f64)>,
+    /// The context in use at the last request (input of every kind plus output).
+    pub context: u64,
+}
+
+impl Totals {
+    /// Adds one request's usage and cost for `model`.
+    pub fn add(&mut self, model: &str, usage: &Usage, cost: f64) {
+        self.input +=
+            usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+        self.output += usage.output_tokens;
+        self.cost += cost;
+        self.context = usage.input_tokens
+            + usage.cache_creation_input_tokens
+            + usage.cache_read_input_tokens
+            + usage.output_tokens;
+        let index = match self.by_model.iter().position(|(m, _, _)| m == model) {
+            Some(i) => i,
+            None => {
+                self.by_model
+                    .push((model.to_string(), Usage::default(), 0.0));
+                self.by_model.len() - 1
+            }
+        };
+        let (_, sum, total) = &mut self.by_model[index];
+        sum.input_tokens += usage.input_tokens;
+        sum.output_tokens += usage.output_tokens;
+        sum.cache_creation_input_tokens += usage.cache_creation_input_tokens;
+        sum.cache_read_input_tokens += usage.cache_read_input_tokens;
+        *total += cost;
+    }
+}
