@@ -152,7 +152,7 @@ pub fn items(model: &Model, kind: PaletteKind) -> Vec<PaletteItem> {
                 label: crate::app::columns::truncate(&session.first_prompt, 60),
                 detail: format!(
                     "{} · {} messages · ${:.4}",
-                    age(session.age_secs),
+                    crate::time_ago::ago(session.age_secs),
                     session.messages,
                     session.cost
                 ),
@@ -246,15 +246,5 @@ fn mode_detail(mode: PermissionMode) -> &'static str {
         PermissionMode::AcceptEdits => "edit files in the project without asking",
         PermissionMode::Plan => "read-only: plan first, change nothing",
         PermissionMode::BypassPermissions => "ask nothing (deny rules still apply)",
-    }
-}
-
-/// "5m ago" for the session list.
-pub fn age(secs: u64) -> String {
-    match secs {
-        0..=59 => format!("{secs}s ago"),
-        60..=3599 => format!("{}m ago", secs / 60),
-        3600..=86_399 => format!("{}h ago", secs / 3600),
-        _ => format!("{}d ago", secs / 86_400),
     }
 }
