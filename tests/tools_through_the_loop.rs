@@ -10,7 +10,7 @@ use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
-use support::turns::{finish_turn, next, start, tool_results};
+use support::turns::{finish_turn, next, send, start, start_bypassing, tool_results};
 
 #[tokio::test]
 async fn todo_write_updates_the_task_list_without_asking() {
@@ -295,5 +295,51 @@ async fn a_picture_read_goes_to_the_model_as_an_image_block() {
     assert!(
         result.get("images").is_none(),
         "claw's own field stays off the wire"
+    );
+}
+
+#[tokio::test]
+async fn a_200_mb_command_output_reaches_the_model_small_and_says_what_was_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "flood",
+            "Bash",
+            json!({"command": "yes | head -c 200000000"}),
+        ),
+        Reply::text("that was a lot"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start_bypassing(&server, dir.path());
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: "flood".into(),
+        }],
+    );
+    let events = finish_turn(&mut handle).await;
+    // Progress is coalesced: a few hundred chunks at most, not 100 million lines.
+    let progress: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            AgentEvent::ToolProgress { chunk, .. } => Some(chunk.len()),
+            _ => None,
+        })
+        .collect();
+    assert!(progress.len() < 2000, "{} progress events", progress.len());
+    assert!(progress.iter().all(|&len| len <= 8 * 1024));
+    let request = &server.requests()[1];
+    let result = tool_results(request.last_message().unwrap());
+    let (id, is_error, content) = &result[0];
+    assert_eq!((id.as_str(), *is_error), ("flood", false));
+    assert!(content.len() < 31_000, "{} bytes", content.len());
+    assert!(content.starts_with("y\ny\ny\n"));
+    assert!(content.ends_with("y\ny"));
+    assert!(
+        content.contains("[… 199,970,000 bytes (99,985,000 lines) cut from the middle …]"),
+        "{:?}",
+        content.lines().find(|l| l.starts_with("[…"))
     );
 }
