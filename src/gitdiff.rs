@@ -5,32 +5,13 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde::{Deserialize, Serialize};
-
 use crate::diff::{DiffHunk, DiffLine, FileDiff, LineKind};
+pub use crate::protocol::changes::{ChangedFile, FileStatus};
 
 /// git's empty tree: what a repository without commits is compared with.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 /// Untracked files larger than this are listed without their text.
 const MAX_UNTRACKED_BYTES: u64 = 1024 * 1024;
-
-/// One changed file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangedFile {
-    pub diff: FileDiff,
-    pub status: FileStatus,
-    /// A binary file, or one too large to show: listed without hunks, with why.
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FileStatus {
-    Modified,
-    Added,
-    Deleted,
-    Renamed { from: String },
-    Untracked,
-}
 
 impl FileStatus {
     /// A one-letter mark for the file list.

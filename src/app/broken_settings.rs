@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::config::settings::BrokenFile;
+use crate::protocol::settings_problem::BrokenFile;
 
 /// The dialog's state.
 #[derive(Clone, Debug, PartialEq)]

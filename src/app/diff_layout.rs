@@ -2,7 +2,7 @@
 //! it takes and where each hunk starts. Pure and cheap (no highlighting), so the reducer can page
 //! and jump between hunks; `ui::diff_view` draws exactly these rows.
 
-use crate::diff::{DiffHunk, FileDiff, LineKind};
+use crate::protocol::diff::{DiffHunk, FileDiff, LineKind};
 
 /// Side by side from this many columns.
 const SIDE_BY_SIDE_MIN: u16 = 160;

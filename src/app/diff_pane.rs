@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::diff_layout::{self, DiffLayout};
-use crate::gitdiff::ChangedFile;
+use crate::protocol::changes::ChangedFile;
 
 /// The diff's area is this wide on a 160-column terminal.
 const SIDE_BY_SIDE_AREA: u16 = 110;

@@ -66,30 +66,7 @@ pub struct SettingsFile {
     pub value: Value,
 }
 
-/// A settings file that exists but could not be parsed, so none of it applies.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BrokenFile {
-    pub path: PathBuf,
-    /// Where the parser gave up (1-based).
-    pub line: usize,
-    pub column: usize,
-    /// What the parser said.
-    pub message: String,
-}
-
-impl std::fmt::Display for BrokenFile {
-    /// `path:line:column: message`, as compilers write it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
-    }
-}
+pub use crate::protocol::settings_problem::BrokenFile;
 
 /// All settings, merged, with what went wrong reading them.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -3,10 +3,15 @@
 //! Control events (approvals, tool results, errors, turn ends) are never dropped; text deltas
 //! may be coalesced by the receiver.
 
+pub mod changes;
+pub mod diff;
+pub mod settings_problem;
+pub mod usage;
+
 use serde::{Deserialize, Serialize};
 
-use crate::diff::FileDiff;
-use crate::provider::Usage;
+use diff::FileDiff;
+use usage::Usage;
 
 /// Identifies one approval round trip.
 pub type ApprovalId = u64;
@@ -313,7 +318,7 @@ pub enum AgentEvent {
     /// This project's sessions, newest first (answer to `Lookup::Sessions`).
     Sessions(Vec<SessionChoice>),
     /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
-    GitDiff(Result<Vec<crate::gitdiff::ChangedFile>, String>),
+    GitDiff(Result<Vec<changes::ChangedFile>, String>),
     /// The thinking effort in force changed.
     EffortChanged(Effort),
     /// The answer to a slash command: a titled block of text.
