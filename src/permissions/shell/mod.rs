@@ -4,8 +4,13 @@
 //! runs behind its wrappers, and every file a redirection writes or reads. What claw cannot know
 //! without running the command is reported as such, never guessed, so rules can fail closed.
 
+mod arithmetic;
+mod redirects;
+mod variables;
 pub mod words;
 pub mod wrappers;
+
+pub use variables::is_risky_variable;
 
 use std::path::{Path, PathBuf};
 
@@ -74,68 +79,6 @@ pub struct Place<'a> {
 
 /// How deep `eval`/`sh -c` strings inside strings are followed before giving up.
 const MAX_DEPTH: usize = 8;
-
-/// Files any redirection may touch without it being a change.
-const HARMLESS: &[&str] = &[
-    "/dev/null",
-    "/dev/stdout",
-    "/dev/stderr",
-    "/dev/tty",
-    "/dev/fd/1",
-    "/dev/fd/2",
-];
-
-/// Variables that change which program runs or what it runs (the shell's own, the dynamic
-/// linker's, interpreters' and tools' hooks): setting one makes the command unknowable.
-const RISKY_VARIABLES: &[&str] = &[
-    "PATH",
-    "IFS",
-    "CDPATH",
-    "ENV",
-    "BASH_ENV",
-    "SHELLOPTS",
-    "BASHOPTS",
-    "PS4",
-    "PROMPT_COMMAND",
-    "HOME",
-    "EDITOR",
-    "VISUAL",
-    "PAGER",
-    "MANPAGER",
-    "LESSOPEN",
-    "LESSCLOSE",
-    "SSH_ASKPASS",
-    "SUDO_ASKPASS",
-    "BROWSER",
-    "SHELL",
-    "CC",
-    "CXX",
-    "LD",
-    "MAKEFLAGS",
-    "MAKE",
-];
-const RISKY_PREFIXES: &[&str] = &[
-    "LD_",
-    "DYLD_",
-    "BASH_FUNC_",
-    "GIT_",
-    "PYTHON",
-    "PERL",
-    "RUBY",
-    "NODE_",
-    "CARGO_",
-    "RUSTC",
-    "RUSTDOC",
-    "NPM_CONFIG_",
-    "npm_config_",
-];
-
-pub fn is_risky_variable(name: &str) -> bool {
-    RISKY_VARIABLES.contains(&name)
-        || RISKY_PREFIXES.iter().any(|p| name.starts_with(p))
-        || name.ends_with("_OPTIONS")
-        || name.ends_with("_OPTS")
-}
 
 /// Analyses `source` as bash would run it in `place`.
 pub fn analyze(source: &str, place: Place) -> Script {
@@ -434,123 +377,6 @@ impl Analysis<'_> {
             }
         }
     }
-
-    /// `[[ … ]]`: arithmetic comparisons of anything but numbers, and `-v a[i]`, evaluate
-    /// their operands as expressions, which can run commands (`a[$(…)]`).
-    fn test(&mut self, node: Node, source: &str) {
-        if evaluates_arithmetic(node, source) {
-            self.unknown("arithmetic on variables can run commands");
-        }
-    }
-
-    /// `$(( … ))`, `(( … ))`, `for ((…))`: a variable's value is evaluated as an expression,
-    /// which can run commands.
-    fn arithmetic(&mut self, node: Node, source: &str) {
-        if has_kind(
-            node,
-            &["variable_name", "simple_expansion", "expansion", "word"],
-        ) {
-            let _ = source;
-            self.unknown("arithmetic on variables can run commands");
-        }
-    }
-
-    /// `${x:offset}` and `${a[i]}` evaluate arithmetic; `${x:-default}` and friends do not.
-    fn expansion(&mut self, node: Node, source: &str) {
-        let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            if node.field_name_for_child(i as u32) == Some("operator")
-                && &source[child.byte_range()] == ":"
-            {
-                let rest = &source[child.end_byte()..node.end_byte()];
-                let numeric = rest
-                    .trim_end_matches('}')
-                    .split(':')
-                    .all(|p| p.trim().trim_start_matches('-').parse::<u64>().is_ok());
-                if !numeric {
-                    self.unknown("arithmetic on variables can run commands");
-                }
-            }
-        }
-    }
-
-    fn subscript(&mut self, node: Node, source: &str) {
-        if let Some(index) = node.child_by_field_name("index") {
-            let text = &source[index.byte_range()];
-            if text.parse::<i64>().is_err() && !matches!(text, "@" | "*") {
-                self.unknown("arithmetic on variables can run commands");
-            }
-        }
-    }
-
-    fn redirect(&mut self, node: Node, source: &str) {
-        let mut operator = String::new();
-        let mut destination = None;
-        let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            match node.field_name_for_child(i as u32) {
-                Some("destination") => destination = Some(child),
-                Some("descriptor") => {}
-                _ if !child.is_named() => operator.push_str(&source[child.byte_range()]),
-                _ => {}
-            }
-        }
-        let Some(destination) = destination else {
-            // `>&-`, `<&-`: closing a descriptor.
-            return;
-        };
-        let word = self.word(destination, source);
-        let duplicates = matches!(operator.as_str(), ">&" | "<&")
-            && word
-                .known()
-                .is_some_and(|t| t == "-" || t.chars().all(|c| c.is_ascii_digit()));
-        if duplicates || destination.kind() == "process_substitution" {
-            return;
-        }
-        match operator.as_str() {
-            "<" | "<&" => {
-                let target = self.target(word, source, destination);
-                self.script.reads.push(target);
-            }
-            _ => self.write_node(word, source, destination),
-        }
-    }
-
-    fn write_node(&mut self, word: Word, source: &str, node: Node) {
-        let target = self.target(word, source, node);
-        if !matches!(&target, Target::Path(p) if HARMLESS.iter().any(|h| Path::new(h) == p)) {
-            self.script.writes.push(target);
-        }
-    }
-
-    /// A write named by a word (not a syntax node), e.g. `find -fprint FILE`.
-    fn write(&mut self, word: Word) {
-        let target = match &word {
-            Word::Known(text) => self.resolve(text),
-            Word::Unknown => Target::Unknown("a file named at run time".into()),
-        };
-        if !matches!(&target, Target::Path(p) if HARMLESS.iter().any(|h| Path::new(h) == p)) {
-            self.script.writes.push(target);
-        }
-    }
-
-    fn target(&self, word: Word, source: &str, node: Node) -> Target {
-        match word {
-            Word::Known(text) => self.resolve(&text),
-            Word::Unknown => Target::Unknown(source[node.byte_range()].to_string()),
-        }
-    }
-
-    fn resolve(&self, text: &str) -> Target {
-        let path = Path::new(text);
-        if path.is_absolute() {
-            return Target::Path(normalize(path));
-        }
-        match &self.dir {
-            Some(dir) => Target::Path(normalize(&dir.join(path))),
-            None => Target::Unknown(text.to_string()),
-        }
-    }
 }
 
 thread_local! {
@@ -571,36 +397,6 @@ fn parse(source: &str) -> Option<tree_sitter::Tree> {
         }
         slot.as_mut()?.parse(source, None)
     })
-}
-
-/// Whether a `[[ … ]]` test evaluates a non-number as arithmetic.
-fn evaluates_arithmetic(node: Node, source: &str) -> bool {
-    const OPERATORS: &[&str] = &["-eq", "-ne", "-lt", "-le", "-gt", "-ge"];
-    let number =
-        |n: Option<Node>| n.is_some_and(|n| source[n.byte_range()].trim().parse::<i64>().is_ok());
-    if node.kind() == "binary_expression"
-        && let Some(op) = node.child_by_field_name("operator")
-        && OPERATORS.contains(&&source[op.byte_range()])
-        && !(number(node.child_by_field_name("left")) && number(node.child_by_field_name("right")))
-    {
-        return true;
-    }
-    let text = &source[node.byte_range()];
-    if node.kind() == "unary_expression" && text.starts_with("-v") && text.contains('[') {
-        return true;
-    }
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .any(|c| evaluates_arithmetic(c, source))
-}
-
-/// Whether any node under `node` is of one of `kinds`.
-fn has_kind(node: Node, kinds: &[&str]) -> bool {
-    if kinds.contains(&node.kind()) {
-        return true;
-    }
-    let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| has_kind(c, kinds))
 }
 
 /// Whether the text under `node` has a word that changes directory (conservatively, as text).
