@@ -1,7 +1,7 @@
 //! What sending the input does: a slash command (run here or by the agent), one of the user's
 //! own commands, a `!` shell command, or a message to the model.
 
-use crate::app::commands;
+use crate::app::commands::{self, SlashCommand};
 use crate::app::effect::Effect;
 use crate::app::model::{Activity, CellKind, Model, Scroll};
 use crate::app::palette::PaletteKind;
@@ -49,28 +49,23 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
 
 /// `/name args` when `name` is one of the user's own commands.
 fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
-    let rest = text.trim().strip_prefix('/')?;
-    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (name, args) = crate::protocol::slash_command::invocation(text)?;
     model
         .custom_commands
         .iter()
         .any(|c| c.name == name)
-        .then(|| (name.to_string(), args.trim().to_string()))
+        .then(|| (name.to_string(), args.to_string()))
 }
 
-pub(crate) fn rewind_command() -> &'static commands::SlashCommand {
-    // The list is static and holds "rewind" (a test checks every name parses).
-    commands::COMMANDS
-        .iter()
-        .find(|c| c.name == "rewind")
-        .unwrap_or(&commands::COMMANDS[0])
+pub(crate) fn rewind_command() -> &'static commands::Listed {
+    commands::listed(SlashCommand::Rewind)
 }
 
 pub(crate) fn run_command(
     model: &mut Model,
-    parsed: Result<(&'static commands::SlashCommand, String), String>,
+    parsed: Result<(&'static commands::Listed, String), String>,
 ) -> Vec<Effect> {
-    let (command, args) = match parsed {
+    let (listed, args) = match parsed {
         Ok(found) => found,
         Err(message) => {
             model.push_cell(CellKind::Error(message));
@@ -78,45 +73,60 @@ pub(crate) fn run_command(
         }
     };
     model.scroll = Scroll::Follow;
-    match (command.runs, command.name) {
-        (commands::Runs::Ui, "exit") => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
-        (commands::Runs::Ui, "clear") => {
+    match listed.command {
+        SlashCommand::Exit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        SlashCommand::Clear => {
             model.clear();
             vec![Effect::Send(Op::Clear)]
         }
-        (commands::Runs::Ui, "diff") => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
-        (commands::Runs::Ui, "doctor") => {
+        SlashCommand::Diff => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
+        SlashCommand::Doctor => {
             model.push_cell(CellKind::User("/doctor".into()));
             vec![Effect::Send(Op::Lookup(Lookup::Doctor))]
         }
-        (commands::Runs::Ui, "theme") if args.is_empty() => {
+        SlashCommand::Theme if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Themes)
         }
-        (commands::Runs::Ui, "theme") => {
+        SlashCommand::Theme => {
             crate::app::palette_keys::switch_theme(model, &args);
             Vec::new()
         }
-        (commands::Runs::Ui, "todos") => {
+        SlashCommand::Todos => {
             model.push_cell(CellKind::Info {
                 title: "Tasks".into(),
                 body: todo_list(&model.todos),
             });
             Vec::new()
         }
-        (commands::Runs::Ui, _) => {
+        SlashCommand::Help => {
             model.push_cell(CellKind::Info {
                 title: "Help".into(),
                 body: commands::help(),
             });
             Vec::new()
         }
-        (commands::Runs::Agent, "model") if args.is_empty() => {
+        SlashCommand::Model if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Models)
         }
-        (commands::Runs::Agent, "resume") if args.is_empty() => {
+        SlashCommand::Resume if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Sessions)
         }
-        (commands::Runs::Agent, name) => {
+        SlashCommand::Model
+        | SlashCommand::Resume
+        | SlashCommand::Config
+        | SlashCommand::Permissions
+        | SlashCommand::Hooks
+        | SlashCommand::Memory
+        | SlashCommand::Init
+        | SlashCommand::Sandbox
+        | SlashCommand::Status
+        | SlashCommand::Cost
+        | SlashCommand::Compact
+        | SlashCommand::Context
+        | SlashCommand::Rewind
+        | SlashCommand::Export
+        | SlashCommand::Mcp => {
+            let name = listed.name;
             let shown = if args.is_empty() {
                 format!("/{name}")
             } else {
