@@ -68,7 +68,7 @@ pub(crate) fn run_command(
     let (listed, args) = match parsed {
         Ok(found) => found,
         Err(message) => {
-            model.push_cell(CellKind::Error(message));
+            model.push_cell(CellKind::Notice(message));
             return Vec::new();
         }
     };
@@ -158,4 +158,52 @@ fn todo_list(todos: &[crate::protocol::TodoItem]) -> String {
             format!("{mark} {}\n", t.content)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::commands::CustomEntry;
+    use crate::app::model::StatusInfo;
+    use crate::theme::Theme;
+
+    fn model() -> Model {
+        Model::new(
+            Theme::dark(),
+            StatusInfo::default(),
+            std::time::Instant::now(),
+        )
+    }
+
+    #[test]
+    fn an_unknown_command_says_so_instead_of_showing_help() {
+        let mut model = model();
+        assert!(submit_text(&mut model, "/frobnicate now").is_empty());
+        let kinds: Vec<_> = model.cells.iter().map(|c| &c.kind).collect();
+        assert!(
+            matches!(
+                kinds.as_slice(),
+                [CellKind::Notice(n)] if n == "Unknown command /frobnicate: type /help for the list"
+            ),
+            "{kinds:?}"
+        );
+        assert!(!model.busy, "an unknown command is not a turn");
+    }
+
+    #[test]
+    fn a_name_outside_the_table_that_the_user_defined_goes_to_the_agent() {
+        let mut model = model();
+        model.custom_commands = vec![CustomEntry {
+            name: "frobnicate".into(),
+            description: "frobnicate things".into(),
+            argument_hint: String::new(),
+        }];
+        assert_eq!(
+            submit_text(&mut model, "/frobnicate now"),
+            vec![Effect::Send(Op::Command {
+                name: "frobnicate".into(),
+                args: "now".into()
+            })]
+        );
+    }
 }
