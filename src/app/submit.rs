@@ -191,6 +191,32 @@ mod tests {
     }
 
     #[test]
+    fn each_built_in_command_runs_where_the_table_says() {
+        use crate::protocol::slash_command::Runs;
+        let sent = |effects: &[Effect], name: &str, args: &str| {
+            effects.iter().any(|e| {
+                matches!(e, Effect::Send(Op::Command { name: n, args: a }) if n == name && a == args)
+            })
+        };
+        for command in SlashCommand::ALL {
+            let name = command.name();
+            let bare = submit_text(&mut model(), &format!("/{name}"));
+            let with_args = submit_text(&mut model(), &format!("/{name} x"));
+            let (bare_in_agent, args_in_agent) = match command.runs() {
+                Runs::Ui => (false, false),
+                Runs::Agent => (true, true),
+                Runs::Both => (false, true),
+            };
+            assert_eq!(sent(&bare, name, ""), bare_in_agent, "/{name}: {bare:?}");
+            assert_eq!(
+                sent(&with_args, name, "x"),
+                args_in_agent,
+                "/{name} x: {with_args:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_name_outside_the_table_that_the_user_defined_goes_to_the_agent() {
         let mut model = model();
         model.custom_commands = vec![CustomEntry {
