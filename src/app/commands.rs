@@ -2,7 +2,7 @@
 //! built-in ones come from the typed table in `protocol::slash_command`, the user's own from
 //! their markdown files.
 
-pub use crate::protocol::slash_command::{Runs, SlashCommand};
+pub use crate::protocol::slash_command::SlashCommand;
 
 /// One built-in command as the lists show it: the table's fields, laid out for reading.
 #[derive(Clone, Copy, Debug)]
@@ -11,7 +11,6 @@ pub struct Listed {
     pub name: &'static str,
     pub args: &'static str,
     pub description: &'static str,
-    pub runs: Runs,
 }
 
 impl Listed {
@@ -21,7 +20,6 @@ impl Listed {
             name: command.name(),
             args: command.args(),
             description: command.description(),
-            runs: command.runs(),
         }
     }
 }
