@@ -212,7 +212,7 @@ impl Session {
             .find(|c| c.name == name)
             .cloned();
         match custom {
-            Some(command) => return self.run_custom_command(command, args, inbox).await,
+            Some(command) => self.run_custom_command(command, args, inbox).await,
             None => {
                 self.emit(AgentEvent::Error {
                     message: format!("/{name} is not something the agent knows"),
@@ -220,9 +220,9 @@ impl Session {
                 self.emit(AgentEvent::TurnEnded {
                     stop: crate::protocol::TurnStop::Failed,
                 });
+                true
             }
         }
-        true
     }
 
     /// Runs one of the user's commands: its prompt filled in, with its `allowed-tools` allowed
