@@ -183,6 +183,32 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
 }
 
 #[tokio::test]
+async fn a_command_the_agent_does_not_run_is_an_error_and_no_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let mut handle = start(&server, dir.path());
+    // "theme" is a built-in the UI runs itself; "frobnicate" is no command at all.
+    for name in ["theme", "frobnicate"] {
+        send(
+            &handle,
+            [Op::Command {
+                name: name.into(),
+                args: String::new(),
+            }],
+        );
+        let events = finish_turn(&mut handle).await;
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                AgentEvent::Error { message } if *message == format!("/{name} is not something the agent knows")
+            )),
+            "{events:?}"
+        );
+    }
+    assert!(server.requests().is_empty(), "the model was asked");
+}
+
+#[tokio::test]
 async fn a_model_chosen_while_a_bang_command_runs_serves_the_next_turn() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(vec![Reply::text("Noted.")])

@@ -4,6 +4,7 @@
 use crate::agent::inbox::Inbox;
 use crate::agent::turn::Session;
 use crate::protocol::AgentEvent;
+use crate::protocol::slash_command::SlashCommand;
 
 /// What `/init` asks the model to do.
 const INIT_PROMPT: &str = "Study this repository and write a CLAW.md file at its root for future \
@@ -20,12 +21,27 @@ impl Session {
         });
     }
 
-    /// Runs `/name args`. Returns false when the agent should shut down.
+    /// Runs `/name args`: a built-in command, or else one of the user's own. Returns false when
+    /// the agent should shut down.
     pub(crate) async fn command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
-        match name {
-            "config" => self.info("Settings", self.services.settings_summary.clone()),
-            "permissions" => self.permissions_command(args),
-            "hooks" => {
+        match SlashCommand::from_name(name) {
+            Some(command) => self.builtin_command(command, name, args, inbox).await,
+            None => self.custom_command(name, args, inbox).await,
+        }
+    }
+
+    /// Runs a built-in command. Returns false when the agent should shut down.
+    async fn builtin_command(
+        &mut self,
+        command: SlashCommand,
+        name: &str,
+        args: &str,
+        inbox: &mut Inbox,
+    ) -> bool {
+        match command {
+            SlashCommand::Config => self.info("Settings", self.services.settings_summary.clone()),
+            SlashCommand::Permissions => self.permissions_command(args),
+            SlashCommand::Hooks => {
                 let mut body = String::new();
                 for hook in self.services.hooks.all() {
                     let matcher = if hook.matcher.is_empty() { "*" } else { hook.matcher.as_str() };
@@ -42,13 +58,13 @@ impl Session {
                 }
                 self.info("Hooks", body);
             }
-            "memory" if args.starts_with("edit") => {
+            SlashCommand::Memory if args.starts_with("edit") => {
                 let path = self.memory_file_to_edit(args.trim_start_matches("edit").trim());
                 self.emit(AgentEvent::EditFile {
                     path: path.display().to_string(),
                 });
             }
-            "memory" => {
+            SlashCommand::Memory => {
                 let mut body = String::new();
                 if let Some((_, seen)) = &self.conversation.memory {
                     let mut files: Vec<_> = seen.iter().collect();
@@ -65,11 +81,11 @@ impl Session {
                 body.push_str("\nEdit one with /memory edit [N] (default: the project's CLAW.md).");
                 self.info("Memory files in the context", body);
             }
-            "model" if !args.is_empty() => {
+            SlashCommand::Model if !args.is_empty() => {
                 self.set_model(args);
                 self.info("Model", format!("Using {} from the next request on.", self.conversation.model.id));
             }
-            "model" => {
+            SlashCommand::Model => {
                 let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);
                 for m in self.services.catalog.models() {
                     body.push_str(&format!(
@@ -88,7 +104,7 @@ impl Session {
                 body.push_str("\nSwitch with /model <name>.");
                 self.info("Models", body);
             }
-            "sandbox" => {
+            SlashCommand::Sandbox => {
                 let switched = match self.services.ctx.sandbox.lock() {
                     Ok(mut policy) => crate::sandbox::toggle(&mut policy, args),
                     Err(_) => Err("the sandbox setting is unavailable".to_string()),
@@ -98,7 +114,7 @@ impl Session {
                     Err(message) => self.emit(AgentEvent::Error { message }),
                 }
             }
-            "status" => self.info(
+            SlashCommand::Status => self.info(
                 "Status",
                 format!(
                     "Model: {}\nPermission mode: {}\nSandbox: {}\nDirectory: {}\nTokens: {} in, {} out\nCost: ${:.4}\nMessages in the conversation: {}\nMemory files: {}\nHooks: {}",
@@ -114,7 +130,7 @@ impl Session {
                     self.services.hooks.all().len(),
                 ),
             ),
-            "cost" => {
+            SlashCommand::Cost => {
                 let mut body = String::new();
                 for (model, usage, cost) in &self.conversation.totals.by_model {
                     body.push_str(&format!(
@@ -128,11 +144,11 @@ impl Session {
                 body.push_str(&format!("\nThis session: ${:.4}", self.conversation.totals.cost));
                 self.info("Cost", body);
             }
-            "context" => {
+            SlashCommand::Context => {
                 let body = self.context_breakdown().await;
                 self.info("Context", body)
             }
-            "mcp" => {
+            SlashCommand::Mcp => {
                 let mut body = String::new();
                 for server in &self.services.setup.mcp_servers {
                     body.push_str(&format!(
@@ -155,11 +171,11 @@ impl Session {
                 }
                 self.info("MCP servers", body);
             }
-            "rewind" => self.rewind_command(args),
-            "resume" => self.resume_command(args),
-            "init" => return self.turn(INIT_PROMPT.to_string(), inbox).await,
-            "compact" => return self.compact(args, "manual", inbox).await,
-            "export" => {
+            SlashCommand::Rewind => self.rewind_command(args),
+            SlashCommand::Resume => self.resume_command(args),
+            SlashCommand::Init => return self.turn(INIT_PROMPT.to_string(), inbox).await,
+            SlashCommand::Compact => return self.compact(args, "manual", inbox).await,
+            SlashCommand::Export => {
                 let name = if args.is_empty() {
                     format!("claw-conversation-{}.md", crate::agent::session_log::new_id())
                 } else {
@@ -172,27 +188,41 @@ impl Session {
                 };
                 self.emit(AgentEvent::Notice { message });
             }
-            other => {
-                let custom = self
-                    .services.setup
-                    .custom_commands
-                    .iter()
-                    .find(|c| c.name == other)
-                    .cloned();
-                match custom {
-                    Some(command) => return self.run_custom_command(command, args, inbox).await,
-                    None => {
-                        self.emit(AgentEvent::Error {
-                            message: format!("/{other} is not something the agent knows"),
-                        });
-                        self.emit(AgentEvent::TurnEnded {
-                            stop: crate::protocol::TurnStop::Failed,
-                        });
-                    }
-                }
-            }
+            // The UI carries these out itself; a name of theirs is never a custom command
+            // (start-up drops such files), so this ends as "not something the agent knows".
+            SlashCommand::Help
+            | SlashCommand::Clear
+            | SlashCommand::Diff
+            | SlashCommand::Todos
+            | SlashCommand::Theme
+            | SlashCommand::Doctor
+            | SlashCommand::Exit => return self.custom_command(name, args, inbox).await,
         }
         true
+    }
+
+    /// Runs one of the user's own commands, or says the agent knows no command called `name`.
+    /// Returns false when the agent should shut down.
+    async fn custom_command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
+        let custom = self
+            .services
+            .setup
+            .custom_commands
+            .iter()
+            .find(|c| c.name == name)
+            .cloned();
+        match custom {
+            Some(command) => self.run_custom_command(command, args, inbox).await,
+            None => {
+                self.emit(AgentEvent::Error {
+                    message: format!("/{name} is not something the agent knows"),
+                });
+                self.emit(AgentEvent::TurnEnded {
+                    stop: crate::protocol::TurnStop::Failed,
+                });
+                true
+            }
+        }
     }
 
     /// Runs one of the user's commands: its prompt filled in, with its `allowed-tools` allowed

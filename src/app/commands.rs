@@ -1,22 +1,27 @@
-//! Slash commands typed in the input box: which exist, what they do, and where they run (here
-//! in the UI, or in the agent, which knows the settings, rules, hooks and memory).
+//! Slash commands typed in the input box, as the popup, the palette and `/help` list them: the
+//! built-in ones come from the typed table in `protocol::slash_command`, the user's own from
+//! their markdown files.
 
-/// Where a command is carried out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Runs {
-    /// By the reducer itself.
-    Ui,
-    /// By the agent (sent as `Op::Command`).
-    Agent,
-}
+pub use crate::protocol::slash_command::SlashCommand;
 
-/// A slash command: its name (without `/`), what it does, where it runs.
-#[derive(Debug)]
-pub struct SlashCommand {
+/// One built-in command as the lists show it: the table's fields, laid out for reading.
+#[derive(Clone, Copy, Debug)]
+pub struct Listed {
+    pub command: SlashCommand,
     pub name: &'static str,
     pub args: &'static str,
     pub description: &'static str,
-    pub runs: Runs,
+}
+
+impl Listed {
+    const fn of(command: SlashCommand) -> Listed {
+        Listed {
+            command,
+            name: command.name(),
+            args: command.args(),
+            description: command.description(),
+        }
+    }
 }
 
 /// A command of the user's own (a markdown file), as the popup and the palette list it.
@@ -27,154 +32,36 @@ pub struct CustomEntry {
     pub argument_hint: String,
 }
 
-pub const COMMANDS: &[SlashCommand] = &[
-    SlashCommand {
-        name: "help",
-        args: "",
-        description: "list the commands and keys",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "clear",
-        args: "",
-        description: "start over: forget the conversation",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "config",
-        args: "",
-        description: "the settings in force and the file each came from",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "permissions",
-        args: "[remove N]",
-        description: "the permission mode and rules; remove a rule by number",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "hooks",
-        args: "",
-        description: "the hooks configured for each event",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "memory",
-        args: "[edit [N]]",
-        description: "the memory files in the context; edit one in $EDITOR",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "init",
-        args: "",
-        description: "ask the model to study the repository and write a CLAW.md",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "model",
-        args: "[name]",
-        description: "choose the model and thinking effort, or switch to one by name",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "sandbox",
-        args: "[on|off]",
-        description: "confine Bash commands' writes and network for this session, or stop",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "status",
-        args: "",
-        description: "model, mode, directory, tokens and cost",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "cost",
-        args: "",
-        description: "what this session has cost, by model",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "compact",
-        args: "[instructions]",
-        description: "summarize the conversation to free the context",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "context",
-        args: "",
-        description: "what fills the context window",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "resume",
-        args: "[N | id | words]",
-        description: "pick one of this project's saved sessions and continue it",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "rewind",
-        args: "[N [conversation|code]]",
-        description: "go back to before a prompt: the conversation, the files, or both (Esc Esc)",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "export",
-        args: "[file]",
-        description: "write the conversation as markdown",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "diff",
-        args: "",
-        description: "the working tree's git changes, file by file",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "todos",
-        args: "",
-        description: "the model's task list",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "theme",
-        args: "[name]",
-        description: "switch the colour theme (dark, light, high-contrast)",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "mcp",
-        args: "",
-        description: "the MCP servers this project declares",
-        runs: Runs::Agent,
-    },
-    SlashCommand {
-        name: "doctor",
-        args: "",
-        description: "check the setup: API key, server, settings, MCP, terminal",
-        runs: Runs::Ui,
-    },
-    SlashCommand {
-        name: "exit",
-        args: "",
-        description: "quit claw",
-        runs: Runs::Ui,
-    },
-];
+/// Every built-in command, in the table's order.
+pub const COMMANDS: &[Listed] = &listing();
+
+const fn listing() -> [Listed; SlashCommand::ALL.len()] {
+    let mut out = [Listed::of(SlashCommand::Help); SlashCommand::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Listed::of(SlashCommand::ALL[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The listing of one built-in command.
+pub fn listed(command: SlashCommand) -> &'static Listed {
+    // COMMANDS is SlashCommand::ALL laid out, and ALL lists every variant in declaration order
+    // (the table's tests check it), so the fallback is never taken.
+    COMMANDS
+        .iter()
+        .find(|c| c.command == command)
+        .unwrap_or(&COMMANDS[0])
+}
 
 /// `/name args` -> the command and its arguments; Err for an unknown name. None when the text
 /// isn't a command (doesn't start with `/`, or is a path like `/usr/bin`).
-pub fn parse(text: &str) -> Option<Result<(&'static SlashCommand, String), String>> {
-    let rest = text.trim().strip_prefix('/')?;
-    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    if name.is_empty() || name.contains('/') {
-        return None;
-    }
+pub fn parse(text: &str) -> Option<Result<(&'static Listed, String), String>> {
+    let (name, args) = crate::protocol::slash_command::invocation(text)?;
     Some(
-        COMMANDS
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| (c, args.trim().to_string()))
+        SlashCommand::from_name(name)
+            .map(|c| (listed(c), args.to_string()))
             .ok_or_else(|| format!("Unknown command /{name}: type /help for the list")),
     )
 }

@@ -1,7 +1,7 @@
 //! What sending the input does: a slash command (run here or by the agent), one of the user's
 //! own commands, a `!` shell command, or a message to the model.
 
-use crate::app::commands;
+use crate::app::commands::{self, SlashCommand};
 use crate::app::effect::Effect;
 use crate::app::model::{Activity, CellKind, Model, Scroll};
 use crate::app::palette::PaletteKind;
@@ -49,74 +49,84 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
 
 /// `/name args` when `name` is one of the user's own commands.
 fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
-    let rest = text.trim().strip_prefix('/')?;
-    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (name, args) = crate::protocol::slash_command::invocation(text)?;
     model
         .custom_commands
         .iter()
         .any(|c| c.name == name)
-        .then(|| (name.to_string(), args.trim().to_string()))
+        .then(|| (name.to_string(), args.to_string()))
 }
 
-pub(crate) fn rewind_command() -> &'static commands::SlashCommand {
-    // The list is static and holds "rewind" (a test checks every name parses).
-    commands::COMMANDS
-        .iter()
-        .find(|c| c.name == "rewind")
-        .unwrap_or(&commands::COMMANDS[0])
+pub(crate) fn rewind_command() -> &'static commands::Listed {
+    commands::listed(SlashCommand::Rewind)
 }
 
 pub(crate) fn run_command(
     model: &mut Model,
-    parsed: Result<(&'static commands::SlashCommand, String), String>,
+    parsed: Result<(&'static commands::Listed, String), String>,
 ) -> Vec<Effect> {
-    let (command, args) = match parsed {
+    let (listed, args) = match parsed {
         Ok(found) => found,
         Err(message) => {
-            model.push_cell(CellKind::Error(message));
+            model.push_cell(CellKind::Notice(message));
             return Vec::new();
         }
     };
     model.scroll = Scroll::Follow;
-    match (command.runs, command.name) {
-        (commands::Runs::Ui, "exit") => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
-        (commands::Runs::Ui, "clear") => {
+    match listed.command {
+        SlashCommand::Exit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        SlashCommand::Clear => {
             model.clear();
             vec![Effect::Send(Op::Clear)]
         }
-        (commands::Runs::Ui, "diff") => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
-        (commands::Runs::Ui, "doctor") => {
+        SlashCommand::Diff => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
+        SlashCommand::Doctor => {
             model.push_cell(CellKind::User("/doctor".into()));
             vec![Effect::Send(Op::Lookup(Lookup::Doctor))]
         }
-        (commands::Runs::Ui, "theme") if args.is_empty() => {
+        SlashCommand::Theme if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Themes)
         }
-        (commands::Runs::Ui, "theme") => {
+        SlashCommand::Theme => {
             crate::app::palette_keys::switch_theme(model, &args);
             Vec::new()
         }
-        (commands::Runs::Ui, "todos") => {
+        SlashCommand::Todos => {
             model.push_cell(CellKind::Info {
                 title: "Tasks".into(),
                 body: todo_list(&model.todos),
             });
             Vec::new()
         }
-        (commands::Runs::Ui, _) => {
+        SlashCommand::Help => {
             model.push_cell(CellKind::Info {
                 title: "Help".into(),
                 body: commands::help(),
             });
             Vec::new()
         }
-        (commands::Runs::Agent, "model") if args.is_empty() => {
+        SlashCommand::Model if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Models)
         }
-        (commands::Runs::Agent, "resume") if args.is_empty() => {
+        SlashCommand::Resume if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Sessions)
         }
-        (commands::Runs::Agent, name) => {
+        SlashCommand::Model
+        | SlashCommand::Resume
+        | SlashCommand::Config
+        | SlashCommand::Permissions
+        | SlashCommand::Hooks
+        | SlashCommand::Memory
+        | SlashCommand::Init
+        | SlashCommand::Sandbox
+        | SlashCommand::Status
+        | SlashCommand::Cost
+        | SlashCommand::Compact
+        | SlashCommand::Context
+        | SlashCommand::Rewind
+        | SlashCommand::Export
+        | SlashCommand::Mcp => {
+            let name = listed.name;
             let shown = if args.is_empty() {
                 format!("/{name}")
             } else {
@@ -148,4 +158,78 @@ fn todo_list(todos: &[crate::protocol::TodoItem]) -> String {
             format!("{mark} {}\n", t.content)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::commands::CustomEntry;
+    use crate::app::model::StatusInfo;
+    use crate::theme::Theme;
+
+    fn model() -> Model {
+        Model::new(
+            Theme::dark(),
+            StatusInfo::default(),
+            std::time::Instant::now(),
+        )
+    }
+
+    #[test]
+    fn an_unknown_command_says_so_instead_of_showing_help() {
+        let mut model = model();
+        assert!(submit_text(&mut model, "/frobnicate now").is_empty());
+        let kinds: Vec<_> = model.cells.iter().map(|c| &c.kind).collect();
+        assert!(
+            matches!(
+                kinds.as_slice(),
+                [CellKind::Notice(n)] if n == "Unknown command /frobnicate: type /help for the list"
+            ),
+            "{kinds:?}"
+        );
+        assert!(!model.busy, "an unknown command is not a turn");
+    }
+
+    #[test]
+    fn each_built_in_command_runs_where_the_table_says() {
+        use crate::protocol::slash_command::Runs;
+        let sent = |effects: &[Effect], name: &str, args: &str| {
+            effects.iter().any(|e| {
+                matches!(e, Effect::Send(Op::Command { name: n, args: a }) if n == name && a == args)
+            })
+        };
+        for command in SlashCommand::ALL {
+            let name = command.name();
+            let bare = submit_text(&mut model(), &format!("/{name}"));
+            let with_args = submit_text(&mut model(), &format!("/{name} x"));
+            let (bare_in_agent, args_in_agent) = match command.runs() {
+                Runs::Ui => (false, false),
+                Runs::Agent => (true, true),
+                Runs::Both => (false, true),
+            };
+            assert_eq!(sent(&bare, name, ""), bare_in_agent, "/{name}: {bare:?}");
+            assert_eq!(
+                sent(&with_args, name, "x"),
+                args_in_agent,
+                "/{name} x: {with_args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_outside_the_table_that_the_user_defined_goes_to_the_agent() {
+        let mut model = model();
+        model.custom_commands = vec![CustomEntry {
+            name: "frobnicate".into(),
+            description: "frobnicate things".into(),
+            argument_hint: String::new(),
+        }];
+        assert_eq!(
+            submit_text(&mut model, "/frobnicate now"),
+            vec![Effect::Send(Op::Command {
+                name: "frobnicate".into(),
+                args: "now".into()
+            })]
+        );
+    }
 }

@@ -545,7 +545,7 @@ fn slash_commands_run_here_or_in_the_agent() {
     h.type_text("/frobnicate");
     h.key(KeyCode::Enter);
     assert!(
-        matches!(&h.model.cells.last().unwrap().kind, CellKind::Error(e) if e.contains("/help"))
+        matches!(&h.model.cells.last().unwrap().kind, CellKind::Notice(e) if e.contains("/help"))
     );
     h.type_text("/clear");
     assert_eq!(h.key(KeyCode::Enter), vec![Effect::Send(Op::Clear)]);
@@ -805,12 +805,12 @@ fn custom_commands_are_offered_and_sent_to_the_agent() {
     assert!(
         matches!(h.model.cells.last().map(|c| &c.kind), Some(CellKind::User(t)) if t == "/review src/main.rs")
     );
-    // An unknown name is still an error.
+    // An unknown name is still said to be unknown.
     h.type_text("/nothing");
     h.key(KeyCode::Enter);
     assert!(matches!(
         h.model.cells.last().map(|c| &c.kind),
-        Some(CellKind::Error(_))
+        Some(CellKind::Notice(_))
     ));
 }
 

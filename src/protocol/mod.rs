@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod diff;
 pub mod settings_problem;
+pub mod slash_command;
 pub mod usage;
 
 use serde::{Deserialize, Serialize};
