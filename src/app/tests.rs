@@ -884,21 +884,6 @@ fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
 }
 
 #[test]
-fn the_reducer_never_imports_the_views() {
-    // Split so this file doesn't match itself.
-    let needle = concat!("crate::", "ui");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains(needle), "{} uses ui", path.display());
-        checked += 1;
-    }
-    assert!(checked > 10, "only {checked} files in {}", dir.display());
-}
-
-#[test]
 fn the_top_overlay_gets_the_key_and_the_one_below_gets_the_next() {
     use crate::app::overlay::{Overlay, stack};
     let mut h = Harness::new();
