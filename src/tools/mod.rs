@@ -25,6 +25,7 @@ pub mod web_fetch;
 pub mod web_search;
 pub mod write;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -254,9 +255,11 @@ pub enum ToolError {
 
 /// One tool.
 pub trait Tool: Send + Sync {
-    fn name(&self) -> &'static str;
+    /// The name the model calls it by. Owned or borrowed: a tool found at run time (MCP) builds
+    /// its name, description and schema from what its server reports.
+    fn name(&self) -> Cow<'static, str>;
     /// The description given to the model.
-    fn description(&self) -> &'static str;
+    fn description(&self) -> Cow<'static, str>;
     /// JSON schema of the input object.
     fn input_schema(&self) -> Value;
     fn risk(&self) -> Risk;
@@ -275,8 +278,8 @@ pub trait Tool: Send + Sync {
 
     fn spec(&self) -> ToolSpec {
         ToolSpec {
-            name: self.name().to_string(),
-            description: self.description().to_string(),
+            name: self.name().into_owned(),
+            description: self.description().into_owned(),
             input_schema: self.input_schema(),
         }
     }
@@ -323,7 +326,7 @@ impl Registry {
             tools: self
                 .tools
                 .iter()
-                .filter(|t| !names.contains(&t.name()))
+                .filter(|t| !names.contains(&t.name().as_ref()))
                 .cloned()
                 .collect(),
         }
