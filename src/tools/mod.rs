@@ -17,6 +17,7 @@ pub mod head_tail;
 pub mod live_output;
 pub mod multi_edit;
 pub mod notebook;
+pub mod outcome;
 pub mod read;
 pub mod read_large;
 pub mod task;
@@ -38,6 +39,7 @@ use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 use crate::sandbox::SandboxPolicy;
 pub use file_state::FileState;
+pub use outcome::{CallFlow, CallOutcome, ResultBlock};
 
 /// Whether a tool may run without asking the user (in the default permission mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
