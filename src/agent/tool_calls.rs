@@ -13,7 +13,7 @@ use crate::config::settings::save_allow_rule;
 use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
-use crate::tools::{CallFlow, CallOutcome, ProgressSink};
+use crate::tools::{CallFlow, CallOutcome, ProgressSink, SessionEffect};
 
 impl Session {
     /// Runs the tool calls of one assistant message in order and returns their results, one per
@@ -254,8 +254,10 @@ impl Session {
         });
         let ctx = self.services.ctx.clone();
         let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
+        let mut effects = Vec::new();
         let mut outcome = match outcome {
             Watched::Done(Ok(output)) => {
+                effects = output.effects;
                 let content = if output.content.is_empty() {
                     "(no output)".to_string()
                 } else {
@@ -298,18 +300,8 @@ impl Session {
                 .history
                 .snapshot(change.path, change.content);
         }
-        if name == "ExitPlanMode"
-            && !outcome.is_error
-            && self.policy.permissions.mode == PermissionMode::Plan
-        {
-            self.set_mode(PermissionMode::Default);
-            self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
-        }
-        if name == "TodoWrite"
-            && !outcome.is_error
-            && let Ok(items) = crate::tools::todo::parse_todos(&input)
-        {
-            self.emit(AgentEvent::Todos { items });
+        for effect in effects {
+            self.apply_effect(effect);
         }
         if outcome.ends_turn() {
             return outcome;
@@ -318,6 +310,19 @@ impl Session {
             self.add_nested_memory(&input, &mut outcome);
         }
         self.after_tool(name, input, outcome).await
+    }
+
+    /// Carries out what a tool's success asks of the session.
+    fn apply_effect(&mut self, effect: SessionEffect) {
+        match effect {
+            SessionEffect::LeavePlanMode => {
+                if self.policy.permissions.mode == PermissionMode::Plan {
+                    self.set_mode(PermissionMode::Default);
+                    self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
+                }
+            }
+            SessionEffect::ShowTodos(items) => self.emit(AgentEvent::Todos { items }),
+        }
     }
 
     /// Memory files of the directory the model just read in, the first time it reads there.

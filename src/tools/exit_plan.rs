@@ -65,6 +65,7 @@ impl Tool for ExitPlanMode {
             Ok(ToolOutput {
                 content: "The user approved the plan. Plan mode is off: carry it out now.".into(),
                 summary: "approved".into(),
+                effects: vec![crate::tools::SessionEffect::LeavePlanMode],
                 ..Default::default()
             })
         })

@@ -219,6 +219,18 @@ pub struct ToolOutput {
     pub summary: String,
     /// Images for the model (Read of a picture).
     pub images: Vec<crate::provider::ImageData>,
+    /// What the session does about it beyond telling the model.
+    pub effects: Vec<SessionEffect>,
+}
+
+/// A change to the session a tool's success asks for, so the agent applies it without knowing
+/// the tool by name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionEffect {
+    /// The user approved the plan: plan mode ends (ExitPlanMode).
+    LeavePlanMode,
+    /// The model's task list is now this one (TodoWrite).
+    ShowTodos(Vec<crate::protocol::TodoItem>),
 }
 
 /// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.

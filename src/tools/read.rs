@@ -78,6 +78,7 @@ fn image(shown: &str, media_type: &str, bytes: &[u8]) -> Result<ToolOutput, Tool
             media_type: media_type.to_string(),
             data: base64::engine::general_purpose::STANDARD.encode(bytes),
         }],
+        effects: Vec::new(),
     })
 }
 

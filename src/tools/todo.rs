@@ -117,6 +117,7 @@ impl Tool for TodoWrite {
                     todos.len()
                 ),
                 summary: format!("{done}/{} done", todos.len()),
+                effects: vec![crate::tools::SessionEffect::ShowTodos(todos)],
                 ..Default::default()
             })
         })
