@@ -7,8 +7,9 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::agent::inbox::Cut;
-use crate::agent::turn::{Flow, Session};
+use crate::agent::turn::Session;
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::tools::{CallFlow, CallOutcome};
 
 /// A string input of a call, empty when the model left it out (the tool then says what's wrong).
 pub(crate) fn text_input(input: &Value, key: &str) -> String {
@@ -47,22 +48,19 @@ impl Session {
         summary: &str,
         started: Instant,
         is_error: bool,
-    ) -> (String, bool) {
+    ) -> CallOutcome {
         self.finish(id, outcome, &content, summary, started);
-        (content, is_error)
+        if is_error {
+            CallOutcome::error(content)
+        } else {
+            CallOutcome::success(content)
+        }
     }
 
     /// The result of a call the user interrupted (or that claw's shutdown cut short).
-    pub(crate) fn cut_short(
-        &self,
-        cut: Cut,
-        id: &str,
-        started: Instant,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    pub(crate) fn cut_short(&self, cut: Cut, id: &str, started: Instant) -> CallOutcome {
         match cut {
             Cut::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
                 let message = "Interrupted by the user.".to_string();
                 self.done(
                     id,
@@ -72,11 +70,10 @@ impl Session {
                     started,
                     true,
                 )
+                .with_flow(CallFlow::StopTurn(TurnStop::Interrupted))
             }
-            Cut::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                ("Interrupted: claw is shutting down.".into(), true)
-            }
+            Cut::Shutdown => CallOutcome::error("Interrupted: claw is shutting down.")
+                .with_flow(CallFlow::ShuttingDown),
         }
     }
 }

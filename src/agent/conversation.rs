@@ -9,7 +9,7 @@ use crate::agent::ActiveModel;
 use crate::agent::history::History;
 use crate::config::memory::MemoryPlaces;
 use crate::protocol::{Effort, TurnStop};
-use crate::provider::{ImageData, Thinking, Usage};
+use crate::provider::{Thinking, Usage};
 
 pub(crate) struct Conversation {
     pub system: String,
@@ -25,8 +25,6 @@ pub(crate) struct Conversation {
     /// The last request filled the context past the threshold: compact before the next.
     pub compact_due: bool,
     pub totals: Totals,
-    /// Pictures the last tool call returned, for its tool_result.
-    pub last_images: Vec<ImageData>,
     /// How the last turn ended (a sub-agent's caller reads it).
     pub last_stop: Option<TurnStop>,
 }

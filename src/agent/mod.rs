@@ -164,7 +164,6 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
                 }
                 totals
             },
-            last_images: Vec::new(),
             last_stop: None,
         },
         services: services::Services {

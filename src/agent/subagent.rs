@@ -17,9 +17,10 @@ use crate::agent::history::{History, LogTarget};
 use crate::agent::inbox::{Cut, Inbox};
 use crate::agent::policy::Policy;
 use crate::agent::services::Services;
-use crate::agent::turn::{Flow, Session};
+use crate::agent::turn::Session;
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 use crate::provider::Role;
+use crate::tools::{CallFlow, CallOutcome};
 
 /// Added to the parent's system prompt for a sub-agent.
 const SUBAGENT_NOTE: &str = "\n\n# You are a sub-agent\nAnother agent gave you one task. Work on \
@@ -96,18 +97,11 @@ impl Session {
         id: &'a str,
         input: &'a Value,
         inbox: &'a mut Inbox,
-        stopped: &'a mut Option<Flow>,
-    ) -> Pin<Box<dyn Future<Output = (String, bool)> + Send + 'a>> {
-        Box::pin(self.subagent(id, input, inbox, stopped))
+    ) -> Pin<Box<dyn Future<Output = CallOutcome> + Send + 'a>> {
+        Box::pin(self.subagent(id, input, inbox))
     }
 
-    async fn subagent(
-        &mut self,
-        id: &str,
-        input: &Value,
-        inbox: &mut Inbox,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    async fn subagent(&mut self, id: &str, input: &Value, inbox: &mut Inbox) -> CallOutcome {
         let started = Instant::now();
         let prompt = text_input(input, "prompt");
         let (events, mut receiver) = unbounded_channel();
@@ -131,7 +125,6 @@ impl Session {
                 memory: None,
                 compact_due: false,
                 totals: Totals::default(),
-                last_images: Vec::new(),
                 last_stop: None,
             },
             services: Services {
@@ -198,26 +191,26 @@ impl Session {
         )
         .await;
         if !alive {
-            return self.cut_short(Cut::Shutdown, id, started, stopped);
+            return self.cut_short(Cut::Shutdown, id, started);
         }
-        let (content, outcome, is_error) = match (stop, report) {
-            (Some(TurnStop::Interrupted), _) => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                (
-                    "The user interrupted the sub-agent.".to_string(),
-                    ToolOutcome::Interrupted,
-                    true,
-                )
-            }
+        let (content, outcome, is_error, flow) = match (stop, report) {
+            (Some(TurnStop::Interrupted), _) => (
+                "The user interrupted the sub-agent.".to_string(),
+                ToolOutcome::Interrupted,
+                true,
+                CallFlow::StopTurn(TurnStop::Interrupted),
+            ),
             (Some(TurnStop::Failed), _) | (_, None) => (
                 "The sub-agent failed before it could report (see the errors shown to the user)."
                     .to_string(),
                 ToolOutcome::Failed,
                 true,
+                CallFlow::Continue,
             ),
-            (_, Some(report)) => (report, ToolOutcome::Success, false),
+            (_, Some(report)) => (report, ToolOutcome::Success, false, CallFlow::Continue),
         };
         let summary = if is_error { "failed" } else { "reported" };
         self.done(id, outcome, content, summary, started, is_error)
+            .with_flow(flow)
     }
 }

@@ -1,6 +1,7 @@
 //! Turn-loop tests with an in-process scripted provider and fake tools: ordering of results,
 //! approvals, denials, interrupts, and a history that stays valid for the API throughout.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -114,11 +115,11 @@ struct Touch(Arc<Mutex<Vec<String>>>);
 struct Hang;
 
 impl Tool for Echo {
-    fn name(&self) -> &'static str {
-        "Echo"
+    fn name(&self) -> Cow<'static, str> {
+        "Echo".into()
     }
-    fn description(&self) -> &'static str {
-        "echo"
+    fn description(&self) -> Cow<'static, str> {
+        "echo".into()
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object"})
@@ -153,11 +154,11 @@ impl Tool for Echo {
 }
 
 impl Tool for Touch {
-    fn name(&self) -> &'static str {
-        "Touch"
+    fn name(&self) -> Cow<'static, str> {
+        "Touch".into()
     }
-    fn description(&self) -> &'static str {
-        "touch"
+    fn description(&self) -> Cow<'static, str> {
+        "touch".into()
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object"})
@@ -194,11 +195,11 @@ impl Tool for Touch {
 }
 
 impl Tool for Hang {
-    fn name(&self) -> &'static str {
-        "Hang"
+    fn name(&self) -> Cow<'static, str> {
+        "Hang".into()
     }
-    fn description(&self) -> &'static str {
-        "hang"
+    fn description(&self) -> Cow<'static, str> {
+        "hang".into()
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object"})

@@ -13,7 +13,7 @@ use crate::config::settings::save_allow_rule;
 use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
-use crate::tools::ProgressSink;
+use crate::tools::{CallFlow, CallOutcome, ProgressSink, SessionEffect};
 
 impl Session {
     /// Runs the tool calls of one assistant message in order and returns their results, one per
@@ -27,33 +27,31 @@ impl Session {
         let mut stopped: Option<Flow> = None;
         for (id, name, input) in calls {
             if stopped.is_some() {
-                results.push(tool_result(
-                    &id,
-                    "Not run: the user stopped the turn.",
-                    true,
-                ));
+                results.push(
+                    CallOutcome::error("Not run: the user stopped the turn.").into_tool_result(&id),
+                );
                 continue;
             }
-            let (content, is_error) = self.run_one(&id, &name, input, inbox, &mut stopped).await;
-            let mut result = tool_result(&id, &content, is_error);
-            if let ContentBlock::ToolResult { images, .. } = &mut result {
-                *images = std::mem::take(&mut self.conversation.last_images);
-            }
-            results.push(result);
+            let outcome = self.run_one(&id, &name, input, inbox).await;
+            stopped = match &outcome.flow {
+                CallFlow::Continue => None,
+                CallFlow::StopTurn(stop) => Some(Flow::Stop(stop.clone())),
+                CallFlow::ShuttingDown => Some(Flow::Shutdown),
+            };
+            results.push(outcome.into_tool_result(&id));
         }
         (results, stopped.unwrap_or(Flow::Continue))
     }
 
-    /// Runs one tool call, asking first when it needs approval. Returns the tool_result content
-    /// and whether it is an error; sets `stopped` when the turn must end after this call.
+    /// Runs one tool call, asking first when it needs approval. Its outcome says whether the
+    /// turn must end after it.
     async fn run_one(
         &mut self,
         id: &str,
         name: &str,
         mut input: Value,
         inbox: &mut Inbox,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    ) -> CallOutcome {
         let started = Instant::now();
         let tools = Arc::clone(&self.services.tools);
         let Some(tool) = tools.get(name) else {
@@ -64,7 +62,7 @@ impl Session {
             });
             let message = format!("Unknown tool `{name}`.");
             self.finish(id, ToolOutcome::Failed, &message, "unknown tool", started);
-            return (message, true);
+            return CallOutcome::error(message);
         };
         self.emit(AgentEvent::ToolStarted {
             call_id: id.to_string(),
@@ -91,7 +89,7 @@ impl Session {
                 "blocked by a hook",
                 started,
             );
-            return (message, true);
+            return CallOutcome::error(message);
         }
         if let Some(updated) = pre.updated_input {
             input = updated;
@@ -124,7 +122,7 @@ impl Session {
             Err(error) => {
                 let message = error.to_string();
                 self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
-                return (message, true);
+                return CallOutcome::error(message);
             }
         };
         if asks {
@@ -141,7 +139,7 @@ impl Session {
                 .map(|(d, r)| (d.as_str(), r.clone()))
             {
                 Some(("allow", _)) => {
-                    return self.execute(id, name, input, tool, inbox, stopped).await;
+                    return self.execute(id, name, input, tool, inbox).await;
                 }
                 Some(("deny", reason)) => {
                     let message = format!("Denied by a PermissionRequest hook: {reason}");
@@ -152,7 +150,7 @@ impl Session {
                         "denied by a hook",
                         started,
                     );
-                    return (message, true);
+                    return CallOutcome::error(message);
                 }
                 // "ask", or no decision: the user is asked.
                 Some(_) | None => {}
@@ -182,21 +180,21 @@ impl Session {
                 Watched::Done(decision) => decision,
                 Watched::Interrupted => Decision::DenyAndStop,
                 Watched::Shutdown => {
-                    *stopped = Some(Flow::Shutdown);
-                    return ("Not run: claw is shutting down.".into(), true);
+                    return CallOutcome::error("Not run: claw is shutting down.")
+                        .with_flow(CallFlow::ShuttingDown);
                 }
             };
             if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
                 let content = crate::tools::ask::format_answers(questions, answers);
                 self.finish(id, ToolOutcome::Success, &content, "answered", started);
-                return (content, false);
+                return CallOutcome::success(content);
             }
-            if let Some(denial) = self.apply_decision(decision, &rule, stopped) {
-                self.finish(id, ToolOutcome::Denied, &denial, "denied", started);
-                return (denial, true);
+            if let Some(denial) = self.apply_decision(decision, &rule) {
+                self.finish(id, ToolOutcome::Denied, &denial.text(), "denied", started);
+                return denial;
             }
         }
-        self.execute(id, name, input, tool, inbox, stopped).await
+        self.execute(id, name, input, tool, inbox).await
     }
 
     /// What the mode and rules say of a call; a Bash command is judged where the shell is now
@@ -215,7 +213,7 @@ impl Session {
     }
 
     /// Ends a call the rules refuse.
-    fn refuse(&mut self, id: &str, reason: &str, started: Instant) -> (String, bool) {
+    fn refuse(&mut self, id: &str, reason: &str, started: Instant) -> CallOutcome {
         let message = format!("Permission denied: {reason}.");
         self.finish(
             id,
@@ -224,11 +222,10 @@ impl Session {
             "denied by a rule",
             started,
         );
-        (message, true)
+        CallOutcome::error(message)
     }
 
     /// Runs an approved call, then its PostToolUse hooks.
-    #[allow(clippy::too_many_arguments)]
     async fn execute(
         &mut self,
         id: &str,
@@ -236,16 +233,15 @@ impl Session {
         input: Value,
         tool: &dyn crate::tools::Tool,
         inbox: &mut Inbox,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    ) -> CallOutcome {
         if name == "Task" {
-            return self.run_subagent(id, &input, inbox, stopped).await;
+            return self.run_subagent(id, &input, inbox).await;
         }
         if name == "WebFetch" {
-            return self.web_fetch(id, &input, inbox, stopped).await;
+            return self.web_fetch(id, &input, inbox).await;
         }
         if name == "WebSearch" {
-            return self.web_search(id, &input, inbox, stopped).await;
+            return self.web_search(id, &input, inbox).await;
         }
         let started = Instant::now();
         let events = self.services.events.clone();
@@ -258,24 +254,24 @@ impl Session {
         });
         let ctx = self.services.ctx.clone();
         let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
-        let (content, is_error) = match outcome {
+        let mut effects = Vec::new();
+        let mut outcome = match outcome {
             Watched::Done(Ok(output)) => {
+                effects = output.effects;
                 let content = if output.content.is_empty() {
                     "(no output)".to_string()
                 } else {
                     output.content
                 };
-                self.conversation.last_images = output.images;
                 self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
-                (content, false)
+                CallOutcome::success(content).with_images(output.images)
             }
             Watched::Done(Err(error)) => {
                 let message = error.to_string();
                 self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
-                (message, true)
+                CallOutcome::error(message)
             }
             Watched::Interrupted => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
                 let message = "Interrupted by the user before it finished.".to_string();
                 self.finish(
                     id,
@@ -284,11 +280,11 @@ impl Session {
                     "interrupted",
                     started,
                 );
-                (message, true)
+                CallOutcome::error(message).with_flow(CallFlow::StopTurn(TurnStop::Interrupted))
             }
             Watched::Shutdown => {
-                *stopped = Some(Flow::Shutdown);
-                return ("Interrupted: claw is shutting down.".into(), true);
+                return CallOutcome::error("Interrupted: claw is shutting down.")
+                    .with_flow(CallFlow::ShuttingDown);
             }
         };
         // Keep what the files looked like before this call changed them, for /rewind.
@@ -304,43 +300,43 @@ impl Session {
                 .history
                 .snapshot(change.path, change.content);
         }
-        if name == "ExitPlanMode"
-            && !is_error
-            && self.policy.permissions.mode == PermissionMode::Plan
-        {
-            self.set_mode(PermissionMode::Default);
-            self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
+        for effect in effects {
+            self.apply_effect(effect);
         }
-        if name == "TodoWrite"
-            && !is_error
-            && let Ok(items) = crate::tools::todo::parse_todos(&input)
-        {
-            self.emit(AgentEvent::Todos { items });
+        if outcome.ends_turn() {
+            return outcome;
         }
-        if stopped.is_some() {
-            return (content, is_error);
+        if name == "Read" && !outcome.is_error {
+            self.add_nested_memory(&input, &mut outcome);
         }
-        let content = if name == "Read" && !is_error {
-            self.with_nested_memory(&input, content)
-        } else {
-            content
-        };
-        self.after_tool(name, input, content, is_error, stopped)
-            .await
+        self.after_tool(name, input, outcome).await
+    }
+
+    /// Carries out what a tool's success asks of the session.
+    fn apply_effect(&mut self, effect: SessionEffect) {
+        match effect {
+            SessionEffect::LeavePlanMode => {
+                if self.policy.permissions.mode == PermissionMode::Plan {
+                    self.set_mode(PermissionMode::Default);
+                    self.emit(AgentEvent::PermissionModeChanged(PermissionMode::Default));
+                }
+            }
+            SessionEffect::ShowTodos(items) => self.emit(AgentEvent::Todos { items }),
+        }
     }
 
     /// Memory files of the directory the model just read in, the first time it reads there.
-    fn with_nested_memory(&mut self, input: &Value, mut content: String) -> String {
+    fn add_nested_memory(&mut self, input: &Value, outcome: &mut CallOutcome) {
         let Some(path) = input.get("file_path").and_then(Value::as_str) else {
-            return content;
+            return;
         };
         let path = self.services.ctx.resolve(path);
         let Some((places, seen)) = self.conversation.memory.as_mut() else {
-            return content;
+            return;
         };
         let files = memory::nested_for(&path, places, seen);
         for file in files {
-            content.push_str(&format!(
+            outcome.push_text(&format!(
                 "\n\n<system-reminder>\nInstructions from {} (they apply to files in its directory):\n{}\n</system-reminder>",
                 file.path.display(),
                 file.content.trim_end()
@@ -349,7 +345,6 @@ impl Session {
                 message: format!("Loaded memory from {}", file.path.display()),
             });
         }
-        content
     }
 
     /// PostToolUse hooks: their feedback joins the result the model sees.
@@ -357,39 +352,32 @@ impl Session {
         &mut self,
         name: &str,
         input: Value,
-        mut content: String,
-        is_error: bool,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+        mut outcome: CallOutcome,
+    ) -> CallOutcome {
         let post = self
             .fire(
                 "PostToolUse",
                 Some(name),
-                serde_json::json!({"tool_name": name, "tool_input": input, "tool_response": content}),
+                serde_json::json!({"tool_name": name, "tool_input": input, "tool_response": outcome.text()}),
             )
             .await;
         if let Some(reason) = post.blocked {
-            content.push_str(&format!("\n\n[PostToolUse hook] {reason}"));
+            outcome.push_text(&format!("\n\n[PostToolUse hook] {reason}"));
         }
         for context in post.context {
-            content.push_str(&format!("\n\n[PostToolUse hook] {context}"));
+            outcome.push_text(&format!("\n\n[PostToolUse hook] {context}"));
         }
         if let Some(reason) = post.stop {
             self.emit(AgentEvent::Notice {
                 message: format!("A PostToolUse hook stopped the turn: {reason}"),
             });
-            *stopped = Some(Flow::Stop(TurnStop::Done));
+            outcome.flow = CallFlow::StopTurn(TurnStop::Done);
         }
-        (content, is_error)
+        outcome
     }
 
     /// Carries out the user's answer; returns the denial to send the model, if denied.
-    fn apply_decision(
-        &mut self,
-        decision: Decision,
-        rule: &str,
-        stopped: &mut Option<Flow>,
-    ) -> Option<String> {
+    fn apply_decision(&mut self, decision: Decision, rule: &str) -> Option<CallOutcome> {
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
@@ -413,24 +401,15 @@ impl Session {
                 }
                 None
             }
-            Decision::Deny => Some("The user denied this tool call.".to_string()),
-            Decision::DenyWithNote(note) => {
-                Some(format!("The user denied this tool call and said: {note}"))
-            }
-            Decision::DenyAndStop => {
-                *stopped = Some(Flow::Stop(TurnStop::Interrupted));
-                Some("The user denied this tool call and stopped the turn.".to_string())
-            }
+            Decision::Deny => Some(CallOutcome::error("The user denied this tool call.")),
+            Decision::DenyWithNote(note) => Some(CallOutcome::error(format!(
+                "The user denied this tool call and said: {note}"
+            ))),
+            Decision::DenyAndStop => Some(
+                CallOutcome::error("The user denied this tool call and stopped the turn.")
+                    .with_flow(CallFlow::StopTurn(TurnStop::Interrupted)),
+            ),
         }
-    }
-}
-
-fn tool_result(id: &str, content: &str, is_error: bool) -> ContentBlock {
-    ContentBlock::ToolResult {
-        tool_use_id: id.to_string(),
-        content: content.to_string(),
-        is_error,
-        images: Vec::new(),
     }
 }
 

@@ -8,9 +8,10 @@ use serde_json::Value;
 
 use crate::agent::agent_tools::text_input;
 use crate::agent::inbox::Inbox;
-use crate::agent::turn::{Flow, Session};
+use crate::agent::turn::Session;
 use crate::protocol::ToolOutcome;
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
+use crate::tools::CallOutcome;
 use crate::tools::web_fetch::{Fetched, fetch};
 
 /// Without a summary, at most this much of the page goes back.
@@ -26,14 +27,13 @@ impl Session {
         id: &str,
         input: &Value,
         inbox: &mut Inbox,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    ) -> CallOutcome {
         let started = Instant::now();
         let url = text_input(input, "url");
         let prompt = text_input(input, "prompt");
         let fetched = match inbox.watch(fetch(&url)).await.settle() {
             Ok(result) => result,
-            Err(cut) => return self.cut_short(cut, id, started, stopped),
+            Err(cut) => return self.cut_short(cut, id, started),
         };
         let (page_url, markdown) = match fetched {
             Err(error) => {
@@ -97,7 +97,7 @@ impl Session {
                 );
                 self.done(id, ToolOutcome::Success, text, "raw page", started, false)
             }
-            Err(cut) => self.cut_short(cut, id, started, stopped),
+            Err(cut) => self.cut_short(cut, id, started),
         }
     }
 
@@ -107,8 +107,7 @@ impl Session {
         id: &str,
         input: &Value,
         inbox: &mut Inbox,
-        stopped: &mut Option<Flow>,
-    ) -> (String, bool) {
+    ) -> CallOutcome {
         let started = Instant::now();
         let query = text_input(input, "query");
         let request = ChatRequest {
@@ -156,7 +155,7 @@ impl Session {
                     true,
                 )
             }
-            Err(cut) => self.cut_short(cut, id, started, stopped),
+            Err(cut) => self.cut_short(cut, id, started),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! AskUserQuestion: the model asks the user to choose (1 to 4 questions, each with options);
 //! the screen shows a choice dialog and the answers go back as the result.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -66,15 +68,16 @@ pub fn format_answers(questions: &[Question], answers: &[String]) -> String {
 }
 
 impl Tool for AskUserQuestion {
-    fn name(&self) -> &'static str {
-        "AskUserQuestion"
+    fn name(&self) -> Cow<'static, str> {
+        "AskUserQuestion".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Asks the user to choose when a decision is theirs to make (1 to 4 questions, each with \
          2 to 9 options; the user may also answer in their own words). Use it instead of \
          guessing about preferences or requirements; don't use it for things you can find out \
          with the other tools."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

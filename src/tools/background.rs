@@ -2,6 +2,7 @@
 //! `BashOutput` reads what it printed since the last look, `KillShell` stops it. Their output
 //! keeps streaming into the activity pane under the Bash call that started them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -190,13 +191,14 @@ impl BashOutput {
 }
 
 impl Tool for BashOutput {
-    fn name(&self) -> &'static str {
-        "BashOutput"
+    fn name(&self) -> Cow<'static, str> {
+        "BashOutput".into()
     }
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Reads what a background Bash command printed since you last looked, and whether it is \
          still running. filter (a regex) keeps only matching lines. Only the first and last \
          15000 bytes printed between two reads are kept; the result says how much was dropped."
+            .into()
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object", "properties": {
@@ -224,11 +226,11 @@ impl Tool for BashOutput {
 }
 
 impl Tool for KillShell {
-    fn name(&self) -> &'static str {
-        "KillShell"
+    fn name(&self) -> Cow<'static, str> {
+        "KillShell".into()
     }
-    fn description(&self) -> &'static str {
-        "Stops a background Bash command (its whole process group)."
+    fn description(&self) -> Cow<'static, str> {
+        "Stops a background Bash command (its whole process group).".into()
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object", "properties": {"shell_id": {"type": "string"}}, "required": ["shell_id"]})

@@ -4,6 +4,7 @@
 //! interrupt (the future dropped) the whole group gets SIGTERM then SIGKILL; after a normal exit
 //! the group is killed too, so a stray background grandchild can't hold the output pipe open.
 
+use std::borrow::Cow;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
@@ -222,18 +223,18 @@ impl Bash {
 }
 
 impl Tool for Bash {
-    fn name(&self) -> &'static str {
-        "Bash"
+    fn name(&self) -> Cow<'static, str> {
+        "Bash".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Runs a shell command with bash in the working directory and returns its output (stdout \
          then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
          timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
          bytes is cut in the middle (its first and last 15000 are kept). Give a short description of what the command does. \
          Prefer Read, Glob and Grep over cat, find and grep. The user approves each command. \
          run_in_background starts a long-running command (a server, a watcher) and returns at \
-         once with an id for BashOutput and KillShell."
+         once with an id for BashOutput and KillShell.".into()
     }
 
     fn input_schema(&self) -> Value {

@@ -1,6 +1,8 @@
 //! Edit: replaces an exact string in a file (once, where it must be unique, or everywhere with
 //! replace_all). The file must have been Read and be unchanged since; CRLF files stay CRLF.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -71,16 +73,17 @@ impl Edit {
 }
 
 impl Tool for Edit {
-    fn name(&self) -> &'static str {
-        "Edit"
+    fn name(&self) -> Cow<'static, str> {
+        "Edit".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Replaces old_string with new_string in a file. old_string must match the file exactly \
          (whitespace and indentation included; don't include Read's line-number prefix) and be \
          unique unless replace_all is true; give enough surrounding lines to make it unique. You \
          must have Read the file in this session, and it must not have changed since. The user \
          sees the diff and approves it."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

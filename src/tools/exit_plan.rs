@@ -1,6 +1,8 @@
 //! ExitPlanMode: in plan mode the model presents its plan with this tool; the user approves it
 //! (and changes may begin) or rejects it with a note.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -10,15 +12,16 @@ use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput,
 pub struct ExitPlanMode;
 
 impl Tool for ExitPlanMode {
-    fn name(&self) -> &'static str {
-        "ExitPlanMode"
+    fn name(&self) -> Cow<'static, str> {
+        "ExitPlanMode".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "In plan mode, when your plan is ready, present it with this tool (plan: markdown, the \
          steps you will take and the files you will change). The user approves it, and then you \
          may make the changes, or rejects it with a note. Use it only to present an \
          implementation plan, not for research."
+            .into()
     }
 
     fn input_schema(&self) -> Value {
@@ -62,6 +65,7 @@ impl Tool for ExitPlanMode {
             Ok(ToolOutput {
                 content: "The user approved the plan. Plan mode is off: carry it out now.".into(),
                 summary: "approved".into(),
+                effects: vec![crate::tools::SessionEffect::LeavePlanMode],
                 ..Default::default()
             })
         })

@@ -1,6 +1,7 @@
 //! Glob: files matching a glob pattern under a directory, newest first, respecting .gitignore.
 //! Paths are shown relative to the working directory when inside it.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
@@ -120,15 +121,16 @@ impl Glob {
 }
 
 impl Tool for Glob {
-    fn name(&self) -> &'static str {
-        "Glob"
+    fn name(&self) -> Cow<'static, str> {
+        "Glob".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Finds files by glob pattern (`**/*.rs`, `src/**/mod.rs`, `*.md`), newest first. `*` \
          doesn't cross directories; use `**/` to search subdirectories. Files ignored by \
          .gitignore and hidden files are skipped. path is the directory to search (default: the \
          working directory). At most 100 paths are listed."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

@@ -2,6 +2,7 @@
 //! grep-searcher over an `ignore` walk, so .gitignore is respected and binary files skipped).
 //! Output modes as Claude Code's: files_with_matches (default), content, count.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -284,11 +285,11 @@ impl Grep {
 }
 
 impl Tool for Grep {
-    fn name(&self) -> &'static str {
-        "Grep"
+    fn name(&self) -> Cow<'static, str> {
+        "Grep".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Searches file contents with a regular expression (Rust regex syntax, as ripgrep). \
          output_mode: files_with_matches (default: the files that match), content (matching \
          lines as path:line:text, with -A/-B/-C context lines), count (matches per file). \
@@ -297,6 +298,7 @@ impl Tool for Grep {
          head_limit (first N lines/entries; default 500 lines of content, 250 files) and \
          offset (skip N, to page), multiline (let . and patterns span lines). \
          .gitignore is respected; binary files are skipped."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

@@ -17,6 +17,7 @@ pub mod head_tail;
 pub mod live_output;
 pub mod multi_edit;
 pub mod notebook;
+pub mod outcome;
 pub mod read;
 pub mod read_large;
 pub mod task;
@@ -25,6 +26,7 @@ pub mod web_fetch;
 pub mod web_search;
 pub mod write;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -37,6 +39,7 @@ use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 use crate::sandbox::SandboxPolicy;
 pub use file_state::FileState;
+pub use outcome::{CallFlow, CallOutcome, ResultBlock};
 
 /// Whether a tool may run without asking the user (in the default permission mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,6 +219,18 @@ pub struct ToolOutput {
     pub summary: String,
     /// Images for the model (Read of a picture).
     pub images: Vec<crate::provider::ImageData>,
+    /// What the session does about it beyond telling the model.
+    pub effects: Vec<SessionEffect>,
+}
+
+/// A change to the session a tool's success asks for, so the agent applies it without knowing
+/// the tool by name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionEffect {
+    /// The user approved the plan: plan mode ends (ExitPlanMode).
+    LeavePlanMode,
+    /// The model's task list is now this one (TodoWrite).
+    ShowTodos(Vec<crate::protocol::TodoItem>),
 }
 
 /// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
@@ -254,9 +269,11 @@ pub enum ToolError {
 
 /// One tool.
 pub trait Tool: Send + Sync {
-    fn name(&self) -> &'static str;
+    /// The name the model calls it by. Owned or borrowed: a tool found at run time (MCP) builds
+    /// its name, description and schema from what its server reports.
+    fn name(&self) -> Cow<'static, str>;
     /// The description given to the model.
-    fn description(&self) -> &'static str;
+    fn description(&self) -> Cow<'static, str>;
     /// JSON schema of the input object.
     fn input_schema(&self) -> Value;
     fn risk(&self) -> Risk;
@@ -275,8 +292,8 @@ pub trait Tool: Send + Sync {
 
     fn spec(&self) -> ToolSpec {
         ToolSpec {
-            name: self.name().to_string(),
-            description: self.description().to_string(),
+            name: self.name().into_owned(),
+            description: self.description().into_owned(),
             input_schema: self.input_schema(),
         }
     }
@@ -323,7 +340,7 @@ impl Registry {
             tools: self
                 .tools
                 .iter()
-                .filter(|t| !names.contains(&t.name()))
+                .filter(|t| !names.contains(&t.name().as_ref()))
                 .cloned()
                 .collect(),
         }

@@ -1,6 +1,8 @@
 //! MultiEdit: several exact replacements in one file, each applied to the result of the one
 //! before; all of them or none. Same rules as Edit (read first, unchanged since, CRLF kept).
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -67,15 +69,16 @@ impl MultiEdit {
 }
 
 impl Tool for MultiEdit {
-    fn name(&self) -> &'static str {
-        "MultiEdit"
+    fn name(&self) -> Cow<'static, str> {
+        "MultiEdit".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Makes several exact replacements in one file, in order, each on the result of the one \
          before: edits is a list of {old_string, new_string, replace_all}. Either every edit \
          applies or none does. Same rules as Edit: Read the file first; each old_string must \
          match exactly and be unique unless replace_all. The user sees the whole diff."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

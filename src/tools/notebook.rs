@@ -1,6 +1,8 @@
 //! Jupyter notebooks: Read shows their cells (source and text outputs); NotebookEdit replaces,
 //! inserts or deletes a cell. Edits go through the same read-first rule and diff preview as Edit.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -186,14 +188,15 @@ impl NotebookEdit {
 }
 
 impl Tool for NotebookEdit {
-    fn name(&self) -> &'static str {
-        "NotebookEdit"
+    fn name(&self) -> Cow<'static, str> {
+        "NotebookEdit".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Edits a Jupyter notebook (.ipynb) cell: edit_mode replace (default) sets the source of \
          cell_id; insert adds a new cell after cell_id (at the start without one); delete removes \
          cell_id. cell_type is code or markdown. Read the notebook first to see the cell ids."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

@@ -2,6 +2,8 @@
 //! long lines cut, decoded from the file's own encoding. Binary files and directories are
 //! refused with a message that says what to do.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -76,6 +78,7 @@ fn image(shown: &str, media_type: &str, bytes: &[u8]) -> Result<ToolOutput, Tool
             media_type: media_type.to_string(),
             data: base64::engine::general_purpose::STANDARD.encode(bytes),
         }],
+        effects: Vec::new(),
     })
 }
 
@@ -257,15 +260,15 @@ fn numbered<'a>(
     }
 }
 impl Tool for Read {
-    fn name(&self) -> &'static str {
-        "Read"
+    fn name(&self) -> Cow<'static, str> {
+        "Read".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Reads a text file. Lines come numbered like `cat -n` (number, tab, text). By default up \
          to 2000 lines from the start; pass offset (1-based line number) and limit to read a \
          part. Lines over 2000 characters are cut, and one read returns at most 256 KiB. Binary files and directories are refused. \
-         Read a file before you Edit or Write it."
+         Read a file before you Edit or Write it.".into()
     }
 
     fn input_schema(&self) -> Value {

@@ -2,6 +2,8 @@
 //! tools minus Task. The agent runs it (see `agent::subagent`); its steps show nested under the
 //! Task call and it obeys the same permissions. This is the tool's face to the model.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -11,16 +13,17 @@ use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput,
 pub struct Task;
 
 impl Tool for Task {
-    fn name(&self) -> &'static str {
-        "Task"
+    fn name(&self) -> Cow<'static, str> {
+        "Task".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Starts a sub-agent for a self-contained task (a search across the code, an \
          investigation, a well-specified change) and returns its final report. It starts with no \
          knowledge of this conversation: give it everything it needs in prompt, and say what to \
          report back. description is 3-5 words for the user. subagent_type is optional \
          (general-purpose). It uses the same tools and permissions, except Task itself."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

@@ -1,6 +1,8 @@
 //! TodoWrite: the model's task list for the current work. The list replaces the previous one;
 //! the UI shows it live in the activity pane.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -46,16 +48,17 @@ pub fn parse_todos(input: &Value) -> Result<Vec<TodoItem>, ToolError> {
 }
 
 impl Tool for TodoWrite {
-    fn name(&self) -> &'static str {
-        "TodoWrite"
+    fn name(&self) -> Cow<'static, str> {
+        "TodoWrite".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Keeps your task list for multi-step work, shown to the user as you go. Send the whole \
          list each time: todos is a list of {content (imperative: \"Run the tests\"), status \
          (pending, in_progress or completed), activeForm (continuous: \"Running the tests\")}. \
          Keep exactly one task in_progress while working; mark tasks completed as soon as they \
          are done. Use it for work of three steps or more."
+            .into()
     }
 
     fn input_schema(&self) -> Value {
@@ -114,6 +117,7 @@ impl Tool for TodoWrite {
                     todos.len()
                 ),
                 summary: format!("{done}/{} done", todos.len()),
+                effects: vec![crate::tools::SessionEffect::ShowTodos(todos)],
                 ..Default::default()
             })
         })

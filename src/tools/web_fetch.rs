@@ -2,6 +2,7 @@
 //! has a small fast model answer the prompt over it. A redirect to another host is reported,
 //! not followed; size and time are limited; pages are cached for 15 minutes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -158,14 +159,15 @@ pub async fn fetch(url: &str) -> Result<Fetched, ToolError> {
 pub struct WebFetch;
 
 impl Tool for WebFetch {
-    fn name(&self) -> &'static str {
-        "WebFetch"
+    fn name(&self) -> Cow<'static, str> {
+        "WebFetch".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Fetches a web page (http or https), converts it to markdown, and answers prompt about \
          it with a small fast model; returns that answer. A redirect to another host is reported \
          back for you to fetch if you wish. Pages are cached for 15 minutes."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

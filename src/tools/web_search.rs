@@ -2,6 +2,8 @@
 //! agent makes that request; see `agent::web`). Where the provider has no such tool, the result
 //! says the search is unavailable.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -26,14 +28,15 @@ pub fn server_tool(input: &Value) -> Value {
 }
 
 impl Tool for WebSearch {
-    fn name(&self) -> &'static str {
-        "WebSearch"
+    fn name(&self) -> Cow<'static, str> {
+        "WebSearch".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Searches the web and returns the results with their URLs. allowed_domains or \
          blocked_domains limit where results come from. Use it for facts newer than your \
          training or outside this repository."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

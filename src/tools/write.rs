@@ -2,6 +2,8 @@
 //! session and be unchanged since; its line endings and encoding (BOM included) are kept; a new
 //! file is UTF-8, and missing parent directories are made.
 
+use std::borrow::Cow;
+
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
@@ -39,15 +41,16 @@ impl Write {
 }
 
 impl Tool for Write {
-    fn name(&self) -> &'static str {
-        "Write"
+    fn name(&self) -> Cow<'static, str> {
+        "Write".into()
     }
 
-    fn description(&self) -> &'static str {
+    fn description(&self) -> Cow<'static, str> {
         "Writes a file: creates it (with any missing parent directories) or replaces all of its \
          content. To replace an existing file you must have Read it in this session, and it must \
          not have changed since. Prefer Edit for changes to part of a file. The user sees the \
          diff and approves it."
+            .into()
     }
 
     fn input_schema(&self) -> Value {
