@@ -154,10 +154,11 @@ impl Permissions {
                     home: None,
                 },
             );
+            // The first command that needs a rule: not shell code run by a wrapper, not a `cd`.
             let first = script
                 .commands
                 .iter()
-                .find(|c| !c.runs_code)
+                .find(|c| !c.runs_code && c.cd_to.is_none())
                 .map(|c| display(c.runs()))
                 .unwrap_or_default();
             return format!("Bash({}:*)", command_prefix(&first));

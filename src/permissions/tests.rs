@@ -179,6 +179,10 @@ fn suggested_rules_are_narrow() {
         Permissions::suggest_rule("Bash", &bash("git status && rm x")),
         "Bash(git status:*)"
     );
+    assert_eq!(
+        Permissions::suggest_rule("Bash", &bash("cd sub && timeout 60 npm run build")),
+        "Bash(npm run build:*)"
+    );
     assert_eq!(Permissions::suggest_rule("Edit", &file("a")), "Edit");
     let mut p = perms(Default, &[]);
     p.add(
