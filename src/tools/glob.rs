@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, note_skipped,
-    optional_str, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_str,
+    pattern_summary, required_str, walk_blocking,
 };
 
 /// At most this many paths are listed.
@@ -149,10 +149,7 @@ impl Tool for Glob {
     }
 
     fn summarize(&self, input: &Value) -> String {
-        match optional_str(input, "path") {
-            Some(path) => format!("{} in {path}", input["pattern"].as_str().unwrap_or("")),
-            None => input["pattern"].as_str().unwrap_or("").to_string(),
-        }
+        pattern_summary(input)
     }
 
     fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
@@ -166,16 +163,8 @@ impl Tool for Glob {
         ctx: &'a ToolContext,
         _progress: ProgressSink,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        // Walking a big tree blocks: keep it off the async workers.
-        Box::pin(async move {
-            let ctx = ctx.clone();
-            tokio::task::spawn_blocking(move || {
-                let skipped = AtomicUsize::new(0);
-                let output = Glob.find(&input, &ctx, &skipped)?;
-                Ok(note_skipped(output, skipped.into_inner()))
-            })
-            .await
-            .map_err(|e| ToolError::Failed(format!("glob failed: {e}")))?
+        walk_blocking(input, ctx, "glob", |input, ctx, skipped| {
+            Glob.find(input, ctx, skipped)
         })
     }
 }

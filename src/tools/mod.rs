@@ -148,6 +148,39 @@ impl ToolContext {
     }
 }
 
+/// A tree walk (Glob, Grep) run off the async workers, since a big tree blocks; its note of the
+/// files a Read deny rule made it skip is added to the output.
+pub(crate) fn walk_blocking(
+    input: Value,
+    ctx: &ToolContext,
+    tool: &'static str,
+    walk: fn(
+        &Value,
+        &ToolContext,
+        &std::sync::atomic::AtomicUsize,
+    ) -> Result<ToolOutput, ToolError>,
+) -> BoxFuture<'static, Result<ToolOutput, ToolError>> {
+    let ctx = ctx.clone();
+    Box::pin(async move {
+        tokio::task::spawn_blocking(move || {
+            let skipped = std::sync::atomic::AtomicUsize::new(0);
+            let output = walk(&input, &ctx, &skipped)?;
+            Ok(note_skipped(output, skipped.into_inner()))
+        })
+        .await
+        .map_err(|e| ToolError::Failed(format!("{tool} failed: {e}")))?
+    })
+}
+
+/// `pattern in path` (or the pattern alone), for Glob's and Grep's line in the activity pane.
+pub(crate) fn pattern_summary(input: &Value) -> String {
+    let pattern = input["pattern"].as_str().unwrap_or("");
+    match optional_str(input, "path") {
+        Some(path) => format!("{pattern} in {path}"),
+        None => pattern.to_string(),
+    }
+}
+
 /// Says how many files a search or listing passed over because a Read deny rule covers them.
 pub(crate) fn note_skipped(mut output: ToolOutput, skipped: usize) -> ToolOutput {
     if skipped > 0 {

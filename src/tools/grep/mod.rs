@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use crate::protocol::ApprovalPreview;
 use crate::tools::glob::{search_root, walker};
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, note_skipped,
-    optional_bool, optional_str, optional_u64, required_str,
+    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_bool,
+    optional_str, optional_u64, pattern_summary, required_str, walk_blocking,
 };
 
 /// Lines of content output kept when no head_limit is given.
@@ -328,11 +328,7 @@ impl Tool for Grep {
     }
 
     fn summarize(&self, input: &Value) -> String {
-        let pattern = input["pattern"].as_str().unwrap_or("");
-        match optional_str(input, "path") {
-            Some(path) => format!("{pattern} in {path}"),
-            None => pattern.to_string(),
-        }
+        pattern_summary(input)
     }
 
     fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {
@@ -346,15 +342,8 @@ impl Tool for Grep {
         ctx: &'a ToolContext,
         _progress: ProgressSink,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        Box::pin(async move {
-            let ctx = ctx.clone();
-            tokio::task::spawn_blocking(move || {
-                let skipped = AtomicUsize::new(0);
-                let output = Grep.search(&input, &ctx, &skipped)?;
-                Ok(note_skipped(output, skipped.into_inner()))
-            })
-            .await
-            .map_err(|e| ToolError::Failed(format!("grep failed: {e}")))?
+        walk_blocking(input, ctx, "grep", |input, ctx, skipped| {
+            Grep.search(input, ctx, skipped)
         })
     }
 }
