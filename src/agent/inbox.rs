@@ -44,11 +44,7 @@ pub(crate) enum Arrival {
     Kept,
 }
 
-/// Why a wait ended before its work did.
-pub(crate) enum Cut {
-    Interrupted,
-    Shutdown,
-}
+pub(crate) use crate::tools::Cut;
 
 impl<T> Watched<T> {
     /// The finished work, or why it was cut short.
@@ -72,16 +68,25 @@ impl Inbox {
     /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
     /// kept (user messages) or applied later.
     pub(crate) async fn watch<F: Future>(&mut self, work: F) -> Watched<F::Output> {
-        tokio::pin!(work);
+        tokio::select! {
+            out = work => Watched::Done(out),
+            cut = self.cut() => match cut {
+                Cut::Interrupted => Watched::Interrupted,
+                Cut::Shutdown => Watched::Shutdown,
+            },
+        }
+    }
+
+    /// Takes in ops until the user interrupts or the UI shuts down. Cancel-safe: an op is
+    /// either taken in whole or left in the channel.
+    pub(crate) async fn cut(&mut self) -> Cut {
         loop {
-            tokio::select! {
-                out = &mut work => return Watched::Done(out),
-                op = self.ops.recv() => match self.receive(op) {
-                    Arrival::Shutdown => return Watched::Shutdown,
-                    Arrival::Interrupt => return Watched::Interrupted,
-                    // An answer to a prompt that is no longer pending.
-                    Arrival::Decision { .. } | Arrival::Kept => {}
-                },
+            let op = self.ops.recv().await;
+            match self.receive(op) {
+                Arrival::Shutdown => return Cut::Shutdown,
+                Arrival::Interrupt => return Cut::Interrupted,
+                // An answer to a prompt that is no longer pending.
+                Arrival::Decision { .. } | Arrival::Kept => {}
             }
         }
     }

@@ -5,6 +5,7 @@
 pub mod ask;
 pub mod background;
 pub mod bash;
+pub mod call;
 pub mod command_output;
 pub mod edit;
 pub mod encoding;
@@ -38,8 +39,9 @@ use crate::permissions::ReadDenials;
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 use crate::sandbox::SandboxPolicy;
+pub use call::{AgentServices, Asked, Cut, ModelQuestion, SubagentEnd, ToolCall};
 pub use file_state::FileState;
-pub use outcome::{CallFlow, CallOutcome, ResultBlock};
+pub use outcome::{CallFlow, CallOutcome, Ended, ResultBlock};
 
 /// Whether a tool may run without asking the user (in the default permission mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,6 +266,9 @@ pub enum SessionEffect {
     LeavePlanMode,
     /// The model's task list is now this one (TodoWrite).
     ShowTodos(Vec<crate::protocol::TodoItem>),
+    /// The model read this file: the memory files (CLAW.md) of its directory join the result,
+    /// the first time it reads there (Read).
+    LoadMemoryFor(PathBuf),
 }
 
 /// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
@@ -298,6 +303,46 @@ pub enum ToolError {
     Io(String),
     #[error("{0}")]
     Failed(String),
+    /// A failure the tool words itself, with its own one-line summary ("unavailable").
+    #[error("{message}")]
+    Reported {
+        message: String,
+        summary: &'static str,
+    },
+    /// The user declined (a question left unanswered); the turn goes on.
+    #[error("{0}")]
+    Declined(String),
+    /// The user declined and stopped the turn.
+    #[error("{0}")]
+    DeclinedAndStopped(String),
+    /// The user interrupted the call: the turn ends.
+    #[error("{0}")]
+    Interrupted(String),
+    #[error("Interrupted: claw is shutting down.")]
+    ShuttingDown,
+}
+
+impl ToolError {
+    /// What the model is told when the user answers a prompt with a refusal; None when the
+    /// answer lets the call go on.
+    pub fn refusal(decision: &crate::protocol::Decision) -> Option<ToolError> {
+        use crate::protocol::Decision;
+        match decision {
+            Decision::AllowOnce
+            | Decision::AllowForSession
+            | Decision::AllowAlways
+            | Decision::Answered(_) => None,
+            Decision::Deny => Some(ToolError::Declined(
+                "The user denied this tool call.".to_string(),
+            )),
+            Decision::DenyWithNote(note) => Some(ToolError::Declined(format!(
+                "The user denied this tool call and said: {note}"
+            ))),
+            Decision::DenyAndStop => Some(ToolError::DeclinedAndStopped(
+                "The user denied this tool call and stopped the turn.".to_string(),
+            )),
+        }
+    }
 }
 
 /// One tool.
@@ -315,13 +360,35 @@ pub trait Tool: Send + Sync {
     /// Validates `input` and computes what the user is asked to approve (for Mutating tools).
     /// An Err here is returned to the model without asking the user.
     fn preview(&self, input: &Value, ctx: &ToolContext) -> Result<ApprovalPreview, ToolError>;
-    /// Runs the tool. Dropping the future must stop the work (Bash kills its process group).
+    /// Does the tool's work. Dropping the future must stop it (Bash kills its process group).
+    /// A tool that needs the agent's services overrides [`Tool::call`] instead.
     fn run<'a>(
         &'a self,
+        _input: Value,
+        _ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        let name = self.name();
+        Box::pin(async move {
+            Err(ToolError::Failed(format!(
+                "{name} needs the agent's services to run"
+            )))
+        })
+    }
+
+    /// One approved call, as the agent's loop makes it for every tool: by default the work of
+    /// [`Tool::run`], cut short when the user interrupts. A tool that needs the agent (a model,
+    /// a sub-agent, the user) gets it through `call.agent`.
+    fn call<'a>(
+        &'a self,
         input: Value,
-        ctx: &'a ToolContext,
-        progress: ProgressSink,
-    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>>;
+        call: &'a mut ToolCall<'_>,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async move {
+            let work = self.run(input, call.ctx, call.progress.clone());
+            call.watch(work).await.unwrap_or_else(|cut| Err(cut.into()))
+        })
+    }
 
     fn spec(&self) -> ToolSpec {
         ToolSpec {
@@ -367,16 +434,11 @@ impl Registry {
         }
     }
 
-    /// The same tools without those named (a sub-agent's set).
-    pub fn without(&self, names: &[&str]) -> Registry {
-        Registry {
-            tools: self
-                .tools
-                .iter()
-                .filter(|t| !names.contains(&t.name().as_ref()))
-                .cloned()
-                .collect(),
-        }
+    /// The same tools and `tool` after them: the one place a tool joins a session (a test's,
+    /// or one an MCP server reports), run by the loop like any other.
+    pub fn with(mut self, tool: Box<dyn Tool>) -> Registry {
+        self.tools.push(Arc::from(tool));
+        self
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {
