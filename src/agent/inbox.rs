@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::lookup::Lookups;
 use crate::agent::pending::Pending;
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{Decision, Op};
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
@@ -25,7 +26,8 @@ pub(crate) struct Inbox {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Queued {
     Turn(String),
-    Command { name: String, args: String },
+    Command { command: SlashCommand, args: String },
+    Custom { name: String, args: String },
     Clear,
     Shell(String),
 }
@@ -118,7 +120,12 @@ impl Inbox {
             Op::Interrupt => return Arrival::Interrupt,
             Op::Decide { id, decision } => return Arrival::Decision { id, decision },
             Op::UserTurn { text } => self.queued.push_back(Queued::Turn(text)),
-            Op::Command { name, args } => self.queued.push_back(Queued::Command { name, args }),
+            Op::Command { command, args } => {
+                self.queued.push_back(Queued::Command { command, args })
+            }
+            Op::CustomCommand { name, args } => {
+                self.queued.push_back(Queued::Custom { name, args })
+            }
             Op::Clear => self.queued.push_back(Queued::Clear),
             Op::Shell { command } => self.queued.push_back(Queued::Shell(command)),
             Op::SetModel { model } => self.pending.model = Some(model),
