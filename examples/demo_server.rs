@@ -6,7 +6,9 @@
 //! It plays a small tool-using session that works in any directory, deciding each reply from
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
-//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on.
+//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
+//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you a
+//! question.
 
 use std::time::Duration;
 
@@ -87,6 +89,22 @@ fn reply(request: &RecordedRequest) -> Reply {
                 json!({"command": command.trim(), "description": "The command you asked for"}),
             );
         }
+        if let Some(command) = prompt.strip_prefix("task:") {
+            return Reply::tool_use(
+                "I'll hand this to a sub-agent.",
+                "demo_task",
+                "Task",
+                json!({"description": "Run a command", "prompt": format!("run: {}", command.trim())}),
+            );
+        }
+        if prompt.starts_with("ask:") {
+            return Reply::tool_use(
+                "",
+                "demo_ask",
+                "AskUserQuestion",
+                json!({"questions": [{"question": "Which colour should the demo use?", "options": [{"label": "red"}, {"label": "green"}, {"label": "blue"}]}]}),
+            );
+        }
         return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));
     };
     if *is_error {
@@ -97,6 +115,8 @@ fn reply(request: &RecordedRequest) -> Reply {
     }
     match id.as_str() {
         "demo_run" => Reply::text(&format!("It printed:\n\n```\n{content}\n```")),
+        "demo_task" => Reply::text(&format!("The sub-agent reported:\n\n{content}")),
+        "demo_ask" => Reply::text(&format!("Noted. {content}")),
         "demo_glob" => Reply::tool_use(
             &format!(
                 "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",
