@@ -9,6 +9,7 @@ pub mod call;
 pub mod command_output;
 pub mod edit;
 pub mod encoding;
+mod error;
 pub mod exit_plan;
 pub mod file_change;
 pub mod file_state;
@@ -33,13 +34,13 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use futures::future::BoxFuture;
 use serde_json::Value;
-use thiserror::Error;
 
 use crate::permissions::ReadDenials;
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 use crate::sandbox::SandboxPolicy;
 pub use call::{AgentServices, Asked, Cut, ModelQuestion, SubagentEnd, ToolCall};
+pub use error::ToolError;
 pub use file_state::FileState;
 pub use outcome::{CallFlow, CallOutcome, Ended, ResultBlock};
 
@@ -269,80 +270,6 @@ pub enum SessionEffect {
     /// The model read this file: the memory files (CLAW.md) of its directory join the result,
     /// the first time it reads there (Read).
     LoadMemoryFor(PathBuf),
-}
-
-/// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum ToolError {
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
-    #[error("file not found: {0}")]
-    NotFound(String),
-    #[error("{path} is a binary file; Read shows text files only")]
-    Binary { path: String },
-    #[error("{path} has not been read yet in this session: Read it before editing it")]
-    NotRead { path: String },
-    #[error("{path} has changed since it was last read: Read it again before editing it")]
-    Stale { path: String },
-    #[error("old_string was not found in {path}")]
-    NoMatch { path: String },
-    #[error(
-        "old_string matches {count} places in {path}: add surrounding context to make it unique, or set replace_all"
-    )]
-    NotUnique { path: String, count: usize },
-    #[error("old_string and new_string are identical: nothing to change")]
-    NoChange,
-    #[error("{path}: {problem}")]
-    Encoding {
-        path: String,
-        problem: encoding::EncodingError,
-    },
-    #[error("command timed out after {ms} ms")]
-    Timeout { ms: u64 },
-    #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Failed(String),
-    /// A failure the tool words itself, with its own one-line summary ("unavailable").
-    #[error("{message}")]
-    Reported {
-        message: String,
-        summary: &'static str,
-    },
-    /// The user declined (a question left unanswered); the turn goes on.
-    #[error("{0}")]
-    Declined(String),
-    /// The user declined and stopped the turn.
-    #[error("{0}")]
-    DeclinedAndStopped(String),
-    /// The user interrupted the call: the turn ends.
-    #[error("{0}")]
-    Interrupted(String),
-    #[error("Interrupted: claw is shutting down.")]
-    ShuttingDown,
-}
-
-impl ToolError {
-    /// What the model is told when the user answers a prompt with a refusal; None when the
-    /// answer lets the call go on.
-    pub fn refusal(decision: &crate::protocol::Decision) -> Option<ToolError> {
-        use crate::protocol::Decision;
-        match decision {
-            Decision::AllowOnce
-            | Decision::AllowForSession
-            | Decision::AllowAlways
-            | Decision::Answered(_) => None,
-            Decision::Deny => Some(ToolError::Declined(
-                "The user denied this tool call.".to_string(),
-            )),
-            Decision::DenyWithNote(note) => Some(ToolError::Declined(format!(
-                "The user denied this tool call and said: {note}"
-            ))),
-            Decision::DenyAndStop => Some(ToolError::DeclinedAndStopped(
-                "The user denied this tool call and stopped the turn.".to_string(),
-            )),
-        }
-    }
 }
 
 /// One tool.
