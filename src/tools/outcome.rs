@@ -1,6 +1,6 @@
-//! What one tool call comes to, whoever ran it (a plain tool, the agent for Task or WebFetch, a
-//! hook or the user refusing it): the blocks the model gets back, whether it is an error, and
-//! what the turn does next.
+//! What one tool call comes to, whoever ended it (the tool, a hook, a rule or the user refusing
+//! it): the blocks the model gets back, whether it is an error, and what the turn does next; and
+//! how a tool's own result is sorted into that, the activity pane's line and session effects.
 
 use crate::protocol::{ToolOutcome, TurnStop};
 use crate::provider::{ContentBlock, ImageData};
