@@ -275,3 +275,76 @@ async fn context_is_counted_by_the_api() {
         "{tools_line} vs {tools_chars} chars"
     );
 }
+
+#[tokio::test]
+async fn an_effort_chosen_while_a_tool_waits_applies_at_the_next_user_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "I'll remove it.",
+            "t1",
+            "Bash",
+            json!({"command": "rm -f gone.txt", "description": "Remove"}),
+        ),
+        Reply::text("removed"),
+        Reply::text("thought about it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path(), Default::default());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "remove gone.txt".into(),
+        })
+        .unwrap();
+    let id = wait_for(&mut handle, |e| match e {
+        AgentEvent::ApprovalNeeded(request) => Some(request.id),
+        _ => None,
+    })
+    .await;
+    // The user raises the effort (and changes the model) while the command waits.
+    handle.ops.send(Op::SetEffort(Effort::High)).unwrap();
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "opus".into(),
+        })
+        .unwrap();
+    handle
+        .ops
+        .send(Op::Decide {
+            id,
+            decision: claw::protocol::Decision::AllowOnce,
+        })
+        .unwrap();
+    let stop = wait_for(&mut handle, |e| match e {
+        AgentEvent::TurnEnded { stop } => Some(stop),
+        _ => None,
+    })
+    .await;
+    // The fake server refuses thinking turned on inside the loop, as the API does.
+    assert_eq!(stop, claw::protocol::TurnStop::Done);
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "again".into(),
+        })
+        .unwrap();
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::TurnEnded { .. }).then_some(())
+    })
+    .await;
+    let bodies: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/v1/messages"))
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[1]["model"], bodies[0]["model"]);
+    assert_eq!(bodies[1].get("thinking"), None);
+    assert_eq!(bodies[2]["model"], "claude-opus-5");
+    assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
+    assert_eq!(bodies[2]["output_config"]["effort"], "high");
+}

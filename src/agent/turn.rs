@@ -212,9 +212,13 @@ impl Session {
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
+        // A model or effort chosen while the agent was busy applies from this user turn on,
+        // never inside its tool loop: the API refuses thinking turned on mid-loop (the
+        // assistant message that asked for the tools has no thinking block to lead it).
+        self.apply_pending(&mut inbox.pending);
         let mut stop_continuations = 0u32;
         let stop = loop {
-            self.apply_pending(&mut inbox.pending);
+            self.apply_pending_mode(&mut inbox.pending);
             if self.conversation.compact_due {
                 self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
