@@ -92,10 +92,9 @@ async fn effort_becomes_thinking_in_the_next_request() {
         .map(|r| r.body)
         .collect();
     assert_eq!(bodies[0].get("thinking"), None);
-    assert_eq!(
-        bodies[1]["thinking"],
-        json!({"type": "enabled", "budget_tokens": 12000})
-    );
+    // Sonnet 4.6 thinks adaptively too.
+    assert_eq!(bodies[1]["thinking"], json!({"type": "adaptive"}));
+    assert_eq!(bodies[1]["output_config"], json!({"effort": "medium"}));
     assert_eq!(bodies[2]["model"], "claude-opus-5");
     assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
     assert_eq!(bodies[2]["output_config"]["effort"], "medium");

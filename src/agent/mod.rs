@@ -55,7 +55,8 @@ pub struct AgentConfig {
     pub tools: Registry,
     /// The system prompt; None builds claw's own from the environment and memory files.
     pub system_prompt: Option<String>,
-    pub thinking: Thinking,
+    /// How hard the model thinks at start (`effortLevel`, `alwaysThinkingEnabled`).
+    pub effort: crate::protocol::Effort,
     /// The mode and rules deciding what runs without asking.
     pub permissions: Permissions,
     /// Where "always allow" rules are saved (None: not saved, e.g. in tests).
@@ -147,11 +148,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     if let Ok(mut denials) = ctx.read_denials.write() {
         *denials = config.permissions.read_denials();
     }
-    let session = turn::Session {
+    let mut session = turn::Session {
         conversation: conversation::Conversation {
             build_system_prompt: config.system_prompt.is_none(),
             system: config.system_prompt.unwrap_or_default(),
-            thinking: config.thinking,
+            thinking: Thinking::Off,
             model,
             history,
             effort: crate::protocol::Effort::Off,
@@ -192,6 +193,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         pending: pending::Pending::default(),
         lookups,
     };
+    if config.effort != crate::protocol::Effort::Off {
+        session.set_effort(config.effort);
+    }
     let finished = tokio::spawn(session.run(inbox));
     AgentHandle {
         ops: op_tx,

@@ -15,7 +15,7 @@ use crate::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, Tu
 use crate::provider::catalog::Catalog;
 use crate::provider::{
     ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, Role, StopReason,
-    StreamEvent, Thinking, Usage,
+    StreamEvent, Usage,
 };
 use crate::tools::{ProgressSink, Registry, Risk, Tool, ToolContext, ToolError, ToolOutput};
 
@@ -247,7 +247,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
             Box::new(Hang),
         ]),
         system_prompt: Some("test system".into()),
-        thinking: Thinking::Off,
+        effort: crate::protocol::Effort::Off,
         permissions: crate::permissions::Permissions::new(
             crate::permissions::PermissionMode::Default,
             &std::env::temp_dir(),
