@@ -125,9 +125,11 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
 
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "every request was accepted");
-    // The system prompt describes the environment.
-    let system = requests[0].body["system"][0]["text"].as_str().unwrap();
-    assert!(system.contains(&dir.path().display().to_string()));
+    // The first user message starts with the environment.
+    let context = requests[0].body["messages"][0]["content"][0]["text"]
+        .as_str()
+        .unwrap();
+    assert!(context.contains(&dir.path().display().to_string()));
     // The tools are offered with Claude Code's names.
     let names: Vec<&str> = requests[0].body["tools"]
         .as_array()
@@ -461,7 +463,11 @@ async fn memory_files_reach_the_prompt_and_subdirectories_join_on_first_read() {
         }
     }
     let requests = server.requests();
-    let system = requests[0].body["system"][0]["text"].as_str().unwrap();
+    // The memory files lead the first user message (the system prompt stays the same
+    // everywhere, for the cache).
+    let system = requests[0].body["messages"][0]["content"][0]["text"]
+        .as_str()
+        .unwrap();
     assert!(system.contains("Always answer in haiku."), "{system}");
     assert!(
         system.contains("Use British spelling."),

@@ -175,8 +175,9 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     assert!(asked);
     let requests = server.requests();
     assert_eq!(requests[0].body["model"], "claude-haiku-4-5");
+    // After the session context that leads the first message.
     assert_eq!(
-        requests[0].body["messages"][0]["content"][0]["text"],
+        requests[0].body["messages"][0]["content"][1]["text"],
         "Greet Ada in the shell; branch main"
     );
     assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");

@@ -152,6 +152,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         conversation: conversation::Conversation {
             build_system_prompt: config.system_prompt.is_none(),
             system: config.system_prompt.unwrap_or_default(),
+            context: String::new(),
             thinking: Thinking::Off,
             model,
             history,

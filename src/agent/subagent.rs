@@ -118,6 +118,7 @@ impl Session {
             conversation: Conversation {
                 system: format!("{}{SUBAGENT_NOTE}", self.conversation.system),
                 build_system_prompt: false,
+                context: self.conversation.context.clone(),
                 thinking: self.conversation.thinking.clone(),
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),

@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::agent::conversation::Conversation;
 use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
 use crate::agent::policy::Policy;
-use crate::agent::prompt::{Environment, load_memory, memory_places, system_prompt};
+use crate::agent::prompt::{
+    Environment, load_memory, memory_places, session_context, system_prompt,
+};
 use crate::agent::resolve_model;
 use crate::agent::services::Services;
 use crate::protocol::{AgentEvent, TurnStop};
@@ -56,16 +58,9 @@ impl Session {
             let env = Environment::detect(&cwd);
             let places = memory_places(&env);
             let (files, seen) = load_memory(&places);
-            let prompt = build.then(|| system_prompt(&env, &files));
-            (prompt, places, seen)
+            (env, files, places, seen)
         })
         .await;
-        if let Ok((prompt, places, seen)) = built {
-            if let Some(prompt) = prompt {
-                self.conversation.system = prompt;
-            }
-            self.conversation.memory = Some((places, seen));
-        }
         let start = self
             .fire(
                 "SessionStart",
@@ -73,13 +68,16 @@ impl Session {
                 serde_json::json!({"source": "startup"}),
             )
             .await;
-        if !start.context.is_empty() {
-            self.conversation
-                .system
-                .push_str("\n\n# Context from SessionStart hooks\n\n");
-            self.conversation
-                .system
-                .push_str(&start.context.join("\n\n"));
+        let known = match &built {
+            Ok((env, files, _, _)) if build => Some((env, files.as_slice())),
+            Ok(_) | Err(_) => None,
+        };
+        self.conversation.context = session_context(known, &start.context);
+        if build {
+            self.conversation.system = system_prompt().to_string();
+        }
+        if let Ok((_, _, places, seen)) = built {
+            self.conversation.memory = Some((places, seen));
         }
         self.session_loop(&mut inbox).await;
         self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
@@ -229,7 +227,7 @@ impl Session {
                 model: self.conversation.model.id.clone(),
                 max_tokens: self.conversation.model.max_tokens,
                 system: self.conversation.system.clone(),
-                messages: self.conversation.history.messages().to_vec(),
+                messages: self.conversation.request_messages(),
                 tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
                 thinking: self.conversation.thinking.clone(),

@@ -228,13 +228,20 @@ impl Tool for Bash {
     }
 
     fn description(&self) -> Cow<'static, str> {
-        "Runs a shell command with bash in the working directory and returns its output (stdout \
-         then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
-         timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
-         bytes is cut in the middle (its first and last 15000 are kept). Give a short description of what the command does. \
-         Prefer Read, Glob and Grep over cat, find and grep. The user approves each command. \
-         run_in_background starts a long-running command (a server, a watcher) and returns at \
-         once with an id for BashOutput and KillShell.".into()
+        "Runs a command with bash and returns its output (stdout then stderr). Each command is \
+         a new bash: a `cd` carries over to the next command (it starts where the last one \
+         ended), but variables, `export`s, aliases and functions don't (chain with && when \
+         they must hold). Quote paths that contain spaces or special characters (\"like \
+         this\"). Stdin is closed and pagers are off, so don't run interactive programs. \
+         timeout is in milliseconds (default 120000, at most 600000). Output over 30000 bytes \
+         is cut in the middle (its first and last 15000 are kept). Give a short description of \
+         what the command does. Prefer Read, Glob and Grep over cat, find and grep. Read-only \
+         commands and those the user's rules allow run at once; the others wait for the user's \
+         approval. Git: commit only when asked; never force-push, never skip hooks \
+         (--no-verify), never change the git config. run_in_background starts a long-running \
+         command (a server, a watcher) and returns at once with an id for BashOutput and \
+         KillShell."
+            .into()
     }
 
     fn input_schema(&self) -> Value {
