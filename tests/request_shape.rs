@@ -201,3 +201,114 @@ async fn system_prompt_and_tools_are_the_same_bytes_in_any_session_and_directory
     assert!(two.contains(&repo.path().display().to_string()), "{two}");
     assert!(two.contains("Use tabs."), "{two}");
 }
+
+/// The text blocks of a request's last message.
+fn last_texts(request: &RecordedRequest) -> Vec<String> {
+    request.last_message().unwrap()["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn turn(handle: &mut claw::agent::AgentHandle, text: &str) -> TurnStop {
+    handle.ops.send(Op::UserTurn { text: text.into() }).unwrap();
+    loop {
+        if let AgentEvent::TurnEnded { stop } = next(handle).await {
+            return stop;
+        }
+    }
+}
+
+#[tokio::test]
+async fn plan_mode_reaches_the_model_as_a_note_when_it_changes() {
+    use claw::permissions::{PermissionMode, Permissions};
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("a"), Reply::text("b"), Reply::text("c")])
+        .await
+        .unwrap();
+    let mut handle = claw::agent::spawn(claw::agent::AgentConfig {
+        permissions: Permissions::new(PermissionMode::Plan, dir.path(), None),
+        ..support::agent::config(&server, dir.path())
+    });
+    assert_eq!(turn(&mut handle, "plan it").await, TurnStop::Done);
+    handle
+        .ops
+        .send(Op::SetPermissionMode(PermissionMode::Default))
+        .unwrap();
+    assert_eq!(turn(&mut handle, "do it").await, TurnStop::Done);
+    assert_eq!(turn(&mut handle, "more").await, TurnStop::Done);
+    let requests = model_requests(&server);
+    let texts: Vec<Vec<String>> = requests.iter().map(last_texts).collect();
+    assert_eq!(texts[0].len(), 3, "context, prompt, note: {:?}", texts[0]);
+    assert_eq!(texts[0][1], "plan it");
+    assert!(texts[0][2].contains("Plan mode is on"), "{:?}", texts[0]);
+    assert_eq!(texts[1][0], "do it");
+    assert!(texts[1][1].contains("Plan mode is off"), "{:?}", texts[1]);
+    assert_eq!(texts[2], vec!["more".to_string()], "said once");
+}
+
+#[tokio::test]
+async fn an_interrupted_answer_stays_and_the_next_message_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "word ".repeat(400);
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![
+                fake_server::Block::Thinking {
+                    thinking: "Let me think.".into(),
+                    signature: "sig".into(),
+                },
+                fake_server::Block::Text(long),
+            ],
+            "end_turn",
+        )
+        .paced(std::time::Duration::from_millis(20)),
+        Reply::text("Sorry, I'll be short."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    // Thinking on: the request after the interruption must still be one the API takes.
+    handle
+        .ops
+        .send(Op::SetEffort(claw::protocol::Effort::High))
+        .unwrap();
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "tell me everything".into(),
+        })
+        .unwrap();
+    let mut seen = 0;
+    while seen < 3 {
+        if let AgentEvent::TextDelta(_) = next(&mut handle).await {
+            seen += 1;
+        }
+    }
+    handle.ops.send(Op::Interrupt).unwrap();
+    loop {
+        if let AgentEvent::TurnEnded { stop } = next(&mut handle).await {
+            assert_eq!(stop, TurnStop::Interrupted);
+            break;
+        }
+    }
+    assert_eq!(turn(&mut handle, "too long").await, TurnStop::Done);
+    let requests = model_requests(&server);
+    assert_eq!(requests.len(), 2);
+    let messages = requests[1].body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert_eq!(messages[1]["role"], "assistant");
+    let partial = messages[1]["content"][0]["text"].as_str().unwrap();
+    assert!(partial.starts_with("word word"), "{partial}");
+    assert!(
+        partial.len() < 2000,
+        "only what streamed: {}",
+        partial.len()
+    );
+    let texts = last_texts(&requests[1]);
+    assert!(texts[0].contains("interrupted"), "{texts:?}");
+    assert_eq!(texts[1], "too long");
+    assert!(requests[1].body["thinking"]["type"] == "adaptive");
+}

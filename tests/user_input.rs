@@ -100,10 +100,11 @@ async fn an_at_mention_attaches_the_file_and_counts_as_read() {
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "goodbye world\n"
     );
+    // After the session context that leads the first message.
     let first = &server.requests()[0].body["messages"][0]["content"];
-    assert_eq!(first[0]["text"], "change @notes.txt.");
+    assert_eq!(first[1]["text"], "change @notes.txt.");
     assert_eq!(
-        first[1]["text"],
+        first[2]["text"],
         "<attached-file path=\"notes.txt\">\nhello world\n</attached-file>"
     );
 }

@@ -16,6 +16,10 @@ pub(crate) struct Conversation {
     /// The session's environment and memory, sent ahead of the first user message (see
     /// `prompt::session_context`); empty when a system prompt was given.
     pub context: String,
+    /// Whether the model was last told plan mode is on (see `notes`).
+    pub plan_told: bool,
+    /// The last turn was interrupted: the next user message says so.
+    pub interrupted: bool,
     /// Build claw's own system prompt at start (none was given).
     pub build_system_prompt: bool,
     pub thinking: Thinking,

@@ -14,6 +14,7 @@ mod hook_events;
 mod inbox;
 pub mod lookup;
 pub mod mentions;
+mod notes;
 mod pending;
 mod policy;
 pub mod prompt;
@@ -153,6 +154,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             build_system_prompt: config.system_prompt.is_none(),
             system: config.system_prompt.unwrap_or_default(),
             context: String::new(),
+            plan_told: false,
+            interrupted: false,
             thinking: Thinking::Off,
             model,
             history,

@@ -198,6 +198,7 @@ impl Session {
             .await
             .unwrap_or_default()
         };
+        self.note_interruption();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
             self.conversation.history.push_user_text(block);
@@ -217,6 +218,7 @@ impl Session {
         let mut stop_continuations = 0u32;
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
+            self.note_plan_mode();
             if self.conversation.compact_due {
                 self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
@@ -234,9 +236,17 @@ impl Session {
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
+            // The text so far, kept if the user interrupts the answer.
+            let partial = Arc::new(std::sync::Mutex::new(String::new()));
+            let streamed_text = Arc::clone(&partial);
             let mut on_event = move |event: StreamEvent| {
                 let forwarded = match event {
-                    StreamEvent::TextDelta(text) => AgentEvent::TextDelta(text),
+                    StreamEvent::TextDelta(text) => {
+                        if let Ok(mut so_far) = streamed_text.lock() {
+                            so_far.push_str(&text);
+                        }
+                        AgentEvent::TextDelta(text)
+                    }
                     StreamEvent::ThinkingDelta(text) => AgentEvent::ThinkingDelta(text),
                     StreamEvent::Retrying {
                         attempt,
@@ -255,7 +265,13 @@ impl Session {
             let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,
-                Watched::Interrupted => break TurnStop::Interrupted,
+                Watched::Interrupted => {
+                    let text = partial.lock().map(|t| t.clone()).unwrap_or_default();
+                    if let Some(message) = crate::agent::notes::partial_answer(&text) {
+                        self.conversation.history.push(message);
+                    }
+                    break TurnStop::Interrupted;
+                }
                 Watched::Done(Err(error)) => {
                     self.emit(AgentEvent::Error {
                         message: error.to_string(),
@@ -321,6 +337,7 @@ impl Session {
             }
         };
         self.apply_pending(&mut inbox.pending);
+        self.conversation.interrupted = stop == TurnStop::Interrupted;
         self.conversation.history.sync();
         if let Some(message) = self.conversation.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });
