@@ -285,7 +285,7 @@ async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
 async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     use claw::config::settings::{Locations, Settings};
     let dir = tempfile::tempdir().unwrap();
-    let command = json!({"command": "echo remembered", "description": "Say it"});
+    let command = json!({"command": "printf remembered", "description": "Say it"});
     // First session: asked once, answered "always".
     let server = FakeServer::start(vec![
         Reply::tool_use("", "a1", "Bash", command.clone()),
@@ -299,7 +299,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     loop {
         match next(&mut handle).await {
             AgentEvent::ApprovalNeeded(request) => {
-                assert_eq!(request.session_rule, "Bash(echo:*)");
+                assert_eq!(request.session_rule, "Bash(printf:*)");
                 handle
                     .ops
                     .send(Op::Decide {
@@ -315,11 +315,11 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     }
     assert!(saved_notice);
     let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
-    assert!(saved.contains("Bash(echo:*)"), "{saved}");
+    assert!(saved.contains("Bash(printf:*)"), "{saved}");
 
     // A later session, with permissions read from the settings files: not asked again.
     let server = FakeServer::start(vec![
-        Reply::tool_use("", "b1", "Bash", json!({"command": "echo again"})),
+        Reply::tool_use("", "b1", "Bash", json!({"command": "printf again"})),
         Reply::text("done"),
     ])
     .await
@@ -380,12 +380,12 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         }
     };
     assert!(
-        message.contains("Removed the allow rule Bash(echo:*) from")
+        message.contains("Removed the allow rule Bash(printf:*) from")
             && message.contains("settings.local.json"),
         "{message}"
     );
     let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
-    assert!(!saved.contains("Bash(echo:*)"), "{saved}");
+    assert!(!saved.contains("Bash(printf:*)"), "{saved}");
 }
 
 #[tokio::test]
