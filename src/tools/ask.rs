@@ -89,13 +89,13 @@ impl Tool for AskUserQuestion {
                     "items": {
                         "type": "object",
                         "properties": {
-                            "question": {"type": "string", "description": "The whole question, ending with a question mark"},
-                            "header": {"type": "string", "description": "A short tag for the question (a few words); the user sees the question itself"},
-                            "options": {"type": "array", "description": "2 to 9 choices", "items": {"type": "object", "properties": {
-                                "label": {"type": "string", "description": "The choice as the user sees it: make it self-explanatory"},
-                                "description": {"type": "string", "description": "What the choice means, for your own record; claw shows the label only"}
+                            "question": {"type": "string"},
+                            "header": {"type": "string", "description": "A tag of a few words; not shown (the question is)"},
+                            "options": {"type": "array", "items": {"type": "object", "properties": {
+                                "label": {"type": "string", "description": "The choice as shown: make it self-explanatory"},
+                                "description": {"type": "string", "description": "Not shown: only the label is"}
                             }, "required": ["label"]}},
-                            "multiSelect": {"type": "boolean", "description": "claw takes one choice per question; to allow several, say so in the question and the user answers in their own words"}
+                            "multiSelect": {"type": "boolean", "description": "Ignored: one choice per question (the user may answer in their own words)"}
                         },
                         "required": ["question", "options"]
                     }

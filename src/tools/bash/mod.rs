@@ -229,10 +229,9 @@ impl Tool for Bash {
 
     fn description(&self) -> Cow<'static, str> {
         "Runs a command with bash and returns its output (stdout then stderr). Each command is \
-         a new bash: a `cd` carries over to the next command (it starts where the last one \
-         ended), but variables, `export`s, aliases and functions don't (chain with && when \
-         they must hold). Quote paths that contain spaces or special characters (\"like \
-         this\"). Stdin is closed and pagers are off, so don't run interactive programs. \
+         a new bash that starts where the last one ended (`cd` carries over); variables, \
+         exports and aliases don't (chain with &&). Quote paths with spaces or special \
+         characters. Stdin is closed and pagers are off, so don't run interactive programs. \
          timeout is in milliseconds (default 120000, at most 600000). Output over 30000 bytes \
          is cut in the middle (its first and last 15000 are kept). Give a short description of \
          what the command does. Prefer Read, Glob and Grep over cat, find and grep. Read-only \
