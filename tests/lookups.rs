@@ -347,3 +347,54 @@ async fn an_effort_chosen_while_a_tool_waits_applies_at_the_next_user_turn() {
     assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
     assert_eq!(bodies[2]["output_config"]["effort"], "high");
 }
+
+#[tokio::test]
+async fn context_counts_the_memory_files_sent_with_the_first_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("CLAUDE.md"),
+        "Always run make lint. ".repeat(200),
+    )
+    .unwrap();
+    let server = FakeServer::start(vec![Reply::text("ok")]).await.unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        local_settings: None,
+        ..support::agent::config(&server, dir.path())
+    });
+    handle.ops.send(Op::UserTurn { text: "hi".into() }).unwrap();
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::TurnEnded { .. }).then_some(())
+    })
+    .await;
+    handle
+        .ops
+        .send(Op::Command {
+            name: "context".into(),
+            args: String::new(),
+        })
+        .unwrap();
+    let body = wait_for(&mut handle, |e| match e {
+        AgentEvent::Info { title, body } if title == "Context" => Some(body),
+        _ => None,
+    })
+    .await;
+    let tokens = |row: &str| -> u64 {
+        let line = body.lines().find(|l| l.starts_with(row)).unwrap();
+        line.split_whitespace()
+            .rev()
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // 4,400 characters of memory: about 1,100 tokens at the fake's 4 characters a token.
+    let memory = tokens("Memory files");
+    assert!((1_050..1_300).contains(&memory), "{body}");
+    assert!(tokens("Messages") < 100, "{body}");
+    let counted = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/messages/count_tokens")
+        .count();
+    assert_eq!(counted, 4);
+}
