@@ -122,7 +122,7 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             if id != model.status.model {
                 model.status.model = id.clone();
                 effects.push(Effect::Send(Op::SetModel { model: id.clone() }));
-                message.push_str(", from the next request on");
+                message.push_str(", from your next message on");
             }
             if let Some(effort) = effort.filter(|e| *e != model.effort) {
                 model.effort = effort;

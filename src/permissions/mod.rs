@@ -427,9 +427,7 @@ impl Permissions {
         let commands_allowed = script.commands.iter().all(|c| {
             c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed) || only_reads(c)
         });
-        // Output thrown away (`2>/dev/null`) writes nothing.
         let writes_allowed = script.writes.iter().all(|t| match t {
-            Target::Path(path) if path == Path::new("/dev/null") => true,
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
         });
