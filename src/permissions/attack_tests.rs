@@ -828,6 +828,19 @@ fn read_only_commands_run_unasked_and_nothing_else_passes_as_one() {
         "a denied read",
     );
     checked += expect_all(&secret, &["cat README.md"], "allow", "other reads");
+    // acceptEdits allows at least what the default mode does.
+    checked += expect_all(
+        &perms(AcceptEdits, &[]),
+        &["ls", "git log"],
+        "allow",
+        "acceptEdits",
+    );
+    checked += expect_all(
+        &perms(AcceptEdits, &[]),
+        &["sort -o f x"],
+        "ask",
+        "acceptEdits",
+    );
     // Plan mode keeps refusing every command, read-only ones included (as before).
     checked += expect_all(&perms(Plan, &[]), &["ls"], "deny", "plan");
     assert!(checked > 100, "{checked}");

@@ -92,9 +92,10 @@ fn refused_option(program: &str, arg: &str) -> bool {
         // `-o FILE` writes the sorted lines; a compressor is a program it runs.
         "sort" => long(&["--output", "--compress-program"]) || short_flag(arg, 'o'),
         "tree" => short_flag(arg, 'o'),
-        // `--pre` runs a program on every file; `-z` runs decompressors.
+        // `--pre` runs a program on every file, `--hostname-bin` one for links; `-z` runs
+        // decompressors.
         "rg" => {
-            long(&["--pre", "--pre-glob", "--search-zip"])
+            long(&["--pre", "--pre-glob", "--search-zip", "--hostname-bin"])
                 || (arg.starts_with('-') && !arg.starts_with("--") && arg.contains('z'))
         }
         _ => false,
@@ -232,6 +233,7 @@ mod tests {
             "uniq in out",
             "rg --pre sh x",
             "rg -z x",
+            "rg --hostname-bin=./evil --hyperlink-format=default x",
             "find . -delete",
             "find . -exec rm {} ;",
             "find . -fprint out",
