@@ -1,6 +1,8 @@
 //! What claw's requests look like to the API over a task: their size (printed, for the issue's
 //! before/after figures), and their cache shape: at most 4 breakpoints, and each request reads
-//! what the previous one wrote (its marked prefix comes back byte for byte, marked again).
+//! what the previous one wrote (its marked prefix comes back byte for byte, marked again). The
+//! system prompt and tools as the model reads them (a golden snapshot), the same bytes in any
+//! directory, and the notes that tell the model of plan mode and of an interrupted answer.
 
 mod support;
 
@@ -311,4 +313,59 @@ async fn an_interrupted_answer_stays_and_the_next_message_says_so() {
     assert!(texts[0].contains("interrupted"), "{texts:?}");
     assert_eq!(texts[1], "too long");
     assert!(requests[1].body["thinking"]["type"] == "adaptive");
+}
+
+#[tokio::test]
+async fn plan_mode_turned_on_inside_a_tool_loop_is_told_with_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "b1",
+            "Bash",
+            json!({"command": "touch made", "description": "Make a file"}),
+        ),
+        Reply::text("I'll plan from here."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle.ops.send(Op::UserTurn { text: "go".into() }).unwrap();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                handle
+                    .ops
+                    .send(Op::SetPermissionMode(
+                        claw::permissions::PermissionMode::Plan,
+                    ))
+                    .unwrap();
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision: Decision::AllowOnce,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let requests = model_requests(&server);
+    let last = requests[1].last_message().unwrap()["content"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(last[0]["type"], "tool_result");
+    assert!(
+        last[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Plan mode is on"),
+        "{last:?}"
+    );
 }
