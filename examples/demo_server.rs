@@ -67,6 +67,10 @@ fn last_user_text(request: &RecordedRequest) -> String {
             .iter()
             .filter(|b| b["type"] == "text")
             .filter_map(|b| b["text"].as_str())
+            // claw's own notes (the session context, plan mode) are not the user's words.
+            .filter(|t| {
+                !t.starts_with("<system-reminder>") && !t.starts_with("[The user interrupted")
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         _ => String::new(),

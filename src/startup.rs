@@ -19,7 +19,6 @@ use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
 use crate::protocol::{AgentEvent, Op, TurnStop};
-use crate::provider::Thinking;
 use crate::provider::anthropic::Anthropic;
 use crate::provider::catalog::Catalog;
 use crate::tools::Registry;
@@ -61,6 +60,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .or_else(|| settings.default_mode())
             .unwrap_or_default()
     };
+    let effort = settings.effort();
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
     if let Some(config_dir) = &locations.user_config {
         permissions.set_config_dir(config_dir.clone());
@@ -130,6 +130,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         sandbox,
     };
     let (provider, provider_warnings) = Anthropic::from_env_with_warnings();
+    let install_id = directories::ProjectDirs::from("", "", "claw")
+        .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
+    let provider = provider.with_user_id(install_id);
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
@@ -141,7 +144,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         cwd: cwd.clone(),
         tools: Registry::builtin(),
         system_prompt: None,
-        thinking: Thinking::Off,
+        effort,
         permissions,
         local_settings: Some(locations.local_file()),
         hooks,

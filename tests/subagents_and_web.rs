@@ -323,7 +323,7 @@ async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
 }
 
 #[tokio::test]
-async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
+async fn a_model_chosen_while_web_fetch_runs_serves_the_next_turn() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let base = server.base_url();
@@ -341,13 +341,20 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
         // The small model answers slowly, so the choice below arrives while WebFetch runs.
         Reply::text("Seven.").paced(std::time::Duration::from_millis(60)),
         Reply::text("It says seven."),
+        Reply::text("Still seven."),
     ] {
         server.push(reply);
     }
     let models = models_when_opus_is_chosen_during(&server, dir.path(), "WebFetch").await;
+    // The turn's tool loop keeps its model; the next turn has the one chosen meanwhile.
     assert_eq!(
         models,
-        ["claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-5"]
+        [
+            "claude-sonnet-4-6",
+            "claude-haiku-4-5",
+            "claude-sonnet-4-6",
+            "claude-opus-5"
+        ]
     );
 }
 
@@ -364,19 +371,26 @@ async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
         // The sub-agent answers slowly, so the choice below arrives while it works.
         Reply::text("REPORT: nothing.").paced(std::time::Duration::from_millis(60)),
         Reply::text("Done."),
+        Reply::text("Still done."),
     ])
     .await
     .unwrap();
     let models = models_when_opus_is_chosen_during(&server, dir.path(), "Task").await;
-    // The sub-agent's request, then the parent's with the model chosen meanwhile.
+    // The sub-agent's request, the parent's tool loop going on with its model, then the next
+    // turn with the model chosen meanwhile.
     assert_eq!(
         models,
-        ["claude-sonnet-4-6", "claude-sonnet-4-6", "claude-opus-5"]
+        [
+            "claude-sonnet-4-6",
+            "claude-sonnet-4-6",
+            "claude-sonnet-4-6",
+            "claude-opus-5"
+        ]
     );
 }
 
-/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, and returns the
-/// model of every request the turn made, in order.
+/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, then a second
+/// turn, and returns the model of every request the two turns made, in order.
 async fn models_when_opus_is_chosen_during(
     server: &FakeServer,
     cwd: &std::path::Path,
@@ -400,6 +414,13 @@ async fn models_when_opus_is_chosen_during(
         &handle,
         [Op::SetModel {
             model: "opus".into(),
+        }],
+    );
+    finish_turn(&mut handle).await;
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: "and now?".into(),
         }],
     );
     finish_turn(&mut handle).await;

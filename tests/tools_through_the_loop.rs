@@ -263,7 +263,7 @@ async fn the_other_tools_through_the_loop() {
     let first = tool_results(requests[1].last_message().unwrap());
     assert_eq!(first[0].2, "lib.rs");
     assert_eq!(first[1].2, "lib.rs:2:fn beta() {}");
-    assert!(first[2].2.contains("     1\tfn alpha() {}"));
+    assert!(first[2].2.contains("1\tfn alpha() {}"));
     assert!(first[3].2.contains("<cell id=\"c1\" type=\"code\">"));
     let second = tool_results(requests[2].last_message().unwrap());
     assert!(

@@ -101,10 +101,11 @@ async fn an_at_mention_attaches_the_file_and_counts_as_read() {
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "goodbye world\n"
     );
+    // After the session context that leads the first message.
     let first = &server.requests()[0].body["messages"][0]["content"];
-    assert_eq!(first[0]["text"], "change @notes.txt.");
+    assert_eq!(first[1]["text"], "change @notes.txt.");
     assert_eq!(
-        first[1]["text"],
+        first[2]["text"],
         "<attached-file path=\"notes.txt\">\nhello world\n</attached-file>"
     );
 }
@@ -115,15 +116,15 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     std::fs::create_dir_all(dir.path().join(".claw/commands")).unwrap();
     std::fs::write(
         dir.path().join(".claw/commands/greet.md"),
-        "---\nallowed-tools: Bash(echo:*)\nmodel: haiku\n---\nGreet $1 in the shell; branch !`echo main`",
+        "---\nallowed-tools: Bash(printf:*)\nmodel: haiku\n---\nGreet $1 in the shell; branch !`echo main`",
     )
     .unwrap();
     let (commands, warnings) = claw::config::custom_commands::load(dir.path(), None, None);
     assert!(warnings.is_empty());
     let server = FakeServer::start(vec![
-        Reply::tool_use("", "c1", "Bash", json!({"command": "echo hi Ada"})),
+        Reply::tool_use("", "c1", "Bash", json!({"command": "printf 'hi Ada'"})),
         Reply::text("Greeted."),
-        Reply::tool_use("", "c2", "Bash", json!({"command": "echo again"})),
+        Reply::tool_use("", "c2", "Bash", json!({"command": "printf again"})),
         Reply::text("Asked first."),
     ])
     .await
@@ -144,12 +145,12 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
         .unwrap();
     loop {
         match next(&mut handle).await {
-            AgentEvent::ApprovalNeeded(_) => panic!("allowed-tools should have allowed echo"),
+            AgentEvent::ApprovalNeeded(_) => panic!("allowed-tools should have allowed printf"),
             AgentEvent::TurnEnded { .. } => break,
             _ => {}
         }
     }
-    // The next ordinary turn: the session's model again, and echo asks again.
+    // The next ordinary turn: the session's model again, and printf asks again.
     handle
         .ops
         .send(Op::UserTurn {
@@ -176,8 +177,9 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     assert!(asked);
     let requests = server.requests();
     assert_eq!(requests[0].body["model"], "claude-haiku-4-5");
+    // After the session context that leads the first message.
     assert_eq!(
-        requests[0].body["messages"][0]["content"][0]["text"],
+        requests[0].body["messages"][0]["content"][1]["text"],
         "Greet Ada in the shell; branch main"
     );
     assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");

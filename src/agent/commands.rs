@@ -73,7 +73,7 @@ impl Session {
             }
             SlashCommand::Model if !args.is_empty() => {
                 self.set_model(args);
-                self.info("Model", format!("Using {} from the next request on.", self.conversation.model.id));
+                self.info("Model", format!("Using {} from your next message on.", self.conversation.model.id));
             }
             SlashCommand::Model => {
                 let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);

@@ -121,6 +121,9 @@ impl Session {
             conversation: Conversation {
                 system: format!("{}{SUBAGENT_NOTE}", self.conversation.system),
                 build_system_prompt: false,
+                context: self.conversation.context.clone(),
+                plan_told: false,
+                interrupted: false,
                 thinking: self.conversation.thinking.clone(),
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),
@@ -161,13 +164,15 @@ impl Session {
         let own_mode = self.policy.permissions.mode;
         self.policy.permissions = sub.policy.permissions.clone();
         self.policy.permissions.mode = own_mode;
-        // The sub-agent applied the choices the user made while it ran; they are the session's.
+        // The sub-agent applied the choices the user made while it ran; they are the session's:
+        // the mode at once, the model and effort from the next user turn (never inside this
+        // tool loop, where the API refuses thinking turned on).
         self.set_mode(sub.policy.permissions.mode);
         if sub.conversation.model != self.conversation.model {
-            self.set_model(&sub.conversation.model.id);
+            inbox.pending.model = Some(sub.conversation.model.id.clone());
         }
         if sub.conversation.effort != self.conversation.effort {
-            self.set_effort(sub.conversation.effort);
+            inbox.pending.effort = Some(sub.conversation.effort);
         }
         let report = sub
             .conversation

@@ -1,6 +1,6 @@
 //! Keys of the open palette: typing filters, Up/Down choose, Enter runs the choice, Esc closes.
 //! In the model picker Left/Right set the thinking effort and Ctrl+S also saves the model as
-//! the default.
+//! the default, with the effort in force.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -122,7 +122,7 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             if id != model.status.model {
                 model.status.model = id.clone();
                 effects.push(Effect::Send(Op::SetModel { model: id.clone() }));
-                message.push_str(", from the next request on");
+                message.push_str(", from your next message on");
             }
             if let Some(effort) = effort.filter(|e| *e != model.effort) {
                 model.effort = effort;
@@ -133,6 +133,10 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
                 effects.push(Effect::Send(Op::SaveSetting {
                     key: "model".into(),
                     value: id,
+                }));
+                effects.push(Effect::Send(Op::SaveSetting {
+                    key: "effortLevel".into(),
+                    value: model.effort.as_str().into(),
                 }));
             }
             model.push_cell(CellKind::Notice(format!("{message}.")));

@@ -144,6 +144,11 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
                 key: "model".into(),
                 value: "claude-haiku-4-5".into()
             }),
+            // The effort in force (medium, chosen above) is saved with it.
+            Effect::Send(Op::SaveSetting {
+                key: "effortLevel".into(),
+                value: "medium".into()
+            }),
         ]
     );
 }

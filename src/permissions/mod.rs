@@ -3,6 +3,7 @@
 //! from approval prompts. Pure apart from saving an "always allow" rule.
 
 pub mod paths;
+mod read_only;
 pub mod rule;
 pub mod shell;
 
@@ -223,7 +224,7 @@ impl Permissions {
                     home: self.places.home.as_deref(),
                 },
             );
-            return self.decide_script(&script);
+            return self.decide_script(&script, shell_dir);
         }
         let is_file_tool = EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool);
         if is_file_tool {
@@ -322,8 +323,10 @@ impl Permissions {
 
     /// A shell command: deny rules see every command and every form it takes behind wrappers,
     /// and what can't be known counts as matching them; redirections are judged as edits (or
-    /// reads) of their files; an allow needs a rule for every command and nothing unknown.
-    fn decide_script(&self, script: &Script) -> Verdict {
+    /// reads) of their files; an allow needs a rule for every command and nothing unknown. A
+    /// command that only reads (see `read_only`) needs no rule when every file it names is one
+    /// Read may read unasked, and the line moves nowhere (no `cd`: each runs in `dir`).
+    fn decide_script(&self, script: &Script, dir: &Path) -> Verdict {
         let bash_denials: Vec<&Rule> = self.deny.iter().filter(|r| r.names("Bash")).collect();
         if let Some(rule) = bash_denials.iter().find(|r| r.specifier.is_none()) {
             return Verdict::Deny(format!(
@@ -406,10 +409,20 @@ impl Permissions {
                 .as_ref()
                 .is_some_and(|to| self.inside_workspace(&paths::resolve_links(to)))
         };
-        let commands_allowed = script
-            .commands
-            .iter()
-            .all(|c| c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed));
+        let stays_put = script.commands.iter().all(|c| c.cd_to.is_none());
+        let only_reads = |c: &shell::Command| {
+            stays_put
+                && c.forms.len() == 1
+                && c.rule_form == Some(0)
+                && read_only::read_only(c.runs(), dir).is_some_and(|reads| {
+                    reads.paths.iter().all(|path| {
+                        self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow
+                    })
+                })
+        };
+        let commands_allowed = script.commands.iter().all(|c| {
+            c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed) || only_reads(c)
+        });
         let writes_allowed = script.writes.iter().all(|t| match t {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,

@@ -26,7 +26,7 @@ pub enum Op {
     Interrupt,
     /// The user's answer to `AgentEvent::ApprovalNeeded`.
     Decide { id: ApprovalId, decision: Decision },
-    /// Use this model (id or alias) from the next request on.
+    /// Use this model (id or alias) from the next user turn on (never inside a tool loop).
     SetModel { model: String },
     /// Switch the permission mode (Shift+Tab).
     SetPermissionMode(PermissionMode),
@@ -42,7 +42,7 @@ pub enum Op {
     /// `!command`: run it in the shell now (the user typed it: no approval) and add its output
     /// to the conversation.
     Shell { command: String },
-    /// Think this hard from the next request on (the model picker).
+    /// Think this hard from the next user turn on (the model picker; never inside a tool loop).
     SetEffort(Effort),
     /// Save a choice for new sessions in the user's settings file: the model (`"model"`) or
     /// the theme (`"theme"`).

@@ -90,11 +90,12 @@ impl Tool for AskUserQuestion {
                         "type": "object",
                         "properties": {
                             "question": {"type": "string"},
-                            "header": {"type": "string"},
+                            "header": {"type": "string", "description": "A tag of a few words; not shown (the question is)"},
                             "options": {"type": "array", "items": {"type": "object", "properties": {
-                                "label": {"type": "string"}, "description": {"type": "string"}
+                                "label": {"type": "string", "description": "The choice as shown: make it self-explanatory"},
+                                "description": {"type": "string", "description": "Not shown: only the label is"}
                             }, "required": ["label"]}},
-                            "multiSelect": {"type": "boolean"}
+                            "multiSelect": {"type": "boolean", "description": "Ignored: one choice per question (the user may answer in their own words)"}
                         },
                         "required": ["question", "options"]
                     }

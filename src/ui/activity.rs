@@ -138,6 +138,19 @@ fn draw_todos(model: &Model, area: Rect, buf: &mut Buffer) -> Rect {
     }
 }
 
+/// Read numbers its lines for the model without padding (`12\tcode`); on screen the numbers
+/// are right-aligned, so the code lines up as in `cat -n`.
+fn aligned_line_number(raw: &str) -> std::borrow::Cow<'_, str> {
+    match raw.split_once('\t') {
+        Some((number, rest))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            std::borrow::Cow::Owned(format!("{number:>6}  {rest}"))
+        }
+        _ => std::borrow::Cow::Borrowed(raw),
+    }
+}
+
 fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> Vec<Line<'static>> {
     let theme = &model.theme;
     let status = status_text(call, model);
@@ -172,10 +185,14 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     let output = call.output.trim_end();
     let total = output.lines().count();
     for raw in output.lines().take(limit) {
+        let shown = match call.tool.as_str() {
+            "Read" => aligned_line_number(raw),
+            _ => std::borrow::Cow::Borrowed(raw),
+        };
         lines.push(Line::styled(
             format!(
                 "  │ {}",
-                text::truncate(&text::sanitize(raw), width.saturating_sub(4))
+                text::truncate(&text::sanitize(&shown), width.saturating_sub(4))
             ),
             Style::default().fg(theme.dim),
         ));

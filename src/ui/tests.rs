@@ -90,8 +90,7 @@ fn tool_events() -> Vec<AgentEvent> {
         AgentEvent::ToolFinished {
             call_id: "t1".into(),
             outcome: ToolOutcome::Success,
-            output: "     1\tfn parse() {\n     2\t    todo\n     3\t}\n     4\t\n     5\t// end\n"
-                .into(),
+            output: "1\tfn parse() {\n2\t    todo\n3\t}\n4\t\n5\t// end\n".into(),
             summary: "5 lines".into(),
             duration_ms: 3,
         },
