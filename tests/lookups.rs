@@ -370,7 +370,7 @@ async fn context_counts_the_memory_files_sent_with_the_first_message() {
     handle
         .ops
         .send(Op::Command {
-            name: "context".into(),
+            command: SlashCommand::Context,
             args: String::new(),
         })
         .unwrap();
