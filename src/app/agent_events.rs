@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::app::effect::Effect;
-use crate::app::model::{Activity, CellKind, Model, PendingApproval, ToolCall, ToolStatus};
+use crate::app::model::{CellKind, Model, ModelPhase, PendingApproval, ToolCall, ToolStatus};
 use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
 
 /// The UI keeps the newest this-much live output per tool call (the model gets the agent's
@@ -47,19 +47,19 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         }
         AgentEvent::TurnStarted => {
             model.busy = true;
-            model.activity = Activity::Waiting;
+            model.phase = ModelPhase::Waiting;
         }
         AgentEvent::RequestStarted => {
-            model.activity = Activity::Waiting;
+            model.phase = ModelPhase::Waiting;
             model.live_cell = None;
         }
         AgentEvent::TextDelta(text) => {
             append_live(model, &text, LiveKind::Text);
-            model.activity = Activity::Streaming;
+            model.phase = ModelPhase::Streaming;
         }
         AgentEvent::ThinkingDelta(text) => {
             append_live(model, &text, LiveKind::Thinking);
-            model.activity = Activity::Thinking;
+            model.phase = ModelPhase::Thinking;
         }
         AgentEvent::MessageDone => model.live_cell = None,
         AgentEvent::ToolStarted {
@@ -80,7 +80,8 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 expanded: false,
             });
             model.push_cell(CellKind::Tool(model.tools.len() - 1));
-            model.activity = Activity::RunningTool;
+            // After the tool, the model is waited for again.
+            model.phase = ModelPhase::Waiting;
         }
         AgentEvent::ApprovalNeeded(request) => {
             if let Some(tool) = model
@@ -99,7 +100,6 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 note: None,
                 answers: Vec::new(),
             });
-            model.activity = Activity::WaitingApproval;
         }
         AgentEvent::ToolProgress { call_id, chunk } => {
             if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id) {
@@ -177,7 +177,6 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
 
 fn end_turn(model: &mut Model, stop: TurnStop) {
     model.busy = false;
-    model.activity = Activity::Idle;
     model.live_cell = None;
     model.approvals.clear();
     let now = model.now;

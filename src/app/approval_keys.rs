@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 use crate::app::diff_layout::{self, DiffLayout};
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ApprovalAction};
-use crate::app::model::{APPROVAL_GRACE, Activity, Model, ToolStatus};
+use crate::app::model::{APPROVAL_GRACE, Model, ToolStatus};
 use crate::protocol::{ApprovalPreview, Decision, Op, ToolOutcome};
 
 pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
@@ -157,11 +157,6 @@ fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
     if let Some(next) = model.approvals.front_mut() {
         next.shown_at = Some(now);
     }
-    model.activity = if model.approvals.is_empty() {
-        Activity::RunningTool
-    } else {
-        Activity::WaitingApproval
-    };
     vec![Effect::Send(Op::Decide {
         id: approval.request.id,
         decision,

@@ -29,6 +29,8 @@ pub use msg::Msg;
 pub use update::update;
 
 #[cfg(test)]
+mod activity_tests;
+#[cfg(test)]
 pub(crate) mod palette_tests;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,9 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::app::diff_layout::DiffLayout;
 use crate::app::history::InputHistory;
-use crate::protocol::{ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome};
+use crate::protocol::{
+    ApprovalPreview, ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome,
+};
 use crate::theme::Theme;
 
 /// Keys typed within this long after an approval prompt appears do not answer it: they were
@@ -83,7 +85,8 @@ pub struct PendingApproval {
     pub answers: Vec<String>,
 }
 
-/// What the agent is doing, for the status bar.
+/// What the agent is doing, for the status bar: derived from what is open and running
+/// (`Model::activity`), so no event can leave it stuck on a busy state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity {
     Idle,
@@ -92,6 +95,16 @@ pub enum Activity {
     Streaming,
     RunningTool,
     WaitingApproval,
+    /// The model asked the user a question (AskUserQuestion) and waits for the answer.
+    AskingQuestion,
+}
+
+/// Where the model is in a turn's current request; it only counts while a turn runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelPhase {
+    Waiting,
+    Thinking,
+    Streaming,
 }
 
 /// The transcript's scroll position.
@@ -182,7 +195,8 @@ pub struct Model {
     pub diff_layout: Option<DiffLayout>,
     /// A turn is in progress (from sending until TurnEnded).
     pub busy: bool,
-    pub activity: Activity,
+    /// What the model's latest request is doing (see `activity`).
+    pub phase: ModelPhase,
     pub thinking_expanded: bool,
     pub quit_armed: Option<Instant>,
     /// The model's task list, shown in the activity pane (Ctrl+L hides it).
@@ -252,7 +266,7 @@ impl Model {
             approvals: VecDeque::new(),
             diff_layout: None,
             busy: false,
-            activity: Activity::Idle,
+            phase: ModelPhase::Waiting,
             thinking_expanded: false,
             quit_armed: None,
             last_esc: None,
@@ -348,8 +362,36 @@ impl Model {
             .filter(|c| !c.is_empty())
     }
 
+    /// What the agent is doing: a prompt waiting for the user comes first, then a tool
+    /// running (a turn's, or a `!command` outside any turn), then the model's request while a
+    /// turn runs; otherwise idle.
+    pub fn activity(&self) -> Activity {
+        if let Some(approval) = self.approvals.front() {
+            return match approval.request.preview {
+                ApprovalPreview::Questions(_) => Activity::AskingQuestion,
+                ApprovalPreview::None
+                | ApprovalPreview::Command { .. }
+                | ApprovalPreview::FileChange(_)
+                | ApprovalPreview::Plan(_) => Activity::WaitingApproval,
+            };
+        }
+        if self.tools.iter().any(|t| t.status == ToolStatus::Running) {
+            return Activity::RunningTool;
+        }
+        if !self.busy {
+            return Activity::Idle;
+        }
+        match self.phase {
+            ModelPhase::Waiting => Activity::Waiting,
+            ModelPhase::Thinking => Activity::Thinking,
+            ModelPhase::Streaming => Activity::Streaming,
+        }
+    }
+
     /// True while something on screen moves by itself (spinners), so the runtime ticks.
     pub fn animating(&self) -> bool {
-        self.busy || self.quit_armed.is_some()
+        self.busy
+            || self.quit_armed.is_some()
+            || self.tools.iter().any(|t| t.status == ToolStatus::Running)
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::app::commands::{self, SlashCommand};
 use crate::app::effect::Effect;
-use crate::app::model::{Activity, CellKind, Model, Scroll};
+use crate::app::model::{CellKind, Model, ModelPhase, Scroll};
 use crate::app::palette::PaletteKind;
 use crate::protocol::{Lookup, Op};
 
@@ -19,7 +19,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
             model.scroll = Scroll::Follow;
             if !model.busy {
                 model.busy = true;
-                model.activity = Activity::Waiting;
+                model.phase = ModelPhase::Waiting;
             }
             return vec![Effect::Send(Op::Command { name, args })];
         }
@@ -42,7 +42,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
     model.quit_armed = None;
     if !model.busy {
         model.busy = true;
-        model.activity = Activity::Waiting;
+        model.phase = ModelPhase::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
 }

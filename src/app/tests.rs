@@ -12,13 +12,13 @@ use crate::protocol::{
 };
 use crate::theme::Theme;
 
-struct Harness {
-    model: Model,
-    now: Instant,
+pub(crate) struct Harness {
+    pub(crate) model: Model,
+    pub(crate) now: Instant,
 }
 
 impl Harness {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let now = Instant::now();
         Harness {
             model: Model::new(Theme::dark(), StatusInfo::default(), now),
@@ -26,36 +26,36 @@ impl Harness {
         }
     }
 
-    fn advance(&mut self, ms: u64) {
+    pub(crate) fn advance(&mut self, ms: u64) {
         self.now += Duration::from_millis(ms);
     }
 
     /// The effects of `msg`, without the history file's (checked on their own).
-    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+    pub(crate) fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = update(&mut self.model, msg, self.now);
         effects.retain(|e| !matches!(e, Effect::SaveHistory(_)));
         effects
     }
 
-    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+    pub(crate) fn key(&mut self, code: KeyCode) -> Vec<Effect> {
         self.send(Msg::Key(KeyEvent::from(code)))
     }
 
-    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    pub(crate) fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
         self.send(Msg::Key(KeyEvent::new(code, modifiers)))
     }
 
-    fn type_text(&mut self, text: &str) {
+    pub(crate) fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.key(KeyCode::Char(c));
         }
     }
 
-    fn agent(&mut self, event: AgentEvent) -> Vec<Effect> {
+    pub(crate) fn agent(&mut self, event: AgentEvent) -> Vec<Effect> {
         self.send(Msg::Agent(event))
     }
 
-    fn approval(&mut self, id: u64, call_id: &str, preview: ApprovalPreview) {
+    pub(crate) fn approval(&mut self, id: u64, call_id: &str, preview: ApprovalPreview) {
         self.agent(AgentEvent::ToolStarted {
             call_id: call_id.into(),
             tool: "Bash".into(),
@@ -161,7 +161,7 @@ fn deltas_stream_into_one_cell_until_a_tool_starts() {
     h.agent(AgentEvent::TextDelta("lo".into()));
     assert_eq!(h.model.cells.len(), 1);
     assert_eq!(h.model.cells[0].kind, CellKind::Assistant("Hello".into()));
-    assert_eq!(h.model.activity, Activity::Streaming);
+    assert_eq!(h.model.activity(), Activity::Streaming);
     let version = h.model.cells[0].version;
     h.agent(AgentEvent::TextDelta("!".into()));
     assert_ne!(

@@ -88,13 +88,14 @@ fn activity_span(model: &Model) -> Span<'static> {
     let theme = &model.theme;
     let base = Style::default().bg(theme.status_bg);
     let spin = text::spinner(model.now.saturating_duration_since(model.started));
-    let (label, color) = match model.activity {
+    let (label, color) = match model.activity() {
         Activity::Idle => ("idle".to_string(), theme.dim),
         Activity::Waiting => (format!("{spin} waiting for the model"), theme.accent),
         Activity::Thinking => (format!("{spin} thinking"), theme.accent),
         Activity::Streaming => (format!("{spin} streaming"), theme.accent),
         Activity::RunningTool => (format!("{spin} running tool"), theme.tool),
         Activity::WaitingApproval => ("● waiting for approval".to_string(), theme.warning),
+        Activity::AskingQuestion => ("? the model is asking you".to_string(), theme.warning),
     };
     Span::styled(label, base.fg(color))
 }

@@ -1,0 +1,112 @@
+//! The status bar's state after each way a busy state ends: it is derived from what runs, so
+//! a replayed conversation or a finished `!command` leaves it idle at once.
+
+use crate::app::Msg;
+use crate::app::model::Activity;
+use crate::app::tests::Harness;
+use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+
+/// The events the agent sends when a resume or a rewind redraws a saved conversation.
+fn replayed_conversation(h: &mut Harness) {
+    h.agent(AgentEvent::TranscriptReset);
+    h.agent(AgentEvent::UserText {
+        text: "earlier".into(),
+    });
+    h.agent(AgentEvent::ThinkingDelta("hm".into()));
+    h.agent(AgentEvent::MessageDone);
+    h.agent(AgentEvent::TextDelta("an old answer".into()));
+    h.agent(AgentEvent::MessageDone);
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "t1".into(),
+        tool: "Read".into(),
+        summary: "a.rs".into(),
+    });
+    h.agent(AgentEvent::ToolFinished {
+        call_id: "t1".into(),
+        outcome: ToolOutcome::Success,
+        output: "x".into(),
+        summary: String::new(),
+        duration_ms: 0,
+    });
+    h.agent(AgentEvent::TextDelta("done".into()));
+    h.agent(AgentEvent::MessageDone);
+    h.agent(AgentEvent::Notice {
+        message: "Resumed".into(),
+    });
+}
+
+#[test]
+fn resuming_from_the_picker_leaves_the_status_idle() {
+    let mut h = Harness::new();
+    h.send(Msg::SubmitPrompt("/resume abc".into()));
+    replayed_conversation(&mut h);
+    assert_eq!(h.model.activity(), Activity::Idle);
+}
+
+#[test]
+fn resume_and_rewind_commands_leave_the_status_idle() {
+    for command in ["/resume 1", "/rewind 1"] {
+        let mut h = Harness::new();
+        // A finished turn first, so the replay follows real use.
+        h.send(Msg::SubmitPrompt("hello".into()));
+        h.agent(AgentEvent::TurnStarted);
+        h.agent(AgentEvent::TextDelta("hi".into()));
+        assert_eq!(h.model.activity(), Activity::Streaming);
+        h.agent(AgentEvent::TurnEnded {
+            stop: TurnStop::Done,
+        });
+        h.send(Msg::SubmitPrompt(command.into()));
+        replayed_conversation(&mut h);
+        assert_eq!(h.model.activity(), Activity::Idle, "{command}");
+        assert!(!h.model.animating(), "{command}: nothing should tick");
+    }
+}
+
+#[test]
+fn a_shell_command_shows_running_until_it_finishes_then_idle() {
+    let mut h = Harness::new();
+    h.send(Msg::SubmitPrompt("!echo hi".into()));
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "shell-1".into(),
+        tool: "Bash".into(),
+        summary: "echo hi".into(),
+    });
+    assert_eq!(h.model.activity(), Activity::RunningTool);
+    assert!(h.model.animating(), "the spinner turns while it runs");
+    h.agent(AgentEvent::ToolFinished {
+        call_id: "shell-1".into(),
+        outcome: ToolOutcome::Success,
+        output: "hi\n".into(),
+        summary: "exit 0".into(),
+        duration_ms: 3,
+    });
+    assert_eq!(h.model.activity(), Activity::Idle);
+}
+
+#[test]
+fn in_a_turn_the_state_follows_the_model_then_the_tools() {
+    let mut h = Harness::new();
+    h.send(Msg::SubmitPrompt("go".into()));
+    assert_eq!(h.model.activity(), Activity::Waiting);
+    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::ThinkingDelta("t".into()));
+    assert_eq!(h.model.activity(), Activity::Thinking);
+    h.agent(AgentEvent::ToolStarted {
+        call_id: "c".into(),
+        tool: "Bash".into(),
+        summary: "ls".into(),
+    });
+    assert_eq!(h.model.activity(), Activity::RunningTool);
+    h.agent(AgentEvent::ToolFinished {
+        call_id: "c".into(),
+        outcome: ToolOutcome::Success,
+        output: String::new(),
+        summary: String::new(),
+        duration_ms: 1,
+    });
+    assert_eq!(h.model.activity(), Activity::Waiting);
+    h.agent(AgentEvent::TurnEnded {
+        stop: TurnStop::Done,
+    });
+    assert_eq!(h.model.activity(), Activity::Idle);
+}
