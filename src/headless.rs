@@ -59,7 +59,7 @@ pub async fn run(
                 None => return 1,
             },
             signal = stop.requested() => {
-                let _ = ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown(crate::protocol::ExitReason::Other));
                 eprintln!("claw: stopped by {}", crate::signals::name(signal));
                 return exit_status(signal);
             }
@@ -95,7 +95,7 @@ pub async fn run(
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
             AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
-                let _ = ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown(crate::protocol::ExitReason::Other));
                 if let Some(why) = why_stopped(&stop, stopped_for.take()) {
                     eprintln!("claw: stopped: {why}");
                 }

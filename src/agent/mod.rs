@@ -191,6 +191,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         queued: VecDeque::new(),
         pending: pending::Pending::default(),
         lookups,
+        exit_reason: crate::protocol::ExitReason::Other,
     };
     let finished = tokio::spawn(session.run(inbox));
     AgentHandle {

@@ -82,7 +82,8 @@ impl Session {
                 .push_str(&start.context.join("\n\n"));
         }
         self.session_loop(&mut inbox).await;
-        self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
+        let reason = inbox.exit_reason.as_str();
+        self.fire("SessionEnd", None, serde_json::json!({"reason": reason}))
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
@@ -106,6 +107,9 @@ impl Session {
                 Queued::Command { name, args } => self.command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
+                    // As in Claude Code, clearing ends the session (a new one begins).
+                    self.fire("SessionEnd", None, serde_json::json!({"reason": "clear"}))
+                        .await;
                     let model = self.conversation.model.id.clone();
                     let cwd = self.services.ctx.cwd.display().to_string();
                     if let Some(path) = self.conversation.history.start_new_session(&model, &cwd) {

@@ -1,5 +1,8 @@
-//! The status bar's state after each way a busy state ends: it is derived from what runs, so
-//! a replayed conversation or a finished `!command` leaves it idle at once.
+//! The status bar's state after each way a busy state ends (it is derived from what runs, so
+//! a replayed conversation or a finished `!command` leaves it idle at once), and when a quit
+//! key arms quitting.
+
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::app::Msg;
 use crate::app::model::Activity;
@@ -109,4 +112,55 @@ fn in_a_turn_the_state_follows_the_model_then_the_tools() {
         stop: TurnStop::Done,
     });
     assert_eq!(h.model.activity(), Activity::Idle);
+}
+
+fn ctrl_c(h: &mut Harness) -> Vec<crate::app::Effect> {
+    h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
+}
+
+fn quits(effects: &[crate::app::Effect]) -> bool {
+    effects.contains(&crate::app::Effect::Quit)
+}
+
+#[test]
+fn a_ctrl_c_that_cleared_text_does_not_arm_quitting() {
+    let mut h = Harness::new();
+    assert!(
+        !quits(&ctrl_c(&mut h)),
+        "the first press on an empty input arms"
+    );
+    h.type_text("bbb");
+    assert!(!quits(&ctrl_c(&mut h)), "this press clears the text");
+    assert!(h.model.input.is_empty());
+    assert!(h.model.quit_armed.is_none(), "clearing does not arm");
+    assert!(!quits(&ctrl_c(&mut h)), "this press arms");
+    assert!(quits(&ctrl_c(&mut h)), "and this one quits");
+}
+
+#[test]
+fn a_ctrl_c_that_closed_the_palette_or_interrupted_does_not_arm_quitting() {
+    let mut h = Harness::new();
+    h.key_with(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    assert!(h.model.palette.is_some());
+    assert!(!quits(&ctrl_c(&mut h)));
+    assert!(h.model.palette.is_none(), "Ctrl+C closed the palette");
+    assert!(h.model.quit_armed.is_none());
+    h.send(Msg::SubmitPrompt("go".into()));
+    h.agent(AgentEvent::TurnStarted);
+    let effects = ctrl_c(&mut h);
+    assert!(effects.contains(&crate::app::Effect::Send(crate::protocol::Op::Interrupt)));
+    assert!(h.model.quit_armed.is_none(), "interrupting does not arm");
+    h.agent(AgentEvent::TurnEnded {
+        stop: TurnStop::Interrupted,
+    });
+    assert!(!quits(&ctrl_c(&mut h)));
+    assert!(quits(&ctrl_c(&mut h)));
+}
+
+#[test]
+fn another_key_between_the_presses_disarms() {
+    let mut h = Harness::new();
+    ctrl_c(&mut h);
+    h.key(KeyCode::PageUp);
+    assert!(!quits(&ctrl_c(&mut h)));
 }

@@ -124,7 +124,10 @@ mod tests {
             let mut m = model(None);
             assert_eq!(
                 key(&mut m, code, modifiers),
-                vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+                vec![
+                    Effect::Quit,
+                    Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit))
+                ],
                 "{code:?} {modifiers:?}"
             );
         }

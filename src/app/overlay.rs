@@ -93,6 +93,25 @@ pub(crate) fn on_key(
     }
 }
 
+/// Closes the top overlay that a quit key closes (the palette, the searches, `/diff`, the file
+/// finder); returns whether one was closed. Approvals and dialogs are answered, not closed.
+pub(crate) fn close_top(model: &mut Model) -> bool {
+    for open in stack(model).into_iter().rev() {
+        match open {
+            Overlay::Palette => model.palette = None,
+            Overlay::DiffPane => model.diff_pane = None,
+            Overlay::Search => model.search = None,
+            Overlay::HistorySearch => model.history_search = None,
+            Overlay::Mention => {
+                model.mention_dismissed = model.mention.take().map(|m| m.at);
+            }
+            Overlay::SlashPopup | Overlay::Approval | Overlay::BrokenSettings => continue,
+        }
+        return true;
+    }
+    false
+}
+
 /// Whether `key` opens Ctrl+R's history search (a key of the input box).
 pub(crate) fn opens_history_search(model: &Model, key: &KeyEvent) -> bool {
     model.focus == Focus::Input
@@ -116,7 +135,10 @@ pub(crate) fn on_broken_settings_key(
         broken_settings::choice(dialog, key)
     };
     match choice {
-        Choice::Quit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        Choice::Quit => vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit)),
+        ],
         Choice::Continue { first_prompt } => {
             model.broken_settings = None;
             match first_prompt {

@@ -74,7 +74,10 @@ pub(crate) fn run_command(
     };
     model.scroll = Scroll::Follow;
     match listed.command {
-        SlashCommand::Exit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        SlashCommand::Exit => vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit)),
+        ],
         SlashCommand::Clear => {
             model.clear();
             vec![Effect::Send(Op::Clear)]

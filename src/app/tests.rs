@@ -267,7 +267,7 @@ fn esc_interrupts_a_running_turn_only() {
 }
 
 #[test]
-fn ctrl_c_clears_then_quits_on_a_second_press() {
+fn ctrl_c_clears_then_arms_then_quits() {
     let mut h = Harness::new();
     h.type_text("draft");
     assert!(
@@ -275,6 +275,10 @@ fn ctrl_c_clears_then_quits_on_a_second_press() {
             .is_empty()
     );
     assert!(h.model.input.is_empty());
+    assert!(
+        h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            .is_empty()
+    );
     let effects = h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(effects.contains(&Effect::Quit));
 }
@@ -283,7 +287,13 @@ fn ctrl_c_clears_then_quits_on_a_second_press() {
 fn ctrl_d_on_an_empty_input_quits_at_once() {
     let mut h = Harness::new();
     let effects = h.key_with(KeyCode::Char('d'), KeyModifiers::CONTROL);
-    assert_eq!(effects, vec![Effect::Quit, Effect::Send(Op::Shutdown)]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit))
+        ]
+    );
 }
 
 #[test]

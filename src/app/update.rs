@@ -13,7 +13,7 @@ use crate::app::model::{CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_
 use crate::app::msg::Msg;
 use crate::app::overlay::{self, Overlay};
 use crate::app::palette::PaletteKind;
-use crate::protocol::{Op, PermissionMode};
+use crate::protocol::{ExitReason, Op, PermissionMode};
 
 /// Lines moved by one mouse wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -140,6 +140,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    let key = keymap::normalize(key);
     let global = model.keymap.global(&key);
     let open = overlay::stack(model);
     // The dialog about broken settings takes even the quit key (it quits at once).
@@ -149,10 +150,15 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }
+    // Only two quit presses in a row quit: anything between disarms.
+    model.quit_armed = None;
     // The same way out as Ctrl+C twice (the agent's Shutdown fires SessionEnd). With text in
     // the input the key is the editor's (Ctrl+D deletes forward).
     if global == Some(GlobalAction::Exit) && model.input.is_empty() {
-        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
+        return vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(ExitReason::PromptInputExit)),
+        ];
     }
     let global = global.filter(|action| *action != GlobalAction::Exit);
     // The top overlay gets the key first; one that passes it lets the next one down try.
@@ -181,22 +187,30 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Ctrl+C clears the input, or interrupts a running turn; a second press quits.
+/// Ctrl+C does the first of: clear the input, close the overlay on top, interrupt the turn.
+/// Only a press that did none of these arms quitting, and a second press then quits.
 fn on_quit_key(model: &mut Model, now: Instant) -> Vec<Effect> {
-    if model
+    let armed = model
         .quit_armed
-        .is_some_and(|at| now.duration_since(at) <= QUIT_WINDOW)
-    {
-        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
-    }
-    model.quit_armed = Some(now);
+        .take()
+        .is_some_and(|at| now.duration_since(at) <= QUIT_WINDOW);
     if !model.input.is_empty() {
         model.reset_input();
+        return Vec::new();
+    }
+    if overlay::close_top(model) {
         return Vec::new();
     }
     if model.busy {
         return interrupt(model);
     }
+    if armed {
+        return vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(ExitReason::PromptInputExit)),
+        ];
+    }
+    model.quit_armed = Some(now);
     Vec::new()
 }
 

@@ -44,8 +44,26 @@ pub enum Op {
     SaveSetting { key: String, value: String },
     /// Something the UI wants to show; answered at once, even while a turn runs.
     Lookup(Lookup),
-    /// End the agent task.
-    Shutdown,
+    /// End the agent task (SessionEnd hooks are told why).
+    Shutdown(ExitReason),
+}
+
+/// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitReason {
+    /// The user quit from the prompt: `/exit`, Ctrl+D, Ctrl+C twice.
+    PromptInputExit,
+    /// Anything else: a signal, the end of a headless run, the front end going away.
+    Other,
+}
+
+impl ExitReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExitReason::PromptInputExit => "prompt_input_exit",
+            ExitReason::Other => "other",
+        }
+    }
 }
 
 /// Lists and reports the UI asks the agent for.
