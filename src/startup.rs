@@ -228,7 +228,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         ui_model.history =
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
     }
-    ui_model.keymap = load_keymap(&locations, &mut ui_model);
+    let keymap = load_keymap(&locations, &mut ui_model);
+    ui_model.set_keymap(keymap);
     if pick_session {
         // `claw --resume` without an id: start in the session picker.
         ui_model.palette = Some(crate::app::palette::Palette::new(

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::app::effect::Effect;
 use crate::app::model::{CellKind, Model, ModelPhase, PendingApproval, ToolCall, ToolStatus};
-use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::app::question::QuestionDialog;
+use crate::protocol::{AgentEvent, ApprovalPreview, ToolOutcome, TurnStop};
 
 /// The UI keeps the newest this-much live output per tool call (the model gets the agent's
 /// copy, and the finished call shows the result instead).
@@ -93,12 +94,19 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 tool.status = ToolStatus::WaitingApproval;
             }
             let shown_at = model.approvals.is_empty().then_some(now);
+            let dialog = match &request.preview {
+                ApprovalPreview::Questions(questions) => Some(QuestionDialog::new(questions.clone())),
+                ApprovalPreview::None
+                | ApprovalPreview::Command { .. }
+                | ApprovalPreview::FileChange(_)
+                | ApprovalPreview::Plan(_) => None,
+            };
             model.approvals.push_back(PendingApproval {
                 request,
                 shown_at,
                 scroll: 0,
                 note: None,
-                answers: Vec::new(),
+                dialog,
             });
         }
         AgentEvent::ToolProgress { call_id, chunk } => {

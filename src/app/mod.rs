@@ -19,6 +19,7 @@ pub mod msg;
 pub mod overlay;
 pub mod palette;
 mod palette_keys;
+pub mod question;
 mod search;
 mod submit;
 pub mod update;

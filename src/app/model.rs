@@ -78,11 +78,10 @@ pub struct PendingApproval {
     pub shown_at: Option<Instant>,
     /// First visible line of the preview.
     pub scroll: usize,
-    /// Some while the user types a note to send with a denial (or, for questions, an answer
-    /// of their own).
+    /// Some while the user types a note to send with a denial.
     pub note: Option<String>,
-    /// Answers chosen so far, for a question dialog.
-    pub answers: Vec<String>,
+    /// The choice dialog, when the request is the model's question (AskUserQuestion).
+    pub dialog: Option<crate::app::question::QuestionDialog>,
 }
 
 /// What the agent is doing, for the status bar: derived from what is open and running
@@ -307,12 +306,27 @@ impl Model {
         let mut input = TextArea::default();
         input.set_wrap_mode(WrapMode::WordOrGlyph);
         input.set_cursor_line_style(Style::default());
-        input.set_placeholder_text(
-            "Ask claw to do something  (Enter send · Shift+Enter newline · Ctrl+C quit)",
-        );
+        input.set_placeholder_text(self.placeholder());
         input.set_placeholder_style(Style::default().fg(self.theme.dim));
         input.set_style(Style::default().fg(self.theme.fg));
         self.input = input;
+    }
+
+    /// The empty input's hint, naming the keys in force.
+    fn placeholder(&self) -> String {
+        let keys = &self.keymap;
+        format!(
+            "Ask claw to do something  ({} send · {} newline · {} quit)",
+            keys.submit_key(),
+            keys.newline_key(),
+            keys.key_for(crate::app::keymap::GlobalAction::Exit)
+        )
+    }
+
+    /// Puts `keymap` in force (the hints that name keys follow it).
+    pub fn set_keymap(&mut self, keymap: crate::app::keymap::Keymap) {
+        self.keymap = keymap;
+        self.input.set_placeholder_text(self.placeholder());
     }
 
     pub fn input_text(&self) -> String {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::approval_keys::on_approval_key;
+use crate::app::approval_keys::{on_approval_key, on_question_key};
 use crate::app::broken_settings::{self, Choice};
 use crate::app::diff_pane::PaneKey;
 use crate::app::effect::Effect;
@@ -32,6 +32,8 @@ pub enum Overlay {
     Palette,
     /// The approval prompt for the request at the front of the queue, below the conversation.
     Approval,
+    /// The model's question (AskUserQuestion) at the front of the queue, as a choice dialog.
+    Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
 }
@@ -45,7 +47,14 @@ pub fn stack(model: &Model) -> Vec<Overlay> {
         (Overlay::Search, model.search.is_some()),
         (Overlay::DiffPane, model.diff_pane.is_some()),
         (Overlay::Palette, model.palette.is_some()),
-        (Overlay::Approval, !model.approvals.is_empty()),
+        (
+            Overlay::Approval,
+            model.approvals.front().is_some_and(|a| a.dialog.is_none()),
+        ),
+        (
+            Overlay::Question,
+            model.approvals.front().is_some_and(|a| a.dialog.is_some()),
+        ),
         (Overlay::BrokenSettings, model.broken_settings.is_some()),
     ];
     open.into_iter()
@@ -64,6 +73,7 @@ pub(crate) fn on_key(
     match overlay {
         Overlay::BrokenSettings => Some(on_broken_settings_key(model, global, key)),
         Overlay::Approval => Some(on_approval_key(model, *key, now)),
+        Overlay::Question => Some(on_question_key(model, key, now)),
         Overlay::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
         Overlay::DiffPane => {
             let screen = (model.width, model.height);
@@ -105,7 +115,10 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             Overlay::Mention => {
                 model.mention_dismissed = model.mention.take().map(|m| m.at);
             }
-            Overlay::SlashPopup | Overlay::Approval | Overlay::BrokenSettings => continue,
+            Overlay::SlashPopup
+            | Overlay::Approval
+            | Overlay::Question
+            | Overlay::BrokenSettings => continue,
         }
         return true;
     }

@@ -596,18 +596,35 @@ fn a_question_dialog_collects_one_answer_per_question() {
         Question {
             question: "Database?".into(),
             options: vec!["Postgres".into(), "SQLite".into()],
+            ..Question::default()
         },
         Question {
             question: "Name?".into(),
             options: vec!["a".into(), "b".into()],
+            ..Question::default()
         },
     ];
     h.approval(5, "q1", ApprovalPreview::Questions(questions));
+    assert_eq!(h.model.activity(), Activity::AskingQuestion);
+    // Typed just as the dialog appeared: meant for the input, it answers nothing.
+    assert!(h.key(KeyCode::Char('1')).is_empty());
     h.advance(500);
     assert!(h.key(KeyCode::Char('9')).is_empty(), "no such option");
     assert!(h.key(KeyCode::Char('2')).is_empty());
-    assert_eq!(h.model.approvals[0].answers, vec!["SQLite".to_string()]);
-    h.key(KeyCode::Char('o'));
+    let dialog = h.model.approvals[0].dialog.as_ref().unwrap();
+    assert_eq!(dialog.answers, vec!["SQLite".to_string()]);
+    // Typing that isn't the dialog's keys is not an answer.
+    h.type_text("/todos");
+    assert!(
+        h.model.approvals[0]
+            .dialog
+            .as_ref()
+            .unwrap()
+            .other
+            .is_none()
+    );
+    // Row 3 is Other: an answer in the user's words.
+    h.key(KeyCode::Char('3'));
     h.type_text("claw-db");
     assert_eq!(
         decided(&h.key(KeyCode::Enter)),

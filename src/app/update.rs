@@ -97,7 +97,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::InputEdited(Err(message)) => {
-            model.push_cell(CellKind::Error(format!("Ctrl+G: {message}")));
+            let key = model.keymap.key_for(GlobalAction::ExternalEditor);
+            model.push_cell(CellKind::Error(format!("{key}: {message}")));
             Vec::new()
         }
     }
@@ -276,14 +277,15 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
         GlobalAction::Search => crate::app::search::start(model),
         GlobalAction::ToggleMouse => {
             model.mouse_captured = !model.mouse_captured;
-            model.push_cell(CellKind::Notice(
-                if model.mouse_captured {
-                    "Mouse captured: the wheel scrolls the conversation."
-                } else {
-                    "Mouse released: select text with the mouse; F2 captures it again."
-                }
-                .into(),
-            ));
+            let notice = if model.mouse_captured {
+                "Mouse captured: the wheel scrolls the conversation.".to_string()
+            } else {
+                format!(
+                    "Mouse released: select text with the mouse; {} captures it again.",
+                    model.keymap.key_for(GlobalAction::ToggleMouse)
+                )
+            };
+            model.push_cell(CellKind::Notice(notice));
             return vec![Effect::MouseCapture(model.mouse_captured)];
         }
         GlobalAction::ExternalEditor => {

@@ -226,10 +226,20 @@ pub enum ApprovalPreview {
 }
 
 /// One question of AskUserQuestion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub question: String,
+    /// A short label for the question ("Database"); may be empty.
+    #[serde(default)]
+    pub header: String,
+    /// The options' labels: what is shown and what is answered.
     pub options: Vec<String>,
+    /// What each option means, by index (empty, or one per option; "" for none).
+    #[serde(default)]
+    pub descriptions: Vec<String>,
+    /// The user may pick several options (the answer lists them, comma-separated).
+    #[serde(default)]
+    pub multi_select: bool,
 }
 
 /// One approval prompt.

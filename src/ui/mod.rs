@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod input;
 pub mod markdown;
 pub mod palette;
+pub mod question;
 pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
@@ -92,7 +93,11 @@ pub fn draw(
 
     let (main, prompt_area) = match model.current_approval() {
         Some(approval) => {
-            let height = approval::wanted_height(approval, main.height.saturating_sub(3));
+            let available = main.height.saturating_sub(3);
+            let height = match &approval.dialog {
+                Some(dialog) => question::wanted_height(dialog, main.width, available),
+                None => approval::wanted_height(approval, available),
+            };
             let [top, bottom] = Layout::default()
                 .direction(Direction::Vertical)
                 .constraints([Constraint::Min(3), Constraint::Length(height)])
@@ -130,9 +135,6 @@ pub fn draw(
         conversation::draw(model, &mut cache.transcript, main, buf)
     };
 
-    if let Some((approval, prompt)) = prompt_area {
-        approval::draw(model, approval, &mut cache.approval, prompt, buf);
-    }
     input::draw(model, input_area, buf);
     status::draw(model, status_area, buf);
     // The floating overlays, bottom to top: the one that gets the keys is painted last.
@@ -162,9 +164,23 @@ pub fn draw(
                     broken_settings::draw(model, dialog, area, buf);
                 }
             }
+            // The prompt waiting for the user, in its place below the conversation: after the
+            // palette, so nothing covers it.
+            Overlay::Approval => {
+                if let Some((approval, prompt)) = prompt_area {
+                    approval::draw(model, approval, &mut cache.approval, prompt, buf);
+                }
+            }
+            Overlay::Question => {
+                if let Some((dialog, prompt)) = prompt_area
+                    .and_then(|(approval, prompt)| approval.dialog.as_ref().map(|d| (d, prompt)))
+                {
+                    question::draw(model, dialog, prompt, buf);
+                }
+            }
             // Drawn in their place above: the searches in the input box and the conversation,
-            // `/diff` instead of the conversation, the approval prompt below it.
-            Overlay::HistorySearch | Overlay::Search | Overlay::DiffPane | Overlay::Approval => {}
+            // `/diff` instead of the conversation.
+            Overlay::HistorySearch | Overlay::Search | Overlay::DiffPane => {}
         }
     }
     metrics

@@ -102,7 +102,7 @@ fn activity_span(model: &Model) -> Span<'static> {
         Activity::Streaming => (format!("{spin} streaming"), theme.accent),
         Activity::RunningTool => (format!("{spin} running tool"), theme.tool),
         Activity::WaitingApproval => ("● waiting for approval".to_string(), theme.warning),
-        Activity::AskingQuestion => ("? the model is asking you".to_string(), theme.warning),
+        Activity::AskingQuestion => ("? the model asks you a question".to_string(), theme.warning),
     };
     Span::styled(label, base.fg(color))
 }

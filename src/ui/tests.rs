@@ -345,21 +345,49 @@ fn a_question_dialog() {
         &mut model,
         now,
         approval(
-            ApprovalPreview::Questions(vec![Question {
-                question: "Which database should the service use?".into(),
-                options: vec![
-                    "Postgres".into(),
-                    "SQLite".into(),
-                    "Keep the current one".into(),
-                ],
-            }]),
+            ApprovalPreview::Questions(vec![
+                Question {
+                    question: "Which database should the service use?".into(),
+                    header: "Database".into(),
+                    options: vec![
+                        "Postgres".into(),
+                        "SQLite".into(),
+                        "Keep the current one".into(),
+                    ],
+                    descriptions: vec![
+                        "A server; best for many writers".into(),
+                        "One file, nothing to run".into(),
+                        String::new(),
+                    ],
+                    multi_select: false,
+                },
+                Question {
+                    question: "Which parts need tests?".into(),
+                    header: "Tests".into(),
+                    options: vec!["The UI".into(), "The agent".into(), "The tools".into()],
+                    descriptions: Vec::new(),
+                    multi_select: true,
+                },
+            ]),
             "AskUserQuestion",
             "Which database should the service use?",
             "AskUserQuestion",
         ),
     );
-    let terminal = render(&model, 90, 16);
-    insta::assert_snapshot!(terminal.backend());
+    let key = |model: &mut Model, code: crossterm::event::KeyCode, at: Instant| {
+        update(model, Msg::Key(code.into()), at);
+    };
+    let later = now + Duration::from_secs(1);
+    key(&mut model, crossterm::event::KeyCode::Down, later);
+    insta::assert_snapshot!(render(&model, 90, 20).backend());
+    // The second question: multi-select, one option ticked, the cursor on the next.
+    key(&mut model, crossterm::event::KeyCode::Enter, later);
+    key(&mut model, crossterm::event::KeyCode::Char(' '), later);
+    key(&mut model, crossterm::event::KeyCode::Down, later);
+    insta::assert_snapshot!(
+        "a_question_dialog_multi_select",
+        render(&model, 90, 20).backend()
+    );
 }
 
 #[test]
@@ -758,4 +786,33 @@ fn overlays_survive_tiny_and_odd_screens() {
             }
         }
     }
+}
+
+#[test]
+fn the_hints_name_the_keys_of_keybindings_json() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let (keymap, warnings) = crate::app::keymap::Keymap::from_json(
+        r#"{"submit": "alt+enter", "newline": "enter", "exit": "ctrl+q", "interrupt": "ctrl+x",
+            "toggleThinking": "f3"}"#,
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    model.set_keymap(keymap);
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::ThinkingDelta("Let me look.".into()),
+            AgentEvent::MessageDone,
+        ],
+    );
+    insta::assert_snapshot!(render(&model, 90, 8).backend());
+    // Busy, the input's title names the submit and interrupt keys.
+    feed(&mut model, now, vec![AgentEvent::TurnStarted]);
+    let busy = render(&model, 90, 8);
+    let screen = format!("{:?}", busy.backend());
+    assert!(
+        screen.contains("Alt+Enter queues the message · Ctrl+X interrupts"),
+        "{screen}"
+    );
 }

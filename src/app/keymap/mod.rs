@@ -360,6 +360,27 @@ impl Keymap {
         (text(&self.submit), text(&self.newline))
     }
 
+    /// The first key bound to `action`, as text for a hint ("Ctrl+T"); "(unbound)" if none.
+    pub fn key_for(&self, action: GlobalAction) -> String {
+        self.bindings
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map_or_else(|| "(unbound)".into(), |(b, _)| b.to_string())
+    }
+
+    /// The first keys that send the message and that start a new line, for hints.
+    pub fn submit_key(&self) -> String {
+        self.submit
+            .first()
+            .map_or_else(|| "(unbound)".into(), |b| b.to_string())
+    }
+
+    pub fn newline_key(&self) -> String {
+        self.newline
+            .first()
+            .map_or_else(|| "(unbound)".into(), |b| b.to_string())
+    }
+
     /// The keys bound to `action`, as text ("Ctrl+P").
     pub fn keys_for(&self, action: GlobalAction) -> Vec<String> {
         self.bindings
