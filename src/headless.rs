@@ -93,6 +93,11 @@ pub async fn run(
             AgentEvent::Retrying { reason, .. } => eprintln!("{reason}; retrying"),
             AgentEvent::Notice { message } => eprintln!("{message}"),
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
+            AgentEvent::RewindPoints(points) => {
+                for point in points {
+                    eprintln!("{:>3}. {}", point.turn, point.prompt);
+                }
+            }
             AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
                 let _ = ops.send(Op::Shutdown(crate::protocol::ExitReason::Other));

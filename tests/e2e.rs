@@ -76,6 +76,14 @@ fn editor_script(setup: &Setup, body: &str) -> String {
 }
 
 fn quit(term: &mut PtySession) {
+    // Ctrl+C arms quitting only when nothing runs and the input is empty (otherwise it
+    // interrupts, or clears the text).
+    term.wait_for(|s| s.lines().last().is_some_and(|l| l.contains("idle")), T)
+        .unwrap();
+    if !term.screen().contains("Ask claw") {
+        term.key(Key::CtrlC);
+        term.wait_for_text("Ask claw", T).unwrap();
+    }
     term.key(Key::CtrlC);
     term.wait_for_text("Ctrl+C again", T).unwrap();
     term.key(Key::CtrlC);

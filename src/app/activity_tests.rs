@@ -141,9 +141,12 @@ fn a_ctrl_c_that_cleared_text_does_not_arm_quitting() {
 fn a_ctrl_c_that_closed_the_palette_or_interrupted_does_not_arm_quitting() {
     let mut h = Harness::new();
     h.key_with(KeyCode::Char('p'), KeyModifiers::CONTROL);
-    assert!(h.model.palette.is_some());
+    assert!(h.model.overlays.palette().is_some());
     assert!(!quits(&ctrl_c(&mut h)));
-    assert!(h.model.palette.is_none(), "Ctrl+C closed the palette");
+    assert!(
+        h.model.overlays.palette().is_none(),
+        "Ctrl+C closed the palette"
+    );
     assert!(h.model.quit_armed.is_none());
     h.send(Msg::SubmitPrompt("go".into()));
     h.agent(AgentEvent::TurnStarted);
@@ -163,4 +166,99 @@ fn another_key_between_the_presses_disarms() {
     ctrl_c(&mut h);
     h.key(KeyCode::PageUp);
     assert!(!quits(&ctrl_c(&mut h)));
+}
+
+fn rewind_points() -> Vec<crate::protocol::RewindPoint> {
+    ["create a.txt", "change it\nplease", "and again"]
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| crate::protocol::RewindPoint {
+            turn: i + 1,
+            prompt: prompt.to_string(),
+            age_secs: Some(600 - 240 * i as u64),
+        })
+        .collect()
+}
+
+#[test]
+fn esc_esc_lists_the_prompts_in_a_picker_and_enter_rewinds_to_the_chosen_one() {
+    use crate::protocol::Op;
+    let mut h = Harness::new();
+    h.key(KeyCode::Esc);
+    let asked = h.key(KeyCode::Esc);
+    assert!(
+        asked.contains(&crate::app::Effect::Send(Op::Command {
+            name: "rewind".into(),
+            args: String::new()
+        })),
+        "{asked:?}"
+    );
+    h.agent(AgentEvent::RewindPoints(rewind_points()));
+    assert_eq!(h.model.overlays.rewind().map(|p| p.selected), Some(2));
+    h.key(KeyCode::Up);
+    let effects = h.key(KeyCode::Enter);
+    assert!(
+        effects.contains(&crate::app::Effect::Send(Op::Command {
+            name: "rewind".into(),
+            args: "2".into()
+        })),
+        "{effects:?}"
+    );
+    assert!(h.model.overlays.rewind().is_none());
+}
+
+#[test]
+fn the_rewind_picker_closes_with_esc_or_ctrl_c_and_says_when_there_is_nothing() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::RewindPoints(rewind_points()));
+    assert!(h.key(KeyCode::Esc).is_empty());
+    assert!(h.model.overlays.rewind().is_none());
+    h.agent(AgentEvent::RewindPoints(rewind_points()));
+    assert!(!quits(&ctrl_c(&mut h)));
+    assert!(h.model.overlays.rewind().is_none());
+    assert!(
+        h.model.quit_armed.is_none(),
+        "closing the picker does not arm"
+    );
+    h.agent(AgentEvent::RewindPoints(Vec::new()));
+    assert!(h.model.overlays.rewind().is_none());
+    assert!(matches!(
+        h.model.cells.last().map(|c| &c.kind),
+        Some(crate::app::model::CellKind::Notice(n)) if n == "Nothing to rewind to yet."
+    ));
+}
+
+#[test]
+fn an_approval_arriving_over_the_palette_takes_the_keys() {
+    use crate::app::overlay::{OverlayKind, stack};
+    let mut h = Harness::new();
+    h.send(Msg::SubmitPrompt("go".into()));
+    h.agent(AgentEvent::TurnStarted);
+    h.key_with(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    h.approval(
+        1,
+        "c1",
+        crate::protocol::ApprovalPreview::Command {
+            command: "ls".into(),
+            description: None,
+        },
+    );
+    assert_eq!(
+        stack(&h.model),
+        vec![OverlayKind::Palette, OverlayKind::Approval]
+    );
+    h.advance(500);
+    let effects = h.key(KeyCode::Char('y'));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            crate::app::Effect::Send(crate::protocol::Op::Decide { id: 1, .. })
+        )),
+        "{effects:?}"
+    );
+    assert_eq!(
+        h.model.overlays.palette().map(|p| p.query.as_str()),
+        Some(""),
+        "the palette got no key"
+    );
 }

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use crate::app::effect::Effect;
 use crate::app::model::{CellKind, Model, ModelPhase, PendingApproval, ToolCall, ToolStatus};
+use crate::app::overlay::Overlay;
 use crate::app::question::QuestionDialog;
+use crate::app::rewind::RewindPicker;
 use crate::protocol::{AgentEvent, ApprovalPreview, ToolOutcome, TurnStop};
 
 /// The UI keeps the newest this-much live output per tool call (the model gets the agent's
@@ -163,9 +165,15 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::Models(listed) => model.server_models = Some(listed),
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
+        AgentEvent::RewindPoints(points) if points.is_empty() => {
+            model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))
+        }
+        AgentEvent::RewindPoints(points) => model
+            .overlays
+            .open(Overlay::Rewind(RewindPicker::new(points))),
         AgentEvent::EffortChanged(effort) => model.effort = effort,
         AgentEvent::GitDiff(Ok(files)) => {
-            model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(files))
+            model.overlays.open(crate::app::overlay::Overlay::DiffPane(crate::app::diff_pane::DiffPane::new(files)))
         }
         AgentEvent::GitDiff(Err(message)) => {
             model.push_cell(CellKind::Error(format!("/diff: {message}")))

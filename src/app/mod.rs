@@ -20,6 +20,7 @@ pub mod overlay;
 pub mod palette;
 mod palette_keys;
 pub mod question;
+pub mod rewind;
 mod search;
 mod submit;
 pub mod update;

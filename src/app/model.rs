@@ -201,32 +201,24 @@ pub struct Model {
     /// The model's task list, shown in the activity pane (Ctrl+L hides it).
     pub todos: Vec<crate::protocol::TodoItem>,
     pub show_todos: bool,
-    /// Ctrl+R's reverse search while it is open: the query and the entry found.
-    pub history_search: Option<HistorySearch>,
     /// The highlighted line of the slash-command popup.
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
-    /// `/diff`'s pane, while open.
-    pub diff_pane: Option<crate::app::diff_pane::DiffPane>,
-    /// The `@` file finder, while a mention is typed; and the `@` the user closed it at.
-    pub mention: Option<MentionPicker>,
+    /// What the user opened over the conversation (palette, pickers, searches, `/diff`, the
+    /// file finder, dialogs), bottom to top.
+    pub overlays: crate::app::overlay::Overlays,
+    /// The `@` the user closed the file finder at.
     pub mention_dismissed: Option<(usize, usize)>,
     pub mention_generation: u64,
     /// Large pastes shown as placeholders in the input: (placeholder, text).
     pub pastes: Vec<(String, String)>,
-    /// Ctrl+F's search of the transcript, while open.
-    pub search: Option<TranscriptSearch>,
     /// Whether the mouse is captured (wheel scrolls) or left to the terminal (select text).
     pub mouse_captured: bool,
     /// No theme was chosen in the settings: follow the terminal's background.
     pub theme_auto: bool,
     /// The global keys in force.
     pub keymap: crate::app::keymap::Keymap,
-    /// The command palette or a picker, while open.
-    pub palette: Option<crate::app::palette::Palette>,
-    /// Settings files that didn't parse: the dialog asking whether to go on without them.
-    pub broken_settings: Option<crate::app::broken_settings::BrokenSettings>,
     /// The thinking effort in force.
     pub effort: Effort,
     /// The catalog's models, and the server's (None until it answers).
@@ -270,13 +262,8 @@ impl Model {
             quit_armed: None,
             last_esc: None,
             slash_selected: 0,
-            history_search: None,
-            palette: None,
-            broken_settings: None,
-            search: None,
             pastes: Vec::new(),
-            diff_pane: None,
-            mention: None,
+            overlays: Default::default(),
             mention_dismissed: None,
             mention_generation: 0,
             mouse_captured: true,

@@ -666,16 +666,16 @@ fn ctrl_r_searches_the_history() {
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     h.type_text("cargo");
     assert_eq!(
-        h.model.history_search.as_ref().unwrap().found,
+        h.model.overlays.history_search().unwrap().found,
         Some((2, "cargo build".into()))
     );
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert_eq!(
-        h.model.history_search.as_ref().unwrap().found,
+        h.model.overlays.history_search().unwrap().found,
         Some((0, "cargo test --lib".into()))
     );
     h.key(KeyCode::Enter);
-    assert!(h.model.history_search.is_none());
+    assert!(h.model.overlays.history_search().is_none());
     assert_eq!(h.model.input_text(), "cargo test --lib");
     // Esc leaves the input as it was.
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
@@ -784,7 +784,7 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
     }
     h.key_with(KeyCode::Char('f'), KeyModifiers::CONTROL);
     h.type_text("alpha");
-    let search = h.model.search.clone().unwrap();
+    let search = h.model.overlays.search().cloned().unwrap();
     assert_eq!(search.matches, vec![0, 2]);
     assert_eq!(h.model.scroll, Scroll::Cell(2));
     h.key(KeyCode::Enter);
@@ -802,7 +802,7 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
     assert_eq!(h.model.scroll, Scroll::FromTop(40));
     // Another key closes the search and does its usual job.
     h.key(KeyCode::Char('x'));
-    assert!(h.model.search.is_none());
+    assert!(h.model.overlays.search().is_none());
     assert_eq!(h.model.input_text(), "x");
 }
 
@@ -878,15 +878,15 @@ fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
     );
     // A stale answer is dropped; the current one shows.
     h.send(found(1, &["README.md"], true));
-    assert!(h.model.mention.as_ref().unwrap().matches.is_empty());
+    assert!(h.model.overlays.mention().unwrap().matches.is_empty());
     h.send(found(2, &["src/main.rs", "src/my file.rs"], false));
-    let picker = h.model.mention.clone().unwrap();
+    let picker = h.model.overlays.mention().cloned().unwrap();
     assert_eq!(picker.matches.len(), 2);
     assert!(picker.searching);
     h.key(KeyCode::Down);
     h.key(KeyCode::Tab);
     assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" ");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     h.type_text("now");
     assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" now");
 }
@@ -895,14 +895,14 @@ fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
 fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
     let mut h = Harness::new();
     h.type_text("me@example.com ");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     h.type_text("@src");
-    assert!(h.model.mention.is_some());
+    assert!(h.model.overlays.mention().is_some());
     h.key(KeyCode::Esc);
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     let effects = h.key(KeyCode::Char('x'));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     // Enter with the finder closed sends the message.
     let effects = h.key(KeyCode::Enter);
     assert!(
@@ -912,17 +912,26 @@ fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
 
 #[test]
 fn the_top_overlay_gets_the_key_and_the_one_below_gets_the_next() {
-    use crate::app::overlay::{Overlay, stack};
+    use crate::app::overlay::{Overlay, OverlayKind, stack};
     let mut h = Harness::new();
-    h.model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(Vec::new()));
-    h.model.palette = Some(crate::app::palette::Palette::new(
-        crate::app::palette::PaletteKind::Sessions,
-        h.model.effort,
-    ));
-    assert_eq!(stack(&h.model), vec![Overlay::DiffPane, Overlay::Palette]);
+    h.model
+        .overlays
+        .open(Overlay::DiffPane(crate::app::diff_pane::DiffPane::new(
+            Vec::new(),
+        )));
+    h.model
+        .overlays
+        .open(Overlay::Palette(crate::app::palette::Palette::new(
+            crate::app::palette::PaletteKind::Sessions,
+            h.model.effort,
+        )));
+    assert_eq!(
+        stack(&h.model),
+        vec![OverlayKind::DiffPane, OverlayKind::Palette]
+    );
     h.key(KeyCode::Esc);
-    assert!(h.model.palette.is_none());
-    assert_eq!(stack(&h.model), vec![Overlay::DiffPane]);
+    assert!(h.model.overlays.palette().is_none());
+    assert_eq!(stack(&h.model), vec![OverlayKind::DiffPane]);
     h.key(KeyCode::Esc);
     assert!(stack(&h.model).is_empty());
 }

@@ -11,7 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, GlobalAction, InputAction};
 use crate::app::model::{CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_WINDOW, Scroll};
 use crate::app::msg::Msg;
-use crate::app::overlay::{self, Overlay};
+use crate::app::overlay::{self, OverlayKind};
 use crate::app::palette::PaletteKind;
 use crate::protocol::{ExitReason, Op, PermissionMode};
 
@@ -105,7 +105,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
 }
 
 fn on_paste(model: &mut Model, text: String) {
-    if model.broken_settings.is_some() {
+    if model.overlays.broken_settings().is_some() {
         return;
     }
     if let Some(approval) = model.approvals.front_mut() {
@@ -145,7 +145,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     let global = model.keymap.global(&key);
     let open = overlay::stack(model);
     // The dialog about broken settings takes even the quit key (it quits at once).
-    if open.last() == Some(&Overlay::BrokenSettings) {
+    if open.last() == Some(&OverlayKind::BrokenSettings) {
         return overlay::on_broken_settings_key(model, global, &key);
     }
     if global == Some(GlobalAction::Quit) {
@@ -169,7 +169,11 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         }
     }
     if overlay::opens_history_search(model, &key) {
-        model.history_search = Some(HistorySearch::default());
+        model
+            .overlays
+            .open(crate::app::overlay::Overlay::HistorySearch(
+                HistorySearch::default(),
+            ));
         return Vec::new();
     }
     if let Some(action) = global {

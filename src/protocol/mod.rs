@@ -140,6 +140,16 @@ pub struct SessionChoice {
     pub cost: f64,
 }
 
+/// A prompt of the conversation that `/rewind` can go back to before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewindPoint {
+    /// Its number (1-based), as `/rewind N` takes it.
+    pub turn: usize,
+    pub prompt: String,
+    /// Seconds since it was sent, when known (sessions saved before times were kept: None).
+    pub age_secs: Option<u64>,
+}
+
 /// The user's answer to an approval prompt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Decision {
@@ -346,6 +356,8 @@ pub enum AgentEvent {
     Models(Vec<ModelChoice>),
     /// This project's sessions, newest first (answer to `Lookup::Sessions`).
     Sessions(Vec<SessionChoice>),
+    /// The prompts `/rewind` can go back to, oldest first (`/rewind` without a number).
+    RewindPoints(Vec<RewindPoint>),
     /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
     GitDiff(Result<Vec<changes::ChangedFile>, String>),
     /// The thinking effort in force changed.

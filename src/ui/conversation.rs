@@ -132,7 +132,7 @@ pub fn draw(
             );
         }
     }
-    if let Some(search) = &model.search {
+    if let Some(search) = model.overlays.search() {
         highlight_matches(&search.query, area, buf, &model.theme);
     }
     TranscriptMetrics {

@@ -34,7 +34,7 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         .title(Span::styled(title, Style::default().fg(theme.dim)));
     let inner = block.inner(area);
     block.render(area, buf);
-    if let Some(search) = &model.history_search {
+    if let Some(search) = model.overlays.history_search() {
         // Ctrl+R: the query, and the entry it finds (Enter takes it).
         let found = search
             .found
@@ -57,7 +57,7 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
     }
-    if let Some(search) = &model.search {
+    if let Some(search) = model.overlays.search() {
         // Ctrl+F: the query and where the shown match is among them.
         let position = if search.matches.is_empty() {
             if search.query.is_empty() {

@@ -530,7 +530,7 @@ fn the_file_finder_above_the_input() {
             now,
         );
     }
-    let generation = model.mention.as_ref().unwrap().generation;
+    let generation = model.overlays.mention().unwrap().generation;
     let matches = crate::finder::best(
         &[
             "src/app/model.rs".to_string(),
@@ -626,7 +626,7 @@ fn the_diff_pane_second_file_and_no_changes() {
         Msg::Key(crossterm::event::KeyCode::Esc.into()),
         now,
     );
-    assert!(model.diff_pane.is_none());
+    assert!(model.overlays.diff_pane().is_none());
     feed(&mut model, now, vec![AgentEvent::GitDiff(Ok(Vec::new()))]);
     insta::assert_snapshot!("no_changes", render(&model, 60, 10).backend());
 }
@@ -637,7 +637,7 @@ fn the_diff_pane_keys() {
     let now = Instant::now();
     let key = |model: &mut Model, code| {
         update(model, Msg::Key(crossterm::event::KeyEvent::from(code)), now);
-        model.diff_pane.clone().unwrap()
+        model.overlays.diff_pane().cloned().unwrap()
     };
     use crossterm::event::KeyCode;
     // 14 lines (header, hunk, 7 lines, hunk, 4 lines) in 7 rows: at most 7 down. The hunks
@@ -658,7 +658,7 @@ fn the_diff_pane_keys() {
     );
     insta::assert_snapshot!(render(&model, 100, 14).backend());
     update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);
-    assert!(model.diff_pane.is_none());
+    assert!(model.overlays.diff_pane().is_none());
 }
 
 #[test]
@@ -710,7 +710,7 @@ fn overlays_survive_tiny_and_odd_screens() {
                 Msg::Key(crossterm::event::KeyCode::Char('x').into()),
                 now,
             );
-            let generation = m.mention.as_ref().map_or(0, |p| p.generation);
+            let generation = m.overlays.mention().map_or(0, |p| p.generation);
             update(
                 m,
                 Msg::FilesFound(crate::finder::FinderResults {
@@ -815,4 +815,54 @@ fn the_hints_name_the_keys_of_keybindings_json() {
         screen.contains("Alt+Enter queues the message · Ctrl+X interrupts"),
         "{screen}"
     );
+}
+
+#[test]
+fn the_rewind_picker() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let points = ["create a.txt", "change it\nplease", "and again"]
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| crate::protocol::RewindPoint {
+            turn: i + 1,
+            prompt: prompt.to_string(),
+            age_secs: Some(7200 - 3540 * i as u64),
+        })
+        .collect();
+    feed(&mut model, now, vec![AgentEvent::RewindPoints(points)]);
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyCode::Up.into()),
+        now,
+    );
+    insta::assert_snapshot!(render(&model, 80, 16).backend());
+}
+
+#[test]
+fn an_approval_is_painted_over_the_palette() {
+    let mut model = crate::app::palette_tests::palette_model();
+    let now = model.now;
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('p'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+        now,
+    );
+    feed(
+        &mut model,
+        now,
+        approval(
+            ApprovalPreview::Command {
+                command: "cargo test".into(),
+                description: None,
+            },
+            "Bash",
+            "cargo test",
+            "Bash(cargo test:*)",
+        ),
+    );
+    insta::assert_snapshot!(render(&model, 80, 20).backend());
 }
