@@ -86,23 +86,9 @@ pub fn draw(
             ),
         ])
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.warning))
-        .title(title);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.height < 2 || inner.width < 4 {
+    let Some((body, keys_row)) = frame(model, title, area, buf) else {
         return;
-    }
-    // One column of padding inside the border.
-    let body = Rect {
-        x: inner.x + 1,
-        width: inner.width - 1,
-        height: inner.height - 1,
-        ..inner
     };
-    let keys_row = inner.y + inner.height - 1;
     match &request.preview {
         ApprovalPreview::FileChange(diff) => {
             let layout = model
@@ -177,6 +163,28 @@ pub fn draw(
     }
     let keys = key_hints(model, approval);
     buf.set_line(body.x, keys_row, &keys, body.width);
+}
+
+/// The frame of a prompt waiting for the user, in the warning colour with `title`: returns the
+/// body inside it (one column of padding) and the row of the keys below the body, or None
+/// when there is no room.
+pub fn frame(model: &Model, title: Line<'_>, area: Rect, buf: &mut Buffer) -> Option<(Rect, u16)> {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(model.theme.warning))
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 2 || inner.width < 4 {
+        return None;
+    }
+    let body = Rect {
+        x: inner.x + 1,
+        width: inner.width - 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    Some((body, inner.y + inner.height - 1))
 }
 
 fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Clear, Widget};
 
 use crate::app::model::Model;
 use crate::app::question::QuestionDialog;
@@ -45,20 +45,9 @@ pub fn draw(model: &Model, dialog: &QuestionDialog, area: Rect, buf: &mut Buffer
             Style::default().fg(theme.dim),
         ));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.warning))
-        .title(Line::from(title));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.height < 2 || inner.width < 4 {
+    let Some((body, keys_row)) = crate::ui::approval::frame(model, Line::from(title), area, buf)
+    else {
         return;
-    }
-    let body = Rect {
-        x: inner.x + 1,
-        width: inner.width - 1,
-        height: inner.height - 1,
-        ..inner
     };
     let (lines, cursor_line) = body_lines(dialog, Some(model), body.width);
     // Keep the highlighted row in sight.
@@ -67,7 +56,6 @@ pub fn draw(model: &Model, dialog: &QuestionDialog, area: Rect, buf: &mut Buffer
     for (y, line) in lines.iter().skip(skip).take(rows).enumerate() {
         buf.set_line(body.x, body.y + y as u16, line, body.width);
     }
-    let keys_row = inner.y + inner.height - 1;
     buf.set_line(body.x, keys_row, &key_hints(model, dialog), body.width);
 }
 
