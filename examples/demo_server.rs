@@ -6,7 +6,8 @@
 //! It plays a small tool-using session that works in any directory, deciding each reply from
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
-//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on.
+//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; "ask" has
+//! the model ask two questions (the choice dialog).
 
 use std::time::Duration;
 
@@ -87,6 +88,22 @@ fn reply(request: &RecordedRequest) -> Reply {
                 json!({"command": command.trim(), "description": "The command you asked for"}),
             );
         }
+        // `ask` has the model ask two questions (AskUserQuestion, one of them multi-select).
+        if prompt.trim() == "ask" {
+            return Reply::tool_use(
+                "A couple of choices first.",
+                "demo_ask",
+                "AskUserQuestion",
+                json!({"questions": [
+                    {"question": "Which database should the service use?", "header": "Database",
+                     "options": [
+                        {"label": "Postgres", "description": "A server; best with many writers"},
+                        {"label": "SQLite", "description": "One file, nothing to run"}]},
+                    {"question": "Which parts need tests?", "header": "Tests", "multiSelect": true,
+                     "options": [{"label": "The UI"}, {"label": "The agent"}, {"label": "The tools"}]}
+                ]}),
+            );
+        }
         return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));
     };
     if *is_error {
@@ -97,6 +114,7 @@ fn reply(request: &RecordedRequest) -> Reply {
     }
     match id.as_str() {
         "demo_run" => Reply::text(&format!("It printed:\n\n```\n{content}\n```")),
+        "demo_ask" => Reply::text(&format!("Thanks. {content}")),
         "demo_glob" => Reply::tool_use(
             &format!(
                 "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",
