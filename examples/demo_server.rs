@@ -6,8 +6,9 @@
 //! It plays a small tool-using session that works in any directory, deciding each reply from
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
-//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; "ask" has
-//! the model ask two questions (the choice dialog).
+//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
+//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you two
+//! questions (the second multi-select) in the choice dialog.
 
 use std::time::Duration;
 
@@ -88,17 +89,25 @@ fn reply(request: &RecordedRequest) -> Reply {
                 json!({"command": command.trim(), "description": "The command you asked for"}),
             );
         }
-        // `ask` has the model ask two questions (AskUserQuestion, one of them multi-select).
-        if prompt.trim() == "ask" {
+        if let Some(command) = prompt.strip_prefix("task:") {
             return Reply::tool_use(
-                "A couple of choices first.",
+                "I'll hand this to a sub-agent.",
+                "demo_task",
+                "Task",
+                json!({"description": "Run a command", "prompt": format!("run: {}", command.trim())}),
+            );
+        }
+        if prompt.starts_with("ask:") {
+            return Reply::tool_use(
+                "",
                 "demo_ask",
                 "AskUserQuestion",
                 json!({"questions": [
-                    {"question": "Which database should the service use?", "header": "Database",
+                    {"question": "Which colour should the demo use?", "header": "Colour",
                      "options": [
-                        {"label": "Postgres", "description": "A server; best with many writers"},
-                        {"label": "SQLite", "description": "One file, nothing to run"}]},
+                        {"label": "red", "description": "Warm and loud"},
+                        {"label": "green", "description": "Calm"},
+                        {"label": "blue"}]},
                     {"question": "Which parts need tests?", "header": "Tests", "multiSelect": true,
                      "options": [{"label": "The UI"}, {"label": "The agent"}, {"label": "The tools"}]}
                 ]}),
@@ -114,7 +123,8 @@ fn reply(request: &RecordedRequest) -> Reply {
     }
     match id.as_str() {
         "demo_run" => Reply::text(&format!("It printed:\n\n```\n{content}\n```")),
-        "demo_ask" => Reply::text(&format!("Thanks. {content}")),
+        "demo_task" => Reply::text(&format!("The sub-agent reported:\n\n{content}")),
+        "demo_ask" => Reply::text(&format!("Noted. {content}")),
         "demo_glob" => Reply::tool_use(
             &format!(
                 "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",

@@ -39,7 +39,7 @@ pub async fn run(
         .strip_prefix('/')
         .map(|rest| rest.split_once(char::is_whitespace).unwrap_or((rest, "")))
     {
-        Some((name, args)) if custom_commands.iter().any(|c| c == name) => Op::Command {
+        Some((name, args)) if custom_commands.iter().any(|c| c == name) => Op::CustomCommand {
             name: name.to_string(),
             args: args.trim().to_string(),
         },

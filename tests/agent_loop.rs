@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig};
 use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
 use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
@@ -368,7 +369,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     handle
         .ops
         .send(Op::Command {
-            name: "permissions".into(),
+            command: SlashCommand::Permissions,
             args: "remove 1".into(),
         })
         .unwrap();

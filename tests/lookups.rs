@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Effort, Lookup, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -240,7 +241,7 @@ async fn context_is_counted_by_the_api() {
     handle
         .ops
         .send(Op::Command {
-            name: "context".into(),
+            command: SlashCommand::Context,
             args: String::new(),
         })
         .unwrap();

@@ -5,6 +5,7 @@ mod support;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -41,7 +42,7 @@ async fn compaction_keeps_the_last_turns_and_the_request_stays_valid() {
     handle
         .ops
         .send(Op::Command {
-            name: "compact".into(),
+            command: SlashCommand::Compact,
             args: "keep file names".into(),
         })
         .unwrap();
@@ -90,7 +91,7 @@ async fn command(handle: &mut AgentHandle, name: &str, args: &str) -> Vec<AgentE
     handle
         .ops
         .send(Op::Command {
-            name: name.into(),
+            command: SlashCommand::from_name(name).expect("a built-in command"),
             args: args.into(),
         })
         .unwrap();

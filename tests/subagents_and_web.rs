@@ -7,7 +7,7 @@ mod support;
 use claw::agent::{self, AgentConfig};
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome, TurnStop};
-use fake_server::{FakeServer, Reply};
+use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
@@ -99,13 +99,6 @@ async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
     assert_eq!(requests.len(), 5);
     let sub_system = requests[1].body["system"][0]["text"].as_str().unwrap();
     assert!(sub_system.contains("You are a sub-agent"));
-    let sub_tools: Vec<&str> = requests[1].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
-    assert!(!sub_tools.contains(&"Task") && sub_tools.contains(&"Read"));
     assert_eq!(
         requests[1].body["messages"].as_array().unwrap().len(),
         1,
@@ -114,6 +107,85 @@ async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
     let parent = tool_results(requests[4].last_message().unwrap());
     assert_eq!(parent[0].0, "task1");
     assert!(parent[0].2.contains("REPORT: the number is 42."));
+}
+
+#[tokio::test]
+async fn a_sub_agent_offers_the_parents_tools_and_is_refused_those_it_may_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "task1",
+            "Task",
+            json!({"description": "Nest", "prompt": "Try to delegate further."}),
+        ),
+        // The sub-agent tries what only the main agent may do, in one message.
+        Reply::message(
+            vec![
+                Block::ToolUse {
+                    id: "sub_task".into(),
+                    name: "Task".into(),
+                    input: json!({"description": "Deeper", "prompt": "Anything."}),
+                },
+                Block::ToolUse {
+                    id: "sub_ask".into(),
+                    name: "AskUserQuestion".into(),
+                    input: json!({"questions": [{"question": "Which?", "options": ["a", "b"]}]}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::text("REPORT: I could not delegate."),
+        Reply::text("Done."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    send(&handle, [Op::UserTurn { text: "go".into() }]);
+    let mut refused = Vec::new();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                panic!("nothing is asked of the user: {request:?}")
+            }
+            AgentEvent::ToolFinished {
+                call_id, outcome, ..
+            } if call_id.starts_with("task1/") => refused.push((call_id, outcome)),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        refused,
+        [
+            ("task1/sub_task".to_string(), ToolOutcome::Denied),
+            ("task1/sub_ask".to_string(), ToolOutcome::Denied)
+        ]
+    );
+    let requests = model_requests(&server);
+    assert_eq!(requests.len(), 4);
+    // Same tools, same order, same bytes: the sub-agent reads the parent's prompt cache.
+    assert_eq!(
+        serde_json::to_string(&requests[1].body["tools"]).unwrap(),
+        serde_json::to_string(&requests[0].body["tools"]).unwrap()
+    );
+    let results = tool_results(requests[2].last_message().unwrap());
+    assert_eq!(results.len(), 2);
+    for (id, is_error, text) in &results {
+        assert!(is_error, "{id}: {text}");
+        assert!(
+            text.contains("not available to a sub-agent"),
+            "{id}: {text}"
+        );
+    }
+    let parent = tool_results(requests[3].last_message().unwrap());
+    assert!(
+        parent[0].2.contains("REPORT: I could not delegate."),
+        "{parent:?}"
+    );
 }
 
 #[tokio::test]

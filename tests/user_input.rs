@@ -4,6 +4,7 @@
 mod support;
 
 use claw::agent::{self, AgentConfig};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -136,7 +137,7 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     });
     handle
         .ops
-        .send(Op::Command {
+        .send(Op::CustomCommand {
             name: "greet".into(),
             args: "Ada".into(),
         })
@@ -188,14 +189,23 @@ async fn a_command_the_agent_does_not_run_is_an_error_and_no_turn() {
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let mut handle = start(&server, dir.path());
     // "theme" is a built-in the UI runs itself; "frobnicate" is no command at all.
-    for name in ["theme", "frobnicate"] {
-        send(
-            &handle,
-            [Op::Command {
-                name: name.into(),
+    for (name, op) in [
+        (
+            "theme",
+            Op::Command {
+                command: SlashCommand::Theme,
                 args: String::new(),
-            }],
-        );
+            },
+        ),
+        (
+            "frobnicate",
+            Op::CustomCommand {
+                name: "frobnicate".into(),
+                args: String::new(),
+            },
+        ),
+    ] {
+        send(&handle, [op]);
         let events = finish_turn(&mut handle).await;
         assert!(
             events.iter().any(|e| matches!(

@@ -3,6 +3,7 @@
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
 mod agent_tools;
+mod call_services;
 mod commands;
 pub mod compact;
 mod compacting;
@@ -24,7 +25,6 @@ pub mod session_log;
 mod subagent;
 mod tool_calls;
 mod turn;
-mod web;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -184,6 +184,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             permissions: config.permissions,
             local_settings: config.local_settings,
             compact_threshold: config.compact_threshold,
+            withheld: &[],
         },
     };
     let inbox = inbox::Inbox {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::{AgentConfig, AgentHandle, spawn};
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
 use crate::provider::catalog::Catalog;
 use crate::provider::{
@@ -718,7 +719,7 @@ async fn info(s: &mut Setup, name: &str, args: &str) -> (String, String) {
     s.handle
         .ops
         .send(Op::Command {
-            name: name.into(),
+            command: SlashCommand::from_name(name).expect("a built-in command"),
             args: args.into(),
         })
         .unwrap();

@@ -104,7 +104,8 @@ impl Session {
             };
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
-                Queued::Command { name, args } => self.command(&name, &args, inbox).await,
+                Queued::Command { command, args } => self.command(command, &args, inbox).await,
+                Queued::Custom { name, args } => self.custom_command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
                     // As in Claude Code, clearing ends the session (a new one begins).

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::model::{CellKind, StatusInfo};
 use crate::app::palette::{PaletteKind, shown};
 use crate::app::{Effect, Model, Msg, update};
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, PermissionMode, SessionChoice};
 use crate::theme::Theme;
 
@@ -75,7 +76,7 @@ fn typing_filters_and_enter_runs_a_command() {
     assert_eq!(
         effects,
         vec![Effect::Send(Op::Command {
-            name: "cost".into(),
+            command: SlashCommand::Cost,
             args: String::new()
         })]
     );
@@ -198,7 +199,7 @@ fn modes_themes_and_sessions_from_the_palette() {
     assert_eq!(
         effects,
         vec![Effect::Send(Op::Command {
-            name: "resume".into(),
+            command: SlashCommand::Resume,
             args: "b2".into()
         })]
     );

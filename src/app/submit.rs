@@ -21,7 +21,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
                 model.busy = true;
                 model.phase = ModelPhase::Waiting;
             }
-            return vec![Effect::Send(Op::Command { name, args })];
+            return vec![Effect::Send(Op::CustomCommand { name, args })];
         }
         return run_command(model, parsed);
     }
@@ -137,7 +137,7 @@ pub(crate) fn run_command(
             };
             model.push_cell(CellKind::User(shown));
             vec![Effect::Send(Op::Command {
-                name: name.to_string(),
+                command: listed.command,
                 args,
             })]
         }
@@ -196,9 +196,9 @@ mod tests {
     #[test]
     fn each_built_in_command_runs_where_the_table_says() {
         use crate::protocol::slash_command::Runs;
-        let sent = |effects: &[Effect], name: &str, args: &str| {
+        let sent = |effects: &[Effect], command: SlashCommand, args: &str| {
             effects.iter().any(|e| {
-                matches!(e, Effect::Send(Op::Command { name: n, args: a }) if n == name && a == args)
+                matches!(e, Effect::Send(Op::Command { command: c, args: a }) if *c == command && a == args)
             })
         };
         for command in SlashCommand::ALL {
@@ -210,9 +210,9 @@ mod tests {
                 Runs::Agent => (true, true),
                 Runs::Both => (false, true),
             };
-            assert_eq!(sent(&bare, name, ""), bare_in_agent, "/{name}: {bare:?}");
+            assert_eq!(sent(&bare, command, ""), bare_in_agent, "/{name}: {bare:?}");
             assert_eq!(
-                sent(&with_args, name, "x"),
+                sent(&with_args, command, "x"),
                 args_in_agent,
                 "/{name} x: {with_args:?}"
             );
@@ -229,7 +229,7 @@ mod tests {
         }];
         assert_eq!(
             submit_text(&mut model, "/frobnicate now"),
-            vec![Effect::Send(Op::Command {
+            vec![Effect::Send(Op::CustomCommand {
                 name: "frobnicate".into(),
                 args: "now".into()
             })]

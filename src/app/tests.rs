@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use crate::app::model::{Activity, CellKind, Scroll, StatusInfo, ToolStatus};
 use crate::app::{Effect, Model, Msg, update};
 use crate::diff::FileDiff;
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{
     AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop,
 };
@@ -547,7 +548,7 @@ fn slash_commands_run_here_or_in_the_agent() {
     assert_eq!(
         h.key(KeyCode::Enter),
         vec![Effect::Send(Op::Command {
-            name: "permissions".into(),
+            command: SlashCommand::Permissions,
             args: "remove 2".into()
         })]
     );
@@ -577,7 +578,7 @@ fn esc_twice_on_an_empty_input_opens_rewind() {
     assert_eq!(
         h.key(KeyCode::Esc),
         vec![Effect::Send(Op::Command {
-            name: "rewind".into(),
+            command: SlashCommand::Rewind,
             args: String::new()
         })]
     );
@@ -823,7 +824,7 @@ fn custom_commands_are_offered_and_sent_to_the_agent() {
     let effects = h.key(KeyCode::Enter);
     assert_eq!(
         effects,
-        vec![Effect::Send(Op::Command {
+        vec![Effect::Send(Op::CustomCommand {
             name: "review".into(),
             args: "src/main.rs".into()
         })]

@@ -241,10 +241,6 @@ impl Permissions {
                 rule.text()
             ));
         }
-        // A question is for the user whatever the mode.
-        if tool == "AskUserQuestion" {
-            return Verdict::Ask;
-        }
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
         }

@@ -30,8 +30,13 @@ pub enum Op {
     SetModel { model: String },
     /// Switch the permission mode (Shift+Tab).
     SetPermissionMode(PermissionMode),
-    /// A slash command the agent answers (`/config`, `/permissions`, `/init`…), without the `/`.
-    Command { name: String, args: String },
+    /// A built-in slash command the agent answers (`/config`, `/permissions`, `/init`…).
+    Command {
+        command: slash_command::SlashCommand,
+        args: String,
+    },
+    /// One of the user's own commands (`.claude/commands/NAME.md`), by name without the `/`.
+    CustomCommand { name: String, args: String },
     /// Forget the conversation (`/clear`).
     Clear,
     /// `!command`: run it in the shell now (the user typed it: no approval) and add its output

@@ -1,13 +1,13 @@
 //! AskUserQuestion: the model asks the user to choose (1 to 4 questions, each with options);
-//! the screen shows a choice dialog and the answers go back as the result.
+//! the agent's services show the choice dialog and the answers go back as the result.
 
 use std::borrow::Cow;
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use crate::protocol::{ApprovalPreview, Question};
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput};
+use crate::protocol::{ApprovalPreview, Decision, Question};
+use crate::tools::{Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput};
 
 pub struct AskUserQuestion;
 
@@ -112,8 +112,9 @@ impl Tool for AskUserQuestion {
     }
 
     fn risk(&self) -> Risk {
-        // It always asks: the answer is the result.
-        Risk::Mutating
+        // Nothing to approve: the call itself asks the user, whatever the mode, and the answer
+        // is the result.
+        Risk::ReadOnly
     }
 
     fn summarize(&self, input: &Value) -> String {
@@ -128,17 +129,32 @@ impl Tool for AskUserQuestion {
         Ok(ApprovalPreview::Questions(parse_questions(input)?))
     }
 
-    fn run<'a>(
+    fn call<'a>(
         &'a self,
-        _input: Value,
-        _ctx: &'a ToolContext,
-        _progress: ProgressSink,
+        input: Value,
+        call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        // The answer comes from the dialog, never from running the tool.
-        Box::pin(async {
-            Err(ToolError::Failed(
-                "the question needs the user's answer".into(),
-            ))
+        Box::pin(async move {
+            let questions = parse_questions(&input)?;
+            let decision = call.agent.ask_user(questions.clone()).await?;
+            if let Some(refusal) = ToolError::refusal(&decision) {
+                return Err(refusal);
+            }
+            match decision {
+                Decision::Answered(answers) => Ok(ToolOutput {
+                    content: format_answers(&questions, &answers),
+                    summary: "answered".into(),
+                    ..Default::default()
+                }),
+                Decision::AllowOnce
+                | Decision::AllowForSession
+                | Decision::AllowAlways
+                | Decision::Deny
+                | Decision::DenyWithNote(_)
+                | Decision::DenyAndStop => Err(ToolError::Failed(
+                    "the user closed the question without answering".into(),
+                )),
+            }
         })
     }
 }

@@ -12,7 +12,8 @@ use crate::tools::encoding;
 use crate::tools::file_state::FileStamp;
 use crate::tools::read_large;
 use crate::tools::{
-    ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, count, optional_u64, required_str,
+    ProgressSink, Risk, SessionEffect, Tool, ToolContext, ToolError, ToolOutput, count,
+    optional_u64, required_str,
 };
 
 const DEFAULT_LIMIT: u64 = 2000;
@@ -302,7 +303,13 @@ impl Tool for Read {
         ctx: &'a ToolContext,
         _progress: ProgressSink,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        Box::pin(async move { self.read(&input, ctx) })
+        Box::pin(async move {
+            let mut output = self.read(&input, ctx)?;
+            // The memory files of the directory read in join the result (see SessionEffect).
+            let path = ctx.resolve(required_str(&input, "file_path")?);
+            output.effects.push(SessionEffect::LoadMemoryFor(path));
+            Ok(output)
+        })
     }
 }
 
