@@ -188,18 +188,19 @@ fn esc_esc_lists_the_prompts_in_a_picker_and_enter_rewinds_to_the_chosen_one() {
     let asked = h.key(KeyCode::Esc);
     assert!(
         asked.contains(&crate::app::Effect::Send(Op::Command {
-            name: "rewind".into(),
+            command: crate::protocol::slash_command::SlashCommand::Rewind,
             args: String::new()
         })),
         "{asked:?}"
     );
+    assert!(h.model.cells.is_empty(), "asking for the list adds nothing");
     h.agent(AgentEvent::RewindPoints(rewind_points()));
     assert_eq!(h.model.overlays.rewind().map(|p| p.selected), Some(2));
     h.key(KeyCode::Up);
     let effects = h.key(KeyCode::Enter);
     assert!(
         effects.contains(&crate::app::Effect::Send(Op::Command {
-            name: "rewind".into(),
+            command: crate::protocol::slash_command::SlashCommand::Rewind,
             args: "2".into()
         })),
         "{effects:?}"

@@ -57,10 +57,6 @@ fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
         .then(|| (name.to_string(), args.to_string()))
 }
 
-pub(crate) fn rewind_command() -> &'static commands::Listed {
-    commands::listed(SlashCommand::Rewind)
-}
-
 pub(crate) fn run_command(
     model: &mut Model,
     parsed: Result<(&'static commands::Listed, String), String>,

@@ -243,10 +243,11 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
                     .is_some_and(|at| now.duration_since(at) <= DOUBLE_ESC);
                 model.last_esc = if double { None } else { Some(now) };
                 if double {
-                    return crate::app::submit::run_command(
-                        model,
-                        Ok((crate::app::submit::rewind_command(), String::new())),
-                    );
+                    // The agent answers with the prompts, and the rewind picker opens.
+                    return vec![Effect::Send(Op::Command {
+                        command: crate::protocol::slash_command::SlashCommand::Rewind,
+                        args: String::new(),
+                    })];
                 }
                 return Vec::new();
             }
