@@ -22,9 +22,12 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     let focused = model.focus == Focus::Activity;
     let border = if focused { theme.accent } else { theme.border };
     let title = if focused {
-        " Activity  j/k select · Enter expand · Esc back "
+        " Activity  j/k select · Enter expand · Esc back ".to_string()
     } else {
-        " Activity  (Tab) "
+        format!(
+            " Activity  ({}) ",
+            model.keymap.key_for(GlobalAction::SwitchFocus)
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)

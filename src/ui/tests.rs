@@ -794,7 +794,7 @@ fn the_hints_name_the_keys_of_keybindings_json() {
     let mut model = model_at(now);
     let (keymap, warnings) = crate::app::keymap::Keymap::from_json(
         r#"{"submit": "alt+enter", "newline": "enter", "exit": "ctrl+q", "interrupt": "ctrl+x",
-            "toggleThinking": "f3"}"#,
+            "toggleThinking": "f3", "switchFocus": "ctrl+a"}"#,
     );
     assert!(warnings.is_empty(), "{warnings:?}");
     model.set_keymap(keymap);
@@ -815,6 +815,18 @@ fn the_hints_name_the_keys_of_keybindings_json() {
         screen.contains("Alt+Enter queues the message · Ctrl+X interrupts"),
         "{screen}"
     );
+    // The activity pane names the key that focuses it.
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::ToolStarted {
+            call_id: "c1".into(),
+            tool: "Bash".into(),
+            summary: "ls".into(),
+        }],
+    );
+    let wide = format!("{:?}", render(&model, 120, 8).backend());
+    assert!(wide.contains("Activity  (Ctrl+A)"), "{wide}");
 }
 
 #[test]
