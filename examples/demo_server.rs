@@ -7,8 +7,8 @@
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
 //! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
-//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you a
-//! question.
+//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you two
+//! questions (the second multi-select) in the choice dialog.
 
 use std::time::Duration;
 
@@ -106,7 +106,15 @@ fn reply(request: &RecordedRequest) -> Reply {
                 "",
                 "demo_ask",
                 "AskUserQuestion",
-                json!({"questions": [{"question": "Which colour should the demo use?", "options": [{"label": "red"}, {"label": "green"}, {"label": "blue"}]}]}),
+                json!({"questions": [
+                    {"question": "Which colour should the demo use?", "header": "Colour",
+                     "options": [
+                        {"label": "red", "description": "Warm and loud"},
+                        {"label": "green", "description": "Calm"},
+                        {"label": "blue"}]},
+                    {"question": "Which parts need tests?", "header": "Tests", "multiSelect": true,
+                     "options": [{"label": "The UI"}, {"label": "The agent"}, {"label": "The tools"}]}
+                ]}),
             );
         }
         return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));

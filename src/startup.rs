@@ -221,23 +221,32 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let first_prompt = if settings.broken.is_empty() {
         args.prompt
     } else {
-        ui_model.broken_settings = Some(crate::app::broken_settings::BrokenSettings {
-            files: settings.broken,
-            first_prompt: args.prompt,
-        });
+        ui_model
+            .overlays
+            .open(crate::app::overlay::Overlay::BrokenSettings(
+                crate::app::broken_settings::BrokenSettings {
+                    files: settings.broken,
+                    first_prompt: args.prompt,
+                },
+            ));
         None
     };
     if let Some(path) = &history_path {
         ui_model.history =
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
     }
-    ui_model.keymap = load_keymap(&locations, &mut ui_model);
+    let keymap = load_keymap(&locations, &mut ui_model);
+    ui_model.set_keymap(keymap);
     if pick_session {
         // `claw --resume` without an id: start in the session picker.
-        ui_model.palette = Some(crate::app::palette::Palette::new(
-            crate::app::palette::PaletteKind::Sessions,
-            ui_model.effort,
-        ));
+        ui_model
+            .overlays
+            .open(crate::app::overlay::Overlay::Palette(
+                crate::app::palette::Palette::new(
+                    crate::app::palette::PaletteKind::Sessions,
+                    ui_model.effort,
+                ),
+            ));
         runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
     let ended = tui::run(

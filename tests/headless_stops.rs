@@ -1,30 +1,19 @@
 //! `claw -p` says on stderr why it stopped when it did not finish: a tool call it could not ask
 //! about, or a model that refused.
 
+mod support;
+
 use std::process::Output;
 
-use fake_server::{FakeServer, Reply};
+use fake_server::Reply;
 use serde_json::json;
+use support::claw::Claw;
 
-struct Setup {
-    /// Keeps the fake server's tasks running.
-    _runtime: tokio::runtime::Runtime,
-    server: FakeServer,
-    dir: tempfile::TempDir,
-}
+/// The fake server and the project directory.
+type Setup = Claw;
 
 fn setup(replies: Vec<Reply>) -> Setup {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(FakeServer::start(replies)).unwrap();
-    Setup {
-        _runtime: runtime,
-        server,
-        dir: tempfile::tempdir().unwrap(),
-    }
+    Claw::new(replies)
 }
 
 fn claw_p(setup: &Setup, prompt: &str) -> Output {

@@ -99,7 +99,10 @@ async fn command(handle: &mut AgentHandle, name: &str, args: &str) -> Vec<AgentE
     loop {
         let event = next(handle).await;
         let done = matches!(&event, AgentEvent::Notice { message } if message.starts_with("Rewound"))
-            || matches!(&event, AgentEvent::Info { .. } | AgentEvent::Error { .. });
+            || matches!(
+                &event,
+                AgentEvent::Info { .. } | AgentEvent::Error { .. } | AgentEvent::RewindPoints(_)
+            );
         events.push(event);
         if done {
             return events;
@@ -147,8 +150,12 @@ async fn rewind_restores_files_and_the_conversation() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "two\n");
     let listed = command(&mut handle, "rewind", "").await;
+    // The prompts to pick from, oldest first, each with its age.
     assert!(
-        matches!(listed.last(), Some(AgentEvent::Info { body, .. }) if body.contains("1. create a.txt") && body.contains("2. change it"))
+        matches!(listed.last(), Some(AgentEvent::RewindPoints(points))
+            if points.iter().map(|p| (p.turn, p.prompt.as_str())).eq([(1, "create a.txt"), (2, "change it")])
+                && points.iter().all(|p| p.age_secs.is_some())),
+        "{listed:?}"
     );
     // Files only: back to after turn one; the conversation keeps both turns.
     command(&mut handle, "rewind", "2 code").await;

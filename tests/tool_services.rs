@@ -59,6 +59,7 @@ impl Tool for Oracle {
             let questions = vec![Question {
                 question: "Which planet?".into(),
                 options: vec!["Mars".into(), "Venus".into()],
+                ..Question::default()
             }];
             let Decision::Answered(answers) = call.agent.ask_user(questions).await? else {
                 return Err(ToolError::Declined("no planet".into()));

@@ -259,7 +259,7 @@ async fn a_shutdown_while_a_bang_command_runs_ends_the_agent() {
             Op::Shell {
                 command: "sleep 30".into(),
             },
-            Op::Shutdown,
+            Op::Shutdown(claw::protocol::ExitReason::Other),
         ],
     );
     // The UI still holds its end of the channel: only the Shutdown can end the agent.

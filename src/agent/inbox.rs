@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::agent::lookup::Lookups;
 use crate::agent::pending::Pending;
 use crate::protocol::slash_command::SlashCommand;
-use crate::protocol::{Decision, Op};
+use crate::protocol::{Decision, ExitReason, Op};
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
 pub(crate) struct Inbox {
@@ -20,6 +20,8 @@ pub(crate) struct Inbox {
     pub pending: Pending,
     /// Answers lookups (model and session lists, /diff, /doctor) at once, mid-turn too.
     pub lookups: Lookups,
+    /// Why the session ends, once a Shutdown arrived (or the front end went away).
+    pub exit_reason: ExitReason,
 }
 
 /// Work that waits for the current turn to end.
@@ -113,10 +115,14 @@ impl Inbox {
     /// what only the waiter can act on is handed back.
     pub(crate) fn receive(&mut self, op: Option<Op>) -> Arrival {
         let Some(op) = op else {
+            self.exit_reason = ExitReason::Other;
             return Arrival::Shutdown;
         };
         match op {
-            Op::Shutdown => return Arrival::Shutdown,
+            Op::Shutdown(reason) => {
+                self.exit_reason = reason;
+                return Arrival::Shutdown;
+            }
             Op::Interrupt => return Arrival::Interrupt,
             Op::Decide { id, decision } => return Arrival::Decision { id, decision },
             Op::UserTurn { text } => self.queued.push_back(Queued::Turn(text)),

@@ -197,6 +197,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         queued: VecDeque::new(),
         pending: pending::Pending::default(),
         lookups,
+        exit_reason: crate::protocol::ExitReason::Other,
     };
     if config.effort != crate::protocol::Effort::Off {
         session.set_effort(config.effort);

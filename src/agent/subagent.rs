@@ -79,6 +79,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::EditFile { .. }
         | AgentEvent::Models(_)
         | AgentEvent::Sessions(_)
+        | AgentEvent::RewindPoints(_)
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
         | AgentEvent::Info { .. }

@@ -80,7 +80,8 @@ impl Session {
             self.conversation.memory = Some((places, seen));
         }
         self.session_loop(&mut inbox).await;
-        self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
+        let reason = inbox.exit_reason.as_str();
+        self.fire("SessionEnd", None, serde_json::json!({"reason": reason}))
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
@@ -105,6 +106,9 @@ impl Session {
                 Queued::Custom { name, args } => self.custom_command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
+                    // As in Claude Code, clearing ends the session (a new one begins).
+                    self.fire("SessionEnd", None, serde_json::json!({"reason": "clear"}))
+                        .await;
                     let model = self.conversation.model.id.clone();
                     let cwd = self.services.ctx.cwd.display().to_string();
                     if let Some(path) = self.conversation.history.start_new_session(&model, &cwd) {

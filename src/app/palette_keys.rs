@@ -25,7 +25,9 @@ pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
             .position(|s| s.item.current)
             .unwrap_or(0);
     }
-    model.palette = Some(palette);
+    model
+        .overlays
+        .open(crate::app::overlay::Overlay::Palette(palette));
     let mut effects = Vec::new();
     let wants = |k: PaletteKind| kind == k || kind == PaletteKind::Everything;
     if wants(PaletteKind::Models) && !model.models_requested {
@@ -39,14 +41,14 @@ pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
 }
 
 pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
-    let Some(open_palette) = model.palette.as_ref() else {
+    let Some(open_palette) = model.overlays.palette() else {
         return Vec::new();
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let shown = palette::shown(model, open_palette);
     let count = shown.len();
     let kind = open_palette.kind;
-    let Some(p) = model.palette.as_mut() else {
+    let Some(p) = model.overlays.palette_mut() else {
         return Vec::new();
     };
     let up = |p: &mut Palette, by: usize| {
@@ -64,8 +66,12 @@ pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
         }
     };
     match key.code {
-        KeyCode::Esc => model.palette = None,
-        KeyCode::Char('c') if ctrl => model.palette = None,
+        KeyCode::Esc => model
+            .overlays
+            .close(crate::app::overlay::OverlayKind::Palette),
+        KeyCode::Char('c') if ctrl => model
+            .overlays
+            .close(crate::app::overlay::OverlayKind::Palette),
         KeyCode::Enter => {
             let chosen = shown.get(p.selected.min(count.saturating_sub(1)));
             if let Some(chosen) = chosen {
@@ -112,7 +118,7 @@ pub(crate) enum Save {
 
 /// Carries out a palette choice.
 pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Vec<Effect> {
-    let effort = model.palette.take().map(|p| p.effort);
+    let effort = model.overlays.take_palette().map(|p| p.effort);
     match action {
         PaletteAction::Command(name) => crate::app::submit::submit_text(model, &format!("/{name}")),
         PaletteAction::Open(kind) => open(model, kind),

@@ -3,7 +3,7 @@
 
 use crate::app::commands::{self, SlashCommand};
 use crate::app::effect::Effect;
-use crate::app::model::{Activity, CellKind, Model, Scroll};
+use crate::app::model::{CellKind, Model, ModelPhase, Scroll};
 use crate::app::palette::PaletteKind;
 use crate::protocol::{Lookup, Op};
 
@@ -19,7 +19,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
             model.scroll = Scroll::Follow;
             if !model.busy {
                 model.busy = true;
-                model.activity = Activity::Waiting;
+                model.phase = ModelPhase::Waiting;
             }
             return vec![Effect::Send(Op::CustomCommand { name, args })];
         }
@@ -42,7 +42,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
     model.quit_armed = None;
     if !model.busy {
         model.busy = true;
-        model.activity = Activity::Waiting;
+        model.phase = ModelPhase::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
 }
@@ -55,10 +55,6 @@ fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
         .iter()
         .any(|c| c.name == name)
         .then(|| (name.to_string(), args.to_string()))
-}
-
-pub(crate) fn rewind_command() -> &'static commands::Listed {
-    commands::listed(SlashCommand::Rewind)
 }
 
 pub(crate) fn run_command(
@@ -74,7 +70,10 @@ pub(crate) fn run_command(
     };
     model.scroll = Scroll::Follow;
     match listed.command {
-        SlashCommand::Exit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        SlashCommand::Exit => vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit)),
+        ],
         SlashCommand::Clear => {
             model.clear();
             vec![Effect::Send(Op::Clear)]

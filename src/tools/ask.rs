@@ -29,19 +29,19 @@ pub fn parse_questions(input: &Value) -> Result<Vec<Question>, ToolError> {
                 .ok_or_else(|| {
                     ToolError::InvalidInput(format!("question {}: `question` is required", i + 1))
                 })?;
-            let options: Vec<String> = q
+            let (options, descriptions): (Vec<String>, Vec<String>) = q
                 .get("options")
                 .and_then(Value::as_array)
                 .map(|o| {
                     o.iter()
                         .filter_map(|opt| match opt {
-                            Value::String(s) => Some(s.clone()),
-                            other => other
-                                .get("label")
-                                .and_then(Value::as_str)
-                                .map(str::to_string),
+                            Value::String(s) => Some((s.clone(), String::new())),
+                            other => other.get("label").and_then(Value::as_str).map(|label| {
+                                let description = other.get("description").and_then(Value::as_str);
+                                (label.to_string(), description.unwrap_or("").to_string())
+                            }),
                         })
-                        .collect()
+                        .unzip()
                 })
                 .unwrap_or_default();
             if !(2..=9).contains(&options.len()) {
@@ -50,9 +50,16 @@ pub fn parse_questions(input: &Value) -> Result<Vec<Question>, ToolError> {
                     i + 1
                 )));
             }
+            let text = |key: &str| q.get(key).and_then(Value::as_str).unwrap_or("").to_string();
             Ok(Question {
                 question: question.to_string(),
+                header: text("header"),
                 options,
+                descriptions,
+                multi_select: q
+                    .get("multiSelect")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             })
         })
         .collect()
@@ -166,6 +173,14 @@ mod tests {
         .unwrap();
         assert_eq!(q[0].options, vec!["Postgres", "SQLite"]);
         assert_eq!(q[1].options, vec!["yes", "no"]);
+        assert_eq!(q[0].descriptions, vec!["x", ""]);
+        let multi = parse_questions(
+            &json!({"questions": [{"question": "Which?", "header": "Parts",
+            "multiSelect": true, "options": [{"label": "a"}, {"label": "b"}]}]}),
+        )
+        .unwrap();
+        assert!(multi[0].multi_select && !q[0].multi_select);
+        assert_eq!(multi[0].header, "Parts");
         assert!(
             parse_questions(&json!({"questions": [{"question": "x", "options": ["only one"]}]}))
                 .is_err()

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Focus, Model, ToolCall};
 use crate::ui::conversation::{status_mark, status_text};
 use crate::ui::text;
@@ -21,9 +22,12 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     let focused = model.focus == Focus::Activity;
     let border = if focused { theme.accent } else { theme.border };
     let title = if focused {
-        " Activity  j/k select · Enter expand · Esc back "
+        " Activity  j/k select · Enter expand · Esc back ".to_string()
     } else {
-        " Activity  (Tab) "
+        format!(
+            " Activity  ({}) ",
+            model.keymap.key_for(GlobalAction::SwitchFocus)
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -91,7 +95,11 @@ fn draw_todos(model: &Model, area: Rect, buf: &mut Buffer) -> Rect {
         .filter(|t| t.status == TodoStatus::Completed)
         .count();
     let mut lines = vec![Line::styled(
-        format!("Tasks {done}/{}  (Ctrl+L hides)", model.todos.len()),
+        format!(
+            "Tasks {done}/{}  ({} hides)",
+            model.todos.len(),
+            model.keymap.key_for(GlobalAction::ToggleTodos)
+        ),
         Style::default().fg(theme.dim),
     )];
     for todo in &model.todos {
@@ -199,7 +207,11 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     }
     if total > limit {
         lines.push(Line::styled(
-            format!("  │ … {} more lines (Ctrl+O)", total - limit),
+            format!(
+                "  │ … {} more lines ({})",
+                total - limit,
+                model.keymap.key_for(GlobalAction::ToggleLastTool)
+            ),
             Style::default()
                 .fg(theme.dim)
                 .add_modifier(Modifier::ITALIC),

@@ -40,11 +40,8 @@ pub fn wanted_height(approval: &PendingApproval, available: u16) -> u16 {
             let wanted = (plan.lines().count() + 4).min(u16::MAX as usize) as u16;
             wanted.min(available * 2 / 3).max(8).min(available)
         }
-        ApprovalPreview::Questions(questions) => {
-            let lines: usize = questions.iter().map(|q| q.options.len() + 2).sum();
-            ((lines + 3).min(u16::MAX as usize) as u16).min(available)
-        }
-        ApprovalPreview::None => 5.min(available),
+        // Measured by ui::question, which draws it.
+        ApprovalPreview::Questions(_) | ApprovalPreview::None => 5.min(available),
     }
 }
 
@@ -58,14 +55,7 @@ pub fn draw(
     let theme = &model.theme;
     let request = &approval.request;
     Clear.render(area, buf);
-    let title = if matches!(request.preview, ApprovalPreview::Questions(_)) {
-        Line::from(Span::styled(
-            " A question for you ",
-            Style::default()
-                .fg(theme.warning)
-                .add_modifier(Modifier::BOLD),
-        ))
-    } else if matches!(request.preview, ApprovalPreview::Plan(_)) {
+    let title = if matches!(request.preview, ApprovalPreview::Plan(_)) {
         Line::from(Span::styled(
             " The plan is ready: approve it? ",
             Style::default()
@@ -96,23 +86,9 @@ pub fn draw(
             ),
         ])
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.warning))
-        .title(title);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.height < 2 || inner.width < 4 {
+    let Some((body, keys_row)) = frame(model, title, area, buf) else {
         return;
-    }
-    // One column of padding inside the border.
-    let body = Rect {
-        x: inner.x + 1,
-        width: inner.width - 1,
-        height: inner.height - 1,
-        ..inner
     };
-    let keys_row = inner.y + inner.height - 1;
     match &request.preview {
         ApprovalPreview::FileChange(diff) => {
             let layout = model
@@ -182,51 +158,33 @@ pub fn draw(
                 buf.set_line(body.x, body.y + y as u16, line, body.width);
             }
         }
-        ApprovalPreview::Questions(questions) => {
-            let mut lines = Vec::new();
-            for (i, q) in questions.iter().enumerate() {
-                let current = i == approval.answers.len();
-                let style = if current {
-                    Style::default().fg(theme.fg).add_modifier(Modifier::BOLD)
-                } else {
-                    Style::default().fg(theme.dim)
-                };
-                lines.push(Line::styled(text::sanitize(&q.question), style));
-                match approval.answers.get(i) {
-                    Some(answer) => lines.push(Line::styled(
-                        format!("  → {}", text::sanitize(answer)),
-                        Style::default().fg(theme.success),
-                    )),
-                    None => {
-                        for (n, option) in q.options.iter().enumerate() {
-                            lines.push(Line::from(vec![
-                                Span::styled(
-                                    format!("  {} ", n + 1),
-                                    Style::default().fg(theme.accent),
-                                ),
-                                Span::styled(
-                                    text::sanitize(option),
-                                    style.remove_modifier(Modifier::BOLD),
-                                ),
-                            ]));
-                        }
-                    }
-                }
-                lines.push(Line::raw(""));
-            }
-            for (y, line) in lines
-                .iter()
-                .skip(approval.scroll)
-                .take(body.height as usize)
-                .enumerate()
-            {
-                buf.set_line(body.x, body.y + y as u16, line, body.width);
-            }
-        }
-        ApprovalPreview::None => {}
+        // Drawn as a choice dialog (ui::question).
+        ApprovalPreview::Questions(_) | ApprovalPreview::None => {}
     }
     let keys = key_hints(model, approval);
     buf.set_line(body.x, keys_row, &keys, body.width);
+}
+
+/// The frame of a prompt waiting for the user, in the warning colour with `title`: returns the
+/// body inside it (one column of padding) and the row of the keys below the body, or None
+/// when there is no room.
+pub fn frame(model: &Model, title: Line<'_>, area: Rect, buf: &mut Buffer) -> Option<(Rect, u16)> {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(model.theme.warning))
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 2 || inner.width < 4 {
+        return None;
+    }
+    let body = Rect {
+        x: inner.x + 1,
+        width: inner.width - 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    Some((body, inner.y + inner.height - 1))
 }
 
 fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
@@ -238,31 +196,12 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
     let dim = Style::default().fg(theme.dim);
     if let Some(note) = &approval.note {
         return Line::from(vec![
-            Span::styled(
-                if matches!(approval.request.preview, ApprovalPreview::Questions(_)) {
-                    "Your answer (Enter · Esc back): "
-                } else {
-                    "Tell the model why (Enter send · Esc back): "
-                },
-                label,
-            ),
+            Span::styled("Tell the model why (Enter send · Esc back): ", label),
             Span::styled(
                 note.clone(),
                 Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
             ),
             Span::styled("█", Style::default().fg(theme.accent)),
-        ]);
-    }
-    if matches!(approval.request.preview, ApprovalPreview::Questions(_)) {
-        return Line::from(vec![
-            Span::styled("1-9", key),
-            Span::styled(" choose  ", label),
-            Span::styled("o", key),
-            Span::styled(" answer in your words  ", label),
-            Span::styled("n", key),
-            Span::styled(" decline  ", label),
-            Span::styled("Esc", key),
-            Span::styled(" stop", label),
         ]);
     }
     if matches!(approval.request.preview, ApprovalPreview::Plan(_)) {

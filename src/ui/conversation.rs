@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
 use crate::protocol::ToolOutcome;
 use crate::theme::Theme;
@@ -131,7 +132,7 @@ pub fn draw(
             );
         }
     }
-    if let Some(search) = &model.search {
+    if let Some(search) = model.overlays.search() {
         highlight_matches(&search.query, area, buf, &model.theme);
     }
     TranscriptMetrics {
@@ -210,7 +211,7 @@ fn cached<'c>(
         *slot = Some(CachedCell {
             version: cell.version,
             width,
-            lines: render_cell(&cell.kind, model.thinking_expanded, width, &model.theme),
+            lines: render_cell(&cell.kind, model, width),
         });
     }
     match slot {
@@ -220,12 +221,9 @@ fn cached<'c>(
 }
 
 /// Renders one (non-tool) cell at `width` columns.
-pub fn render_cell(
-    kind: &CellKind,
-    thinking_expanded: bool,
-    width: u16,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+pub fn render_cell(kind: &CellKind, model: &Model, width: u16) -> Vec<Line<'static>> {
+    let theme = &model.theme;
+    let thinking_expanded = model.thinking_expanded;
     let w = width as usize;
     match kind {
         CellKind::User(text) => prefixed(
@@ -261,7 +259,11 @@ pub fn render_cell(
                 .fg(theme.dim)
                 .add_modifier(Modifier::ITALIC);
             if thinking_expanded {
-                let mut lines = vec![Line::styled("✻ Thinking (Ctrl+T to collapse)", style)];
+                let key = model.keymap.key_for(GlobalAction::ToggleThinking);
+                let mut lines = vec![Line::styled(
+                    format!("✻ Thinking ({key} to collapse)"),
+                    style,
+                )];
                 lines.extend(
                     wrap(text.trim(), w.saturating_sub(2))
                         .into_iter()
@@ -271,7 +273,10 @@ pub fn render_cell(
             } else {
                 let count = text.trim().lines().count();
                 vec![Line::styled(
-                    format!("✻ Thinking… ({count} lines, Ctrl+T to expand)"),
+                    format!(
+                        "✻ Thinking… ({count} lines, {} to expand)",
+                        model.keymap.key_for(GlobalAction::ToggleThinking)
+                    ),
                     style,
                 )]
             }
@@ -355,6 +360,9 @@ pub fn status_text(call: &ToolCall, model: &Model) -> String {
         .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
     match call.status {
         ToolStatus::Running => text::duration(elapsed),
+        ToolStatus::WaitingApproval if call.tool == "AskUserQuestion" => {
+            "waiting for your answer".into()
+        }
         ToolStatus::WaitingApproval => "waiting for approval".into(),
         ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
             let summary = call.result_summary.as_str();
