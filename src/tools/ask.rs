@@ -97,12 +97,12 @@ impl Tool for AskUserQuestion {
                         "type": "object",
                         "properties": {
                             "question": {"type": "string"},
-                            "header": {"type": "string", "description": "A tag of a few words; not shown (the question is)"},
+                            "header": {"type": "string", "description": "A short tag shown above the question (a few words, e.g. \"Database\")"},
                             "options": {"type": "array", "items": {"type": "object", "properties": {
-                                "label": {"type": "string", "description": "The choice as shown: make it self-explanatory"},
-                                "description": {"type": "string", "description": "Not shown: only the label is"}
+                                "label": {"type": "string", "description": "The choice as shown and returned: short and self-explanatory"},
+                                "description": {"type": "string", "description": "Shown under the label: what choosing it means"}
                             }, "required": ["label"]}},
-                            "multiSelect": {"type": "boolean", "description": "Ignored: one choice per question (the user may answer in their own words)"}
+                            "multiSelect": {"type": "boolean", "description": "Let the user tick several options; the answer lists them joined with \", \""}
                         },
                         "required": ["question", "options"]
                     }
