@@ -6,9 +6,9 @@ use crate::agent::turn::Session;
 use crate::protocol::PermissionMode;
 use crate::provider::{ContentBlock, Message, Role};
 
-pub(crate) const PLAN_ON: &str = "<system-reminder>Plan mode is on: only read-only tools run. \
-Explore, then present your plan with ExitPlanMode and wait for the user's approval before \
-changing anything.</system-reminder>";
+pub(crate) const PLAN_ON: &str = "<system-reminder>Plan mode is on: only read-only tools and \
+commands that only read run. Explore, then present your plan with ExitPlanMode and wait for \
+the user's approval before changing anything.</system-reminder>";
 pub(crate) const PLAN_OFF: &str = "<system-reminder>Plan mode is off: you may change files and \
 run commands again, as the permission rules allow.</system-reminder>";
 pub(crate) const INTERRUPTED: &str = "[The user interrupted your previous answer. It stops \

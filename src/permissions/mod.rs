@@ -384,7 +384,29 @@ impl Permissions {
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
         }
-        if self.mode == PermissionMode::Plan {
+        let stays_put = script.commands.iter().all(|c| c.cd_to.is_none());
+        let only_reads = |c: &shell::Command| {
+            stays_put
+                && c.forms.len() == 1
+                && c.rule_form == Some(0)
+                && read_only::read_only(c.runs(), dir).is_some_and(|reads| {
+                    reads.paths.iter().all(|path| {
+                        self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow
+                    })
+                })
+        };
+        let reads_allowed = script.reads.iter().all(|t| match t {
+            Target::Path(path) => self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow,
+            Target::Unknown(_) => false,
+        });
+        let something = script.commands.iter().any(|c| !c.runs_code) || !script.writes.is_empty();
+        // Plan mode lets a line run only when all it does is read, as Read would.
+        let pure_reads = script.unknowns.is_empty()
+            && script.writes.is_empty()
+            && something
+            && reads_allowed
+            && script.commands.iter().all(|c| c.runs_code || only_reads(c));
+        if self.mode == PermissionMode::Plan && !pure_reads {
             return plan_denial();
         }
         let asks = self.ask.iter().filter(|r| r.names("Bash")).any(|rule| {
@@ -409,17 +431,6 @@ impl Permissions {
                 .as_ref()
                 .is_some_and(|to| self.inside_workspace(&paths::resolve_links(to)))
         };
-        let stays_put = script.commands.iter().all(|c| c.cd_to.is_none());
-        let only_reads = |c: &shell::Command| {
-            stays_put
-                && c.forms.len() == 1
-                && c.rule_form == Some(0)
-                && read_only::read_only(c.runs(), dir).is_some_and(|reads| {
-                    reads.paths.iter().all(|path| {
-                        self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow
-                    })
-                })
-        };
         let commands_allowed = script.commands.iter().all(|c| {
             c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed) || only_reads(c)
         });
@@ -427,11 +438,6 @@ impl Permissions {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
         });
-        let reads_allowed = script.reads.iter().all(|t| match t {
-            Target::Path(path) => self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow,
-            Target::Unknown(_) => false,
-        });
-        let something = script.commands.iter().any(|c| !c.runs_code) || !script.writes.is_empty();
         if script.unknowns.is_empty()
             && something
             && commands_allowed

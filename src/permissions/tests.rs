@@ -154,6 +154,7 @@ fn modes() {
     assert_eq!(plan.decide("Read", &file("a"), Risk::ReadOnly), Y);
     assert!(is_deny(&plan.decide("Edit", &file("a"), Risk::Mutating)));
     assert!(is_deny(&plan.decide("Bash", &bash("make"), Risk::Mutating)));
+    assert_eq!(plan.decide("Bash", &bash("ls"), Risk::Mutating), Y);
 
     let bypass = perms(BypassPermissions, &[(RuleKind::Deny, "Bash(rm:*)")]);
     // What a shell reads from its input could be anything, a denied rm included.
