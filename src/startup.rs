@@ -396,8 +396,8 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
     let mut notices = Vec::new();
     if loaded.skipped > 0 {
         notices.push(format!(
-            "Skipped {} damaged line(s) of {} (a crash mid-write); the rest is restored.",
-            loaded.skipped,
+            "Skipped {} of {} (a crash mid-write); the rest is restored.",
+            crate::words::count(loaded.skipped, "damaged line", "damaged lines"),
             path.display()
         ));
     }

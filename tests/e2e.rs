@@ -528,7 +528,7 @@ fn an_at_mention_is_found_attached_and_sent() {
     term.key(Key::Enter);
     let screen = term.wait_for_text("I see the notes.", T).unwrap();
     assert!(
-        screen.contains("Attached docs/notes.txt (1 lines)"),
+        screen.contains("Attached docs/notes.txt (1 line)"),
         "{screen}"
     );
     let sent = setup.server.requests().last().unwrap().body["messages"].to_string();

@@ -268,6 +268,7 @@ async fn context_is_counted_by_the_api() {
         .split_whitespace()
         .nth(1)
         .unwrap()
+        .replace(',', "")
         .parse()
         .unwrap();
     assert!(

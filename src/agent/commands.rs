@@ -89,9 +89,9 @@ impl Session {
                 let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);
                 for m in self.services.catalog.models() {
                     body.push_str(&format!(
-                        "  {:<20} {:>5}K context  ${}/${} per M tokens in/out\n",
+                        "  {:<20} {:>5} context  ${}/${} per M tokens in/out\n",
                         m.id,
-                        m.context_window / 1000,
+                        crate::words::abbreviated(m.context_window),
                         m.input,
                         m.output
                     ));
@@ -121,9 +121,9 @@ impl Session {
                     self.conversation.model.id,
                     self.policy.permissions.mode.as_str(),
                     self.services.ctx.sandbox_policy().describe(),
-                    self.services.ctx.cwd.display(),
-                    self.conversation.totals.input,
-                    self.conversation.totals.output,
+                    crate::shown_path::shown_from(&self.services.ctx.cwd, std::path::Path::new("")),
+                    crate::words::grouped(self.conversation.totals.input),
+                    crate::words::grouped(self.conversation.totals.output),
                     self.conversation.totals.cost,
                     self.conversation.history.len(),
                     self.conversation.memory.as_ref().map_or(0, |(_, seen)| seen.len()),
@@ -135,10 +135,10 @@ impl Session {
                 for (model, usage, cost) in &self.conversation.totals.by_model {
                     body.push_str(&format!(
                         "{model}: ${cost:.4}  ({} in, {} cache write, {} cache read, {} out)\n",
-                        usage.input_tokens,
-                        usage.cache_creation_input_tokens,
-                        usage.cache_read_input_tokens,
-                        usage.output_tokens
+                        crate::words::grouped(usage.input_tokens),
+                        crate::words::grouped(usage.cache_creation_input_tokens),
+                        crate::words::grouped(usage.cache_read_input_tokens),
+                        crate::words::grouped(usage.output_tokens)
                     ));
                 }
                 body.push_str(&format!("\nThis session: ${:.4}", self.conversation.totals.cost));

@@ -72,14 +72,14 @@ impl Session {
             }
         }
         let mut message = format!(
-            "Rewound to before prompt {n} (\"{}\"): {}{} file(s) restored.",
+            "Rewound to before prompt {n} (\"{}\"): {}{} restored.",
             prompt.lines().next().unwrap_or(""),
             if conversation {
                 "conversation cut back; "
             } else {
                 ""
             },
-            restored
+            crate::words::count(restored, "file", "files")
         );
         for problem in problems {
             message.push_str(&format!("\nCould not restore {problem}"));
@@ -146,7 +146,10 @@ impl Session {
                     self.conversation.history.len()
                 );
                 if skipped > 0 {
-                    message.push_str(&format!(" Skipped {skipped} damaged line(s)."));
+                    message.push_str(&format!(
+                        " Skipped {}.",
+                        crate::words::count(skipped, "damaged line", "damaged lines")
+                    ));
                 }
                 self.emit(AgentEvent::Notice { message });
             }

@@ -865,6 +865,24 @@ fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
 }
 
 #[test]
+fn a_mention_completed_before_a_space_leaves_one_space() {
+    let mut h = Harness::new();
+    h.type_text("fix  now");
+    for _ in 0..4 {
+        h.key(KeyCode::Left);
+    }
+    h.type_text("@m");
+    h.send(found(2, &["src/main.rs"], true));
+    h.key(KeyCode::Tab);
+    assert_eq!(h.model.input_text(), "fix @src/main.rs now");
+    assert_eq!(
+        h.model.input.cursor(),
+        (0, 17),
+        "the cursor sits after the space"
+    );
+}
+
+#[test]
 fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
     let mut h = Harness::new();
     h.type_text("me@example.com ");

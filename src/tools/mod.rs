@@ -142,9 +142,8 @@ impl ToolContext {
 
     /// `path` shown relative to the cwd when it lies inside it.
     pub fn display_path(&self, path: &Path) -> String {
-        path.strip_prefix(&self.cwd)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| path.display().to_string())
+        // The model gets no `~`: its tools don't expand it.
+        crate::shown_path::shown(path, &self.cwd, None)
     }
 }
 
@@ -234,14 +233,7 @@ pub(crate) fn optional_bool(input: &Value, field: &str) -> bool {
     }
 }
 
-/// "1 file", "3 files": a count with its noun for summaries.
-pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub(crate) use crate::words::count;
 
 /// A tool's successful result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,6 +265,14 @@ pub enum ToolError {
     InvalidInput(String),
     #[error("file not found: {0}")]
     NotFound(String),
+    #[error(
+        "{path} has no cell `{id}` (it has {cells}; use a cell's id, or cell-N counting from 0)"
+    )]
+    NoCell {
+        path: String,
+        id: String,
+        cells: String,
+    },
     #[error("{path} is a binary file; Read shows text files only")]
     Binary { path: String },
     #[error("{path} has not been read yet in this session: Read it before editing it")]

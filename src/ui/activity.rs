@@ -182,7 +182,10 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     }
     if total > limit {
         lines.push(Line::styled(
-            format!("  │ … {} more lines (Ctrl+O)", total - limit),
+            format!(
+                "  │ … {} more (Ctrl+O)",
+                crate::words::count(total - limit, "line", "lines")
+            ),
             Style::default()
                 .fg(theme.dim)
                 .add_modifier(Modifier::ITALIC),
