@@ -41,6 +41,11 @@ pub fn shown_from(path: &Path, cwd: &Path) -> String {
     shown(path, cwd, home.as_deref())
 }
 
+/// A directory itself (the working directory in the status bar), with `~` for home.
+pub fn shown_dir(path: &Path) -> String {
+    shown_from(path, Path::new(""))
+}
+
 /// A tool's one-line summary with the path it starts with shortened ("/p/src/a.rs (2 edits)"
 /// → "src/a.rs (2 edits)"), and a trailing "in /p/src" of a search likewise. Other words
 /// (a shell command, a pattern) are left exactly as the model wrote them.

@@ -178,7 +178,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     let status = StatusInfo {
         model,
-        cwd: display_cwd(&cwd),
+        cwd: crate::shown_path::shown_dir(&cwd),
         permission_mode: mode.as_str().into(),
         context_window,
         ..StatusInfo::default()
@@ -204,7 +204,6 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         }),
         now,
     );
-    ui_model.status.cost = session.cost;
     for broken in &settings.broken {
         ui_model.push_cell(CellKind::Notice(format!(
             "Settings file left out (none of its settings apply): {broken}"
@@ -302,21 +301,10 @@ fn choose_theme(setting: Option<&str>) -> (Theme, Option<String>) {
     }
 }
 
-/// The cwd with the home directory shown as `~`.
-fn display_cwd(cwd: &std::path::Path) -> String {
-    if let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
-        && let Ok(rest) = cwd.strip_prefix(&home)
-    {
-        return format!("~/{}", rest.display());
-    }
-    cwd.display().to_string()
-}
-
 /// The session to run: a new one, or one resumed from disk.
 struct SessionStart {
     log: LogTarget,
     messages: Vec<crate::provider::Message>,
-    cost: f64,
     usage: Vec<(String, crate::provider::Usage, f64)>,
     notices: Vec<String>,
 }
@@ -332,7 +320,6 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         return Ok(Some(SessionStart {
             log: LogTarget::None,
             messages: Vec::new(),
-            cost: 0.0,
             usage: Vec::new(),
             notices: vec!["No data directory: this session will not be saved.".into()],
         }));
@@ -377,14 +364,14 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         return Ok(Some(SessionStart {
             log: new_target(&session_log::new_id()),
             messages: Vec::new(),
-            cost: 0.0,
             usage: Vec::new(),
             notices: Vec::new(),
         }));
     };
     let loaded = session_log::load(&path)
         .with_context(|| format!("cannot read the session {}", path.display()))?;
-    let (messages, cost) = History::replay(&loaded.entries);
+    // (The cost comes back with the usage entries: the agent sums them and reports both.)
+    let (messages, _) = History::replay(&loaded.entries);
     let usage = loaded
         .entries
         .iter()
@@ -393,12 +380,12 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
             _ => None,
         })
         .collect();
+    let shown = crate::shown_path::shown_from(&path, cwd);
     let mut notices = Vec::new();
     if loaded.skipped > 0 {
         notices.push(format!(
-            "Skipped {} of {} (a crash mid-write); the rest is restored.",
+            "Skipped {} of {shown} (a crash mid-write); the rest is restored.",
             crate::words::count(loaded.skipped, "damaged line", "damaged lines"),
-            path.display()
         ));
     }
     let log = if args.fork_session {
@@ -409,25 +396,26 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         for entry in &loaded.entries {
             log.append(entry)?;
         }
-        notices.push(format!(
-            "Forked into a new session {id}; the original is unchanged."
+        notices.push(crate::agent::history::resumed_notice(
+            &shown,
+            messages.len(),
+            Some(&id),
         ));
         LogTarget::Open(log)
     } else {
+        notices.push(crate::agent::history::resumed_notice(
+            &shown,
+            messages.len(),
+            None,
+        ));
         LogTarget::Open(
             SessionLog::open(&path)
                 .with_context(|| format!("cannot append to {}", path.display()))?,
         )
     };
-    notices.push(format!(
-        "Resumed {} ({} messages).",
-        path.display(),
-        messages.len()
-    ));
     Ok(Some(SessionStart {
         log,
         messages,
-        cost,
         usage,
         notices,
     }))

@@ -140,10 +140,10 @@ impl Session {
                 {
                     self.emit(event);
                 }
-                let mut message = format!(
-                    "Resumed {} ({} messages).",
-                    path.display(),
-                    self.conversation.history.len()
+                let mut message = crate::agent::history::resumed_notice(
+                    &self.services.ctx.shown_to_user(&path),
+                    self.conversation.history.len(),
+                    None,
                 );
                 if skipped > 0 {
                     message.push_str(&format!(

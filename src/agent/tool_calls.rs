@@ -67,7 +67,7 @@ impl Session {
         self.emit(AgentEvent::ToolStarted {
             call_id: id.to_string(),
             tool: name.to_string(),
-            summary: tool.summarize(&input),
+            summary: self.summary(tool, &input),
         });
         // Deny rules come before anything else, hooks included.
         if let Verdict::Deny(reason) = self.rule_verdict(name, &input, tool.risk()) {
@@ -172,7 +172,7 @@ impl Session {
                 id: approval,
                 call_id: id.to_string(),
                 tool: name.to_string(),
-                summary: tool.summarize(&input),
+                summary: self.summary(tool, &input),
                 preview,
                 session_rule: rule.clone(),
             }));
@@ -199,6 +199,20 @@ impl Session {
 
     /// What the mode and rules say of a call; a Bash command is judged where the shell is now
     /// (where the last command's `cd` left it).
+    /// The tool's one-line summary for the tool row and the approval prompt, its path shown
+    /// relative to the working directory. A command line is shown exactly as it will run.
+    fn summary(&self, tool: &dyn crate::tools::Tool, input: &Value) -> String {
+        if tool.name() == "Bash" {
+            return tool.summarize(input);
+        }
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        crate::shown_path::in_summary(
+            &tool.summarize(input),
+            &self.services.ctx.cwd,
+            home.as_deref(),
+        )
+    }
+
     fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         let shell_dir = self
             .services
@@ -342,7 +356,10 @@ impl Session {
                 file.content.trim_end()
             ));
             self.emit(AgentEvent::Notice {
-                message: format!("Loaded memory from {}", file.path.display()),
+                message: format!(
+                    "Loaded memory from {}",
+                    self.services.ctx.shown_to_user(&file.path)
+                ),
             });
         }
     }
@@ -390,7 +407,10 @@ impl Session {
                 self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
                 if let Some(path) = self.policy.local_settings.clone() {
                     let message = match save_allow_rule(&path, rule) {
-                        Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
+                        Ok(()) => format!(
+                            "Saved the rule `{rule}` to {}",
+                            self.services.ctx.shown_to_user(&path)
+                        ),
                         Err(e) => {
                             format!(
                                 "Allowed for this session, but the rule could not be saved: {e}"

@@ -145,6 +145,11 @@ impl ToolContext {
         // The model gets no `~`: its tools don't expand it.
         crate::shown_path::shown(path, &self.cwd, None)
     }
+
+    /// `path` as the user reads it: relative inside the working directory, `~` for home.
+    pub fn shown_to_user(&self, path: &Path) -> String {
+        crate::shown_path::shown_from(path, &self.cwd)
+    }
 }
 
 /// A tree walk (Glob, Grep) run off the async workers, since a big tree blocks; its note of the
