@@ -108,7 +108,7 @@ pub async fn run(
                 };
             }
             AgentEvent::SessionInfo { .. }
-            | AgentEvent::TurnStarted
+            | AgentEvent::TurnStarted { .. }
             | AgentEvent::UserText { .. }
             | AgentEvent::Compacted { .. }
             | AgentEvent::TranscriptReset

@@ -191,7 +191,9 @@ impl Session {
 
     /// Runs one user turn. Returns false when the agent should shut down.
     pub(crate) async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
-        self.emit(AgentEvent::TurnStarted);
+        self.emit(AgentEvent::TurnStarted {
+            prompt: text.clone(),
+        });
         let submitted = self
             .fire(
                 "UserPromptSubmit",

@@ -45,9 +45,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.live_cell = None;
             model.push_cell(CellKind::User(text));
         }
-        AgentEvent::TurnStarted => {
+        AgentEvent::TurnStarted { prompt } => {
             model.busy = true;
             model.activity = Activity::Waiting;
+            if let Some(at) = model.queued.iter().position(|q| *q == prompt) {
+                model.queued.remove(at);
+                model.live_cell = None;
+                model.push_cell(CellKind::User(prompt));
+            }
         }
         AgentEvent::RequestStarted => {
             model.activity = Activity::Waiting;
@@ -176,8 +181,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
 }
 
 fn end_turn(model: &mut Model, stop: TurnStop) {
-    model.busy = false;
-    model.activity = Activity::Idle;
+    // A queued prompt's turn starts next: still busy, so what is typed meanwhile queues
+    // behind it instead of showing before it.
+    model.busy = !model.queued.is_empty();
+    model.activity = if model.busy {
+        Activity::Waiting
+    } else {
+        Activity::Idle
+    };
     model.live_cell = None;
     model.approvals.clear();
     let now = model.now;

@@ -173,6 +173,9 @@ pub struct Model {
     pub transcript_top_cell: usize,
     /// The assistant or thinking cell receiving deltas.
     pub live_cell: Option<usize>,
+    /// Prompts sent while a turn runs, oldest first: drawn below the conversation as queued
+    /// until their turn starts, then they become user cells in order.
+    pub queued: Vec<String>,
     pub tools: Vec<ToolCall>,
     pub selected_tool: Option<usize>,
     pub focus: Focus,
@@ -244,6 +247,7 @@ impl Model {
             transcript_top_cell: 0,
             viewport_rows: 0,
             live_cell: None,
+            queued: Vec::new(),
             tools: Vec::new(),
             selected_tool: None,
             focus: Focus::Input,

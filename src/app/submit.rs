@@ -36,11 +36,15 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
             command: command.to_string(),
         })];
     }
-    model.push_cell(CellKind::User(text.clone()));
-    model.live_cell = None;
     model.scroll = Scroll::Follow;
     model.quit_armed = None;
-    if !model.busy {
+    if model.busy {
+        // The agent runs it after the current turn; until then it waits below the answer
+        // instead of splitting it.
+        model.queued.push(text.clone());
+    } else {
+        model.push_cell(CellKind::User(text.clone()));
+        model.live_cell = None;
         model.busy = true;
         model.activity = Activity::Waiting;
     }
@@ -231,5 +235,84 @@ mod tests {
                 args: "now".into()
             })]
         );
+    }
+
+    fn users(model: &Model) -> Vec<&str> {
+        model
+            .cells
+            .iter()
+            .filter_map(|c| match &c.kind {
+                CellKind::User(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_queued_prompt_keeps_its_place_until_its_turn_starts() {
+        use crate::protocol::{AgentEvent, TurnStop};
+        let mut model = model();
+        let agent = |model: &mut Model, event| {
+            crate::app::agent_events::on_agent(model, event, std::time::Instant::now())
+        };
+        submit_text(&mut model, "one");
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "one".into(),
+            },
+        );
+        agent(&mut model, AgentEvent::TextDelta("first half".into()));
+        assert_eq!(
+            submit_text(&mut model, "two"),
+            vec![Effect::Send(Op::UserTurn { text: "two".into() })]
+        );
+        agent(&mut model, AgentEvent::TextDelta(", second half".into()));
+        assert_eq!(
+            users(&model),
+            ["one"],
+            "not drawn into the middle of the answer"
+        );
+        assert_eq!(model.queued, ["two"]);
+        assert!(
+            matches!(&model.cells[1].kind, CellKind::Assistant(t) if t == "first half, second half")
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Done,
+            },
+        );
+        // Typed before "two" started: it queues behind "two", not in front of it.
+        submit_text(&mut model, "three");
+        assert!(model.busy, "the queued turn is about to start");
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "two".into(),
+            },
+        );
+        assert_eq!(users(&model), ["one", "two"]);
+        assert_eq!(model.queued, ["three"]);
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Interrupted,
+            },
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "three".into(),
+            },
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Done,
+            },
+        );
+        assert_eq!(users(&model), ["one", "two", "three"]);
+        assert!(!model.busy && model.queued.is_empty());
     }
 }

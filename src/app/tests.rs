@@ -156,7 +156,9 @@ fn up_and_down_recall_history() {
 #[test]
 fn deltas_stream_into_one_cell_until_a_tool_starts() {
     let mut h = Harness::new();
-    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
     h.agent(AgentEvent::TextDelta("Hel".into()));
     h.agent(AgentEvent::TextDelta("lo".into()));
     assert_eq!(h.model.cells.len(), 1);

@@ -54,7 +54,14 @@ pub fn draw(
     for (index, cell) in model.cells.iter().enumerate() {
         heights.push(cell_height(model, cache, index, cell, width) + 1);
     }
-    let total: usize = heights.iter().sum();
+    // Prompts waiting for their turn come last, below the live answer (not cached: few, short).
+    let queued = queued_lines(model, width);
+    let queued_height = if queued.is_empty() {
+        0
+    } else {
+        queued.len() + 1
+    };
+    let total: usize = heights.iter().sum::<usize>() + queued_height;
     let rows = area.height as usize;
     let max_top = total.saturating_sub(rows);
     let top = match model.scroll {
@@ -115,6 +122,16 @@ pub fn draw(
         line_no += height;
         if y >= rows {
             break;
+        }
+    }
+    if y < rows {
+        let skip = top.saturating_sub(line_no);
+        for line in queued.iter().skip(skip) {
+            if y >= rows {
+                break;
+            }
+            buf.set_line(area.x + 1, area.y + y as u16, line, width);
+            y += 1;
         }
     }
     if top < max_top {
@@ -307,6 +324,33 @@ pub fn render_cell(
         }
         CellKind::Tool(_) => Vec::new(),
     }
+}
+
+/// The prompts sent while a turn runs, dimmed and marked, in the order they will run.
+fn queued_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
+    let theme = &model.theme;
+    let style = Style::default().fg(theme.dim);
+    let mark = Style::default()
+        .fg(theme.dim)
+        .add_modifier(Modifier::ITALIC);
+    let w = width as usize;
+    let mut out = Vec::new();
+    for prompt in &model.queued {
+        let mut lines = prefixed(
+            wrap(prompt, w.saturating_sub(2)),
+            Span::styled("› ", style),
+            style,
+        );
+        const MARK: &str = "  (queued)";
+        match lines.last_mut() {
+            Some(last) if last.width() + MARK.len() <= w => {
+                last.spans.push(Span::styled(MARK, mark))
+            }
+            _ => lines.push(Line::from(Span::styled(MARK, mark))),
+        }
+        out.extend(lines);
+    }
+    out
 }
 
 fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<'static>> {

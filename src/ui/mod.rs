@@ -171,4 +171,6 @@ pub fn draw(
 }
 
 #[cfg(test)]
+mod conversation_tests;
+#[cfg(test)]
 mod tests;
