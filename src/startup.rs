@@ -191,6 +191,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     ui_model.catalog_models = catalog_models;
     ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
+    let (keymap, keymap_notices) = load_keymap(&locations);
+    ui_model.keymap = keymap;
+    // The header first: the resumed conversation and the notices come below it.
+    let welcome = crate::app::welcome::welcome(&ui_model);
+    ui_model.push_cell(CellKind::Welcome(welcome));
     let history_path = crate::history_file::path_for(&cwd);
     let mut runtime = tui::Runtime::new(handle.ops, history_path.clone());
     let now = Instant::now();
@@ -209,7 +214,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             "Settings file left out (none of its settings apply): {broken}"
         )));
     }
-    for notice in settings.warnings.into_iter().chain(session.notices) {
+    for notice in settings
+        .warnings
+        .into_iter()
+        .chain(session.notices)
+        .chain(keymap_notices)
+    {
         ui_model.push_cell(CellKind::Notice(notice));
     }
     // A settings file that doesn't parse: the session opens on a dialog, and the prompt given
@@ -227,7 +237,6 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         ui_model.history =
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
     }
-    ui_model.keymap = load_keymap(&locations, &mut ui_model);
     if pick_session {
         // `claw --resume` without an id: start in the session picker.
         ui_model.palette = Some(crate::app::palette::Palette::new(
@@ -257,8 +266,8 @@ async fn wind_down(finished: tokio::task::JoinHandle<()>) {
     crate::process_groups::kill_all();
 }
 
-/// The keys of `<config>/claw/keybindings.json` over the defaults; problems become notices.
-fn load_keymap(locations: &Locations, ui_model: &mut Model) -> crate::app::keymap::Keymap {
+/// The keys of `<config>/claw/keybindings.json` over the defaults, and its problems (notices).
+fn load_keymap(locations: &Locations) -> (crate::app::keymap::Keymap, Vec<String>) {
     let Some(path) = locations
         .user_config
         .as_ref()
@@ -270,10 +279,12 @@ fn load_keymap(locations: &Locations, ui_model: &mut Model) -> crate::app::keyma
         return Default::default();
     };
     let (keymap, warnings) = crate::app::keymap::Keymap::from_json(&text);
-    for warning in warnings {
-        ui_model.push_cell(CellKind::Notice(format!("{}: {warning}", path.display())));
-    }
-    keymap
+    let shown = crate::shown_path::shown_dir(&path);
+    let notices = warnings
+        .into_iter()
+        .map(|w| format!("{shown}: {w}"))
+        .collect();
+    (keymap, notices)
 }
 
 /// The theme named in the settings, or (for none or "auto") the one that suits the terminal's

@@ -22,6 +22,7 @@ mod palette_keys;
 mod search;
 mod submit;
 pub mod update;
+pub mod welcome;
 
 pub use effect::Effect;
 pub use model::Model;

@@ -34,6 +34,8 @@ pub enum CellKind {
         title: String,
         body: String,
     },
+    /// The header of the first screen.
+    Welcome(crate::app::welcome::Welcome),
 }
 
 /// A conversation cell. `version` changes whenever its rendering may change, so rendered lines

@@ -103,6 +103,7 @@ pub fn draw(
             | CellKind::Thinking(_)
             | CellKind::Error(_)
             | CellKind::Notice(_)
+            | CellKind::Welcome(_)
             | CellKind::Info { .. } => {
                 let lines = cached(model, cache, index, cell, width);
                 for line in lines.iter().skip(skip) {
@@ -210,6 +211,7 @@ fn cell_height(
         | CellKind::Thinking(_)
         | CellKind::Error(_)
         | CellKind::Notice(_)
+        | CellKind::Welcome(_)
         | CellKind::Info { .. } => cached(model, cache, index, cell, width).len(),
     }
 }
@@ -322,8 +324,50 @@ pub fn render_cell(
             );
             lines
         }
+        CellKind::Welcome(welcome) => welcome_lines(welcome, w, theme),
         CellKind::Tool(_) => Vec::new(),
     }
+}
+
+/// The first screen's header: `✻ claw 0.1.0`, the model and directory, the hint (wrapped).
+fn welcome_lines(
+    welcome: &crate::app::welcome::Welcome,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let dim = Style::default().fg(theme.dim);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("✻ ", Style::default().fg(theme.accent)),
+        Span::styled(
+            "claw",
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(format!(" {}", welcome.version), dim),
+    ])];
+    // The model and the directory on one line when they fit, else one line each.
+    let both = format!("{} · {}", welcome.model, welcome.cwd);
+    let facts = if both.chars().count() + 2 <= width {
+        vec![both]
+    } else {
+        vec![welcome.model.clone(), welcome.cwd.clone()]
+    };
+    for fact in facts {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(
+                text::truncate(&fact, width.saturating_sub(2)),
+                Style::default().fg(theme.fg),
+            ),
+        ]));
+    }
+    lines.extend(
+        wrap(&welcome.hint, width.saturating_sub(2))
+            .into_iter()
+            .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, dim)])),
+    );
+    lines
 }
 
 /// The prompts sent while a turn runs, dimmed and marked, in the order they will run.

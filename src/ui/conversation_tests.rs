@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use crate::app::welcome::Welcome;
 use crate::app::{Msg, update};
 use crate::protocol::{AgentEvent, TurnStop};
 use crate::ui::tests::{feed, model_at, render};
@@ -50,4 +51,27 @@ fn a_prompt_sent_during_a_stream_waits_below_the_answer() {
         ],
     );
     insta::assert_snapshot!("queued_turn_started", render(&model, 60, 12).backend());
+}
+
+#[test]
+fn the_first_screen_has_a_header_that_scrolls_away_like_a_cell() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let header = crate::app::welcome::welcome(&model);
+    model.push_cell(crate::app::model::CellKind::Welcome(Welcome {
+        version: "0.1.0".into(),
+        ..header
+    }));
+    insta::assert_snapshot!("welcome_first_screen", render(&model, 80, 16).backend());
+    insta::assert_snapshot!("welcome_narrow", render(&model, 40, 16).backend());
+    submit(&mut model, "hello", now);
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::TextDelta(
+            (1..=12).map(|i| format!("line {i}\n")).collect(),
+        )],
+    );
+    let screen = format!("{:?}", render(&model, 80, 16).backend());
+    assert!(!screen.contains("claw 0.1.0"), "scrolled away:\n{screen}");
 }
