@@ -183,8 +183,8 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     if total > limit {
         lines.push(Line::styled(
             format!(
-                "  │ … {} more (Ctrl+O)",
-                crate::words::count(total - limit, "line", "lines")
+                "  │ … {} (Ctrl+O)",
+                crate::words::count(total - limit, "more line", "more lines")
             ),
             Style::default()
                 .fg(theme.dim)

@@ -92,7 +92,8 @@ pub fn draw(
 
     let (main, prompt_area) = match model.current_approval() {
         Some(approval) => {
-            let height = approval::wanted_height(approval, main.height.saturating_sub(3));
+            let height =
+                approval::wanted_height(model, approval, main.width, main.height.saturating_sub(3));
             let [top, bottom] = Layout::default()
                 .direction(Direction::Vertical)
                 .constraints([Constraint::Min(3), Constraint::Length(height)])
@@ -170,6 +171,8 @@ pub fn draw(
     metrics
 }
 
+#[cfg(test)]
+mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
 #[cfg(test)]

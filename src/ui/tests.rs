@@ -142,7 +142,12 @@ fn tool_activity_focused_and_expanded_on_a_narrow_screen() {
     insta::assert_snapshot!(terminal.backend());
 }
 
-fn approval(preview: ApprovalPreview, tool: &str, summary: &str, rule: &str) -> Vec<AgentEvent> {
+pub(super) fn approval(
+    preview: ApprovalPreview,
+    tool: &str,
+    summary: &str,
+    rule: &str,
+) -> Vec<AgentEvent> {
     vec![
         AgentEvent::TurnStarted {
             prompt: String::new(),
