@@ -10,7 +10,7 @@ use crate::agent::inbox::{Inbox, Watched};
 use crate::agent::turn::{Flow, Session};
 use crate::config::memory;
 use crate::config::settings::save_allow_rule;
-use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
+use crate::permissions::{PermissionMode, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
 use crate::tools::{CallFlow, CallOutcome, ProgressSink, SessionEffect};
@@ -163,7 +163,10 @@ impl Session {
                 | crate::protocol::ApprovalPreview::FileChange(_)
                 | crate::protocol::ApprovalPreview::Plan(_) => None,
             };
-            let rule = Permissions::suggest_rule(name, &input);
+            let rules = self
+                .policy
+                .permissions
+                .suggest_rules(name, &input, &self.shell_dir());
             let approval = self
                 .services
                 .next_approval
@@ -174,7 +177,7 @@ impl Session {
                 tool: name.to_string(),
                 summary: self.summary(tool, &input),
                 preview,
-                session_rule: rule.clone(),
+                session_rule: rules.join(", "),
             }));
             let decision = match inbox.decision(approval).await {
                 Watched::Done(decision) => decision,
@@ -189,7 +192,7 @@ impl Session {
                 self.finish(id, ToolOutcome::Success, &content, "answered", started);
                 return CallOutcome::success(content);
             }
-            if let Some(denial) = self.apply_decision(decision, &rule) {
+            if let Some(denial) = self.apply_decision(decision, &rules) {
                 self.finish(id, ToolOutcome::Denied, &denial.text(), "denied", started);
                 return denial;
             }
@@ -213,17 +216,20 @@ impl Session {
         )
     }
 
-    fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
-        let shell_dir = self
-            .services
+    /// Where the next shell command starts (where the last `cd` left it).
+    fn shell_dir(&self) -> std::path::PathBuf {
+        self.services
             .ctx
             .shell_cwd
             .lock()
             .map(|d| d.clone())
-            .unwrap_or_else(|_| self.services.ctx.cwd.clone());
+            .unwrap_or_else(|_| self.services.ctx.cwd.clone())
+    }
+
+    fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         self.policy
             .permissions
-            .decide_in(name, input, risk, &shell_dir)
+            .decide_in(name, input, risk, &self.shell_dir())
     }
 
     /// Ends a call the rules refuse.
@@ -394,21 +400,37 @@ impl Session {
     }
 
     /// Carries out the user's answer; returns the denial to send the model, if denied.
-    fn apply_decision(&mut self, decision: Decision, rule: &str) -> Option<CallOutcome> {
+    fn apply_decision(&mut self, decision: Decision, rules: &[String]) -> Option<CallOutcome> {
+        let cwd = self.services.ctx.cwd.clone();
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
-                let cwd = self.services.ctx.cwd.clone();
-                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                for rule in rules {
+                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                }
                 None
             }
             Decision::AllowAlways => {
-                let cwd = self.services.ctx.cwd.clone();
-                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                for rule in rules {
+                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                }
                 if let Some(path) = self.policy.local_settings.clone() {
-                    let message = match save_allow_rule(&path, rule) {
+                    let saved = rules
+                        .iter()
+                        .try_for_each(|rule| save_allow_rule(&path, rule));
+                    let named = rules
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let message = match saved {
                         Ok(()) => format!(
-                            "Saved the rule `{rule}` to {}",
+                            "Saved {} {named} to {}",
+                            if rules.len() == 1 {
+                                "the rule"
+                            } else {
+                                "the rules"
+                            },
                             self.services.ctx.shown_to_user(&path)
                         ),
                         Err(e) => {

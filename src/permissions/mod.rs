@@ -5,6 +5,7 @@
 pub mod paths;
 pub mod rule;
 pub mod shell;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 
@@ -12,9 +13,8 @@ use serde_json::Value;
 
 pub use crate::protocol::PermissionMode;
 use crate::tools::Risk;
-use crate::tools::bash::command_prefix;
 use rule::{Certainty, EDIT_TOOLS, Places, READ_TOOLS, Rule, file_path, normalize};
-use shell::{Place, Script, Target, display};
+use shell::{Place, Script, Target};
 
 /// What to do with one tool call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,30 +140,6 @@ impl Permissions {
         };
         list.remove(index);
         true
-    }
-
-    /// The narrowest sensible rule that would allow this call again: a Bash command's prefix
-    /// (of the program as it runs), or the tool.
-    pub fn suggest_rule(tool: &str, input: &Value) -> String {
-        if tool == "Bash" {
-            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            let script = shell::analyze(
-                command,
-                Place {
-                    dir: Path::new("/"),
-                    home: None,
-                },
-            );
-            // The first command that needs a rule: not shell code run by a wrapper, not a `cd`.
-            let first = script
-                .commands
-                .iter()
-                .find(|c| !c.runs_code && c.cd_to.is_none())
-                .map(|c| display(c.runs()))
-                .unwrap_or_default();
-            return format!("Bash({}:*)", command_prefix(&first));
-        }
-        tool.to_string()
     }
 
     /// The Read deny rules, for tools that list and search files to skip what they cover.
@@ -398,11 +374,6 @@ impl Permissions {
         if asks {
             return Verdict::Ask;
         }
-        let allowed = |words: &[shell::Word]| {
-            self.allow
-                .iter()
-                .any(|r| r.matches_words(words, Certainty::Surely))
-        };
         // `cd` into a working directory needs no rule: where it leads is judged by the
         // commands and redirections after it.
         let stays_inside = |c: &shell::Command| {
@@ -413,7 +384,7 @@ impl Permissions {
         let commands_allowed = script
             .commands
             .iter()
-            .all(|c| c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed));
+            .all(|c| c.runs_code || stays_inside(c) || self.command_allowed(c));
         let writes_allowed = script.writes.iter().all(|t| match t {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
@@ -432,6 +403,17 @@ impl Permissions {
             return Verdict::Allow;
         }
         Verdict::Ask
+    }
+}
+
+impl Permissions {
+    /// Whether an allow rule surely covers `command` as it runs.
+    fn command_allowed(&self, command: &shell::Command) -> bool {
+        command.rule_form().is_some_and(|words| {
+            self.allow
+                .iter()
+                .any(|r| r.matches_words(words, Certainty::Surely))
+        })
     }
 }
 
