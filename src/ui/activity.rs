@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
 use crate::app::model::{Focus, Model, ToolCall};
-use crate::ui::conversation::{status_mark, status_text};
 use crate::ui::text;
+use crate::ui::tool_row::{output_lines, status_mark, status_text};
 
 /// Output lines shown under a collapsed call.
 const PREVIEW_LINES: usize = 3;
@@ -169,27 +169,7 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     } else {
         PREVIEW_LINES
     };
-    let output = call.output.trim_end();
-    let total = output.lines().count();
-    for raw in output.lines().take(limit) {
-        lines.push(Line::styled(
-            format!(
-                "  │ {}",
-                text::truncate(&text::sanitize(raw), width.saturating_sub(4))
-            ),
-            Style::default().fg(theme.dim),
-        ));
-    }
-    if total > limit {
-        lines.push(Line::styled(
-            format!(
-                "  │ … {} (Ctrl+O)",
-                crate::words::count(total - limit, "more line", "more lines")
-            ),
-            Style::default()
-                .fg(theme.dim)
-                .add_modifier(Modifier::ITALIC),
-        ));
-    }
+    let hint = if call.expanded { "" } else { " (Ctrl+O)" };
+    lines.extend(output_lines(call, theme, width, limit, hint));
     lines
 }

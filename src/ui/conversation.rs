@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
-use crate::protocol::ToolOutcome;
+use crate::app::model::{Cell, CellKind, Model, Scroll};
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
-use crate::ui::text::{self, wrap};
+use crate::ui::text::wrap;
+use crate::ui::tool_row;
 
 /// Rendered lines of one cell, valid for one (version, width).
 struct CachedCell {
@@ -88,15 +88,19 @@ pub fn draw(
         let skip = top.saturating_sub(line_no);
         let drawn = match cell.kind {
             CellKind::Tool(tool) => {
-                if let Some(call) = model.tools.get(tool)
-                    && skip == 0
-                    && y < rows
-                {
-                    let line = tool_line(call, model, width);
-                    buf.set_line(area.x + 1, area.y + y as u16, &line, width);
+                let lines = model
+                    .tools
+                    .get(tool)
+                    .map(|call| tool_row::lines(call, model, width))
+                    .unwrap_or_default();
+                for line in lines.iter().skip(skip) {
+                    if y >= rows {
+                        break;
+                    }
+                    buf.set_line(area.x + 1, area.y + y as u16, line, width);
                     y += 1;
                 }
-                1
+                lines.len()
             }
             CellKind::User(_)
             | CellKind::Assistant(_)
@@ -204,8 +208,15 @@ fn cell_height(
     width: u16,
 ) -> usize {
     match cell.kind {
-        // Tool cells animate (spinner, elapsed time): always one live line, never cached.
-        CellKind::Tool(_) => 1,
+        // Tool rows animate (spinner, elapsed time): drawn afresh, never cached (one line, or
+        // a few more when expanded).
+        CellKind::Tool(tool) => model.tools.get(tool).map_or(1, |call| {
+            if call.expanded {
+                tool_row::lines(call, model, width).len()
+            } else {
+                1
+            }
+        }),
         CellKind::User(_)
         | CellKind::Assistant(_)
         | CellKind::Thinking(_)
@@ -324,50 +335,9 @@ pub fn render_cell(
             );
             lines
         }
-        CellKind::Welcome(welcome) => welcome_lines(welcome, w, theme),
+        CellKind::Welcome(welcome) => crate::ui::welcome::lines(welcome, w, theme),
         CellKind::Tool(_) => Vec::new(),
     }
-}
-
-/// The first screen's header: `✻ claw 0.1.0`, the model and directory, the hint (wrapped).
-fn welcome_lines(
-    welcome: &crate::app::welcome::Welcome,
-    width: usize,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let dim = Style::default().fg(theme.dim);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("✻ ", Style::default().fg(theme.accent)),
-        Span::styled(
-            "claw",
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(format!(" {}", welcome.version), dim),
-    ])];
-    // The model and the directory on one line when they fit, else one line each.
-    let both = format!("{} · {}", welcome.model, welcome.cwd);
-    let facts = if both.chars().count() + 2 <= width {
-        vec![both]
-    } else {
-        vec![welcome.model.clone(), welcome.cwd.clone()]
-    };
-    for fact in facts {
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(
-                text::truncate(&fact, width.saturating_sub(2)),
-                Style::default().fg(theme.fg),
-            ),
-        ]));
-    }
-    lines.extend(
-        wrap(&welcome.hint, width.saturating_sub(2))
-            .into_iter()
-            .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, dim)])),
-    );
-    lines
 }
 
 /// The prompts sent while a turn runs, dimmed and marked, in the order they will run.
@@ -410,71 +380,4 @@ fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<
             Line::from(vec![lead, Span::styled(text, style)])
         })
         .collect()
-}
-
-/// The status mark of a tool call: a spinner while it runs, then ✓ ✗ ⊘ ■.
-pub fn status_mark(call: &ToolCall, model: &Model) -> Span<'static> {
-    let theme = &model.theme;
-    match call.status {
-        ToolStatus::Running => Span::styled(
-            text::spinner(model.now.saturating_duration_since(call.started)),
-            Style::default().fg(theme.accent),
-        ),
-        ToolStatus::WaitingApproval => Span::styled("?", Style::default().fg(theme.warning)),
-        ToolStatus::Done(ToolOutcome::Success) => {
-            Span::styled("✓", Style::default().fg(theme.success))
-        }
-        ToolStatus::Done(ToolOutcome::Failed) => {
-            Span::styled("✗", Style::default().fg(theme.error))
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => {
-            Span::styled("⊘", Style::default().fg(theme.warning))
-        }
-        ToolStatus::Done(ToolOutcome::Interrupted) => {
-            Span::styled("■", Style::default().fg(theme.dim))
-        }
-    }
-}
-
-/// What follows the tool name: the result, or what it waits for.
-pub fn status_text(call: &ToolCall, model: &Model) -> String {
-    let elapsed = call
-        .duration
-        .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
-    match call.status {
-        ToolStatus::Running => text::duration(elapsed),
-        ToolStatus::WaitingApproval => "waiting for approval".into(),
-        ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
-            let summary = call.result_summary.as_str();
-            if summary.is_empty() {
-                text::duration(elapsed)
-            } else {
-                format!("{summary} · {}", text::duration(elapsed))
-            }
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => "denied".into(),
-        ToolStatus::Done(ToolOutcome::Interrupted) => "interrupted".into(),
-    }
-}
-
-/// One line for a tool call: `✓ Read src/lib.rs · 42 lines · 3ms`.
-fn tool_line(call: &ToolCall, model: &Model, width: u16) -> Line<'static> {
-    let theme = &model.theme;
-    let status = status_text(call, model);
-    let fixed = call.tool.chars().count() + status.chars().count() + 6;
-    let summary = text::truncate(
-        &text::sanitize(call.summary.lines().next().unwrap_or("")),
-        (width as usize).saturating_sub(fixed),
-    );
-    Line::from(vec![
-        status_mark(call, model),
-        Span::raw(" "),
-        Span::styled(
-            call.tool.clone(),
-            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(" "),
-        Span::styled(summary, Style::default().fg(theme.fg)),
-        Span::styled(format!("  {status}"), Style::default().fg(theme.dim)),
-    ])
 }

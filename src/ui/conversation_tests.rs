@@ -75,3 +75,67 @@ fn the_first_screen_has_a_header_that_scrolls_away_like_a_cell() {
     let screen = format!("{:?}", render(&model, 80, 16).backend());
     assert!(!screen.contains("claw 0.1.0"), "scrolled away:\n{screen}");
 }
+
+fn started(call_id: &str, tool: &str, summary: &str) -> AgentEvent {
+    AgentEvent::ToolStarted {
+        call_id: call_id.into(),
+        tool: tool.into(),
+        summary: summary.into(),
+    }
+}
+
+fn finished(call_id: &str, output: &str, summary: &str) -> AgentEvent {
+    AgentEvent::ToolFinished {
+        call_id: call_id.into(),
+        outcome: crate::protocol::ToolOutcome::Success,
+        output: output.into(),
+        summary: summary.into(),
+        duration_ms: 4,
+    }
+}
+
+#[test]
+fn a_bang_command_shows_its_output_in_the_conversation() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    submit(&mut model, "!seq 1 20", now);
+    let output: String = (1..=20).map(|i| format!("{i}\n")).collect();
+    feed(
+        &mut model,
+        now,
+        vec![
+            started("shell-1", "Bash", "seq 1 20"),
+            finished("shell-1", &output, "exit 0"),
+        ],
+    );
+    insta::assert_snapshot!("bang_command_output", render(&model, 60, 22).backend());
+}
+
+#[test]
+fn hooks_fold_into_the_row_of_the_call_they_gated_and_ctrl_o_opens_it() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(
+        &mut model,
+        now,
+        vec![
+            started("t1", "Write", "f.txt"),
+            started("hook-1", "hook PreToolUse", "./check.sh"),
+            finished("hook-1", "", "passed"),
+            finished("t1", "Created f.txt (1 line).", "+1 -0"),
+            started("hook-2", "hook PostToolUse", "cargo fmt"),
+            finished("hook-2", "", "passed"),
+        ],
+    );
+    // On a terminal too narrow for the activity pane, the conversation holds the details.
+    insta::assert_snapshot!("hooks_folded", render(&model, 70, 10).backend());
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('o'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+        now,
+    );
+    insta::assert_snapshot!("hooks_expanded", render(&model, 70, 10).backend());
+}

@@ -17,6 +17,8 @@ pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
 pub mod text;
+pub mod tool_row;
+pub mod welcome;
 /// Themes are data the reducer reads too; this keeps `ui::theme` for the binary and benches.
 pub use crate::theme;
 
