@@ -74,6 +74,12 @@ pub fn draw(
             .saturating_sub(1)
             .min(max_top),
     };
+    // Scrolled up, the last row is the hint's alone: it never covers text.
+    let text_rows = if top < max_top {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
     // Find the first visible cell, then draw until the area is full.
     let mut y = 0usize;
     let mut line_no = 0usize;
@@ -94,7 +100,7 @@ pub fn draw(
                     .map(|call| tool_row::lines(call, model, width))
                     .unwrap_or_default();
                 for line in lines.iter().skip(skip) {
-                    if y >= rows {
+                    if y >= text_rows {
                         break;
                     }
                     buf.set_line(area.x + 1, area.y + y as u16, line, width);
@@ -111,7 +117,7 @@ pub fn draw(
             | CellKind::Info { .. } => {
                 let lines = cached(model, cache, index, cell, width);
                 for line in lines.iter().skip(skip) {
-                    if y >= rows {
+                    if y >= text_rows {
                         break;
                     }
                     buf.set_line(area.x + 1, area.y + y as u16, line, width);
@@ -125,14 +131,14 @@ pub fn draw(
             y += 1;
         }
         line_no += height;
-        if y >= rows {
+        if y >= text_rows {
             break;
         }
     }
-    if y < rows {
+    if y < text_rows {
         let skip = top.saturating_sub(line_no);
         for line in queued.iter().skip(skip) {
-            if y >= rows {
+            if y >= text_rows {
                 break;
             }
             buf.set_line(area.x + 1, area.y + y as u16, line, width);
@@ -140,7 +146,11 @@ pub fn draw(
         }
     }
     if top < max_top {
-        let hint = format!(" ↓ {} more lines (End / PgDn) ", max_top - top);
+        let below = total.saturating_sub(top + text_rows);
+        let hint = format!(
+            " ↓ {} (End / PgDn) ",
+            crate::words::count(below, "more line", "more lines")
+        );
         let hint_width = hint.chars().count() as u16;
         if area.width > hint_width + 2 && area.height > 0 {
             buf.set_string(
@@ -329,7 +339,7 @@ pub fn render_cell(
                     .add_modifier(Modifier::BOLD),
             )];
             lines.extend(
-                wrap(body.trim_end(), w)
+                crate::ui::text::wrap_indented(body.trim_end(), w)
                     .into_iter()
                     .map(|l| Line::styled(l, Style::default().fg(theme.fg))),
             );

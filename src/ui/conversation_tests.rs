@@ -139,3 +139,17 @@ fn hooks_fold_into_the_row_of_the_call_they_gated_and_ctrl_o_opens_it() {
     );
     insta::assert_snapshot!("hooks_expanded", render(&model, 70, 10).backend());
 }
+
+#[test]
+fn the_more_lines_hint_has_a_row_of_its_own() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let answer: String = (1..=30)
+        .map(|i| {
+            format!("answer line {i} that is long enough to reach the right edge of the pane\n")
+        })
+        .collect();
+    feed(&mut model, now, vec![AgentEvent::TextDelta(answer)]);
+    model.scroll = crate::app::model::Scroll::FromTop(0);
+    insta::assert_snapshot!("more_lines_hint", render(&model, 80, 14).backend());
+}
