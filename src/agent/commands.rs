@@ -72,7 +72,11 @@ impl Session {
                     for (n, path) in files.into_iter().enumerate() {
                         let n = n + 1;
                         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                        body.push_str(&format!("{n:>3}. {}  ({size} bytes)\n", path.display()));
+                        body.push_str(&format!(
+                            "{n:>3}. {}  ({})\n",
+                            self.services.ctx.shown_to_user(path),
+                            crate::words::count(size as usize, "byte", "bytes")
+                        ));
                     }
                 }
                 if body.is_empty() {
@@ -183,8 +187,11 @@ impl Session {
                 };
                 let path = self.services.ctx.resolve(&name);
                 let message = match std::fs::write(&path, export_markdown(self.conversation.history.messages())) {
-                    Ok(()) => format!("Exported the conversation to {}", path.display()),
-                    Err(e) => format!("Could not write {}: {e}", path.display()),
+                    Ok(()) => format!(
+                        "Exported the conversation to {}",
+                        self.services.ctx.shown_to_user(&path)
+                    ),
+                    Err(e) => format!("Could not write {}: {e}", self.services.ctx.shown_to_user(&path)),
                 };
                 self.emit(AgentEvent::Notice { message });
             }

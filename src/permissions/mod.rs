@@ -191,15 +191,7 @@ impl Permissions {
     /// As `decide`, with a Bash command running in `shell_dir` (where the last `cd` left it).
     pub fn decide_in(&self, tool: &str, input: &Value, risk: Risk, shell_dir: &Path) -> Verdict {
         if tool == "Bash" {
-            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            let script = shell::analyze(
-                command,
-                Place {
-                    dir: shell_dir,
-                    home: self.places.home.as_deref(),
-                },
-            );
-            return self.decide_script(&script);
+            return self.decide_script(&self.bash_script(input, shell_dir));
         }
         let is_file_tool = EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool);
         if is_file_tool {
@@ -407,6 +399,18 @@ impl Permissions {
 }
 
 impl Permissions {
+    /// A Bash call's command, analysed as it would run in `shell_dir`.
+    fn bash_script(&self, input: &Value, shell_dir: &Path) -> Script {
+        let command = input.get("command").and_then(Value::as_str).unwrap_or("");
+        shell::analyze(
+            command,
+            Place {
+                dir: shell_dir,
+                home: self.places.home.as_deref(),
+            },
+        )
+    }
+
     /// Whether an allow rule surely covers `command` as it runs.
     fn command_allowed(&self, command: &shell::Command) -> bool {
         command.rule_form().is_some_and(|words| {

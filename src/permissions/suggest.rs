@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Permissions;
 use super::rule::host_of;
-use super::shell::{self, Place, display};
+use super::shell::{self, display};
 use crate::tools::bash::command_prefix;
 
 impl Permissions {
@@ -33,14 +33,7 @@ impl Permissions {
     }
 
     fn shell_rules(&self, input: &Value, shell_dir: &Path) -> Vec<String> {
-        let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-        let script = shell::analyze(
-            command,
-            Place {
-                dir: shell_dir,
-                home: self.places.home.as_deref(),
-            },
-        );
+        let script = self.bash_script(input, shell_dir);
         let candidates: Vec<&shell::Command> = script
             .commands
             .iter()
