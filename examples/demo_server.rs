@@ -6,7 +6,9 @@
 //! It plays a small tool-using session that works in any directory, deciding each reply from
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
-//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on.
+//! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
+//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you two
+//! questions (the second multi-select) in the choice dialog.
 
 use std::time::Duration;
 
@@ -65,6 +67,10 @@ fn last_user_text(request: &RecordedRequest) -> String {
             .iter()
             .filter(|b| b["type"] == "text")
             .filter_map(|b| b["text"].as_str())
+            // claw's own notes (the session context, plan mode) are not the user's words.
+            .filter(|t| {
+                !t.starts_with("<system-reminder>") && !t.starts_with("[The user interrupted")
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         _ => String::new(),
@@ -87,6 +93,30 @@ fn reply(request: &RecordedRequest) -> Reply {
                 json!({"command": command.trim(), "description": "The command you asked for"}),
             );
         }
+        if let Some(command) = prompt.strip_prefix("task:") {
+            return Reply::tool_use(
+                "I'll hand this to a sub-agent.",
+                "demo_task",
+                "Task",
+                json!({"description": "Run a command", "prompt": format!("run: {}", command.trim())}),
+            );
+        }
+        if prompt.starts_with("ask:") {
+            return Reply::tool_use(
+                "",
+                "demo_ask",
+                "AskUserQuestion",
+                json!({"questions": [
+                    {"question": "Which colour should the demo use?", "header": "Colour",
+                     "options": [
+                        {"label": "red", "description": "Warm and loud"},
+                        {"label": "green", "description": "Calm"},
+                        {"label": "blue"}]},
+                    {"question": "Which parts need tests?", "header": "Tests", "multiSelect": true,
+                     "options": [{"label": "The UI"}, {"label": "The agent"}, {"label": "The tools"}]}
+                ]}),
+            );
+        }
         return Reply::tool_use(INTRO, "demo_glob", "Glob", json!({"pattern": "*.md"}));
     };
     if *is_error {
@@ -97,6 +127,8 @@ fn reply(request: &RecordedRequest) -> Reply {
     }
     match id.as_str() {
         "demo_run" => Reply::text(&format!("It printed:\n\n```\n{content}\n```")),
+        "demo_task" => Reply::text(&format!("The sub-agent reported:\n\n{content}")),
+        "demo_ask" => Reply::text(&format!("Noted. {content}")),
         "demo_glob" => Reply::tool_use(
             &format!(
                 "{}. Now I'll write `claw-demo.md`; you'll see the diff first.",

@@ -39,7 +39,7 @@ pub async fn run(
         .strip_prefix('/')
         .map(|rest| rest.split_once(char::is_whitespace).unwrap_or((rest, "")))
     {
-        Some((name, args)) if custom_commands.iter().any(|c| c == name) => Op::Command {
+        Some((name, args)) if custom_commands.iter().any(|c| c == name) => Op::CustomCommand {
             name: name.to_string(),
             args: args.trim().to_string(),
         },
@@ -59,7 +59,7 @@ pub async fn run(
                 None => return 1,
             },
             signal = stop.requested() => {
-                let _ = ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown(crate::protocol::ExitReason::Other));
                 eprintln!("claw: stopped by {}", crate::signals::name(signal));
                 return exit_status(signal);
             }
@@ -93,9 +93,14 @@ pub async fn run(
             AgentEvent::Retrying { reason, .. } => eprintln!("{reason}; retrying"),
             AgentEvent::Notice { message } => eprintln!("{message}"),
             AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
+            AgentEvent::RewindPoints(points) => {
+                for point in points {
+                    eprintln!("{:>3}. {}", point.turn, point.prompt);
+                }
+            }
             AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
             AgentEvent::TurnEnded { stop } => {
-                let _ = ops.send(Op::Shutdown);
+                let _ = ops.send(Op::Shutdown(crate::protocol::ExitReason::Other));
                 if let Some(why) = why_stopped(&stop, stopped_for.take()) {
                     eprintln!("claw: stopped: {why}");
                 }

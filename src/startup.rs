@@ -19,7 +19,6 @@ use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
 use crate::protocol::{AgentEvent, Op, TurnStop};
-use crate::provider::Thinking;
 use crate::provider::anthropic::Anthropic;
 use crate::provider::catalog::Catalog;
 use crate::tools::Registry;
@@ -61,6 +60,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .or_else(|| settings.default_mode())
             .unwrap_or_default()
     };
+    let effort = settings.effort();
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
     if let Some(config_dir) = &locations.user_config {
         permissions.set_config_dir(config_dir.clone());
@@ -130,6 +130,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         sandbox,
     };
     let (provider, provider_warnings) = Anthropic::from_env_with_warnings();
+    let install_id = directories::ProjectDirs::from("", "", "claw")
+        .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
+    let provider = provider.with_user_id(install_id);
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
@@ -141,7 +144,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         cwd: cwd.clone(),
         tools: Registry::builtin(),
         system_prompt: None,
-        thinking: Thinking::Off,
+        effort,
         permissions,
         local_settings: Some(locations.local_file()),
         hooks,
@@ -192,7 +195,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
     let (keymap, keymap_notices) = load_keymap(&locations);
-    ui_model.keymap = keymap;
+    ui_model.set_keymap(keymap);
     // The header first: the resumed conversation and the notices come below it.
     let welcome = crate::app::welcome::welcome(&ui_model);
     ui_model.push_cell(CellKind::Welcome(welcome));
@@ -227,10 +230,14 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let first_prompt = if settings.broken.is_empty() {
         args.prompt
     } else {
-        ui_model.broken_settings = Some(crate::app::broken_settings::BrokenSettings {
-            files: settings.broken,
-            first_prompt: args.prompt,
-        });
+        ui_model
+            .overlays
+            .open(crate::app::overlay::Overlay::BrokenSettings(
+                crate::app::broken_settings::BrokenSettings {
+                    files: settings.broken,
+                    first_prompt: args.prompt,
+                },
+            ));
         None
     };
     if let Some(path) = &history_path {
@@ -239,10 +246,14 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     if pick_session {
         // `claw --resume` without an id: start in the session picker.
-        ui_model.palette = Some(crate::app::palette::Palette::new(
-            crate::app::palette::PaletteKind::Sessions,
-            ui_model.effort,
-        ));
+        ui_model
+            .overlays
+            .open(crate::app::overlay::Overlay::Palette(
+                crate::app::palette::Palette::new(
+                    crate::app::palette::PaletteKind::Sessions,
+                    ui_model.effort,
+                ),
+            ));
         runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
     let ended = tui::run(

@@ -292,7 +292,11 @@ pub async fn run(
             break;
         }
     }
-    runtime.send(Op::Shutdown);
+    // The reducer's own Shutdown (quitting) came first; this one ends the agent otherwise.
+    runtime.send(Op::Shutdown(match ended {
+        Ended::Quit => crate::protocol::ExitReason::PromptInputExit,
+        Ended::Signal(_) => crate::protocol::ExitReason::Other,
+    }));
     // Restore the terminal now, not when the caller is done waiting for the agent.
     drop(terminal);
     drop(guard);

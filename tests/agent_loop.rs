@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig};
 use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
 use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
@@ -125,9 +126,11 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer() {
 
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "every request was accepted");
-    // The system prompt describes the environment.
-    let system = requests[0].body["system"][0]["text"].as_str().unwrap();
-    assert!(system.contains(&dir.path().display().to_string()));
+    // The first user message starts with the environment.
+    let context = requests[0].body["messages"][0]["content"][0]["text"]
+        .as_str()
+        .unwrap();
+    assert!(context.contains(&dir.path().display().to_string()));
     // The tools are offered with Claude Code's names.
     let names: Vec<&str> = requests[0].body["tools"]
         .as_array()
@@ -283,7 +286,7 @@ async fn interrupting_a_running_command_kills_it_and_keeps_the_history_valid() {
 async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     use claw::config::settings::{Locations, Settings};
     let dir = tempfile::tempdir().unwrap();
-    let command = json!({"command": "echo remembered", "description": "Say it"});
+    let command = json!({"command": "printf remembered", "description": "Say it"});
     // First session: asked once, answered "always".
     let server = FakeServer::start(vec![
         Reply::tool_use("", "a1", "Bash", command.clone()),
@@ -297,7 +300,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     loop {
         match next(&mut handle).await {
             AgentEvent::ApprovalNeeded(request) => {
-                assert_eq!(request.session_rule, "Bash(echo:*)");
+                assert_eq!(request.session_rule, "Bash(printf:*)");
                 handle
                     .ops
                     .send(Op::Decide {
@@ -313,11 +316,11 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     }
     assert!(saved_notice);
     let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
-    assert!(saved.contains("Bash(echo:*)"), "{saved}");
+    assert!(saved.contains("Bash(printf:*)"), "{saved}");
 
     // A later session, with permissions read from the settings files: not asked again.
     let server = FakeServer::start(vec![
-        Reply::tool_use("", "b1", "Bash", json!({"command": "echo again"})),
+        Reply::tool_use("", "b1", "Bash", json!({"command": "printf again"})),
         Reply::text("done"),
     ])
     .await
@@ -368,7 +371,7 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
     handle
         .ops
         .send(Op::Command {
-            name: "permissions".into(),
+            command: SlashCommand::Permissions,
             args: "remove 1".into(),
         })
         .unwrap();
@@ -378,12 +381,12 @@ async fn always_allow_is_saved_and_sticks_in_a_later_session() {
         }
     };
     assert!(
-        message.contains("Removed the allow rule Bash(echo:*) from")
+        message.contains("Removed the allow rule Bash(printf:*) from")
             && message.contains("settings.local.json"),
         "{message}"
     );
     let saved = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
-    assert!(!saved.contains("Bash(echo:*)"), "{saved}");
+    assert!(!saved.contains("Bash(printf:*)"), "{saved}");
 }
 
 #[tokio::test]
@@ -461,7 +464,11 @@ async fn memory_files_reach_the_prompt_and_subdirectories_join_on_first_read() {
         }
     }
     let requests = server.requests();
-    let system = requests[0].body["system"][0]["text"].as_str().unwrap();
+    // The memory files lead the first user message (the system prompt stays the same
+    // everywhere, for the cache).
+    let system = requests[0].body["messages"][0]["content"][0]["text"]
+        .as_str()
+        .unwrap();
     assert!(system.contains("Always answer in haiku."), "{system}");
     assert!(
         system.contains("Use British spelling."),

@@ -7,8 +7,9 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use fake_server::{FakeServer, Reply};
+use fake_server::Reply;
 use serde_json::json;
+use support::claw::Claw;
 use support::pty::{Key, PtySession};
 
 const T: Duration = Duration::from_secs(15);
@@ -16,25 +17,11 @@ const T: Duration = Duration::from_secs(15);
 /// box can't answer them); tests wait this long after seeing one. A rule, not a race.
 const GRACE: Duration = Duration::from_millis(450);
 
-struct Setup {
-    /// Keeps the fake server's tasks running.
-    _runtime: tokio::runtime::Runtime,
-    server: FakeServer,
-    dir: tempfile::TempDir,
-}
+/// The fake server and the project directory.
+type Setup = Claw;
 
 fn setup(replies: Vec<Reply>) -> Setup {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(FakeServer::start(replies)).unwrap();
-    Setup {
-        _runtime: runtime,
-        server,
-        dir: tempfile::tempdir().unwrap(),
-    }
+    Claw::new(replies)
 }
 
 fn claw(setup: &Setup, cols: u16, rows: u16) -> PtySession {
@@ -76,6 +63,14 @@ fn editor_script(setup: &Setup, body: &str) -> String {
 }
 
 fn quit(term: &mut PtySession) {
+    // Ctrl+C arms quitting only when nothing runs and the input is empty (otherwise it
+    // interrupts, or clears the text).
+    term.wait_for(|s| s.lines().last().is_some_and(|l| l.contains("idle")), T)
+        .unwrap();
+    if !term.screen().contains("Ask claw") {
+        term.key(Key::CtrlC);
+        term.wait_for_text("Ask claw", T).unwrap();
+    }
     term.key(Key::CtrlC);
     term.wait_for_text("Ctrl+C again", T).unwrap();
     term.key(Key::CtrlC);

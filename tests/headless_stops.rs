@@ -1,30 +1,19 @@
 //! `claw -p` says on stderr why it stopped when it did not finish: a tool call it could not ask
 //! about, or a model that refused.
 
+mod support;
+
 use std::process::Output;
 
-use fake_server::{FakeServer, Reply};
+use fake_server::Reply;
 use serde_json::json;
+use support::claw::Claw;
 
-struct Setup {
-    /// Keeps the fake server's tasks running.
-    _runtime: tokio::runtime::Runtime,
-    server: FakeServer,
-    dir: tempfile::TempDir,
-}
+/// The fake server and the project directory.
+type Setup = Claw;
 
 fn setup(replies: Vec<Reply>) -> Setup {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(FakeServer::start(replies)).unwrap();
-    Setup {
-        _runtime: runtime,
-        server,
-        dir: tempfile::tempdir().unwrap(),
-    }
+    Claw::new(replies)
 }
 
 fn claw_p(setup: &Setup, prompt: &str) -> Output {
@@ -79,4 +68,31 @@ fn a_refusal_says_the_model_refused() {
         stderr.contains("claw: stopped: the model refused to answer"),
         "{stderr}"
     );
+}
+
+#[test]
+fn every_request_names_claw_and_the_same_hashed_install() {
+    let setup = setup(vec![Reply::text("one"), Reply::text("two")]);
+    assert_eq!(claw_p(&setup, "first").status.code(), Some(0));
+    assert_eq!(claw_p(&setup, "second").status.code(), Some(0));
+    let requests: Vec<_> = setup
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/messages")
+        .collect();
+    assert_eq!(requests.len(), 2);
+    let user_agent = format!("claw/{}", env!("CARGO_PKG_VERSION"));
+    for r in &requests {
+        assert_eq!(r.header("user-agent"), Some(user_agent.as_str()));
+    }
+    let id = |i: usize| {
+        requests[i].body["metadata"]["user_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // One id per install, kept between runs, and nothing of the user's in it.
+    assert_eq!(id(0), id(1));
+    assert!(id(0).starts_with("claw_") && id(0).len() == 69, "{}", id(0));
 }

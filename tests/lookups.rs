@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Effort, Lookup, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -92,10 +93,9 @@ async fn effort_becomes_thinking_in_the_next_request() {
         .map(|r| r.body)
         .collect();
     assert_eq!(bodies[0].get("thinking"), None);
-    assert_eq!(
-        bodies[1]["thinking"],
-        json!({"type": "enabled", "budget_tokens": 12000})
-    );
+    // Sonnet 4.6 thinks adaptively too.
+    assert_eq!(bodies[1]["thinking"], json!({"type": "adaptive"}));
+    assert_eq!(bodies[1]["output_config"], json!({"effort": "medium"}));
     assert_eq!(bodies[2]["model"], "claude-opus-5");
     assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
     assert_eq!(bodies[2]["output_config"]["effort"], "medium");
@@ -240,7 +240,7 @@ async fn context_is_counted_by_the_api() {
     handle
         .ops
         .send(Op::Command {
-            name: "context".into(),
+            command: SlashCommand::Context,
             args: String::new(),
         })
         .unwrap();
@@ -275,4 +275,129 @@ async fn context_is_counted_by_the_api() {
         tokens.abs_diff(tools_chars as u64 / 4) <= 2,
         "{tools_line} vs {tools_chars} chars"
     );
+}
+
+#[tokio::test]
+async fn an_effort_chosen_while_a_tool_waits_applies_at_the_next_user_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "I'll remove it.",
+            "t1",
+            "Bash",
+            json!({"command": "rm -f gone.txt", "description": "Remove"}),
+        ),
+        Reply::text("removed"),
+        Reply::text("thought about it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path(), Default::default());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "remove gone.txt".into(),
+        })
+        .unwrap();
+    let id = wait_for(&mut handle, |e| match e {
+        AgentEvent::ApprovalNeeded(request) => Some(request.id),
+        _ => None,
+    })
+    .await;
+    // The user raises the effort (and changes the model) while the command waits.
+    handle.ops.send(Op::SetEffort(Effort::High)).unwrap();
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "opus".into(),
+        })
+        .unwrap();
+    handle
+        .ops
+        .send(Op::Decide {
+            id,
+            decision: claw::protocol::Decision::AllowOnce,
+        })
+        .unwrap();
+    let stop = wait_for(&mut handle, |e| match e {
+        AgentEvent::TurnEnded { stop } => Some(stop),
+        _ => None,
+    })
+    .await;
+    // The fake server refuses thinking turned on inside the loop, as the API does.
+    assert_eq!(stop, claw::protocol::TurnStop::Done);
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "again".into(),
+        })
+        .unwrap();
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::TurnEnded { .. }).then_some(())
+    })
+    .await;
+    let bodies: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/v1/messages"))
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[1]["model"], bodies[0]["model"]);
+    assert_eq!(bodies[1].get("thinking"), None);
+    assert_eq!(bodies[2]["model"], "claude-opus-5");
+    assert_eq!(bodies[2]["thinking"]["type"], "adaptive");
+    assert_eq!(bodies[2]["output_config"]["effort"], "high");
+}
+
+#[tokio::test]
+async fn context_counts_the_memory_files_sent_with_the_first_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("CLAUDE.md"),
+        "Always run make lint. ".repeat(200),
+    )
+    .unwrap();
+    let server = FakeServer::start(vec![Reply::text("ok")]).await.unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        local_settings: None,
+        ..support::agent::config(&server, dir.path())
+    });
+    handle.ops.send(Op::UserTurn { text: "hi".into() }).unwrap();
+    wait_for(&mut handle, |e| {
+        matches!(e, AgentEvent::TurnEnded { .. }).then_some(())
+    })
+    .await;
+    handle
+        .ops
+        .send(Op::Command {
+            command: SlashCommand::Context,
+            args: String::new(),
+        })
+        .unwrap();
+    let body = wait_for(&mut handle, |e| match e {
+        AgentEvent::Info { title, body } if title == "Context" => Some(body),
+        _ => None,
+    })
+    .await;
+    let tokens = |row: &str| -> u64 {
+        let line = body.lines().find(|l| l.starts_with(row)).unwrap();
+        line.split_whitespace()
+            .rev()
+            .nth(2)
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap()
+    };
+    // 4,400 characters of memory: about 1,100 tokens at the fake's 4 characters a token.
+    let memory = tokens("Memory files");
+    assert!((1_050..1_300).contains(&memory), "{body}");
+    assert!(tokens("Messages") < 100, "{body}");
+    let counted = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/messages/count_tokens")
+        .count();
+    assert_eq!(counted, 4);
 }

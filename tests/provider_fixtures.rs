@@ -563,3 +563,40 @@ async fn a_stream_silent_before_any_output_is_retried() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_tools() {
+    let server = FakeServer::start(vec![Reply::text("a"), Reply::text("b"), Reply::text("c")])
+        .await
+        .unwrap();
+    let client = Anthropic::new(&server.base_url(), Auth::ApiKey("k".into()), fast_options())
+        .with_user_id(Some("claw_0123".into()));
+    let mut req = request();
+    req.thinking = Thinking::Budget(2048);
+    // Thinking without tools needs no beta.
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    req.tools = vec![claw::provider::ToolSpec {
+        name: "Read".into(),
+        description: "reads".into(),
+        input_schema: json!({"type": "object"}),
+    }];
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    // Adaptive thinking interleaves on its own.
+    req.thinking = Thinking::Adaptive("low".into());
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    let requests = server.requests();
+    let version = env!("CARGO_PKG_VERSION");
+    for r in &requests {
+        assert_eq!(
+            r.header("user-agent"),
+            Some(format!("claw/{version}").as_str())
+        );
+        assert_eq!(r.body["metadata"], json!({"user_id": "claw_0123"}));
+    }
+    assert_eq!(requests[0].header("anthropic-beta"), None);
+    assert_eq!(
+        requests[1].header("anthropic-beta"),
+        Some("interleaved-thinking-2025-05-14")
+    );
+    assert_eq!(requests[2].header("anthropic-beta"), None);
+}

@@ -5,6 +5,7 @@ mod support;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::permissions::{PermissionMode, Permissions};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -41,7 +42,7 @@ async fn compaction_keeps_the_last_turns_and_the_request_stays_valid() {
     handle
         .ops
         .send(Op::Command {
-            name: "compact".into(),
+            command: SlashCommand::Compact,
             args: "keep file names".into(),
         })
         .unwrap();
@@ -90,7 +91,7 @@ async fn command(handle: &mut AgentHandle, name: &str, args: &str) -> Vec<AgentE
     handle
         .ops
         .send(Op::Command {
-            name: name.into(),
+            command: SlashCommand::from_name(name).expect("a built-in command"),
             args: args.into(),
         })
         .unwrap();
@@ -98,7 +99,10 @@ async fn command(handle: &mut AgentHandle, name: &str, args: &str) -> Vec<AgentE
     loop {
         let event = next(handle).await;
         let done = matches!(&event, AgentEvent::Notice { message } if message.starts_with("Rewound"))
-            || matches!(&event, AgentEvent::Info { .. } | AgentEvent::Error { .. });
+            || matches!(
+                &event,
+                AgentEvent::Info { .. } | AgentEvent::Error { .. } | AgentEvent::RewindPoints(_)
+            );
         events.push(event);
         if done {
             return events;
@@ -146,8 +150,12 @@ async fn rewind_restores_files_and_the_conversation() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "two\n");
     let listed = command(&mut handle, "rewind", "").await;
+    // The prompts to pick from, oldest first, each with its age.
     assert!(
-        matches!(listed.last(), Some(AgentEvent::Info { body, .. }) if body.contains("1. create a.txt") && body.contains("2. change it"))
+        matches!(listed.last(), Some(AgentEvent::RewindPoints(points))
+            if points.iter().map(|p| (p.turn, p.prompt.as_str())).eq([(1, "create a.txt"), (2, "change it")])
+                && points.iter().all(|p| p.age_secs.is_some())),
+        "{listed:?}"
     );
     // Files only: back to after turn one; the conversation keeps both turns.
     command(&mut handle, "rewind", "2 code").await;

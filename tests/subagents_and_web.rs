@@ -7,7 +7,7 @@ mod support;
 use claw::agent::{self, AgentConfig};
 use claw::permissions::{PermissionMode, Permissions};
 use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome, TurnStop};
-use fake_server::{FakeServer, Reply};
+use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
 
 use support::agent::config;
@@ -99,13 +99,6 @@ async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
     assert_eq!(requests.len(), 5);
     let sub_system = requests[1].body["system"][0]["text"].as_str().unwrap();
     assert!(sub_system.contains("You are a sub-agent"));
-    let sub_tools: Vec<&str> = requests[1].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
-    assert!(!sub_tools.contains(&"Task") && sub_tools.contains(&"Read"));
     assert_eq!(
         requests[1].body["messages"].as_array().unwrap().len(),
         1,
@@ -114,6 +107,85 @@ async fn a_task_runs_a_sub_agent_whose_steps_nest_under_it() {
     let parent = tool_results(requests[4].last_message().unwrap());
     assert_eq!(parent[0].0, "task1");
     assert!(parent[0].2.contains("REPORT: the number is 42."));
+}
+
+#[tokio::test]
+async fn a_sub_agent_offers_the_parents_tools_and_is_refused_those_it_may_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "task1",
+            "Task",
+            json!({"description": "Nest", "prompt": "Try to delegate further."}),
+        ),
+        // The sub-agent tries what only the main agent may do, in one message.
+        Reply::message(
+            vec![
+                Block::ToolUse {
+                    id: "sub_task".into(),
+                    name: "Task".into(),
+                    input: json!({"description": "Deeper", "prompt": "Anything."}),
+                },
+                Block::ToolUse {
+                    id: "sub_ask".into(),
+                    name: "AskUserQuestion".into(),
+                    input: json!({"questions": [{"question": "Which?", "options": ["a", "b"]}]}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::text("REPORT: I could not delegate."),
+        Reply::text("Done."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    send(&handle, [Op::UserTurn { text: "go".into() }]);
+    let mut refused = Vec::new();
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => {
+                panic!("nothing is asked of the user: {request:?}")
+            }
+            AgentEvent::ToolFinished {
+                call_id, outcome, ..
+            } if call_id.starts_with("task1/") => refused.push((call_id, outcome)),
+            AgentEvent::TurnEnded { stop } => {
+                assert_eq!(stop, TurnStop::Done);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        refused,
+        [
+            ("task1/sub_task".to_string(), ToolOutcome::Denied),
+            ("task1/sub_ask".to_string(), ToolOutcome::Denied)
+        ]
+    );
+    let requests = model_requests(&server);
+    assert_eq!(requests.len(), 4);
+    // Same tools, same order, same bytes: the sub-agent reads the parent's prompt cache.
+    assert_eq!(
+        serde_json::to_string(&requests[1].body["tools"]).unwrap(),
+        serde_json::to_string(&requests[0].body["tools"]).unwrap()
+    );
+    let results = tool_results(requests[2].last_message().unwrap());
+    assert_eq!(results.len(), 2);
+    for (id, is_error, text) in &results {
+        assert!(is_error, "{id}: {text}");
+        assert!(
+            text.contains("not available to a sub-agent"),
+            "{id}: {text}"
+        );
+    }
+    let parent = tool_results(requests[3].last_message().unwrap());
+    assert!(
+        parent[0].2.contains("REPORT: I could not delegate."),
+        "{parent:?}"
+    );
 }
 
 #[tokio::test]
@@ -251,7 +323,7 @@ async fn web_search_uses_the_server_side_tool_or_says_it_is_unavailable() {
 }
 
 #[tokio::test]
-async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
+async fn a_model_chosen_while_web_fetch_runs_serves_the_next_turn() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let base = server.base_url();
@@ -269,13 +341,20 @@ async fn a_model_chosen_while_web_fetch_runs_serves_the_next_request() {
         // The small model answers slowly, so the choice below arrives while WebFetch runs.
         Reply::text("Seven.").paced(std::time::Duration::from_millis(60)),
         Reply::text("It says seven."),
+        Reply::text("Still seven."),
     ] {
         server.push(reply);
     }
     let models = models_when_opus_is_chosen_during(&server, dir.path(), "WebFetch").await;
+    // The turn's tool loop keeps its model; the next turn has the one chosen meanwhile.
     assert_eq!(
         models,
-        ["claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-5"]
+        [
+            "claude-sonnet-4-6",
+            "claude-haiku-4-5",
+            "claude-sonnet-4-6",
+            "claude-opus-5"
+        ]
     );
 }
 
@@ -292,19 +371,26 @@ async fn a_model_chosen_while_a_sub_agent_works_serves_the_parent_after_it() {
         // The sub-agent answers slowly, so the choice below arrives while it works.
         Reply::text("REPORT: nothing.").paced(std::time::Duration::from_millis(60)),
         Reply::text("Done."),
+        Reply::text("Still done."),
     ])
     .await
     .unwrap();
     let models = models_when_opus_is_chosen_during(&server, dir.path(), "Task").await;
-    // The sub-agent's request, then the parent's with the model chosen meanwhile.
+    // The sub-agent's request, the parent's tool loop going on with its model, then the next
+    // turn with the model chosen meanwhile.
     assert_eq!(
         models,
-        ["claude-sonnet-4-6", "claude-sonnet-4-6", "claude-opus-5"]
+        [
+            "claude-sonnet-4-6",
+            "claude-sonnet-4-6",
+            "claude-sonnet-4-6",
+            "claude-opus-5"
+        ]
     );
 }
 
-/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, and returns the
-/// model of every request the turn made, in order.
+/// Starts a turn in bypass mode, sends `/model opus` once `tool` has started, then a second
+/// turn, and returns the model of every request the two turns made, in order.
 async fn models_when_opus_is_chosen_during(
     server: &FakeServer,
     cwd: &std::path::Path,
@@ -328,6 +414,13 @@ async fn models_when_opus_is_chosen_during(
         &handle,
         [Op::SetModel {
             model: "opus".into(),
+        }],
+    );
+    finish_turn(&mut handle).await;
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: "and now?".into(),
         }],
     );
     finish_turn(&mut handle).await;

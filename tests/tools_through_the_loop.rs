@@ -106,7 +106,17 @@ async fn a_background_command_outlives_its_turn() {
 }
 
 #[tokio::test]
-async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
+async fn a_question_is_asked_once_and_answered_by_the_user_in_every_mode() {
+    for mode in [
+        PermissionMode::Default,
+        PermissionMode::Plan,
+        PermissionMode::BypassPermissions,
+    ] {
+        question_in_mode(mode).await;
+    }
+}
+
+async fn question_in_mode(mode: PermissionMode) {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(vec![
         Reply::tool_use(
@@ -120,7 +130,7 @@ async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
     .await
     .unwrap();
     let mut handle = agent::spawn(AgentConfig {
-        permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
+        permissions: Permissions::new(mode, dir.path(), None),
         ..config(&server, dir.path())
     });
     handle
@@ -129,9 +139,11 @@ async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
             text: "set up".into(),
         })
         .unwrap();
+    let mut asked = 0;
     loop {
         match next(&mut handle).await {
             AgentEvent::ApprovalNeeded(request) => {
+                asked += 1;
                 assert!(
                     matches!(&request.preview, ApprovalPreview::Questions(q) if q[0].options == vec!["8080", "3000"])
                 );
@@ -147,9 +159,16 @@ async fn a_question_is_answered_by_the_user_even_in_bypass_mode() {
             _ => {}
         }
     }
+    assert_eq!(
+        asked, 1,
+        "{mode:?}: the question is asked once, with nothing else to approve"
+    );
     let result = tool_results(server.requests()[1].last_message().unwrap());
     assert!(!result[0].1);
-    assert!(result[0].2.contains("Which port? → 3000"), "{result:?}");
+    assert!(
+        result[0].2.contains("Which port? → 3000"),
+        "{mode:?}: {result:?}"
+    );
 }
 
 #[tokio::test]
@@ -244,7 +263,7 @@ async fn the_other_tools_through_the_loop() {
     let first = tool_results(requests[1].last_message().unwrap());
     assert_eq!(first[0].2, "lib.rs");
     assert_eq!(first[1].2, "lib.rs:2:fn beta() {}");
-    assert!(first[2].2.contains("     1\tfn alpha() {}"));
+    assert!(first[2].2.contains("1\tfn alpha() {}"));
     assert!(first[3].2.contains("<cell id=\"c1\" type=\"code\">"));
     let second = tool_results(requests[2].last_message().unwrap());
     assert!(

@@ -4,6 +4,7 @@
 mod support;
 
 use claw::agent::{self, AgentConfig};
+use claw::protocol::slash_command::SlashCommand;
 use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -100,10 +101,11 @@ async fn an_at_mention_attaches_the_file_and_counts_as_read() {
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "goodbye world\n"
     );
+    // After the session context that leads the first message.
     let first = &server.requests()[0].body["messages"][0]["content"];
-    assert_eq!(first[0]["text"], "change @notes.txt.");
+    assert_eq!(first[1]["text"], "change @notes.txt.");
     assert_eq!(
-        first[1]["text"],
+        first[2]["text"],
         "<attached-file path=\"notes.txt\">\nhello world\n</attached-file>"
     );
 }
@@ -114,15 +116,15 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     std::fs::create_dir_all(dir.path().join(".claw/commands")).unwrap();
     std::fs::write(
         dir.path().join(".claw/commands/greet.md"),
-        "---\nallowed-tools: Bash(echo:*)\nmodel: haiku\n---\nGreet $1 in the shell; branch !`echo main`",
+        "---\nallowed-tools: Bash(printf:*)\nmodel: haiku\n---\nGreet $1 in the shell; branch !`echo main`",
     )
     .unwrap();
     let (commands, warnings) = claw::config::custom_commands::load(dir.path(), None, None);
     assert!(warnings.is_empty());
     let server = FakeServer::start(vec![
-        Reply::tool_use("", "c1", "Bash", json!({"command": "echo hi Ada"})),
+        Reply::tool_use("", "c1", "Bash", json!({"command": "printf 'hi Ada'"})),
         Reply::text("Greeted."),
-        Reply::tool_use("", "c2", "Bash", json!({"command": "echo again"})),
+        Reply::tool_use("", "c2", "Bash", json!({"command": "printf again"})),
         Reply::text("Asked first."),
     ])
     .await
@@ -136,19 +138,19 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     });
     handle
         .ops
-        .send(Op::Command {
+        .send(Op::CustomCommand {
             name: "greet".into(),
             args: "Ada".into(),
         })
         .unwrap();
     loop {
         match next(&mut handle).await {
-            AgentEvent::ApprovalNeeded(_) => panic!("allowed-tools should have allowed echo"),
+            AgentEvent::ApprovalNeeded(_) => panic!("allowed-tools should have allowed printf"),
             AgentEvent::TurnEnded { .. } => break,
             _ => {}
         }
     }
-    // The next ordinary turn: the session's model again, and echo asks again.
+    // The next ordinary turn: the session's model again, and printf asks again.
     handle
         .ops
         .send(Op::UserTurn {
@@ -175,8 +177,9 @@ async fn a_custom_command_runs_with_its_tools_and_model_for_one_turn() {
     assert!(asked);
     let requests = server.requests();
     assert_eq!(requests[0].body["model"], "claude-haiku-4-5");
+    // After the session context that leads the first message.
     assert_eq!(
-        requests[0].body["messages"][0]["content"][0]["text"],
+        requests[0].body["messages"][0]["content"][1]["text"],
         "Greet Ada in the shell; branch main"
     );
     assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");
@@ -188,14 +191,23 @@ async fn a_command_the_agent_does_not_run_is_an_error_and_no_turn() {
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let mut handle = start(&server, dir.path());
     // "theme" is a built-in the UI runs itself; "frobnicate" is no command at all.
-    for name in ["theme", "frobnicate"] {
-        send(
-            &handle,
-            [Op::Command {
-                name: name.into(),
+    for (name, op) in [
+        (
+            "theme",
+            Op::Command {
+                command: SlashCommand::Theme,
                 args: String::new(),
-            }],
-        );
+            },
+        ),
+        (
+            "frobnicate",
+            Op::CustomCommand {
+                name: "frobnicate".into(),
+                args: String::new(),
+            },
+        ),
+    ] {
+        send(&handle, [op]);
         let events = finish_turn(&mut handle).await;
         assert!(
             events.iter().any(|e| matches!(
@@ -247,7 +259,7 @@ async fn a_shutdown_while_a_bang_command_runs_ends_the_agent() {
             Op::Shell {
                 command: "sleep 30".into(),
             },
-            Op::Shutdown,
+            Op::Shutdown(claw::protocol::ExitReason::Other),
         ],
     );
     // The UI still holds its end of the channel: only the Shutdown can end the agent.

@@ -21,20 +21,10 @@ impl Session {
         });
     }
 
-    /// Runs `/name args`: a built-in command, or else one of the user's own. Returns false when
-    /// the agent should shut down.
-    pub(crate) async fn command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
-        match SlashCommand::from_name(name) {
-            Some(command) => self.builtin_command(command, name, args, inbox).await,
-            None => self.custom_command(name, args, inbox).await,
-        }
-    }
-
     /// Runs a built-in command. Returns false when the agent should shut down.
-    async fn builtin_command(
+    pub(crate) async fn command(
         &mut self,
         command: SlashCommand,
-        name: &str,
         args: &str,
         inbox: &mut Inbox,
     ) -> bool {
@@ -87,7 +77,7 @@ impl Session {
             }
             SlashCommand::Model if !args.is_empty() => {
                 self.set_model(args);
-                self.info("Model", format!("Using {} from the next request on.", self.conversation.model.id));
+                self.info("Model", format!("Using {} from your next message on.", self.conversation.model.id));
             }
             SlashCommand::Model => {
                 let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);
@@ -195,22 +185,26 @@ impl Session {
                 };
                 self.emit(AgentEvent::Notice { message });
             }
-            // The UI carries these out itself; a name of theirs is never a custom command
-            // (start-up drops such files), so this ends as "not something the agent knows".
+            // The screen carries these out itself: none of them is the agent's to run.
             SlashCommand::Help
             | SlashCommand::Clear
             | SlashCommand::Diff
             | SlashCommand::Todos
             | SlashCommand::Theme
             | SlashCommand::Doctor
-            | SlashCommand::Exit => return self.custom_command(name, args, inbox).await,
+            | SlashCommand::Exit => self.unknown_command(command.name()),
         }
         true
     }
 
     /// Runs one of the user's own commands, or says the agent knows no command called `name`.
     /// Returns false when the agent should shut down.
-    async fn custom_command(&mut self, name: &str, args: &str, inbox: &mut Inbox) -> bool {
+    pub(crate) async fn custom_command(
+        &mut self,
+        name: &str,
+        args: &str,
+        inbox: &mut Inbox,
+    ) -> bool {
         let custom = self
             .services
             .setup
@@ -221,15 +215,20 @@ impl Session {
         match custom {
             Some(command) => self.run_custom_command(command, args, inbox).await,
             None => {
-                self.emit(AgentEvent::Error {
-                    message: format!("/{name} is not something the agent knows"),
-                });
-                self.emit(AgentEvent::TurnEnded {
-                    stop: crate::protocol::TurnStop::Failed,
-                });
+                self.unknown_command(name);
                 true
             }
         }
+    }
+
+    /// Says the agent has no command called `name`, and ends what the UI awaits as a turn.
+    fn unknown_command(&self, name: &str) {
+        self.emit(AgentEvent::Error {
+            message: format!("/{name} is not something the agent knows"),
+        });
+        self.emit(AgentEvent::TurnEnded {
+            stop: crate::protocol::TurnStop::Failed,
+        });
     }
 
     /// Runs one of the user's commands: its prompt filled in, with its `allowed-tools` allowed

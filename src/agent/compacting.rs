@@ -36,7 +36,8 @@ impl Session {
         if !instructions.trim().is_empty() {
             prompt.push_str(&format!("\n\nAlso: {}", instructions.trim()));
         }
-        let mut request_messages = messages.clone();
+        // The session context leads, as in the turns' requests: the summary reads their cache.
+        let mut request_messages = self.conversation.request_messages();
         let ask = ContentBlock::Text { text: prompt };
         match request_messages.last_mut() {
             Some(last) if last.role == Role::User => last.content.push(ask),

@@ -1,5 +1,5 @@
-//! `/context`: what fills the context window — the system prompt, the memory files, the tool
-//! definitions and the messages — counted by the API's `count_tokens` where the server has it,
+//! `/context`: what fills the context window — the system prompt, the memory files (with the
+//! environment, sent ahead of the first message), the tool definitions and the messages — counted by the API's `count_tokens` where the server has it,
 //! estimated otherwise.
 
 use crate::agent::turn::Session;
@@ -9,27 +9,11 @@ impl Session {
     /// estimated at ~4 characters a token.
     pub(crate) async fn context_breakdown(&self) -> String {
         let estimate = |chars: usize| chars.div_ceil(4) as u64;
-        let memory_chars: usize = self
-            .conversation
-            .memory
-            .as_ref()
-            .map(|(_, seen)| {
-                seen.iter()
-                    .filter_map(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len() as usize)
-                    .sum()
-            })
-            .unwrap_or(0);
         let (system, memory, tools, messages, counted) = match self.counted_context().await {
-            Some((system_and_memory, tools, messages)) => {
-                // The API counts the system prompt whole: split it by the memory files' share.
-                let share = memory_chars as f64 / self.conversation.system.len().max(1) as f64;
-                let memory = (system_and_memory as f64 * share.min(1.0)).round() as u64;
-                (system_and_memory - memory, memory, tools, messages, true)
-            }
+            Some((system, memory, tools, messages)) => (system, memory, tools, messages, true),
             None => (
-                estimate(self.conversation.system.len().saturating_sub(memory_chars)),
-                estimate(memory_chars),
+                estimate(self.conversation.system.len()),
+                estimate(self.conversation.context.len()),
                 estimate(
                     serde_json::to_string(&self.services.tools.specs())
                         .map(|t| t.len())
@@ -80,22 +64,37 @@ impl Session {
         body
     }
 
-    /// (system prompt, tools, messages) as the API counts them: three count_tokens calls,
-    /// with everything, without the tools, and without the system prompt and tools.
-    async fn counted_context(&self) -> Option<(u64, u64, u64)> {
+    /// (system prompt, memory and environment, tools, messages) as the API counts them:
+    /// count_tokens calls, each leaving out one more part.
+    async fn counted_context(&self) -> Option<(u64, u64, u64, u64)> {
         use crate::provider::{ChatRequest, Message, Thinking};
         let empty = self.conversation.history.messages().is_empty();
-        let messages = if empty {
-            // The API counts nothing without a message; this one is subtracted below.
-            vec![Message::user_text(".")]
+        // The API counts nothing without a message; this one is subtracted below.
+        let placeholder = || vec![Message::user_text(".")];
+        let history = if empty {
+            placeholder()
         } else {
             self.conversation.history.messages().to_vec()
+        };
+        let with_context = if empty {
+            let mut messages = placeholder();
+            if !self.conversation.context.is_empty() {
+                messages[0].content.insert(
+                    0,
+                    crate::provider::ContentBlock::Text {
+                        text: self.conversation.context.clone(),
+                    },
+                );
+            }
+            messages
+        } else {
+            self.conversation.request_messages()
         };
         let full = ChatRequest {
             model: self.conversation.model.id.clone(),
             max_tokens: self.conversation.model.max_tokens,
             system: self.conversation.system.clone(),
-            messages,
+            messages: with_context,
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
             thinking: Thinking::Off,
@@ -104,15 +103,27 @@ impl Session {
             tools: Vec::new(),
             ..full.clone()
         };
-        let bare = ChatRequest {
+        let no_system = ChatRequest {
             system: String::new(),
             ..no_tools.clone()
         };
-        let total = self.services.provider.count_tokens(&full).await.ok()?;
-        let without_tools = self.services.provider.count_tokens(&no_tools).await.ok()?;
-        let messages = self.services.provider.count_tokens(&bare).await.ok()?;
+        let bare = ChatRequest {
+            messages: history,
+            ..no_system.clone()
+        };
+        let count = |request| self.services.provider.count_tokens(request);
+        let total = count(&full).await.ok()?;
+        let without_tools = count(&no_tools).await.ok()?;
+        let without_system = count(&no_system).await.ok()?;
+        // Without a session context the last two requests are the same.
+        let messages = if self.conversation.context.is_empty() {
+            without_system
+        } else {
+            count(&bare).await.ok()?
+        };
         Some((
-            without_tools.saturating_sub(messages),
+            without_tools.saturating_sub(without_system),
+            without_system.saturating_sub(messages),
             total.saturating_sub(without_tools),
             if empty { 0 } else { messages },
         ))

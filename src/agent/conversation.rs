@@ -13,6 +13,13 @@ use crate::provider::{Thinking, Usage};
 
 pub(crate) struct Conversation {
     pub system: String,
+    /// The session's environment and memory, sent ahead of the first user message (see
+    /// `prompt::session_context`); empty when a system prompt was given.
+    pub context: String,
+    /// Whether the model was last told plan mode is on (see `notes`).
+    pub plan_told: bool,
+    /// The last turn was interrupted: the next user message says so.
+    pub interrupted: bool,
     /// Build claw's own system prompt at start (none was given).
     pub build_system_prompt: bool,
     pub thinking: Thinking,
@@ -27,6 +34,26 @@ pub(crate) struct Conversation {
     pub totals: Totals,
     /// How the last turn ended (a sub-agent's caller reads it).
     pub last_stop: Option<TurnStop>,
+}
+
+impl Conversation {
+    /// The messages of the next request: the history, the session context leading its first
+    /// message (never stored, so compaction, /clear and a resumed session keep it).
+    pub fn request_messages(&self) -> Vec<crate::provider::Message> {
+        let mut messages = self.history.messages().to_vec();
+        if let Some(first) = messages.first_mut()
+            && first.role == crate::provider::Role::User
+            && !self.context.is_empty()
+        {
+            first.content.insert(
+                0,
+                crate::provider::ContentBlock::Text {
+                    text: self.context.clone(),
+                },
+            );
+        }
+        messages
+    }
 }
 
 /// Session totals for the status bar.

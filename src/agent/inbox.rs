@@ -8,7 +8,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::lookup::Lookups;
 use crate::agent::pending::Pending;
-use crate::protocol::{Decision, Op};
+use crate::protocol::slash_command::SlashCommand;
+use crate::protocol::{Decision, ExitReason, Op};
 
 /// Ops that arrive while a turn runs: an interrupt ends the turn, user messages wait their turn.
 pub(crate) struct Inbox {
@@ -19,13 +20,16 @@ pub(crate) struct Inbox {
     pub pending: Pending,
     /// Answers lookups (model and session lists, /diff, /doctor) at once, mid-turn too.
     pub lookups: Lookups,
+    /// Why the session ends, once a Shutdown arrived (or the front end went away).
+    pub exit_reason: ExitReason,
 }
 
 /// Work that waits for the current turn to end.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Queued {
     Turn(String),
-    Command { name: String, args: String },
+    Command { command: SlashCommand, args: String },
+    Custom { name: String, args: String },
     Clear,
     Shell(String),
 }
@@ -44,11 +48,7 @@ pub(crate) enum Arrival {
     Kept,
 }
 
-/// Why a wait ended before its work did.
-pub(crate) enum Cut {
-    Interrupted,
-    Shutdown,
-}
+pub(crate) use crate::tools::Cut;
 
 impl<T> Watched<T> {
     /// The finished work, or why it was cut short.
@@ -72,16 +72,25 @@ impl Inbox {
     /// Runs `work` to completion unless the user interrupts or the UI shuts down; other ops are
     /// kept (user messages) or applied later.
     pub(crate) async fn watch<F: Future>(&mut self, work: F) -> Watched<F::Output> {
-        tokio::pin!(work);
+        tokio::select! {
+            out = work => Watched::Done(out),
+            cut = self.cut() => match cut {
+                Cut::Interrupted => Watched::Interrupted,
+                Cut::Shutdown => Watched::Shutdown,
+            },
+        }
+    }
+
+    /// Takes in ops until the user interrupts or the UI shuts down. Cancel-safe: an op is
+    /// either taken in whole or left in the channel.
+    pub(crate) async fn cut(&mut self) -> Cut {
         loop {
-            tokio::select! {
-                out = &mut work => return Watched::Done(out),
-                op = self.ops.recv() => match self.receive(op) {
-                    Arrival::Shutdown => return Watched::Shutdown,
-                    Arrival::Interrupt => return Watched::Interrupted,
-                    // An answer to a prompt that is no longer pending.
-                    Arrival::Decision { .. } | Arrival::Kept => {}
-                },
+            let op = self.ops.recv().await;
+            match self.receive(op) {
+                Arrival::Shutdown => return Cut::Shutdown,
+                Arrival::Interrupt => return Cut::Interrupted,
+                // An answer to a prompt that is no longer pending.
+                Arrival::Decision { .. } | Arrival::Kept => {}
             }
         }
     }
@@ -106,14 +115,23 @@ impl Inbox {
     /// what only the waiter can act on is handed back.
     pub(crate) fn receive(&mut self, op: Option<Op>) -> Arrival {
         let Some(op) = op else {
+            self.exit_reason = ExitReason::Other;
             return Arrival::Shutdown;
         };
         match op {
-            Op::Shutdown => return Arrival::Shutdown,
+            Op::Shutdown(reason) => {
+                self.exit_reason = reason;
+                return Arrival::Shutdown;
+            }
             Op::Interrupt => return Arrival::Interrupt,
             Op::Decide { id, decision } => return Arrival::Decision { id, decision },
             Op::UserTurn { text } => self.queued.push_back(Queued::Turn(text)),
-            Op::Command { name, args } => self.queued.push_back(Queued::Command { name, args }),
+            Op::Command { command, args } => {
+                self.queued.push_back(Queued::Command { command, args })
+            }
+            Op::CustomCommand { name, args } => {
+                self.queued.push_back(Queued::Custom { name, args })
+            }
             Op::Clear => self.queued.push_back(Queued::Clear),
             Op::Shell { command } => self.queued.push_back(Queued::Shell(command)),
             Op::SetModel { model } => self.pending.model = Some(model),

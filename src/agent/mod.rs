@@ -3,6 +3,7 @@
 //! `AgentEvent`s. It knows the provider, the tools and the rules; never the UI.
 
 mod agent_tools;
+mod call_services;
 mod commands;
 pub mod compact;
 mod compacting;
@@ -14,6 +15,7 @@ mod hook_events;
 mod inbox;
 pub mod lookup;
 pub mod mentions;
+mod notes;
 mod pending;
 mod policy;
 pub mod prompt;
@@ -24,7 +26,6 @@ pub mod session_log;
 mod subagent;
 mod tool_calls;
 mod turn;
-mod web;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -55,7 +56,8 @@ pub struct AgentConfig {
     pub tools: Registry,
     /// The system prompt; None builds claw's own from the environment and memory files.
     pub system_prompt: Option<String>,
-    pub thinking: Thinking,
+    /// How hard the model thinks at start (`effortLevel`, `alwaysThinkingEnabled`).
+    pub effort: crate::protocol::Effort,
     /// The mode and rules deciding what runs without asking.
     pub permissions: Permissions,
     /// Where "always allow" rules are saved (None: not saved, e.g. in tests).
@@ -147,11 +149,14 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     if let Ok(mut denials) = ctx.read_denials.write() {
         *denials = config.permissions.read_denials();
     }
-    let session = turn::Session {
+    let mut session = turn::Session {
         conversation: conversation::Conversation {
             build_system_prompt: config.system_prompt.is_none(),
             system: config.system_prompt.unwrap_or_default(),
-            thinking: config.thinking,
+            context: String::new(),
+            plan_told: false,
+            interrupted: false,
+            thinking: Thinking::Off,
             model,
             history,
             effort: crate::protocol::Effort::Off,
@@ -184,6 +189,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             permissions: config.permissions,
             local_settings: config.local_settings,
             compact_threshold: config.compact_threshold,
+            withheld: &[],
         },
     };
     let inbox = inbox::Inbox {
@@ -191,7 +197,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         queued: VecDeque::new(),
         pending: pending::Pending::default(),
         lookups,
+        exit_reason: crate::protocol::ExitReason::Other,
     };
+    if config.effort != crate::protocol::Effort::Off {
+        session.set_effort(config.effort);
+    }
     let finished = tokio::spawn(session.run(inbox));
     AgentHandle {
         ops: op_tx,

@@ -11,4 +11,21 @@ pub(crate) struct Policy {
     pub local_settings: Option<PathBuf>,
     /// Compact once the context in use passes this share of the window.
     pub compact_threshold: f64,
+    /// Tools offered to the model (so its tool list matches the parent's, byte for byte, and
+    /// reads its prompt cache) but refused when called: a sub-agent's Task, AskUserQuestion and
+    /// ExitPlanMode.
+    pub withheld: &'static [&'static str],
+}
+
+impl Policy {
+    /// Why a call of `tool` is refused before anything else, if it is withheld.
+    pub fn withheld(&self, tool: &str) -> Option<String> {
+        self.withheld.contains(&tool).then(|| {
+            format!(
+                "{tool} is not available to a sub-agent: only the main agent starts sub-agents, \
+                 asks the user questions or presents plans. Go on with the other tools, and put \
+                 what you would have asked or proposed in your report."
+            )
+        })
+    }
 }

@@ -2,7 +2,7 @@
 //! conversation, the files, or both) and `/resume` (this project's sessions; continue in one).
 
 use crate::agent::turn::Session;
-use crate::protocol::AgentEvent;
+use crate::protocol::{AgentEvent, RewindPoint};
 
 impl Session {
     /// `/rewind`: lists the prompts; `/rewind N [conversation|code]` goes back to before
@@ -10,21 +10,18 @@ impl Session {
     pub(crate) fn rewind_command(&mut self, args: &str) {
         let mut words = args.split_whitespace();
         let Some(n) = words.next().and_then(|n| n.parse::<usize>().ok()) else {
-            let mut body = String::new();
-            for (i, prompt) in self.conversation.history.prompts().iter().enumerate() {
-                let first = prompt.text.lines().next().unwrap_or("");
-                body.push_str(&format!(
-                    "{:>3}. {}\n",
-                    i + 1,
-                    first.chars().take(90).collect::<String>()
-                ));
-            }
-            if body.is_empty() {
-                body = "Nothing to rewind to yet.".into();
-            } else {
-                body.push_str("\n/rewind N goes back to before prompt N (conversation and files);\nadd `conversation` or `code` to restore only one.");
-            }
-            self.info("Rewind", body);
+            // The UI shows them as a picker; choosing one sends `/rewind N`.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let points = (self.conversation.history.prompts().iter().enumerate())
+                .map(|(i, prompt)| RewindPoint {
+                    turn: i + 1,
+                    prompt: prompt.text.clone(),
+                    age_secs: prompt.at.map(|at| now.saturating_sub(at)),
+                })
+                .collect();
+            self.emit(AgentEvent::RewindPoints(points));
             return;
         };
         if n == 0 || n > self.conversation.history.prompts().len() {

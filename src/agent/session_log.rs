@@ -21,9 +21,12 @@ pub enum Entry {
         model: String,
         started: u64,
     },
-    /// The user's prompt: starts a turn (what /rewind goes back to).
+    /// The user's prompt: starts a turn (what /rewind goes back to), and when it was sent
+    /// (seconds since the Unix epoch; absent in sessions saved before claw kept it).
     Prompt {
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<u64>,
     },
     /// Other text in the user's role (hook context), joined to the last user message.
     UserText {
@@ -188,7 +191,7 @@ pub fn list(dir: &Path) -> Vec<Summary> {
                 .entries
                 .iter()
                 .find_map(|e| {
-                    let Entry::Prompt { text } = e else {
+                    let Entry::Prompt { text, .. } = e else {
                         return None;
                     };
                     Some(text.lines().next().unwrap_or("").to_string())
@@ -301,6 +304,7 @@ mod tests {
         let mut a = SessionLog::open(&dir.path().join("a.jsonl")).unwrap();
         a.append(&Entry::Prompt {
             text: "first session\nmore".into(),
+            at: None,
         })
         .unwrap();
         a.append(&Entry::Usage {
@@ -313,6 +317,7 @@ mod tests {
         let mut b = SessionLog::open(&dir.path().join("b.jsonl")).unwrap();
         b.append(&Entry::Prompt {
             text: "second".into(),
+            at: None,
         })
         .unwrap();
         let sessions = list(dir.path());

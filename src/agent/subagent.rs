@@ -1,26 +1,23 @@
-//! Sub-agents (the Task tool): a fresh conversation with the same provider, permissions and
-//! tools minus Task, run inside the parent's turn. Its tool calls and approvals show nested under
-//! the Task call (their ids prefixed with the Task's); its text stays private until its final
-//! report, which becomes the Task's result. Its cost joins the session's.
+//! Sub-agents, the service behind the Task tool: a fresh conversation with the same provider,
+//! permissions and tool list (Task and the user-facing tools refused when called), run inside
+//! the parent's turn. Its tool calls and approvals show nested under the Task call (their ids
+//! prefixed with the Task's); its text stays private until its final report, which becomes the
+//! Task's result. Its cost joins the session's.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
 
-use serde_json::Value;
+use futures::future::BoxFuture;
 use tokio::sync::mpsc::unbounded_channel;
 
-use crate::agent::agent_tools::text_input;
 use crate::agent::conversation::{Conversation, Totals};
 use crate::agent::history::{History, LogTarget};
 use crate::agent::inbox::{Cut, Inbox};
 use crate::agent::policy::Policy;
 use crate::agent::services::Services;
 use crate::agent::turn::Session;
-use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::Role;
-use crate::tools::{CallFlow, CallOutcome};
+use crate::tools::SubagentEnd;
 
 /// Added to the parent's system prompt for a sub-agent.
 const SUBAGENT_NOTE: &str = "\n\n# You are a sub-agent\nAnother agent gave you one task. Work on \
@@ -82,6 +79,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::EditFile { .. }
         | AgentEvent::Models(_)
         | AgentEvent::Sessions(_)
+        | AgentEvent::RewindPoints(_)
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
         | AgentEvent::Info { .. }
@@ -89,21 +87,27 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
     })
 }
 
+/// The tools a sub-agent is offered, like its parent, but may not call.
+const WITHHELD: &[&str] = &["Task", "AskUserQuestion", "ExitPlanMode"];
+
 impl Session {
-    /// Runs a Task: returns its result for the model, and may stop the parent's turn. Boxed:
-    /// a sub-agent's turn is the same kind of future as the one calling it.
+    /// Runs a Task's sub-agent on `prompt`, its steps nested under call `id`. Boxed: a
+    /// sub-agent's turn is the same kind of future as the one calling it.
     pub(crate) fn run_subagent<'a>(
         &'a mut self,
         id: &'a str,
-        input: &'a Value,
+        prompt: String,
         inbox: &'a mut Inbox,
-    ) -> Pin<Box<dyn Future<Output = CallOutcome> + Send + 'a>> {
-        Box::pin(self.subagent(id, input, inbox))
+    ) -> BoxFuture<'a, Result<SubagentEnd, Cut>> {
+        Box::pin(self.subagent(id, prompt, inbox))
     }
 
-    async fn subagent(&mut self, id: &str, input: &Value, inbox: &mut Inbox) -> CallOutcome {
-        let started = Instant::now();
-        let prompt = text_input(input, "prompt");
+    async fn subagent(
+        &mut self,
+        id: &str,
+        prompt: String,
+        inbox: &mut Inbox,
+    ) -> Result<SubagentEnd, Cut> {
         let (events, mut receiver) = unbounded_channel();
         let parent_events = self.services.events.clone();
         let parent = id.to_string();
@@ -118,6 +122,9 @@ impl Session {
             conversation: Conversation {
                 system: format!("{}{SUBAGENT_NOTE}", self.conversation.system),
                 build_system_prompt: false,
+                context: self.conversation.context.clone(),
+                plan_told: false,
+                interrupted: false,
                 thinking: self.conversation.thinking.clone(),
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),
@@ -131,11 +138,9 @@ impl Session {
                 ctx: self.services.ctx.clone(),
                 provider: Arc::clone(&self.services.provider),
                 catalog: self.services.catalog.clone(),
-                tools: Arc::new(self.services.tools.without(&[
-                    "Task",
-                    "AskUserQuestion",
-                    "ExitPlanMode",
-                ])),
+                // The parent's very list, so the sub-agent's first request reads the parent's
+                // prompt cache; what it may not call is withheld by its policy.
+                tools: Arc::clone(&self.services.tools),
                 setup: Arc::clone(&self.services.setup),
                 hooks: Arc::clone(&self.services.hooks),
                 session_id: self.services.session_id.clone(),
@@ -149,6 +154,7 @@ impl Session {
                 permissions: self.policy.permissions.clone(),
                 local_settings: self.policy.local_settings.clone(),
                 compact_threshold: self.policy.compact_threshold,
+                withheld: WITHHELD,
             },
         };
         let alive = sub.turn(prompt, inbox).await;
@@ -159,13 +165,15 @@ impl Session {
         let own_mode = self.policy.permissions.mode;
         self.policy.permissions = sub.policy.permissions.clone();
         self.policy.permissions.mode = own_mode;
-        // The sub-agent applied the choices the user made while it ran; they are the session's.
+        // The sub-agent applied the choices the user made while it ran; they are the session's:
+        // the mode at once, the model and effort from the next user turn (never inside this
+        // tool loop, where the API refuses thinking turned on).
         self.set_mode(sub.policy.permissions.mode);
         if sub.conversation.model != self.conversation.model {
-            self.set_model(&sub.conversation.model.id);
+            inbox.pending.model = Some(sub.conversation.model.id.clone());
         }
         if sub.conversation.effort != self.conversation.effort {
-            self.set_effort(sub.conversation.effort);
+            inbox.pending.effort = Some(sub.conversation.effort);
         }
         let report = sub
             .conversation
@@ -191,26 +199,12 @@ impl Session {
         )
         .await;
         if !alive {
-            return self.cut_short(Cut::Shutdown, id, started);
+            return Err(Cut::Shutdown);
         }
-        let (content, outcome, is_error, flow) = match (stop, report) {
-            (Some(TurnStop::Interrupted), _) => (
-                "The user interrupted the sub-agent.".to_string(),
-                ToolOutcome::Interrupted,
-                true,
-                CallFlow::StopTurn(TurnStop::Interrupted),
-            ),
-            (Some(TurnStop::Failed), _) | (_, None) => (
-                "The sub-agent failed before it could report (see the errors shown to the user)."
-                    .to_string(),
-                ToolOutcome::Failed,
-                true,
-                CallFlow::Continue,
-            ),
-            (_, Some(report)) => (report, ToolOutcome::Success, false, CallFlow::Continue),
-        };
-        let summary = if is_error { "failed" } else { "reported" };
-        self.done(id, outcome, content, summary, started, is_error)
-            .with_flow(flow)
+        Ok(match (stop, report) {
+            (Some(TurnStop::Interrupted), _) => SubagentEnd::Interrupted,
+            (Some(TurnStop::Failed), _) | (_, None) => SubagentEnd::Failed,
+            (_, Some(report)) => SubagentEnd::Reported(report),
+        })
     }
 }

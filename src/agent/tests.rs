@@ -11,11 +11,12 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::{AgentConfig, AgentHandle, spawn};
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{AgentEvent, ApprovalPreview, Decision, Op, ToolOutcome, TurnStop};
 use crate::provider::catalog::Catalog;
 use crate::provider::{
     ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, Role, StopReason,
-    StreamEvent, Thinking, Usage,
+    StreamEvent, Usage,
 };
 use crate::tools::{ProgressSink, Registry, Risk, Tool, ToolContext, ToolError, ToolOutput};
 
@@ -247,7 +248,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
             Box::new(Hang),
         ]),
         system_prompt: Some("test system".into()),
-        thinking: Thinking::Off,
+        effort: crate::protocol::Effort::Off,
         permissions: crate::permissions::Permissions::new(
             crate::permissions::PermissionMode::Default,
             &std::env::temp_dir(),
@@ -529,7 +530,8 @@ async fn esc_on_a_prompt_stops_the_turn_and_answers_every_call() {
     assert!(
         matches!(&last.content[1], ContentBlock::ToolResult { tool_use_id, is_error: true, .. } if tool_use_id == "t2")
     );
-    assert_eq!(last.content[2], text("next"));
+    assert_eq!(last.content[2], text(crate::agent::notes::INTERRUPTED));
+    assert_eq!(last.content[3], text("next"));
     assert!(s.touched.lock().unwrap().is_empty());
 }
 
@@ -606,11 +608,21 @@ async fn interrupting_the_stream_keeps_the_history_valid() {
     assert!(events.contains(&AgentEvent::TurnEnded {
         stop: TurnStop::Done
     }));
+    // The partial answer stays (as the user saw it), and the next message says it was cut.
     let requests = s.provider.requests.lock().unwrap();
-    assert_eq!(requests[1].messages.len(), 1);
     assert_eq!(
-        requests[1].messages[0].content,
-        vec![text("first"), text("second")]
+        requests[1].messages,
+        vec![
+            Message::user_text("first"),
+            Message {
+                role: Role::Assistant,
+                content: vec![text("partial")],
+            },
+            Message {
+                role: Role::User,
+                content: vec![text(crate::agent::notes::INTERRUPTED), text("second")],
+            },
+        ]
     );
 }
 
@@ -718,7 +730,7 @@ async fn info(s: &mut Setup, name: &str, args: &str) -> (String, String) {
     s.handle
         .ops
         .send(Op::Command {
-            name: name.into(),
+            command: SlashCommand::from_name(name).expect("a built-in command"),
             args: args.into(),
         })
         .unwrap();

@@ -1,19 +1,24 @@
 //! The tool phase of a turn: each call of an assistant message, in order, through hooks,
 //! permissions and approval, then run (or refused), with every result going back to the model.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::call_services::SessionCall;
+use crate::agent::inbox::Inbox;
 use crate::agent::turn::{Flow, Session};
 use crate::config::memory;
 use crate::config::settings::save_allow_rule;
 use crate::permissions::{PermissionMode, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
-use crate::tools::{CallFlow, CallOutcome, ProgressSink, SessionEffect};
+use crate::tools::outcome::short;
+use crate::tools::{
+    CallFlow, CallOutcome, Ended, ProgressSink, SessionEffect, ToolCall, ToolError,
+};
 
 impl Session {
     /// Runs the tool calls of one assistant message in order and returns their results, one per
@@ -69,6 +74,11 @@ impl Session {
             tool: name.to_string(),
             summary: self.summary(tool, &input),
         });
+        // A tool offered but withheld from this session (a sub-agent's Task) is refused first.
+        if let Some(message) = self.policy.withheld(name) {
+            self.finish(id, ToolOutcome::Denied, &message, "not available", started);
+            return CallOutcome::error(message);
+        }
         // Deny rules come before anything else, hooks included.
         if let Verdict::Deny(reason) = self.rule_verdict(name, &input, tool.risk()) {
             return self.refuse(id, &reason, started);
@@ -155,43 +165,22 @@ impl Session {
                 // "ask", or no decision: the user is asked.
                 Some(_) | None => {}
             }
-            self.notify(format!("claw needs your permission to use {name}"));
-            let questions = match &preview {
-                crate::protocol::ApprovalPreview::Questions(q) => Some(q.clone()),
-                crate::protocol::ApprovalPreview::None
-                | crate::protocol::ApprovalPreview::Command { .. }
-                | crate::protocol::ApprovalPreview::FileChange(_)
-                | crate::protocol::ApprovalPreview::Plan(_) => None,
-            };
             let rules = self
                 .policy
                 .permissions
                 .suggest_rules(name, &input, &self.shell_dir());
-            let approval = self
-                .services
-                .next_approval
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.emit(AgentEvent::ApprovalNeeded(ApprovalRequest {
-                id: approval,
+            let request = ApprovalRequest {
+                id: 0,
                 call_id: id.to_string(),
                 tool: name.to_string(),
                 summary: self.summary(tool, &input),
                 preview,
                 session_rule: rules.join(", "),
-            }));
-            let decision = match inbox.decision(approval).await {
-                Watched::Done(decision) => decision,
-                Watched::Interrupted => Decision::DenyAndStop,
-                Watched::Shutdown => {
-                    return CallOutcome::error("Not run: claw is shutting down.")
-                        .with_flow(CallFlow::ShuttingDown);
-                }
             };
-            if let (Decision::Answered(answers), Some(questions)) = (&decision, &questions) {
-                let content = crate::tools::ask::format_answers(questions, answers);
-                self.finish(id, ToolOutcome::Success, &content, "answered", started);
-                return CallOutcome::success(content);
-            }
+            let Ok(decision) = self.ask(request, inbox).await else {
+                return CallOutcome::error("Not run: claw is shutting down.")
+                    .with_flow(CallFlow::ShuttingDown);
+            };
             if let Some(denial) = self.apply_decision(decision, &rules) {
                 self.finish(id, ToolOutcome::Denied, &denial.text(), "denied", started);
                 return denial;
@@ -245,7 +234,8 @@ impl Session {
         CallOutcome::error(message)
     }
 
-    /// Runs an approved call, then its PostToolUse hooks.
+    /// Runs an approved call, then its PostToolUse hooks. Every tool runs the same way: it gets
+    /// the session and the inbox, lent for the call, as its agent services.
     async fn execute(
         &mut self,
         id: &str,
@@ -254,15 +244,6 @@ impl Session {
         tool: &dyn crate::tools::Tool,
         inbox: &mut Inbox,
     ) -> CallOutcome {
-        if name == "Task" {
-            return self.run_subagent(id, &input, inbox).await;
-        }
-        if name == "WebFetch" {
-            return self.web_fetch(id, &input, inbox).await;
-        }
-        if name == "WebSearch" {
-            return self.web_search(id, &input, inbox).await;
-        }
         let started = Instant::now();
         let events = self.services.events.clone();
         let call_id = id.to_string();
@@ -273,40 +254,31 @@ impl Session {
             });
         });
         let ctx = self.services.ctx.clone();
-        let outcome = inbox.watch(tool.run(input.clone(), &ctx, progress)).await;
-        let mut effects = Vec::new();
-        let mut outcome = match outcome {
-            Watched::Done(Ok(output)) => {
-                effects = output.effects;
-                let content = if output.content.is_empty() {
-                    "(no output)".to_string()
-                } else {
-                    output.content
-                };
-                self.finish(id, ToolOutcome::Success, &content, &output.summary, started);
-                CallOutcome::success(content).with_images(output.images)
-            }
-            Watched::Done(Err(error)) => {
-                let message = error.to_string();
-                self.finish(id, ToolOutcome::Failed, &message, &short(&message), started);
-                CallOutcome::error(message)
-            }
-            Watched::Interrupted => {
-                let message = "Interrupted by the user before it finished.".to_string();
-                self.finish(
-                    id,
-                    ToolOutcome::Interrupted,
-                    &message,
-                    "interrupted",
-                    started,
-                );
-                CallOutcome::error(message).with_flow(CallFlow::StopTurn(TurnStop::Interrupted))
-            }
-            Watched::Shutdown => {
-                return CallOutcome::error("Interrupted: claw is shutting down.")
-                    .with_flow(CallFlow::ShuttingDown);
-            }
+        let summary = tool.summarize(&input);
+        let result = {
+            let mut agent = SessionCall {
+                session: self,
+                inbox,
+                call_id: id,
+                tool: name,
+                summary,
+            };
+            let mut call = ToolCall {
+                ctx: &ctx,
+                progress,
+                agent: &mut agent,
+            };
+            tool.call(input.clone(), &mut call).await
         };
+        let Ended {
+            mut outcome,
+            shown,
+            effects,
+        } = Ended::from_result(result);
+        let Some((shown, summary)) = shown else {
+            return outcome;
+        };
+        self.finish(id, shown, &outcome.text(), &summary, started);
         // Keep what the files looked like before this call changed them, for /rewind.
         let changed: Vec<_> = self
             .services
@@ -321,19 +293,16 @@ impl Session {
                 .snapshot(change.path, change.content);
         }
         for effect in effects {
-            self.apply_effect(effect);
+            self.apply_effect(effect, &mut outcome);
         }
         if outcome.ends_turn() {
             return outcome;
-        }
-        if name == "Read" && !outcome.is_error {
-            self.add_nested_memory(&input, &mut outcome);
         }
         self.after_tool(name, input, outcome).await
     }
 
     /// Carries out what a tool's success asks of the session.
-    fn apply_effect(&mut self, effect: SessionEffect) {
+    fn apply_effect(&mut self, effect: SessionEffect, outcome: &mut CallOutcome) {
         match effect {
             SessionEffect::LeavePlanMode => {
                 if self.policy.permissions.mode == PermissionMode::Plan {
@@ -342,19 +311,16 @@ impl Session {
                 }
             }
             SessionEffect::ShowTodos(items) => self.emit(AgentEvent::Todos { items }),
+            SessionEffect::LoadMemoryFor(path) => self.add_nested_memory(&path, outcome),
         }
     }
 
     /// Memory files of the directory the model just read in, the first time it reads there.
-    fn add_nested_memory(&mut self, input: &Value, outcome: &mut CallOutcome) {
-        let Some(path) = input.get("file_path").and_then(Value::as_str) else {
-            return;
-        };
-        let path = self.services.ctx.resolve(path);
+    fn add_nested_memory(&mut self, path: &Path, outcome: &mut CallOutcome) {
         let Some((places, seen)) = self.conversation.memory.as_mut() else {
             return;
         };
-        let files = memory::nested_for(&path, places, seen);
+        let files = memory::nested_for(path, places, seen);
         for file in files {
             outcome.push_text(&format!(
                 "\n\n<system-reminder>\nInstructions from {} (they apply to files in its directory):\n{}\n</system-reminder>",
@@ -443,26 +409,10 @@ impl Session {
                 }
                 None
             }
-            Decision::Deny => Some(CallOutcome::error("The user denied this tool call.")),
-            Decision::DenyWithNote(note) => Some(CallOutcome::error(format!(
-                "The user denied this tool call and said: {note}"
-            ))),
-            Decision::DenyAndStop => Some(
-                CallOutcome::error("The user denied this tool call and stopped the turn.")
-                    .with_flow(CallFlow::StopTurn(TurnStop::Interrupted)),
-            ),
+            Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
+                ToolError::refusal(&decision)
+                    .map(|refusal| Ended::from_result(Err(refusal)).outcome)
+            }
         }
     }
-}
-
-/// The first line of an error, short enough for the activity pane's summary.
-fn short(message: &str) -> String {
-    const MAX: usize = 60;
-    let first = message.lines().next().unwrap_or("");
-    if first.chars().count() <= MAX {
-        return first.to_string();
-    }
-    let mut cut: String = first.chars().take(MAX - 1).collect();
-    cut.push('…');
-    cut
 }

@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::agent::conversation::Conversation;
 use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
 use crate::agent::policy::Policy;
-use crate::agent::prompt::{Environment, load_memory, memory_places, system_prompt};
+use crate::agent::prompt::{
+    Environment, load_memory, memory_places, session_context, system_prompt,
+};
 use crate::agent::resolve_model;
 use crate::agent::services::Services;
 use crate::protocol::{AgentEvent, TurnStop};
@@ -72,16 +74,9 @@ impl Session {
             let env = Environment::detect(&cwd);
             let places = memory_places(&env);
             let (files, seen) = load_memory(&places);
-            let prompt = build.then(|| system_prompt(&env, &files));
-            (prompt, places, seen)
+            (env, files, places, seen)
         })
         .await;
-        if let Ok((prompt, places, seen)) = built {
-            if let Some(prompt) = prompt {
-                self.conversation.system = prompt;
-            }
-            self.conversation.memory = Some((places, seen));
-        }
         let start = self
             .fire(
                 "SessionStart",
@@ -89,16 +84,20 @@ impl Session {
                 serde_json::json!({"source": "startup"}),
             )
             .await;
-        if !start.context.is_empty() {
-            self.conversation
-                .system
-                .push_str("\n\n# Context from SessionStart hooks\n\n");
-            self.conversation
-                .system
-                .push_str(&start.context.join("\n\n"));
+        let known = match &built {
+            Ok((env, files, _, _)) if build => Some((env, files.as_slice())),
+            Ok(_) | Err(_) => None,
+        };
+        self.conversation.context = session_context(known, &start.context);
+        if build {
+            self.conversation.system = system_prompt().to_string();
+        }
+        if let Ok((_, _, places, seen)) = built {
+            self.conversation.memory = Some((places, seen));
         }
         self.session_loop(&mut inbox).await;
-        self.fire("SessionEnd", None, serde_json::json!({"reason": "exit"}))
+        let reason = inbox.exit_reason.as_str();
+        self.fire("SessionEnd", None, serde_json::json!({"reason": reason}))
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
@@ -119,9 +118,13 @@ impl Session {
             };
             let go_on = match work {
                 Queued::Turn(text) => self.turn(text, inbox).await,
-                Queued::Command { name, args } => self.command(&name, &args, inbox).await,
+                Queued::Command { command, args } => self.command(command, &args, inbox).await,
+                Queued::Custom { name, args } => self.custom_command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
                 Queued::Clear => {
+                    // As in Claude Code, clearing ends the session (a new one begins).
+                    self.fire("SessionEnd", None, serde_json::json!({"reason": "clear"}))
+                        .await;
                     let model = self.conversation.model.id.clone();
                     let cwd = self.services.ctx.cwd.display().to_string();
                     if let Some(path) = self.conversation.history.start_new_session(&model, &cwd) {
@@ -221,6 +224,7 @@ impl Session {
             .await
             .unwrap_or_default()
         };
+        self.note_interruption();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
             self.conversation.history.push_user_text(block);
@@ -233,9 +237,14 @@ impl Session {
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
+        // A model or effort chosen while the agent was busy applies from this user turn on,
+        // never inside its tool loop: the API refuses thinking turned on mid-loop (the
+        // assistant message that asked for the tools has no thinking block to lead it).
+        self.apply_pending(&mut inbox.pending);
         let mut stop_continuations = 0u32;
         let stop = loop {
-            self.apply_pending(&mut inbox.pending);
+            self.apply_pending_mode(&mut inbox.pending);
+            self.note_plan_mode();
             if self.conversation.compact_due {
                 self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
@@ -246,16 +255,24 @@ impl Session {
                 model: self.conversation.model.id.clone(),
                 max_tokens: self.conversation.model.max_tokens,
                 system: self.conversation.system.clone(),
-                messages: self.conversation.history.messages().to_vec(),
+                messages: self.conversation.request_messages(),
                 tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
                 thinking: self.conversation.thinking.clone(),
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
+            // The text so far, kept if the user interrupts the answer.
+            let partial = Arc::new(std::sync::Mutex::new(String::new()));
+            let streamed_text = Arc::clone(&partial);
             let mut on_event = move |event: StreamEvent| {
                 let forwarded = match event {
-                    StreamEvent::TextDelta(text) => AgentEvent::TextDelta(text),
+                    StreamEvent::TextDelta(text) => {
+                        if let Ok(mut so_far) = streamed_text.lock() {
+                            so_far.push_str(&text);
+                        }
+                        AgentEvent::TextDelta(text)
+                    }
                     StreamEvent::ThinkingDelta(text) => AgentEvent::ThinkingDelta(text),
                     StreamEvent::Retrying {
                         attempt,
@@ -274,7 +291,13 @@ impl Session {
             let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,
-                Watched::Interrupted => break TurnStop::Interrupted,
+                Watched::Interrupted => {
+                    let text = partial.lock().map(|t| t.clone()).unwrap_or_default();
+                    if let Some(message) = crate::agent::notes::partial_answer(&text) {
+                        self.conversation.history.push(message);
+                    }
+                    break TurnStop::Interrupted;
+                }
                 Watched::Done(Err(error)) => {
                     self.emit(AgentEvent::Error {
                         message: error.to_string(),
@@ -340,6 +363,7 @@ impl Session {
             }
         };
         self.apply_pending(&mut inbox.pending);
+        self.conversation.interrupted = stop == TurnStop::Interrupted;
         self.conversation.history.sync();
         if let Some(message) = self.conversation.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });

@@ -4,8 +4,11 @@
 use std::time::{Duration, Instant};
 
 use crate::app::effect::Effect;
-use crate::app::model::{Activity, CellKind, Model, PendingApproval, ToolCall, ToolStatus};
-use crate::protocol::{AgentEvent, ToolOutcome, TurnStop};
+use crate::app::model::{CellKind, Model, ModelPhase, PendingApproval, ToolCall, ToolStatus};
+use crate::app::overlay::Overlay;
+use crate::app::question::QuestionDialog;
+use crate::app::rewind::RewindPicker;
+use crate::protocol::{AgentEvent, ApprovalPreview, ToolOutcome, TurnStop};
 
 /// The UI keeps the newest this-much live output per tool call (the model gets the agent's
 /// copy, and the finished call shows the result instead).
@@ -47,7 +50,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         }
         AgentEvent::TurnStarted { prompt } => {
             model.busy = true;
-            model.activity = Activity::Waiting;
+            model.phase = ModelPhase::Waiting;
             if let Some(at) = model.queued.iter().position(|q| *q == prompt) {
                 model.queued.remove(at);
                 model.live_cell = None;
@@ -55,16 +58,16 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             }
         }
         AgentEvent::RequestStarted => {
-            model.activity = Activity::Waiting;
+            model.phase = ModelPhase::Waiting;
             model.live_cell = None;
         }
         AgentEvent::TextDelta(text) => {
             append_live(model, &text, LiveKind::Text);
-            model.activity = Activity::Streaming;
+            model.phase = ModelPhase::Streaming;
         }
         AgentEvent::ThinkingDelta(text) => {
             append_live(model, &text, LiveKind::Thinking);
-            model.activity = Activity::Thinking;
+            model.phase = ModelPhase::Thinking;
         }
         AgentEvent::MessageDone => model.live_cell = None,
         AgentEvent::ToolStarted {
@@ -105,7 +108,8 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 }
                 None => {
                     model.push_cell(CellKind::Tool(index));
-                    model.activity = Activity::RunningTool;
+                    // After the tool, the model is waited for again.
+                    model.phase = ModelPhase::Waiting;
                 }
             }
         }
@@ -119,14 +123,20 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 tool.status = ToolStatus::WaitingApproval;
             }
             let shown_at = model.approvals.is_empty().then_some(now);
+            let dialog = match &request.preview {
+                ApprovalPreview::Questions(questions) => Some(QuestionDialog::new(questions.clone())),
+                ApprovalPreview::None
+                | ApprovalPreview::Command { .. }
+                | ApprovalPreview::FileChange(_)
+                | ApprovalPreview::Plan(_) => None,
+            };
             model.approvals.push_back(PendingApproval {
                 request,
                 shown_at,
                 scroll: 0,
                 note: None,
-                answers: Vec::new(),
+                dialog,
             });
-            model.activity = Activity::WaitingApproval;
         }
         AgentEvent::ToolProgress { call_id, chunk } => {
             if let Some(tool) = model.tools.iter_mut().rev().find(|t| t.call_id == call_id) {
@@ -189,9 +199,15 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::Models(listed) => model.server_models = Some(listed),
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
+        AgentEvent::RewindPoints(points) if points.is_empty() => {
+            model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))
+        }
+        AgentEvent::RewindPoints(points) => model
+            .overlays
+            .open(Overlay::Rewind(RewindPicker::new(points))),
         AgentEvent::EffortChanged(effort) => model.effort = effort,
         AgentEvent::GitDiff(Ok(files)) => {
-            model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(files))
+            model.overlays.open(crate::app::overlay::Overlay::DiffPane(crate::app::diff_pane::DiffPane::new(files)))
         }
         AgentEvent::GitDiff(Err(message)) => {
             model.push_cell(CellKind::Error(format!("/diff: {message}")))
@@ -220,11 +236,6 @@ fn end_turn(model: &mut Model, stop: TurnStop) {
     // A queued prompt's turn starts next: still busy, so what is typed meanwhile queues
     // behind it instead of showing before it.
     model.busy = !model.queued.is_empty();
-    model.activity = if model.busy {
-        Activity::Waiting
-    } else {
-        Activity::Idle
-    };
     model.live_cell = None;
     model.approvals.clear();
     let now = model.now;

@@ -1,5 +1,5 @@
 //! Keys while an approval prompt is on screen: allow, deny (with a note), stop, scroll the
-//! preview, move between hunks, answer a question dialog.
+//! preview, move between hunks; and the question dialog's answers.
 
 use std::time::Instant;
 
@@ -8,7 +8,8 @@ use crossterm::event::KeyEvent;
 use crate::app::diff_layout::{self, DiffLayout};
 use crate::app::effect::Effect;
 use crate::app::keymap::{self, ApprovalAction};
-use crate::app::model::{APPROVAL_GRACE, Activity, Model, ToolStatus};
+use crate::app::model::{APPROVAL_GRACE, Model, PendingApproval, ToolStatus};
+use crate::app::question::QuestionAction;
 use crate::protocol::{ApprovalPreview, Decision, Op, ToolOutcome};
 
 pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
@@ -20,35 +21,6 @@ pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) ->
     let Some(approval) = model.approvals.front_mut() else {
         return Vec::new();
     };
-    let questions = match &approval.request.preview {
-        ApprovalPreview::Questions(q) => Some(q.len()),
-        ApprovalPreview::None
-        | ApprovalPreview::Command { .. }
-        | ApprovalPreview::FileChange(_)
-        | ApprovalPreview::Plan(_) => None,
-    };
-    if let (Some(count), Some(note)) = (questions, approval.note.as_mut()) {
-        // A question answered in the user's own words.
-        use crossterm::event::KeyCode;
-        match key.code {
-            KeyCode::Enter if !note.trim().is_empty() => {
-                let answer = note.trim().to_string();
-                approval.answers.push(answer);
-                approval.note = None;
-                if approval.answers.len() >= count {
-                    let answers = approval.answers.clone();
-                    return decide(model, Decision::Answered(answers), now);
-                }
-            }
-            KeyCode::Esc => approval.note = None,
-            KeyCode::Backspace => {
-                note.pop();
-            }
-            KeyCode::Char(c) => note.push(c),
-            _ => {}
-        }
-        return Vec::new();
-    }
     if let Some(note) = approval.note.as_mut() {
         use crossterm::event::KeyCode;
         match key.code {
@@ -70,29 +42,7 @@ pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) ->
         }
         return Vec::new();
     }
-    let shown_at = *approval.shown_at.get_or_insert(now);
-    if now.duration_since(shown_at) < APPROVAL_GRACE {
-        return Vec::new();
-    }
-    if let ApprovalPreview::Questions(list) = &approval.request.preview {
-        use crossterm::event::KeyCode;
-        let current = approval.answers.len();
-        match key.code {
-            KeyCode::Char(c @ '1'..='9') => {
-                let choice = (c as u8 - b'1') as usize;
-                if let Some(option) = list.get(current).and_then(|q| q.options.get(choice)) {
-                    approval.answers.push(option.clone());
-                }
-            }
-            KeyCode::Char('o') => approval.note = Some(String::new()),
-            KeyCode::Char('n') => return decide(model, Decision::Deny, now),
-            KeyCode::Esc => return decide(model, Decision::DenyAndStop, now),
-            _ => {}
-        }
-        if approval.answers.len() >= list.len() {
-            let answers = approval.answers.clone();
-            return decide(model, Decision::Answered(answers), now);
-        }
+    if in_grace(approval, now) {
         return Vec::new();
     }
     let Some(action) = keymap::approval(&key) else {
@@ -133,8 +83,33 @@ pub(crate) fn on_approval_key(model: &mut Model, key: KeyEvent, now: Instant) ->
     Vec::new()
 }
 
+/// Keys typed within APPROVAL_GRACE of a prompt appearing were meant for what was on screen
+/// before: they don't answer it.
+pub(crate) fn in_grace(approval: &mut PendingApproval, now: Instant) -> bool {
+    let shown_at = *approval.shown_at.get_or_insert(now);
+    now.duration_since(shown_at) < APPROVAL_GRACE
+}
+
+/// The question dialog's keys: its actions answer (or decline) the request on screen.
+pub(crate) fn on_question_key(model: &mut Model, key: &KeyEvent, now: Instant) -> Vec<Effect> {
+    let Some(approval) = model.approvals.front_mut() else {
+        return Vec::new();
+    };
+    if approval.dialog.as_ref().is_some_and(|d| d.other.is_none()) && in_grace(approval, now) {
+        return Vec::new();
+    }
+    let Some(dialog) = approval.dialog.as_mut() else {
+        return Vec::new();
+    };
+    match dialog.on_key(key) {
+        QuestionAction::Asking => Vec::new(),
+        QuestionAction::Answered(answers) => decide(model, Decision::Answered(answers), now),
+        QuestionAction::Declined => decide(model, Decision::Deny, now),
+    }
+}
+
 /// Answers the approval on screen and shows the next one, if any.
-fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
+pub(crate) fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
     let Some(approval) = model.approvals.pop_front() else {
         return Vec::new();
     };
@@ -157,11 +132,6 @@ fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec<Effect> {
     if let Some(next) = model.approvals.front_mut() {
         next.shown_at = Some(now);
     }
-    model.activity = if model.approvals.is_empty() {
-        Activity::RunningTool
-    } else {
-        Activity::WaitingApproval
-    };
     vec![Effect::Send(Op::Decide {
         id: approval.request.id,
         decision,

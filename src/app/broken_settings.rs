@@ -60,15 +60,19 @@ mod tests {
 
     fn model(first_prompt: Option<&str>) -> Model {
         let mut model = Model::new(Theme::dark(), StatusInfo::default(), Instant::now());
-        model.broken_settings = Some(BrokenSettings {
-            files: vec![BrokenFile {
-                path: PathBuf::from("/p/.claude/settings.json"),
-                line: 2,
-                column: 7,
-                message: "not valid JSON: trailing comma".into(),
-            }],
-            first_prompt: first_prompt.map(str::to_string),
-        });
+        model
+            .overlays
+            .open(crate::app::overlay::Overlay::BrokenSettings(
+                BrokenSettings {
+                    files: vec![BrokenFile {
+                        path: PathBuf::from("/p/.claude/settings.json"),
+                        line: 2,
+                        column: 7,
+                        message: "not valid JSON: trailing comma".into(),
+                    }],
+                    first_prompt: first_prompt.map(str::to_string),
+                },
+            ));
         model
     }
 
@@ -85,7 +89,11 @@ mod tests {
         for code in [KeyCode::Char('c'), KeyCode::Enter] {
             let mut m = model(None);
             assert_eq!(key(&mut m, code, KeyModifiers::NONE), Vec::new());
-            assert_eq!(m.broken_settings, None, "{code:?} closes the dialog");
+            assert_eq!(
+                m.overlays.broken_settings(),
+                None,
+                "{code:?} closes the dialog"
+            );
             // The session goes on: keys reach the input again.
             key(&mut m, KeyCode::Char('h'), KeyModifiers::NONE);
             assert_eq!(m.input_text(), "h");
@@ -124,7 +132,10 @@ mod tests {
             let mut m = model(None);
             assert_eq!(
                 key(&mut m, code, modifiers),
-                vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+                vec![
+                    Effect::Quit,
+                    Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit))
+                ],
                 "{code:?} {modifiers:?}"
             );
         }
@@ -142,7 +153,7 @@ mod tests {
             Vec::new()
         );
         update(&mut m, Msg::Paste("rm -rf /".into()), Instant::now());
-        assert!(m.broken_settings.is_some());
+        assert!(m.overlays.broken_settings().is_some());
         assert_eq!(m.input_text(), "");
     }
 }

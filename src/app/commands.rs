@@ -125,11 +125,13 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
         "  {:<22} new line  [newline]\n",
         newline.join(", ")
     ));
+    let interrupt = keymap.key_for(GlobalAction::Interrupt);
+    let twice = format!("{interrupt} {interrupt}");
     for (keys, what) in [
         ("Up, Down", "earlier messages (history)"),
         ("Ctrl+R", "search the history"),
         ("Home, End", "start / end of the conversation (empty input)"),
-        ("Esc Esc", "rewind to an earlier message (empty input)"),
+        (twice.as_str(), "rewind to an earlier message (empty input)"),
         ("/", "slash commands (Tab completes)"),
         ("@", "attach a file (fuzzy finder)"),
         ("!command", "run a shell command now"),

@@ -37,7 +37,9 @@ fn mention_at_cursor(model: &Model) -> Option<(usize, usize, String)> {
 /// query changed.
 pub(crate) fn refresh(model: &mut Model) -> Vec<Effect> {
     let Some((row, at, query)) = mention_at_cursor(model) else {
-        model.mention = None;
+        model
+            .overlays
+            .close(crate::app::overlay::OverlayKind::Mention);
         model.mention_dismissed = None;
         return Vec::new();
     };
@@ -45,29 +47,31 @@ pub(crate) fn refresh(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     if model
-        .mention
-        .as_ref()
+        .overlays
+        .mention()
         .is_some_and(|m| m.at == (row, at) && m.query == query)
     {
         return Vec::new();
     }
     model.mention_generation += 1;
     let generation = model.mention_generation;
-    let previous = model.mention.take().filter(|m| m.at == (row, at));
-    model.mention = Some(MentionPicker {
-        at: (row, at),
-        query: query.clone(),
-        generation,
-        // The last answer stays on screen until the new one comes.
-        matches: previous.map(|m| m.matches).unwrap_or_default(),
-        selected: 0,
-        searching: true,
-    });
+    let previous = model.overlays.take_mention().filter(|m| m.at == (row, at));
+    model
+        .overlays
+        .open(crate::app::overlay::Overlay::Mention(MentionPicker {
+            at: (row, at),
+            query: query.clone(),
+            generation,
+            // The last answer stays on screen until the new one comes.
+            matches: previous.map(|m| m.matches).unwrap_or_default(),
+            selected: 0,
+            searching: true,
+        }));
     vec![Effect::FindFiles { generation, query }]
 }
 
 pub(crate) fn on_results(model: &mut Model, results: FinderResults) {
-    if let Some(picker) = model.mention.as_mut()
+    if let Some(picker) = model.overlays.mention_mut()
         && picker.generation == results.generation
     {
         picker.matches = results.matches;
@@ -78,7 +82,7 @@ pub(crate) fn on_results(model: &mut Model, results: FinderResults) {
 
 /// Keys of the open finder; false when the key is the input's.
 pub(crate) fn on_key(model: &mut Model, key: &KeyEvent) -> bool {
-    let Some(picker) = model.mention.as_mut() else {
+    let Some(picker) = model.overlays.mention_mut() else {
         return false;
     };
     if key
@@ -96,7 +100,9 @@ pub(crate) fn on_key(model: &mut Model, key: &KeyEvent) -> bool {
         KeyCode::Tab | KeyCode::Enter if count > 0 => accept(model),
         KeyCode::Esc => {
             model.mention_dismissed = Some(picker.at);
-            model.mention = None;
+            model
+                .overlays
+                .close(crate::app::overlay::OverlayKind::Mention);
         }
         _ => return false,
     }
@@ -105,7 +111,7 @@ pub(crate) fn on_key(model: &mut Model, key: &KeyEvent) -> bool {
 
 /// Puts the chosen path in place of the typed mention.
 fn accept(model: &mut Model) {
-    let Some(picker) = model.mention.take() else {
+    let Some(picker) = model.overlays.take_mention() else {
         return;
     };
     let Some(chosen) = picker.matches.get(picker.selected) else {

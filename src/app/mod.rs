@@ -19,6 +19,8 @@ pub mod msg;
 pub mod overlay;
 pub mod palette;
 mod palette_keys;
+pub mod question;
+pub mod rewind;
 mod search;
 mod submit;
 pub mod update;
@@ -29,6 +31,8 @@ pub use model::Model;
 pub use msg::Msg;
 pub use update::update;
 
+#[cfg(test)]
+mod activity_tests;
 #[cfg(test)]
 pub(crate) mod palette_tests;
 #[cfg(test)]

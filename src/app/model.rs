@@ -8,7 +8,9 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::app::diff_layout::DiffLayout;
 use crate::app::history::InputHistory;
-use crate::protocol::{ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome};
+use crate::protocol::{
+    ApprovalPreview, ApprovalRequest, Effort, ModelChoice, SessionChoice, ToolOutcome,
+};
 use crate::theme::Theme;
 
 /// Keys typed within this long after an approval prompt appears do not answer it: they were
@@ -82,14 +84,14 @@ pub struct PendingApproval {
     pub shown_at: Option<Instant>,
     /// First visible line of the preview.
     pub scroll: usize,
-    /// Some while the user types a note to send with a denial (or, for questions, an answer
-    /// of their own).
+    /// Some while the user types a note to send with a denial.
     pub note: Option<String>,
-    /// Answers chosen so far, for a question dialog.
-    pub answers: Vec<String>,
+    /// The choice dialog, when the request is the model's question (AskUserQuestion).
+    pub dialog: Option<crate::app::question::QuestionDialog>,
 }
 
-/// What the agent is doing, for the status bar.
+/// What the agent is doing, for the status bar: derived from what is open and running
+/// (`Model::activity`), so no event can leave it stuck on a busy state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity {
     Idle,
@@ -98,6 +100,16 @@ pub enum Activity {
     Streaming,
     RunningTool,
     WaitingApproval,
+    /// The model asked the user a question (AskUserQuestion) and waits for the answer.
+    AskingQuestion,
+}
+
+/// Where the model is in a turn's current request; it only counts while a turn runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelPhase {
+    Waiting,
+    Thinking,
+    Streaming,
 }
 
 /// The transcript's scroll position.
@@ -196,38 +208,31 @@ pub struct Model {
     pub diff_layout: Option<DiffLayout>,
     /// A turn is in progress (from sending until TurnEnded).
     pub busy: bool,
-    pub activity: Activity,
+    /// What the model's latest request is doing (see `activity`).
+    pub phase: ModelPhase,
     pub thinking_expanded: bool,
     pub quit_armed: Option<Instant>,
     /// The model's task list, shown in the activity pane (Ctrl+L hides it).
     pub todos: Vec<crate::protocol::TodoItem>,
     pub show_todos: bool,
-    /// Ctrl+R's reverse search while it is open: the query and the entry found.
-    pub history_search: Option<HistorySearch>,
     /// The highlighted line of the slash-command popup.
     pub slash_selected: usize,
     /// When Esc was last pressed on an empty, idle input (Esc Esc opens /rewind).
     pub last_esc: Option<Instant>,
-    /// `/diff`'s pane, while open.
-    pub diff_pane: Option<crate::app::diff_pane::DiffPane>,
-    /// The `@` file finder, while a mention is typed; and the `@` the user closed it at.
-    pub mention: Option<MentionPicker>,
+    /// What the user opened over the conversation (palette, pickers, searches, `/diff`, the
+    /// file finder, dialogs), bottom to top.
+    pub overlays: crate::app::overlay::Overlays,
+    /// The `@` the user closed the file finder at.
     pub mention_dismissed: Option<(usize, usize)>,
     pub mention_generation: u64,
     /// Large pastes shown as placeholders in the input: (placeholder, text).
     pub pastes: Vec<(String, String)>,
-    /// Ctrl+F's search of the transcript, while open.
-    pub search: Option<TranscriptSearch>,
     /// Whether the mouse is captured (wheel scrolls) or left to the terminal (select text).
     pub mouse_captured: bool,
     /// No theme was chosen in the settings: follow the terminal's background.
     pub theme_auto: bool,
     /// The global keys in force.
     pub keymap: crate::app::keymap::Keymap,
-    /// The command palette or a picker, while open.
-    pub palette: Option<crate::app::palette::Palette>,
-    /// Settings files that didn't parse: the dialog asking whether to go on without them.
-    pub broken_settings: Option<crate::app::broken_settings::BrokenSettings>,
     /// The thinking effort in force.
     pub effort: Effort,
     /// The catalog's models, and the server's (None until it answers).
@@ -269,18 +274,13 @@ impl Model {
             approvals: VecDeque::new(),
             diff_layout: None,
             busy: false,
-            activity: Activity::Idle,
+            phase: ModelPhase::Waiting,
             thinking_expanded: false,
             quit_armed: None,
             last_esc: None,
             slash_selected: 0,
-            history_search: None,
-            palette: None,
-            broken_settings: None,
-            search: None,
             pastes: Vec::new(),
-            diff_pane: None,
-            mention: None,
+            overlays: Default::default(),
             mention_dismissed: None,
             mention_generation: 0,
             mouse_captured: true,
@@ -310,12 +310,27 @@ impl Model {
         let mut input = TextArea::default();
         input.set_wrap_mode(WrapMode::WordOrGlyph);
         input.set_cursor_line_style(Style::default());
-        input.set_placeholder_text(
-            "Ask claw to do something  (Enter send · Shift+Enter newline · Ctrl+C quit)",
-        );
+        input.set_placeholder_text(self.placeholder());
         input.set_placeholder_style(Style::default().fg(self.theme.dim));
         input.set_style(Style::default().fg(self.theme.fg));
         self.input = input;
+    }
+
+    /// The empty input's hint, naming the keys in force.
+    fn placeholder(&self) -> String {
+        let keys = &self.keymap;
+        format!(
+            "Ask claw to do something  ({} send · {} newline · {} quit)",
+            keys.submit_key(),
+            keys.newline_key(),
+            keys.key_for(crate::app::keymap::GlobalAction::Exit)
+        )
+    }
+
+    /// Puts `keymap` in force (the hints that name keys follow it).
+    pub fn set_keymap(&mut self, keymap: crate::app::keymap::Keymap) {
+        self.keymap = keymap;
+        self.input.set_placeholder_text(self.placeholder());
     }
 
     pub fn input_text(&self) -> String {
@@ -371,8 +386,36 @@ impl Model {
             .filter(|c| !c.is_empty())
     }
 
+    /// What the agent is doing: a prompt waiting for the user comes first, then a tool
+    /// running (a turn's, or a `!command` outside any turn), then the model's request while a
+    /// turn runs; otherwise idle.
+    pub fn activity(&self) -> Activity {
+        if let Some(approval) = self.approvals.front() {
+            return match approval.request.preview {
+                ApprovalPreview::Questions(_) => Activity::AskingQuestion,
+                ApprovalPreview::None
+                | ApprovalPreview::Command { .. }
+                | ApprovalPreview::FileChange(_)
+                | ApprovalPreview::Plan(_) => Activity::WaitingApproval,
+            };
+        }
+        if self.tools.iter().any(|t| t.status == ToolStatus::Running) {
+            return Activity::RunningTool;
+        }
+        if !self.busy {
+            return Activity::Idle;
+        }
+        match self.phase {
+            ModelPhase::Waiting => Activity::Waiting,
+            ModelPhase::Thinking => Activity::Thinking,
+            ModelPhase::Streaming => Activity::Streaming,
+        }
+    }
+
     /// True while something on screen moves by itself (spinners), so the runtime ticks.
     pub fn animating(&self) -> bool {
-        self.busy || self.quit_armed.is_some()
+        self.busy
+            || self.quit_armed.is_some()
+            || self.tools.iter().any(|t| t.status == ToolStatus::Running)
     }
 }

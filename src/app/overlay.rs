@@ -1,23 +1,30 @@
 //! The overlays: what sits above the conversation and the input, in one stack. Its order is
 //! the one truth for both halves of the screen: the top overlay gets a key first (and may pass
 //! it down), and the view paints the floating ones bottom to top, so the top one is painted last.
+//! What the user opens (palette, pickers, searches, `/diff`, dialogs) is pushed on `Overlays`
+//! in the order it was opened; the input's popups sit below it, and the prompt waiting for the
+//! user's answer (an approval, the model's question) above it, since it must get the keys.
 
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::approval_keys::on_approval_key;
+use crate::app::approval_keys::{on_approval_key, on_question_key};
+use crate::app::broken_settings::BrokenSettings;
 use crate::app::broken_settings::{self, Choice};
+use crate::app::diff_pane::DiffPane;
 use crate::app::diff_pane::PaneKey;
 use crate::app::effect::Effect;
 use crate::app::keymap::GlobalAction;
-use crate::app::model::{Focus, Model};
+use crate::app::model::{Focus, HistorySearch, MentionPicker, Model, TranscriptSearch};
+use crate::app::palette::Palette;
+use crate::app::rewind::{RewindAction, RewindPicker};
 use crate::app::update::{set_input, submit};
 use crate::protocol::Op;
 
-/// One overlay; the stack lists the open ones bottom to top.
+/// The kind of an open overlay; `stack` lists them bottom to top.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Overlay {
+pub enum OverlayKind {
     /// The slash-command completions above the input (keys only while the input has focus).
     SlashPopup,
     /// The `@` file finder above the input (keys only while the input has focus).
@@ -30,67 +37,212 @@ pub enum Overlay {
     DiffPane,
     /// The command palette and the pickers built on it (models, sessions, themes…).
     Palette,
+    /// Esc Esc's list of the user's prompts, to rewind to one.
+    Rewind,
     /// The approval prompt for the request at the front of the queue, below the conversation.
     Approval,
+    /// The model's question (AskUserQuestion) at the front of the queue, as a choice dialog.
+    Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
 }
 
-/// The open overlays, bottom to top.
-pub fn stack(model: &Model) -> Vec<Overlay> {
-    let open = [
-        (Overlay::SlashPopup, model.slash_popup().is_some()),
-        (Overlay::Mention, model.mention.is_some()),
-        (Overlay::HistorySearch, model.history_search.is_some()),
-        (Overlay::Search, model.search.is_some()),
-        (Overlay::DiffPane, model.diff_pane.is_some()),
-        (Overlay::Palette, model.palette.is_some()),
-        (Overlay::Approval, !model.approvals.is_empty()),
-        (Overlay::BrokenSettings, model.broken_settings.is_some()),
-    ];
-    open.into_iter()
-        .filter_map(|(overlay, is_open)| is_open.then_some(overlay))
-        .collect()
+/// An overlay the user opened, with its state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Mention(MentionPicker),
+    HistorySearch(HistorySearch),
+    Search(TranscriptSearch),
+    DiffPane(DiffPane),
+    Palette(Palette),
+    Rewind(RewindPicker),
+    BrokenSettings(BrokenSettings),
+}
+
+impl Overlay {
+    pub fn kind(&self) -> OverlayKind {
+        match self {
+            Overlay::Mention(_) => OverlayKind::Mention,
+            Overlay::HistorySearch(_) => OverlayKind::HistorySearch,
+            Overlay::Search(_) => OverlayKind::Search,
+            Overlay::DiffPane(_) => OverlayKind::DiffPane,
+            Overlay::Palette(_) => OverlayKind::Palette,
+            Overlay::Rewind(_) => OverlayKind::Rewind,
+            Overlay::BrokenSettings(_) => OverlayKind::BrokenSettings,
+        }
+    }
+}
+
+/// The overlays the user opened, bottom to top; at most one of each kind.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overlays(Vec<Overlay>);
+
+/// `name()` and `name_mut()`: the open overlay of one kind, if any.
+macro_rules! find {
+    ($name:ident, $name_mut:ident, $take:ident, $variant:ident, $ty:ty) => {
+        pub fn $name(&self) -> Option<&$ty> {
+            self.0.iter().find_map(|o| match o {
+                Overlay::$variant(state) => Some(state),
+                _ => None,
+            })
+        }
+        pub fn $name_mut(&mut self) -> Option<&mut $ty> {
+            self.0.iter_mut().find_map(|o| match o {
+                Overlay::$variant(state) => Some(state),
+                _ => None,
+            })
+        }
+        /// Closes it, handing back its state.
+        pub fn $take(&mut self) -> Option<$ty> {
+            let at = self
+                .0
+                .iter()
+                .position(|o| o.kind() == OverlayKind::$variant)?;
+            match self.0.remove(at) {
+                Overlay::$variant(state) => Some(state),
+                _ => None,
+            }
+        }
+    };
+}
+
+impl Overlays {
+    /// Opens `overlay` on top (closing one of its kind that was open).
+    pub fn open(&mut self, overlay: Overlay) {
+        self.close(overlay.kind());
+        self.0.push(overlay);
+    }
+
+    /// Closes the overlay of this kind, if open.
+    pub fn close(&mut self, kind: OverlayKind) {
+        self.0.retain(|o| o.kind() != kind);
+    }
+
+    /// The kinds open, bottom to top.
+    pub fn kinds(&self) -> impl DoubleEndedIterator<Item = OverlayKind> + '_ {
+        self.0.iter().map(Overlay::kind)
+    }
+
+    find!(mention, mention_mut, take_mention, Mention, MentionPicker);
+    find!(
+        history_search,
+        history_search_mut,
+        take_history_search,
+        HistorySearch,
+        HistorySearch
+    );
+    find!(search, search_mut, take_search, Search, TranscriptSearch);
+    find!(diff_pane, diff_pane_mut, take_diff_pane, DiffPane, DiffPane);
+    find!(palette, palette_mut, take_palette, Palette, Palette);
+    find!(rewind, rewind_mut, take_rewind, Rewind, RewindPicker);
+    find!(
+        broken_settings,
+        broken_settings_mut,
+        take_broken_settings,
+        BrokenSettings,
+        BrokenSettings
+    );
+}
+
+/// The open overlays, bottom to top: the input's slash popup, what the user opened in order,
+/// then the prompt waiting for the user's answer.
+pub fn stack(model: &Model) -> Vec<OverlayKind> {
+    let mut open = Vec::new();
+    if model.slash_popup().is_some() {
+        open.push(OverlayKind::SlashPopup);
+    }
+    open.extend(model.overlays.kinds());
+    if let Some(approval) = model.approvals.front() {
+        open.push(match approval.dialog {
+            Some(_) => OverlayKind::Question,
+            None => OverlayKind::Approval,
+        });
+    }
+    // The settings dialog comes before anything else, and stays above it.
+    if let Some(at) = open.iter().position(|k| *k == OverlayKind::BrokenSettings) {
+        let dialog = open.remove(at);
+        open.push(dialog);
+    }
+    open
 }
 
 /// A key for `overlay`: Some with what it did, or None when the overlay passes the key on.
 pub(crate) fn on_key(
     model: &mut Model,
-    overlay: Overlay,
+    overlay: OverlayKind,
     key: &KeyEvent,
     global: Option<GlobalAction>,
     now: Instant,
 ) -> Option<Vec<Effect>> {
     match overlay {
-        Overlay::BrokenSettings => Some(on_broken_settings_key(model, global, key)),
-        Overlay::Approval => Some(on_approval_key(model, *key, now)),
-        Overlay::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
-        Overlay::DiffPane => {
+        OverlayKind::BrokenSettings => Some(on_broken_settings_key(model, global, key)),
+        OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
+        OverlayKind::Question => Some(on_question_key(model, key, now)),
+        OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
+        OverlayKind::Rewind => {
+            let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
+            Some(match action {
+                Some(RewindAction::Browsing) | None => Vec::new(),
+                Some(RewindAction::Close) => {
+                    model.overlays.close(OverlayKind::Rewind);
+                    Vec::new()
+                }
+                Some(RewindAction::Rewind(turn)) => {
+                    model.overlays.close(OverlayKind::Rewind);
+                    crate::app::submit::submit_text(model, &format!("/rewind {turn}"))
+                }
+            })
+        }
+        OverlayKind::DiffPane => {
             let screen = (model.width, model.height);
-            if let Some(pane) = model.diff_pane.as_mut()
+            if let Some(pane) = model.overlays.diff_pane_mut()
                 && pane.on_key(key, screen) == PaneKey::Close
             {
-                model.diff_pane = None;
+                model.overlays.close(OverlayKind::DiffPane);
             }
             Some(Vec::new())
         }
-        Overlay::Search => crate::app::search::on_search_key(model, key).then(Vec::new),
-        Overlay::HistorySearch => {
+        OverlayKind::Search => crate::app::search::on_search_key(model, key).then(Vec::new),
+        OverlayKind::HistorySearch => {
             on_history_search_key(model, key);
             Some(Vec::new())
         }
         // Ctrl+R opens the history search even over the input's popups.
-        Overlay::Mention | Overlay::SlashPopup
+        OverlayKind::Mention | OverlayKind::SlashPopup
             if model.focus != Focus::Input || opens_history_search(model, key) =>
         {
             None
         }
-        Overlay::Mention => crate::app::mention::on_key(model, key).then(Vec::new),
-        Overlay::SlashPopup => {
+        OverlayKind::Mention => crate::app::mention::on_key(model, key).then(Vec::new),
+        OverlayKind::SlashPopup => {
             let choices = model.slash_popup()?.len();
             on_slash_popup_key(model, key, choices).then(Vec::new)
         }
     }
+}
+
+/// Closes the top overlay that a quit key closes (the palette and pickers, the searches,
+/// `/diff`, the file finder); returns whether one was closed. Prompts and dialogs are answered,
+/// not closed.
+pub(crate) fn close_top(model: &mut Model) -> bool {
+    for open in stack(model).into_iter().rev() {
+        match open {
+            OverlayKind::Mention => {
+                model.mention_dismissed = model.overlays.take_mention().map(|m| m.at);
+            }
+            OverlayKind::Palette
+            | OverlayKind::Rewind
+            | OverlayKind::DiffPane
+            | OverlayKind::Search
+            | OverlayKind::HistorySearch => model.overlays.close(open),
+            OverlayKind::SlashPopup
+            | OverlayKind::Approval
+            | OverlayKind::Question
+            | OverlayKind::BrokenSettings => continue,
+        }
+        return true;
+    }
+    false
 }
 
 /// Whether `key` opens Ctrl+R's history search (a key of the input box).
@@ -107,7 +259,7 @@ pub(crate) fn on_broken_settings_key(
     global: Option<GlobalAction>,
     key: &KeyEvent,
 ) -> Vec<Effect> {
-    let Some(dialog) = &model.broken_settings else {
+    let Some(dialog) = model.overlays.broken_settings() else {
         return Vec::new();
     };
     let choice = if global == Some(GlobalAction::Quit) {
@@ -116,9 +268,12 @@ pub(crate) fn on_broken_settings_key(
         broken_settings::choice(dialog, key)
     };
     match choice {
-        Choice::Quit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        Choice::Quit => vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit)),
+        ],
         Choice::Continue { first_prompt } => {
-            model.broken_settings = None;
+            model.overlays.close(OverlayKind::BrokenSettings);
             match first_prompt {
                 Some(prompt) => {
                     set_input(model, &prompt);
@@ -160,7 +315,7 @@ fn on_slash_popup_key(model: &mut Model, key: &KeyEvent, choices: usize) -> bool
 /// Keys of Ctrl+R's reverse search: type to search, Ctrl+R for an older match, Enter (or an
 /// arrow) takes the match into the input, Esc leaves the input as it was.
 fn on_history_search_key(model: &mut Model, key: &KeyEvent) {
-    let Some(search) = model.history_search.as_mut() else {
+    let Some(search) = model.overlays.history_search_mut() else {
         return;
     };
     let older = key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL);
@@ -171,12 +326,12 @@ fn on_history_search_key(model: &mut Model, key: &KeyEvent) {
             search.query.pop();
         }
         KeyCode::Esc => {
-            model.history_search = None;
+            model.overlays.close(OverlayKind::HistorySearch);
             return;
         }
         KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right => {
             let found = search.found.take();
-            model.history_search = None;
+            model.overlays.close(OverlayKind::HistorySearch);
             if let Some((_, entry)) = found {
                 set_input(model, &entry);
             }

@@ -1,6 +1,6 @@
 //! Keys of the open palette: typing filters, Up/Down choose, Enter runs the choice, Esc closes.
 //! In the model picker Left/Right set the thinking effort and Ctrl+S also saves the model as
-//! the default.
+//! the default, with the effort in force.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -25,7 +25,9 @@ pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
             .position(|s| s.item.current)
             .unwrap_or(0);
     }
-    model.palette = Some(palette);
+    model
+        .overlays
+        .open(crate::app::overlay::Overlay::Palette(palette));
     let mut effects = Vec::new();
     let wants = |k: PaletteKind| kind == k || kind == PaletteKind::Everything;
     if wants(PaletteKind::Models) && !model.models_requested {
@@ -39,14 +41,14 @@ pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
 }
 
 pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
-    let Some(open_palette) = model.palette.as_ref() else {
+    let Some(open_palette) = model.overlays.palette() else {
         return Vec::new();
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let shown = palette::shown(model, open_palette);
     let count = shown.len();
     let kind = open_palette.kind;
-    let Some(p) = model.palette.as_mut() else {
+    let Some(p) = model.overlays.palette_mut() else {
         return Vec::new();
     };
     let up = |p: &mut Palette, by: usize| {
@@ -64,8 +66,12 @@ pub(crate) fn on_palette_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
         }
     };
     match key.code {
-        KeyCode::Esc => model.palette = None,
-        KeyCode::Char('c') if ctrl => model.palette = None,
+        KeyCode::Esc => model
+            .overlays
+            .close(crate::app::overlay::OverlayKind::Palette),
+        KeyCode::Char('c') if ctrl => model
+            .overlays
+            .close(crate::app::overlay::OverlayKind::Palette),
         KeyCode::Enter => {
             let chosen = shown.get(p.selected.min(count.saturating_sub(1)));
             if let Some(chosen) = chosen {
@@ -112,7 +118,7 @@ pub(crate) enum Save {
 
 /// Carries out a palette choice.
 pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Vec<Effect> {
-    let effort = model.palette.take().map(|p| p.effort);
+    let effort = model.overlays.take_palette().map(|p| p.effort);
     match action {
         PaletteAction::Command(name) => crate::app::submit::submit_text(model, &format!("/{name}")),
         PaletteAction::Open(kind) => open(model, kind),
@@ -122,7 +128,7 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             if id != model.status.model {
                 model.status.model = id.clone();
                 effects.push(Effect::Send(Op::SetModel { model: id.clone() }));
-                message.push_str(", from the next request on");
+                message.push_str(", from your next message on");
             }
             if let Some(effort) = effort.filter(|e| *e != model.effort) {
                 model.effort = effort;
@@ -133,6 +139,10 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
                 effects.push(Effect::Send(Op::SaveSetting {
                     key: "model".into(),
                     value: id,
+                }));
+                effects.push(Effect::Send(Op::SaveSetting {
+                    key: "effortLevel".into(),
+                    value: model.effort.as_str().into(),
                 }));
             }
             model.push_cell(CellKind::Notice(format!("{message}.")));

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::model::{CellKind, StatusInfo};
 use crate::app::palette::{PaletteKind, shown};
 use crate::app::{Effect, Model, Msg, update};
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, PermissionMode, SessionChoice};
 use crate::theme::Theme;
 
@@ -50,13 +51,13 @@ fn ctrl_p_opens_the_palette_and_asks_for_models_and_sessions_once() {
     let mut model = palette_model();
     let effects = ctrl(&mut model, 'p');
     assert_eq!(
-        model.palette.as_ref().map(|p| p.kind),
+        model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Everything)
     );
     assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
     assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Sessions))));
     key(&mut model, KeyCode::Esc);
-    assert!(model.palette.is_none());
+    assert!(model.overlays.palette().is_none());
     let again = ctrl(&mut model, 'p');
     assert!(!again.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
 }
@@ -66,16 +67,16 @@ fn typing_filters_and_enter_runs_a_command() {
     let mut model = palette_model();
     ctrl(&mut model, 'p');
     type_text(&mut model, "cost");
-    let palette = model.palette.clone().unwrap();
+    let palette = model.overlays.palette().cloned().unwrap();
     let first = &shown(&model, &palette)[0];
     assert_eq!(first.item.label, "/cost");
     assert_eq!(first.positions, vec![1, 2, 3, 4]);
     let effects = key(&mut model, KeyCode::Enter);
-    assert!(model.palette.is_none());
+    assert!(model.overlays.palette().is_none());
     assert_eq!(
         effects,
         vec![Effect::Send(Op::Command {
-            name: "cost".into(),
+            command: SlashCommand::Cost,
             args: String::new()
         })]
     );
@@ -87,12 +88,12 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
     type_text(&mut model, "/model");
     let effects = key(&mut model, KeyCode::Enter);
     assert_eq!(
-        model.palette.as_ref().map(|p| p.kind),
+        model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Models)
     );
     assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Models))]);
     // It starts on the model in use.
-    let palette = model.palette.clone().unwrap();
+    let palette = model.overlays.palette().cloned().unwrap();
     assert_eq!(
         shown(&model, &palette)[palette.selected].item.label,
         "claude-sonnet-4-6"
@@ -113,7 +114,7 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
     key(&mut model, KeyCode::Right);
     key(&mut model, KeyCode::Right);
     assert_eq!(
-        model.palette.as_ref().map(|p| p.effort),
+        model.overlays.palette().map(|p| p.effort),
         Some(Effort::Medium)
     );
     let effects = key(&mut model, KeyCode::Enter);
@@ -142,6 +143,11 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
             Effect::Send(Op::SaveSetting {
                 key: "model".into(),
                 value: "claude-haiku-4-5".into()
+            }),
+            // The effort in force (medium, chosen above) is saved with it.
+            Effect::Send(Op::SaveSetting {
+                key: "effortLevel".into(),
+                value: "medium".into()
             }),
         ]
     );
@@ -198,7 +204,7 @@ fn modes_themes_and_sessions_from_the_palette() {
     assert_eq!(
         effects,
         vec![Effect::Send(Op::Command {
-            name: "resume".into(),
+            command: SlashCommand::Resume,
             args: "b2".into()
         })]
     );
@@ -210,17 +216,17 @@ fn navigation_wraps_and_backspace_widens_a_picker() {
     type_text(&mut model, "/theme");
     key(&mut model, KeyCode::Enter);
     assert_eq!(
-        model.palette.as_ref().map(|p| p.kind),
+        model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Themes)
     );
     key(&mut model, KeyCode::Up);
-    let palette = model.palette.clone().unwrap();
+    let palette = model.overlays.palette().cloned().unwrap();
     assert_eq!(palette.selected, shown(&model, &palette).len() - 1);
     key(&mut model, KeyCode::Down);
-    assert_eq!(model.palette.as_ref().map(|p| p.selected), Some(0));
+    assert_eq!(model.overlays.palette().map(|p| p.selected), Some(0));
     key(&mut model, KeyCode::Backspace);
     assert_eq!(
-        model.palette.as_ref().map(|p| p.kind),
+        model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Everything)
     );
     // Ctrl+S in the theme picker keeps the choice for next time.
@@ -252,7 +258,7 @@ fn ctrl_y_offers_messages_and_code_blocks_to_copy() {
         update(&mut model, Msg::Agent(event), Instant::now());
     }
     ctrl(&mut model, 'y');
-    let palette = model.palette.clone().unwrap();
+    let palette = model.overlays.palette().cloned().unwrap();
     assert_eq!(palette.kind, PaletteKind::Copy);
     let labels: Vec<_> = shown(&model, &palette)
         .into_iter()
@@ -273,7 +279,7 @@ fn ctrl_y_offers_messages_and_code_blocks_to_copy() {
     model.scroll = crate::app::model::Scroll::FromTop(0);
     model.transcript_top_cell = 0;
     ctrl(&mut model, 'y');
-    let palette = model.palette.clone().unwrap();
+    let palette = model.overlays.palette().cloned().unwrap();
     assert_eq!(
         shown(&model, &palette)[palette.selected].item.label,
         "show me main"

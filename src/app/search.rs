@@ -7,16 +7,18 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::model::{CellKind, Model, Scroll, TranscriptSearch};
 
 pub(crate) fn start(model: &mut Model) {
-    model.search = Some(TranscriptSearch {
-        typing: true,
-        ..TranscriptSearch::default()
-    });
+    model
+        .overlays
+        .open(crate::app::overlay::Overlay::Search(TranscriptSearch {
+            typing: true,
+            ..TranscriptSearch::default()
+        }));
 }
 
 /// Handles a key while the search is open; false when the key isn't the search's (the search
 /// then closes and the key does what it normally does).
 pub(crate) fn on_search_key(model: &mut Model, key: &KeyEvent) -> bool {
-    let Some(search) = model.search.as_mut() else {
+    let Some(search) = model.overlays.search_mut() else {
         return false;
     };
     let plain = !key
@@ -24,7 +26,9 @@ pub(crate) fn on_search_key(model: &mut Model, key: &KeyEvent) -> bool {
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match key.code {
         KeyCode::Esc => {
-            model.search = None;
+            model
+                .overlays
+                .close(crate::app::overlay::OverlayKind::Search);
             return true;
         }
         KeyCode::Char(c) if search.typing && plain => search.query.push(c),
@@ -48,7 +52,9 @@ pub(crate) fn on_search_key(model: &mut Model, key: &KeyEvent) -> bool {
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => return false,
         _ if search.typing => return true,
         _ => {
-            model.search = None;
+            model
+                .overlays
+                .close(crate::app::overlay::OverlayKind::Search);
             return false;
         }
     }
@@ -61,7 +67,7 @@ pub(crate) fn on_search_key(model: &mut Model, key: &KeyEvent) -> bool {
             .filter(|&i| cell_text(model, i).to_lowercase().contains(&query))
             .collect()
     };
-    if let Some(search) = model.search.as_mut() {
+    if let Some(search) = model.overlays.search_mut() {
         search.current = matches.len().saturating_sub(1);
         search.matches = matches;
     }
@@ -70,7 +76,11 @@ pub(crate) fn on_search_key(model: &mut Model, key: &KeyEvent) -> bool {
 }
 
 fn show_current(model: &mut Model) {
-    if let Some(&cell) = model.search.as_ref().and_then(|s| s.matches.get(s.current)) {
+    if let Some(&cell) = model
+        .overlays
+        .search()
+        .and_then(|s| s.matches.get(s.current))
+    {
         model.scroll = Scroll::Cell(cell);
     }
 }

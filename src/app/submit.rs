@@ -3,7 +3,7 @@
 
 use crate::app::commands::{self, SlashCommand};
 use crate::app::effect::Effect;
-use crate::app::model::{Activity, CellKind, Model, Scroll};
+use crate::app::model::{CellKind, Model, ModelPhase, Scroll};
 use crate::app::palette::PaletteKind;
 use crate::protocol::{Lookup, Op};
 
@@ -19,9 +19,9 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
             model.scroll = Scroll::Follow;
             if !model.busy {
                 model.busy = true;
-                model.activity = Activity::Waiting;
+                model.phase = ModelPhase::Waiting;
             }
-            return vec![Effect::Send(Op::Command { name, args })];
+            return vec![Effect::Send(Op::CustomCommand { name, args })];
         }
         return run_command(model, parsed);
     }
@@ -47,7 +47,7 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
         model.push_cell(CellKind::User(text.clone()));
         model.live_cell = None;
         model.busy = true;
-        model.activity = Activity::Waiting;
+        model.phase = ModelPhase::Waiting;
     }
     vec![Effect::Send(Op::UserTurn { text })]
 }
@@ -60,10 +60,6 @@ fn custom_invocation(model: &Model, text: &str) -> Option<(String, String)> {
         .iter()
         .any(|c| c.name == name)
         .then(|| (name.to_string(), args.to_string()))
-}
-
-pub(crate) fn rewind_command() -> &'static commands::Listed {
-    commands::listed(SlashCommand::Rewind)
 }
 
 pub(crate) fn run_command(
@@ -79,7 +75,10 @@ pub(crate) fn run_command(
     };
     model.scroll = Scroll::Follow;
     match listed.command {
-        SlashCommand::Exit => vec![Effect::Quit, Effect::Send(Op::Shutdown)],
+        SlashCommand::Exit => vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit)),
+        ],
         SlashCommand::Clear => {
             model.clear();
             vec![Effect::Send(Op::Clear)]
@@ -139,7 +138,7 @@ pub(crate) fn run_command(
             };
             model.push_cell(CellKind::User(shown));
             vec![Effect::Send(Op::Command {
-                name: name.to_string(),
+                command: listed.command,
                 args,
             })]
         }
@@ -198,9 +197,9 @@ mod tests {
     #[test]
     fn each_built_in_command_runs_where_the_table_says() {
         use crate::protocol::slash_command::Runs;
-        let sent = |effects: &[Effect], name: &str, args: &str| {
+        let sent = |effects: &[Effect], command: SlashCommand, args: &str| {
             effects.iter().any(|e| {
-                matches!(e, Effect::Send(Op::Command { name: n, args: a }) if n == name && a == args)
+                matches!(e, Effect::Send(Op::Command { command: c, args: a }) if *c == command && a == args)
             })
         };
         for command in SlashCommand::ALL {
@@ -212,9 +211,9 @@ mod tests {
                 Runs::Agent => (true, true),
                 Runs::Both => (false, true),
             };
-            assert_eq!(sent(&bare, name, ""), bare_in_agent, "/{name}: {bare:?}");
+            assert_eq!(sent(&bare, command, ""), bare_in_agent, "/{name}: {bare:?}");
             assert_eq!(
-                sent(&with_args, name, "x"),
+                sent(&with_args, command, "x"),
                 args_in_agent,
                 "/{name} x: {with_args:?}"
             );
@@ -231,7 +230,7 @@ mod tests {
         }];
         assert_eq!(
             submit_text(&mut model, "/frobnicate now"),
-            vec![Effect::Send(Op::Command {
+            vec![Effect::Send(Op::CustomCommand {
                 name: "frobnicate".into(),
                 args: "now".into()
             })]

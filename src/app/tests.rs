@@ -7,18 +7,19 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use crate::app::model::{Activity, CellKind, Scroll, StatusInfo, ToolStatus};
 use crate::app::{Effect, Model, Msg, update};
 use crate::diff::FileDiff;
+use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{
     AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Op, ToolOutcome, TurnStop,
 };
 use crate::theme::Theme;
 
-struct Harness {
-    model: Model,
-    now: Instant,
+pub(crate) struct Harness {
+    pub(crate) model: Model,
+    pub(crate) now: Instant,
 }
 
 impl Harness {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let now = Instant::now();
         Harness {
             model: Model::new(Theme::dark(), StatusInfo::default(), now),
@@ -26,36 +27,36 @@ impl Harness {
         }
     }
 
-    fn advance(&mut self, ms: u64) {
+    pub(crate) fn advance(&mut self, ms: u64) {
         self.now += Duration::from_millis(ms);
     }
 
     /// The effects of `msg`, without the history file's (checked on their own).
-    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+    pub(crate) fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = update(&mut self.model, msg, self.now);
         effects.retain(|e| !matches!(e, Effect::SaveHistory(_)));
         effects
     }
 
-    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+    pub(crate) fn key(&mut self, code: KeyCode) -> Vec<Effect> {
         self.send(Msg::Key(KeyEvent::from(code)))
     }
 
-    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    pub(crate) fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
         self.send(Msg::Key(KeyEvent::new(code, modifiers)))
     }
 
-    fn type_text(&mut self, text: &str) {
+    pub(crate) fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.key(KeyCode::Char(c));
         }
     }
 
-    fn agent(&mut self, event: AgentEvent) -> Vec<Effect> {
+    pub(crate) fn agent(&mut self, event: AgentEvent) -> Vec<Effect> {
         self.send(Msg::Agent(event))
     }
 
-    fn approval(&mut self, id: u64, call_id: &str, preview: ApprovalPreview) {
+    pub(crate) fn approval(&mut self, id: u64, call_id: &str, preview: ApprovalPreview) {
         self.agent(AgentEvent::ToolStarted {
             call_id: call_id.into(),
             tool: "Bash".into(),
@@ -163,7 +164,7 @@ fn deltas_stream_into_one_cell_until_a_tool_starts() {
     h.agent(AgentEvent::TextDelta("lo".into()));
     assert_eq!(h.model.cells.len(), 1);
     assert_eq!(h.model.cells[0].kind, CellKind::Assistant("Hello".into()));
-    assert_eq!(h.model.activity, Activity::Streaming);
+    assert_eq!(h.model.activity(), Activity::Streaming);
     let version = h.model.cells[0].version;
     h.agent(AgentEvent::TextDelta("!".into()));
     assert_ne!(
@@ -269,7 +270,7 @@ fn esc_interrupts_a_running_turn_only() {
 }
 
 #[test]
-fn ctrl_c_clears_then_quits_on_a_second_press() {
+fn ctrl_c_clears_then_arms_then_quits() {
     let mut h = Harness::new();
     h.type_text("draft");
     assert!(
@@ -277,6 +278,10 @@ fn ctrl_c_clears_then_quits_on_a_second_press() {
             .is_empty()
     );
     assert!(h.model.input.is_empty());
+    assert!(
+        h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            .is_empty()
+    );
     let effects = h.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(effects.contains(&Effect::Quit));
 }
@@ -285,7 +290,13 @@ fn ctrl_c_clears_then_quits_on_a_second_press() {
 fn ctrl_d_on_an_empty_input_quits_at_once() {
     let mut h = Harness::new();
     let effects = h.key_with(KeyCode::Char('d'), KeyModifiers::CONTROL);
-    assert_eq!(effects, vec![Effect::Quit, Effect::Send(Op::Shutdown)]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(crate::protocol::ExitReason::PromptInputExit))
+        ]
+    );
 }
 
 #[test]
@@ -539,7 +550,7 @@ fn slash_commands_run_here_or_in_the_agent() {
     assert_eq!(
         h.key(KeyCode::Enter),
         vec![Effect::Send(Op::Command {
-            name: "permissions".into(),
+            command: SlashCommand::Permissions,
             args: "remove 2".into()
         })]
     );
@@ -569,7 +580,7 @@ fn esc_twice_on_an_empty_input_opens_rewind() {
     assert_eq!(
         h.key(KeyCode::Esc),
         vec![Effect::Send(Op::Command {
-            name: "rewind".into(),
+            command: SlashCommand::Rewind,
             args: String::new()
         })]
     );
@@ -588,18 +599,35 @@ fn a_question_dialog_collects_one_answer_per_question() {
         Question {
             question: "Database?".into(),
             options: vec!["Postgres".into(), "SQLite".into()],
+            ..Question::default()
         },
         Question {
             question: "Name?".into(),
             options: vec!["a".into(), "b".into()],
+            ..Question::default()
         },
     ];
     h.approval(5, "q1", ApprovalPreview::Questions(questions));
+    assert_eq!(h.model.activity(), Activity::AskingQuestion);
+    // Typed just as the dialog appeared: meant for the input, it answers nothing.
+    assert!(h.key(KeyCode::Char('1')).is_empty());
     h.advance(500);
     assert!(h.key(KeyCode::Char('9')).is_empty(), "no such option");
     assert!(h.key(KeyCode::Char('2')).is_empty());
-    assert_eq!(h.model.approvals[0].answers, vec!["SQLite".to_string()]);
-    h.key(KeyCode::Char('o'));
+    let dialog = h.model.approvals[0].dialog.as_ref().unwrap();
+    assert_eq!(dialog.answers, vec!["SQLite".to_string()]);
+    // Typing that isn't the dialog's keys is not an answer.
+    h.type_text("/todos");
+    assert!(
+        h.model.approvals[0]
+            .dialog
+            .as_ref()
+            .unwrap()
+            .other
+            .is_none()
+    );
+    // Row 3 is Other: an answer in the user's words.
+    h.key(KeyCode::Char('3'));
     h.type_text("claw-db");
     assert_eq!(
         decided(&h.key(KeyCode::Enter)),
@@ -641,16 +669,16 @@ fn ctrl_r_searches_the_history() {
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     h.type_text("cargo");
     assert_eq!(
-        h.model.history_search.as_ref().unwrap().found,
+        h.model.overlays.history_search().unwrap().found,
         Some((2, "cargo build".into()))
     );
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert_eq!(
-        h.model.history_search.as_ref().unwrap().found,
+        h.model.overlays.history_search().unwrap().found,
         Some((0, "cargo test --lib".into()))
     );
     h.key(KeyCode::Enter);
-    assert!(h.model.history_search.is_none());
+    assert!(h.model.overlays.history_search().is_none());
     assert_eq!(h.model.input_text(), "cargo test --lib");
     // Esc leaves the input as it was.
     h.key_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
@@ -759,7 +787,7 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
     }
     h.key_with(KeyCode::Char('f'), KeyModifiers::CONTROL);
     h.type_text("alpha");
-    let search = h.model.search.clone().unwrap();
+    let search = h.model.overlays.search().cloned().unwrap();
     assert_eq!(search.matches, vec![0, 2]);
     assert_eq!(h.model.scroll, Scroll::Cell(2));
     h.key(KeyCode::Enter);
@@ -777,7 +805,7 @@ fn ctrl_f_finds_cells_and_n_moves_between_them() {
     assert_eq!(h.model.scroll, Scroll::FromTop(40));
     // Another key closes the search and does its usual job.
     h.key(KeyCode::Char('x'));
-    assert!(h.model.search.is_none());
+    assert!(h.model.overlays.search().is_none());
     assert_eq!(h.model.input_text(), "x");
 }
 
@@ -798,7 +826,7 @@ fn custom_commands_are_offered_and_sent_to_the_agent() {
     let effects = h.key(KeyCode::Enter);
     assert_eq!(
         effects,
-        vec![Effect::Send(Op::Command {
+        vec![Effect::Send(Op::CustomCommand {
             name: "review".into(),
             args: "src/main.rs".into()
         })]
@@ -853,15 +881,15 @@ fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
     );
     // A stale answer is dropped; the current one shows.
     h.send(found(1, &["README.md"], true));
-    assert!(h.model.mention.as_ref().unwrap().matches.is_empty());
+    assert!(h.model.overlays.mention().unwrap().matches.is_empty());
     h.send(found(2, &["src/main.rs", "src/my file.rs"], false));
-    let picker = h.model.mention.clone().unwrap();
+    let picker = h.model.overlays.mention().cloned().unwrap();
     assert_eq!(picker.matches.len(), 2);
     assert!(picker.searching);
     h.key(KeyCode::Down);
     h.key(KeyCode::Tab);
     assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" ");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     h.type_text("now");
     assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" now");
 }
@@ -888,14 +916,14 @@ fn a_mention_completed_before_a_space_leaves_one_space() {
 fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
     let mut h = Harness::new();
     h.type_text("me@example.com ");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     h.type_text("@src");
-    assert!(h.model.mention.is_some());
+    assert!(h.model.overlays.mention().is_some());
     h.key(KeyCode::Esc);
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     let effects = h.key(KeyCode::Char('x'));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(h.model.mention.is_none());
+    assert!(h.model.overlays.mention().is_none());
     // Enter with the finder closed sends the message.
     let effects = h.key(KeyCode::Enter);
     assert!(
@@ -905,17 +933,26 @@ fn esc_closes_the_finder_for_that_mention_and_mail_addresses_dont_open_it() {
 
 #[test]
 fn the_top_overlay_gets_the_key_and_the_one_below_gets_the_next() {
-    use crate::app::overlay::{Overlay, stack};
+    use crate::app::overlay::{Overlay, OverlayKind, stack};
     let mut h = Harness::new();
-    h.model.diff_pane = Some(crate::app::diff_pane::DiffPane::new(Vec::new()));
-    h.model.palette = Some(crate::app::palette::Palette::new(
-        crate::app::palette::PaletteKind::Sessions,
-        h.model.effort,
-    ));
-    assert_eq!(stack(&h.model), vec![Overlay::DiffPane, Overlay::Palette]);
+    h.model
+        .overlays
+        .open(Overlay::DiffPane(crate::app::diff_pane::DiffPane::new(
+            Vec::new(),
+        )));
+    h.model
+        .overlays
+        .open(Overlay::Palette(crate::app::palette::Palette::new(
+            crate::app::palette::PaletteKind::Sessions,
+            h.model.effort,
+        )));
+    assert_eq!(
+        stack(&h.model),
+        vec![OverlayKind::DiffPane, OverlayKind::Palette]
+    );
     h.key(KeyCode::Esc);
-    assert!(h.model.palette.is_none());
-    assert_eq!(stack(&h.model), vec![Overlay::DiffPane]);
+    assert!(h.model.overlays.palette().is_none());
+    assert_eq!(stack(&h.model), vec![OverlayKind::DiffPane]);
     h.key(KeyCode::Esc);
     assert!(stack(&h.model).is_empty());
 }

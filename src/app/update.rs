@@ -11,9 +11,9 @@ use crate::app::effect::Effect;
 use crate::app::keymap::{self, ActivityAction, GlobalAction, InputAction};
 use crate::app::model::{CellKind, DOUBLE_ESC, Focus, HistorySearch, Model, QUIT_WINDOW, Scroll};
 use crate::app::msg::Msg;
-use crate::app::overlay::{self, Overlay};
+use crate::app::overlay::{self, OverlayKind};
 use crate::app::palette::PaletteKind;
-use crate::protocol::{Op, PermissionMode};
+use crate::protocol::{ExitReason, Op, PermissionMode};
 
 /// Lines moved by one mouse wheel notch.
 const WHEEL_LINES: usize = 3;
@@ -98,14 +98,15 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::InputEdited(Err(message)) => {
-            model.push_cell(CellKind::Error(format!("Ctrl+G: {message}")));
+            let key = model.keymap.key_for(GlobalAction::ExternalEditor);
+            model.push_cell(CellKind::Error(format!("{key}: {message}")));
             Vec::new()
         }
     }
 }
 
 fn on_paste(model: &mut Model, text: String) {
-    if model.broken_settings.is_some() {
+    if model.overlays.broken_settings().is_some() {
         return;
     }
     if let Some(approval) = model.approvals.front_mut() {
@@ -141,19 +142,25 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    let key = keymap::normalize(key);
     let global = model.keymap.global(&key);
     let open = overlay::stack(model);
     // The dialog about broken settings takes even the quit key (it quits at once).
-    if open.last() == Some(&Overlay::BrokenSettings) {
+    if open.last() == Some(&OverlayKind::BrokenSettings) {
         return overlay::on_broken_settings_key(model, global, &key);
     }
     if global == Some(GlobalAction::Quit) {
         return on_quit_key(model, now);
     }
+    // Only two quit presses in a row quit: anything between disarms.
+    model.quit_armed = None;
     // The same way out as Ctrl+C twice (the agent's Shutdown fires SessionEnd). With text in
     // the input the key is the editor's (Ctrl+D deletes forward).
     if global == Some(GlobalAction::Exit) && model.input.is_empty() {
-        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
+        return vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(ExitReason::PromptInputExit)),
+        ];
     }
     let global = global.filter(|action| *action != GlobalAction::Exit);
     // The top overlay gets the key first; one that passes it lets the next one down try.
@@ -163,7 +170,11 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         }
     }
     if overlay::opens_history_search(model, &key) {
-        model.history_search = Some(HistorySearch::default());
+        model
+            .overlays
+            .open(crate::app::overlay::Overlay::HistorySearch(
+                HistorySearch::default(),
+            ));
         return Vec::new();
     }
     if let Some(action) = global {
@@ -182,22 +193,30 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Ctrl+C clears the input, or interrupts a running turn; a second press quits.
+/// Ctrl+C does the first of: clear the input, close the overlay on top, interrupt the turn.
+/// Only a press that did none of these arms quitting, and a second press then quits.
 fn on_quit_key(model: &mut Model, now: Instant) -> Vec<Effect> {
-    if model
+    let armed = model
         .quit_armed
-        .is_some_and(|at| now.duration_since(at) <= QUIT_WINDOW)
-    {
-        return vec![Effect::Quit, Effect::Send(Op::Shutdown)];
-    }
-    model.quit_armed = Some(now);
+        .take()
+        .is_some_and(|at| now.duration_since(at) <= QUIT_WINDOW);
     if !model.input.is_empty() {
         model.reset_input();
+        return Vec::new();
+    }
+    if overlay::close_top(model) {
         return Vec::new();
     }
     if model.busy {
         return interrupt(model);
     }
+    if armed {
+        return vec![
+            Effect::Quit,
+            Effect::Send(Op::Shutdown(ExitReason::PromptInputExit)),
+        ];
+    }
+    model.quit_armed = Some(now);
     Vec::new()
 }
 
@@ -225,10 +244,11 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
                     .is_some_and(|at| now.duration_since(at) <= DOUBLE_ESC);
                 model.last_esc = if double { None } else { Some(now) };
                 if double {
-                    return crate::app::submit::run_command(
-                        model,
-                        Ok((crate::app::submit::rewind_command(), String::new())),
-                    );
+                    // The agent answers with the prompts, and the rewind picker opens.
+                    return vec![Effect::Send(Op::Command {
+                        command: crate::protocol::slash_command::SlashCommand::Rewind,
+                        args: String::new(),
+                    })];
                 }
                 return Vec::new();
             }
@@ -261,14 +281,15 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
         GlobalAction::Search => crate::app::search::start(model),
         GlobalAction::ToggleMouse => {
             model.mouse_captured = !model.mouse_captured;
-            model.push_cell(CellKind::Notice(
-                if model.mouse_captured {
-                    "Mouse captured: the wheel scrolls the conversation."
-                } else {
-                    "Mouse released: select text with the mouse; F2 captures it again."
-                }
-                .into(),
-            ));
+            let notice = if model.mouse_captured {
+                "Mouse captured: the wheel scrolls the conversation.".to_string()
+            } else {
+                format!(
+                    "Mouse released: select text with the mouse; {} captures it again.",
+                    model.keymap.key_for(GlobalAction::ToggleMouse)
+                )
+            };
+            model.push_cell(CellKind::Notice(notice));
             return vec![Effect::MouseCapture(model.mouse_captured)];
         }
         GlobalAction::ExternalEditor => {

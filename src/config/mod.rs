@@ -2,6 +2,7 @@
 //! files read too) and where they live.
 
 pub mod custom_commands;
+pub mod install_id;
 pub mod mcp;
 pub mod memory;
 pub mod settings;

@@ -32,6 +32,7 @@ const KNOWN_KEYS: &[&str] = &[
     "disabledMcpjsonServers",
     "theme",
     "alwaysThinkingEnabled",
+    "effortLevel",
     "forceLoginMethod",
     "spinnerTipsEnabled",
     "autoCompactThreshold",
@@ -259,6 +260,29 @@ impl Settings {
             .get(key)
             .and_then(Value::as_str)
             .map(str::to_string)
+    }
+
+    /// The thinking effort to start with: `effortLevel` (what the model picker's Ctrl+S
+    /// saves), else `alwaysThinkingEnabled` (Claude Code's switch: on means high), else off.
+    /// A level claw doesn't know is warned about and left out.
+    pub fn effort(&mut self) -> crate::protocol::Effort {
+        use crate::protocol::Effort;
+        if let Some(level) = self.string("effortLevel") {
+            match Effort::parse(&level) {
+                Some(effort) => return effort,
+                None => self.warnings.push(format!(
+                    "effortLevel \"{level}\" is not one of off, low, medium, high; it is ignored"
+                )),
+            }
+        }
+        match self
+            .merged
+            .get("alwaysThinkingEnabled")
+            .and_then(Value::as_bool)
+        {
+            Some(true) => Effort::High,
+            Some(false) | None => Effort::Off,
+        }
     }
 
     /// The permission mode the settings ask for, if valid.

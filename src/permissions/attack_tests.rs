@@ -207,9 +207,9 @@ fn table_of_attacks() {
             "echo $(rm x)",
             "echo `id`",
             "$E hi",
-            "bash -c 'echo hi; ls'",
+            "bash -c 'echo hi; make'",
             "echo hi | sh",
-            "ls",
+            "make",
             "PATH=. echo hi",
             "GIT_SSH_COMMAND=x echo hi",
             "sudo echo hi",
@@ -672,4 +672,176 @@ fn symlinks_lead_where_they_point() {
     assert!(denials.covers(&root.join("secret.txt")));
     assert!(denials.covers(&root.join("link.txt")));
     assert!(!denials.covers(&root.join("plain.txt")));
+}
+
+/// Read-only commands run unasked in default mode, and only those: every way to make one
+/// write, run something else, page, or read outside the project still asks, and deny rules
+/// still see them.
+#[test]
+fn read_only_commands_run_unasked_and_nothing_else_passes_as_one() {
+    let p = perms(Default, &[]);
+    let mut checked = expect_all(
+        &p,
+        &[
+            "ls",
+            "ls -la src",
+            "cat src/main.rs",
+            "head -n 20 README.md",
+            "tail -5 log.txt",
+            "wc -l src/lib.rs",
+            "grep -rn needle src",
+            "grep -rn needle . 2>/dev/null",
+            "rg -n 'fn main' src",
+            "find . -name '*.rs'",
+            "find src -type f -newer Cargo.toml",
+            "git status",
+            "git status --short",
+            "git log --oneline -10",
+            "git diff",
+            "git diff HEAD~1 -- src",
+            "git show HEAD",
+            "git branch",
+            "git branch -a -v",
+            "git tag -l 'v1*'",
+            "git stash list",
+            "git remote -v",
+            "grep -c x a.txt | sort | uniq",
+            "ls && git status",
+            "FOO=1 ls",
+            // Shell code claw follows, that only reads.
+            "sh -c ls",
+            "bash -c 'git status'",
+            "eval ls",
+        ],
+        "allow",
+        "read-only",
+    );
+    checked += expect_all(
+        &p,
+        &[
+            // Git options that run programs, write files or change the repository read.
+            "git -c core.pager='sh -c id' log",
+            "git -c alias.log='!rm x' log",
+            "git -c core.fsmonitor=./evil status",
+            "git --exec-path=/tmp/evil log",
+            "git -C /etc log",
+            "git --git-dir=/elsewhere/.git log",
+            "git -p log",
+            "git diff --output=f",
+            "git log --output f",
+            "git diff --ext-diff",
+            "git log -p --textconv",
+            "git branch evil",
+            "git branch -D main",
+            "git tag v9",
+            "git stash",
+            "git stash drop",
+            "git remote add x https://example.com",
+            "git grep -O x",
+            "git commit -am x",
+            // The environment that picks programs.
+            "GIT_PAGER='sh -c id' git log",
+            "PAGER=./evil git log",
+            "GIT_EXTERNAL_DIFF=./evil git diff",
+            "LESSOPEN='|./evil %s' git log",
+            "GIT_CONFIG_PARAMETERS=\"'core.pager=id'\" git log",
+            "LD_PRELOAD=./evil.so ls",
+            "PATH=. ls",
+            "export PAGER=./evil; git log",
+            // Writes and programs run by a reader.
+            "find . -fprint out",
+            "find . -fprintf out '%p'",
+            "find . -fls out",
+            "find . -exec rm {} \\;",
+            "find . -execdir sh -c id \\;",
+            "find . -delete",
+            "find . -ok rm {} \\;",
+            "sort -o out in.txt",
+            "sort --output=out in.txt",
+            "sort --compress-program=./evil big.txt",
+            "uniq in.txt out.txt",
+            "tree -o out",
+            "rg --pre ./evil x",
+            "rg --pre=./evil x",
+            "grep x a.txt > f",
+            "grep x a.txt >> f",
+            "cat a.txt | tee f",
+            "ls > /tmp/listing",
+            // Substitutions, unknown words and code.
+            "ls $(rm x)",
+            "ls `rm x`",
+            "cat $FILE",
+            "ls *.rs",
+            "cat <(rm x)",
+            "xargs ls",
+            "ls | sh",
+            "command ls",
+            "env ls",
+            "sudo cat /etc/shadow",
+            "./ls",
+            "/tmp/ls",
+            // Reading outside the project, or moving before reading.
+            "cat /etc/passwd",
+            "cat ~/.ssh/id_rsa",
+            "ls ..",
+            "grep -r key /home/me",
+            "grep -f/etc/shadow x",
+            "grep --file=/etc/shadow x",
+            "git diff --no-index /etc/passwd a.txt",
+            "cd /etc && cat passwd",
+            "cd src && ls",
+            // Programs that print secrets or aren't on the list.
+            "env",
+            "printenv",
+            "make",
+            "cargo build",
+            "npm test",
+        ],
+        "ask",
+        "must still ask",
+    );
+    // Deny rules see read-only commands as any other.
+    let denied = perms(
+        Default,
+        &[
+            (RuleKind::Deny, "Bash(cat:*)"),
+            (RuleKind::Deny, "Bash(git log:*)"),
+        ],
+    );
+    checked += expect_all(
+        &denied,
+        &[
+            "cat a.txt",
+            "ls && cat a.txt",
+            "git log",
+            "git log --oneline",
+        ],
+        "deny",
+        "denied",
+    );
+    // A file Read may not read makes the command ask.
+    let secret = perms(Default, &[(RuleKind::Deny, "Read(./.env)")]);
+    checked += expect_all(
+        &secret,
+        &["cat .env", "grep KEY .env"],
+        "ask",
+        "a denied read",
+    );
+    checked += expect_all(&secret, &["cat README.md"], "allow", "other reads");
+    // acceptEdits allows at least what the default mode does.
+    checked += expect_all(
+        &perms(AcceptEdits, &[]),
+        &["ls", "git log"],
+        "allow",
+        "acceptEdits",
+    );
+    checked += expect_all(
+        &perms(AcceptEdits, &[]),
+        &["sort -o f x"],
+        "ask",
+        "acceptEdits",
+    );
+    // Plan mode keeps refusing every command, read-only ones included (as before).
+    checked += expect_all(&perms(Plan, &[]), &["ls"], "deny", "plan");
+    assert!(checked > 100, "{checked}");
 }

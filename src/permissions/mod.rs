@@ -3,6 +3,7 @@
 //! from approval prompts. Pure apart from saving an "always allow" rule.
 
 pub mod paths;
+mod read_only;
 pub mod rule;
 pub mod shell;
 mod suggest;
@@ -191,7 +192,7 @@ impl Permissions {
     /// As `decide`, with a Bash command running in `shell_dir` (where the last `cd` left it).
     pub fn decide_in(&self, tool: &str, input: &Value, risk: Risk, shell_dir: &Path) -> Verdict {
         if tool == "Bash" {
-            return self.decide_script(&self.bash_script(input, shell_dir));
+            return self.decide_script(&self.bash_script(input, shell_dir), shell_dir);
         }
         let is_file_tool = EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool);
         if is_file_tool {
@@ -208,10 +209,6 @@ impl Permissions {
                 "the deny rule {} forbids this {tool} call",
                 rule.text()
             ));
-        }
-        // A question is for the user whatever the mode.
-        if tool == "AskUserQuestion" {
-            return Verdict::Ask;
         }
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
@@ -294,8 +291,10 @@ impl Permissions {
 
     /// A shell command: deny rules see every command and every form it takes behind wrappers,
     /// and what can't be known counts as matching them; redirections are judged as edits (or
-    /// reads) of their files; an allow needs a rule for every command and nothing unknown.
-    fn decide_script(&self, script: &Script) -> Verdict {
+    /// reads) of their files; an allow needs a rule for every command and nothing unknown. A
+    /// command that only reads (see `read_only`) needs no rule when every file it names is one
+    /// Read may read unasked, and the line moves nowhere (no `cd`: each runs in `dir`).
+    fn decide_script(&self, script: &Script, dir: &Path) -> Verdict {
         let bash_denials: Vec<&Rule> = self.deny.iter().filter(|r| r.names("Bash")).collect();
         if let Some(rule) = bash_denials.iter().find(|r| r.specifier.is_none()) {
             return Verdict::Deny(format!(
@@ -376,7 +375,7 @@ impl Permissions {
         let commands_allowed = script
             .commands
             .iter()
-            .all(|c| c.runs_code || stays_inside(c) || self.command_allowed(c));
+            .all(|c| c.runs_code || stays_inside(c) || self.runs_unasked(c, script, dir));
         let writes_allowed = script.writes.iter().all(|t| match t {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
@@ -409,6 +408,22 @@ impl Permissions {
                 home: self.places.home.as_deref(),
             },
         )
+    }
+
+    /// Whether `command` of `script` (run in `dir`) needs no approval: an allow rule surely
+    /// covers it, or it only reads files Read may read, with no `cd` moving the line.
+    fn runs_unasked(&self, command: &shell::Command, script: &Script, dir: &Path) -> bool {
+        let stays_put = script.commands.iter().all(|c| c.cd_to.is_none());
+        let only_reads = stays_put
+            && command.forms.len() == 1
+            && command.rule_form == Some(0)
+            && read_only::read_only(command.runs(), dir).is_some_and(|reads| {
+                reads
+                    .paths
+                    .iter()
+                    .all(|path| self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow)
+            });
+        only_reads || self.command_allowed(command)
     }
 
     /// Whether an allow rule surely covers `command` as it runs.

@@ -40,7 +40,10 @@ impl Permissions {
             .filter(|c| !c.runs_code && c.cd_to.is_none())
             .collect();
         let mut rules: Vec<String> = Vec::new();
-        for command in candidates.iter().filter(|c| !self.command_allowed(c)) {
+        for command in candidates
+            .iter()
+            .filter(|c| !self.runs_unasked(c, &script, shell_dir))
+        {
             let rule = format!("Bash({}:*)", command_prefix(&display(command.runs())));
             if !rules.contains(&rule) {
                 rules.push(rule);
@@ -80,11 +83,16 @@ mod tests {
 
     #[test]
     fn each_command_that_asked_gets_a_rule_and_allowed_ones_none() {
-        let p = perms(&["Bash(git status:*)"]);
-        assert_eq!(bash(&p, "git status && echo hi"), ["Bash(echo:*)"]);
+        let p = perms(&["Bash(git push:*)"]);
+        assert_eq!(bash(&p, "git push && npm test"), ["Bash(npm test:*)"]);
         assert_eq!(
-            bash(&perms(&[]), "git status && echo hi && echo again"),
-            ["Bash(git status:*)", "Bash(echo:*)"]
+            bash(&perms(&[]), "git push && npm test && npm test -- --watch"),
+            ["Bash(git push:*)", "Bash(npm test:*)"]
+        );
+        // A command that only reads runs unasked: it needs no rule of its own.
+        assert_eq!(
+            bash(&perms(&[]), "git status && npm test"),
+            ["Bash(npm test:*)"]
         );
         assert_eq!(
             bash(&perms(&[]), "cd sub && timeout 60 npm run build"),
@@ -94,8 +102,8 @@ mod tests {
 
     #[test]
     fn the_suggested_rules_let_the_same_command_run_without_asking() {
-        let mut p = perms(&["Bash(git status:*)"]);
-        let input = json!({"command": "git status && echo hi"});
+        let mut p = perms(&["Bash(git push:*)"]);
+        let input = json!({"command": "git push && npm test && make"});
         assert_eq!(
             p.decide("Bash", &input, Risk::Mutating),
             crate::permissions::Verdict::Ask

@@ -43,7 +43,9 @@ fn default_mode_reads_run_changes_ask() {
         Y
     );
     assert_eq!(p.decide("Edit", &file("src/a.rs"), Risk::Mutating), A);
-    assert_eq!(p.decide("Bash", &bash("ls"), Risk::Mutating), A);
+    // A command that only reads runs as Read does; one that changes things asks.
+    assert_eq!(p.decide("Bash", &bash("ls"), Risk::Mutating), Y);
+    assert_eq!(p.decide("Bash", &bash("touch x"), Risk::Mutating), A);
 }
 
 #[test]
@@ -74,7 +76,9 @@ fn bash_rules_table() {
         ("git diff HEAD", "allow"),
         ("ls $(rm x)", "ask"),
         ("ls `rm x`", "ask"),
-        ("echo 'git status; rm -rf x'", "ask"),
+        // Only printed: echo reads nothing.
+        ("echo 'git status; rm -rf x'", "allow"),
+        ("make 'git status; rm -rf x'", "ask"),
         ("ls 'a && b'", "allow"),
         ("  ", "ask"),
     ];
@@ -266,12 +270,15 @@ fn nothing_mutating_runs_in_default_mode_without_an_allow_rule() {
             assert!(script.unknowns.is_empty(), "{command}");
             assert!(script.writes.is_empty(), "{command}");
             for part in script.commands.iter().filter(|c| !c.runs_code) {
-                let covered = chosen.iter().any(|r| {
-                    Rule::parse(r, Path::new("/work/repo")).is_some_and(|rule| {
-                        part.rule_form()
-                            .is_some_and(|f| rule.matches_words(f, rule::Certainty::Surely))
-                    })
-                });
+                let only_reads =
+                    read_only::read_only(part.runs(), Path::new("/work/repo")).is_some();
+                let covered = only_reads
+                    || chosen.iter().any(|r| {
+                        Rule::parse(r, Path::new("/work/repo")).is_some_and(|rule| {
+                            part.rule_form()
+                                .is_some_and(|f| rule.matches_words(f, rule::Certainty::Surely))
+                        })
+                    });
                 assert!(
                     covered,
                     "`{:?}` of `{command}` ran without a rule: {chosen:?}",

@@ -26,26 +26,49 @@ pub enum Op {
     Interrupt,
     /// The user's answer to `AgentEvent::ApprovalNeeded`.
     Decide { id: ApprovalId, decision: Decision },
-    /// Use this model (id or alias) from the next request on.
+    /// Use this model (id or alias) from the next user turn on (never inside a tool loop).
     SetModel { model: String },
     /// Switch the permission mode (Shift+Tab).
     SetPermissionMode(PermissionMode),
-    /// A slash command the agent answers (`/config`, `/permissions`, `/init`…), without the `/`.
-    Command { name: String, args: String },
+    /// A built-in slash command the agent answers (`/config`, `/permissions`, `/init`…).
+    Command {
+        command: slash_command::SlashCommand,
+        args: String,
+    },
+    /// One of the user's own commands (`.claude/commands/NAME.md`), by name without the `/`.
+    CustomCommand { name: String, args: String },
     /// Forget the conversation (`/clear`).
     Clear,
     /// `!command`: run it in the shell now (the user typed it: no approval) and add its output
     /// to the conversation.
     Shell { command: String },
-    /// Think this hard from the next request on (the model picker).
+    /// Think this hard from the next user turn on (the model picker; never inside a tool loop).
     SetEffort(Effort),
     /// Save a choice for new sessions in the user's settings file: the model (`"model"`) or
     /// the theme (`"theme"`).
     SaveSetting { key: String, value: String },
     /// Something the UI wants to show; answered at once, even while a turn runs.
     Lookup(Lookup),
-    /// End the agent task.
-    Shutdown,
+    /// End the agent task (SessionEnd hooks are told why).
+    Shutdown(ExitReason),
+}
+
+/// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitReason {
+    /// The user quit from the prompt: `/exit`, Ctrl+D, Ctrl+C twice.
+    PromptInputExit,
+    /// Anything else: a signal, the end of a headless run, the front end going away.
+    Other,
+}
+
+impl ExitReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExitReason::PromptInputExit => "prompt_input_exit",
+            ExitReason::Other => "other",
+        }
+    }
 }
 
 /// Lists and reports the UI asks the agent for.
@@ -120,6 +143,16 @@ pub struct SessionChoice {
     pub age_secs: u64,
     pub messages: usize,
     pub cost: f64,
+}
+
+/// A prompt of the conversation that `/rewind` can go back to before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewindPoint {
+    /// Its number (1-based), as `/rewind N` takes it.
+    pub turn: usize,
+    pub prompt: String,
+    /// Seconds since it was sent, when known (sessions saved before times were kept: None).
+    pub age_secs: Option<u64>,
 }
 
 /// The user's answer to an approval prompt.
@@ -208,10 +241,20 @@ pub enum ApprovalPreview {
 }
 
 /// One question of AskUserQuestion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub question: String,
+    /// A short label for the question ("Database"); may be empty.
+    #[serde(default)]
+    pub header: String,
+    /// The options' labels: what is shown and what is answered.
     pub options: Vec<String>,
+    /// What each option means, by index (empty, or one per option; "" for none).
+    #[serde(default)]
+    pub descriptions: Vec<String>,
+    /// The user may pick several options (the answer lists them, comma-separated).
+    #[serde(default)]
+    pub multi_select: bool,
 }
 
 /// One approval prompt.
@@ -323,6 +366,8 @@ pub enum AgentEvent {
     Models(Vec<ModelChoice>),
     /// This project's sessions, newest first (answer to `Lookup::Sessions`).
     Sessions(Vec<SessionChoice>),
+    /// The prompts `/rewind` can go back to, oldest first (`/rewind` without a number).
+    RewindPoints(Vec<RewindPoint>),
     /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
     GitDiff(Result<Vec<changes::ChangedFile>, String>),
     /// The thinking effort in force changed.

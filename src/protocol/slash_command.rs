@@ -2,6 +2,8 @@
 //! description and where it runs. The UI's popup, palette and reducer and the agent's dispatcher
 //! all read it; user-defined commands (`.claude/commands/*.md`) are not in it.
 
+use serde::{Deserialize, Serialize};
+
 /// Where a built-in command is carried out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Runs {
@@ -13,8 +15,9 @@ pub enum Runs {
     Both,
 }
 
-/// A built-in slash command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A built-in slash command (on the wire by its name: `"permissions"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SlashCommand {
     Help,
     Clear,
@@ -67,7 +70,7 @@ impl SlashCommand {
         SlashCommand::Exit,
     ];
 
-    /// The name typed after `/`, and sent as `Op::Command { name }` for the agent's commands.
+    /// The name typed after `/`.
     pub const fn name(self) -> &'static str {
         match self {
             SlashCommand::Help => "help",
@@ -265,6 +268,18 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count, "two commands share a name");
+    }
+
+    #[test]
+    fn on_the_wire_a_command_is_its_name() {
+        for command in SlashCommand::ALL {
+            let wire = serde_json::to_value(command).unwrap();
+            assert_eq!(wire, serde_json::Value::String(command.name().into()));
+            assert_eq!(
+                serde_json::from_value::<SlashCommand>(wire).unwrap(),
+                command
+            );
+        }
     }
 
     #[test]

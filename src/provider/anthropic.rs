@@ -19,10 +19,12 @@ use crate::provider::{
 };
 
 mod request_body;
-pub use request_body::{add_cache_breakpoints, request_body};
+pub use request_body::{add_cache_breakpoints, request_betas, request_body};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 const API_VERSION: &str = "2023-06-01";
+/// Who is calling, in every request (as the SDKs and Claude Code name themselves).
+const USER_AGENT: &str = concat!("claw/", env!("CARGO_PKG_VERSION"));
 /// The model list is a nicety: give up on it quickly.
 const MODELS_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -43,6 +45,8 @@ pub struct Options {
     pub timeouts: Timeouts,
     /// `anthropic-beta` features.
     pub betas: Vec<String>,
+    /// The install's hashed id, sent as `metadata.user_id`.
+    pub user_id: Option<String>,
 }
 
 pub struct Anthropic {
@@ -88,6 +92,12 @@ impl Anthropic {
         (Anthropic::new(&base, auth, options), warnings)
     }
 
+    /// Sends `user_id` as every request's `metadata.user_id`.
+    pub fn with_user_id(mut self, user_id: Option<String>) -> Self {
+        self.options.user_id = user_id;
+        self
+    }
+
     fn client(&self) -> &reqwest::Client {
         self.client.get_or_init(|| {
             // reqwest is built without a default TLS crypto provider: install ring's, once.
@@ -108,7 +118,8 @@ impl Anthropic {
         let builder = self
             .client()
             .request(method, format!("{}{path}", self.base_url))
-            .header("anthropic-version", API_VERSION);
+            .header("anthropic-version", API_VERSION)
+            .header("user-agent", USER_AGENT);
         match &self.auth {
             Auth::ApiKey(key) => builder.header("x-api-key", key),
             Auth::Bearer(token) => builder.bearer_auth(token),
@@ -142,15 +153,19 @@ impl Anthropic {
         if self.auth == Auth::None && self.base_url == DEFAULT_BASE_URL {
             return Err(ProviderError::MissingKey);
         }
-        let body = request_body(request);
+        let mut body = request_body(request);
+        if let Some(id) = &self.options.user_id {
+            body["metadata"] = serde_json::json!({"user_id": id});
+        }
+        let betas = request_betas(request, &self.options.betas);
         let mut attempt = 0u32;
         loop {
             let mut builder = self
                 .request(reqwest::Method::POST, "/v1/messages")
                 .header("content-type", "application/json")
                 .json(&body);
-            if !self.options.betas.is_empty() {
-                builder = builder.header("anthropic-beta", self.options.betas.join(","));
+            if !betas.is_empty() {
+                builder = builder.header("anthropic-beta", betas.join(","));
             }
             let timeouts = &self.options.timeouts;
             let response = match send(builder, timeouts).await {

@@ -16,7 +16,8 @@ const BUILTIN: &str = include_str!("../../assets/models.json");
 pub enum ThinkingStyle {
     /// `thinking: {type: "enabled", budget_tokens}`.
     Budget,
-    /// `thinking: {type: "adaptive"}` with an effort (Opus 4.7 and later).
+    /// `thinking: {type: "adaptive"}` with `output_config.effort` (Opus and Sonnet 4.6 and
+    /// later; Opus 4.7 and later refuse a budget).
     Adaptive,
 }
 
@@ -130,10 +131,20 @@ mod tests {
             c.resolve("claude-opus-4-7").map(|m| m.thinking),
             Some(ThinkingStyle::Adaptive)
         );
-        assert_eq!(
-            c.resolve("claude-sonnet-4-5").map(|m| m.thinking),
-            Some(ThinkingStyle::Budget)
-        );
+        for adaptive in ["claude-opus-4-6", "claude-sonnet-4-6", "sonnet", "opus"] {
+            assert_eq!(
+                c.resolve(adaptive).map(|m| m.thinking),
+                Some(ThinkingStyle::Adaptive),
+                "{adaptive}"
+            );
+        }
+        for budget in ["claude-sonnet-4-5", "claude-opus-4-5", "haiku"] {
+            assert_eq!(
+                c.resolve(budget).map(|m| m.thinking),
+                Some(ThinkingStyle::Budget),
+                "{budget}"
+            );
+        }
     }
 
     #[test]

@@ -115,9 +115,10 @@ pub struct ToolSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Thinking {
     Off,
-    /// `thinking: {type: "enabled", budget_tokens}` (models before Opus 4.7).
+    /// `thinking: {type: "enabled", budget_tokens}` (models before the 4.6 generation; with
+    /// tools the provider adds the interleaved-thinking beta).
     Budget(u32),
-    /// `thinking: {type: "adaptive"}` with `output_config: {effort}` (Opus 4.7 and later).
+    /// `thinking: {type: "adaptive"}` with `output_config: {effort}` (4.6 models and later).
     Adaptive(String),
 }
 

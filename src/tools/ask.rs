@@ -1,13 +1,13 @@
 //! AskUserQuestion: the model asks the user to choose (1 to 4 questions, each with options);
-//! the screen shows a choice dialog and the answers go back as the result.
+//! the agent's services show the choice dialog and the answers go back as the result.
 
 use std::borrow::Cow;
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use crate::protocol::{ApprovalPreview, Question};
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput};
+use crate::protocol::{ApprovalPreview, Decision, Question};
+use crate::tools::{Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput};
 
 pub struct AskUserQuestion;
 
@@ -29,19 +29,19 @@ pub fn parse_questions(input: &Value) -> Result<Vec<Question>, ToolError> {
                 .ok_or_else(|| {
                     ToolError::InvalidInput(format!("question {}: `question` is required", i + 1))
                 })?;
-            let options: Vec<String> = q
+            let (options, descriptions): (Vec<String>, Vec<String>) = q
                 .get("options")
                 .and_then(Value::as_array)
                 .map(|o| {
                     o.iter()
                         .filter_map(|opt| match opt {
-                            Value::String(s) => Some(s.clone()),
-                            other => other
-                                .get("label")
-                                .and_then(Value::as_str)
-                                .map(str::to_string),
+                            Value::String(s) => Some((s.clone(), String::new())),
+                            other => other.get("label").and_then(Value::as_str).map(|label| {
+                                let description = other.get("description").and_then(Value::as_str);
+                                (label.to_string(), description.unwrap_or("").to_string())
+                            }),
                         })
-                        .collect()
+                        .unzip()
                 })
                 .unwrap_or_default();
             if !(2..=9).contains(&options.len()) {
@@ -50,9 +50,16 @@ pub fn parse_questions(input: &Value) -> Result<Vec<Question>, ToolError> {
                     i + 1
                 )));
             }
+            let text = |key: &str| q.get(key).and_then(Value::as_str).unwrap_or("").to_string();
             Ok(Question {
                 question: question.to_string(),
+                header: text("header"),
                 options,
+                descriptions,
+                multi_select: q
+                    .get("multiSelect")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             })
         })
         .collect()
@@ -90,11 +97,12 @@ impl Tool for AskUserQuestion {
                         "type": "object",
                         "properties": {
                             "question": {"type": "string"},
-                            "header": {"type": "string"},
+                            "header": {"type": "string", "description": "A tag of a few words; not shown (the question is)"},
                             "options": {"type": "array", "items": {"type": "object", "properties": {
-                                "label": {"type": "string"}, "description": {"type": "string"}
+                                "label": {"type": "string", "description": "The choice as shown: make it self-explanatory"},
+                                "description": {"type": "string", "description": "Not shown: only the label is"}
                             }, "required": ["label"]}},
-                            "multiSelect": {"type": "boolean"}
+                            "multiSelect": {"type": "boolean", "description": "Ignored: one choice per question (the user may answer in their own words)"}
                         },
                         "required": ["question", "options"]
                     }
@@ -105,8 +113,9 @@ impl Tool for AskUserQuestion {
     }
 
     fn risk(&self) -> Risk {
-        // It always asks: the answer is the result.
-        Risk::Mutating
+        // Nothing to approve: the call itself asks the user, whatever the mode, and the answer
+        // is the result.
+        Risk::ReadOnly
     }
 
     fn summarize(&self, input: &Value) -> String {
@@ -121,17 +130,32 @@ impl Tool for AskUserQuestion {
         Ok(ApprovalPreview::Questions(parse_questions(input)?))
     }
 
-    fn run<'a>(
+    fn call<'a>(
         &'a self,
-        _input: Value,
-        _ctx: &'a ToolContext,
-        _progress: ProgressSink,
+        input: Value,
+        call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        // The answer comes from the dialog, never from running the tool.
-        Box::pin(async {
-            Err(ToolError::Failed(
-                "the question needs the user's answer".into(),
-            ))
+        Box::pin(async move {
+            let questions = parse_questions(&input)?;
+            let decision = call.agent.ask_user(questions.clone()).await?;
+            if let Some(refusal) = ToolError::refusal(&decision) {
+                return Err(refusal);
+            }
+            match decision {
+                Decision::Answered(answers) => Ok(ToolOutput {
+                    content: format_answers(&questions, &answers),
+                    summary: "answered".into(),
+                    ..Default::default()
+                }),
+                Decision::AllowOnce
+                | Decision::AllowForSession
+                | Decision::AllowAlways
+                | Decision::Deny
+                | Decision::DenyWithNote(_)
+                | Decision::DenyAndStop => Err(ToolError::Failed(
+                    "the user closed the question without answering".into(),
+                )),
+            }
         })
     }
 }
@@ -149,6 +173,14 @@ mod tests {
         .unwrap();
         assert_eq!(q[0].options, vec!["Postgres", "SQLite"]);
         assert_eq!(q[1].options, vec!["yes", "no"]);
+        assert_eq!(q[0].descriptions, vec!["x", ""]);
+        let multi = parse_questions(
+            &json!({"questions": [{"question": "Which?", "header": "Parts",
+            "multiSelect": true, "options": [{"label": "a"}, {"label": "b"}]}]}),
+        )
+        .unwrap();
+        assert!(multi[0].multi_select && !q[0].multi_select);
+        assert_eq!(multi[0].header, "Parts");
         assert!(
             parse_questions(&json!({"questions": [{"question": "x", "options": ["only one"]}]}))
                 .is_err()

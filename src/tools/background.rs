@@ -202,7 +202,8 @@ impl Tool for BashOutput {
     }
     fn input_schema(&self) -> Value {
         json!({"type": "object", "properties": {
-            "bash_id": {"type": "string"}, "filter": {"type": "string"}
+            "bash_id": {"type": "string", "description": "The id Bash returned when it started the command in the background"},
+            "filter": {"type": "string", "description": "A regular expression: only matching lines are returned (the others are still consumed)"}
         }, "required": ["bash_id"]})
     }
     fn risk(&self) -> Risk {
@@ -233,7 +234,9 @@ impl Tool for KillShell {
         "Stops a background Bash command (its whole process group).".into()
     }
     fn input_schema(&self) -> Value {
-        json!({"type": "object", "properties": {"shell_id": {"type": "string"}}, "required": ["shell_id"]})
+        json!({"type": "object", "properties": {
+            "shell_id": {"type": "string", "description": "The id Bash returned when it started the command in the background (the bash_id of BashOutput)"}
+        }, "required": ["shell_id"]})
     }
     fn risk(&self) -> Risk {
         // It only stops what claw itself started.

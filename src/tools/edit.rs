@@ -90,7 +90,7 @@ impl Tool for Edit {
         json!({
             "type": "object",
             "properties": {
-                "file_path": {"type": "string", "description": "The file to change"},
+                "file_path": {"type": "string", "description": "The file to change: absolute, or relative to the working directory; a file outside the working directories always needs the user's approval"},
                 "old_string": {"type": "string", "description": "The exact text to replace"},
                 "new_string": {"type": "string", "description": "The text to put in its place"},
                 "replace_all": {"type": "boolean", "description": "Replace every occurrence (default false)"}

@@ -5,9 +5,11 @@
 pub mod ask;
 pub mod background;
 pub mod bash;
+pub mod call;
 pub mod command_output;
 pub mod edit;
 pub mod encoding;
+mod error;
 pub mod exit_plan;
 pub mod file_change;
 pub mod file_state;
@@ -32,14 +34,15 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use futures::future::BoxFuture;
 use serde_json::Value;
-use thiserror::Error;
 
 use crate::permissions::ReadDenials;
 use crate::protocol::ApprovalPreview;
 use crate::provider::ToolSpec;
 use crate::sandbox::SandboxPolicy;
+pub use call::{AgentServices, Asked, Cut, ModelQuestion, SubagentEnd, ToolCall};
+pub use error::ToolError;
 pub use file_state::FileState;
-pub use outcome::{CallFlow, CallOutcome, ResultBlock};
+pub use outcome::{CallFlow, CallOutcome, Ended, ResultBlock};
 
 /// Whether a tool may run without asking the user (in the default permission mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,48 +264,9 @@ pub enum SessionEffect {
     LeavePlanMode,
     /// The model's task list is now this one (TodoWrite).
     ShowTodos(Vec<crate::protocol::TodoItem>),
-}
-
-/// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum ToolError {
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
-    #[error("file not found: {0}")]
-    NotFound(String),
-    #[error(
-        "{path} has no cell `{id}` (it has {cells}; use a cell's id, or cell-N counting from 0)"
-    )]
-    NoCell {
-        path: String,
-        id: String,
-        cells: String,
-    },
-    #[error("{path} is a binary file; Read shows text files only")]
-    Binary { path: String },
-    #[error("{path} has not been read yet in this session: Read it before editing it")]
-    NotRead { path: String },
-    #[error("{path} has changed since it was last read: Read it again before editing it")]
-    Stale { path: String },
-    #[error("old_string was not found in {path}")]
-    NoMatch { path: String },
-    #[error(
-        "old_string matches {count} places in {path}: add surrounding context to make it unique, or set replace_all"
-    )]
-    NotUnique { path: String, count: usize },
-    #[error("old_string and new_string are identical: nothing to change")]
-    NoChange,
-    #[error("{path}: {problem}")]
-    Encoding {
-        path: String,
-        problem: encoding::EncodingError,
-    },
-    #[error("command timed out after {ms} ms")]
-    Timeout { ms: u64 },
-    #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Failed(String),
+    /// The model read this file: the memory files (CLAW.md) of its directory join the result,
+    /// the first time it reads there (Read).
+    LoadMemoryFor(PathBuf),
 }
 
 /// One tool.
@@ -320,13 +284,35 @@ pub trait Tool: Send + Sync {
     /// Validates `input` and computes what the user is asked to approve (for Mutating tools).
     /// An Err here is returned to the model without asking the user.
     fn preview(&self, input: &Value, ctx: &ToolContext) -> Result<ApprovalPreview, ToolError>;
-    /// Runs the tool. Dropping the future must stop the work (Bash kills its process group).
+    /// Does the tool's work. Dropping the future must stop it (Bash kills its process group).
+    /// A tool that needs the agent's services overrides [`Tool::call`] instead.
     fn run<'a>(
         &'a self,
+        _input: Value,
+        _ctx: &'a ToolContext,
+        _progress: ProgressSink,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        let name = self.name();
+        Box::pin(async move {
+            Err(ToolError::Failed(format!(
+                "{name} needs the agent's services to run"
+            )))
+        })
+    }
+
+    /// One approved call, as the agent's loop makes it for every tool: by default the work of
+    /// [`Tool::run`], cut short when the user interrupts. A tool that needs the agent (a model,
+    /// a sub-agent, the user) gets it through `call.agent`.
+    fn call<'a>(
+        &'a self,
         input: Value,
-        ctx: &'a ToolContext,
-        progress: ProgressSink,
-    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>>;
+        call: &'a mut ToolCall<'_>,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async move {
+            let work = self.run(input, call.ctx, call.progress.clone());
+            call.watch(work).await.unwrap_or_else(|cut| Err(cut.into()))
+        })
+    }
 
     fn spec(&self) -> ToolSpec {
         ToolSpec {
@@ -372,16 +358,11 @@ impl Registry {
         }
     }
 
-    /// The same tools without those named (a sub-agent's set).
-    pub fn without(&self, names: &[&str]) -> Registry {
-        Registry {
-            tools: self
-                .tools
-                .iter()
-                .filter(|t| !names.contains(&t.name().as_ref()))
-                .cloned()
-                .collect(),
-        }
+    /// The same tools and `tool` after them: the one place a tool joins a session (a test's,
+    /// or one an MCP server reports), run by the loop like any other.
+    pub fn with(mut self, tool: Box<dyn Tool>) -> Registry {
+        self.tools.push(Arc::from(tool));
+        self
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {

@@ -1,9 +1,10 @@
-//! What one tool call comes to, whoever ran it (a plain tool, the agent for Task or WebFetch, a
-//! hook or the user refusing it): the blocks the model gets back, whether it is an error, and
-//! what the turn does next.
+//! What one tool call comes to, whoever ended it (the tool, a hook, a rule or the user refusing
+//! it): the blocks the model gets back, whether it is an error, and what the turn does next; and
+//! how a tool's own result is sorted into that, the activity pane's line and session effects.
 
-use crate::protocol::TurnStop;
+use crate::protocol::{ToolOutcome, TurnStop};
 use crate::provider::{ContentBlock, ImageData};
+use crate::tools::{SessionEffect, ToolError, ToolOutput};
 
 /// One piece of what a call returns to the model.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,6 +115,90 @@ impl CallOutcome {
     }
 }
 
+/// How a run call ended, sorted for the loop: what the model gets, what the activity pane
+/// shows (None: nothing, claw is shutting down), and what the session does about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ended {
+    pub outcome: CallOutcome,
+    /// How the call is shown as finished, and its one-line summary.
+    pub shown: Option<(ToolOutcome, String)>,
+    pub effects: Vec<SessionEffect>,
+}
+
+impl Ended {
+    /// Sorts what a tool's call returned.
+    pub fn from_result(result: Result<ToolOutput, ToolError>) -> Ended {
+        let error = match result {
+            Ok(output) => {
+                let content = if output.content.is_empty() {
+                    "(no output)".to_string()
+                } else {
+                    output.content
+                };
+                return Ended {
+                    outcome: CallOutcome::success(content).with_images(output.images),
+                    shown: Some((ToolOutcome::Success, output.summary)),
+                    effects: output.effects,
+                };
+            }
+            Err(error) => error,
+        };
+        let message = error.to_string();
+        let (shown, flow) = match &error {
+            ToolError::ShuttingDown => (None, CallFlow::ShuttingDown),
+            ToolError::Interrupted(_) => (
+                Some((ToolOutcome::Interrupted, "interrupted".to_string())),
+                CallFlow::StopTurn(TurnStop::Interrupted),
+            ),
+            ToolError::Declined(_) => (
+                Some((ToolOutcome::Denied, "denied".to_string())),
+                CallFlow::Continue,
+            ),
+            ToolError::DeclinedAndStopped(_) => (
+                Some((ToolOutcome::Denied, "denied".to_string())),
+                CallFlow::StopTurn(TurnStop::Interrupted),
+            ),
+            ToolError::Reported { summary, .. } => (
+                Some((ToolOutcome::Failed, summary.to_string())),
+                CallFlow::Continue,
+            ),
+            ToolError::InvalidInput(_)
+            | ToolError::NotFound(_)
+            | ToolError::NoCell { .. }
+            | ToolError::Binary { .. }
+            | ToolError::NotRead { .. }
+            | ToolError::Stale { .. }
+            | ToolError::NoMatch { .. }
+            | ToolError::NotUnique { .. }
+            | ToolError::NoChange
+            | ToolError::Encoding { .. }
+            | ToolError::Timeout { .. }
+            | ToolError::Io(_)
+            | ToolError::Failed(_) => (
+                Some((ToolOutcome::Failed, short(&message))),
+                CallFlow::Continue,
+            ),
+        };
+        Ended {
+            outcome: CallOutcome::error(message).with_flow(flow),
+            shown,
+            effects: Vec::new(),
+        }
+    }
+}
+
+/// The first line of an error, short enough for the activity pane's summary.
+pub fn short(message: &str) -> String {
+    const MAX: usize = 60;
+    let first = message.lines().next().unwrap_or("");
+    if first.chars().count() <= MAX {
+        return first.to_string();
+    }
+    let mut cut: String = first.chars().take(MAX - 1).collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +226,56 @@ mod tests {
         assert_eq!(content, "file\n\nmemory");
         assert_eq!(images, vec![image()]);
         assert!(!is_error);
+    }
+
+    #[test]
+    fn each_way_a_call_ends_is_shown_and_flows_as_the_user_expects() {
+        let ok = Ended::from_result(Ok(ToolOutput {
+            summary: "3 lines".into(),
+            ..Default::default()
+        }));
+        assert_eq!(ok.outcome, CallOutcome::success("(no output)"));
+        assert_eq!(ok.shown, Some((ToolOutcome::Success, "3 lines".into())));
+        let cases = [
+            (
+                ToolError::Interrupted("stopped".into()),
+                Some((ToolOutcome::Interrupted, "interrupted")),
+                CallFlow::StopTurn(TurnStop::Interrupted),
+            ),
+            (
+                ToolError::Declined("no".into()),
+                Some((ToolOutcome::Denied, "denied")),
+                CallFlow::Continue,
+            ),
+            (
+                ToolError::DeclinedAndStopped("no, stop".into()),
+                Some((ToolOutcome::Denied, "denied")),
+                CallFlow::StopTurn(TurnStop::Interrupted),
+            ),
+            (
+                ToolError::Reported {
+                    message: "no search here".into(),
+                    summary: "unavailable",
+                },
+                Some((ToolOutcome::Failed, "unavailable")),
+                CallFlow::Continue,
+            ),
+            (
+                ToolError::Failed("first line\nsecond".into()),
+                Some((ToolOutcome::Failed, "first line")),
+                CallFlow::Continue,
+            ),
+            (ToolError::ShuttingDown, None, CallFlow::ShuttingDown),
+        ];
+        for (error, shown, flow) in cases {
+            let message = error.to_string();
+            let ended = Ended::from_result(Err(error));
+            assert_eq!(ended.outcome, CallOutcome::error(message).with_flow(flow));
+            assert_eq!(
+                ended.shown,
+                shown.map(|(outcome, summary)| (outcome, summary.to_string()))
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Task: hands a self-contained piece of work to a sub-agent with its own context and the same
-//! tools minus Task. The agent runs it (see `agent::subagent`); its steps show nested under the
-//! Task call and it obeys the same permissions. This is the tool's face to the model.
+//! tools (Task itself refused). The agent's services run the sub-agent; its steps show nested
+//! under the Task call and it obeys the same permissions; its report is the result.
 
 use std::borrow::Cow;
 
@@ -8,7 +8,9 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
+use crate::tools::{
+    Risk, SubagentEnd, Tool, ToolCall, ToolContext, ToolError, ToolOutput, required_str,
+};
 
 pub struct Task;
 
@@ -52,16 +54,28 @@ impl Tool for Task {
         Ok(ApprovalPreview::None)
     }
 
-    fn run<'a>(
+    fn call<'a>(
         &'a self,
-        _input: Value,
-        _ctx: &'a ToolContext,
-        _progress: ProgressSink,
+        input: Value,
+        call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        Box::pin(async {
-            Err(ToolError::Failed(
-                "a Task runs in the agent, not as a plain tool".into(),
-            ))
+        Box::pin(async move {
+            let prompt = required_str(&input, "prompt")?.to_string();
+            match call.agent.run_subagent(prompt).await? {
+                SubagentEnd::Reported(report) => Ok(ToolOutput {
+                    content: report,
+                    summary: "reported".into(),
+                    ..Default::default()
+                }),
+                SubagentEnd::Interrupted => Err(ToolError::Interrupted(
+                    "The user interrupted the sub-agent.".into(),
+                )),
+                SubagentEnd::Failed => Err(ToolError::Reported {
+                    message: "The sub-agent failed before it could report (see the errors shown to the user)."
+                        .into(),
+                    summary: "failed",
+                }),
+            }
         })
     }
 }

@@ -1,5 +1,6 @@
-//! WebFetch: gets a web page (http or https), turns its HTML into markdown, and (in the agent)
-//! has a small fast model answer the prompt over it. A redirect to another host is reported,
+//! WebFetch: gets a web page (http or https), turns its HTML into markdown, and has a small fast
+//! model (through the agent's services) answer the prompt over it, so a long page doesn't fill
+//! the main conversation. A redirect to another host is reported,
 //! not followed; size and time are limited; pages are cached for 15 minutes.
 
 use std::borrow::Cow;
@@ -12,7 +13,10 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
+use crate::tools::{
+    Asked, ModelQuestion, Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput, optional_str,
+    required_str,
+};
 
 /// The most a page may weigh.
 const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -21,6 +25,12 @@ const MAX_CHARS: usize = 100_000;
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CACHE_FOR: Duration = Duration::from_secs(15 * 60);
 const MAX_REDIRECTS: usize = 5;
+/// Without a summary, at most this much of the page goes back.
+const RAW_FALLBACK_CHARS: usize = 20_000;
+
+const PAGE_SYSTEM: &str = "You read one web page for another assistant and answer its question \
+about the page, precisely and briefly, quoting the page where it matters. Use only the page; say \
+so if the answer isn't there.";
 
 /// What fetching a URL gave.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,28 +212,60 @@ impl Tool for WebFetch {
         })
     }
 
-    fn run<'a>(
+    fn call<'a>(
         &'a self,
         input: Value,
-        _ctx: &'a ToolContext,
-        _progress: ProgressSink,
+        call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
         Box::pin(async move {
             let url = required_str(&input, "url")?;
-            match fetch(url).await? {
-                Fetched::Page { markdown, .. } => Ok(ToolOutput {
-                    summary: format!("{} chars", markdown.len()),
-                    content: markdown,
-                    ..Default::default()
-                }),
-                Fetched::Redirect { from, to } => Ok(ToolOutput {
-                    content: format!(
-                        "{from} redirects to another host: {to}. Fetch that URL to follow it."
-                    ),
-                    summary: "redirected".into(),
-                    ..Default::default()
-                }),
-            }
+            let prompt = optional_str(&input, "prompt").unwrap_or("");
+            let fetched = call
+                .watch(fetch(url))
+                .await?
+                .map_err(|error| ToolError::Reported {
+                    message: error.to_string(),
+                    summary: "failed",
+                })?;
+            let (page_url, markdown) = match fetched {
+                Fetched::Redirect { from, to } => {
+                    return Ok(ToolOutput {
+                        content: format!(
+                            "{from} redirects to another host: {to}. Fetch that URL to follow it."
+                        ),
+                        summary: "redirected".into(),
+                        ..Default::default()
+                    });
+                }
+                Fetched::Page { url, markdown } => (url, markdown),
+            };
+            let question = ModelQuestion {
+                model: Asked::SmallModel,
+                system: PAGE_SYSTEM.to_string(),
+                prompt: format!(
+                    "The page {page_url}, as markdown:\n\n{markdown}\n\n---\n\nQuestion: {prompt}"
+                ),
+                max_tokens: 2048,
+                server_tools: Vec::new(),
+            };
+            let (content, summary) = match call.agent.ask_model(question).await? {
+                Ok(answer) => (format!("From {page_url}:\n\n{}", answer.trim()), "answered"),
+                Err(error) => {
+                    // No summary (a local server may not serve the small model): the page itself.
+                    let cut: String = markdown.chars().take(RAW_FALLBACK_CHARS).collect();
+                    (
+                        format!(
+                            "(The page could not be summarized: {error}.) The page {page_url}, as markdown:\n\n{cut}"
+                        ),
+                        "raw page",
+                    )
+                }
+            };
+            Ok(ToolOutput {
+                content,
+                summary: summary.into(),
+                ..Default::default()
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
-//! WebSearch: searches the web through the Anthropic API's own server-side search tool (the
-//! agent makes that request; see `agent::web`). Where the provider has no such tool, the result
-//! says the search is unavailable.
+//! WebSearch: searches the web through the Anthropic API's own server-side search tool, in one
+//! request to the session's model made through the agent's services. Where the provider has no
+//! such tool, the result says the search is unavailable.
 
 use std::borrow::Cow;
 
@@ -8,7 +8,9 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::protocol::ApprovalPreview;
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput, required_str};
+use crate::tools::{
+    Asked, ModelQuestion, Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput, required_str,
+};
 
 pub struct WebSearch;
 
@@ -67,16 +69,37 @@ impl Tool for WebSearch {
         Ok(ApprovalPreview::None)
     }
 
-    fn run<'a>(
+    fn call<'a>(
         &'a self,
-        _input: Value,
-        _ctx: &'a ToolContext,
-        _progress: ProgressSink,
+        input: Value,
+        call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
-        Box::pin(async {
-            Err(ToolError::Failed(
-                "web search runs through the model provider".into(),
-            ))
+        Box::pin(async move {
+            let query = required_str(&input, "query")?;
+            let question = ModelQuestion {
+                model: Asked::SessionModel,
+                system: "Search the web for the user's query and report what you find: for each relevant result, its title, URL and the facts it gives. Be factual and brief.".into(),
+                prompt: format!("Search the web for: {query}"),
+                max_tokens: 4096,
+                server_tools: vec![server_tool(&input)],
+            };
+            match call.agent.ask_model(question).await? {
+                Ok(text) if text.trim().is_empty() => Err(ToolError::Reported {
+                    message: "The search returned nothing.".into(),
+                    summary: "no results",
+                }),
+                Ok(text) => Ok(ToolOutput {
+                    content: text,
+                    summary: "searched".into(),
+                    ..Default::default()
+                }),
+                Err(error) => Err(ToolError::Reported {
+                    message: format!(
+                        "Web search is unavailable with this provider or model ({error}). Use WebFetch on a known URL instead."
+                    ),
+                    summary: "unavailable",
+                }),
+            }
         })
     }
 }

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Focus, Model, ToolCall};
 use crate::ui::text;
 use crate::ui::tool_row::{output_lines, status_mark, status_text};
@@ -21,9 +22,12 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     let focused = model.focus == Focus::Activity;
     let border = if focused { theme.accent } else { theme.border };
     let title = if focused {
-        " Activity  j/k select · Enter expand · Esc back "
+        " Activity  j/k select · Enter expand · Esc back ".to_string()
     } else {
-        " Activity  (Tab) "
+        format!(
+            " Activity  ({}) ",
+            model.keymap.key_for(GlobalAction::SwitchFocus)
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -91,7 +95,11 @@ fn draw_todos(model: &Model, area: Rect, buf: &mut Buffer) -> Rect {
         .filter(|t| t.status == TodoStatus::Completed)
         .count();
     let mut lines = vec![Line::styled(
-        format!("Tasks {done}/{}  (Ctrl+L hides)", model.todos.len()),
+        format!(
+            "Tasks {done}/{}  ({} hides)",
+            model.todos.len(),
+            model.keymap.key_for(GlobalAction::ToggleTodos)
+        ),
         Style::default().fg(theme.dim),
     )];
     for todo in &model.todos {
@@ -169,7 +177,11 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     } else {
         PREVIEW_LINES
     };
-    let hint = if call.expanded { "" } else { " (Ctrl+O)" };
-    lines.extend(output_lines(call, theme, width, limit, hint));
+    let hint = if call.expanded {
+        String::new()
+    } else {
+        format!(" ({})", model.keymap.key_for(GlobalAction::ToggleLastTool))
+    };
+    lines.extend(output_lines(call, theme, width, limit, &hint));
     lines
 }

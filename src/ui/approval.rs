@@ -53,11 +53,8 @@ fn preview_height(approval: &PendingApproval, available: u16) -> u16 {
             let wanted = (plan.lines().count() + 4).min(u16::MAX as usize) as u16;
             wanted.min(available * 2 / 3).max(8).min(available)
         }
-        ApprovalPreview::Questions(questions) => {
-            let lines: usize = questions.iter().map(|q| q.options.len() + 2).sum();
-            ((lines + 3).min(u16::MAX as usize) as u16).min(available)
-        }
-        ApprovalPreview::None => 5.min(available),
+        // Measured by ui::question, which draws it.
+        ApprovalPreview::Questions(_) | ApprovalPreview::None => 5.min(available),
     }
 }
 
@@ -71,14 +68,7 @@ pub fn draw(
     let theme = &model.theme;
     let request = &approval.request;
     Clear.render(area, buf);
-    let title = if matches!(request.preview, ApprovalPreview::Questions(_)) {
-        Line::from(Span::styled(
-            " A question for you ",
-            Style::default()
-                .fg(theme.warning)
-                .add_modifier(Modifier::BOLD),
-        ))
-    } else if matches!(request.preview, ApprovalPreview::Plan(_)) {
+    let title = if matches!(request.preview, ApprovalPreview::Plan(_)) {
         Line::from(Span::styled(
             " The plan is ready: approve it? ",
             Style::default()
@@ -109,25 +99,20 @@ pub fn draw(
             ),
         ])
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.warning))
-        .title(title);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.height < 2 || inner.width < 4 {
+    let Some((body, keys_row)) = frame(model, title, area, buf) else {
         return;
-    }
-    // One column of padding inside the border; the keys at the bottom, wrapped to fit.
-    let keys = key_hints(model, approval, inner.width - 1);
-    let key_rows = (keys.len() as u16).clamp(1, inner.height - 1);
-    let body = Rect {
-        x: inner.x + 1,
-        width: inner.width - 1,
-        height: inner.height - key_rows,
-        ..inner
     };
-    let keys_row = inner.y + inner.height - key_rows;
+    // The keys at the bottom, flowed onto as many rows as they need.
+    let keys = key_hints(model, approval, body.width);
+    let extra = (keys.len() as u16)
+        .saturating_sub(1)
+        .min(body.height.saturating_sub(1));
+    let body = Rect {
+        height: body.height - extra,
+        ..body
+    };
+    let keys_row = keys_row - extra;
+    let key_rows = extra + 1;
     match &request.preview {
         ApprovalPreview::FileChange(diff) => {
             let layout = model
@@ -197,52 +182,34 @@ pub fn draw(
                 buf.set_line(body.x, body.y + y as u16, line, body.width);
             }
         }
-        ApprovalPreview::Questions(questions) => {
-            let mut lines = Vec::new();
-            for (i, q) in questions.iter().enumerate() {
-                let current = i == approval.answers.len();
-                let style = if current {
-                    Style::default().fg(theme.fg).add_modifier(Modifier::BOLD)
-                } else {
-                    Style::default().fg(theme.dim)
-                };
-                lines.push(Line::styled(text::sanitize(&q.question), style));
-                match approval.answers.get(i) {
-                    Some(answer) => lines.push(Line::styled(
-                        format!("  → {}", text::sanitize(answer)),
-                        Style::default().fg(theme.success),
-                    )),
-                    None => {
-                        for (n, option) in q.options.iter().enumerate() {
-                            lines.push(Line::from(vec![
-                                Span::styled(
-                                    format!("  {} ", n + 1),
-                                    Style::default().fg(theme.accent),
-                                ),
-                                Span::styled(
-                                    text::sanitize(option),
-                                    style.remove_modifier(Modifier::BOLD),
-                                ),
-                            ]));
-                        }
-                    }
-                }
-                lines.push(Line::raw(""));
-            }
-            for (y, line) in lines
-                .iter()
-                .skip(approval.scroll)
-                .take(body.height as usize)
-                .enumerate()
-            {
-                buf.set_line(body.x, body.y + y as u16, line, body.width);
-            }
-        }
-        ApprovalPreview::None => {}
+        // Drawn as a choice dialog (ui::question).
+        ApprovalPreview::Questions(_) | ApprovalPreview::None => {}
     }
     for (i, line) in keys.iter().take(key_rows as usize).enumerate() {
         buf.set_line(body.x, keys_row + i as u16, line, body.width);
     }
+}
+
+/// The frame of a prompt waiting for the user, in the warning colour with `title`: returns the
+/// body inside it (one column of padding) and the row of the keys below the body, or None
+/// when there is no room.
+pub fn frame(model: &Model, title: Line<'_>, area: Rect, buf: &mut Buffer) -> Option<(Rect, u16)> {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(model.theme.warning))
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 2 || inner.width < 4 {
+        return None;
+    }
+    let body = Rect {
+        x: inner.x + 1,
+        width: inner.width - 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    Some((body, inner.y + inner.height - 1))
 }
 
 /// The key line, flowed onto as many rows as `width` needs: a key stays with its label, and
@@ -294,11 +261,7 @@ fn hint_groups(model: &Model, approval: &PendingApproval, width: usize) -> Vec<V
     let label = Style::default().fg(theme.fg);
     let dim = Style::default().fg(theme.dim);
     if let Some(note) = &approval.note {
-        let prompt = if matches!(approval.request.preview, ApprovalPreview::Questions(_)) {
-            "Your answer (Enter · Esc back): "
-        } else {
-            "Tell the model why (Enter send · Esc back): "
-        };
+        let prompt = "Tell the model why (Enter send · Esc back): ";
         // The end of what is typed stays in view, next to the cursor.
         let room = width.saturating_sub(prompt.chars().count() + 1);
         let skip = note.chars().count().saturating_sub(room);
@@ -310,18 +273,6 @@ fn hint_groups(model: &Model, approval: &PendingApproval, width: usize) -> Vec<V
             ),
             Span::styled("█", Style::default().fg(theme.accent)),
         ]];
-    }
-    if matches!(approval.request.preview, ApprovalPreview::Questions(_)) {
-        return pairs(vec![
-            Span::styled("1-9", key),
-            Span::styled(" choose  ", label),
-            Span::styled("o", key),
-            Span::styled(" answer in your words  ", label),
-            Span::styled("n", key),
-            Span::styled(" decline  ", label),
-            Span::styled("Esc", key),
-            Span::styled(" stop", label),
-        ]);
     }
     if matches!(approval.request.preview, ApprovalPreview::Plan(_)) {
         return pairs(vec![

@@ -110,10 +110,14 @@ mod tests {
             },
             Instant::now(),
         );
-        model.broken_settings = Some(BrokenSettings {
-            files,
-            first_prompt: None,
-        });
+        model
+            .overlays
+            .open(crate::app::overlay::Overlay::BrokenSettings(
+                BrokenSettings {
+                    files,
+                    first_prompt: None,
+                },
+            ));
         model
     }
 

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Cell, CellKind, Model, Scroll};
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
@@ -163,7 +164,7 @@ pub fn draw(
             );
         }
     }
-    if let Some(search) = &model.search {
+    if let Some(search) = model.overlays.search() {
         highlight_matches(&search.query, area, buf, &model.theme);
     }
     TranscriptMetrics {
@@ -250,7 +251,7 @@ fn cached<'c>(
         *slot = Some(CachedCell {
             version: cell.version,
             width,
-            lines: render_cell(&cell.kind, model.thinking_expanded, width, &model.theme),
+            lines: render_cell(&cell.kind, model, width),
         });
     }
     match slot {
@@ -260,12 +261,9 @@ fn cached<'c>(
 }
 
 /// Renders one (non-tool) cell at `width` columns.
-pub fn render_cell(
-    kind: &CellKind,
-    thinking_expanded: bool,
-    width: u16,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+pub fn render_cell(kind: &CellKind, model: &Model, width: u16) -> Vec<Line<'static>> {
+    let theme = &model.theme;
+    let thinking_expanded = model.thinking_expanded;
     let w = width as usize;
     match kind {
         CellKind::User(text) => prefixed(
@@ -301,7 +299,11 @@ pub fn render_cell(
                 .fg(theme.dim)
                 .add_modifier(Modifier::ITALIC);
             if thinking_expanded {
-                let mut lines = vec![Line::styled("✻ Thinking (Ctrl+T to collapse)", style)];
+                let key = model.keymap.key_for(GlobalAction::ToggleThinking);
+                let mut lines = vec![Line::styled(
+                    format!("✻ Thinking ({key} to collapse)"),
+                    style,
+                )];
                 lines.extend(
                     wrap(text.trim(), w.saturating_sub(2))
                         .into_iter()
@@ -311,7 +313,10 @@ pub fn render_cell(
             } else {
                 let count = text.trim().lines().count();
                 vec![Line::styled(
-                    format!("✻ Thinking… ({count} lines, Ctrl+T to expand)"),
+                    format!(
+                        "✻ Thinking… ({count} lines, {} to expand)",
+                        model.keymap.key_for(GlobalAction::ToggleThinking)
+                    ),
                     style,
                 )]
             }

@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Widget};
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Focus, Model};
 
 /// Rows the input box wants: its text (at most 8 lines) plus the border.
@@ -19,9 +20,13 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     let focused = model.focus == Focus::Input && model.approvals.is_empty();
     let border = if focused { theme.accent } else { theme.border };
     let title = if model.busy {
-        " › (Enter queues the message · Esc interrupts) "
+        format!(
+            " › ({} queues the message · {} interrupts) ",
+            model.keymap.submit_key(),
+            model.keymap.key_for(GlobalAction::Interrupt)
+        )
     } else {
-        " › "
+        " › ".to_string()
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -29,7 +34,7 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         .title(Span::styled(title, Style::default().fg(theme.dim)));
     let inner = block.inner(area);
     block.render(area, buf);
-    if let Some(search) = &model.history_search {
+    if let Some(search) = model.overlays.history_search() {
         // Ctrl+R: the query, and the entry it finds (Enter takes it).
         let found = search
             .found
@@ -52,7 +57,7 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
     }
-    if let Some(search) = &model.search {
+    if let Some(search) = model.overlays.search() {
         // Ctrl+F: the query and where the shown match is among them.
         let position = if search.matches.is_empty() {
             if search.query.is_empty() {

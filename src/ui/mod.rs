@@ -13,6 +13,8 @@ pub mod highlight;
 pub mod input;
 pub mod markdown;
 pub mod palette;
+pub mod question;
+pub mod rewind;
 pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
@@ -27,7 +29,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 use crate::app::model::{Focus, Model};
-use crate::app::overlay::{self, Overlay};
+use crate::app::overlay::{self, OverlayKind};
 pub use conversation::TranscriptMetrics;
 
 /// Below this size the screen only asks to be made bigger (3 rows: the input and the status
@@ -94,8 +96,11 @@ pub fn draw(
 
     let (main, prompt_area) = match model.current_approval() {
         Some(approval) => {
-            let height =
-                approval::wanted_height(model, approval, main.width, main.height.saturating_sub(3));
+            let available = main.height.saturating_sub(3);
+            let height = match &approval.dialog {
+                Some(dialog) => question::wanted_height(dialog, main.width, available),
+                None => approval::wanted_height(model, approval, main.width, available),
+            };
             let [top, bottom] = Layout::default()
                 .direction(Direction::Vertical)
                 .constraints([Constraint::Min(3), Constraint::Length(height)])
@@ -106,7 +111,7 @@ pub fn draw(
     };
 
     let show_activity = !model.tools.is_empty() || model.focus == Focus::Activity;
-    let metrics = if let Some(pane) = &model.diff_pane {
+    let metrics = if let Some(pane) = model.overlays.diff_pane() {
         diff_pane::draw(pane, &model.theme, &mut cache.diff_pane, main, buf);
         TranscriptMetrics {
             lines: model.transcript_lines,
@@ -133,44 +138,64 @@ pub fn draw(
         conversation::draw(model, &mut cache.transcript, main, buf)
     };
 
-    if let Some((approval, prompt)) = prompt_area {
-        approval::draw(model, approval, &mut cache.approval, prompt, buf);
-    }
     input::draw(model, input_area, buf);
     status::draw(model, status_area, buf);
     // The floating overlays, bottom to top: the one that gets the keys is painted last.
     for open in overlay::stack(model) {
         match open {
-            Overlay::SlashPopup => {
+            OverlayKind::SlashPopup => {
                 if let Some(choices) = model.slash_popup() {
                     slash_popup::draw(model, &choices, input_area, area, buf);
                 }
             }
-            Overlay::Mention => {
-                if let Some(picker) = &model.mention {
+            OverlayKind::Mention => {
+                if let Some(picker) = model.overlays.mention() {
                     file_finder::draw(model, picker, input_area, area, buf);
                 }
             }
-            Overlay::Palette => {
-                if let Some(palette) = &model.palette {
-                    let above_input = Rect {
-                        height: input_area.y.saturating_sub(area.y),
-                        ..area
-                    };
-                    palette::draw(model, palette, above_input, buf);
+            OverlayKind::Palette => {
+                if let Some(palette) = model.overlays.palette() {
+                    palette::draw(model, palette, above_input(area, input_area), buf);
                 }
             }
-            Overlay::BrokenSettings => {
-                if let Some(dialog) = &model.broken_settings {
+            OverlayKind::Rewind => {
+                if let Some(picker) = model.overlays.rewind() {
+                    rewind::draw(model, picker, above_input(area, input_area), buf);
+                }
+            }
+            OverlayKind::BrokenSettings => {
+                if let Some(dialog) = model.overlays.broken_settings() {
                     broken_settings::draw(model, dialog, area, buf);
                 }
             }
+            // The prompt waiting for the user, in its place below the conversation: after the
+            // palette, so nothing covers it.
+            OverlayKind::Approval => {
+                if let Some((approval, prompt)) = prompt_area {
+                    approval::draw(model, approval, &mut cache.approval, prompt, buf);
+                }
+            }
+            OverlayKind::Question => {
+                if let Some((dialog, prompt)) = prompt_area
+                    .and_then(|(approval, prompt)| approval.dialog.as_ref().map(|d| (d, prompt)))
+                {
+                    question::draw(model, dialog, prompt, buf);
+                }
+            }
             // Drawn in their place above: the searches in the input box and the conversation,
-            // `/diff` instead of the conversation, the approval prompt below it.
-            Overlay::HistorySearch | Overlay::Search | Overlay::DiffPane | Overlay::Approval => {}
+            // `/diff` instead of the conversation.
+            OverlayKind::HistorySearch | OverlayKind::Search | OverlayKind::DiffPane => {}
         }
     }
     metrics
+}
+
+/// The screen above the input box, where the pickers float.
+fn above_input(screen: Rect, input: Rect) -> Rect {
+    Rect {
+        height: input.y.saturating_sub(screen.y),
+        ..screen
+    }
 }
 
 #[cfg(test)]

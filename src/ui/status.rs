@@ -6,6 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::keymap::GlobalAction;
 use crate::app::model::{Activity, Model, QUIT_WINDOW};
 use crate::ui::text;
 
@@ -20,7 +21,13 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         .is_some_and(|at| model.now.saturating_duration_since(at) <= QUIT_WINDOW)
         && !model.busy;
     let state = if quit_hint {
-        Span::styled("Press Ctrl+C again to quit", base.fg(theme.warning))
+        let key = model
+            .keymap
+            .keys_for(GlobalAction::Quit)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "the quit key".into());
+        Span::styled(format!("Press {key} again to quit"), base.fg(theme.warning))
     } else {
         activity_span(model)
     };
@@ -88,13 +95,14 @@ fn activity_span(model: &Model) -> Span<'static> {
     let theme = &model.theme;
     let base = Style::default().bg(theme.status_bg);
     let spin = text::spinner(model.now.saturating_duration_since(model.started));
-    let (label, color) = match model.activity {
+    let (label, color) = match model.activity() {
         Activity::Idle => ("idle".to_string(), theme.dim),
         Activity::Waiting => (format!("{spin} waiting for the model"), theme.accent),
         Activity::Thinking => (format!("{spin} thinking"), theme.accent),
         Activity::Streaming => (format!("{spin} streaming"), theme.accent),
         Activity::RunningTool => (format!("{spin} running tool"), theme.tool),
         Activity::WaitingApproval => ("● waiting for approval".to_string(), theme.warning),
+        Activity::AskingQuestion => ("? the model asks you a question".to_string(), theme.warning),
     };
     Span::styled(label, base.fg(color))
 }

@@ -94,8 +94,7 @@ fn tool_events() -> Vec<AgentEvent> {
         AgentEvent::ToolFinished {
             call_id: "t1".into(),
             outcome: ToolOutcome::Success,
-            output: "     1\tfn parse() {\n     2\t    todo\n     3\t}\n     4\t\n     5\t// end\n"
-                .into(),
+            output: "1\tfn parse() {\n2\t    todo\n3\t}\n4\t\n5\t// end\n".into(),
             summary: "5 lines".into(),
             duration_ms: 3,
         },
@@ -358,21 +357,49 @@ fn a_question_dialog() {
         &mut model,
         now,
         approval(
-            ApprovalPreview::Questions(vec![Question {
-                question: "Which database should the service use?".into(),
-                options: vec![
-                    "Postgres".into(),
-                    "SQLite".into(),
-                    "Keep the current one".into(),
-                ],
-            }]),
+            ApprovalPreview::Questions(vec![
+                Question {
+                    question: "Which database should the service use?".into(),
+                    header: "Database".into(),
+                    options: vec![
+                        "Postgres".into(),
+                        "SQLite".into(),
+                        "Keep the current one".into(),
+                    ],
+                    descriptions: vec![
+                        "A server; best for many writers".into(),
+                        "One file, nothing to run".into(),
+                        String::new(),
+                    ],
+                    multi_select: false,
+                },
+                Question {
+                    question: "Which parts need tests?".into(),
+                    header: "Tests".into(),
+                    options: vec!["The UI".into(), "The agent".into(), "The tools".into()],
+                    descriptions: Vec::new(),
+                    multi_select: true,
+                },
+            ]),
             "AskUserQuestion",
             "Which database should the service use?",
             "AskUserQuestion",
         ),
     );
-    let terminal = render(&model, 90, 16);
-    insta::assert_snapshot!(terminal.backend());
+    let key = |model: &mut Model, code: crossterm::event::KeyCode, at: Instant| {
+        update(model, Msg::Key(code.into()), at);
+    };
+    let later = now + Duration::from_secs(1);
+    key(&mut model, crossterm::event::KeyCode::Down, later);
+    insta::assert_snapshot!(render(&model, 90, 20).backend());
+    // The second question: multi-select, one option ticked, the cursor on the next.
+    key(&mut model, crossterm::event::KeyCode::Enter, later);
+    key(&mut model, crossterm::event::KeyCode::Char(' '), later);
+    key(&mut model, crossterm::event::KeyCode::Down, later);
+    insta::assert_snapshot!(
+        "a_question_dialog_multi_select",
+        render(&model, 90, 20).backend()
+    );
 }
 
 #[test]
@@ -515,7 +542,7 @@ fn the_file_finder_above_the_input() {
             now,
         );
     }
-    let generation = model.mention.as_ref().unwrap().generation;
+    let generation = model.overlays.mention().unwrap().generation;
     let matches = crate::finder::best(
         &[
             "src/app/model.rs".to_string(),
@@ -611,7 +638,7 @@ fn the_diff_pane_second_file_and_no_changes() {
         Msg::Key(crossterm::event::KeyCode::Esc.into()),
         now,
     );
-    assert!(model.diff_pane.is_none());
+    assert!(model.overlays.diff_pane().is_none());
     feed(&mut model, now, vec![AgentEvent::GitDiff(Ok(Vec::new()))]);
     insta::assert_snapshot!("no_changes", render(&model, 60, 10).backend());
 }
@@ -622,7 +649,7 @@ fn the_diff_pane_keys() {
     let now = Instant::now();
     let key = |model: &mut Model, code| {
         update(model, Msg::Key(crossterm::event::KeyEvent::from(code)), now);
-        model.diff_pane.clone().unwrap()
+        model.overlays.diff_pane().cloned().unwrap()
     };
     use crossterm::event::KeyCode;
     // 14 lines (header, hunk, 7 lines, hunk, 4 lines) in 7 rows: at most 7 down. The hunks
@@ -643,7 +670,7 @@ fn the_diff_pane_keys() {
     );
     insta::assert_snapshot!(render(&model, 100, 14).backend());
     update(&mut model, Msg::Key(KeyCode::Char('q').into()), now);
-    assert!(model.diff_pane.is_none());
+    assert!(model.overlays.diff_pane().is_none());
 }
 
 #[test]
@@ -695,7 +722,7 @@ fn overlays_survive_tiny_and_odd_screens() {
                 Msg::Key(crossterm::event::KeyCode::Char('x').into()),
                 now,
             );
-            let generation = m.mention.as_ref().map_or(0, |p| p.generation);
+            let generation = m.overlays.mention().map_or(0, |p| p.generation);
             update(
                 m,
                 Msg::FilesFound(crate::finder::FinderResults {
@@ -771,4 +798,101 @@ fn overlays_survive_tiny_and_odd_screens() {
             }
         }
     }
+}
+
+#[test]
+fn the_hints_name_the_keys_of_keybindings_json() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let (keymap, warnings) = crate::app::keymap::Keymap::from_json(
+        r#"{"submit": "alt+enter", "newline": "enter", "exit": "ctrl+q", "interrupt": "ctrl+x",
+            "toggleThinking": "f3", "switchFocus": "ctrl+a"}"#,
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    model.set_keymap(keymap);
+    feed(
+        &mut model,
+        now,
+        vec![
+            AgentEvent::ThinkingDelta("Let me look.".into()),
+            AgentEvent::MessageDone,
+        ],
+    );
+    insta::assert_snapshot!(render(&model, 90, 8).backend());
+    // Busy, the input's title names the submit and interrupt keys.
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::TurnStarted {
+            prompt: String::new(),
+        }],
+    );
+    let busy = render(&model, 90, 8);
+    let screen = format!("{:?}", busy.backend());
+    assert!(
+        screen.contains("Alt+Enter queues the message · Ctrl+X interrupts"),
+        "{screen}"
+    );
+    // The activity pane names the key that focuses it.
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::ToolStarted {
+            call_id: "c1".into(),
+            tool: "Bash".into(),
+            summary: "ls".into(),
+        }],
+    );
+    let wide = format!("{:?}", render(&model, 120, 8).backend());
+    assert!(wide.contains("Activity  (Ctrl+A)"), "{wide}");
+}
+
+#[test]
+fn the_rewind_picker() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let points = ["create a.txt", "change it\nplease", "and again"]
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| crate::protocol::RewindPoint {
+            turn: i + 1,
+            prompt: prompt.to_string(),
+            age_secs: Some(7200 - 3540 * i as u64),
+        })
+        .collect();
+    feed(&mut model, now, vec![AgentEvent::RewindPoints(points)]);
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyCode::Up.into()),
+        now,
+    );
+    insta::assert_snapshot!(render(&model, 80, 16).backend());
+}
+
+#[test]
+fn an_approval_is_painted_over_the_palette() {
+    let mut model = crate::app::palette_tests::palette_model();
+    let now = model.now;
+    update(
+        &mut model,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('p'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+        now,
+    );
+    feed(
+        &mut model,
+        now,
+        approval(
+            ApprovalPreview::Command {
+                command: "cargo test".into(),
+                description: None,
+            },
+            "Bash",
+            "cargo test",
+            "Bash(cargo test:*)",
+        ),
+    );
+    insta::assert_snapshot!(render(&model, 80, 20).backend());
 }

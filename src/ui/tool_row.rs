@@ -40,6 +40,9 @@ pub fn status_text(call: &ToolCall, model: &Model) -> String {
         .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
     match call.status {
         ToolStatus::Running => text::duration(elapsed),
+        ToolStatus::WaitingApproval if call.tool == "AskUserQuestion" => {
+            "waiting for your answer".into()
+        }
         ToolStatus::WaitingApproval => "waiting for approval".into(),
         ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
             // A call redrawn from a saved session has no known time.
@@ -103,10 +106,14 @@ pub fn output_lines(
         .lines()
         .take(limit)
         .map(|raw| {
+            let shown = match call.tool.as_str() {
+                "Read" => aligned_line_number(raw),
+                _ => std::borrow::Cow::Borrowed(raw),
+            };
             Line::styled(
                 format!(
                     "  │ {}",
-                    text::truncate(&text::sanitize(raw), width.saturating_sub(4))
+                    text::truncate(&text::sanitize(&shown), width.saturating_sub(4))
                 ),
                 Style::default().fg(theme.dim),
             )
@@ -127,6 +134,19 @@ pub fn output_lines(
         ));
     }
     lines
+}
+
+/// Read numbers its lines for the model without padding (`12\tcode`); on screen the numbers
+/// are right-aligned, so the code lines up as in `cat -n`.
+fn aligned_line_number(raw: &str) -> std::borrow::Cow<'_, str> {
+    match raw.split_once('\t') {
+        Some((number, rest))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            std::borrow::Cow::Owned(format!("{number:>6}  {rest}"))
+        }
+        _ => std::borrow::Cow::Borrowed(raw),
+    }
 }
 
 /// What a row says of the hooks folded into it: how many ran, or that one stopped the call.

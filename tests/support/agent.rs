@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use claw::agent::AgentConfig;
 use claw::permissions::{PermissionMode, Permissions};
-use claw::provider::Thinking;
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::catalog::Catalog;
 use claw::tools::Registry;
@@ -24,7 +23,7 @@ pub fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
         cwd: cwd.to_path_buf(),
         tools: Registry::builtin(),
         system_prompt: None,
-        thinking: Thinking::Off,
+        effort: claw::protocol::Effort::Off,
         permissions: Permissions::new(PermissionMode::Default, cwd, None),
         local_settings: Some(cwd.join(".claw/settings.local.json")),
         hooks: claw::hooks::Hooks::default(),

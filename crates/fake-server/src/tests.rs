@@ -131,3 +131,69 @@ fn scripted_messages_assemble_into_what_was_scripted() {
     );
     assert_eq!(done.usage.output_tokens, 12);
 }
+
+fn check_body(body: Value) -> Result<(), String> {
+    validate_request(&body, &HashMap::new())
+}
+
+#[test]
+fn thinking_turned_on_inside_a_tool_loop_is_refused() {
+    let loop_messages = json!([
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": [{"type": "text", "text": "I'll look"}, {"type": "tool_use", "id": "a", "name": "Read", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "a", "content": "x"}]}
+    ]);
+    let body = |thinking: Value| json!({"model": "m", "max_tokens": 10, "stream": true, "thinking": thinking, "messages": loop_messages});
+    let refused = check_body(body(json!({"type": "adaptive"}))).unwrap_err();
+    assert!(
+        refused.contains("must start with a thinking block"),
+        "{refused}"
+    );
+    assert!(
+        refused.starts_with("messages.1.content.0.type"),
+        "{refused}"
+    );
+    assert!(check_body(body(json!({"type": "enabled", "budget_tokens": 2000}))).is_err());
+    assert_eq!(check_body(body(json!({"type": "disabled"}))), Ok(()));
+    // A new user turn after the loop may turn thinking on.
+    let mut next_turn = body(json!({"type": "adaptive"}));
+    let messages = next_turn["messages"].as_array_mut().unwrap();
+    messages.push(json!({"role": "assistant", "content": [{"type": "text", "text": "done"}]}));
+    messages.push(json!({"role": "user", "content": "again"}));
+    assert_eq!(check_body(next_turn), Ok(()));
+    // The loop may go on when the assistant message starts with its thinking.
+    let mut thought = body(json!({"type": "adaptive"}));
+    thought["messages"][1]["content"]
+        .as_array_mut()
+        .unwrap()
+        .insert(
+            0,
+            json!({"type": "thinking", "thinking": "t", "signature": "s"}),
+        );
+    assert_eq!(check_body(thought), Ok(()));
+}
+
+#[test]
+fn more_than_four_cache_breakpoints_are_refused() {
+    let marked = json!({"type": "ephemeral"});
+    let body = |count: usize| {
+        let mut messages = Vec::new();
+        for i in 0..count.saturating_sub(2) {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            messages.push(json!({"role": role, "content": [{"type": "text", "text": "x", "cache_control": marked}]}));
+        }
+        if messages.len() % 2 == 0 {
+            messages.push(json!({"role": "user", "content": "last"}));
+        }
+        json!({
+            "model": "m", "max_tokens": 10, "stream": true, "messages": messages,
+            "system": [{"type": "text", "text": "s", "cache_control": marked}],
+            "tools": [{"name": "t", "input_schema": {}, "cache_control": marked}],
+        })
+    };
+    assert_eq!(check_body(body(4)), Ok(()));
+    assert_eq!(
+        check_body(body(5)),
+        Err("A maximum of 4 blocks with cache_control may be provided. Found 5.".into())
+    );
+}

@@ -31,6 +31,8 @@ pub fn validate_request(
             _ => Vec::new(),
         }
     };
+    cache_breakpoints(body, messages)?;
+    thinking_leads_the_tool_loop(body, messages)?;
     let mut previous_tool_uses: Vec<String> = Vec::new();
     for (i, message) in messages.iter().enumerate() {
         let role = message["role"].as_str().unwrap_or("");
@@ -108,4 +110,62 @@ pub fn validate_request(
         return Err("the last message has tool_use blocks without results".into());
     }
     Ok(())
+}
+
+/// The API allows at most 4 `cache_control` breakpoints in the tools, system and messages.
+fn cache_breakpoints(body: &Value, messages: &[Value]) -> Result<(), String> {
+    let marked = |blocks: Option<&Vec<Value>>| {
+        blocks
+            .into_iter()
+            .flatten()
+            .filter(|b| b.get("cache_control").is_some())
+            .count()
+    };
+    let found = marked(body.get("tools").and_then(Value::as_array))
+        + marked(body.get("system").and_then(Value::as_array))
+        + messages
+            .iter()
+            .map(|m| marked(m.get("content").and_then(Value::as_array)))
+            .sum::<usize>();
+    if found > 4 {
+        return Err(format!(
+            "A maximum of 4 blocks with cache_control may be provided. Found {found}."
+        ));
+    }
+    Ok(())
+}
+
+/// With thinking on, a request that continues a tool loop (the last user message carries
+/// tool results) must send the assistant message that asked for them starting with its
+/// thinking block: the API's 400 for a thinking setting turned on in the middle of a turn.
+fn thinking_leads_the_tool_loop(body: &Value, messages: &[Value]) -> Result<(), String> {
+    let thinking = body.pointer("/thinking/type").and_then(Value::as_str);
+    if !matches!(thinking, Some("enabled" | "adaptive")) || messages.len() < 2 {
+        return Ok(());
+    }
+    let last = &messages[messages.len() - 1];
+    let continues_tools = last["content"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|b| b["type"] == "tool_result"));
+    let assistant = &messages[messages.len() - 2];
+    if !continues_tools || assistant["role"] != "assistant" {
+        return Ok(());
+    }
+    let first = assistant["content"]
+        .as_array()
+        .and_then(|c| c.first())
+        .and_then(|b| b["type"].as_str())
+        .unwrap_or("");
+    if first == "thinking" || first == "redacted_thinking" {
+        return Ok(());
+    }
+    Err(format!(
+        "messages.{}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{first}`. \
+         When `thinking` is enabled, a final `assistant` message must start with a thinking block \
+         (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you \
+         include thinking blocks from previous turns. To avoid this requirement, disable \
+         `thinking`. Please consult our documentation at \
+         https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+        messages.len() - 2
+    ))
 }

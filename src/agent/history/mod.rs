@@ -28,6 +28,8 @@ pub struct PromptAt {
     pub message: usize,
     pub block: usize,
     pub text: String,
+    /// When it was sent (seconds since the Unix epoch), if known.
+    pub at: Option<u64>,
 }
 
 pub struct History {
@@ -86,7 +88,7 @@ impl History {
         // (Per-model totals are rebuilt by the agent from the same Usage entries.)
         for entry in entries {
             match entry {
-                Entry::Prompt { text } => history.push_prompt(text.clone()),
+                Entry::Prompt { text, at } => history.push_prompt_at(text.clone(), *at),
                 Entry::UserText { text } => history.push_user_text(text.clone()),
                 Entry::Snapshot { turn, path, before } => history.snapshots.push((
                     *turn,
@@ -151,7 +153,19 @@ impl History {
 
     /// The user's prompt: like `push_user_text`, and it starts a turn.
     pub fn push_prompt(&mut self, text: String) {
-        self.record(&Entry::Prompt { text: text.clone() });
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs());
+        self.push_prompt_at(text, now);
+    }
+
+    /// A prompt sent at `at` (seconds since the Unix epoch), when known.
+    fn push_prompt_at(&mut self, text: String, at: Option<u64>) {
+        self.record(&Entry::Prompt {
+            text: text.clone(),
+            at,
+        });
         self.append_user_text(text.clone());
         let message = self.messages.len() - 1;
         let block = self.messages[message].content.len() - 1;
@@ -159,6 +173,7 @@ impl History {
             message,
             block,
             text,
+            at,
         });
     }
 

@@ -118,10 +118,19 @@ fn rewind_cuts_at_a_prompt_even_one_joined_to_another() {
     };
     // Prompt b was typed after an interrupted turn: it joined a's message as block 1.
     let entries = vec![
-        Entry::Prompt { text: "a".into() },
-        Entry::Prompt { text: "b".into() },
+        Entry::Prompt {
+            text: "a".into(),
+            at: None,
+        },
+        Entry::Prompt {
+            text: "b".into(),
+            at: None,
+        },
         answer.clone(),
-        Entry::Prompt { text: "c".into() },
+        Entry::Prompt {
+            text: "c".into(),
+            at: None,
+        },
         Entry::Snapshot {
             turn: 3,
             path: "/f".into(),
@@ -132,7 +141,7 @@ fn rewind_cuts_at_a_prompt_even_one_joined_to_another() {
     let mut h = History::new(Vec::new(), LogTarget::None);
     for e in &entries {
         match e {
-            Entry::Prompt { text } => h.push_prompt(text.clone()),
+            Entry::Prompt { text, .. } => h.push_prompt(text.clone()),
             Entry::Message { message } => h.push(message.clone()),
             Entry::Snapshot { path, before, .. } => {
                 h.snapshot(path.clone(), before.as_ref().map(|b| b.0.clone()))

@@ -95,6 +95,20 @@ impl GlobalAction {
     }
 }
 
+/// A key as claw handles it, whatever the terminal sent. Shift+Tab arrives as BackTab with
+/// SHIFT (crossterm's reading of `CSI Z` and of the kitty protocol's `CSI 9;2u`), as BackTab
+/// alone (other backends), or as Tab with SHIFT: all become BackTab without SHIFT, the way
+/// bindings name it.
+pub fn normalize(mut key: KeyEvent) -> KeyEvent {
+    if key.code == KeyCode::Tab && key.modifiers.contains(KeyModifiers::SHIFT) {
+        key.code = KeyCode::BackTab;
+    }
+    if key.code == KeyCode::BackTab {
+        key.modifiers.remove(KeyModifiers::SHIFT);
+    }
+    key
+}
+
 /// A key with its modifiers, as written in the keybindings file ("ctrl+p", "shift+tab", "f2").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyBinding {
@@ -168,6 +182,7 @@ impl KeyBinding {
     }
 
     fn matches(&self, key: &KeyEvent) -> bool {
+        let key = &normalize(*key);
         // Shift is implied by the character itself ('?' or 'A'), so only Ctrl and Alt count there.
         let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT;
         let mut pressed = key.modifiers & relevant;
@@ -343,6 +358,27 @@ impl Keymap {
     pub fn input_keys(&self) -> (Vec<String>, Vec<String>) {
         let text = |list: &[KeyBinding]| list.iter().map(|b| b.to_string()).collect();
         (text(&self.submit), text(&self.newline))
+    }
+
+    /// The first key bound to `action`, as text for a hint ("Ctrl+T"); "(unbound)" if none.
+    pub fn key_for(&self, action: GlobalAction) -> String {
+        self.bindings
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map_or_else(|| "(unbound)".into(), |(b, _)| b.to_string())
+    }
+
+    /// The first keys that send the message and that start a new line, for hints.
+    pub fn submit_key(&self) -> String {
+        self.submit
+            .first()
+            .map_or_else(|| "(unbound)".into(), |b| b.to_string())
+    }
+
+    pub fn newline_key(&self) -> String {
+        self.newline
+            .first()
+            .map_or_else(|| "(unbound)".into(), |b| b.to_string())
     }
 
     /// The keys bound to `action`, as text ("Ctrl+P").

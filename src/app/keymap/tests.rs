@@ -78,3 +78,34 @@ fn defaults_and_a_file_that_rebinds() {
     );
     assert_eq!(Keymap::default().input(&enter), InputAction::Submit);
 }
+
+#[test]
+fn shift_tab_is_one_key_however_the_terminal_sends_it() {
+    let keymap = Keymap::default();
+    for sent in [
+        // crossterm on Unix, for `CSI Z` and for the kitty protocol's `CSI 9;2u`.
+        press(KeyCode::BackTab, KeyModifiers::SHIFT),
+        // Backends that report the key without the modifier.
+        press(KeyCode::BackTab, KeyModifiers::NONE),
+        // Tab with Shift held, as a terminal may report it.
+        press(KeyCode::Tab, KeyModifiers::SHIFT),
+    ] {
+        assert_eq!(
+            keymap.global(&sent),
+            Some(GlobalAction::CycleMode),
+            "{sent:?}"
+        );
+        assert_eq!(normalize(sent), press(KeyCode::BackTab, KeyModifiers::NONE));
+    }
+    assert_eq!(
+        keymap.global(&press(KeyCode::Tab, KeyModifiers::NONE)),
+        Some(GlobalAction::SwitchFocus)
+    );
+    // A rebinding written "shift+tab" matches the real key too.
+    let (rebound, warnings) = Keymap::from_json(r#"{"palette": "shift+tab"}"#);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        rebound.global(&press(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Some(GlobalAction::Palette)
+    );
+}

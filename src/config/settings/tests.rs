@@ -210,3 +210,40 @@ fn saving_a_rule_keeps_the_file_and_sticks() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "not json");
 }
+
+#[test]
+fn the_starting_effort_comes_from_effort_level_then_always_thinking() {
+    use crate::protocol::Effort;
+    let effort_of = |text: &str| {
+        let mut s = Settings::default();
+        s.add_text(
+            PathBuf::from("/u/s.json"),
+            Layer::User,
+            PathBuf::from("/u"),
+            text,
+        );
+        (s.effort(), s.warnings.join("\n"))
+    };
+    assert_eq!(effort_of("{}").0, Effort::Off);
+    assert_eq!(
+        effort_of(r#"{"alwaysThinkingEnabled": true}"#).0,
+        Effort::High
+    );
+    assert_eq!(
+        effort_of(r#"{"alwaysThinkingEnabled": false}"#).0,
+        Effort::Off
+    );
+    assert_eq!(
+        effort_of(r#"{"alwaysThinkingEnabled": true, "effortLevel": "low"}"#).0,
+        Effort::Low
+    );
+    // What Ctrl+S saved wins, "off" included.
+    assert_eq!(
+        effort_of(r#"{"alwaysThinkingEnabled": true, "effortLevel": "off"}"#).0,
+        Effort::Off
+    );
+    let (effort, warnings) = effort_of(r#"{"alwaysThinkingEnabled": true, "effortLevel": "max"}"#);
+    assert_eq!(effort, Effort::High);
+    assert!(warnings.contains("effortLevel \"max\""), "{warnings}");
+    assert!(!warnings.contains("unknown"), "{warnings}");
+}

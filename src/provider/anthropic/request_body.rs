@@ -36,6 +36,23 @@ pub fn request_body(request: &ChatRequest) -> Value {
     body
 }
 
+/// The `anthropic-beta` features of a request: the configured ones, and interleaved thinking
+/// where a budget-thinking model works with tools (without it such a model thinks only before
+/// its first tool call; adaptive thinking interleaves on its own).
+pub fn request_betas(request: &ChatRequest, configured: &[String]) -> Vec<String> {
+    let mut betas = configured.to_vec();
+    let tools = !request.tools.is_empty() || !request.server_tools.is_empty();
+    if matches!(request.thinking, Thinking::Budget(_))
+        && tools
+        && !betas.iter().any(|b| b == INTERLEAVED_THINKING)
+    {
+        betas.push(INTERLEAVED_THINKING.to_string());
+    }
+    betas
+}
+
+const INTERLEAVED_THINKING: &str = "interleaved-thinking-2025-05-14";
+
 /// A tool_result with pictures goes out as content blocks: its text, then an image block each.
 fn images_as_blocks(body: &mut Value) {
     let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {

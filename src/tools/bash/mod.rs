@@ -228,13 +228,19 @@ impl Tool for Bash {
     }
 
     fn description(&self) -> Cow<'static, str> {
-        "Runs a shell command with bash in the working directory and returns its output (stdout \
-         then stderr). Stdin is closed and pagers are off, so don't run interactive programs. \
-         timeout is in milliseconds (default 120000, at most 600000). Output over 30000 \
-         bytes is cut in the middle (its first and last 15000 are kept). Give a short description of what the command does. \
-         Prefer Read, Glob and Grep over cat, find and grep. The user approves each command. \
-         run_in_background starts a long-running command (a server, a watcher) and returns at \
-         once with an id for BashOutput and KillShell.".into()
+        "Runs a command with bash and returns its output (stdout then stderr). Each command is \
+         a new bash that starts where the last one ended (`cd` carries over); variables, \
+         exports and aliases don't (chain with &&). Quote paths with spaces or special \
+         characters. Stdin is closed and pagers are off, so don't run interactive programs. \
+         timeout is in milliseconds (default 120000, at most 600000). Output over 30000 bytes \
+         is cut in the middle (its first and last 15000 are kept). Give a short description of \
+         what the command does. Prefer Read, Glob and Grep over cat, find and grep. Read-only \
+         commands and those the user's rules allow run at once; the others wait for the user's \
+         approval. Git: commit only when asked; never force-push, never skip hooks \
+         (--no-verify), never change the git config. run_in_background starts a long-running \
+         command (a server, a watcher) and returns at once with an id for BashOutput and \
+         KillShell."
+            .into()
     }
 
     fn input_schema(&self) -> Value {

@@ -17,7 +17,7 @@ async fn numbers_lines_and_records_the_file() {
     std::fs::write(dir.path().join("a.txt"), "one\r\ntwo\nthree\n").unwrap();
     let c = ctx(dir.path());
     let out = read(&c, json!({"file_path": "a.txt"})).await.unwrap();
-    assert_eq!(out.content, "     1\tone\n     2\ttwo\n     3\tthree\n");
+    assert_eq!(out.content, "1\tone\n2\ttwo\n3\tthree\n");
     assert_eq!(out.summary, "3 lines");
     assert!(
         c.files
@@ -38,11 +38,11 @@ async fn legacy_and_utf16_text_is_shown_decoded() {
     )
     .unwrap();
     let out = read(&c, json!({"file_path": "latin.txt"})).await.unwrap();
-    assert_eq!(out.content, "     1\tcafé crème\n     2\tdéjà\n");
+    assert_eq!(out.content, "1\tcafé crème\n2\tdéjà\n");
     // UTF-16 holds NUL bytes, but its byte order mark says it is text.
     std::fs::write(dir.path().join("wide.txt"), b"\xFF\xFEh\0\xE9\0\n\0").unwrap();
     let out = read(&c, json!({"file_path": "wide.txt"})).await.unwrap();
-    assert_eq!(out.content, "     1\thé\n");
+    assert_eq!(out.content, "1\thé\n");
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn offset_and_limit_with_a_note_to_read_on() {
     .await
     .unwrap();
     assert!(
-        out.content.starts_with("     4\tline 4\n     5\tline 5\n"),
+        out.content.starts_with("4\tline 4\n5\tline 5\n"),
         "{}",
         out.content
     );
@@ -166,7 +166,7 @@ async fn a_20_mb_line_with_a_limit_returns_its_start() {
         .unwrap();
     assert_eq!(
         out.content,
-        format!("     1\t{}… [line cut]\n", "z".repeat(2000))
+        format!("1\t{}… [line cut]\n", "z".repeat(2000))
     );
     // Streamed, yet stamped as the whole file: an Edit may follow.
     assert!(
@@ -209,4 +209,25 @@ fn a_large_notebook_shows_whole_cells_up_to_the_limit() {
     ));
     let small = cap_notebook(cell(1), 1);
     assert_eq!(small, cell(1));
+}
+
+#[tokio::test]
+async fn the_line_number_prefix_is_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (1..=2000).map(|i| format!("let x{i} = {i};\n")).collect();
+    std::fs::write(dir.path().join("long.rs"), &text).unwrap();
+    let out = read(&ctx(dir.path()), json!({"file_path": "long.rs"}))
+        .await
+        .unwrap();
+    // Every line is its number, a tab and the line itself, nothing more.
+    for (n, (shown, line)) in out.content.lines().zip(text.lines()).enumerate() {
+        assert_eq!(shown, format!("{}\t{line}", n + 1));
+    }
+    let prefix = out.content.len() - text.len();
+    let padded = 2000 * "     1\t".len();
+    assert_eq!(prefix, 9 * 2 + 90 * 3 + 900 * 4 + 1001 * 5);
+    eprintln!(
+        "Read's prefix on 2,000 lines: {prefix} bytes, against {padded} padded to 6 ({} saved)",
+        padded - prefix
+    );
 }
