@@ -167,6 +167,10 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
         }
         PaletteAction::Mode(mode) => {
             model.status.permission_mode = mode.as_str().to_string();
+            model.push_cell(CellKind::Notice(format!(
+                "Permission mode: {}.",
+                mode.as_str()
+            )));
             vec![Effect::Send(Op::SetPermissionMode(mode))]
         }
         PaletteAction::Copy(text) => {

@@ -16,21 +16,13 @@ pub struct Welcome {
 
 /// The header for the model's session, naming the keys of the keymap in force.
 pub fn welcome(model: &Model) -> Welcome {
-    let keys = |action| {
-        model
-            .keymap
-            .keys_for(action)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| "/permissions".into())
-    };
     Welcome {
         version: env!("CARGO_PKG_VERSION").into(),
         model: model.status.model.clone(),
         cwd: model.status.cwd.clone(),
         hint: format!(
             "/help commands · ? keys · {} permission modes · @ mentions a file",
-            keys(GlobalAction::CycleMode)
+            model.keymap.key_for(GlobalAction::CycleMode)
         ),
     }
 }
