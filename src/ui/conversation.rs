@@ -8,11 +8,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::keymap::GlobalAction;
-use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
-use crate::protocol::ToolOutcome;
+use crate::app::model::{Cell, CellKind, Model, Scroll};
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
-use crate::ui::text::{self, wrap};
+use crate::ui::text::wrap;
+use crate::ui::tool_row;
 
 /// Rendered lines of one cell, valid for one (version, width).
 struct CachedCell {
@@ -55,7 +55,14 @@ pub fn draw(
     for (index, cell) in model.cells.iter().enumerate() {
         heights.push(cell_height(model, cache, index, cell, width) + 1);
     }
-    let total: usize = heights.iter().sum();
+    // Prompts waiting for their turn come last, below the live answer (not cached: few, short).
+    let queued = queued_lines(model, width);
+    let queued_height = if queued.is_empty() {
+        0
+    } else {
+        queued.len() + 1
+    };
+    let total: usize = heights.iter().sum::<usize>() + queued_height;
     let rows = area.height as usize;
     let max_top = total.saturating_sub(rows);
     let top = match model.scroll {
@@ -67,6 +74,12 @@ pub fn draw(
             .sum::<usize>()
             .saturating_sub(1)
             .min(max_top),
+    };
+    // Scrolled up, the last row is the hint's alone: it never covers text.
+    let text_rows = if top < max_top {
+        rows.saturating_sub(1)
+    } else {
+        rows
     };
     // Find the first visible cell, then draw until the area is full.
     let mut y = 0usize;
@@ -82,25 +95,30 @@ pub fn draw(
         let skip = top.saturating_sub(line_no);
         let drawn = match cell.kind {
             CellKind::Tool(tool) => {
-                if let Some(call) = model.tools.get(tool)
-                    && skip == 0
-                    && y < rows
-                {
-                    let line = tool_line(call, model, width);
-                    buf.set_line(area.x + 1, area.y + y as u16, &line, width);
+                let lines = model
+                    .tools
+                    .get(tool)
+                    .map(|call| tool_row::lines(call, model, width))
+                    .unwrap_or_default();
+                for line in lines.iter().skip(skip) {
+                    if y >= text_rows {
+                        break;
+                    }
+                    buf.set_line(area.x + 1, area.y + y as u16, line, width);
                     y += 1;
                 }
-                1
+                lines.len()
             }
             CellKind::User(_)
             | CellKind::Assistant(_)
             | CellKind::Thinking(_)
             | CellKind::Error(_)
             | CellKind::Notice(_)
+            | CellKind::Welcome(_)
             | CellKind::Info { .. } => {
                 let lines = cached(model, cache, index, cell, width);
                 for line in lines.iter().skip(skip) {
-                    if y >= rows {
+                    if y >= text_rows {
                         break;
                     }
                     buf.set_line(area.x + 1, area.y + y as u16, line, width);
@@ -114,12 +132,26 @@ pub fn draw(
             y += 1;
         }
         line_no += height;
-        if y >= rows {
+        if y >= text_rows {
             break;
         }
     }
+    if y < text_rows {
+        let skip = top.saturating_sub(line_no);
+        for line in queued.iter().skip(skip) {
+            if y >= text_rows {
+                break;
+            }
+            buf.set_line(area.x + 1, area.y + y as u16, line, width);
+            y += 1;
+        }
+    }
     if top < max_top {
-        let hint = format!(" ↓ {} more lines (End / PgDn) ", max_top - top);
+        let below = total.saturating_sub(top + text_rows);
+        let hint = format!(
+            " ↓ {} (End / PgDn) ",
+            crate::words::count(below, "more line", "more lines")
+        );
         let hint_width = hint.chars().count() as u16;
         if area.width > hint_width + 2 && area.height > 0 {
             buf.set_string(
@@ -187,13 +219,21 @@ fn cell_height(
     width: u16,
 ) -> usize {
     match cell.kind {
-        // Tool cells animate (spinner, elapsed time): always one live line, never cached.
-        CellKind::Tool(_) => 1,
+        // Tool rows animate (spinner, elapsed time): drawn afresh, never cached (one line, or
+        // a few more when expanded).
+        CellKind::Tool(tool) => model.tools.get(tool).map_or(1, |call| {
+            if call.expanded {
+                tool_row::lines(call, model, width).len()
+            } else {
+                1
+            }
+        }),
         CellKind::User(_)
         | CellKind::Assistant(_)
         | CellKind::Thinking(_)
         | CellKind::Error(_)
         | CellKind::Notice(_)
+        | CellKind::Welcome(_)
         | CellKind::Info { .. } => cached(model, cache, index, cell, width).len(),
     }
 }
@@ -304,14 +344,42 @@ pub fn render_cell(kind: &CellKind, model: &Model, width: u16) -> Vec<Line<'stat
                     .add_modifier(Modifier::BOLD),
             )];
             lines.extend(
-                wrap(body.trim_end(), w)
+                crate::ui::text::wrap_indented(body.trim_end(), w)
                     .into_iter()
                     .map(|l| Line::styled(l, Style::default().fg(theme.fg))),
             );
             lines
         }
+        CellKind::Welcome(welcome) => crate::ui::welcome::lines(welcome, w, theme),
         CellKind::Tool(_) => Vec::new(),
     }
+}
+
+/// The prompts sent while a turn runs, dimmed and marked, in the order they will run.
+fn queued_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
+    let theme = &model.theme;
+    let style = Style::default().fg(theme.dim);
+    let mark = Style::default()
+        .fg(theme.dim)
+        .add_modifier(Modifier::ITALIC);
+    let w = width as usize;
+    let mut out = Vec::new();
+    for prompt in &model.queued {
+        let mut lines = prefixed(
+            wrap(prompt, w.saturating_sub(2)),
+            Span::styled("› ", style),
+            style,
+        );
+        const MARK: &str = "  (queued)";
+        match lines.last_mut() {
+            Some(last) if last.width() + MARK.len() <= w => {
+                last.spans.push(Span::styled(MARK, mark))
+            }
+            _ => lines.push(Line::from(Span::styled(MARK, mark))),
+        }
+        out.extend(lines);
+    }
+    out
 }
 
 fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<'static>> {
@@ -327,74 +395,4 @@ fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<
             Line::from(vec![lead, Span::styled(text, style)])
         })
         .collect()
-}
-
-/// The status mark of a tool call: a spinner while it runs, then ✓ ✗ ⊘ ■.
-pub fn status_mark(call: &ToolCall, model: &Model) -> Span<'static> {
-    let theme = &model.theme;
-    match call.status {
-        ToolStatus::Running => Span::styled(
-            text::spinner(model.now.saturating_duration_since(call.started)),
-            Style::default().fg(theme.accent),
-        ),
-        ToolStatus::WaitingApproval => Span::styled("?", Style::default().fg(theme.warning)),
-        ToolStatus::Done(ToolOutcome::Success) => {
-            Span::styled("✓", Style::default().fg(theme.success))
-        }
-        ToolStatus::Done(ToolOutcome::Failed) => {
-            Span::styled("✗", Style::default().fg(theme.error))
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => {
-            Span::styled("⊘", Style::default().fg(theme.warning))
-        }
-        ToolStatus::Done(ToolOutcome::Interrupted) => {
-            Span::styled("■", Style::default().fg(theme.dim))
-        }
-    }
-}
-
-/// What follows the tool name: the result, or what it waits for.
-pub fn status_text(call: &ToolCall, model: &Model) -> String {
-    let elapsed = call
-        .duration
-        .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
-    match call.status {
-        ToolStatus::Running => text::duration(elapsed),
-        ToolStatus::WaitingApproval if call.tool == "AskUserQuestion" => {
-            "waiting for your answer".into()
-        }
-        ToolStatus::WaitingApproval => "waiting for approval".into(),
-        ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
-            let summary = call.result_summary.as_str();
-            if summary.is_empty() {
-                text::duration(elapsed)
-            } else {
-                format!("{summary} · {}", text::duration(elapsed))
-            }
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => "denied".into(),
-        ToolStatus::Done(ToolOutcome::Interrupted) => "interrupted".into(),
-    }
-}
-
-/// One line for a tool call: `✓ Read src/lib.rs · 42 lines · 3ms`.
-fn tool_line(call: &ToolCall, model: &Model, width: u16) -> Line<'static> {
-    let theme = &model.theme;
-    let status = status_text(call, model);
-    let fixed = call.tool.chars().count() + status.chars().count() + 6;
-    let summary = text::truncate(
-        &text::sanitize(call.summary.lines().next().unwrap_or("")),
-        (width as usize).saturating_sub(fixed),
-    );
-    Line::from(vec![
-        status_mark(call, model),
-        Span::raw(" "),
-        Span::styled(
-            call.tool.clone(),
-            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(" "),
-        Span::styled(summary, Style::default().fg(theme.fg)),
-        Span::styled(format!("  {status}"), Style::default().fg(theme.dim)),
-    ])
 }

@@ -19,6 +19,8 @@ pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
 pub mod text;
+pub mod tool_row;
+pub mod welcome;
 /// Themes are data the reducer reads too; this keeps `ui::theme` for the binary and benches.
 pub use crate::theme;
 
@@ -97,7 +99,7 @@ pub fn draw(
             let available = main.height.saturating_sub(3);
             let height = match &approval.dialog {
                 Some(dialog) => question::wanted_height(dialog, main.width, available),
-                None => approval::wanted_height(approval, available),
+                None => approval::wanted_height(model, approval, main.width, available),
             };
             let [top, bottom] = Layout::default()
                 .direction(Direction::Vertical)
@@ -196,5 +198,9 @@ fn above_input(screen: Rect, input: Rect) -> Rect {
     }
 }
 
+#[cfg(test)]
+mod approval_footer_tests;
+#[cfg(test)]
+mod conversation_tests;
 #[cfg(test)]
 mod tests;

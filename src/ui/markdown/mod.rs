@@ -180,8 +180,9 @@ impl Renderer<'_> {
                     self.inline.push(Span::styled(sanitize(&code), style));
                 }
             }
-            Event::SoftBreak => self.push_text(" "),
-            Event::HardBreak => self.inline.push(Span::raw("\n")),
+            // Model output means its single newlines as line breaks (a list of lines, an
+            // address), so they are kept, as other coding agents do.
+            Event::SoftBreak | Event::HardBreak => self.inline.push(Span::raw("\n")),
             Event::Rule => {
                 self.flush();
                 self.gap();
