@@ -439,5 +439,6 @@ fn draw(
             Instant::now(),
         );
     }
-    Ok(model.scroll != scroll)
+    // Heights still estimated are measured a few a frame: keep drawing until they all are.
+    Ok(model.scroll != scroll || metrics.is_some_and(|m| !m.settled))
 }

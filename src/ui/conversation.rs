@@ -7,24 +7,18 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
+use crate::app::model::{CellKind, Model, Scroll, ToolCall, ToolStatus};
 use crate::protocol::ToolOutcome;
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
 use crate::ui::text::{self, wrap};
 
-/// Rendered lines of one cell, valid for one (version, width).
-struct CachedCell {
-    version: u64,
-    width: u16,
-    lines: Vec<Line<'static>>,
-}
+mod layout;
+#[cfg(test)]
+mod tests;
 
-/// Per-cell rendered lines, indexed like `Model::cells`.
-#[derive(Default)]
-pub struct TranscriptCache {
-    cells: Vec<Option<CachedCell>>,
-}
+pub use layout::TranscriptCache;
+use layout::{Anchor, ViewStart};
 
 /// What drawing the transcript measured, reported back to the reducer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +28,8 @@ pub struct TranscriptMetrics {
     pub top: usize,
     /// The cell at the top of the view.
     pub top_cell: usize,
+    /// Every cell's height is measured (false while some are still estimated: draw again).
+    pub settled: bool,
 }
 
 /// The columns the transcript's text gets: one column of margin on each side.
@@ -48,42 +44,22 @@ pub fn draw(
     buf: &mut Buffer,
 ) -> TranscriptMetrics {
     let width = text_width(area);
-    cache.cells.resize_with(model.cells.len(), || None);
-    // Heights first (one blank line after each cell); cached cells cost nothing.
-    let mut heights = Vec::with_capacity(model.cells.len());
-    for (index, cell) in model.cells.iter().enumerate() {
-        heights.push(cell_height(model, cache, index, cell, width) + 1);
-    }
-    let total: usize = heights.iter().sum();
     let rows = area.height as usize;
-    let max_top = total.saturating_sub(rows);
-    let top = match model.scroll {
-        Scroll::Follow => max_top,
-        Scroll::FromTop(top) => top.min(max_top),
-        // A line of the cell before it stays in view, for context.
-        Scroll::Cell(cell) => heights[..cell.min(heights.len())]
-            .iter()
-            .sum::<usize>()
-            .saturating_sub(1)
-            .min(max_top),
-    };
-    // Find the first visible cell, then draw until the area is full.
+    cache.begin(model);
+    // Heights (one blank line after each cell): measured where known, estimated elsewhere; the
+    // cells the view shows are measured as it finds them.
+    let mut heights = cache.heights(model, width);
+    let start = view_start(model, cache, width, rows, &mut heights);
     let mut y = 0usize;
-    let mut line_no = 0usize;
-    let mut top_cell = None;
-    for (index, cell) in model.cells.iter().enumerate() {
-        let height = heights[index];
-        if line_no + height <= top {
-            line_no += height;
-            continue;
+    for (index, cell) in model.cells.iter().enumerate().skip(start.cell) {
+        if y >= rows {
+            break;
         }
-        top_cell.get_or_insert(index);
-        let skip = top.saturating_sub(line_no);
+        let skip = if index == start.cell { start.skip } else { 0 };
         let drawn = match cell.kind {
             CellKind::Tool(tool) => {
                 if let Some(call) = model.tools.get(tool)
                     && skip == 0
-                    && y < rows
                 {
                     let line = tool_line(call, model, width);
                     buf.set_line(area.x + 1, area.y + y as u16, &line, width);
@@ -97,7 +73,7 @@ pub fn draw(
             | CellKind::Error(_)
             | CellKind::Notice(_)
             | CellKind::Info { .. } => {
-                let lines = cached(model, cache, index, cell, width);
+                let lines = cache.lines(model, index, width);
                 for line in lines.iter().skip(skip) {
                     if y >= rows {
                         break;
@@ -105,18 +81,22 @@ pub fn draw(
                     buf.set_line(area.x + 1, area.y + y as u16, line, width);
                     y += 1;
                 }
-                lines.len()
+                let drawn = lines.len();
+                heights[index] = drawn + 1;
+                drawn
             }
         };
         // The separator line (left blank).
         if skip <= drawn {
             y += 1;
         }
-        line_no += height;
-        if y >= rows {
-            break;
-        }
     }
+    let settled = cache.measure_some(model, width, &mut heights);
+    cache.evict();
+    let total: usize = heights.iter().sum();
+    let max_top = total.saturating_sub(rows);
+    let top = (heights[..start.cell].iter().sum::<usize>() + start.skip).min(max_top);
+    cache.anchor = Some(Anchor { line: top, start });
     if top < max_top {
         let hint = format!(" ↓ {} more lines (End / PgDn) ", max_top - top);
         let hint_width = hint.chars().count() as u16;
@@ -138,7 +118,132 @@ pub fn draw(
         lines: total,
         rows,
         top,
-        top_cell: top_cell.unwrap_or(0),
+        top_cell: start.cell,
+        settled,
+    }
+}
+
+/// The first cell and line the view shows. Follow mode lays out from the bottom up; a scrolled
+/// view moves from the cell it showed last (so heights corrected above it never move it);
+/// either way only the cells passed over are measured.
+fn view_start(
+    model: &Model,
+    cache: &mut TranscriptCache,
+    width: u16,
+    rows: usize,
+    heights: &mut [usize],
+) -> ViewStart {
+    let count = model.cells.len();
+    let top = ViewStart { cell: 0, skip: 0 };
+    let wanted = match model.scroll {
+        Scroll::Follow => return from_bottom(model, cache, width, rows, heights),
+        Scroll::FromTop(0) => top,
+        Scroll::FromTop(line) => match cache.anchor {
+            Some(anchor) => moved(model, cache, width, heights, anchor, line),
+            None => at_line(heights, line),
+        },
+        // A line of the cell before it stays in view, for context.
+        Scroll::Cell(cell) => match cell.min(count) {
+            0 => top,
+            cell => {
+                let before = cache.measure(model, cell - 1, width, heights, true);
+                ViewStart {
+                    cell: cell - 1,
+                    skip: before - 1,
+                }
+            }
+        },
+    };
+    // A view that would end above the bottom of the screen shows the end instead.
+    let mut below = 0;
+    for index in wanted.cell..count {
+        below += cache.measure(model, index, width, heights, true);
+        if below.saturating_sub(wanted.skip) >= rows {
+            return wanted;
+        }
+    }
+    from_bottom(model, cache, width, rows, heights)
+}
+
+/// The view that ends with the last cell's blank line.
+fn from_bottom(
+    model: &Model,
+    cache: &mut TranscriptCache,
+    width: u16,
+    rows: usize,
+    heights: &mut [usize],
+) -> ViewStart {
+    let mut above = 0;
+    for index in (0..model.cells.len()).rev() {
+        above += cache.measure(model, index, width, heights, true);
+        if above >= rows {
+            return ViewStart {
+                cell: index,
+                skip: above - rows,
+            };
+        }
+    }
+    ViewStart { cell: 0, skip: 0 }
+}
+
+/// The cell holding line `line`, by the heights as they stand.
+fn at_line(heights: &[usize], line: usize) -> ViewStart {
+    let mut first = 0;
+    for (cell, height) in heights.iter().enumerate() {
+        if line < first + height {
+            return ViewStart {
+                cell,
+                skip: line - first,
+            };
+        }
+        first += height;
+    }
+    ViewStart {
+        cell: heights.len().saturating_sub(1),
+        skip: 0,
+    }
+}
+
+/// The view `line - anchor.line` lines below (or above) the one the anchor shows, counted over
+/// measured cells.
+fn moved(
+    model: &Model,
+    cache: &mut TranscriptCache,
+    width: u16,
+    heights: &mut [usize],
+    anchor: Anchor,
+    line: usize,
+) -> ViewStart {
+    let mut cell = anchor.start.cell;
+    let height = cache.measure(model, cell, width, heights, true);
+    let mut skip = anchor.start.skip.min(height - 1);
+    if line >= anchor.line {
+        let mut down = line - anchor.line;
+        loop {
+            let height = cache.measure(model, cell, width, heights, true);
+            if skip + down < height || cell + 1 >= model.cells.len() {
+                return ViewStart {
+                    cell,
+                    skip: (skip + down).min(height - 1),
+                };
+            }
+            down -= height - skip;
+            skip = 0;
+            cell += 1;
+        }
+    }
+    let mut up = anchor.line - line;
+    while up > skip {
+        if cell == 0 {
+            return ViewStart { cell: 0, skip: 0 };
+        }
+        up -= skip + 1;
+        cell -= 1;
+        skip = cache.measure(model, cell, width, heights, true) - 1;
+    }
+    ViewStart {
+        cell,
+        skip: skip - up,
     }
 }
 
@@ -178,47 +283,6 @@ fn highlight_matches(query: &str, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-fn cell_height(
-    model: &Model,
-    cache: &mut TranscriptCache,
-    index: usize,
-    cell: &Cell,
-    width: u16,
-) -> usize {
-    match cell.kind {
-        // Tool cells animate (spinner, elapsed time): always one live line, never cached.
-        CellKind::Tool(_) => 1,
-        CellKind::User(_)
-        | CellKind::Assistant(_)
-        | CellKind::Thinking(_)
-        | CellKind::Error(_)
-        | CellKind::Notice(_)
-        | CellKind::Info { .. } => cached(model, cache, index, cell, width).len(),
-    }
-}
-
-fn cached<'c>(
-    model: &Model,
-    cache: &'c mut TranscriptCache,
-    index: usize,
-    cell: &Cell,
-    width: u16,
-) -> &'c [Line<'static>] {
-    let slot = &mut cache.cells[index];
-    let fresh = matches!(slot, Some(c) if c.version == cell.version && c.width == width);
-    if !fresh {
-        *slot = Some(CachedCell {
-            version: cell.version,
-            width,
-            lines: render_cell(&cell.kind, model.thinking_expanded, width, &model.theme),
-        });
-    }
-    match slot {
-        Some(c) => &c.lines,
-        None => &[],
-    }
-}
-
 /// Renders one (non-tool) cell at `width` columns.
 pub fn render_cell(
     kind: &CellKind,
@@ -237,23 +301,14 @@ pub fn render_cell(
             Style::default().fg(theme.user),
         ),
         CellKind::Assistant(text) => {
-            let mut lines = render_markdown(text, width.saturating_sub(2).max(1), theme);
+            let mut lines = render_markdown(text, assistant_width(width), theme);
             if lines.is_empty() {
                 lines.push(Line::raw(""));
             }
             lines
                 .into_iter()
                 .enumerate()
-                .map(|(i, line)| {
-                    let marker = if i == 0 {
-                        Span::styled("● ", Style::default().fg(theme.assistant))
-                    } else {
-                        Span::raw("  ")
-                    };
-                    let mut spans = vec![marker];
-                    spans.extend(line.spans);
-                    Line::from(spans).style(line.style)
-                })
+                .map(|(i, line)| assistant_line(i, line, theme))
                 .collect()
         }
         CellKind::Thinking(text) => {
@@ -307,6 +362,23 @@ pub fn render_cell(
         }
         CellKind::Tool(_) => Vec::new(),
     }
+}
+
+/// The markdown width of an assistant message: two columns go to its marker.
+fn assistant_width(width: u16) -> u16 {
+    width.saturating_sub(2).max(1)
+}
+
+/// Line `i` of an assistant message: the first gets the message's marker.
+fn assistant_line(i: usize, line: Line<'static>, theme: &Theme) -> Line<'static> {
+    let marker = if i == 0 {
+        Span::styled("● ", Style::default().fg(theme.assistant))
+    } else {
+        Span::raw("  ")
+    };
+    let mut spans = vec![marker];
+    spans.extend(line.spans);
+    Line::from(spans).style(line.style)
 }
 
 fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<'static>> {

@@ -18,8 +18,9 @@ use crate::theme::Theme;
 /// Blocks longer than this are shown plain (highlighting costs per line).
 const MAX_LINES: usize = 2000;
 const MAX_LINE_CHARS: usize = 2000;
-/// Cached highlighted blocks kept per thread before the cache is cleared.
-const CACHE_ENTRIES: usize = 512;
+/// Highlighted lines cached per thread before the cache is cleared: enough for every code block
+/// of a few long answers, so a resize or a scroll back re-wraps spans instead of re-highlighting.
+const CACHE_LINES: usize = 16_384;
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -31,8 +32,15 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
+/// Highlighted blocks by a hash of (code, language, theme), and the lines they hold.
+#[derive(Default)]
+struct BlockCache {
+    blocks: HashMap<u64, Vec<Line<'static>>>,
+    lines: usize,
+}
+
 thread_local! {
-    static CACHE: RefCell<HashMap<u64, Vec<Line<'static>>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<BlockCache> = RefCell::new(BlockCache::default());
 }
 
 /// The syntax for a fence's info string or a file extension ("rust", "rs", "py", "sh"…).
@@ -101,7 +109,7 @@ pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (code, lang, &theme.syntax, &theme.fg).hash(&mut hasher);
     let key = hasher.finish();
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    if let Some(hit) = CACHE.with(|c| c.borrow().blocks.get(&key).cloned()) {
         return hit;
     }
     let lines: Vec<&str> = code.lines().collect();
@@ -119,10 +127,11 @@ pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static
     };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len() >= CACHE_ENTRIES {
-            c.clear();
+        if c.lines + rendered.len() > CACHE_LINES {
+            *c = BlockCache::default();
         }
-        c.insert(key, rendered.clone());
+        c.lines += rendered.len();
+        c.blocks.insert(key, rendered.clone());
     });
     rendered
 }

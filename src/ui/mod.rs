@@ -78,6 +78,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         };
     }
     let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));
@@ -110,6 +111,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [left, right] = Layout::default()
@@ -125,6 +127,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else {
         conversation::draw(model, &mut cache.transcript, main, buf)
