@@ -7,18 +7,20 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::model::{CellKind, Model, Scroll, ToolCall, ToolStatus};
+use crate::app::model::{CellKind, Model, ToolCall, ToolStatus};
 use crate::protocol::ToolOutcome;
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
 use crate::ui::text::{self, wrap};
 
 mod layout;
+mod scroll;
 #[cfg(test)]
 mod tests;
 
+use layout::Anchor;
 pub use layout::TranscriptCache;
-use layout::{Anchor, ViewStart};
+use scroll::Pass;
 
 /// What drawing the transcript measured, reported back to the reducer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +50,8 @@ pub fn draw(
     cache.begin(model);
     // Heights (one blank line after each cell): measured where known, estimated elsewhere; the
     // cells the view shows are measured as it finds them.
-    let mut heights = cache.heights(model, width);
-    let start = view_start(model, cache, width, rows, &mut heights);
+    let mut pass = Pass::new(model, cache, width);
+    let start = pass.view_start(rows);
     let mut y = 0usize;
     for (index, cell) in model.cells.iter().enumerate().skip(start.cell) {
         if y >= rows {
@@ -73,7 +75,7 @@ pub fn draw(
             | CellKind::Error(_)
             | CellKind::Notice(_)
             | CellKind::Info { .. } => {
-                let lines = cache.lines(model, index, width);
+                let lines = pass.cache.lines(model, index, width);
                 for line in lines.iter().skip(skip) {
                     if y >= rows {
                         break;
@@ -82,7 +84,7 @@ pub fn draw(
                     y += 1;
                 }
                 let drawn = lines.len();
-                heights[index] = drawn + 1;
+                pass.heights[index] = drawn + 1;
                 drawn
             }
         };
@@ -91,6 +93,9 @@ pub fn draw(
             y += 1;
         }
     }
+    let Pass {
+        cache, mut heights, ..
+    } = pass;
     let settled = cache.measure_some(model, width, &mut heights);
     cache.evict();
     let total: usize = heights.iter().sum();
@@ -120,130 +125,6 @@ pub fn draw(
         top,
         top_cell: start.cell,
         settled,
-    }
-}
-
-/// The first cell and line the view shows. Follow mode lays out from the bottom up; a scrolled
-/// view moves from the cell it showed last (so heights corrected above it never move it);
-/// either way only the cells passed over are measured.
-fn view_start(
-    model: &Model,
-    cache: &mut TranscriptCache,
-    width: u16,
-    rows: usize,
-    heights: &mut [usize],
-) -> ViewStart {
-    let count = model.cells.len();
-    let top = ViewStart { cell: 0, skip: 0 };
-    let wanted = match model.scroll {
-        Scroll::Follow => return from_bottom(model, cache, width, rows, heights),
-        Scroll::FromTop(0) => top,
-        Scroll::FromTop(line) => match cache.anchor {
-            Some(anchor) => moved(model, cache, width, heights, anchor, line),
-            None => at_line(heights, line),
-        },
-        // A line of the cell before it stays in view, for context.
-        Scroll::Cell(cell) => match cell.min(count) {
-            0 => top,
-            cell => {
-                let before = cache.measure(model, cell - 1, width, heights, true);
-                ViewStart {
-                    cell: cell - 1,
-                    skip: before - 1,
-                }
-            }
-        },
-    };
-    // A view that would end above the bottom of the screen shows the end instead.
-    let mut below = 0;
-    for index in wanted.cell..count {
-        below += cache.measure(model, index, width, heights, true);
-        if below.saturating_sub(wanted.skip) >= rows {
-            return wanted;
-        }
-    }
-    from_bottom(model, cache, width, rows, heights)
-}
-
-/// The view that ends with the last cell's blank line.
-fn from_bottom(
-    model: &Model,
-    cache: &mut TranscriptCache,
-    width: u16,
-    rows: usize,
-    heights: &mut [usize],
-) -> ViewStart {
-    let mut above = 0;
-    for index in (0..model.cells.len()).rev() {
-        above += cache.measure(model, index, width, heights, true);
-        if above >= rows {
-            return ViewStart {
-                cell: index,
-                skip: above - rows,
-            };
-        }
-    }
-    ViewStart { cell: 0, skip: 0 }
-}
-
-/// The cell holding line `line`, by the heights as they stand.
-fn at_line(heights: &[usize], line: usize) -> ViewStart {
-    let mut first = 0;
-    for (cell, height) in heights.iter().enumerate() {
-        if line < first + height {
-            return ViewStart {
-                cell,
-                skip: line - first,
-            };
-        }
-        first += height;
-    }
-    ViewStart {
-        cell: heights.len().saturating_sub(1),
-        skip: 0,
-    }
-}
-
-/// The view `line - anchor.line` lines below (or above) the one the anchor shows, counted over
-/// measured cells.
-fn moved(
-    model: &Model,
-    cache: &mut TranscriptCache,
-    width: u16,
-    heights: &mut [usize],
-    anchor: Anchor,
-    line: usize,
-) -> ViewStart {
-    let mut cell = anchor.start.cell;
-    let height = cache.measure(model, cell, width, heights, true);
-    let mut skip = anchor.start.skip.min(height - 1);
-    if line >= anchor.line {
-        let mut down = line - anchor.line;
-        loop {
-            let height = cache.measure(model, cell, width, heights, true);
-            if skip + down < height || cell + 1 >= model.cells.len() {
-                return ViewStart {
-                    cell,
-                    skip: (skip + down).min(height - 1),
-                };
-            }
-            down -= height - skip;
-            skip = 0;
-            cell += 1;
-        }
-    }
-    let mut up = anchor.line - line;
-    while up > skip {
-        if cell == 0 {
-            return ViewStart { cell: 0, skip: 0 };
-        }
-        up -= skip + 1;
-        cell -= 1;
-        skip = cache.measure(model, cell, width, heights, true) - 1;
-    }
-    ViewStart {
-        cell,
-        skip: skip - up,
     }
 }
 

@@ -90,9 +90,10 @@ impl TranscriptCache {
             .iter()
             .zip(self.slots.iter_mut())
             .map(|(cell, slot)| {
-                let known = slot.version == cell.version && slot.width == width;
+                // A height measured for an older version at this width is the better guess
+                // (the live message grows by a line or two a frame; its text is not rescanned).
                 1 + match slot.height {
-                    Some(height) if known => height,
+                    Some(height) if slot.width == width => height,
                     _ => slot.estimated(cell, width),
                 }
             })
@@ -114,6 +115,8 @@ impl TranscriptCache {
         heights: &mut [usize],
         keep: bool,
     ) -> usize {
+        // The live message is always measured through its incremental rendering.
+        let keep = keep || model.live_cell == Some(index);
         let height = if self.is_measured(model, index, width) {
             if keep {
                 self.lines(model, index, width);

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::layout::{KEPT_CELLS, MEASURED_PER_FRAME};
 use super::*;
-use crate::app::model::StatusInfo;
+use crate::app::model::{Scroll, StatusInfo};
 use crate::app::{Msg, update};
 use crate::protocol::AgentEvent;
 use crate::ui::RenderCache;
@@ -39,6 +39,7 @@ fn transcript(turns: usize) -> Model {
 }
 
 /// One frame as the runtime draws it: the view, then its measurements back to the reducer.
+/// The clock stands still (`model.now`), so spinners draw the same in every frame.
 fn frame(
     model: &mut Model,
     cache: &mut RenderCache,
@@ -48,7 +49,7 @@ fn frame(
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
     let metrics = crate::ui::draw(model, cache, area, &mut buf);
-    update(
+    send(
         model,
         Msg::TranscriptLayout {
             lines: metrics.lines,
@@ -56,7 +57,6 @@ fn frame(
             top: metrics.top,
             top_cell: metrics.top_cell,
         },
-        Instant::now(),
     );
     (buf, metrics)
 }
@@ -93,24 +93,26 @@ fn text_rows(buf: &Buffer) -> Vec<String> {
         .collect()
 }
 
+/// A Msg through the reducer at the model's own time.
+fn send(model: &mut Model, msg: Msg) {
+    let now = model.now;
+    update(model, msg, now);
+}
+
 fn key(model: &mut Model, code: crossterm::event::KeyCode) {
-    update(
-        model,
-        Msg::Key(crossterm::event::KeyEvent::from(code)),
-        Instant::now(),
-    );
+    send(model, Msg::Key(crossterm::event::KeyEvent::from(code)));
 }
 
 #[test]
 fn a_resumed_transcript_draws_its_end_after_measuring_only_that() {
-    let mut model = transcript(2_500);
+    let mut model = transcript(1_000);
     let mut cache = RenderCache::default();
     let (first, metrics) = frame(&mut model, &mut cache, 100, 30);
     assert!(!metrics.settled);
     let measured = cache.transcript.measured_cells(&model, 98);
     assert!(
         measured <= 30 + MEASURED_PER_FRAME,
-        "the first frame measured {measured} of 5,000 cells"
+        "the first frame measured {measured} of 2,000 cells"
     );
     // Once every height is known the screen is the same, and the height exact.
     let (settled, metrics) = settle(&mut model, &mut cache, 100, 30);
@@ -169,14 +171,14 @@ fn a_scrolled_view_keeps_its_top_cell_while_heights_are_corrected() {
 #[test]
 fn paging_up_before_heights_are_known_moves_exactly_a_page() {
     // A resumed transcript, still mostly estimated: Page Up shows what a settled one shows.
-    let mut model = transcript(2_000);
+    let mut model = transcript(800);
     let mut cache = RenderCache::default();
     frame(&mut model, &mut cache, 100, 30);
     key(&mut model, crossterm::event::KeyCode::PageUp);
     key(&mut model, crossterm::event::KeyCode::PageUp);
     let (paged, _) = frame(&mut model, &mut cache, 100, 30);
 
-    let mut reference = transcript(2_000);
+    let mut reference = transcript(800);
     let mut settled = RenderCache::default();
     settle(&mut reference, &mut settled, 100, 30);
     key(&mut reference, crossterm::event::KeyCode::PageUp);
@@ -187,16 +189,15 @@ fn paging_up_before_heights_are_known_moves_exactly_a_page() {
 
 #[test]
 fn rendered_lines_are_kept_only_for_cells_near_the_view() {
-    let mut model = transcript(1_500);
+    let mut model = transcript(600);
     let mut cache = RenderCache::default();
     settle(&mut model, &mut cache, 100, 30);
-    update(
+    send(
         &mut model,
         Msg::Key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Home,
             crossterm::event::KeyModifiers::CONTROL,
         )),
-        Instant::now(),
     );
     for _ in 0..600 {
         frame(&mut model, &mut cache, 100, 30);
@@ -205,13 +206,12 @@ fn rendered_lines_are_kept_only_for_cells_near_the_view() {
     let kept = cache.transcript.kept_cells();
     assert!(kept <= KEPT_CELLS + KEPT_CELLS / 4, "{kept} cells kept");
     // Cells scrolled back to are rendered again from their text.
-    update(
+    send(
         &mut model,
         Msg::Key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Home,
             crossterm::event::KeyModifiers::CONTROL,
         )),
-        Instant::now(),
     );
     let (top, _) = frame(&mut model, &mut cache, 100, 30);
     let mut fresh = RenderCache::default();
@@ -234,18 +234,13 @@ fn a_message_streamed_in_pieces_draws_what_the_whole_message_draws() {
     let mut rng = fastrand::Rng::with_seed(7);
     let mut model = transcript(3);
     let mut cache = RenderCache::default();
-    update(
-        &mut model,
-        Msg::Agent(AgentEvent::TurnStarted),
-        Instant::now(),
-    );
+    send(&mut model, Msg::Agent(AgentEvent::TurnStarted));
     let mut at = 0;
     while at < text.len() {
         let end = (at + rng.usize(1..300)).min(text.len());
-        update(
+        send(
             &mut model,
             Msg::Agent(AgentEvent::TextDelta(text[at..end].into())),
-            Instant::now(),
         );
         at = end;
         let (streamed, _) = frame(&mut model, &mut cache, 90, 30);
@@ -255,11 +250,7 @@ fn a_message_streamed_in_pieces_draws_what_the_whole_message_draws() {
             assert_eq!(streamed, whole, "after {at} bytes");
         }
     }
-    update(
-        &mut model,
-        Msg::Agent(AgentEvent::MessageDone),
-        Instant::now(),
-    );
+    send(&mut model, Msg::Agent(AgentEvent::MessageDone));
     let streamed = cache.transcript.lines(&model, 3 * 2, 88).to_vec();
     let whole = render_cell(&model.cells[6].kind, false, 88, &model.theme);
     assert_eq!(streamed, whole);

@@ -5,7 +5,7 @@
 
 use ratatui::text::Line;
 
-use super::{BlockStart, render_blocks, trim_blank_end};
+use super::{BlockStart, Rendering, render_blocks, trim_blank_end};
 use crate::theme::Theme;
 
 /// How many bytes before the cut are remembered to check that the text still starts with what
@@ -71,7 +71,14 @@ impl LiveMarkdown {
         let tail = &src[self.committed_source..];
         self.lines.truncate(self.committed_lines);
         let mut starts = Vec::new();
-        let rendered = render_blocks(tail, self.width, theme, self.lines.last(), &mut starts);
+        let rendered = render_blocks(
+            tail,
+            self.width,
+            theme,
+            Rendering::Streaming,
+            self.lines.last(),
+            &mut starts,
+        );
         self.lines.extend(rendered);
         // The blocks above a settled block start are complete: commit them.
         if !self.whole

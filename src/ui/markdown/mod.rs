@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::theme::Theme;
-use crate::ui::highlight::highlight_code;
+use crate::ui::highlight::{highlight_ahead, highlight_code};
 use crate::ui::styled_wrap::{clip_spans, wrap_chars, wrap_spans};
 use crate::ui::text::sanitize;
 
@@ -33,8 +33,17 @@ struct Table {
     in_head: bool,
 }
 
+/// Whether the text is a whole message or one still streaming (whose open code block is
+/// highlighted ahead, line by line, for when it closes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rendering {
+    Whole,
+    Streaming,
+}
+
 struct Renderer<'t> {
     theme: &'t Theme,
+    rendering: Rendering,
     width: usize,
     lines: Vec<Line<'static>>,
     margins: Vec<Margin>,
@@ -50,96 +59,13 @@ struct Renderer<'t> {
     heading: Option<HeadingLevel>,
 }
 
+use document::render_blocks;
+pub(crate) use document::{BlockStart, trim_blank_end};
+
 pub fn render_markdown(src: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = render_blocks(src, width, theme, None, &mut Vec::new());
+    let mut lines = render_blocks(src, width, theme, Rendering::Whole, None, &mut Vec::new());
     trim_blank_end(&mut lines);
     lines
-}
-
-/// Where a top-level block of the source starts: its byte offset and its first line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct BlockStart {
-    pub source: usize,
-    pub line: usize,
-}
-
-/// Renders `src` as the blocks that follow `before` (the last line drawn above them, which
-/// decides the gap before the first block), without trimming blank lines at the end, and
-/// records where each top-level block starts. `render_markdown` is this with nothing before.
-pub(crate) fn render_blocks(
-    src: &str,
-    width: u16,
-    theme: &Theme,
-    before: Option<&Line<'static>>,
-    starts: &mut Vec<BlockStart>,
-) -> Vec<Line<'static>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    let seed = usize::from(before.is_some());
-    let mut r = Renderer {
-        theme,
-        width: (width as usize).max(4),
-        lines: before.cloned().into_iter().collect(),
-        margins: Vec::new(),
-        inline: Vec::new(),
-        styles: vec![Style::default().fg(theme.fg)],
-        lists: Vec::new(),
-        link: None,
-        link_text: String::new(),
-        code: None,
-        table: None,
-        cell: Vec::new(),
-        heading: None,
-    };
-    let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
-        if depth == 0 && starts_block(&event) {
-            // What these blocks do first; done here so the lines before belong to the block
-            // above (an HTML block's text waits in `inline` for the next block).
-            r.flush();
-            starts.push(BlockStart {
-                source: range.start,
-                line: r.lines.len() - seed,
-            });
-        }
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        r.event(event, &src[range]);
-    }
-    r.flush();
-    if let Some((lang, code, _)) = r.code.take() {
-        r.code_block(&lang, &code, false);
-    }
-    r.lines.split_off(seed)
-}
-
-/// A top-level event that begins a block by flushing what came before it: where the text can
-/// be cut for incremental rendering.
-fn starts_block(event: &Event<'_>) -> bool {
-    matches!(
-        event,
-        Event::Rule
-            | Event::Start(
-                Tag::Paragraph
-                    | Tag::Heading { .. }
-                    | Tag::BlockQuote(_)
-                    | Tag::CodeBlock(_)
-                    | Tag::List(_)
-                    | Tag::Table(_)
-            )
-    )
-}
-
-/// Drops blank lines at the end: a message ends with its last text.
-pub(crate) fn trim_blank_end(lines: &mut Vec<Line<'static>>) {
-    while lines.last().is_some_and(|l| l.width() == 0) {
-        lines.pop();
-    }
 }
 
 impl Renderer<'_> {
@@ -493,6 +419,7 @@ fn is_bare_margin(line: &Line<'_>) -> bool {
 }
 
 mod blocks;
+mod document;
 pub mod live;
 #[cfg(test)]
 mod tests;

@@ -105,7 +105,7 @@ fn text_of(lines: &[Line<'static>]) -> Vec<String> {
 #[test]
 fn streaming_in_random_chunks_renders_what_the_whole_text_renders() {
     let theme = Theme::dark();
-    for seed in 0..300 {
+    for seed in 0..150 {
         let mut rng = fastrand::Rng::with_seed(seed);
         let message = generated_message(&mut rng);
         let width = [20u16, 37, 80][rng.usize(..3)];
