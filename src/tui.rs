@@ -189,6 +189,14 @@ pub async fn run(
         runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), Instant::now());
     }
     let mut cache = RenderCache::default();
+    // A resumed conversation's first frame draws its code plain rather than wait for the
+    // highlighter to compile its patterns; the frame after the warm-up colours it.
+    let (warm_tx, mut warm_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    if !model.cells.is_empty() {
+        ui::highlight::warm_up_in_background(move || {
+            let _ = warm_tx.send(());
+        });
+    }
     let mut input = EventStream::new();
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME;
@@ -238,6 +246,7 @@ pub async fn run(
                     msgs.push(Msg::FilesFound(results));
                 }
             }
+            Some(()) = warm_rx.recv() => dirty = true,
             signal = stop.requested() => {
                 ended = Ended::Signal(signal);
                 break;

@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -23,6 +25,70 @@ const MAX_LINE_CHARS: usize = 2000;
 /// Highlighted lines cached per thread before the cache is cleared: enough for every code block
 /// of a few long answers, so a resize or a scroll back re-wraps spans instead of re-highlighting.
 const CACHE_LINES: usize = 16_384;
+
+thread_local! {
+    /// While set for the drawing thread, code blocks are drawn plain and not cached: the
+    /// highlighter is still warming up on another thread (compiling a syntax's patterns costs
+    /// tens of milliseconds, which the first frame of a resumed session should not wait for).
+    /// Lines drawn meanwhile are drawn again. Per thread: only the thread that asked waits.
+    static WARMING: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+}
+
+/// Whether code drawn now on this thread is provisional (plain while the highlighter warms up).
+pub fn warming() -> bool {
+    WARMING.with(|w| {
+        w.borrow()
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Acquire))
+    })
+}
+
+/// Loads the syntaxes and compiles the patterns of common languages on a thread of its own;
+/// this thread draws code plain until that is done, then `done` is called (to redraw).
+pub fn warm_up_in_background(done: impl FnOnce() + Send + 'static) {
+    warm_up_with(
+        || {
+            let theme = Theme::dark();
+            for (lang, sample) in WARM_UP {
+                let lines: Vec<&str> = sample.lines().collect();
+                let _ = highlight(lang, &lines, &theme);
+            }
+        },
+        done,
+    );
+}
+
+/// Runs `work` on a thread of its own, this thread warming (drawing code plain) until it ends.
+pub(crate) fn warm_up_with(
+    work: impl FnOnce() + Send + 'static,
+    done: impl FnOnce() + Send + 'static,
+) {
+    let flag = Arc::new(AtomicBool::new(true));
+    let theirs = Arc::clone(&flag);
+    let started = std::thread::Builder::new()
+        .name("highlight-warm-up".into())
+        .spawn(move || {
+            work();
+            theirs.store(false, Ordering::Release);
+            done();
+        });
+    // Without a thread, highlight on this one, as without a warm-up.
+    if started.is_ok() {
+        WARMING.with(|w| *w.borrow_mut() = Some(flag));
+    }
+}
+
+/// A line or two of the languages answers show most, enough to compile their main patterns.
+const WARM_UP: &[(&str, &str)] = &[
+    (
+        "rust",
+        "fn main() -> Result<(), String> {\n    let x: Vec<u8> = vec![1, 2]; // c\n    println!(\"{x:?}\");\n}",
+    ),
+    ("python", "def f(x: int) -> str:\n    return f\"{x}\"  # c"),
+    ("sh", "cargo run -- --flag \"$HOME\" | grep x # c"),
+    ("js", "const f = (x) => { return `${x}`; }; // c"),
+    ("json", "{\"a\": [1, true, null]}"),
+];
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -129,6 +195,9 @@ fn highlight_line(h: &mut HighlightLines<'_>, line: &str) -> Option<Vec<Span<'st
 /// Highlights the complete lines of a code block that is still streaming (`code` as received,
 /// its last line perhaps partial), continuing from the lines highlighted on earlier frames.
 pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
+    if warming() {
+        return;
+    }
     let complete = &code[..code.rfind('\n').map_or(0, |i| i + 1)];
     PENDING.with(|p| {
         let mut pending = p.borrow_mut();
@@ -190,6 +259,9 @@ fn from_pending(lang: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Spa
 
 /// A code block as lines, highlighted for `lang` (a fence info string) when known.
 pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static>> {
+    if warming() {
+        return plain(code, theme);
+    }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (code, lang, &theme.syntax, &theme.fg).hash(&mut hasher);
     let key = hasher.finish();
@@ -203,15 +275,7 @@ pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static
     };
     let rendered: Vec<Line<'static>> = match highlighted {
         Some(spans) => spans.into_iter().map(Line::from).collect(),
-        None => lines
-            .iter()
-            .map(|l| {
-                Line::from(Span::styled(
-                    l.replace('\t', "    "),
-                    Style::default().fg(theme.fg),
-                ))
-            })
-            .collect(),
+        None => plain(code, theme),
     };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -222,6 +286,18 @@ pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static
         c.blocks.insert(key, rendered.clone());
     });
     rendered
+}
+
+/// A code block's lines without colours (an unknown language, or the highlighter not ready).
+fn plain(code: &str, theme: &Theme) -> Vec<Line<'static>> {
+    code.lines()
+        .map(|l| {
+            Line::from(Span::styled(
+                l.replace('\t', "    "),
+                Style::default().fg(theme.fg),
+            ))
+        })
+        .collect()
 }
 
 /// Lines of a file (for diffs), highlighted by the path's extension; plain spans in theme.fg

@@ -7,6 +7,7 @@
 use ratatui::text::Line;
 
 use crate::app::model::{Cell, CellKind, Model};
+use crate::ui::highlight;
 use crate::ui::markdown::live::LiveMarkdown;
 
 use super::{assistant_line, assistant_width, render_cell};
@@ -25,6 +26,9 @@ struct Slot {
     /// The measured height in lines (without the blank line after the cell).
     height: Option<usize>,
     lines: Option<Vec<Line<'static>>>,
+    /// `lines` were drawn while the highlighter warmed up (code in them is plain): draw them
+    /// again once it is ready. Heights stay: colour does not change how text wraps.
+    provisional: bool,
     /// The frame that last used `lines`.
     used: u64,
     /// The height guessed from the text, for `estimate_version`.
@@ -37,6 +41,8 @@ struct Slot {
 struct Live {
     index: usize,
     markdown: LiveMarkdown,
+    /// Started while the highlighter warmed up: its committed code is plain, so start again.
+    provisional: bool,
 }
 
 /// Where the view begins: a cell and the lines of it scrolled past.
@@ -150,7 +156,10 @@ impl TranscriptCache {
         let frame = self.frame;
         let fresh = {
             let slot = &self.slots[index];
-            slot.lines.is_some() && slot.version == cell.version && slot.width == width
+            slot.lines.is_some()
+                && slot.version == cell.version
+                && slot.width == width
+                && (!slot.provisional || highlight::warming())
         };
         if matches!(cell.kind, CellKind::Tool(_)) {
             let slot = &mut self.slots[index];
@@ -176,6 +185,7 @@ impl TranscriptCache {
             slot.version = cell.version;
             slot.width = width;
             slot.height = slot.lines.as_ref().map(Vec::len);
+            slot.provisional = highlight::warming();
         }
         let slot = &mut self.slots[index];
         slot.used = frame;
@@ -189,10 +199,17 @@ impl TranscriptCache {
         };
         let md_width = assistant_width(width);
         let live = match &mut self.live {
-            Some(live) if live.index == index && live.markdown.width() == md_width => live,
+            Some(live)
+                if live.index == index
+                    && live.markdown.width() == md_width
+                    && (!live.provisional || highlight::warming()) =>
+            {
+                live
+            }
             _ => self.live.insert(Live {
                 index,
                 markdown: LiveMarkdown::new(md_width),
+                provisional: highlight::warming(),
             }),
         };
         let shown = live.markdown.render(text, &model.theme);

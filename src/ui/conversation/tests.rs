@@ -255,3 +255,36 @@ fn a_message_streamed_in_pieces_draws_what_the_whole_message_draws() {
     let whole = render_cell(&model.cells[6].kind, false, 88, &model.theme);
     assert_eq!(streamed, whole);
 }
+
+#[test]
+fn a_resumed_transcript_draws_code_plain_until_the_highlighter_is_warm_then_in_colour() {
+    let mut model = transcript(3);
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let (done_tx, done) = std::sync::mpsc::channel::<()>();
+    crate::ui::highlight::warm_up_with(
+        move || {
+            let _ = hold.recv();
+        },
+        move || {
+            let _ = done_tx.send(());
+        },
+    );
+    let mut cache = RenderCache::default();
+    let (plain, _) = frame(&mut model, &mut cache, 100, 40);
+    let code_colours = |buf: &Buffer| -> std::collections::HashSet<_> {
+        (0..buf.area.height)
+            .filter(|&y| buf[(3, y)].symbol() == "│")
+            .flat_map(|y| (5..40).map(move |x| (x, y)))
+            .filter(|&(x, y)| buf[(x, y)].symbol().trim() != "")
+            .map(|(x, y)| buf[(x, y)].fg)
+            .collect()
+    };
+    assert_eq!(code_colours(&plain).len(), 1, "plain while warming");
+    release.send(()).unwrap();
+    done.recv().unwrap();
+    let (coloured, _) = frame(&mut model, &mut cache, 100, 40);
+    assert!(code_colours(&coloured).len() > 1, "coloured once warm");
+    let mut fresh = RenderCache::default();
+    let (expected, _) = frame(&mut model, &mut fresh, 100, 40);
+    assert_eq!(coloured, expected);
+}
