@@ -190,12 +190,10 @@ pub async fn run(
     }
     let mut cache = RenderCache::default();
     // A resumed conversation's first frame draws its code plain rather than wait for the
-    // highlighter to compile its patterns; the frame after the warm-up colours it.
-    let (warm_tx, mut warm_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    if !model.cells.is_empty() {
-        ui::highlight::warm_up_in_background(move || {
-            let _ = warm_tx.send(());
-        });
+    // highlighter to load and compile its patterns; the next frame colours it.
+    let mut deferred_highlighting = !model.cells.is_empty();
+    if deferred_highlighting {
+        ui::highlight::defer();
     }
     let mut input = EventStream::new();
     let mut dirty = true;
@@ -207,6 +205,10 @@ pub async fn run(
             let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
             last_frame = Instant::now();
             dirty = moved;
+            if std::mem::take(&mut deferred_highlighting) {
+                ui::highlight::highlight_from_now_on();
+                dirty = true;
+            }
         }
         let wake = if dirty {
             Some(last_frame + FRAME)
@@ -246,7 +248,6 @@ pub async fn run(
                     msgs.push(Msg::FilesFound(results));
                 }
             }
-            Some(()) = warm_rx.recv() => dirty = true,
             signal = stop.requested() => {
                 ended = Ended::Signal(signal);
                 break;

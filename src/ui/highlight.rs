@@ -7,9 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -27,68 +25,26 @@ const MAX_LINE_CHARS: usize = 2000;
 const CACHE_LINES: usize = 16_384;
 
 thread_local! {
-    /// While set for the drawing thread, code blocks are drawn plain and not cached: the
-    /// highlighter is still warming up on another thread (compiling a syntax's patterns costs
-    /// tens of milliseconds, which the first frame of a resumed session should not wait for).
-    /// Lines drawn meanwhile are drawn again. Per thread: only the thread that asked waits.
-    static WARMING: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+    /// While set for the drawing thread, code blocks are drawn plain and not cached: the first
+    /// frame of a resumed session should not wait for the highlighter to load its syntaxes and
+    /// compile their patterns (tens of milliseconds). The frame after colours them.
+    static DEFERRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether code drawn now on this thread is provisional (plain while the highlighter warms up).
-pub fn warming() -> bool {
-    WARMING.with(|w| {
-        w.borrow()
-            .as_ref()
-            .is_some_and(|flag| flag.load(Ordering::Acquire))
-    })
+/// Whether code drawn now on this thread is provisional (plain, to be drawn again).
+pub fn deferred() -> bool {
+    DEFERRED.with(|d| d.get())
 }
 
-/// Loads the syntaxes and compiles the patterns of common languages on a thread of its own;
-/// this thread draws code plain until that is done, then `done` is called (to redraw).
-pub fn warm_up_in_background(done: impl FnOnce() + Send + 'static) {
-    warm_up_with(
-        || {
-            let theme = Theme::dark();
-            for (lang, sample) in WARM_UP {
-                let lines: Vec<&str> = sample.lines().collect();
-                let _ = highlight(lang, &lines, &theme);
-            }
-        },
-        done,
-    );
+/// Draws code plain on this thread until `highlight_from_now_on` (for one first frame).
+pub fn defer() {
+    DEFERRED.with(|d| d.set(true));
 }
 
-/// Runs `work` on a thread of its own, this thread warming (drawing code plain) until it ends.
-pub(crate) fn warm_up_with(
-    work: impl FnOnce() + Send + 'static,
-    done: impl FnOnce() + Send + 'static,
-) {
-    let flag = Arc::new(AtomicBool::new(true));
-    let theirs = Arc::clone(&flag);
-    let started = std::thread::Builder::new()
-        .name("highlight-warm-up".into())
-        .spawn(move || {
-            work();
-            theirs.store(false, Ordering::Release);
-            done();
-        });
-    // Without a thread, highlight on this one, as without a warm-up.
-    if started.is_ok() {
-        WARMING.with(|w| *w.borrow_mut() = Some(flag));
-    }
+/// Ends `defer`: code drawn from now on is highlighted (provisional lines are drawn again).
+pub fn highlight_from_now_on() {
+    DEFERRED.with(|d| d.set(false));
 }
-
-/// A line or two of the languages answers show most, enough to compile their main patterns.
-const WARM_UP: &[(&str, &str)] = &[
-    (
-        "rust",
-        "fn main() -> Result<(), String> {\n    let x: Vec<u8> = vec![1, 2]; // c\n    println!(\"{x:?}\");\n}",
-    ),
-    ("python", "def f(x: int) -> str:\n    return f\"{x}\"  # c"),
-    ("sh", "cargo run -- --flag \"$HOME\" | grep x # c"),
-    ("js", "const f = (x) => { return `${x}`; }; // c"),
-    ("json", "{\"a\": [1, true, null]}"),
-];
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -195,7 +151,7 @@ fn highlight_line(h: &mut HighlightLines<'_>, line: &str) -> Option<Vec<Span<'st
 /// Highlights the complete lines of a code block that is still streaming (`code` as received,
 /// its last line perhaps partial), continuing from the lines highlighted on earlier frames.
 pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
-    if warming() {
+    if deferred() {
         return;
     }
     let complete = &code[..code.rfind('\n').map_or(0, |i| i + 1)];
@@ -259,7 +215,7 @@ fn from_pending(lang: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Spa
 
 /// A code block as lines, highlighted for `lang` (a fence info string) when known.
 pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static>> {
-    if warming() {
+    if deferred() {
         return plain(code, theme);
     }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

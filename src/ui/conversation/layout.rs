@@ -26,8 +26,8 @@ struct Slot {
     /// The measured height in lines (without the blank line after the cell).
     height: Option<usize>,
     lines: Option<Vec<Line<'static>>>,
-    /// `lines` were drawn while the highlighter warmed up (code in them is plain): draw them
-    /// again once it is ready. Heights stay: colour does not change how text wraps.
+    /// `lines` were drawn while highlighting was deferred (code in them is plain): draw them
+    /// again once it is not. Heights stay: colour does not change how text wraps.
     provisional: bool,
     /// The frame that last used `lines`.
     used: u64,
@@ -41,7 +41,7 @@ struct Slot {
 struct Live {
     index: usize,
     markdown: LiveMarkdown,
-    /// Started while the highlighter warmed up: its committed code is plain, so start again.
+    /// Started while highlighting was deferred: its committed code is plain, so start again.
     provisional: bool,
 }
 
@@ -159,7 +159,7 @@ impl TranscriptCache {
             slot.lines.is_some()
                 && slot.version == cell.version
                 && slot.width == width
-                && (!slot.provisional || highlight::warming())
+                && (!slot.provisional || highlight::deferred())
         };
         if matches!(cell.kind, CellKind::Tool(_)) {
             let slot = &mut self.slots[index];
@@ -185,7 +185,7 @@ impl TranscriptCache {
             slot.version = cell.version;
             slot.width = width;
             slot.height = slot.lines.as_ref().map(Vec::len);
-            slot.provisional = highlight::warming();
+            slot.provisional = highlight::deferred();
         }
         let slot = &mut self.slots[index];
         slot.used = frame;
@@ -202,14 +202,14 @@ impl TranscriptCache {
             Some(live)
                 if live.index == index
                     && live.markdown.width() == md_width
-                    && (!live.provisional || highlight::warming()) =>
+                    && (!live.provisional || highlight::deferred()) =>
             {
                 live
             }
             _ => self.live.insert(Live {
                 index,
                 markdown: LiveMarkdown::new(md_width),
-                provisional: highlight::warming(),
+                provisional: highlight::deferred(),
             }),
         };
         let shown = live.markdown.render(text, &model.theme);

@@ -257,18 +257,9 @@ fn a_message_streamed_in_pieces_draws_what_the_whole_message_draws() {
 }
 
 #[test]
-fn a_resumed_transcript_draws_code_plain_until_the_highlighter_is_warm_then_in_colour() {
+fn a_first_frame_with_highlighting_deferred_draws_code_plain_and_the_next_in_colour() {
     let mut model = transcript(3);
-    let (release, hold) = std::sync::mpsc::channel::<()>();
-    let (done_tx, done) = std::sync::mpsc::channel::<()>();
-    crate::ui::highlight::warm_up_with(
-        move || {
-            let _ = hold.recv();
-        },
-        move || {
-            let _ = done_tx.send(());
-        },
-    );
+    crate::ui::highlight::defer();
     let mut cache = RenderCache::default();
     let (plain, _) = frame(&mut model, &mut cache, 100, 40);
     let code_colours = |buf: &Buffer| -> std::collections::HashSet<_> {
@@ -279,11 +270,10 @@ fn a_resumed_transcript_draws_code_plain_until_the_highlighter_is_warm_then_in_c
             .map(|(x, y)| buf[(x, y)].fg)
             .collect()
     };
-    assert_eq!(code_colours(&plain).len(), 1, "plain while warming");
-    release.send(()).unwrap();
-    done.recv().unwrap();
+    assert_eq!(code_colours(&plain).len(), 1, "plain while deferred");
+    crate::ui::highlight::highlight_from_now_on();
     let (coloured, _) = frame(&mut model, &mut cache, 100, 40);
-    assert!(code_colours(&coloured).len() > 1, "coloured once warm");
+    assert!(code_colours(&coloured).len() > 1, "coloured after");
     let mut fresh = RenderCache::default();
     let (expected, _) = frame(&mut model, &mut fresh, 100, 40);
     assert_eq!(coloured, expected);
