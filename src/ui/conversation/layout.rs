@@ -13,7 +13,7 @@ use crate::ui::markdown::live::LiveMarkdown;
 use super::{assistant_line, assistant_width, render_cell};
 
 /// Cells whose rendered lines are kept; past this the least recently shown are dropped.
-pub(super) const KEPT_CELLS: usize = 256;
+pub(super) const KEPT_CELLS: usize = 64;
 /// Cells measured per frame in the background until every height is known.
 pub(super) const MEASURED_PER_FRAME: usize = 48;
 
