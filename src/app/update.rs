@@ -61,7 +61,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.transcript_lines = lines;
             model.viewport_rows = rows;
             model.transcript_top = top;
-            if let Scroll::Cell(_) = model.scroll {
+            // The view keeps a scrolled position by the cell it shows, so the line it reports
+            // is where the scroll now is (heights it measured above may have moved it).
+            if let Scroll::Cell(_) | Scroll::FromTop(_) = model.scroll {
                 model.scroll = Scroll::FromTop(top);
             }
             if let Scroll::FromTop(top) = model.scroll

@@ -82,6 +82,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         };
     }
     let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));
@@ -118,6 +119,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [left, right] = Layout::default()
@@ -133,6 +135,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else {
         conversation::draw(model, &mut cache.transcript, main, buf)
