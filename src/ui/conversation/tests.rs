@@ -81,7 +81,7 @@ fn exact_height(model: &Model, width: u16) -> usize {
     model
         .cells
         .iter()
-        .map(|c| render_cell(&c.kind, &model, width).len() + 1)
+        .map(|c| render_cell(&c.kind, model, width).len() + 1)
         .sum()
 }
 
