@@ -785,3 +785,26 @@ fn token_counts(screen: &str) -> String {
     let end = rest.find(" ·").unwrap_or(rest.len());
     rest[..end].to_string()
 }
+
+#[test]
+fn esc_esc_opens_the_rewind_picker_and_enter_rewinds() {
+    let setup = setup(vec![
+        Reply::text("First answer."),
+        Reply::text("Second answer."),
+    ]);
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("first prompt");
+    term.key(Key::Enter);
+    term.wait_for_text("First answer.", T).unwrap();
+    term.send("second prompt");
+    term.key(Key::Enter);
+    term.wait_for_text("Second answer.", T).unwrap();
+    term.key(Key::Esc);
+    term.key(Key::Esc);
+    term.wait_for_text("Rewind to before a prompt", T).unwrap();
+    term.key(Key::Enter);
+    term.wait_for_text("Rewound to before prompt 2", T).unwrap();
+    term.wait_for(|s| !s.contains("Second answer."), T).unwrap();
+    quit(&mut term);
+}

@@ -14,6 +14,11 @@ run commands again, as the permission rules allow.</system-reminder>";
 pub(crate) const INTERRUPTED: &str = "[The user interrupted your previous answer. It stops \
 where they stopped reading; don't resume it unless asked.]";
 
+/// Whether a user text block is one of claw's notes to the model (never shown as the user's).
+pub(crate) fn is_note(text: &str) -> bool {
+    [PLAN_ON, PLAN_OFF, INTERRUPTED].contains(&text)
+}
+
 /// The note for a plan mode the model hasn't been told about: `told` is what it last heard.
 pub(crate) fn plan_note(told: bool, mode: PermissionMode) -> Option<&'static str> {
     match (told, mode == PermissionMode::Plan) {

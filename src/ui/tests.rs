@@ -896,3 +896,18 @@ fn an_approval_is_painted_over_the_palette() {
     );
     insta::assert_snapshot!(render(&model, 80, 20).backend());
 }
+
+#[test]
+fn the_rewind_picker_floats_over_a_conversation_with_tool_activity() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(&mut model, now, tool_events());
+    let points = vec![crate::protocol::RewindPoint {
+        turn: 1,
+        prompt: "hello".into(),
+        age_secs: Some(3),
+    }];
+    feed(&mut model, now, vec![AgentEvent::RewindPoints(points)]);
+    let screen = format!("{:?}", render(&model, 110, 32).backend());
+    assert!(screen.contains("Rewind to before"), "{screen}");
+}
