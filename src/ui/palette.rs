@@ -10,8 +10,6 @@ use crate::app::model::Model;
 use crate::app::palette::{self, Palette, PaletteKind};
 use crate::ui::text;
 
-/// The widest and tallest the box gets.
-
 pub fn draw(model: &Model, palette: &Palette, screen: Rect, buf: &mut Buffer) {
     let theme = &model.theme;
     let Some(inner) = crate::ui::centered_box::picker(
