@@ -51,6 +51,14 @@ pub struct Args {
     #[arg(long)]
     pub fork_session: bool,
 
+    /// MCP servers to load: a JSON file or a JSON string (`{"mcpServers": {...}}`); repeatable.
+    #[arg(long, value_name = "FILE_OR_JSON", num_args = 1..)]
+    pub mcp_config: Vec<String>,
+
+    /// Use only the MCP servers of --mcp-config, none from .mcp.json or the settings.
+    #[arg(long)]
+    pub strict_mcp_config: bool,
+
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,

@@ -73,9 +73,14 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
     settings.warnings.extend(hook_warnings);
     let (mcp_servers, mcp_warnings) = crate::config::mcp::declared_servers(
-        &locations.project_root,
-        &settings.merged,
-        Path::new("settings"),
+        &crate::config::mcp::McpSources {
+            project_root: &locations.project_root,
+            settings: &settings.files,
+            claude_json: locations.home.as_ref().map(|h| h.join(".claude.json")),
+            command_line: &args.mcp_config,
+            strict: args.strict_mcp_config,
+        },
+        &|name| std::env::var(name).ok(),
     );
     settings.warnings.extend(mcp_warnings);
     let (custom_commands, command_warnings) = crate::config::custom_commands::load(

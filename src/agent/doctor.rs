@@ -99,15 +99,16 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
                 "MCP",
                 format!("{}: `{command}` is not on PATH", server.name),
             ),
-            McpTransport::Stdio { .. } | McpTransport::Http { .. } => r.line(
-                Verdict::Ok,
-                "MCP",
-                format!(
-                    "{}: {} (declared; claw does not start MCP servers yet)",
-                    server.name,
-                    server.target()
+            McpTransport::Stdio { .. } | McpTransport::Http { .. } | McpTransport::Sse { .. } => r
+                .line(
+                    Verdict::Ok,
+                    "MCP",
+                    format!(
+                        "{}: {} (declared; claw does not start MCP servers yet)",
+                        server.name,
+                        server.target()
+                    ),
                 ),
-            ),
         }
     }
 
