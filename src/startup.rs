@@ -83,6 +83,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &|name| std::env::var(name).ok(),
     );
     settings.warnings.extend(mcp_warnings);
+    settings
+        .warnings
+        .extend(crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok()).1);
     let (custom_commands, command_warnings) = crate::config::custom_commands::load(
         &locations.project_root,
         locations.user_config.as_deref(),
@@ -130,6 +133,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .map(|b| format!("{b} (the file was left out)"))
             .chain(settings.warnings.iter().cloned())
             .collect(),
+        mcp: start_mcp(&mcp_servers, &settings, &cwd),
         mcp_servers,
         custom_commands,
         sandbox,
@@ -254,6 +258,28 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         tui::Ended::Quit => 0,
         tui::Ended::Signal(signal) => crate::signals::exit_status(signal),
     })
+}
+
+/// Starts the declared MCP servers in the background (None when there are none); the
+/// project's need the user's approval first.
+fn start_mcp(
+    servers: &[crate::config::mcp::McpServerConfig],
+    settings: &Settings,
+    cwd: &Path,
+) -> Option<crate::mcp::McpServers> {
+    if servers.is_empty() {
+        return None;
+    }
+    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
+    let servers = servers
+        .iter()
+        .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
+        .collect();
+    Some(crate::mcp::McpServers::start(
+        servers,
+        cwd.to_path_buf(),
+        options,
+    ))
 }
 
 /// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,

@@ -213,9 +213,13 @@ impl Session {
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
+        if !self.wait_for_mcp(inbox).await {
+            return false;
+        }
         let mut stop_continuations = 0u32;
         let stop = loop {
             self.apply_pending(&mut inbox.pending);
+            self.refresh_tools();
             if self.conversation.compact_due {
                 self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {
