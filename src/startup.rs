@@ -39,9 +39,21 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let locations = Locations::detect(&project_root(&cwd));
     let mut settings = Settings::load(&locations);
-    if let Some(Command::Config) = args.command {
-        print!("{}", settings.describe());
-        return Ok(0);
+    match &args.command {
+        Some(Command::Config) => {
+            print!("{}", settings.describe());
+            return Ok(0);
+        }
+        Some(Command::Mcp { action }) => {
+            let (text, code) = crate::mcp::cli::run(action, &locations, &settings);
+            if code == 0 {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            return Ok(code);
+        }
+        None => {}
     }
     if args.print.is_some() && !settings.broken.is_empty() {
         // Fail closed: a broken file's deny rules are not in force, and nobody is there to ask.

@@ -3,6 +3,7 @@
 //! model as `mcp__<server>__<tool>`, each one a [`crate::tools::Tool`] the agent runs like any
 //! other. The agent sees only [`McpServers`]: states, tools, and a wait for the ones starting.
 
+pub mod cli;
 mod connect;
 mod handler;
 mod result;

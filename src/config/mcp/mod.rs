@@ -2,6 +2,7 @@
 //! `mcpServers` in the settings files (and in Claude Code's own `~/.claude.json`), and
 //! `--mcp-config`. Read here for the client (`crate::mcp`), `/mcp` and `/doctor`.
 
+pub mod edit;
 mod expand;
 
 use std::path::{Path, PathBuf};
