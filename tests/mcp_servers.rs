@@ -160,8 +160,10 @@ async fn tools_through_the_loop(server_config: McpServerConfig) {
     ])
     .await
     .unwrap();
-    let mut setup = agent::Setup::default();
-    setup.mcp = Some(mcp.clone());
+    let setup = agent::Setup {
+        mcp: Some(mcp.clone()),
+        ..Default::default()
+    };
     let mut handle = agent::spawn(AgentConfig {
         permissions: Permissions::new(PermissionMode::BypassPermissions, dir.path(), None),
         setup,
@@ -402,8 +404,10 @@ async fn a_project_server_waits_for_approval_and_a_turn_does_not_wait_for_it() {
     assert!(mcp.wait_ready(Duration::from_millis(1)).await);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let model = FakeServer::start(vec![Reply::text("ok")]).await.unwrap();
-    let mut setup = agent::Setup::default();
-    setup.mcp = Some(mcp.clone());
+    let setup = agent::Setup {
+        mcp: Some(mcp.clone()),
+        ..Default::default()
+    };
     let mut handle = agent::spawn(AgentConfig {
         setup,
         ..config(&model, dir.path())
