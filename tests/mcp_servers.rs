@@ -321,6 +321,13 @@ async fn a_call_that_never_answers_times_out_and_is_cancelled() {
     let out = call(&tool(&mcp, "mcp__fault__hang"), json!({})).await;
     assert_eq!(out, Err(ToolError::Timeout { ms: 300 }));
     // The server hears notifications/cancelled (it logs it to stderr), and goes on working.
+    wait_for_cancellation(&mcp).await;
+    let out = call(&tool(&mcp, "mcp__fault__echo"), json!({"message": "still"})).await;
+    assert_eq!(out.unwrap().content, "echo still");
+}
+
+/// Waits until the fault server logged a `notifications/cancelled` to its stderr.
+async fn wait_for_cancellation(mcp: &McpServers) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !mcp.statuses()[0].stderr.contains("cancelled") {
         assert!(
@@ -329,8 +336,6 @@ async fn a_call_that_never_answers_times_out_and_is_cancelled() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let out = call(&tool(&mcp, "mcp__fault__echo"), json!({"message": "still"})).await;
-    assert_eq!(out.unwrap().content, "echo still");
 }
 
 #[tokio::test]
@@ -341,14 +346,7 @@ async fn dropping_a_call_cancels_it_on_the_server() {
     // Esc drops the call's future: the same as this timeout cutting it.
     let cut = tokio::time::timeout(Duration::from_millis(200), call(&hang, json!({}))).await;
     assert!(cut.is_err());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !mcp.statuses()[0].stderr.contains("cancelled") {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no cancellation reached the server"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_cancellation(&mcp).await;
 }
 
 #[tokio::test]
