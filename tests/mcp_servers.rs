@@ -178,6 +178,15 @@ async fn tools_through_the_loop(server_config: McpServerConfig) {
         .unwrap();
     let events = finish_turn(&mut handle).await;
     let requests = model.requests();
+    let system = requests[0].body["system"].to_string();
+    assert!(
+        system.contains("# MCP server instructions") && system.contains("## everything"),
+        "the server's instructions join the system prompt"
+    );
+    assert_eq!(
+        requests[5].body["system"], requests[0].body["system"],
+        "and stay the same from one request to the next"
+    );
     let names: Vec<&str> = requests[0].body["tools"]
         .as_array()
         .unwrap()

@@ -11,6 +11,9 @@ use crate::agent::turn::Session;
 use crate::mcp::{McpServers, ServerState, ServerStatus};
 use crate::protocol::AgentEvent;
 
+/// Starts the servers' instructions section, always the last of the system prompt.
+const INSTRUCTIONS_HEADING: &str = "\n\n# MCP server instructions\n\n";
+
 impl Session {
     /// Before a turn's first request: waits for servers still connecting, up to `MCP_TIMEOUT`.
     /// Esc stops the wait (the turn goes on with the servers that are ready). False: shut down.
@@ -44,14 +47,34 @@ impl Session {
         true
     }
 
-    /// Offers the ready servers' tools from the next request on, when they changed.
+    /// Offers the ready servers' tools from the next request on, when they changed, and puts
+    /// their `instructions` at the end of the system prompt (replacing the previous ones).
     pub(crate) fn refresh_tools(&mut self) {
         let Some(mcp) = &self.services.setup.mcp else {
             return;
         };
         let generation = mcp.generation();
-        if generation != self.services.tools.found_generation() {
-            self.services.tools = Arc::new(self.services.tools.with_found(mcp.tools(), generation));
+        if generation == self.services.tools.found_generation() {
+            return;
+        }
+        self.services.tools = Arc::new(self.services.tools.with_found(mcp.tools(), generation));
+        let system = &mut self.conversation.system;
+        if let Some(at) = system.find(INSTRUCTIONS_HEADING) {
+            system.truncate(at);
+        }
+        let instructions: Vec<String> = mcp
+            .statuses()
+            .into_iter()
+            .filter(|s| s.state == ServerState::Ready)
+            .filter_map(|s| {
+                let text = s.instructions?;
+                let text = text.trim();
+                (!text.is_empty()).then(|| format!("## {}\n\n{text}", s.config.name))
+            })
+            .collect();
+        if !instructions.is_empty() {
+            system.push_str(INSTRUCTIONS_HEADING);
+            system.push_str(&instructions.join("\n\n"));
         }
     }
 

@@ -20,6 +20,9 @@ use tokio::sync::{Notify, oneshot, watch};
 use crate::config::mcp::{McpServerConfig, McpTransport};
 use crate::mcp::handler::{Handler, KNOWN_VERSIONS, ProgressMap};
 
+/// Held while a child process is being started.
+static SPAWNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Lines of a server's stderr kept for its error report.
 const STDERR_LINES: usize = 20;
 
@@ -81,7 +84,12 @@ pub(crate) async fn connect(
     let started = async {
         match &config.transport {
             McpTransport::Stdio { command, args, env } => {
-                let (process, stdout, stdin) = spawn(command, args, env, cwd, stderr)?;
+                // One fork at a time: starting many servers at once must leave a core to the
+                // UI's first frame (each start forks the server and its group's watchdog).
+                let forking = SPAWNING.lock().await;
+                let spawned = spawn(command, args, env, cwd, stderr);
+                drop(forking);
+                let (process, stdout, stdin) = spawned?;
                 child = Some(process);
                 handler
                     .serve((stdout, stdin))
