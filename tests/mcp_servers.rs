@@ -433,3 +433,76 @@ async fn a_project_server_waits_for_approval_and_a_turn_does_not_wait_for_it() {
         "the user is told how to approve it"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_filesystem_lists_and_reads_files_for_the_model() {
+    let script =
+        mcp_dir().join("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
+    assert!(
+        script.exists(),
+        "server-filesystem is not installed: run `npm ci --prefix tests/mcp` (.ci/run does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("a.txt"), "alpha contents\n").unwrap();
+    let root_s = root.display().to_string();
+    // The server also asks claw for its roots: the working directory, the same folder.
+    let mcp = McpServers::start(
+        vec![(
+            stdio("files", "node", &[&script.display().to_string(), &root_s]),
+            Approval::Approved,
+        )],
+        root.clone(),
+        options(),
+    );
+    let model = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "f1",
+            "mcp__files__list_directory",
+            json!({"path": root_s}),
+        ),
+        Reply::tool_use(
+            "",
+            "f2",
+            "mcp__files__read_text_file",
+            json!({"path": root.join("a.txt").display().to_string()}),
+        ),
+        Reply::text("read it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        permissions: Permissions::new(PermissionMode::BypassPermissions, &root, None),
+        setup: agent::Setup {
+            mcp: Some(mcp),
+            ..Default::default()
+        },
+        ..config(&model, &root)
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "look".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let requests = model.requests();
+    let result = |i: usize| requests[i].last_message().unwrap()["content"][0].clone();
+    assert!(
+        result(1)["content"]
+            .as_str()
+            .unwrap()
+            .contains("[FILE] a.txt"),
+        "{}",
+        result(1)
+    );
+    assert!(
+        result(2)["content"]
+            .as_str()
+            .unwrap()
+            .contains("alpha contents"),
+        "{}",
+        result(2)
+    );
+}
