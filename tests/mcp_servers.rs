@@ -506,3 +506,34 @@ async fn server_filesystem_lists_and_reads_files_for_the_model() {
         result(2)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resources_are_listed_and_read_with_claude_code_tools() {
+    let mcp = start(
+        vec![stdio("everything", "node", &[&everything(), "stdio"])],
+        options(),
+    );
+    assert_eq!(settled(&mcp, "everything").await.state, ServerState::Ready);
+    let listed = call(&tool(&mcp, "ListMcpResourcesTool"), json!({}))
+        .await
+        .unwrap();
+    let first = listed.content.lines().next().unwrap().to_string();
+    assert!(first.starts_with("everything: "), "{}", listed.content);
+    let uri = first["everything: ".len()..].split(' ').next().unwrap();
+    let read = call(
+        &tool(&mcp, "ReadMcpResourceTool"),
+        json!({"server": "everything", "uri": uri}),
+    )
+    .await
+    .unwrap();
+    assert!(
+        read.content.starts_with(&format!("[resource {uri}]")) || !read.images.is_empty(),
+        "{read:?}"
+    );
+    let unknown = call(
+        &tool(&mcp, "ReadMcpResourceTool"),
+        json!({"server": "nope", "uri": uri}),
+    )
+    .await;
+    assert!(matches!(unknown, Err(ToolError::InvalidInput(m)) if m.contains("`nope`")));
+}

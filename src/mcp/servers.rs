@@ -183,9 +183,27 @@ impl McpServers {
                 .flat_map(|e| e.tools.iter().map(|t| t.clone() as Arc<dyn Tool>))
                 .collect()
         });
+        if !tools.is_empty() {
+            tools.push(Arc::new(crate::mcp::resources::ListResources(self.clone())));
+            tools.push(Arc::new(crate::mcp::resources::ReadResource(self.clone())));
+        }
         tools.sort_by_key(|t| t.name().into_owned());
         tools.dedup_by_key(|t| t.name().into_owned());
         tools
+    }
+
+    /// The ready servers' sessions, by name.
+    pub(crate) fn peers(&self) -> Vec<(String, rmcp::Peer<rmcp::service::RoleClient>)> {
+        self.with_entries(|entries| {
+            entries
+                .iter()
+                .filter(|e| e.state == ServerState::Ready)
+                .filter_map(|e| {
+                    let connection = e.connection.as_ref()?;
+                    Some((e.config.name.clone(), connection.service.peer().clone()))
+                })
+                .collect()
+        })
     }
 
     /// (Re)connects a server, whatever its state: `/mcp reconnect`, or an approval.
