@@ -196,6 +196,29 @@ fn main() {
         println!("  CPU while idle for 2 s: {ticks} clock ticks (1 tick = 10 ms)");
     }
 
+    // Five MCP servers that take 5 s each to start: the first frame must not wait for them.
+    let slow = r#"{"type": "stdio", "command": "sh", "args": ["-c", "sleep 5"]}"#;
+    let config = format!(
+        "{{\"mcpServers\": {{{}}}}}",
+        (1..=5)
+            .map(|i| format!("\"slow{i}\": {slow}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let (elapsed, running) = first_frame(&["--mcp-config", &config], &[]);
+        times.push(elapsed);
+        running.stop();
+    }
+    times.sort();
+    println!(
+        "first frame with five slow-starting MCP servers: median {:.1} ms, best {:.1} ms (none: median {:.1} ms)",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0,
+        median.first_frame.as_secs_f64() * 1000.0
+    );
+
     let start_rss = rss[rss.len() / 2];
 
     // Resuming a 200-turn session of 2,000-character answers, and a 5,000-message one.

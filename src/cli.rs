@@ -51,6 +51,14 @@ pub struct Args {
     #[arg(long)]
     pub fork_session: bool,
 
+    /// MCP servers to load: a JSON file or a JSON string (`{"mcpServers": {...}}`); repeatable.
+    #[arg(long, value_name = "FILE_OR_JSON", num_args = 1..)]
+    pub mcp_config: Vec<String>,
+
+    /// Use only the MCP servers of --mcp-config, none from .mcp.json or the settings.
+    #[arg(long)]
+    pub strict_mcp_config: bool,
+
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
@@ -60,4 +68,59 @@ pub struct Args {
 pub enum Command {
     /// Show the settings in force and the file each value came from.
     Config,
+    /// Configure MCP servers (in Claude Code's files and format).
+    Mcp {
+        #[command(subcommand)]
+        action: McpAction,
+    },
+}
+
+/// Where `claw mcp add` writes a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum McpScopeArg {
+    /// This project, for you only (.claw/settings.local.json).
+    Local,
+    /// This project, shared through the repository (.mcp.json).
+    Project,
+    /// All your projects (your user settings).
+    User,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpAction {
+    /// Add a server: `claw mcp add NAME COMMAND [ARGS...]` or `--transport http NAME URL`.
+    Add {
+        name: String,
+        command_or_url: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+        /// stdio, http or sse.
+        #[arg(short = 't', long, default_value = "stdio")]
+        transport: String,
+        /// An environment variable for a stdio server, KEY=value (repeatable).
+        #[arg(short = 'e', long = "env")]
+        env: Vec<String>,
+        /// A header for an http or sse server, "Name: value" (repeatable).
+        #[arg(short = 'H', long = "header")]
+        header: Vec<String>,
+        #[arg(short = 's', long, value_enum, default_value = "local")]
+        scope: McpScopeArg,
+    },
+    /// Add a server from its JSON entry.
+    AddJson {
+        name: String,
+        json: String,
+        #[arg(short = 's', long, value_enum, default_value = "local")]
+        scope: McpScopeArg,
+    },
+    /// List the configured servers.
+    List,
+    /// Show one server.
+    Get { name: String },
+    /// Remove a server.
+    Remove {
+        name: String,
+        #[arg(short = 's', long, value_enum, default_value = "local")]
+        scope: McpScopeArg,
+    },
 }

@@ -14,6 +14,7 @@ pub mod gitdiff;
 pub mod headless;
 pub mod history_file;
 pub mod hooks;
+pub mod mcp;
 pub mod permissions;
 pub mod process_groups;
 pub mod protocol;

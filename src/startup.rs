@@ -38,9 +38,21 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let locations = Locations::detect(&project_root(&cwd));
     let mut settings = Settings::load(&locations);
-    if let Some(Command::Config) = args.command {
-        print!("{}", settings.describe());
-        return Ok(0);
+    match &args.command {
+        Some(Command::Config) => {
+            print!("{}", settings.describe());
+            return Ok(0);
+        }
+        Some(Command::Mcp { action }) => {
+            let (text, code) = crate::mcp::cli::run(action, &locations, &settings);
+            if code == 0 {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            return Ok(code);
+        }
+        None => {}
     }
     if args.print.is_some() && !settings.broken.is_empty() {
         // Fail closed: a broken file's deny rules are not in force, and nobody is there to ask.
@@ -73,11 +85,19 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
     settings.warnings.extend(hook_warnings);
     let (mcp_servers, mcp_warnings) = crate::config::mcp::declared_servers(
-        &locations.project_root,
-        &settings.merged,
-        Path::new("settings"),
+        &crate::config::mcp::McpSources {
+            project_root: &locations.project_root,
+            settings: &settings.files,
+            claude_json: locations.home.as_ref().map(|h| h.join(".claude.json")),
+            command_line: &args.mcp_config,
+            strict: args.strict_mcp_config,
+        },
+        &|name| std::env::var(name).ok(),
     );
     settings.warnings.extend(mcp_warnings);
+    settings
+        .warnings
+        .extend(crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok()).1);
     let (custom_commands, command_warnings) = crate::config::custom_commands::load(
         &locations.project_root,
         locations.user_config.as_deref(),
@@ -125,6 +145,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .map(|b| format!("{b} (the file was left out)"))
             .chain(settings.warnings.iter().cloned())
             .collect(),
+        mcp: start_mcp(&mcp_servers, &settings, &cwd),
         mcp_servers,
         custom_commands,
         sandbox,
@@ -268,6 +289,28 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         tui::Ended::Quit => 0,
         tui::Ended::Signal(signal) => crate::signals::exit_status(signal),
     })
+}
+
+/// Starts the declared MCP servers in the background (None when there are none); the
+/// project's need the user's approval first.
+fn start_mcp(
+    servers: &[crate::config::mcp::McpServerConfig],
+    settings: &Settings,
+    cwd: &Path,
+) -> Option<crate::mcp::McpServers> {
+    if servers.is_empty() {
+        return None;
+    }
+    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
+    let servers = servers
+        .iter()
+        .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
+        .collect();
+    Some(crate::mcp::McpServers::start(
+        servers,
+        cwd.to_path_buf(),
+        options,
+    ))
 }
 
 /// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,

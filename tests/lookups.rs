@@ -172,8 +172,10 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
             transport: claw::config::mcp::McpTransport::Stdio {
                 command: "no-such-mcp-server".into(),
                 args: Vec::new(),
+                env: Vec::new(),
             },
             source: dir.path().join(".mcp.json"),
+            scope: claw::config::mcp::McpScope::Project,
         }],
         ..Default::default()
     };

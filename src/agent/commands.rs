@@ -143,26 +143,7 @@ impl Session {
                 self.info("Context", body)
             }
             SlashCommand::Mcp => {
-                let mut body = String::new();
-                for server in &self.services.setup.mcp_servers {
-                    body.push_str(&format!(
-                        "{:<16} {}\n{:<16} from {}\n",
-                        server.name,
-                        server.target(),
-                        "",
-                        server.source.display()
-                    ));
-                }
-                if body.is_empty() {
-                    body = "No MCP servers declared. Add them to .mcp.json at the project root \
-                            or under \"mcpServers\" in a settings file."
-                        .into();
-                } else {
-                    body.push_str(
-                        "\nThese servers are declared but not started: claw does not connect to \
-                         MCP servers yet, so their tools are not offered to the model.",
-                    );
-                }
+                let body = self.mcp_command(args);
                 self.info("MCP servers", body);
             }
             SlashCommand::Rewind => self.rewind_command(args),

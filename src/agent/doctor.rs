@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::agent::Setup;
 use crate::config::mcp::McpTransport;
+use crate::mcp::ServerState;
 use crate::provider::Provider;
 use crate::tools::find_on_path as which;
 
@@ -99,15 +100,31 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
                 "MCP",
                 format!("{}: `{command}` is not on PATH", server.name),
             ),
-            McpTransport::Stdio { .. } | McpTransport::Http { .. } => r.line(
-                Verdict::Ok,
-                "MCP",
-                format!(
-                    "{}: {} (declared; claw does not start MCP servers yet)",
-                    server.name,
-                    server.target()
-                ),
-            ),
+            McpTransport::Stdio { .. } | McpTransport::Http { .. } | McpTransport::Sse { .. } => {
+                let state = setup.mcp.as_ref().and_then(|mcp| {
+                    mcp.statuses()
+                        .into_iter()
+                        .find(|s| s.config.name == server.name)
+                });
+                let (verdict, label) = match state {
+                    Some(status) => (
+                        match status.state {
+                            ServerState::Failed(_) => Verdict::Fail,
+                            ServerState::NeedsApproval => Verdict::Warn,
+                            ServerState::Ready
+                            | ServerState::Connecting
+                            | ServerState::Disabled => Verdict::Ok,
+                        },
+                        status.state.label(),
+                    ),
+                    None => (Verdict::Ok, "declared".to_string()),
+                };
+                r.line(
+                    verdict,
+                    "MCP",
+                    format!("{}: {} ({label})", server.name, server.target()),
+                )
+            }
         }
     }
 

@@ -14,6 +14,7 @@ pub mod history;
 mod hook_events;
 mod inbox;
 pub mod lookup;
+mod mcp_tools;
 pub mod mentions;
 mod notes;
 mod pending;
@@ -91,6 +92,8 @@ pub struct Setup {
     pub mcp_servers: Vec<crate::config::mcp::McpServerConfig>,
     /// The user's own slash commands.
     pub custom_commands: Vec<crate::config::custom_commands::CustomCommand>,
+    /// The MCP servers of the session, connecting in the background (None: none declared).
+    pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
 }
@@ -201,6 +204,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     };
     if config.effort != crate::protocol::Effort::Off {
         session.set_effort(config.effort);
+    }
+    if let Some(mcp) = &session.services.setup.mcp {
+        mcp_tools::watch_servers(mcp.clone(), session.services.events.clone());
     }
     let finished = tokio::spawn(session.run(inbox));
     AgentHandle {

@@ -237,6 +237,9 @@ impl Session {
                 "<user-prompt-submit-hook>\n{context}\n</user-prompt-submit-hook>"
             ));
         }
+        if !self.wait_for_mcp(inbox).await {
+            return false;
+        }
         // A model or effort chosen while the agent was busy applies from this user turn on,
         // never inside its tool loop: the API refuses thinking turned on mid-loop (the
         // assistant message that asked for the tools has no thinking block to lead it).
@@ -245,6 +248,7 @@ impl Session {
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
             self.note_plan_mode();
+            self.refresh_tools();
             if self.conversation.compact_due {
                 self.conversation.compact_due = false;
                 if !self.compact("", "auto", inbox).await {

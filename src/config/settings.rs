@@ -30,6 +30,7 @@ const KNOWN_KEYS: &[&str] = &[
     "enableAllProjectMcpServers",
     "enabledMcpjsonServers",
     "disabledMcpjsonServers",
+    "mcpServers",
     "theme",
     "alwaysThinkingEnabled",
     "effortLevel",

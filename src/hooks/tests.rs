@@ -155,3 +155,22 @@ async fn the_event_arrives_on_stdin() {
     let echoed: serde_json::Value = serde_json::from_str(out.blocked.as_deref().unwrap()).unwrap();
     assert_eq!(echoed, input);
 }
+
+#[test]
+fn matchers_name_mcp_tools_as_claude_code_does() {
+    let h = hooks(json!({
+        "PreToolUse": [
+            {"matcher": "mcp__memory__.*", "hooks": [{"type": "command", "command": "all"}]},
+            {"matcher": "mcp__.*__write.*", "hooks": [{"type": "command", "command": "writes"}]}
+        ]
+    }));
+    let names = |target: &str| -> Vec<String> {
+        h.matching("PreToolUse", Some(target))
+            .iter()
+            .map(|c| c.command.clone())
+            .collect()
+    };
+    assert_eq!(names("mcp__memory__create_entities"), vec!["all"]);
+    assert_eq!(names("mcp__fs__write_file"), vec!["writes"]);
+    assert!(names("mcp__memoryx__read").is_empty());
+}

@@ -122,6 +122,14 @@ impl Rule {
         if self.tool == "Read" && READ_TOOLS.contains(&tool) {
             return true;
         }
+        // `mcp__server__*` covers every tool of the server, as `mcp__server` does.
+        if let Some(server) = self.tool.strip_suffix("__*")
+            && server.starts_with("mcp__")
+        {
+            return tool
+                .strip_prefix(server)
+                .is_some_and(|rest| rest.starts_with("__"));
+        }
         // `mcp__server` covers `mcp__server__anything`.
         self.tool.starts_with("mcp__")
             && tool
@@ -437,6 +445,9 @@ mod tests {
         assert!(!rule("mcp__github").matches("mcp__githubx__y", &any, &p));
         assert!(rule("mcp__github__create_issue").matches("mcp__github__create_issue", &any, &p));
         assert!(!rule("mcp__github__create_issue").matches("mcp__github__list", &any, &p));
+        assert!(rule("mcp__github__*").matches("mcp__github__list", &any, &p));
+        assert!(!rule("mcp__github__*").matches("mcp__githubx__list", &any, &p));
+        assert!(!rule("mcp__github__*").matches("Bash", &any, &p));
         assert!(rule("*").matches("Anything", &any, &p));
         assert!(!rule("Bash").matches("Read", &any, &p));
     }

@@ -323,9 +323,14 @@ pub trait Tool: Send + Sync {
     }
 }
 
-/// The tools of a session, in the order they are offered to the model.
+/// The tools of a session, in the order they are offered to the model: the built-in ones, then
+/// those found at run time (MCP servers' tools) sorted by name, so the list, and the prompt
+/// cache, stays the same while nothing changes.
 pub struct Registry {
     tools: Vec<Arc<dyn Tool>>,
+    found: Vec<Arc<dyn Tool>>,
+    /// Which snapshot of the found tools this is (the MCP servers' generation).
+    found_generation: u64,
 }
 
 impl Registry {
@@ -355,7 +360,27 @@ impl Registry {
     pub fn new(tools: Vec<Box<dyn Tool>>) -> Self {
         Registry {
             tools: tools.into_iter().map(Arc::from).collect(),
+            found: Vec::new(),
+            found_generation: 0,
         }
+    }
+
+    /// The same tools with `found` (tools that appeared while the session runs) in place of
+    /// the previous ones, sorted by name after the others; a found tool never shadows one
+    /// registered before it.
+    pub fn with_found(&self, mut found: Vec<Arc<dyn Tool>>, generation: u64) -> Registry {
+        found.retain(|t| !self.tools.iter().any(|own| own.name() == t.name()));
+        found.sort_by_key(|t| t.name().into_owned());
+        Registry {
+            tools: self.tools.clone(),
+            found,
+            found_generation: generation,
+        }
+    }
+
+    /// The snapshot of found tools this registry holds (see [`Registry::with_found`]).
+    pub fn found_generation(&self) -> u64 {
+        self.found_generation
     }
 
     /// The same tools and `tool` after them: the one place a tool joins a session (a test's,
@@ -368,12 +393,17 @@ impl Registry {
     pub fn get(&self, name: &str) -> Option<&dyn Tool> {
         self.tools
             .iter()
+            .chain(&self.found)
             .find(|t| t.name() == name)
             .map(|t| t.as_ref())
     }
 
     pub fn specs(&self) -> Vec<ToolSpec> {
-        self.tools.iter().map(|t| t.spec()).collect()
+        self.tools
+            .iter()
+            .chain(&self.found)
+            .map(|t| t.spec())
+            .collect()
     }
 }
 

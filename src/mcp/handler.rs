@@ -1,0 +1,144 @@
+//! claw's side of an MCP session: what it tells a server about itself, how it answers the
+//! server's requests (roots: the working directory; nothing else is offered), and where the
+//! server's notifications go (progress to the call's activity line, list changes to a refresh).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+// Roots are deprecated from 2026-07-28 on (SEP-2577), but every version claw offers has them.
+#[allow(deprecated)]
+use rmcp::model::ListRootsResult;
+use rmcp::model::{ClientConfig, ProgressNotificationParam, ProgressToken};
+use rmcp::service::{NotificationContext, RequestContext, RoleClient};
+use rmcp::{ClientHandler, ErrorData};
+use tokio::sync::Notify;
+
+use crate::tools::ProgressSink;
+
+/// The protocol version claw offers in `initialize`; a server answers with the one it speaks.
+pub(crate) const OFFERED_VERSION: &str = "2025-11-25";
+/// The versions claw accepts in the answer (rmcp speaks them all).
+pub(crate) const KNOWN_VERSIONS: &[&str] =
+    &["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+
+/// Progress sinks of the calls in flight, by progress token.
+pub(crate) type ProgressMap = Arc<Mutex<HashMap<String, ProgressSink>>>;
+
+pub(crate) fn token_key(token: &ProgressToken) -> String {
+    serde_json::to_string(token).unwrap_or_default()
+}
+
+pub(crate) struct Handler {
+    pub progress: ProgressMap,
+    /// Woken when the server says its tools changed.
+    pub tools_changed: Arc<Notify>,
+    pub roots: Vec<PathBuf>,
+}
+
+impl ClientHandler for Handler {
+    fn get_info(&self) -> ClientConfig {
+        let info = serde_json::json!({
+            "protocolVersion": OFFERED_VERSION,
+            "capabilities": {"roots": {"listChanged": false}},
+            "clientInfo": {"name": "claw", "version": env!("CARGO_PKG_VERSION")},
+        });
+        // The value above is a valid InitializeRequestParams by the schema; the fallback only
+        // guards a future rmcp that renames a field.
+        serde_json::from_value(info).unwrap_or_default()
+    }
+
+    #[allow(deprecated)]
+    async fn list_roots(
+        &self,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ListRootsResult, ErrorData> {
+        let roots: Vec<_> = self
+            .roots
+            .iter()
+            .map(|dir| {
+                serde_json::json!({
+                    "uri": format!("file://{}", dir.display()),
+                    "name": dir.file_name().map(|n| n.to_string_lossy().into_owned()),
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({ "roots": roots }))
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))
+    }
+
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        let sink = self
+            .progress
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&token_key(&params.progress_token)).cloned());
+        if let Some(sink) = sink {
+            sink(progress_line(&params));
+        }
+    }
+
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.tools_changed.notify_one();
+    }
+}
+
+/// "3/10 Downloading" for the activity pane.
+fn progress_line(params: &ProgressNotificationParam) -> String {
+    let value = serde_json::to_value(params).unwrap_or_default();
+    let number = |key: &str| value.get(key).and_then(serde_json::Value::as_f64);
+    let show = |n: f64| {
+        if n.fract() == 0.0 {
+            format!("{}", n as i64)
+        } else {
+            format!("{n:.1}")
+        }
+    };
+    let mut line = match (number("progress"), number("total")) {
+        (Some(done), Some(total)) => format!("{}/{}", show(done), show(total)),
+        (Some(done), None) => show(done),
+        _ => String::new(),
+    };
+    if let Some(message) = value.get("message").and_then(serde_json::Value::as_str) {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(message);
+    }
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reads_as_a_fraction_with_its_message() {
+        let params: ProgressNotificationParam = serde_json::from_value(serde_json::json!({
+            "progressToken": 1, "progress": 3, "total": 10.0, "message": "step"
+        }))
+        .unwrap();
+        assert_eq!(progress_line(&params), "3/10 step\n");
+        let params: ProgressNotificationParam =
+            serde_json::from_value(serde_json::json!({"progressToken": "a", "progress": 0.5}))
+                .unwrap();
+        assert_eq!(progress_line(&params), "0.5\n");
+    }
+
+    #[test]
+    fn claw_offers_the_newest_version_with_initialize() {
+        let handler = Handler {
+            progress: Default::default(),
+            tools_changed: Arc::new(Notify::new()),
+            roots: vec![],
+        };
+        let info = serde_json::to_value(handler.get_info()).unwrap();
+        assert_eq!(info["protocolVersion"], OFFERED_VERSION);
+        assert_eq!(info["clientInfo"]["name"], "claw");
+    }
+}
