@@ -76,7 +76,7 @@ impl AgentServices for SessionCall<'_> {
                 messages: vec![Message::user_text(question.prompt)],
                 tools: Vec::new(),
                 server_tools: question.server_tools,
-                thinking: Thinking::Off,
+                thinking: Thinking::OFF,
             };
             let provider = Arc::clone(&services.provider);
             let mut ignore = |_: StreamEvent| {};

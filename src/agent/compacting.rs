@@ -54,7 +54,7 @@ impl Session {
             // The API wants the tools defined whenever the messages hold tool calls.
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
         };
         let provider = Arc::clone(&self.services.provider);
         let mut ignore = |_: StreamEvent| {};

@@ -95,7 +95,7 @@ impl Session {
             messages: with_context,
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
         };
         let no_tools = ChatRequest {
             tools: Vec::new(),

@@ -156,7 +156,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             context: String::new(),
             plan_told: false,
             interrupted: false,
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
             model,
             history,
             effort: crate::protocol::Effort::Off,

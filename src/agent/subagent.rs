@@ -125,7 +125,7 @@ impl Session {
                 context: self.conversation.context.clone(),
                 plan_told: false,
                 interrupted: false,
-                thinking: self.conversation.thinking.clone(),
+                thinking: self.conversation.thinking,
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),
                 effort: self.conversation.effort,

@@ -147,30 +147,14 @@ impl Session {
         self.emit(AgentEvent::EffortChanged(effort));
     }
 
-    /// The request's thinking setting for `effort` on the model in use: an effort level for
-    /// adaptive models, a token budget (kept below max_tokens) for the others.
+    /// The request's thinking: `effort`, and how the catalog says the model in use is asked.
     fn thinking_for(&self, effort: crate::protocol::Effort) -> Thinking {
-        use crate::protocol::Effort;
-        use crate::provider::catalog::ThinkingStyle;
         let style = self
             .services
             .catalog
             .resolve(&self.conversation.model.id)
-            .map_or(ThinkingStyle::Budget, |m| m.thinking);
-        let budget = match effort {
-            Effort::Off => return Thinking::Off,
-            Effort::Low => 4_000,
-            Effort::Medium => 12_000,
-            Effort::High => 24_000,
-        };
-        match style {
-            ThinkingStyle::Adaptive => Thinking::Adaptive(effort.as_str().to_string()),
-            ThinkingStyle::Budget => Thinking::Budget(
-                budget
-                    .min(self.conversation.model.max_tokens.saturating_sub(1_000))
-                    .max(1_024),
-            ),
-        }
+            .map(|m| m.thinking);
+        Thinking { effort, style }
     }
 
     /// Runs one user turn. Returns false when the agent should shut down.
@@ -237,7 +221,7 @@ impl Session {
                 messages: self.conversation.request_messages(),
                 tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
-                thinking: self.conversation.thinking.clone(),
+                thinking: self.conversation.thinking,
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
@@ -304,6 +288,14 @@ impl Session {
                 let stop = match completed.stop_reason {
                     StopReason::MaxTokens => TurnStop::MaxTokens,
                     StopReason::Refusal => TurnStop::Refusal,
+                    StopReason::ModelContextWindowExceeded => {
+                        self.emit(AgentEvent::Error {
+                            message: "the conversation no longer fits the model's context \
+                                      window: /compact it, or /clear to start over"
+                                .into(),
+                        });
+                        TurnStop::Failed
+                    }
                     StopReason::EndTurn
                     | StopReason::StopSequence
                     | StopReason::ToolUse

@@ -4,6 +4,7 @@
 //! may be coalesced by the receiver.
 
 pub mod changes;
+pub mod conversation;
 pub mod diff;
 pub mod settings_problem;
 pub mod slash_command;

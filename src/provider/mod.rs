@@ -1,6 +1,7 @@
-//! Model providers: the wire to the model. `anthropic` speaks the Messages API with SSE streaming;
-//! `sse` assembles a message from stream events (pure); `retry` holds the SDK retry policy;
-//! `catalog` knows model ids, aliases, windows and prices; `timeouts` and `send` bound each wait.
+//! Model providers: the wire to the model. Each maps claw's conversation (`protocol::conversation`)
+//! to its wire form and back: `anthropic` speaks the Messages API. `streaming` runs a call for
+//! any of them (SSE with an idle timeout, retries per `retry`); `catalog` knows model ids,
+//! aliases, windows, prices and thinking styles; `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod retry;
 pub mod send;
 pub mod sse;
+pub mod streaming;
 pub mod timeouts;
 pub mod types;
 
