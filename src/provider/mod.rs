@@ -6,6 +6,7 @@
 pub mod anthropic;
 pub mod catalog;
 pub mod error;
+pub mod openai;
 pub mod retry;
 pub mod send;
 pub mod sse;

@@ -16,10 +16,14 @@ fn message(message: &Message) -> Value {
         Role::User => "user",
         Role::Assistant => "assistant",
     };
-    json!({
-        "role": role,
-        "content": message.content.iter().map(block).collect::<Vec<_>>(),
-    })
+    // Thinking without a signature came from another provider: the API would refuse it.
+    let content: Vec<Value> = message
+        .content
+        .iter()
+        .filter(|b| !matches!(b, ContentBlock::Thinking { signature, .. } if signature.is_empty()))
+        .map(block)
+        .collect();
+    json!({"role": role, "content": content})
 }
 
 fn block(block: &ContentBlock) -> Value {

@@ -1,0 +1,186 @@
+//! The agent loop over the OpenAI-compatible provider, against the fake server's Chat
+//! Completions side, which rejects what OpenAI rejects (a `tool` message that answers no call of
+//! the assistant message before it, an assistant message with neither content nor tool calls,
+//! calls left unanswered): Read, an approved Edit, a denied Bash, the answer.
+
+mod support;
+
+use std::sync::Arc;
+
+use claw::agent::{self, AgentConfig};
+use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome, TurnStop};
+use claw::provider::openai::{OpenAi, Settings};
+use fake_server::{Block, FakeServer, Reply};
+use serde_json::json;
+
+use support::agent::config;
+use support::turns::next;
+
+#[tokio::test]
+async fn read_then_edit_approved_then_bash_denied_then_the_answer_over_chat_completions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "hello world\n").unwrap();
+    let path = file.display().to_string();
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![
+                Block::Thinking {
+                    thinking: "I should read the file first.".into(),
+                    signature: "ignored-on-this-wire".into(),
+                },
+                Block::ToolUse {
+                    id: "call_1".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": path}),
+                },
+            ],
+            "tool_use",
+        ),
+        Reply::tool_use(
+            "Now the edit.",
+            "call_2",
+            "Edit",
+            json!({"file_path": path, "old_string": "hello", "new_string": "goodbye"}),
+        ),
+        Reply::tool_use("", "call_3", "Bash", json!({"command": "rm notes.txt"})),
+        Reply::text("Edited the file; I left it in place."),
+    ])
+    .await
+    .unwrap();
+    let provider = OpenAi::new(Settings::local(&format!("{}/v1", server.base_url())));
+    let mut handle = agent::spawn(AgentConfig {
+        provider: Arc::new(provider),
+        model: "qwen2.5-coder:7b".into(),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "say goodbye in notes.txt".into(),
+        })
+        .unwrap();
+    let (mut text, mut thinking, mut finished) = (String::new(), String::new(), Vec::new());
+    let stop = loop {
+        match next(&mut handle).await {
+            AgentEvent::TextDelta(t) => text.push_str(&t),
+            AgentEvent::ThinkingDelta(t) => thinking.push_str(&t),
+            AgentEvent::ApprovalNeeded(request) => {
+                let decision = match request.tool.as_str() {
+                    "Edit" => Decision::AllowOnce,
+                    "Bash" => Decision::Deny,
+                    other => panic!("unexpected approval for {other}"),
+                };
+                handle
+                    .ops
+                    .send(Op::Decide {
+                        id: request.id,
+                        decision,
+                    })
+                    .unwrap();
+            }
+            AgentEvent::ToolFinished {
+                call_id, outcome, ..
+            } => finished.push((call_id, outcome)),
+            AgentEvent::Error { message } => panic!("error: {message}"),
+            AgentEvent::TurnEnded { stop } => break stop,
+            _ => {}
+        }
+    };
+    assert_eq!(stop, TurnStop::Done);
+    assert_eq!(thinking, "I should read the file first.");
+    assert!(
+        text.ends_with("Edited the file; I left it in place."),
+        "{text}"
+    );
+    assert_eq!(
+        finished,
+        vec![
+            ("call_1".to_string(), ToolOutcome::Success),
+            ("call_2".to_string(), ToolOutcome::Success),
+            ("call_3".to_string(), ToolOutcome::Denied),
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "goodbye world\n");
+
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        4,
+        "every request was accepted: {:?}",
+        requests.last().map(|r| &r.body)
+    );
+    assert!(requests.iter().all(|r| r.path == "/v1/chat/completions"));
+    let last = requests[3].body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = last.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(
+        roles,
+        [
+            "system",
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "tool",
+            "assistant",
+            "tool"
+        ]
+    );
+    // The reasoning stayed behind; the tool results answer their calls.
+    assert_eq!(last[2]["content"], serde_json::Value::Null);
+    assert_eq!(last[2]["tool_calls"][0]["function"]["name"], "Read");
+    assert!(last[3]["content"].as_str().unwrap().contains("hello world"));
+    assert_eq!(last[7]["tool_call_id"], "call_3");
+    assert!(
+        !requests[3]
+            .body
+            .to_string()
+            .contains("I should read the file first")
+    );
+    assert_eq!(requests[0].body["model"], "qwen2.5-coder:7b");
+}
+
+#[tokio::test]
+async fn the_fake_server_refuses_what_openai_refuses() {
+    let server = FakeServer::start(vec![]).await.unwrap();
+    // reqwest is built without a default TLS crypto provider (plain HTTP here, but it asks).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let post = |body: serde_json::Value| {
+        let url = format!("{}/v1/chat/completions", server.base_url());
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let call =
+        json!({"id": "c1", "type": "function", "function": {"name": "Read", "arguments": "{}"}});
+    let cases = [
+        (
+            json!([{"role": "user", "content": "hi"}, {"role": "tool", "tool_call_id": "c1", "content": "x"}]),
+            "preceeding",
+        ),
+        (
+            json!([{"role": "user", "content": "hi"}, {"role": "assistant", "content": null}]),
+            "'content' or 'tool_calls'",
+        ),
+        (
+            json!([{"role": "user", "content": "hi"}, {"role": "assistant", "tool_calls": [call]}, {"role": "user", "content": "and?"}]),
+            "did not have response messages",
+        ),
+        (
+            json!([{"role": "user", "content": "hi"}, {"role": "assistant", "tool_calls": [call]}, {"role": "tool", "tool_call_id": "c2", "content": "x"}]),
+            "preceeding",
+        ),
+    ];
+    for (messages, said) in cases {
+        let (status, text) =
+            post(json!({"model": "m", "stream": true, "messages": messages})).await;
+        assert_eq!(status, 400, "{messages}");
+        assert!(text.contains(said), "{text}");
+    }
+}
