@@ -7,6 +7,7 @@ pub mod anthropic;
 pub mod catalog;
 pub mod error;
 pub mod openai;
+pub mod presets;
 pub mod retry;
 pub mod send;
 pub mod sse;
@@ -61,8 +62,12 @@ pub struct RemoteModel {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Endpoint {
     pub base_url: String,
-    /// "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN" or "" (no credentials).
-    pub credential: &'static str,
+    /// The wire it speaks ("Anthropic Messages", "OpenAI-compatible Chat Completions").
+    pub wire: &'static str,
+    /// The variable the key came from ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"), or "" (no key).
+    pub credential: String,
+    /// What to set when a key is needed and missing.
+    pub key_hint: String,
     /// The default public API (which needs credentials), rather than a server of the user's.
     pub official: bool,
 }

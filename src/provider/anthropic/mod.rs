@@ -215,11 +215,13 @@ impl Provider for Anthropic {
     fn describe(&self) -> Endpoint {
         Endpoint {
             base_url: self.base_url.clone(),
+            wire: "Anthropic Messages",
             credential: match self.auth {
-                Auth::ApiKey(_) => "ANTHROPIC_API_KEY",
-                Auth::Bearer(_) => "ANTHROPIC_AUTH_TOKEN",
-                Auth::None => "",
+                Auth::ApiKey(_) => "ANTHROPIC_API_KEY".into(),
+                Auth::Bearer(_) => "ANTHROPIC_AUTH_TOKEN".into(),
+                Auth::None => String::new(),
             },
+            key_hint: "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)".into(),
             official: self.base_url == DEFAULT_BASE_URL,
         }
     }

@@ -214,11 +214,12 @@ impl Provider for OpenAi {
     fn describe(&self) -> Endpoint {
         Endpoint {
             base_url: self.settings.base_url.clone(),
-            credential: if self.settings.key.is_some() {
-                "API key"
-            } else {
-                ""
+            wire: "OpenAI-compatible Chat Completions",
+            credential: match self.settings.key {
+                Some(_) => self.settings.key_variable.clone(),
+                None => String::new(),
             },
+            key_hint: self.settings.key_variable.clone(),
             official: self.settings.key_required,
         }
     }
