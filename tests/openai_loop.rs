@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use claw::agent::{self, AgentConfig};
-use claw::protocol::{AgentEvent, Decision, Op, ToolOutcome, TurnStop};
+use claw::protocol::{AgentEvent, Decision, Op, Pricing, ToolOutcome, TurnStop};
 use claw::provider::openai::{OpenAi, Settings};
 use fake_server::{Block, FakeServer, Reply};
 use serde_json::json;
@@ -61,10 +61,12 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer_over_chat_comp
         })
         .unwrap();
     let (mut text, mut thinking, mut finished) = (String::new(), String::new(), Vec::new());
+    let mut pricing = None;
     let stop = loop {
         match next(&mut handle).await {
             AgentEvent::TextDelta(t) => text.push_str(&t),
             AgentEvent::ThinkingDelta(t) => thinking.push_str(&t),
+            AgentEvent::Usage { pricing: p, .. } => pricing = Some(p),
             AgentEvent::ApprovalNeeded(request) => {
                 let decision = match request.tool.as_str() {
                     "Edit" => Decision::AllowOnce,
@@ -88,6 +90,11 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer_over_chat_comp
         }
     };
     assert_eq!(stop, TurnStop::Done);
+    assert_eq!(
+        pricing,
+        Some(Pricing::Unknown),
+        "a model without a price costs an unknown amount, not $0"
+    );
     assert_eq!(thinking, "I should read the file first.");
     assert!(
         text.ends_with("Edited the file; I left it in place."),
@@ -103,14 +110,13 @@ async fn read_then_edit_approved_then_bash_denied_then_the_answer_over_chat_comp
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "goodbye world\n");
 
-    let requests = server.requests();
-    assert_eq!(
-        requests.len(),
-        4,
-        "every request was accepted: {:?}",
-        requests.last().map(|r| &r.body)
-    );
-    assert!(requests.iter().all(|r| r.path == "/v1/chat/completions"));
+    // (The questions about the unknown model's context window went elsewhere.)
+    let requests: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .collect();
+    assert_eq!(requests.len(), 4, "every request was accepted");
     let last = requests[3].body["messages"].as_array().unwrap();
     let roles: Vec<&str> = last.iter().map(|m| m["role"].as_str().unwrap()).collect();
     assert_eq!(
@@ -183,4 +189,63 @@ async fn the_fake_server_refuses_what_openai_refuses() {
         assert_eq!(status, 400, "{messages}");
         assert!(text.contains(said), "{text}");
     }
+}
+
+/// The first SessionInfo that follows the agent's start with a learned window, or the first.
+async fn announced_window(handle: &mut claw::agent::AgentHandle, want_two: bool) -> u64 {
+    let mut seen = 0;
+    loop {
+        if let AgentEvent::SessionInfo { context_window, .. } = next(handle).await {
+            seen += 1;
+            if !want_two || seen == 2 {
+                return context_window;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_model_the_catalog_does_not_know_takes_its_window_from_the_settings_or_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![]).await.unwrap();
+    server.serve_page(
+        "/props",
+        Reply::page(
+            200,
+            "application/json",
+            r#"{"default_generation_settings": {"n_ctx": 8192}, "total_slots": 1}"#,
+        ),
+    );
+    let spawn = |settings: Settings| {
+        agent::spawn(AgentConfig {
+            provider: Arc::new(OpenAi::new(settings)),
+            model: "local-model".into(),
+            ..config(&server, dir.path())
+        })
+    };
+    let base = format!("{}/v1", server.base_url());
+    let mut handle = spawn(Settings::local(&base));
+    assert_eq!(
+        announced_window(&mut handle, true).await,
+        8192,
+        "llama.cpp's /props"
+    );
+    let mut handle = spawn(Settings {
+        context_windows: vec![("local-model".into(), 65_536)],
+        ..Settings::local(&base)
+    });
+    assert_eq!(
+        announced_window(&mut handle, true).await,
+        65_536,
+        "the settings first"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/props")
+            .count()
+            == 1,
+        "the settings' window needs no question to the server"
+    );
 }

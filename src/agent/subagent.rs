@@ -161,6 +161,8 @@ impl Session {
         for (model, usage, cost) in sub.conversation.totals.by_model.clone() {
             self.conversation.totals.add(&model, &usage, cost);
         }
+        self.conversation.totals.priced += sub.conversation.totals.priced;
+        self.conversation.totals.unpriced += sub.conversation.totals.unpriced;
         // Permissions granted inside the sub-agent ("allow for this session") stay granted.
         let own_mode = self.policy.permissions.mode;
         self.policy.permissions = sub.policy.permissions.clone();
@@ -189,6 +191,7 @@ impl Session {
         self.emit(AgentEvent::Usage {
             usage: Default::default(),
             session_cost: self.conversation.totals.cost,
+            pricing: self.conversation.totals.pricing(),
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });

@@ -21,6 +21,8 @@ use crate::provider::{
 
 /// How often Stop hooks may send the model back to work in one turn.
 const MAX_STOP_CONTINUATIONS: u32 = 3;
+/// The longest the agent waits for a server to say a model's context window.
+const CONTEXT_WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// One conversation with the model, what it works with, and what it may do on its own.
 pub(crate) struct Session {
@@ -50,8 +52,29 @@ impl Session {
         });
     }
 
+    /// A model the catalog doesn't know (a local one): its window as the settings or its
+    /// server say, announced again when found. Bounded: the first turn waits for it.
+    async fn learn_context_window(&mut self) {
+        if self
+            .services
+            .catalog
+            .resolve(&self.conversation.model.id)
+            .is_some()
+        {
+            return;
+        }
+        let provider = self.services.provider.clone();
+        let id = self.conversation.model.id.clone();
+        let asked = tokio::time::timeout(CONTEXT_WINDOW_WAIT, provider.context_window(&id));
+        if let Ok(Some(window)) = asked.await {
+            self.conversation.model.context_window = window;
+            self.announce_model();
+        }
+    }
+
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_model();
+        self.learn_context_window().await;
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
         let built = tokio::task::spawn_blocking(move || {
@@ -357,12 +380,16 @@ impl Session {
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
     pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
-        let cost = self
+        let priced = self
             .services
             .catalog
             .resolve(model)
-            .map(|info| info.cost(usage))
-            .unwrap_or(0.0);
+            .map(|info| info.cost(usage));
+        match priced {
+            Some(_) => self.conversation.totals.priced += 1,
+            None => self.conversation.totals.unpriced += 1,
+        }
+        let cost = priced.unwrap_or(0.0);
         self.conversation.totals.add(model, usage, cost);
         self.conversation
             .history
@@ -374,6 +401,7 @@ impl Session {
         self.emit(AgentEvent::Usage {
             usage: *usage,
             session_cost: self.conversation.totals.cost,
+            pricing: self.conversation.totals.pricing(),
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });

@@ -1,6 +1,7 @@
 //! The provider and model a session starts with: `--provider NAME`, a `NAME/MODEL` model, the
 //! `provider` setting, or Anthropic; and the settings' `providers` map, whose entries add
-//! providers or change a preset (`kind`, `baseUrl`, `apiKeyEnv`, `headers`, `images`).
+//! providers or change a preset (`kind`, `baseUrl`, `apiKeyEnv`, `headers`, `images`,
+//! `models: {ID: {contextWindow}}`, `defaultContextWindow`).
 
 use serde_json::Value;
 
@@ -77,6 +78,8 @@ pub fn provider(
         key_required: false,
         headers: Vec::new(),
         images: Images::Refused,
+        context_windows: Vec::new(),
+        default_context_window: None,
     });
     config.kind = kind;
     if let Some(url) = field("baseUrl") {
@@ -100,6 +103,16 @@ pub fn provider(
         } else {
             Images::Refused
         };
+    }
+    if let Some(models) = entry.get("models").and_then(Value::as_object) {
+        for (id, model) in models {
+            if let Some(window) = model.get("contextWindow").and_then(Value::as_u64) {
+                config.context_windows.push((id.clone(), window));
+            }
+        }
+    }
+    if let Some(window) = entry.get("defaultContextWindow").and_then(Value::as_u64) {
+        config.default_context_window = Some(window);
     }
     if config.kind == Kind::OpenAi && config.base_url.is_empty() {
         return Err(format!(
@@ -164,7 +177,8 @@ mod tests {
     fn settings_entries_add_providers_and_change_presets() {
         let providers = json!({
             "box": {"kind": "openai", "baseUrl": "http://10.0.0.2:8000/v1", "apiKeyEnv": "BOX_KEY",
-                    "headers": {"x-team": "core"}, "images": true},
+                    "headers": {"x-team": "core"}, "images": true,
+                    "models": {"my-model": {"contextWindow": 65536}}, "defaultContextWindow": 8192},
             "ollama": {"baseUrl": "http://gpu:11434/v1"},
             "broken": {"kind": "grpc"},
             "nourl": {"kind": "openai"},
@@ -177,6 +191,11 @@ mod tests {
             vec![("x-team".to_string(), "core".to_string())]
         );
         assert_eq!(config.images, Images::Accepted);
+        assert_eq!(
+            config.context_windows,
+            vec![("my-model".to_string(), 65536)]
+        );
+        assert_eq!(config.default_context_window, Some(8192));
         assert_eq!(
             provider("ollama", &providers, &|_| None).unwrap().base_url,
             "http://gpu:11434/v1"

@@ -13,6 +13,7 @@ pub mod usage;
 use serde::{Deserialize, Serialize};
 
 use diff::FileDiff;
+pub use usage::Pricing;
 use usage::Usage;
 
 /// Identifies one approval round trip.
@@ -330,8 +331,11 @@ pub enum AgentEvent {
     Usage {
         /// This request's usage.
         usage: Usage,
-        /// Cost of the whole session so far in USD.
+        /// Cost of the whole session so far in USD (of the requests with a known price).
         session_cost: f64,
+        /// Whether every request so far had a known price (local models have none).
+        #[serde(default)]
+        pricing: Pricing,
         /// Session totals.
         total_in: u64,
         total_out: u64,

@@ -45,6 +45,13 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Err(ProviderError::Unsupported) })
     }
 
+    /// How many tokens `model` can read, for a model the catalog doesn't know: what the
+    /// settings or the server say (None: nobody says).
+    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
+        let _ = model;
+        Box::pin(async { None })
+    }
+
     /// Where requests go and how they are authenticated, for `/doctor`.
     fn describe(&self) -> Endpoint {
         Endpoint::default()

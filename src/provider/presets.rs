@@ -40,6 +40,9 @@ pub struct ProviderConfig {
     pub key_required: bool,
     pub headers: Vec<(String, String)>,
     pub images: Images,
+    /// Context windows the settings give, by model id, and for models nobody knows.
+    pub context_windows: Vec<(String, u64)>,
+    pub default_context_window: Option<u64>,
 }
 
 /// The names of the presets, in the order `--help` and `/doctor` list them.
@@ -64,6 +67,8 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             key_required,
             headers: Vec::new(),
             images,
+            context_windows: Vec::new(),
+            default_context_window: None,
         })
     };
     let local = |url: &str| openai_like(url.to_string(), None, false, Images::Refused);
@@ -76,6 +81,8 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             key_required: true,
             headers: Vec::new(),
             images: Images::Accepted,
+            context_windows: Vec::new(),
+            default_context_window: None,
         }),
         "openai" => openai_like(
             var("OPENAI_BASE_URL").unwrap_or_else(|| openai::DEFAULT_BASE_URL.to_string()),
@@ -152,6 +159,8 @@ pub fn build(
                 key_required: config.key_required,
                 headers: config.headers.clone(),
                 images: config.images,
+                context_windows: config.context_windows.clone(),
+                default_context_window: config.default_context_window,
                 retry: Default::default(),
                 timeouts,
             };

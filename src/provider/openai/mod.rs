@@ -19,6 +19,7 @@ use crate::provider::{
 
 pub mod request_body;
 pub mod stream;
+mod window;
 
 pub use request_body::{Images, request_body};
 use stream::ChunkAccumulator;
@@ -42,6 +43,10 @@ pub struct Settings {
     /// Extra headers on every request (OpenRouter's `HTTP-Referer`, a proxy's token…).
     pub headers: Vec<(String, String)>,
     pub images: Images,
+    /// Context windows the settings give for models, by id.
+    pub context_windows: Vec<(String, u64)>,
+    /// For a model neither the settings, the catalog nor the server know.
+    pub default_context_window: Option<u64>,
     pub retry: RetryPolicy,
     pub timeouts: Timeouts,
 }
@@ -56,6 +61,8 @@ impl Settings {
             key_required: false,
             headers: Vec::new(),
             images: Images::Refused,
+            context_windows: Vec::new(),
+            default_context_window: None,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
         }
@@ -209,6 +216,10 @@ impl Provider for OpenAi {
 
     fn list_models(&self) -> BoxFuture<'_, Result<Vec<RemoteModel>, ProviderError>> {
         Box::pin(self.fetch_models())
+    }
+
+    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
+        Box::pin(self.window_of(model))
     }
 
     fn describe(&self) -> Endpoint {
