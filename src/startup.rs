@@ -150,13 +150,22 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
     let (provider, provider_warnings) =
-        crate::provider::presets::build(&provider_config, &env, install_id);
+        crate::provider::presets::build(&provider_config, &env, install_id.clone());
+    let providers = crate::config::providers::factory(
+        settings
+            .merged
+            .get("providers")
+            .cloned()
+            .unwrap_or_default(),
+        install_id,
+    );
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
         provider,
+        providers: Some(providers),
         catalog,
         model: model.clone(),
         cwd: cwd.clone(),

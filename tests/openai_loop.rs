@@ -249,3 +249,105 @@ async fn a_model_the_catalog_does_not_know_takes_its_window_from_the_settings_or
         "the settings' window needs no question to the server"
     );
 }
+
+#[tokio::test]
+async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signatures_behind() {
+    use claw::provider::anthropic::{Anthropic, Auth, Options};
+    use claw::provider::presets::ProviderFactory;
+    use support::turns::finish_turn;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![
+                Block::Thinking {
+                    thinking: "Anthropic's private thoughts.".into(),
+                    signature: "sig-anthropic".into(),
+                },
+                Block::Text("Claude here.".into()),
+            ],
+            "end_turn",
+        ),
+        Reply::text("A local model here."),
+        Reply::text("Claude again."),
+    ])
+    .await
+    .unwrap();
+    let base = server.base_url();
+    let factory: ProviderFactory = Arc::new(move |name: &str| match name {
+        "local" => Some(Ok(
+            Arc::new(OpenAi::new(Settings::local(&format!("{base}/v1"))))
+                as Arc<dyn claw::provider::Provider>,
+        )),
+        "back" => Some(Ok(Arc::new(Anthropic::new(
+            &base,
+            Auth::ApiKey("k".into()),
+            Options::default(),
+        )) as Arc<dyn claw::provider::Provider>)),
+        "broken" => Some(Err("providers.broken: set `baseUrl`".into())),
+        _ => None,
+    });
+    let mut handle = agent::spawn(AgentConfig {
+        providers: Some(factory),
+        ..config(&server, dir.path())
+    });
+    let turn = |text: &str| Op::UserTurn { text: text.into() };
+    handle.ops.send(turn("who are you?")).unwrap();
+    finish_turn(&mut handle).await;
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "broken/x".into(),
+        })
+        .unwrap();
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "local/qwen3:8b".into(),
+        })
+        .unwrap();
+    handle.ops.send(turn("and now?")).unwrap();
+    let events = finish_turn(&mut handle).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, AgentEvent::Error { message } if message.contains("baseUrl"))),
+        "{events:?}"
+    );
+    handle
+        .ops
+        .send(Op::SetModel {
+            model: "back/claude-sonnet-4-6".into(),
+        })
+        .unwrap();
+    handle.ops.send(turn("once more")).unwrap();
+    finish_turn(&mut handle).await;
+
+    let model_requests: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/messages" || r.path == "/v1/chat/completions")
+        .collect();
+    assert_eq!(model_requests.len(), 3, "every request accepted");
+    assert_eq!(model_requests[0].path, "/v1/messages");
+    let local = &model_requests[1];
+    assert_eq!(local.path, "/v1/chat/completions");
+    assert_eq!(local.body["model"], "qwen3:8b");
+    let sent = local.body["messages"].to_string();
+    assert!(
+        sent.contains("Claude here.") && sent.contains("who are you?"),
+        "{sent}"
+    );
+    assert!(
+        !sent.contains("sig-anthropic") && !sent.contains("private thoughts"),
+        "{sent}"
+    );
+    let back = &model_requests[2];
+    assert_eq!(back.path, "/v1/messages");
+    let sent = back.body["messages"].to_string();
+    assert!(
+        sent.contains("sig-anthropic"),
+        "Claude's own signature goes back to Claude"
+    );
+    assert!(sent.contains("A local model here."), "{sent}");
+}

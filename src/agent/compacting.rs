@@ -1,7 +1,5 @@
 //! Running a compaction: the PreCompact hook, the summary request, and the new history.
 
-use std::sync::Arc;
-
 use crate::agent::compact::{KEEP_TURNS, SUMMARY_PROMPT, cut_point};
 use crate::agent::inbox::{Inbox, Watched};
 use crate::agent::turn::Session;
@@ -56,7 +54,7 @@ impl Session {
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
         };
-        let provider = Arc::clone(&self.services.provider);
+        let provider = self.services.provider.current();
         let mut ignore = |_: StreamEvent| {};
         let outcome = inbox.watch(provider.stream(&request, &mut ignore)).await;
         let completed = match outcome {

@@ -109,7 +109,8 @@ impl Session {
             messages: history,
             ..no_system.clone()
         };
-        let count = |request| self.services.provider.count_tokens(request);
+        let provider = self.services.provider.current();
+        let count = |request| provider.count_tokens(request);
         let total = count(&full).await.ok()?;
         let without_tools = count(&no_tools).await.ok()?;
         let without_system = count(&no_system).await.ok()?;

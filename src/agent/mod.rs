@@ -49,6 +49,9 @@ const MAX_TOKENS_CAP: u32 = 32_000;
 /// Everything the agent needs to start.
 pub struct AgentConfig {
     pub provider: Arc<dyn Provider>,
+    /// How to reach the other providers, for a model chosen as `NAME/MODEL` mid-session
+    /// (None: only `provider`).
+    pub providers: Option<crate::provider::presets::ProviderFactory>,
     pub catalog: Catalog,
     /// Model id or alias.
     pub model: String,
@@ -133,8 +136,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
+    let provider = services::ProviderSlot::new(config.provider);
     let lookups = lookup::Lookups {
-        provider: config.provider.clone(),
+        provider: provider.clone(),
         catalog: config.catalog.clone(),
         events: event_tx.clone(),
         sessions_dir: history.sessions_dir(),
@@ -177,7 +181,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         },
         services: services::Services {
             ctx,
-            provider: config.provider,
+            provider,
+            providers: config.providers,
             catalog: config.catalog,
             tools: Arc::new(config.tools),
             setup,

@@ -136,7 +136,8 @@ impl Session {
             },
             services: Services {
                 ctx: self.services.ctx.clone(),
-                provider: Arc::clone(&self.services.provider),
+                provider: self.services.provider.clone(),
+                providers: self.services.providers.clone(),
                 catalog: self.services.catalog.clone(),
                 // The parent's very list, so the sub-agent's first request reads the parent's
                 // prompt cache; what it may not call is withheld by its policy.

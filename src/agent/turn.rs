@@ -63,7 +63,7 @@ impl Session {
         {
             return;
         }
-        let provider = self.services.provider.clone();
+        let provider = self.services.provider.current();
         let id = self.conversation.model.id.clone();
         let asked = tokio::time::timeout(CONTEXT_WINDOW_WAIT, provider.context_window(&id));
         if let Ok(Some(window)) = asked.await {
@@ -148,7 +148,27 @@ impl Session {
         }
     }
 
+    /// Uses model `name` from the next request on; `PROVIDER/MODEL` switches the provider too.
+    /// The conversation goes on as it is: each provider's wire form leaves out what it can't
+    /// take (another provider's thinking signatures).
     pub(crate) fn set_model(&mut self, name: &str) {
+        let mut name = name.trim();
+        if let (Some(factory), Some((prefix, model))) =
+            (&self.services.providers, name.split_once('/'))
+            && !model.is_empty()
+            && let Some(found) = factory(prefix)
+        {
+            match found {
+                Ok(provider) => {
+                    self.services.provider.replace(provider);
+                    name = model;
+                }
+                Err(message) => {
+                    self.emit(AgentEvent::Error { message });
+                    return;
+                }
+            }
+        }
         self.conversation.model = resolve_model(&self.services.catalog, name);
         self.conversation.thinking = self.thinking_for(self.conversation.effort);
         self.announce_model();
@@ -273,7 +293,7 @@ impl Session {
                 };
                 let _ = events.send(forwarded);
             };
-            let provider = Arc::clone(&self.services.provider);
+            let provider = self.services.provider.current();
             let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,

@@ -44,6 +44,23 @@ pub fn choose(
     Ok((config, model.map(str::to_string)))
 }
 
+/// Reaches the providers by name mid-session (a model chosen as `NAME/MODEL`), with the
+/// settings' `providers` map and the environment as they are when asked.
+pub fn factory(providers: Value, user_id: Option<String>) -> presets::ProviderFactory {
+    std::sync::Arc::new(move |name: &str| {
+        let env = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+        let known =
+            presets::PRESETS.contains(&name) || providers.get(name).is_some_and(Value::is_object);
+        if !known {
+            return None;
+        }
+        Some(
+            provider(name, &providers, &env)
+                .map(|config| presets::build(&config, &env, user_id.clone()).0),
+        )
+    })
+}
+
 /// A provider by name: its preset with the settings' entry over it, or the entry alone.
 pub fn provider(
     name: &str,

@@ -10,6 +10,11 @@ use crate::provider::anthropic::{self, Anthropic, Auth};
 use crate::provider::openai::{self, Images, OpenAi};
 use crate::provider::timeouts::Timeouts;
 
+/// The client for a provider named in `NAME/MODEL`: None when NAME is no provider (the whole
+/// text is then a model id), an error when it is one but can't be used.
+pub type ProviderFactory =
+    Arc<dyn Fn(&str) -> Option<Result<Arc<dyn Provider>, String>> + Send + Sync>;
+
 /// The wire a provider speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
