@@ -7,6 +7,7 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::provider::retry::RetryPolicy;
+use crate::provider::send::http_client;
 use crate::provider::streaming::{self, Call, StreamParser, Wire};
 use crate::provider::timeouts::Timeouts;
 use crate::provider::{
@@ -96,14 +97,8 @@ impl Anthropic {
     }
 
     fn client(&self) -> &reqwest::Client {
-        self.client.get_or_init(|| {
-            // reqwest is built without a default TLS crypto provider: install ring's, once.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .connect_timeout(self.options.timeouts.connect)
-                .build()
-                .unwrap_or_else(|_| reqwest::Client::new())
-        })
+        self.client
+            .get_or_init(|| http_client(self.options.timeouts.connect))
     }
 
     pub fn base_url(&self) -> &str {

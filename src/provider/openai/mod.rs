@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::provider::error::status_error;
 use crate::provider::retry::RetryPolicy;
-use crate::provider::send::error_chain;
+use crate::provider::send::{error_chain, http_client};
 use crate::provider::streaming::{self, Call, StreamParser, Wire};
 use crate::provider::timeouts::Timeouts;
 use crate::provider::{
@@ -85,13 +85,8 @@ impl OpenAi {
     }
 
     fn client(&self) -> &reqwest::Client {
-        self.client.get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .connect_timeout(self.settings.timeouts.connect)
-                .build()
-                .unwrap_or_else(|_| reqwest::Client::new())
-        })
+        self.client
+            .get_or_init(|| http_client(self.settings.timeouts.connect))
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
