@@ -80,7 +80,9 @@ fn frame_2000_messages_200x60_streaming(bencher: divan::Bencher) {
     let mut buf = Buffer::empty(AREA);
     update(
         &mut model,
-        Msg::Agent(AgentEvent::TurnStarted),
+        Msg::Agent(AgentEvent::TurnStarted {
+            prompt: String::new(),
+        }),
         Instant::now(),
     );
     update(

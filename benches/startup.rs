@@ -13,16 +13,58 @@ const RUNS: usize = 15;
 /// The end of a synchronized update: claw wraps every frame in one.
 const FRAME_END: &[u8] = b"\x1b[?2026l";
 
+/// A claw started in a pty, its first frame drawn.
+struct Running {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    reader: Box<dyn Read + Send>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Running {
+    /// Reads until the end of the next frame, answering claw's terminal queries on the way.
+    fn wait_frame(&mut self) {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = self.reader.read(&mut buf).unwrap_or(0);
+            assert!(
+                n > 0,
+                "claw exited before drawing: {:?}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen.extend_from_slice(&buf[..n]);
+            if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
+                self.writer
+                    .write_all(b"\x1b[?0u\x1b[?62;22c")
+                    .expect("answer");
+                seen.clear();
+            }
+            if let Some(at) = find(&seen, b"\x1b[6n") {
+                self.writer.write_all(b"\x1b[1;1R").expect("answer");
+                seen.drain(..at + 4);
+            }
+            if find(&seen, FRAME_END).is_some() {
+                return;
+            }
+        }
+    }
+
+    /// Sends keys and waits for the frame that shows them.
+    fn keys(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("keys");
+        self.wait_frame();
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts claw in a pty with `args` and `env`, answers its terminal queries, and returns the
-/// time to the end of its first frame and the child (still running).
-fn first_frame(
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> (
-    Duration,
-    Box<dyn portable_pty::Child + Send + Sync>,
-    Box<dyn portable_pty::MasterPty + Send>,
-) {
+/// time to the end of its first frame and claw (still running).
+fn first_frame(args: &[&str], env: &[(&str, &str)]) -> (Duration, Running) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 40,
@@ -43,54 +85,67 @@ fn first_frame(
     let start = Instant::now();
     let child = pty.slave.spawn_command(cmd).expect("spawn claw");
     drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().expect("reader");
-    let mut writer = pty.master.take_writer().expect("writer");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 65536];
-    loop {
-        let n = reader.read(&mut buf).unwrap_or(0);
-        assert!(
-            n > 0,
-            "claw exited before drawing: {:?}",
-            String::from_utf8_lossy(&seen)
-        );
-        seen.extend_from_slice(&buf[..n]);
-        if find(&seen, b"\x1b[?u").is_some() && find(&seen, b"\x1b[c").is_some() {
-            writer.write_all(b"\x1b[?0u\x1b[?62;22c").expect("answer");
-            seen.clear();
-        }
-        if let Some(at) = find(&seen, b"\x1b[6n") {
-            writer.write_all(b"\x1b[1;1R").expect("answer");
-            seen.drain(..at + 4);
-        }
-        if find(&seen, FRAME_END).is_some() {
-            return (start.elapsed(), child, pty.master);
-        }
-    }
+    let reader = pty.master.try_clone_reader().expect("reader");
+    let writer = pty.master.take_writer().expect("writer");
+    let mut running = Running {
+        child,
+        _master: pty.master,
+        reader,
+        writer,
+    };
+    running.wait_frame();
+    (start.elapsed(), running)
 }
 
-/// A saved session of `messages` messages (markdown answers with code) to resume.
-fn long_session(data: &std::path::Path, messages: usize) {
+/// An answer of about `chars` characters: markdown with a code block, as a model writes it.
+fn answer(i: usize, chars: usize) -> String {
+    let mut text = format!(
+        "## Answer {i}\n\nThe parser **reads** each flag:\n\n- checks it\n- stores it\n\n```rust\nfn parse() -> Vec<String> {{\n    std::env::args().collect()\n}}\n```\n"
+    );
+    while text.len() < chars {
+        text.push_str("\nA paragraph that explains what the flag does and why its default is safe for most users.\n");
+    }
+    text
+}
+
+/// A saved session of `messages` messages (markdown answers with code, each about
+/// `answer_chars` long) to resume, in its own data directory. Returns the text's size.
+fn long_session(data: &std::path::Path, messages: usize, answer_chars: usize) -> usize {
     use claw::agent::session_log::{Entry, SessionLog, project_dir};
     use claw::provider::{ContentBlock, Message, Role};
     let dir = project_dir(&data.join("claw"), &std::env::temp_dir());
     let _ = std::fs::remove_dir_all(&dir);
     let mut log = SessionLog::open(&dir.join("bench.jsonl")).expect("session file");
+    let mut size = 0;
     for i in 0..messages / 2 {
-        log.append(&Entry::UserText {
-            text: format!("Question {i}: how do the flags work?"),
-        })
-        .expect("write");
+        let question = format!("Question {i}: how do the flags work?");
+        let text = answer(i, answer_chars);
+        size += question.len() + text.len();
+        log.append(&Entry::UserText { text: question })
+            .expect("write");
         log.append(&Entry::Message {
             message: Message {
                 role: Role::Assistant,
-                content: vec![ContentBlock::Text {
-                    text: format!("## Answer {i}\n\nThe parser **reads** each flag:\n\n- checks it\n- stores it\n\n```rust\nfn parse() -> Vec<String> {{\n    std::env::args().collect()\n}}\n```\n"),
-                }],
+                content: vec![ContentBlock::Text { text }],
             },
         })
         .expect("write");
     }
+    size
+}
+
+/// The median time to the first frame of `claw --continue` over 5 runs.
+fn resume(data: &std::path::Path) -> (Duration, Duration) {
+    let data_s = data.display().to_string();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let (elapsed, running) =
+            first_frame(&["--continue"], &[("XDG_DATA_HOME", data_s.as_str())]);
+        times.push(elapsed);
+        running.stop();
+    }
+    times.sort();
+    (times[times.len() / 2], times[0])
 }
 
 struct Sample {
@@ -103,8 +158,8 @@ fn main() {
     let mut samples = Vec::new();
     let mut idle_ticks = None;
     for run in 0..RUNS {
-        let (first_frame, mut child, _master) = first_frame(&[], &[]);
-        let pid = child.process_id().expect("pid");
+        let (first_frame, running) = first_frame(&[], &[]);
+        let pid = running.child.process_id().expect("pid");
         let rss_kib = rss_kib(pid);
         if run == 0 {
             // Idle CPU: let claw sit for 2 s and count the CPU ticks it used.
@@ -117,8 +172,7 @@ fn main() {
             rss_kib,
             pid,
         });
-        let _ = child.kill();
-        let _ = child.wait();
+        running.stop();
     }
     samples.sort_by_key(|s| s.first_frame);
     let median = &samples[samples.len() / 2];
@@ -142,24 +196,48 @@ fn main() {
         println!("  CPU while idle for 2 s: {ticks} clock ticks (1 tick = 10 ms)");
     }
 
-    // Resuming a 5,000-message session.
-    let data = std::env::temp_dir().join("claw-bench-data");
-    long_session(&data, 5_000);
+    let start_rss = rss[rss.len() / 2];
+
+    // Resuming a 200-turn session of 2,000-character answers, and a 5,000-message one.
+    let data = std::env::temp_dir().join("claw-bench-data-200");
+    let text_size = long_session(&data, 400, 2_000);
+    let (median, best) = resume(&data);
+    println!(
+        "resume of a 200-turn session (2,000-character answers) to the first frame: median {:.1} ms, best {:.1} ms",
+        ms(median),
+        ms(best)
+    );
+    // Its memory once every turn has been on screen: from the top back to the bottom.
     let data_s = data.display().to_string();
-    let mut times = Vec::new();
-    for _ in 0..5 {
-        let (elapsed, mut child, _master) =
-            first_frame(&["--continue"], &[("XDG_DATA_HOME", data_s.as_str())]);
-        times.push(elapsed);
-        let _ = child.kill();
-        let _ = child.wait();
+    let (_, mut running) = first_frame(&["--continue"], &[("XDG_DATA_HOME", data_s.as_str())]);
+    running.keys(b"\x1b[1;5H");
+    for _ in 0..400 {
+        running.keys(b"\x1b[6~");
     }
-    times.sort();
+    running.keys(b"\x1b[1;5F");
+    let pid = running.child.process_id().expect("pid");
+    let after = rss_kib(pid);
+    running.stop();
+    println!(
+        "  resident memory after paging through all 200 turns: {:.1} MB (start-up {:.1} MB + text {:.1} MB; target under {:.1} MB)",
+        after as f64 / 1024.0,
+        start_rss as f64 / 1024.0,
+        text_size as f64 / 1024.0 / 1024.0,
+        (2 * start_rss) as f64 / 1024.0 + text_size as f64 / 1024.0 / 1024.0
+    );
+
+    let data = std::env::temp_dir().join("claw-bench-data");
+    long_session(&data, 5_000, 0);
+    let (median, best) = resume(&data);
     println!(
         "resume of a 5,000-message session to the first frame: median {:.1} ms, best {:.1} ms",
-        times[times.len() / 2].as_secs_f64() * 1000.0,
-        times[0].as_secs_f64() * 1000.0
+        ms(median),
+        ms(best)
     );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -152,8 +152,8 @@ fn reply(request: &RecordedRequest) -> Reply {
         "demo_ask" => Reply::text(&format!("Noted. {content}")),
         "demo_glob" => Reply::tool_use(
             &format!(
-                "Found {} file(s). Now I'll write `claw-demo.md`; you'll see the diff first.",
-                content.lines().filter(|l| !l.trim().is_empty()).count()
+                "{}. Now I'll write `claw-demo.md`; you'll see the diff first.",
+                found_files(content)
             ),
             "demo_write",
             "Write",
@@ -177,6 +177,27 @@ fn reply(request: &RecordedRequest) -> Reply {
     }
 }
 
+/// What the model says about a Glob result: its file lines counted, "No files found" (and the
+/// "(N more not shown…)" note) read as what they say rather than as file names.
+fn found_files(glob_output: &str) -> String {
+    let mut files = 0;
+    let mut more = 0;
+    for line in glob_output.lines().map(str::trim) {
+        if line.is_empty() || line == "No files found" {
+            continue;
+        }
+        match line.strip_prefix('(').and_then(|l| l.split_once(' ')) {
+            Some((n, rest)) if rest.starts_with("more") => more += n.parse::<usize>().unwrap_or(0),
+            _ => files += 1,
+        }
+    }
+    match files + more {
+        0 => "No markdown files here".into(),
+        1 => "Found 1 file".into(),
+        n => format!("Found {n} files"),
+    }
+}
+
 fn long_answer() -> String {
     let mut out = String::from("## A long answer\n\nPress **Esc** at any time to stop it.\n\n");
     for i in 1..=120 {
@@ -185,4 +206,20 @@ fn long_answer() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::found_files;
+
+    #[test]
+    fn the_count_agrees_with_what_glob_reported() {
+        assert_eq!(found_files("No files found"), "No markdown files here");
+        assert_eq!(found_files("README.md"), "Found 1 file");
+        assert_eq!(found_files("README.md\ndocs/a.md\n"), "Found 2 files");
+        assert_eq!(
+            found_files("a.md\n(3 more not shown; narrow the pattern)"),
+            "Found 4 files"
+        );
+    }
 }

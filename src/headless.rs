@@ -113,7 +113,7 @@ pub async fn run(
                 };
             }
             AgentEvent::SessionInfo { .. }
-            | AgentEvent::TurnStarted
+            | AgentEvent::TurnStarted { .. }
             | AgentEvent::UserText { .. }
             | AgentEvent::Compacted { .. }
             | AgentEvent::TranscriptReset

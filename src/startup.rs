@@ -215,7 +215,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     let status = StatusInfo {
         model,
-        cwd: display_cwd(&cwd),
+        cwd: crate::shown_path::shown_dir(&cwd),
         permission_mode: mode.as_str().into(),
         context_window,
         ..StatusInfo::default()
@@ -228,6 +228,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     ui_model.catalog_models = catalog_models;
     ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
+    let (keymap, keymap_notices) = load_keymap(&locations);
+    ui_model.set_keymap(keymap);
+    // The header first: the resumed conversation and the notices come below it.
+    let welcome = crate::app::welcome::welcome(&ui_model);
+    ui_model.push_cell(CellKind::Welcome(welcome));
     let history_path = crate::history_file::path_for(&cwd);
     let mut runtime = tui::Runtime::new(handle.ops, history_path.clone());
     let now = Instant::now();
@@ -241,13 +246,17 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         }),
         now,
     );
-    ui_model.status.cost = session.cost;
     for broken in &settings.broken {
         ui_model.push_cell(CellKind::Notice(format!(
             "Settings file left out (none of its settings apply): {broken}"
         )));
     }
-    for notice in settings.warnings.into_iter().chain(session.notices) {
+    for notice in settings
+        .warnings
+        .into_iter()
+        .chain(session.notices)
+        .chain(keymap_notices)
+    {
         ui_model.push_cell(CellKind::Notice(notice));
     }
     // A settings file that doesn't parse: the session opens on a dialog, and the prompt given
@@ -269,8 +278,6 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         ui_model.history =
             crate::app::history::InputHistory::with_entries(crate::history_file::load(path));
     }
-    let keymap = load_keymap(&locations, &mut ui_model);
-    ui_model.set_keymap(keymap);
     if pick_session {
         // `claw --resume` without an id: start in the session picker.
         ui_model
@@ -304,8 +311,8 @@ async fn wind_down(finished: tokio::task::JoinHandle<()>) {
     crate::process_groups::kill_all();
 }
 
-/// The keys of `<config>/claw/keybindings.json` over the defaults; problems become notices.
-fn load_keymap(locations: &Locations, ui_model: &mut Model) -> crate::app::keymap::Keymap {
+/// The keys of `<config>/claw/keybindings.json` over the defaults, and its problems (notices).
+fn load_keymap(locations: &Locations) -> (crate::app::keymap::Keymap, Vec<String>) {
     let Some(path) = locations
         .user_config
         .as_ref()
@@ -317,10 +324,12 @@ fn load_keymap(locations: &Locations, ui_model: &mut Model) -> crate::app::keyma
         return Default::default();
     };
     let (keymap, warnings) = crate::app::keymap::Keymap::from_json(&text);
-    for warning in warnings {
-        ui_model.push_cell(CellKind::Notice(format!("{}: {warning}", path.display())));
-    }
-    keymap
+    let shown = crate::shown_path::shown_dir(&path);
+    let notices = warnings
+        .into_iter()
+        .map(|w| format!("{shown}: {w}"))
+        .collect();
+    (keymap, notices)
 }
 
 /// The theme named in the settings, or (for none or "auto") the one that suits the terminal's
@@ -348,21 +357,10 @@ fn choose_theme(setting: Option<&str>) -> (Theme, Option<String>) {
     }
 }
 
-/// The cwd with the home directory shown as `~`.
-fn display_cwd(cwd: &std::path::Path) -> String {
-    if let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
-        && let Ok(rest) = cwd.strip_prefix(&home)
-    {
-        return format!("~/{}", rest.display());
-    }
-    cwd.display().to_string()
-}
-
 /// The session to run: a new one, or one resumed from disk.
 struct SessionStart {
     log: LogTarget,
     messages: Vec<crate::provider::Message>,
-    cost: f64,
     usage: Vec<(String, crate::provider::Usage, f64)>,
     notices: Vec<String>,
 }
@@ -378,7 +376,6 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         return Ok(Some(SessionStart {
             log: LogTarget::None,
             messages: Vec::new(),
-            cost: 0.0,
             usage: Vec::new(),
             notices: vec!["No data directory: this session will not be saved.".into()],
         }));
@@ -423,14 +420,14 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         return Ok(Some(SessionStart {
             log: new_target(&session_log::new_id()),
             messages: Vec::new(),
-            cost: 0.0,
             usage: Vec::new(),
             notices: Vec::new(),
         }));
     };
     let loaded = session_log::load(&path)
         .with_context(|| format!("cannot read the session {}", path.display()))?;
-    let (messages, cost) = History::replay(&loaded.entries);
+    // (The cost comes back with the usage entries: the agent sums them and reports both.)
+    let (messages, _) = History::replay(&loaded.entries);
     let usage = loaded
         .entries
         .iter()
@@ -439,12 +436,12 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
             _ => None,
         })
         .collect();
+    let shown = crate::shown_path::shown_from(&path, cwd);
     let mut notices = Vec::new();
     if loaded.skipped > 0 {
         notices.push(format!(
-            "Skipped {} damaged line(s) of {} (a crash mid-write); the rest is restored.",
-            loaded.skipped,
-            path.display()
+            "Skipped {} of {shown} (a crash mid-write); the rest is restored.",
+            crate::words::count(loaded.skipped, "damaged line", "damaged lines"),
         ));
     }
     let log = if args.fork_session {
@@ -455,25 +452,26 @@ fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<S
         for entry in &loaded.entries {
             log.append(entry)?;
         }
-        notices.push(format!(
-            "Forked into a new session {id}; the original is unchanged."
+        notices.push(crate::agent::history::resumed_notice(
+            &shown,
+            messages.len(),
+            Some(&id),
         ));
         LogTarget::Open(log)
     } else {
+        notices.push(crate::agent::history::resumed_notice(
+            &shown,
+            messages.len(),
+            None,
+        ));
         LogTarget::Open(
             SessionLog::open(&path)
                 .with_context(|| format!("cannot append to {}", path.display()))?,
         )
     };
-    notices.push(format!(
-        "Resumed {} ({} messages).",
-        path.display(),
-        messages.len()
-    ));
     Ok(Some(SessionStart {
         log,
         messages,
-        cost,
         usage,
         notices,
     }))

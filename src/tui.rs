@@ -189,6 +189,12 @@ pub async fn run(
         runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), Instant::now());
     }
     let mut cache = RenderCache::default();
+    // A resumed conversation's first frame draws its code plain rather than wait for the
+    // highlighter to load and compile its patterns; the next frame colours it.
+    let mut deferred_highlighting = !model.cells.is_empty();
+    if deferred_highlighting {
+        ui::highlight::defer();
+    }
     let mut input = EventStream::new();
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME;
@@ -199,6 +205,10 @@ pub async fn run(
             let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
             last_frame = Instant::now();
             dirty = moved;
+            if std::mem::take(&mut deferred_highlighting) {
+                ui::highlight::highlight_from_now_on();
+                dirty = true;
+            }
         }
         let wake = if dirty {
             Some(last_frame + FRAME)
@@ -443,5 +453,6 @@ fn draw(
             Instant::now(),
         );
     }
-    Ok(model.scroll != scroll)
+    // Heights still estimated are measured a few a frame: keep drawing until they all are.
+    Ok(model.scroll != scroll || metrics.is_some_and(|m| !m.settled))
 }

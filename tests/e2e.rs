@@ -228,7 +228,10 @@ fn a_session_survives_a_kill_and_continues() {
     term.wait_for_text("Ask claw", T).unwrap();
     term.send("capital of France?");
     term.key(Key::Enter);
-    term.wait_for_text("Paris.", T).unwrap();
+    let screen = term
+        .wait_for(|s| s.contains("Paris.") && !s.contains("↑0 ↓0"), T)
+        .unwrap();
+    let tokens = token_counts(&screen);
     term.send("tell me a long story");
     term.key(Key::Enter);
     term.wait_for_text("streaming on and on", T).unwrap();
@@ -252,8 +255,9 @@ fn a_session_survives_a_kill_and_continues() {
         30,
     )
     .unwrap();
-    // The earlier conversation is on screen again.
+    // The earlier conversation is on screen again, and its token counts with its cost.
     let screen = term.wait_for_text("Resumed", T).unwrap();
+    term.wait_for_text(&tokens, T).unwrap();
     assert!(screen.contains("capital of France?"), "{screen}");
     assert!(screen.contains("Paris."), "{screen}");
     term.send("what did I ask?");
@@ -523,7 +527,7 @@ fn an_at_mention_is_found_attached_and_sent() {
     term.key(Key::Enter);
     let screen = term.wait_for_text("I see the notes.", T).unwrap();
     assert!(
-        screen.contains("Attached docs/notes.txt (1 lines)"),
+        screen.contains("Attached docs/notes.txt (1 line)"),
         "{screen}"
     );
     let sent = setup.server.requests().last().unwrap().body["messages"].to_string();
@@ -771,5 +775,36 @@ fn ctrl_g_edits_the_message_in_the_editor_and_it_is_sent() {
     term.wait_for_text("Got both lines.", T).unwrap();
     let sent = setup.server.requests().last().unwrap().body["messages"][0].to_string();
     assert!(sent.contains("FIRST LINE\\nsecond line"), "{sent}");
+    quit(&mut term);
+}
+
+/// The status bar's "↑12 ↓3" on `screen`.
+fn token_counts(screen: &str) -> String {
+    let from = screen.find('↑').expect("token counts in the status bar");
+    let rest = &screen[from..];
+    let end = rest.find(" ·").unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+#[test]
+fn esc_esc_opens_the_rewind_picker_and_enter_rewinds() {
+    let setup = setup(vec![
+        Reply::text("First answer."),
+        Reply::text("Second answer."),
+    ]);
+    let mut term = claw(&setup, 100, 30);
+    term.wait_for_text("Ask claw", T).unwrap();
+    term.send("first prompt");
+    term.key(Key::Enter);
+    term.wait_for_text("First answer.", T).unwrap();
+    term.send("second prompt");
+    term.key(Key::Enter);
+    term.wait_for_text("Second answer.", T).unwrap();
+    term.key(Key::Esc);
+    term.key(Key::Esc);
+    term.wait_for_text("Rewind to before a prompt", T).unwrap();
+    term.key(Key::Enter);
+    term.wait_for_text("Rewound to before prompt 2", T).unwrap();
+    term.wait_for(|s| !s.contains("Second answer."), T).unwrap();
     quit(&mut term);
 }

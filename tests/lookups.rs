@@ -268,6 +268,7 @@ async fn context_is_counted_by_the_api() {
         .split_whitespace()
         .nth(1)
         .unwrap()
+        .replace(',', "")
         .parse()
         .unwrap();
     assert!(
@@ -385,6 +386,7 @@ async fn context_counts_the_memory_files_sent_with_the_first_message() {
             .rev()
             .nth(2)
             .unwrap()
+            .replace(',', "")
             .parse()
             .unwrap()
     };

@@ -96,7 +96,7 @@ async fn an_at_mention_attaches_the_file_and_counts_as_read() {
             _ => {}
         }
     }
-    assert_eq!(notices, vec!["Attached notes.txt (1 lines)"]);
+    assert_eq!(notices, vec!["Attached notes.txt (1 line)"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "goodbye world\n"

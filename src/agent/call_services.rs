@@ -6,7 +6,6 @@ use futures::future::BoxFuture;
 
 use crate::agent::inbox::{Inbox, Watched};
 use crate::agent::turn::Session;
-use crate::permissions::Permissions;
 use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Question};
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
 use crate::tools::{AgentServices, Asked, Cut, ModelQuestion, SubagentEnd};
@@ -104,7 +103,8 @@ impl AgentServices for SessionCall<'_> {
             tool: self.tool.to_string(),
             summary: self.summary.clone(),
             preview: ApprovalPreview::Questions(questions),
-            session_rule: Permissions::suggest_rule(self.tool, &serde_json::Value::Null),
+            // A question has no rule to grant: it always asks.
+            session_rule: self.tool.to_string(),
         };
         Box::pin(self.session.ask(request, self.inbox))
     }

@@ -62,7 +62,11 @@ impl Session {
                     for (n, path) in files.into_iter().enumerate() {
                         let n = n + 1;
                         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                        body.push_str(&format!("{n:>3}. {}  ({size} bytes)\n", path.display()));
+                        body.push_str(&format!(
+                            "{n:>3}. {}  ({})\n",
+                            self.services.ctx.shown_to_user(path),
+                            crate::words::count(size as usize, "byte", "bytes")
+                        ));
                     }
                 }
                 if body.is_empty() {
@@ -79,9 +83,9 @@ impl Session {
                 let mut body = format!("In use: {}\n\nAvailable:\n", self.conversation.model.id);
                 for m in self.services.catalog.models() {
                     body.push_str(&format!(
-                        "  {:<20} {:>5}K context  ${}/${} per M tokens in/out\n",
+                        "  {:<20} {:>5} context  ${}/${} per M tokens in/out\n",
                         m.id,
-                        m.context_window / 1000,
+                        crate::words::abbreviated(m.context_window),
                         m.input,
                         m.output
                     ));
@@ -111,9 +115,9 @@ impl Session {
                     self.conversation.model.id,
                     self.policy.permissions.mode.as_str(),
                     self.services.ctx.sandbox_policy().describe(),
-                    self.services.ctx.cwd.display(),
-                    self.conversation.totals.input,
-                    self.conversation.totals.output,
+                    crate::shown_path::shown_from(&self.services.ctx.cwd, std::path::Path::new("")),
+                    crate::words::grouped(self.conversation.totals.input),
+                    crate::words::grouped(self.conversation.totals.output),
                     self.conversation.totals.cost,
                     self.conversation.history.len(),
                     self.conversation.memory.as_ref().map_or(0, |(_, seen)| seen.len()),
@@ -125,10 +129,10 @@ impl Session {
                 for (model, usage, cost) in &self.conversation.totals.by_model {
                     body.push_str(&format!(
                         "{model}: ${cost:.4}  ({} in, {} cache write, {} cache read, {} out)\n",
-                        usage.input_tokens,
-                        usage.cache_creation_input_tokens,
-                        usage.cache_read_input_tokens,
-                        usage.output_tokens
+                        crate::words::grouped(usage.input_tokens),
+                        crate::words::grouped(usage.cache_creation_input_tokens),
+                        crate::words::grouped(usage.cache_read_input_tokens),
+                        crate::words::grouped(usage.output_tokens)
                     ));
                 }
                 body.push_str(&format!("\nThis session: ${:.4}", self.conversation.totals.cost));
@@ -173,8 +177,11 @@ impl Session {
                 };
                 let path = self.services.ctx.resolve(&name);
                 let message = match std::fs::write(&path, export_markdown(self.conversation.history.messages())) {
-                    Ok(()) => format!("Exported the conversation to {}", path.display()),
-                    Err(e) => format!("Could not write {}: {e}", path.display()),
+                    Ok(()) => format!(
+                        "Exported the conversation to {}",
+                        self.services.ctx.shown_to_user(&path)
+                    ),
+                    Err(e) => format!("Could not write {}: {e}", self.services.ctx.shown_to_user(&path)),
                 };
                 self.emit(AgentEvent::Notice { message });
             }

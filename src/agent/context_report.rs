@@ -31,13 +31,15 @@ impl Session {
         let approx = if counted { " " } else { "~" };
         let line = |name: &str, tokens: u64| {
             format!(
-                "{name:<16} {approx}{tokens:>8} tokens  {:>5.1}%\n",
+                "{name:<16} {approx}{:>9} tokens  {:>5.1}%\n",
+                crate::words::grouped(tokens),
                 tokens as f64 * 100.0 / window as f64
             )
         };
         let mut body = format!(
             "Window: {} tokens ({})\n\n",
-            window, self.conversation.model.id
+            crate::words::abbreviated(window),
+            self.conversation.model.id
         );
         body.push_str(&line("System prompt", system));
         body.push_str(&line("Memory files", memory));
@@ -52,7 +54,7 @@ impl Session {
         if self.conversation.totals.context > 0 {
             body.push_str(&format!(
                 "\nThe last request used {} tokens of context.",
-                self.conversation.totals.context
+                crate::words::grouped(self.conversation.totals.context)
             ));
         }
         body.push_str(&format!(

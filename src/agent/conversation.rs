@@ -66,6 +66,8 @@ pub(crate) struct Totals {
     pub by_model: Vec<(String, Usage, f64)>,
     /// The context in use at the last request (input of every kind plus output).
     pub context: u64,
+    /// The last request's usage.
+    pub last: Usage,
     /// Requests made with a model that has a price, and with one that has none.
     pub priced: u64,
     pub unpriced: u64,
@@ -88,6 +90,7 @@ impl Totals {
             usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
         self.output += usage.output_tokens;
         self.cost += cost;
+        self.last = *usage;
         self.context = usage.input_tokens
             + usage.cache_creation_input_tokens
             + usage.cache_read_input_tokens

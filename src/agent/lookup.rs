@@ -89,7 +89,10 @@ impl Lookups {
                 serde_json::Value::String(value.to_string()),
             ) {
                 Ok(()) => AgentEvent::Notice {
-                    message: format!("Saved {key} {value} as the default ({}).", path.display()),
+                    message: format!(
+                        "Saved {key} {value} as the default ({}).",
+                        crate::shown_path::shown_from(path, &self.cwd)
+                    ),
                 },
                 Err(e) => AgentEvent::Error {
                     message: format!("Could not save the default {key}: {e}"),

@@ -88,9 +88,10 @@ pub fn attach(prompt: &str, cwd: &Path, files: &mut FileState) -> Attached {
                         "\n"
                     }
                 ));
-                attached
-                    .notes
-                    .push(format!("Attached {shown} ({lines} lines)"));
+                attached.notes.push(format!(
+                    "Attached {shown} ({})",
+                    crate::words::count(lines, "line", "lines")
+                ));
             }
             Ok(Mention::Directory(listing)) => {
                 attached.blocks.push(format!(
@@ -192,7 +193,7 @@ mod tests {
         assert_eq!(
             attached.notes,
             vec![
-                "Attached src/main.rs (1 lines)",
+                "Attached src/main.rs (1 line)",
                 "Attached the listing of src",
                 "Not attached: blob.bin (a binary file)",
             ]

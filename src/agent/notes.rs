@@ -6,13 +6,18 @@ use crate::agent::turn::Session;
 use crate::protocol::PermissionMode;
 use crate::provider::{ContentBlock, Message, Role};
 
-pub(crate) const PLAN_ON: &str = "<system-reminder>Plan mode is on: only read-only tools run. \
-Explore, then present your plan with ExitPlanMode and wait for the user's approval before \
-changing anything.</system-reminder>";
+pub(crate) const PLAN_ON: &str = "<system-reminder>Plan mode is on: only read-only tools and \
+commands that only read run. Explore, then present your plan with ExitPlanMode and wait for \
+the user's approval before changing anything.</system-reminder>";
 pub(crate) const PLAN_OFF: &str = "<system-reminder>Plan mode is off: you may change files and \
 run commands again, as the permission rules allow.</system-reminder>";
 pub(crate) const INTERRUPTED: &str = "[The user interrupted your previous answer. It stops \
 where they stopped reading; don't resume it unless asked.]";
+
+/// Whether a user text block is one of claw's notes to the model (never shown as the user's).
+pub(crate) fn is_note(text: &str) -> bool {
+    [PLAN_ON, PLAN_OFF, INTERRUPTED].contains(&text)
+}
 
 /// The note for a plan mode the model hasn't been told about: `told` is what it last heard.
 pub(crate) fn plan_note(told: bool, mode: PermissionMode) -> Option<&'static str> {

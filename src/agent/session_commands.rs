@@ -69,14 +69,14 @@ impl Session {
             }
         }
         let mut message = format!(
-            "Rewound to before prompt {n} (\"{}\"): {}{} file(s) restored.",
+            "Rewound to before prompt {n} (\"{}\"): {}{} restored.",
             prompt.lines().next().unwrap_or(""),
             if conversation {
                 "conversation cut back; "
             } else {
                 ""
             },
-            restored
+            crate::words::count(restored, "file", "files")
         );
         for problem in problems {
             message.push_str(&format!("\nCould not restore {problem}"));
@@ -137,13 +137,16 @@ impl Session {
                 {
                     self.emit(event);
                 }
-                let mut message = format!(
-                    "Resumed {} ({} messages).",
-                    path.display(),
-                    self.conversation.history.len()
+                let mut message = crate::agent::history::resumed_notice(
+                    &self.services.ctx.shown_to_user(&path),
+                    self.conversation.history.len(),
+                    None,
                 );
                 if skipped > 0 {
-                    message.push_str(&format!(" Skipped {skipped} damaged line(s)."));
+                    message.push_str(&format!(
+                        " Skipped {}.",
+                        crate::words::count(skipped, "damaged line", "damaged lines")
+                    ));
                 }
                 self.emit(AgentEvent::Notice { message });
             }

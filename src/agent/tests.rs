@@ -895,3 +895,35 @@ async fn cost_by_model_and_context_breakdown() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_tool_row_shows_a_path_in_the_working_directory_relative_to_it() {
+    let inside = std::env::temp_dir().join("src").join("parser.rs");
+    let mut s = start(
+        vec![
+            reply(
+                vec![tool_use(
+                    "e",
+                    "Echo",
+                    json!({"text": inside.to_str().unwrap()}),
+                )],
+                StopReason::ToolUse,
+            ),
+            reply(vec![text("done")], StopReason::EndTurn),
+        ],
+        None,
+    );
+    s.handle
+        .ops
+        .send(Op::UserTurn { text: "go".into() })
+        .unwrap();
+    let events = until(&mut s.handle.events, turn_ended).await;
+    let summaries: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            AgentEvent::ToolStarted { summary, .. } => Some(summary.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(summaries, ["src/parser.rs"]);
+}

@@ -12,7 +12,7 @@ use crate::agent::inbox::Inbox;
 use crate::agent::turn::{Flow, Session};
 use crate::config::memory;
 use crate::config::settings::save_allow_rule;
-use crate::permissions::{PermissionMode, Permissions, RuleKind, Verdict};
+use crate::permissions::{PermissionMode, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
 use crate::tools::outcome::short;
@@ -72,7 +72,7 @@ impl Session {
         self.emit(AgentEvent::ToolStarted {
             call_id: id.to_string(),
             tool: name.to_string(),
-            summary: tool.summarize(&input),
+            summary: self.summary(tool, &input),
         });
         // A tool offered but withheld from this session (a sub-agent's Task) is refused first.
         if let Some(message) = self.policy.withheld(name) {
@@ -165,20 +165,23 @@ impl Session {
                 // "ask", or no decision: the user is asked.
                 Some(_) | None => {}
             }
-            let rule = Permissions::suggest_rule(name, &input);
+            let rules = self
+                .policy
+                .permissions
+                .suggest_rules(name, &input, &self.shell_dir());
             let request = ApprovalRequest {
                 id: 0,
                 call_id: id.to_string(),
                 tool: name.to_string(),
-                summary: tool.summarize(&input),
+                summary: self.summary(tool, &input),
                 preview,
-                session_rule: rule.clone(),
+                session_rule: rules.join(", "),
             };
             let Ok(decision) = self.ask(request, inbox).await else {
                 return CallOutcome::error("Not run: claw is shutting down.")
                     .with_flow(CallFlow::ShuttingDown);
             };
-            if let Some(denial) = self.apply_decision(decision, &rule) {
+            if let Some(denial) = self.apply_decision(decision, &rules) {
                 self.finish(id, ToolOutcome::Denied, &denial.text(), "denied", started);
                 return denial;
             }
@@ -188,17 +191,34 @@ impl Session {
 
     /// What the mode and rules say of a call; a Bash command is judged where the shell is now
     /// (where the last command's `cd` left it).
-    fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
-        let shell_dir = self
-            .services
+    /// The tool's one-line summary for the tool row and the approval prompt, its path shown
+    /// relative to the working directory. A command line is shown exactly as it will run.
+    fn summary(&self, tool: &dyn crate::tools::Tool, input: &Value) -> String {
+        if tool.name() == "Bash" {
+            return tool.summarize(input);
+        }
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        crate::shown_path::in_summary(
+            &tool.summarize(input),
+            &self.services.ctx.cwd,
+            home.as_deref(),
+        )
+    }
+
+    /// Where the next shell command starts (where the last `cd` left it).
+    fn shell_dir(&self) -> std::path::PathBuf {
+        self.services
             .ctx
             .shell_cwd
             .lock()
             .map(|d| d.clone())
-            .unwrap_or_else(|_| self.services.ctx.cwd.clone());
+            .unwrap_or_else(|_| self.services.ctx.cwd.clone())
+    }
+
+    fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         self.policy
             .permissions
-            .decide_in(name, input, risk, &shell_dir)
+            .decide_in(name, input, risk, &self.shell_dir())
     }
 
     /// Ends a call the rules refuse.
@@ -308,7 +328,10 @@ impl Session {
                 file.content.trim_end()
             ));
             self.emit(AgentEvent::Notice {
-                message: format!("Loaded memory from {}", file.path.display()),
+                message: format!(
+                    "Loaded memory from {}",
+                    self.services.ctx.shown_to_user(&file.path)
+                ),
             });
         }
     }
@@ -343,20 +366,39 @@ impl Session {
     }
 
     /// Carries out the user's answer; returns the denial to send the model, if denied.
-    fn apply_decision(&mut self, decision: Decision, rule: &str) -> Option<CallOutcome> {
+    fn apply_decision(&mut self, decision: Decision, rules: &[String]) -> Option<CallOutcome> {
+        let cwd = self.services.ctx.cwd.clone();
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
             Decision::AllowForSession => {
-                let cwd = self.services.ctx.cwd.clone();
-                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                for rule in rules {
+                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                }
                 None
             }
             Decision::AllowAlways => {
-                let cwd = self.services.ctx.cwd.clone();
-                self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                for rule in rules {
+                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                }
                 if let Some(path) = self.policy.local_settings.clone() {
-                    let message = match save_allow_rule(&path, rule) {
-                        Ok(()) => format!("Saved the rule `{rule}` to {}", path.display()),
+                    let saved = rules
+                        .iter()
+                        .try_for_each(|rule| save_allow_rule(&path, rule));
+                    let named = rules
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let message = match saved {
+                        Ok(()) => format!(
+                            "Saved {} {named} to {}",
+                            if rules.len() == 1 {
+                                "the rule"
+                            } else {
+                                "the rules"
+                            },
+                            self.services.ctx.shown_to_user(&path)
+                        ),
                         Err(e) => {
                             format!(
                                 "Allowed for this session, but the rule could not be saved: {e}"

@@ -47,7 +47,7 @@ impl Session {
     fn announce_model(&self) {
         self.emit(AgentEvent::SessionInfo {
             model: self.conversation.model.id.clone(),
-            cwd: self.services.ctx.cwd.display().to_string(),
+            cwd: crate::shown_path::shown_dir(&self.services.ctx.cwd),
             context_window: self.conversation.model.context_window,
         });
     }
@@ -72,8 +72,25 @@ impl Session {
         }
     }
 
+    /// The usage so far, for the status bar: a resumed session's tokens and cost come back
+    /// together.
+    fn announce_usage(&self) {
+        let totals = &self.conversation.totals;
+        if totals.input + totals.output == 0 && totals.cost == 0.0 {
+            return;
+        }
+        self.emit(AgentEvent::Usage {
+            usage: totals.last,
+            session_cost: totals.cost,
+            pricing: totals.pricing(),
+            total_in: totals.input,
+            total_out: totals.output,
+        });
+    }
+
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_model();
+        self.announce_usage();
         self.learn_context_window().await;
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
@@ -136,7 +153,10 @@ impl Session {
                     let cwd = self.services.ctx.cwd.display().to_string();
                     if let Some(path) = self.conversation.history.start_new_session(&model, &cwd) {
                         self.emit(AgentEvent::Notice {
-                            message: format!("New session; it will be saved as {}", path.display()),
+                            message: format!(
+                                "New session; it will be saved as {}",
+                                self.services.ctx.shown_to_user(&path)
+                            ),
                         });
                     }
                     true
@@ -202,7 +222,9 @@ impl Session {
 
     /// Runs one user turn. Returns false when the agent should shut down.
     pub(crate) async fn turn(&mut self, text: String, inbox: &mut Inbox) -> bool {
-        self.emit(AgentEvent::TurnStarted);
+        self.emit(AgentEvent::TurnStarted {
+            prompt: text.clone(),
+        });
         let submitted = self
             .fire(
                 "UserPromptSubmit",

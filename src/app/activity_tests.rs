@@ -52,7 +52,9 @@ fn resume_and_rewind_commands_leave_the_status_idle() {
         let mut h = Harness::new();
         // A finished turn first, so the replay follows real use.
         h.send(Msg::SubmitPrompt("hello".into()));
-        h.agent(AgentEvent::TurnStarted);
+        h.agent(AgentEvent::TurnStarted {
+            prompt: String::new(),
+        });
         h.agent(AgentEvent::TextDelta("hi".into()));
         assert_eq!(h.model.activity(), Activity::Streaming);
         h.agent(AgentEvent::TurnEnded {
@@ -91,7 +93,9 @@ fn in_a_turn_the_state_follows_the_model_then_the_tools() {
     let mut h = Harness::new();
     h.send(Msg::SubmitPrompt("go".into()));
     assert_eq!(h.model.activity(), Activity::Waiting);
-    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
     h.agent(AgentEvent::ThinkingDelta("t".into()));
     assert_eq!(h.model.activity(), Activity::Thinking);
     h.agent(AgentEvent::ToolStarted {
@@ -149,7 +153,9 @@ fn a_ctrl_c_that_closed_the_palette_or_interrupted_does_not_arm_quitting() {
     );
     assert!(h.model.quit_armed.is_none());
     h.send(Msg::SubmitPrompt("go".into()));
-    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
     let effects = ctrl_c(&mut h);
     assert!(effects.contains(&crate::app::Effect::Send(crate::protocol::Op::Interrupt)));
     assert!(h.model.quit_armed.is_none(), "interrupting does not arm");
@@ -234,7 +240,9 @@ fn an_approval_arriving_over_the_palette_takes_the_keys() {
     use crate::app::overlay::{OverlayKind, stack};
     let mut h = Harness::new();
     h.send(Msg::SubmitPrompt("go".into()));
-    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
     h.key_with(KeyCode::Char('p'), KeyModifiers::CONTROL);
     h.approval(
         1,

@@ -48,9 +48,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.live_cell = None;
             model.push_cell(CellKind::User(text));
         }
-        AgentEvent::TurnStarted => {
+        AgentEvent::TurnStarted { prompt } => {
             model.busy = true;
             model.phase = ModelPhase::Waiting;
+            if let Some(at) = model.queued.iter().position(|q| *q == prompt) {
+                model.queued.remove(at);
+                model.live_cell = None;
+                model.push_cell(CellKind::User(prompt));
+            }
         }
         AgentEvent::RequestStarted => {
             model.phase = ModelPhase::Waiting;
@@ -71,6 +76,18 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             summary,
         } => {
             model.live_cell = None;
+            // A `!` command the user typed opens with its output shown.
+            let typed = tool == "Bash"
+                && model
+                    .shell_commands
+                    .first()
+                    .is_some_and(|c| *c == summary)
+                && {
+                    model.shell_commands.remove(0);
+                    true
+                };
+            let gated = gated_call(model, &tool);
+            let index = model.tools.len();
             model.tools.push(ToolCall {
                 call_id,
                 tool,
@@ -80,11 +97,21 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
                 duration: None,
                 output: String::new(),
                 result_summary: String::new(),
-                expanded: false,
+                expanded: typed,
+                hooks: Vec::new(),
+                folded: gated.is_some(),
             });
-            model.push_cell(CellKind::Tool(model.tools.len() - 1));
-            // After the tool, the model is waited for again.
-            model.phase = ModelPhase::Waiting;
+            match gated {
+                Some(owner) => {
+                    model.tools[owner].hooks.push(index);
+                    touch_tool_cell(model, owner);
+                }
+                None => {
+                    model.push_cell(CellKind::Tool(index));
+                    // After the tool, the model is waited for again.
+                    model.phase = ModelPhase::Waiting;
+                }
+            }
         }
         AgentEvent::ApprovalNeeded(request) => {
             if let Some(tool) = model
@@ -124,11 +151,18 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             duration_ms,
         } => {
             if let Some(index) = model.tools.iter().rposition(|t| t.call_id == call_id) {
+                // A redrawn call (after /rewind) says what it said the first time.
+                let (summary, duration) = match model.earlier_results.remove(&call_id) {
+                    Some(earlier) if summary.is_empty() && duration_ms == 0 => earlier,
+                    // Redrawn from a saved session: its time is unknown, not 0 ms.
+                    _ if summary.is_empty() && duration_ms == 0 => (summary, None),
+                    _ => (summary, Some(Duration::from_millis(duration_ms))),
+                };
                 let tool = &mut model.tools[index];
                 tool.status = ToolStatus::Done(outcome);
                 tool.output = output;
                 tool.result_summary = summary;
-                tool.duration = Some(Duration::from_millis(duration_ms));
+                tool.duration = duration;
                 touch_tool_cell(model, index);
             }
             model.approvals.retain(|a| a.request.call_id != call_id);
@@ -180,7 +214,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::GitDiff(Err(message)) => {
             model.push_cell(CellKind::Error(format!("/diff: {message}")))
         }
-        AgentEvent::TranscriptReset => model.clear(),
+        AgentEvent::TranscriptReset => {
+            model.earlier_results = model
+                .tools
+                .iter()
+                .map(|t| (t.call_id.clone(), (t.result_summary.clone(), t.duration)))
+                .collect();
+            model.clear();
+        }
         AgentEvent::Todos { items } => model.todos = items,
         AgentEvent::PermissionModeChanged(mode) => {
             model.status.permission_mode = mode.as_str().to_string()
@@ -194,7 +235,9 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
 }
 
 fn end_turn(model: &mut Model, stop: TurnStop) {
-    model.busy = false;
+    // A queued prompt's turn starts next: still busy, so what is typed meanwhile queues
+    // behind it instead of showing before it.
+    model.busy = !model.queued.is_empty();
     model.live_cell = None;
     model.approvals.clear();
     let now = model.now;
@@ -223,11 +266,27 @@ fn end_turn(model: &mut Model, stop: TurnStop) {
     }
 }
 
-fn touch_tool_cell(model: &mut Model, tool_index: usize) {
+/// Hooks run for a tool call (before it, on its approval, after it) are folded into the row of
+/// that call: the newest call with a row of its own. Other hooks get a row.
+fn gated_call(model: &Model, tool: &str) -> Option<usize> {
+    let event = tool.strip_prefix("hook ")?;
+    if !matches!(event, "PreToolUse" | "PermissionRequest" | "PostToolUse") {
+        return None;
+    }
+    model.tools.iter().rposition(|t| !t.folded)
+}
+
+/// Marks the row of tool `tool_index` (or of the call its hook gated) as changed.
+pub(crate) fn touch_tool_cell(model: &mut Model, tool_index: usize) {
+    let row = model
+        .tools
+        .iter()
+        .position(|t| t.hooks.contains(&tool_index))
+        .unwrap_or(tool_index);
     if let Some(cell) = model
         .cells
         .iter()
-        .rposition(|c| c.kind == CellKind::Tool(tool_index))
+        .rposition(|c| c.kind == CellKind::Tool(row))
     {
         model.touch(cell);
     }

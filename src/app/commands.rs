@@ -151,13 +151,20 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
 /// The text of `/help`.
 pub fn help() -> String {
     let mut out = String::from("Commands:\n");
-    for c in COMMANDS {
-        let name = if c.args.is_empty() {
-            format!("/{}", c.name)
-        } else {
-            format!("/{} {}", c.name, c.args)
-        };
-        out.push_str(&format!("  {name:<24} {}\n", c.description));
+    let names: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| {
+            if c.args.is_empty() {
+                format!("/{}", c.name)
+            } else {
+                format!("/{} {}", c.name, c.args)
+            }
+        })
+        .collect();
+    // One column for the names, as wide as the longest, so every description lines up.
+    let column = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (c, name) in COMMANDS.iter().zip(&names) {
+        out.push_str(&format!("  {name:<column$}  {}\n", c.description));
     }
     out.push_str("\nPress ? on an empty input for every key.");
     out
@@ -199,5 +206,20 @@ mod tests {
                 c.name
             );
         }
+    }
+
+    #[test]
+    fn every_description_in_help_starts_in_the_same_column() {
+        let help = help();
+        let columns: std::collections::BTreeSet<usize> = help
+            .lines()
+            .filter(|l| l.starts_with("  /"))
+            .map(|l| {
+                let name_end = l[2..].find("  ").unwrap() + 2;
+                name_end + l[name_end..].len() - l[name_end..].trim_start().len()
+            })
+            .collect();
+        assert_eq!(columns.len(), 1, "{help}");
+        assert!(help.contains("/rewind [N [conversation|code]]  "), "{help}");
     }
 }

@@ -34,6 +34,7 @@ fn entries(model: &Model) -> Vec<(usize, PaletteItem)> {
             CellKind::User(text) => ("prompt", text),
             CellKind::Info { body, .. } => ("info", body),
             CellKind::Thinking(_)
+            | CellKind::Welcome(_)
             | CellKind::Tool(_)
             | CellKind::Error(_)
             | CellKind::Notice(_) => continue,
@@ -55,7 +56,7 @@ fn entries(model: &Model) -> Vec<(usize, PaletteItem)> {
 fn item(group: &'static str, text: &str, lang: String) -> PaletteItem {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let lines = text.lines().count();
-    let mut detail = format!("{lines} line{}", if lines == 1 { "" } else { "s" });
+    let mut detail = crate::words::count(lines, "line", "lines");
     if !lang.is_empty() {
         detail = format!("{lang} · {detail}");
     }

@@ -124,15 +124,21 @@ fn accept(model: &mut Model) {
         return;
     };
     let chars: Vec<char> = line.chars().collect();
-    let path = if chosen.path.contains(char::is_whitespace) {
-        format!("@\"{}\" ", chosen.path)
-    } else {
-        format!("@{} ", chosen.path)
-    };
     let before: String = chars[..at].iter().collect();
     let after: String = chars[col.min(chars.len())..].iter().collect();
+    // One space after the path: the one already there, or a new one.
+    let space = if after.starts_with(char::is_whitespace) {
+        ""
+    } else {
+        " "
+    };
+    let path = if chosen.path.contains(char::is_whitespace) {
+        format!("@\"{}\"{space}", chosen.path)
+    } else {
+        format!("@{}{space}", chosen.path)
+    };
     *line = format!("{before}{path}{after}");
-    let new_col = at + path.chars().count();
+    let new_col = at + path.chars().count() + 1 - space.len();
     let pastes = std::mem::take(&mut model.pastes);
     model.reset_input();
     model.input.insert_str(lines.join("\n"));

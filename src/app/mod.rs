@@ -24,6 +24,7 @@ pub mod rewind;
 mod search;
 mod submit;
 pub mod update;
+pub mod welcome;
 
 pub use effect::Effect;
 pub use model::Model;

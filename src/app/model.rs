@@ -36,6 +36,8 @@ pub enum CellKind {
         title: String,
         body: String,
     },
+    /// The header of the first screen.
+    Welcome(crate::app::welcome::Welcome),
 }
 
 /// A conversation cell. `version` changes whenever its rendering may change, so rendered lines
@@ -68,6 +70,10 @@ pub struct ToolCall {
     /// One-line result ("exit 0", "42 lines").
     pub result_summary: String,
     pub expanded: bool,
+    /// The hook runs that gated this call (indices into `Model::tools`): folded into its row.
+    pub hooks: Vec<usize>,
+    /// Whether this is a hook run folded into another call's row (it gets no row of its own).
+    pub folded: bool,
 }
 
 /// An approval prompt waiting for the user's key.
@@ -187,6 +193,14 @@ pub struct Model {
     pub transcript_top_cell: usize,
     /// The assistant or thinking cell receiving deltas.
     pub live_cell: Option<usize>,
+    /// Prompts sent while a turn runs, oldest first: drawn below the conversation as queued
+    /// until their turn starts, then they become user cells in order.
+    pub queued: Vec<String>,
+    /// `!` commands sent and not yet started: their rows open with the output shown.
+    pub shell_commands: Vec<String>,
+    /// Tool results of the transcript just reset (by /rewind), by call id: a redrawn call
+    /// gets its summary and time back.
+    pub earlier_results: std::collections::HashMap<String, (String, Option<Duration>)>,
     pub tools: Vec<ToolCall>,
     pub selected_tool: Option<usize>,
     pub focus: Focus,
@@ -251,6 +265,9 @@ impl Model {
             transcript_top_cell: 0,
             viewport_rows: 0,
             live_cell: None,
+            queued: Vec::new(),
+            shell_commands: Vec::new(),
+            earlier_results: Default::default(),
             tools: Vec::new(),
             selected_tool: None,
             focus: Focus::Input,
@@ -349,6 +366,12 @@ impl Model {
     fn bump(&mut self) -> u64 {
         self.next_version += 1;
         self.next_version
+    }
+
+    /// The tool call Ctrl+O opens: the selected one, or the newest with a row of its own.
+    pub fn toggled_tool(&self) -> Option<usize> {
+        self.selected_tool
+            .or_else(|| self.tools.iter().rposition(|t| !t.folded))
     }
 
     /// The approval prompt on screen, if any.

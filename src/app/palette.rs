@@ -151,9 +151,9 @@ pub fn items(model: &Model, kind: PaletteKind) -> Vec<PaletteItem> {
                 group: "session",
                 label: crate::app::columns::truncate(&session.first_prompt, 60),
                 detail: format!(
-                    "{} · {} messages · ${:.4}",
+                    "{} · {} · ${:.4}",
                     crate::time_ago::ago(session.age_secs),
-                    session.messages,
+                    crate::words::count(session.messages, "message", "messages"),
                     session.cost
                 ),
                 current: false,

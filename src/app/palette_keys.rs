@@ -152,8 +152,12 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
             crate::app::submit::submit_text(model, &format!("/resume {id}"))
         }
         PaletteAction::Theme(name) => {
-            switch_theme(model, &name);
-            if save == Save::AsDefault && model.theme.name == name {
+            if save == Save::No {
+                choose_theme(model, &name);
+                return Vec::new();
+            }
+            // The agent says where it saved it.
+            if switch_theme(model, &name) {
                 return vec![Effect::Send(Op::SaveSetting {
                     key: "theme".into(),
                     value: name,
@@ -163,6 +167,10 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
         }
         PaletteAction::Mode(mode) => {
             model.status.permission_mode = mode.as_str().to_string();
+            model.push_cell(CellKind::Notice(format!(
+                "Permission mode: {}.",
+                mode.as_str()
+            )));
             vec![Effect::Send(Op::SetPermissionMode(mode))]
         }
         PaletteAction::Copy(text) => {
@@ -177,7 +185,17 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
 }
 
 /// Switches to the built-in theme `name` (the views redraw everything in its colours).
-pub(crate) fn switch_theme(model: &mut Model, name: &str) {
+/// The user chose theme `name` (with `/theme` or the picker): switch and say so.
+pub(crate) fn choose_theme(model: &mut Model, name: &str) {
+    if switch_theme(model, name) {
+        model.push_cell(CellKind::Notice(format!(
+            "Theme: {name} (for this session; the /theme picker's Ctrl+S keeps it for new ones)."
+        )));
+    }
+}
+
+/// Switches to theme `name`; false (and an error on screen) when there is none of that name.
+pub(crate) fn switch_theme(model: &mut Model, name: &str) -> bool {
     match Theme::builtin(name) {
         Some(theme) => {
             model.theme = theme;
@@ -187,10 +205,14 @@ pub(crate) fn switch_theme(model: &mut Model, name: &str) {
             model.reset_input();
             model.input.insert_str(text);
             model.pastes = pastes;
+            true
         }
-        None => model.push_cell(CellKind::Error(format!(
-            "No theme `{name}`: choose one of {}.",
-            Theme::names().join(", ")
-        ))),
+        None => {
+            model.push_cell(CellKind::Error(format!(
+                "No theme `{name}`: choose one of {}.",
+                Theme::names().join(", ")
+            )));
+            false
+        }
     }
 }

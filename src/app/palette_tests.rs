@@ -166,6 +166,10 @@ fn modes_themes_and_sessions_from_the_palette() {
         ))]
     );
     assert_eq!(model.status.permission_mode, "acceptEdits");
+    assert!(
+        matches!(model.cells.last().map(|c| &c.kind), Some(CellKind::Notice(n)) if n == "Permission mode: acceptEdits."),
+        "the switch says what it did"
+    );
 
     type_text(&mut model, "/theme light");
     key(&mut model, KeyCode::Enter);

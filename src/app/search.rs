@@ -94,6 +94,7 @@ fn cell_text(model: &Model, index: usize) -> String {
         | CellKind::Error(t)
         | CellKind::Notice(t) => t.clone(),
         CellKind::Info { title, body } => format!("{title}\n{body}"),
+        CellKind::Welcome(w) => format!("claw {}\n{} {}\n{}", w.version, w.model, w.cwd, w.hint),
         CellKind::Tool(i) => model
             .tools
             .get(*i)

@@ -32,15 +32,20 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
     {
         model.push_cell(CellKind::User(text.clone()));
         model.scroll = Scroll::Follow;
+        model.shell_commands.push(command.to_string());
         return vec![Effect::Send(Op::Shell {
             command: command.to_string(),
         })];
     }
-    model.push_cell(CellKind::User(text.clone()));
-    model.live_cell = None;
     model.scroll = Scroll::Follow;
     model.quit_armed = None;
-    if !model.busy {
+    if model.busy {
+        // The agent runs it after the current turn; until then it waits below the answer
+        // instead of splitting it.
+        model.queued.push(text.clone());
+    } else {
+        model.push_cell(CellKind::User(text.clone()));
+        model.live_cell = None;
         model.busy = true;
         model.phase = ModelPhase::Waiting;
     }
@@ -87,7 +92,7 @@ pub(crate) fn run_command(
             crate::app::palette_keys::open(model, PaletteKind::Themes)
         }
         SlashCommand::Theme => {
-            crate::app::palette_keys::switch_theme(model, &args);
+            crate::app::palette_keys::choose_theme(model, &args);
             Vec::new()
         }
         SlashCommand::Todos => {
@@ -230,5 +235,178 @@ mod tests {
                 args: "now".into()
             })]
         );
+    }
+
+    fn users(model: &Model) -> Vec<&str> {
+        model
+            .cells
+            .iter()
+            .filter_map(|c| match &c.kind {
+                CellKind::User(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_queued_prompt_keeps_its_place_until_its_turn_starts() {
+        use crate::protocol::{AgentEvent, TurnStop};
+        let mut model = model();
+        let agent = |model: &mut Model, event| {
+            crate::app::agent_events::on_agent(model, event, std::time::Instant::now())
+        };
+        submit_text(&mut model, "one");
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "one".into(),
+            },
+        );
+        agent(&mut model, AgentEvent::TextDelta("first half".into()));
+        assert_eq!(
+            submit_text(&mut model, "two"),
+            vec![Effect::Send(Op::UserTurn { text: "two".into() })]
+        );
+        agent(&mut model, AgentEvent::TextDelta(", second half".into()));
+        assert_eq!(
+            users(&model),
+            ["one"],
+            "not drawn into the middle of the answer"
+        );
+        assert_eq!(model.queued, ["two"]);
+        assert!(
+            matches!(&model.cells[1].kind, CellKind::Assistant(t) if t == "first half, second half")
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Done,
+            },
+        );
+        // Typed before "two" started: it queues behind "two", not in front of it.
+        submit_text(&mut model, "three");
+        assert!(model.busy, "the queued turn is about to start");
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "two".into(),
+            },
+        );
+        assert_eq!(users(&model), ["one", "two"]);
+        assert_eq!(model.queued, ["three"]);
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Interrupted,
+            },
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnStarted {
+                prompt: "three".into(),
+            },
+        );
+        agent(
+            &mut model,
+            AgentEvent::TurnEnded {
+                stop: TurnStop::Done,
+            },
+        );
+        assert_eq!(users(&model), ["one", "two", "three"]);
+        assert!(!model.busy && model.queued.is_empty());
+    }
+
+    #[test]
+    fn theme_says_what_it_did() {
+        let mut model = model();
+        submit_text(&mut model, "/theme light");
+        assert_eq!(model.theme.name, "light");
+        assert!(
+            matches!(model.cells.last().map(|c| &c.kind), Some(CellKind::Notice(n)) if n.starts_with("Theme: light")),
+            "{:?}",
+            model.cells
+        );
+    }
+
+    #[test]
+    fn after_a_rewind_the_redrawn_calls_keep_their_results() {
+        use crate::protocol::{AgentEvent, ToolOutcome};
+        let mut model = model();
+        let now = std::time::Instant::now();
+        let started = AgentEvent::ToolStarted {
+            call_id: "t1".into(),
+            tool: "Write".into(),
+            summary: "f.txt".into(),
+        };
+        let agent =
+            |model: &mut Model, event| crate::app::agent_events::on_agent(model, event, now);
+        agent(&mut model, started.clone());
+        agent(
+            &mut model,
+            AgentEvent::ToolFinished {
+                call_id: "t1".into(),
+                outcome: ToolOutcome::Success,
+                output: "Created f.txt (1 line).".into(),
+                summary: "+1 -0".into(),
+                duration_ms: 7,
+            },
+        );
+        agent(&mut model, AgentEvent::TranscriptReset);
+        // The replay of the history: no summary, no time.
+        agent(&mut model, started);
+        let replayed = AgentEvent::ToolFinished {
+            call_id: "t1".into(),
+            outcome: ToolOutcome::Success,
+            output: "Created f.txt (1 line).".into(),
+            summary: String::new(),
+            duration_ms: 0,
+        };
+        agent(&mut model, replayed.clone());
+        let call = &model.tools[0];
+        assert_eq!(call.result_summary, "+1 -0");
+        assert_eq!(call.duration, Some(std::time::Duration::from_millis(7)));
+        // A call redrawn with nothing to go by has no time rather than "0ms".
+        agent(&mut model, AgentEvent::TranscriptReset);
+        model.earlier_results.clear();
+        agent(
+            &mut model,
+            AgentEvent::ToolStarted {
+                call_id: "t1".into(),
+                tool: "Write".into(),
+                summary: "f.txt".into(),
+            },
+        );
+        agent(&mut model, replayed);
+        assert_eq!(model.tools[0].duration, None);
+    }
+
+    #[test]
+    fn hook_runs_fold_into_their_call_and_ctrl_o_opens_the_call() {
+        use crate::protocol::AgentEvent;
+        let mut model = model();
+        let now = std::time::Instant::now();
+        for (id, tool) in [
+            ("t1", "Bash"),
+            ("hook-1", "hook PreToolUse"),
+            ("hook-2", "hook Stop"),
+        ] {
+            crate::app::agent_events::on_agent(
+                &mut model,
+                AgentEvent::ToolStarted {
+                    call_id: id.into(),
+                    tool: tool.into(),
+                    summary: "x".into(),
+                },
+                now,
+            );
+        }
+        let rows: Vec<_> = model.cells.iter().map(|c| c.kind.clone()).collect();
+        assert_eq!(
+            rows,
+            [CellKind::Tool(0), CellKind::Tool(2)],
+            "a Stop hook gates no call"
+        );
+        assert_eq!(model.tools[0].hooks, [1]);
+        assert_eq!(model.toggled_tool(), Some(2));
     }
 }

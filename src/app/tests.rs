@@ -157,7 +157,9 @@ fn up_and_down_recall_history() {
 #[test]
 fn deltas_stream_into_one_cell_until_a_tool_starts() {
     let mut h = Harness::new();
-    h.agent(AgentEvent::TurnStarted);
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
     h.agent(AgentEvent::TextDelta("Hel".into()));
     h.agent(AgentEvent::TextDelta("lo".into()));
     assert_eq!(h.model.cells.len(), 1);
@@ -891,6 +893,24 @@ fn at_opens_the_file_finder_and_tab_attaches_the_choice() {
     assert!(h.model.overlays.mention().is_none());
     h.type_text("now");
     assert_eq!(h.model.input_text(), "fix @\"src/my file.rs\" now");
+}
+
+#[test]
+fn a_mention_completed_before_a_space_leaves_one_space() {
+    let mut h = Harness::new();
+    h.type_text("fix  now");
+    for _ in 0..4 {
+        h.key(KeyCode::Left);
+    }
+    h.type_text("@m");
+    h.send(found(2, &["src/main.rs"], true));
+    h.key(KeyCode::Tab);
+    assert_eq!(h.model.input_text(), "fix @src/main.rs now");
+    assert_eq!(
+        h.model.input.cursor(),
+        (0, 17),
+        "the cursor sits after the space"
+    );
 }
 
 #[test]

@@ -61,7 +61,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.transcript_lines = lines;
             model.viewport_rows = rows;
             model.transcript_top = top;
-            if let Scroll::Cell(_) = model.scroll {
+            // The view keeps a scrolled position by the cell it shows, so the line it reports
+            // is where the scroll now is (heights it measured above may have moved it).
+            if let Scroll::Cell(_) | Scroll::FromTop(_) = model.scroll {
                 model.scroll = Scroll::FromTop(top);
             }
             if let Scroll::FromTop(top) = model.scroll
@@ -76,7 +78,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             if model.theme_auto {
                 let name = if light { "light" } else { "dark" };
                 if model.theme.name != name {
-                    crate::app::palette_keys::switch_theme(model, name);
+                    // Following the terminal is no news: no notice.
+                    let _ = crate::app::palette_keys::switch_theme(model, name);
                 }
             }
             Vec::new()
@@ -267,11 +270,9 @@ fn on_global(model: &mut Model, action: GlobalAction, now: Instant) -> Vec<Effec
             }
         }
         GlobalAction::ToggleLastTool => {
-            let target = model
-                .selected_tool
-                .or_else(|| model.tools.len().checked_sub(1));
-            if let Some(tool) = target.and_then(|i| model.tools.get_mut(i)) {
-                tool.expanded = !tool.expanded;
+            if let Some(index) = model.toggled_tool() {
+                model.tools[index].expanded = !model.tools[index].expanded;
+                crate::app::agent_events::touch_tool_cell(model, index);
             }
         }
         GlobalAction::ToggleTodos => model.show_todos = !model.show_todos,

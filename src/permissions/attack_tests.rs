@@ -343,9 +343,37 @@ fn table_of_attacks() {
     );
     checked += expect_all(&p, &["cat < other.txt"], "allow", "other reads in bypass");
 
-    // Plan mode refuses every command; bypass allows what no deny rule covers.
-    let p = perms(Plan, &[(RuleKind::Allow, "Bash(ls:*)")]);
-    checked += expect_all(&p, &["ls", "echo hi > f", "cargo build"], "deny", "plan");
+    // Plan mode refuses every command that is not purely a read, allow rules or not; bypass
+    // allows what no deny rule covers.
+    let p = perms(
+        Plan,
+        &[
+            (RuleKind::Allow, "Bash(ls:*)"),
+            (RuleKind::Allow, "Bash(make:*)"),
+        ],
+    );
+    checked += expect_all(
+        &p,
+        &[
+            "echo hi > f",
+            "cargo build",
+            "make",
+            "ls > listing",
+            "ls && touch x",
+            "cat a | tee b",
+            "find . -delete",
+            "git diff --output=patch",
+            "git -c core.pager=sh log",
+            "sort -o out in",
+            "ls $(rm -rf x)",
+            "$CMD",
+            "cd .. && ls",
+            "cat /etc/shadow",
+            "bash -c 'rm x'",
+        ],
+        "deny",
+        "plan",
+    );
     let p = perms(BypassPermissions, &[]);
     checked += expect_all(
         &p,
@@ -841,7 +869,24 @@ fn read_only_commands_run_unasked_and_nothing_else_passes_as_one() {
         "ask",
         "acceptEdits",
     );
-    // Plan mode keeps refusing every command, read-only ones included (as before).
-    checked += expect_all(&perms(Plan, &[]), &["ls"], "deny", "plan");
+    // Plan mode lets a line run that only reads, as Read would; an ask rule still asks.
+    checked += expect_all(
+        &perms(Plan, &[]),
+        &[
+            "ls",
+            "git status",
+            "grep -rn alpha src",
+            "cat a | wc -l",
+            "bash -c 'ls'",
+        ],
+        "allow",
+        "plan reads",
+    );
+    checked += expect_all(
+        &perms(Plan, &[(RuleKind::Ask, "Bash(git status)")]),
+        &["git status"],
+        "ask",
+        "plan ask rule",
+    );
     assert!(checked > 100, "{checked}");
 }

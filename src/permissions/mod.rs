@@ -6,6 +6,7 @@ pub mod paths;
 mod read_only;
 pub mod rule;
 pub mod shell;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +14,8 @@ use serde_json::Value;
 
 pub use crate::protocol::PermissionMode;
 use crate::tools::Risk;
-use crate::tools::bash::command_prefix;
 use rule::{Certainty, EDIT_TOOLS, Places, READ_TOOLS, Rule, file_path, normalize};
-use shell::{Place, Script, Target, display};
+use shell::{Place, Script, Target};
 
 /// What to do with one tool call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,30 +143,6 @@ impl Permissions {
         true
     }
 
-    /// The narrowest sensible rule that would allow this call again: a Bash command's prefix
-    /// (of the program as it runs), or the tool.
-    pub fn suggest_rule(tool: &str, input: &Value) -> String {
-        if tool == "Bash" {
-            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            let script = shell::analyze(
-                command,
-                Place {
-                    dir: Path::new("/"),
-                    home: None,
-                },
-            );
-            // The first command that needs a rule: not shell code run by a wrapper, not a `cd`.
-            let first = script
-                .commands
-                .iter()
-                .find(|c| !c.runs_code && c.cd_to.is_none())
-                .map(|c| display(c.runs()))
-                .unwrap_or_default();
-            return format!("Bash({}:*)", command_prefix(&first));
-        }
-        tool.to_string()
-    }
-
     /// The Read deny rules, for tools that list and search files to skip what they cover.
     pub fn read_denials(&self) -> ReadDenials {
         ReadDenials {
@@ -216,15 +192,7 @@ impl Permissions {
     /// As `decide`, with a Bash command running in `shell_dir` (where the last `cd` left it).
     pub fn decide_in(&self, tool: &str, input: &Value, risk: Risk, shell_dir: &Path) -> Verdict {
         if tool == "Bash" {
-            let command = input.get("command").and_then(Value::as_str).unwrap_or("");
-            let script = shell::analyze(
-                command,
-                Place {
-                    dir: shell_dir,
-                    home: self.places.home.as_deref(),
-                },
-            );
-            return self.decide_script(&script, shell_dir);
+            return self.decide_script(&self.bash_script(input, shell_dir), shell_dir);
         }
         let is_file_tool = EDIT_TOOLS.contains(&tool) || READ_TOOLS.contains(&tool);
         if is_file_tool {
@@ -384,7 +352,21 @@ impl Permissions {
         if self.mode == PermissionMode::BypassPermissions {
             return Verdict::Allow;
         }
-        if self.mode == PermissionMode::Plan {
+        let reads_allowed = script.reads.iter().all(|t| match t {
+            Target::Path(path) => self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow,
+            Target::Unknown(_) => false,
+        });
+        let something = script.commands.iter().any(|c| !c.runs_code) || !script.writes.is_empty();
+        // Plan mode lets a line run only when all it does is read, as Read would.
+        let pure_reads = script.unknowns.is_empty()
+            && script.writes.is_empty()
+            && something
+            && reads_allowed
+            && script
+                .commands
+                .iter()
+                .all(|c| c.runs_code || self.only_reads(c, script, dir));
+        if self.mode == PermissionMode::Plan && !pure_reads {
             return plan_denial();
         }
         let asks = self.ask.iter().filter(|r| r.names("Bash")).any(|rule| {
@@ -397,11 +379,6 @@ impl Permissions {
         if asks {
             return Verdict::Ask;
         }
-        let allowed = |words: &[shell::Word]| {
-            self.allow
-                .iter()
-                .any(|r| r.matches_words(words, Certainty::Surely))
-        };
         // `cd` into a working directory needs no rule: where it leads is judged by the
         // commands and redirections after it.
         let stays_inside = |c: &shell::Command| {
@@ -409,29 +386,14 @@ impl Permissions {
                 .as_ref()
                 .is_some_and(|to| self.inside_workspace(&paths::resolve_links(to)))
         };
-        let stays_put = script.commands.iter().all(|c| c.cd_to.is_none());
-        let only_reads = |c: &shell::Command| {
-            stays_put
-                && c.forms.len() == 1
-                && c.rule_form == Some(0)
-                && read_only::read_only(c.runs(), dir).is_some_and(|reads| {
-                    reads.paths.iter().all(|path| {
-                        self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow
-                    })
-                })
-        };
-        let commands_allowed = script.commands.iter().all(|c| {
-            c.runs_code || stays_inside(c) || c.rule_form().is_some_and(&allowed) || only_reads(c)
-        });
+        let commands_allowed = script
+            .commands
+            .iter()
+            .all(|c| c.runs_code || stays_inside(c) || self.runs_unasked(c, script, dir));
         let writes_allowed = script.writes.iter().all(|t| match t {
             Target::Path(path) => self.decide_file("Write", path, Risk::Mutating) == Verdict::Allow,
             Target::Unknown(_) => false,
         });
-        let reads_allowed = script.reads.iter().all(|t| match t {
-            Target::Path(path) => self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow,
-            Target::Unknown(_) => false,
-        });
-        let something = script.commands.iter().any(|c| !c.runs_code) || !script.writes.is_empty();
         if script.unknowns.is_empty()
             && something
             && commands_allowed
@@ -441,6 +403,49 @@ impl Permissions {
             return Verdict::Allow;
         }
         Verdict::Ask
+    }
+}
+
+impl Permissions {
+    /// A Bash call's command, analysed as it would run in `shell_dir`.
+    fn bash_script(&self, input: &Value, shell_dir: &Path) -> Script {
+        let command = input.get("command").and_then(Value::as_str).unwrap_or("");
+        shell::analyze(
+            command,
+            Place {
+                dir: shell_dir,
+                home: self.places.home.as_deref(),
+            },
+        )
+    }
+
+    /// Whether `command` of `script` (run in `dir`) needs no approval: an allow rule surely
+    /// covers it, or it only reads files Read may read, with no `cd` moving the line.
+    fn runs_unasked(&self, command: &shell::Command, script: &Script, dir: &Path) -> bool {
+        self.only_reads(command, script, dir) || self.command_allowed(command)
+    }
+
+    /// Whether `command` of `script` (run in `dir`) only reads files Read may read, with no
+    /// `cd` moving the line.
+    fn only_reads(&self, command: &shell::Command, script: &Script, dir: &Path) -> bool {
+        script.commands.iter().all(|c| c.cd_to.is_none())
+            && command.forms.len() == 1
+            && command.rule_form == Some(0)
+            && read_only::read_only(command.runs(), dir).is_some_and(|reads| {
+                reads
+                    .paths
+                    .iter()
+                    .all(|path| self.decide_file("Read", path, Risk::ReadOnly) == Verdict::Allow)
+            })
+    }
+
+    /// Whether an allow rule surely covers `command` as it runs.
+    fn command_allowed(&self, command: &shell::Command) -> bool {
+        command.rule_form().is_some_and(|words| {
+            self.allow
+                .iter()
+                .any(|r| r.matches_words(words, Certainty::Surely))
+        })
     }
 }
 

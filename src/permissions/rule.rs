@@ -196,7 +196,7 @@ pub(crate) fn file_path(tool: &str, input: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-fn host_of(url: &str) -> Option<&str> {
+pub(crate) fn host_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);

@@ -154,6 +154,7 @@ fn modes() {
     assert_eq!(plan.decide("Read", &file("a"), Risk::ReadOnly), Y);
     assert!(is_deny(&plan.decide("Edit", &file("a"), Risk::Mutating)));
     assert!(is_deny(&plan.decide("Bash", &bash("make"), Risk::Mutating)));
+    assert_eq!(plan.decide("Bash", &bash("ls"), Risk::Mutating), Y);
 
     let bypass = perms(BypassPermissions, &[(RuleKind::Deny, "Bash(rm:*)")]);
     // What a shell reads from its input could be anything, a denied rm included.
@@ -175,25 +176,25 @@ fn modes() {
 
 #[test]
 fn suggested_rules_are_narrow() {
+    let none = perms(Default, &[]);
+    let suggest = |tool: &str, input: &Value| none.suggest_rules(tool, input, Path::new("/"));
     assert_eq!(
-        Permissions::suggest_rule("Bash", &bash("cargo test --lib")),
-        "Bash(cargo test:*)"
+        suggest("Bash", &bash("cargo test --lib")),
+        ["Bash(cargo test:*)"]
     );
     assert_eq!(
-        Permissions::suggest_rule("Bash", &bash("git status && rm x")),
-        "Bash(git status:*)"
+        suggest("Bash", &bash("git status && rm x")),
+        ["Bash(git status:*)", "Bash(rm:*)"]
     );
     assert_eq!(
-        Permissions::suggest_rule("Bash", &bash("cd sub && timeout 60 npm run build")),
-        "Bash(npm run build:*)"
+        suggest("Bash", &bash("cd sub && timeout 60 npm run build")),
+        ["Bash(npm run build:*)"]
     );
-    assert_eq!(Permissions::suggest_rule("Edit", &file("a")), "Edit");
+    assert_eq!(suggest("Edit", &file("a")), ["Edit"]);
     let mut p = perms(Default, &[]);
-    p.add(
-        RuleKind::Allow,
-        &Permissions::suggest_rule("Bash", &bash("cargo test --lib")),
-        Path::new("/"),
-    );
+    for rule in suggest("Bash", &bash("cargo test --lib")) {
+        p.add(RuleKind::Allow, &rule, Path::new("/"));
+    }
     assert_eq!(
         p.decide("Bash", &bash("cargo test --doc"), Risk::Mutating),
         Y

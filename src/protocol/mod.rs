@@ -296,7 +296,12 @@ pub enum AgentEvent {
         cwd: String,
         context_window: u64,
     },
-    TurnStarted,
+    /// A turn began; `prompt` is the text it answers (as sent in `Op::UserTurn`, before any
+    /// hook or expansion), so a prompt queued behind a running turn can be shown when its turn
+    /// comes.
+    TurnStarted {
+        prompt: String,
+    },
     /// A user message of a resumed session, redrawn.
     UserText {
         text: String,

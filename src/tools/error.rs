@@ -13,6 +13,14 @@ pub enum ToolError {
     InvalidInput(String),
     #[error("file not found: {0}")]
     NotFound(String),
+    #[error(
+        "{path} has no cell `{id}` (it has {cells}; use a cell's id, or cell-N counting from 0)"
+    )]
+    NoCell {
+        path: String,
+        id: String,
+        cells: String,
+    },
     #[error("{path} is a binary file; Read shows text files only")]
     Binary { path: String },
     #[error("{path} has not been read yet in this session: Read it before editing it")]

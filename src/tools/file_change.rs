@@ -137,9 +137,9 @@ impl PlannedChange {
         };
         let content = if self.before.is_none() {
             format!(
-                "Created {} ({} lines).",
+                "Created {} ({}).",
                 self.shown,
-                self.after.lines().count()
+                crate::words::count(self.after.lines().count(), "line", "lines")
             )
         } else {
             format!(

@@ -108,8 +108,8 @@ impl Glob {
             .collect();
         if total > MAX_RESULTS {
             lines.push(format!(
-                "({} more files not shown; narrow the pattern)",
-                total - MAX_RESULTS
+                "({} not shown; narrow the pattern)",
+                count(total - MAX_RESULTS, "more file", "more files")
             ));
         }
         Ok(ToolOutput {

@@ -30,11 +30,13 @@ pub struct Cut {
 impl Cut {
     /// "1,234 bytes (56 lines)": how much was cut, for a notice.
     pub fn amount(&self) -> String {
-        let bytes = format!("{} bytes", grouped(self.cut_bytes));
+        let bytes = crate::words::count(self.cut_bytes as usize, "byte", "bytes");
         match self.cut_lines {
             0 => bytes,
-            1 => format!("{bytes} (1 line)"),
-            n => format!("{bytes} ({} lines)", grouped(n)),
+            n => format!(
+                "{bytes} ({})",
+                crate::words::count(n as usize, "line", "lines")
+            ),
         }
     }
 
@@ -186,18 +188,7 @@ pub(crate) fn complete_start(bytes: &[u8]) -> usize {
         .count()
 }
 
-/// 1234567 as "1,234,567".
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
+pub use crate::words::grouped;
 
 #[cfg(test)]
 mod tests {

@@ -145,9 +145,13 @@ impl ToolContext {
 
     /// `path` shown relative to the cwd when it lies inside it.
     pub fn display_path(&self, path: &Path) -> String {
-        path.strip_prefix(&self.cwd)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| path.display().to_string())
+        // The model gets no `~`: its tools don't expand it.
+        crate::shown_path::shown(path, &self.cwd, None)
+    }
+
+    /// `path` as the user reads it: relative inside the working directory, `~` for home.
+    pub fn shown_to_user(&self, path: &Path) -> String {
+        crate::shown_path::shown_from(path, &self.cwd)
     }
 }
 
@@ -237,14 +241,7 @@ pub(crate) fn optional_bool(input: &Value, field: &str) -> bool {
     }
 }
 
-/// "1 file", "3 files": a count with its noun for summaries.
-pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub(crate) use crate::words::count;
 
 /// A tool's successful result.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -113,8 +113,9 @@ impl Tool for MultiEdit {
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
         format!(
-            "{} ({count} edits)",
-            input["file_path"].as_str().unwrap_or("")
+            "{} ({})",
+            input["file_path"].as_str().unwrap_or(""),
+            crate::words::count(count, "edit", "edits")
         )
     }
 

@@ -130,7 +130,11 @@ impl NotebookEdit {
                         .and_then(|n| n.parse().ok())
                         .filter(|n| *n < cells.len())
                 })
-                .ok_or_else(|| ToolError::NotFound(format!("cell `{id}` in {shown}")))
+                .ok_or_else(|| ToolError::NoCell {
+                    path: shown.clone(),
+                    id: id.to_string(),
+                    cells: crate::words::count(cells.len(), "cell", "cells"),
+                })
         });
         match mode {
             "replace" | "delete" => {
@@ -296,6 +300,9 @@ mod tests {
             edit(json!({"notebook_path": "n.ipynb", "cell_id": "nope", "new_source": "z"}))
                 .await
                 .unwrap_err();
-        assert!(missing.to_string().contains("cell `nope`"), "{missing}");
+        assert_eq!(
+            missing.to_string(),
+            "n.ipynb has no cell `nope` (it has 2 cells; use a cell's id, or cell-N counting from 0)"
+        );
     }
 }

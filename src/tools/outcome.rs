@@ -164,6 +164,7 @@ impl Ended {
             ),
             ToolError::InvalidInput(_)
             | ToolError::NotFound(_)
+            | ToolError::NoCell { .. }
             | ToolError::Binary { .. }
             | ToolError::NotRead { .. }
             | ToolError::Stale { .. }

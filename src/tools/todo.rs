@@ -91,7 +91,7 @@ impl Tool for TodoWrite {
             .get("todos")
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
-        format!("{count} tasks")
+        crate::words::count(count, "task", "tasks")
     }
 
     fn preview(&self, input: &Value, _ctx: &ToolContext) -> Result<ApprovalPreview, ToolError> {

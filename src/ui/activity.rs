@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use crate::app::keymap::GlobalAction;
 use crate::app::model::{Focus, Model, ToolCall};
-use crate::ui::conversation::{status_mark, status_text};
 use crate::ui::text;
+use crate::ui::tool_row::{output_lines, status_mark, status_text};
 
 /// Output lines shown under a collapsed call.
 const PREVIEW_LINES: usize = 3;
@@ -146,19 +146,6 @@ fn draw_todos(model: &Model, area: Rect, buf: &mut Buffer) -> Rect {
     }
 }
 
-/// Read numbers its lines for the model without padding (`12\tcode`); on screen the numbers
-/// are right-aligned, so the code lines up as in `cat -n`.
-fn aligned_line_number(raw: &str) -> std::borrow::Cow<'_, str> {
-    match raw.split_once('\t') {
-        Some((number, rest))
-            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            std::borrow::Cow::Owned(format!("{number:>6}  {rest}"))
-        }
-        _ => std::borrow::Cow::Borrowed(raw),
-    }
-}
-
 fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> Vec<Line<'static>> {
     let theme = &model.theme;
     let status = status_text(call, model);
@@ -190,32 +177,11 @@ fn call_lines(call: &ToolCall, model: &Model, width: usize, selected: bool) -> V
     } else {
         PREVIEW_LINES
     };
-    let output = call.output.trim_end();
-    let total = output.lines().count();
-    for raw in output.lines().take(limit) {
-        let shown = match call.tool.as_str() {
-            "Read" => aligned_line_number(raw),
-            _ => std::borrow::Cow::Borrowed(raw),
-        };
-        lines.push(Line::styled(
-            format!(
-                "  │ {}",
-                text::truncate(&text::sanitize(&shown), width.saturating_sub(4))
-            ),
-            Style::default().fg(theme.dim),
-        ));
-    }
-    if total > limit {
-        lines.push(Line::styled(
-            format!(
-                "  │ … {} more lines ({})",
-                total - limit,
-                model.keymap.key_for(GlobalAction::ToggleLastTool)
-            ),
-            Style::default()
-                .fg(theme.dim)
-                .add_modifier(Modifier::ITALIC),
-        ));
-    }
+    let hint = if call.expanded {
+        String::new()
+    } else {
+        format!(" ({})", model.keymap.key_for(GlobalAction::ToggleLastTool))
+    };
+    lines.extend(output_lines(call, theme, width, limit, &hint));
     lines
 }

@@ -20,8 +20,21 @@ pub struct ApprovalCache {
     render: Option<DiffRender>,
 }
 
-/// The rows the prompt wants for this preview, given the rows available.
-pub fn wanted_height(approval: &PendingApproval, available: u16) -> u16 {
+/// The rows the prompt wants for this preview at `width` columns, given the rows available.
+pub fn wanted_height(model: &Model, approval: &PendingApproval, width: u16, available: u16) -> u16 {
+    // The key line may wrap: its extra rows come on top of the preview's.
+    let extra = key_hints(model, approval, body_width(width))
+        .len()
+        .saturating_sub(1) as u16;
+    (preview_height(approval, available.saturating_sub(extra)) + extra).min(available)
+}
+
+/// The columns inside the border and its one column of padding.
+fn body_width(width: u16) -> u16 {
+    width.saturating_sub(3)
+}
+
+fn preview_height(approval: &PendingApproval, available: u16) -> u16 {
     match &approval.request.preview {
         ApprovalPreview::FileChange(diff) => {
             // Header, hunk headers and lines, plus the border and the key line.
@@ -89,6 +102,17 @@ pub fn draw(
     let Some((body, keys_row)) = frame(model, title, area, buf) else {
         return;
     };
+    // The keys at the bottom, flowed onto as many rows as they need.
+    let keys = key_hints(model, approval, body.width);
+    let extra = (keys.len() as u16)
+        .saturating_sub(1)
+        .min(body.height.saturating_sub(1));
+    let body = Rect {
+        height: body.height - extra,
+        ..body
+    };
+    let keys_row = keys_row - extra;
+    let key_rows = extra + 1;
     match &request.preview {
         ApprovalPreview::FileChange(diff) => {
             let layout = model
@@ -161,8 +185,9 @@ pub fn draw(
         // Drawn as a choice dialog (ui::question).
         ApprovalPreview::Questions(_) | ApprovalPreview::None => {}
     }
-    let keys = key_hints(model, approval);
-    buf.set_line(body.x, keys_row, &keys, body.width);
+    for (i, line) in keys.iter().take(key_rows as usize).enumerate() {
+        buf.set_line(body.x, keys_row + i as u16, line, body.width);
+    }
 }
 
 /// The frame of a prompt waiting for the user, in the warning colour with `title`: returns the
@@ -187,7 +212,48 @@ pub fn frame(model: &Model, title: Line<'_>, area: Rect, buf: &mut Buffer) -> Op
     Some((body, inner.y + inner.height - 1))
 }
 
-fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
+/// The key line, flowed onto as many rows as `width` needs: a key stays with its label, and
+/// a label too long for a row of its own is shortened.
+fn key_hints(model: &Model, approval: &PendingApproval, width: u16) -> Vec<Line<'static>> {
+    let width = width.max(1) as usize;
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for group in hint_groups(model, approval, width) {
+        let group = fit(group, width);
+        let len: usize = group.iter().map(|s| s.content.chars().count()).sum();
+        let gap = if used == 0 { 0 } else { 2 };
+        if used > 0 && used + gap + len > width {
+            rows.push(Vec::new());
+            used = 0;
+        } else if gap > 0
+            && let Some(row) = rows.last_mut()
+        {
+            row.push(Span::raw("  "));
+            used += gap;
+        }
+        used += len;
+        if let Some(row) = rows.last_mut() {
+            row.extend(group);
+        }
+    }
+    rows.into_iter().map(Line::from).collect()
+}
+
+/// `group` shortened to `width` columns: its last span loses its end, marked by `…`.
+fn fit(mut group: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let len: usize = group.iter().map(|s| s.content.chars().count()).sum();
+    if len <= width {
+        return group;
+    }
+    if let Some(last) = group.last_mut() {
+        let others = len - last.content.chars().count();
+        last.content = text::truncate(&last.content, width.saturating_sub(others)).into();
+    }
+    group
+}
+
+/// The hints as groups that stay together on a row ("y yes", "a this session (…)").
+fn hint_groups(model: &Model, approval: &PendingApproval, width: usize) -> Vec<Vec<Span<'static>>> {
     let theme = &model.theme;
     let key = Style::default()
         .fg(theme.accent)
@@ -195,17 +261,21 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
     let label = Style::default().fg(theme.fg);
     let dim = Style::default().fg(theme.dim);
     if let Some(note) = &approval.note {
-        return Line::from(vec![
-            Span::styled("Tell the model why (Enter send · Esc back): ", label),
+        let prompt = "Tell the model why (Enter send · Esc back): ";
+        // The end of what is typed stays in view, next to the cursor.
+        let room = width.saturating_sub(prompt.chars().count() + 1);
+        let skip = note.chars().count().saturating_sub(room);
+        return vec![vec![
+            Span::styled(prompt, label),
             Span::styled(
-                note.clone(),
+                note.chars().skip(skip).collect::<String>(),
                 Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
             ),
             Span::styled("█", Style::default().fg(theme.accent)),
-        ]);
+        ]];
     }
     if matches!(approval.request.preview, ApprovalPreview::Plan(_)) {
-        return Line::from(vec![
+        return pairs(vec![
             Span::styled("y", key),
             Span::styled(" approve and start  ", label),
             Span::styled("n", key),
@@ -217,7 +287,7 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
             Span::styled("j/k scroll", dim),
         ]);
     }
-    let mut spans = vec![
+    let spans = vec![
         Span::styled("y", key),
         Span::styled(" yes  ", label),
         Span::styled("a", key),
@@ -234,8 +304,24 @@ fn key_hints(model: &Model, approval: &PendingApproval) -> Line<'static> {
         Span::styled("Esc", key),
         Span::styled(" stop", label),
     ];
+    let mut groups = pairs(spans);
     if matches!(approval.request.preview, ApprovalPreview::FileChange(_)) {
-        spans.push(Span::styled("   j/k scroll · [ ] hunk · v layout", dim));
+        groups.push(vec![Span::styled("j/k scroll · [ ] hunk · v layout", dim)]);
     }
-    Line::from(spans)
+    groups
+}
+
+/// [key, label, key, label…] as groups of two, the labels' trailing spaces left to the flow.
+fn pairs(spans: Vec<Span<'static>>) -> Vec<Vec<Span<'static>>> {
+    let mut groups: Vec<Vec<Span<'static>>> = Vec::new();
+    for (i, mut span) in spans.into_iter().enumerate() {
+        let trimmed = span.content.trim_end().to_string();
+        span.content = trimmed.into();
+        if i % 2 == 0 {
+            groups.push(vec![span]);
+        } else if let Some(group) = groups.last_mut() {
+            group.push(span);
+        }
+    }
+    groups
 }

@@ -7,6 +7,31 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
+/// The widest and tallest a picker gets.
+const PICKER_WIDTH: u16 = 96;
+const PICKER_HEIGHT: u16 = 22;
+
+/// A picker's box (the palette, the rewind picker): as wide as the screen allows up to a
+/// limit, `rows` tall (all the screen allows when None); its inside, or None when too little
+/// fits to be of use.
+pub fn picker(
+    screen: Rect,
+    rows: Option<u16>,
+    title: &str,
+    colour: Color,
+    buf: &mut Buffer,
+) -> Option<Rect> {
+    let width = screen.width.saturating_sub(4).min(PICKER_WIDTH);
+    let height = rows
+        .unwrap_or(u16::MAX)
+        .min(screen.height.saturating_sub(1))
+        .min(PICKER_HEIGHT);
+    if width < 20 || height < 5 {
+        return None;
+    }
+    Some(draw(screen, width, height, title, colour, buf))
+}
+
 /// Draws the frame of a `width` x `height` box centred on `screen` and returns its inside.
 pub fn draw(
     screen: Rect,

@@ -8,24 +8,20 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::keymap::GlobalAction;
-use crate::app::model::{Cell, CellKind, Model, Scroll, ToolCall, ToolStatus};
-use crate::protocol::ToolOutcome;
+use crate::app::model::{CellKind, Model};
 use crate::theme::Theme;
 use crate::ui::markdown::render_markdown;
-use crate::ui::text::{self, wrap};
+use crate::ui::text::wrap;
+use crate::ui::tool_row;
 
-/// Rendered lines of one cell, valid for one (version, width).
-struct CachedCell {
-    version: u64,
-    width: u16,
-    lines: Vec<Line<'static>>,
-}
+mod layout;
+mod scroll;
+#[cfg(test)]
+mod tests;
 
-/// Per-cell rendered lines, indexed like `Model::cells`.
-#[derive(Default)]
-pub struct TranscriptCache {
-    cells: Vec<Option<CachedCell>>,
-}
+use layout::Anchor;
+pub use layout::TranscriptCache;
+use scroll::Pass;
 
 /// What drawing the transcript measured, reported back to the reducer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +31,8 @@ pub struct TranscriptMetrics {
     pub top: usize,
     /// The cell at the top of the view.
     pub top_cell: usize,
+    /// Every cell's height is measured (false while some are still estimated: draw again).
+    pub settled: bool,
 }
 
 /// The columns the transcript's text gets: one column of margin on each side.
@@ -49,56 +47,32 @@ pub fn draw(
     buf: &mut Buffer,
 ) -> TranscriptMetrics {
     let width = text_width(area);
-    cache.cells.resize_with(model.cells.len(), || None);
-    // Heights first (one blank line after each cell); cached cells cost nothing.
-    let mut heights = Vec::with_capacity(model.cells.len());
-    for (index, cell) in model.cells.iter().enumerate() {
-        heights.push(cell_height(model, cache, index, cell, width) + 1);
-    }
-    let total: usize = heights.iter().sum();
     let rows = area.height as usize;
-    let max_top = total.saturating_sub(rows);
-    let top = match model.scroll {
-        Scroll::Follow => max_top,
-        Scroll::FromTop(top) => top.min(max_top),
-        // A line of the cell before it stays in view, for context.
-        Scroll::Cell(cell) => heights[..cell.min(heights.len())]
-            .iter()
-            .sum::<usize>()
-            .saturating_sub(1)
-            .min(max_top),
+    cache.begin(model);
+    // Prompts waiting for their turn come last, below the live answer (not cached: few, short).
+    let queued = queued_lines(model, width);
+    let queued_height = if queued.is_empty() {
+        0
+    } else {
+        queued.len() + 1
     };
-    // Find the first visible cell, then draw until the area is full.
+    // Heights (one blank line after each cell): measured where known, estimated elsewhere; the
+    // cells the view shows are measured as it finds them.
+    let mut pass = Pass::new(model, cache, width);
+    let start = pass.view_start(rows.saturating_sub(queued_height).max(1));
     let mut y = 0usize;
-    let mut line_no = 0usize;
-    let mut top_cell = None;
-    for (index, cell) in model.cells.iter().enumerate() {
-        let height = heights[index];
-        if line_no + height <= top {
-            line_no += height;
-            continue;
+    for (index, cell) in model.cells.iter().enumerate().skip(start.cell) {
+        if y >= rows {
+            break;
         }
-        top_cell.get_or_insert(index);
-        let skip = top.saturating_sub(line_no);
+        let skip = if index == start.cell { start.skip } else { 0 };
         let drawn = match cell.kind {
             CellKind::Tool(tool) => {
-                if let Some(call) = model.tools.get(tool)
-                    && skip == 0
-                    && y < rows
-                {
-                    let line = tool_line(call, model, width);
-                    buf.set_line(area.x + 1, area.y + y as u16, &line, width);
-                    y += 1;
-                }
-                1
-            }
-            CellKind::User(_)
-            | CellKind::Assistant(_)
-            | CellKind::Thinking(_)
-            | CellKind::Error(_)
-            | CellKind::Notice(_)
-            | CellKind::Info { .. } => {
-                let lines = cached(model, cache, index, cell, width);
+                let lines = model
+                    .tools
+                    .get(tool)
+                    .map(|call| tool_row::lines(call, model, width))
+                    .unwrap_or_default();
                 for line in lines.iter().skip(skip) {
                     if y >= rows {
                         break;
@@ -106,20 +80,69 @@ pub fn draw(
                     buf.set_line(area.x + 1, area.y + y as u16, line, width);
                     y += 1;
                 }
-                lines.len()
+                let drawn = lines.len().max(1);
+                pass.heights[index] = drawn + 1;
+                drawn
+            }
+            CellKind::User(_)
+            | CellKind::Assistant(_)
+            | CellKind::Thinking(_)
+            | CellKind::Error(_)
+            | CellKind::Notice(_)
+            | CellKind::Welcome(_)
+            | CellKind::Info { .. } => {
+                let lines = pass.cache.lines(model, index, width);
+                for line in lines.iter().skip(skip) {
+                    if y >= rows {
+                        break;
+                    }
+                    buf.set_line(area.x + 1, area.y + y as u16, line, width);
+                    y += 1;
+                }
+                let drawn = lines.len();
+                pass.heights[index] = drawn + 1;
+                drawn
             }
         };
         // The separator line (left blank).
         if skip <= drawn {
             y += 1;
         }
-        line_no += height;
-        if y >= rows {
-            break;
+    }
+    if y < rows {
+        for line in &queued {
+            if y >= rows {
+                break;
+            }
+            buf.set_line(area.x + 1, area.y + y as u16, line, width);
+            y += 1;
         }
     }
+    let Pass {
+        cache, mut heights, ..
+    } = pass;
+    let settled = cache.measure_some(model, width, &mut heights);
+    cache.evict();
+    let total: usize = heights.iter().sum::<usize>() + queued_height;
+    let max_top = total.saturating_sub(rows);
+    let top = (heights[..start.cell].iter().sum::<usize>() + start.skip).min(max_top);
+    cache.anchor = Some(Anchor { line: top, start });
+    // Scrolled up, the last row is the hint's alone: it never covers text.
+    let text_rows = if top < max_top {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
+    if text_rows < rows && area.width > 0 {
+        let blank = Line::raw(" ".repeat(area.width as usize));
+        buf.set_line(area.x, area.y + text_rows as u16, &blank, area.width);
+    }
     if top < max_top {
-        let hint = format!(" ↓ {} more lines (End / PgDn) ", max_top - top);
+        let below = total.saturating_sub(top + text_rows);
+        let hint = format!(
+            " ↓ {} (End / PgDn) ",
+            crate::words::count(below, "more line", "more lines")
+        );
         let hint_width = hint.chars().count() as u16;
         if area.width > hint_width + 2 && area.height > 0 {
             buf.set_string(
@@ -139,7 +162,8 @@ pub fn draw(
         lines: total,
         rows,
         top,
-        top_cell: top_cell.unwrap_or(0),
+        top_cell: start.cell,
+        settled,
     }
 }
 
@@ -179,44 +203,18 @@ fn highlight_matches(query: &str, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-fn cell_height(
-    model: &Model,
-    cache: &mut TranscriptCache,
-    index: usize,
-    cell: &Cell,
-    width: u16,
-) -> usize {
-    match cell.kind {
-        // Tool cells animate (spinner, elapsed time): always one live line, never cached.
-        CellKind::Tool(_) => 1,
-        CellKind::User(_)
-        | CellKind::Assistant(_)
-        | CellKind::Thinking(_)
-        | CellKind::Error(_)
-        | CellKind::Notice(_)
-        | CellKind::Info { .. } => cached(model, cache, index, cell, width).len(),
-    }
-}
-
-fn cached<'c>(
-    model: &Model,
-    cache: &'c mut TranscriptCache,
-    index: usize,
-    cell: &Cell,
-    width: u16,
-) -> &'c [Line<'static>] {
-    let slot = &mut cache.cells[index];
-    let fresh = matches!(slot, Some(c) if c.version == cell.version && c.width == width);
-    if !fresh {
-        *slot = Some(CachedCell {
-            version: cell.version,
-            width,
-            lines: render_cell(&cell.kind, model, width),
-        });
-    }
-    match slot {
-        Some(c) => &c.lines,
-        None => &[],
+/// The rows a tool cell takes: one, or a few more when expanded. Tool rows animate (spinner,
+/// elapsed time), so they are drawn afresh every frame and never cached.
+fn tool_height(model: &Model, cell: &CellKind, width: u16) -> usize {
+    match cell {
+        CellKind::Tool(tool) => model.tools.get(*tool).map_or(1, |call| {
+            if call.expanded {
+                tool_row::lines(call, model, width).len().max(1)
+            } else {
+                1
+            }
+        }),
+        _ => 1,
     }
 }
 
@@ -235,23 +233,14 @@ pub fn render_cell(kind: &CellKind, model: &Model, width: u16) -> Vec<Line<'stat
             Style::default().fg(theme.user),
         ),
         CellKind::Assistant(text) => {
-            let mut lines = render_markdown(text, width.saturating_sub(2).max(1), theme);
+            let mut lines = render_markdown(text, assistant_width(width), theme);
             if lines.is_empty() {
                 lines.push(Line::raw(""));
             }
             lines
                 .into_iter()
                 .enumerate()
-                .map(|(i, line)| {
-                    let marker = if i == 0 {
-                        Span::styled("● ", Style::default().fg(theme.assistant))
-                    } else {
-                        Span::raw("  ")
-                    };
-                    let mut spans = vec![marker];
-                    spans.extend(line.spans);
-                    Line::from(spans).style(line.style)
-                })
+                .map(|(i, line)| assistant_line(i, line, theme))
                 .collect()
         }
         CellKind::Thinking(text) => {
@@ -304,14 +293,59 @@ pub fn render_cell(kind: &CellKind, model: &Model, width: u16) -> Vec<Line<'stat
                     .add_modifier(Modifier::BOLD),
             )];
             lines.extend(
-                wrap(body.trim_end(), w)
+                crate::ui::text::wrap_indented(body.trim_end(), w)
                     .into_iter()
                     .map(|l| Line::styled(l, Style::default().fg(theme.fg))),
             );
             lines
         }
+        CellKind::Welcome(welcome) => crate::ui::welcome::lines(welcome, w, theme),
         CellKind::Tool(_) => Vec::new(),
     }
+}
+
+/// The prompts sent while a turn runs, dimmed and marked, in the order they will run.
+fn queued_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
+    let theme = &model.theme;
+    let style = Style::default().fg(theme.dim);
+    let mark = Style::default()
+        .fg(theme.dim)
+        .add_modifier(Modifier::ITALIC);
+    let w = width as usize;
+    let mut out = Vec::new();
+    for prompt in &model.queued {
+        let mut lines = prefixed(
+            wrap(prompt, w.saturating_sub(2)),
+            Span::styled("› ", style),
+            style,
+        );
+        const MARK: &str = "  (queued)";
+        match lines.last_mut() {
+            Some(last) if last.width() + MARK.len() <= w => {
+                last.spans.push(Span::styled(MARK, mark))
+            }
+            _ => lines.push(Line::from(Span::styled(MARK, mark))),
+        }
+        out.extend(lines);
+    }
+    out
+}
+
+/// The markdown width of an assistant message: two columns go to its marker.
+fn assistant_width(width: u16) -> u16 {
+    width.saturating_sub(2).max(1)
+}
+
+/// Line `i` of an assistant message: the first gets the message's marker.
+fn assistant_line(i: usize, line: Line<'static>, theme: &Theme) -> Line<'static> {
+    let marker = if i == 0 {
+        Span::styled("● ", Style::default().fg(theme.assistant))
+    } else {
+        Span::raw("  ")
+    };
+    let mut spans = vec![marker];
+    spans.extend(line.spans);
+    Line::from(spans).style(line.style)
 }
 
 fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<'static>> {
@@ -327,74 +361,4 @@ fn prefixed(lines: Vec<String>, first: Span<'static>, style: Style) -> Vec<Line<
             Line::from(vec![lead, Span::styled(text, style)])
         })
         .collect()
-}
-
-/// The status mark of a tool call: a spinner while it runs, then ✓ ✗ ⊘ ■.
-pub fn status_mark(call: &ToolCall, model: &Model) -> Span<'static> {
-    let theme = &model.theme;
-    match call.status {
-        ToolStatus::Running => Span::styled(
-            text::spinner(model.now.saturating_duration_since(call.started)),
-            Style::default().fg(theme.accent),
-        ),
-        ToolStatus::WaitingApproval => Span::styled("?", Style::default().fg(theme.warning)),
-        ToolStatus::Done(ToolOutcome::Success) => {
-            Span::styled("✓", Style::default().fg(theme.success))
-        }
-        ToolStatus::Done(ToolOutcome::Failed) => {
-            Span::styled("✗", Style::default().fg(theme.error))
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => {
-            Span::styled("⊘", Style::default().fg(theme.warning))
-        }
-        ToolStatus::Done(ToolOutcome::Interrupted) => {
-            Span::styled("■", Style::default().fg(theme.dim))
-        }
-    }
-}
-
-/// What follows the tool name: the result, or what it waits for.
-pub fn status_text(call: &ToolCall, model: &Model) -> String {
-    let elapsed = call
-        .duration
-        .unwrap_or_else(|| model.now.saturating_duration_since(call.started));
-    match call.status {
-        ToolStatus::Running => text::duration(elapsed),
-        ToolStatus::WaitingApproval if call.tool == "AskUserQuestion" => {
-            "waiting for your answer".into()
-        }
-        ToolStatus::WaitingApproval => "waiting for approval".into(),
-        ToolStatus::Done(ToolOutcome::Success) | ToolStatus::Done(ToolOutcome::Failed) => {
-            let summary = call.result_summary.as_str();
-            if summary.is_empty() {
-                text::duration(elapsed)
-            } else {
-                format!("{summary} · {}", text::duration(elapsed))
-            }
-        }
-        ToolStatus::Done(ToolOutcome::Denied) => "denied".into(),
-        ToolStatus::Done(ToolOutcome::Interrupted) => "interrupted".into(),
-    }
-}
-
-/// One line for a tool call: `✓ Read src/lib.rs · 42 lines · 3ms`.
-fn tool_line(call: &ToolCall, model: &Model, width: u16) -> Line<'static> {
-    let theme = &model.theme;
-    let status = status_text(call, model);
-    let fixed = call.tool.chars().count() + status.chars().count() + 6;
-    let summary = text::truncate(
-        &text::sanitize(call.summary.lines().next().unwrap_or("")),
-        (width as usize).saturating_sub(fixed),
-    );
-    Line::from(vec![
-        status_mark(call, model),
-        Span::raw(" "),
-        Span::styled(
-            call.tool.clone(),
-            Style::default().fg(theme.tool).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(" "),
-        Span::styled(summary, Style::default().fg(theme.fg)),
-        Span::styled(format!("  {status}"), Style::default().fg(theme.dim)),
-    ])
 }

@@ -21,7 +21,10 @@ pub fn render_diff(diff: &FileDiff, width: u16, layout: DiffLayout, theme: &Them
     let width = width as usize;
     let mut lines = Vec::new();
     let summary = if diff.created {
-        format!("new file, {} lines", diff.added)
+        format!(
+            "new file, {}",
+            crate::words::count(diff.added as usize, "line", "lines")
+        )
     } else {
         format!("+{} -{}", diff.added, diff.removed)
     };

@@ -1,6 +1,8 @@
 //! Syntax highlighting with syntect, for code blocks and diffs. The syntax and theme sets load
 //! lazily on first use (never at start-up), and highlighted blocks are cached by content, so a
-//! block is highlighted once however often the transcript is redrawn.
+//! block is highlighted once however often the transcript is redrawn. A block still streaming
+//! is highlighted line by line as its lines arrive, syntect's state carried from one frame to
+//! the next, so closing it costs only its last lines.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,8 +20,31 @@ use crate::theme::Theme;
 /// Blocks longer than this are shown plain (highlighting costs per line).
 const MAX_LINES: usize = 2000;
 const MAX_LINE_CHARS: usize = 2000;
-/// Cached highlighted blocks kept per thread before the cache is cleared.
-const CACHE_ENTRIES: usize = 512;
+/// Highlighted lines cached per thread before the cache is cleared: enough for every code block
+/// of a few long answers, so a resize or a scroll back re-wraps spans instead of re-highlighting.
+const CACHE_LINES: usize = 16_384;
+
+thread_local! {
+    /// While set for the drawing thread, code blocks are drawn plain and not cached: the first
+    /// frame of a resumed session should not wait for the highlighter to load its syntaxes and
+    /// compile their patterns (tens of milliseconds). The frame after colours them.
+    static DEFERRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether code drawn now on this thread is provisional (plain, to be drawn again).
+pub fn deferred() -> bool {
+    DEFERRED.with(|d| d.get())
+}
+
+/// Draws code plain on this thread until `highlight_from_now_on` (for one first frame).
+pub fn defer() {
+    DEFERRED.with(|d| d.set(true));
+}
+
+/// Ends `defer`: code drawn from now on is highlighted (provisional lines are drawn again).
+pub fn highlight_from_now_on() {
+    DEFERRED.with(|d| d.set(false));
+}
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -31,8 +56,27 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
+/// Highlighted blocks by a hash of (code, language, theme), and the lines they hold.
+#[derive(Default)]
+struct BlockCache {
+    blocks: HashMap<u64, Vec<Line<'static>>>,
+    lines: usize,
+}
+
+/// The open code block of the streaming message: the complete lines highlighted so far and
+/// syntect's state after them.
+struct Pending {
+    lang: String,
+    syntax_theme: String,
+    /// The lines fed, each with its newline.
+    fed: String,
+    lines: Vec<Vec<Span<'static>>>,
+    state: HighlightLines<'static>,
+}
+
 thread_local! {
-    static CACHE: RefCell<HashMap<u64, Vec<Line<'static>>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<BlockCache> = RefCell::new(BlockCache::default());
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
 }
 
 /// The syntax for a fence's info string or a file extension ("rust", "rs", "py", "sh"…).
@@ -72,59 +116,144 @@ fn highlight(token: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Span<
         return None;
     }
     let syntax = syntax_for(token)?;
-    let set = themes();
-    let syntect_theme = set
-        .themes
-        .get(&theme.syntax)
-        .or_else(|| set.themes.values().next())?;
-    let mut h = HighlightLines::new(syntax, syntect_theme);
+    let mut h = HighlightLines::new(syntax, syntect_theme(theme)?);
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        let with_newline = format!("{line}\n");
-        let ranges = h.highlight_line(&with_newline, syntaxes()).ok()?;
-        out.push(
-            ranges
-                .into_iter()
-                .filter_map(|(style, text)| {
-                    let text = text.trim_end_matches('\n');
-                    (!text.is_empty())
-                        .then(|| Span::styled(text.replace('\t', "    "), span_style(style)))
-                })
-                .collect(),
-        );
+        out.push(highlight_line(&mut h, line)?);
     }
     Some(out)
 }
 
+/// The syntect theme for claw's theme.
+fn syntect_theme(theme: &Theme) -> Option<&'static syntect::highlighting::Theme> {
+    let set = themes();
+    set.themes
+        .get(&theme.syntax)
+        .or_else(|| set.themes.values().next())
+}
+
+/// One line through the highlighter, its state carried on to the next.
+fn highlight_line(h: &mut HighlightLines<'_>, line: &str) -> Option<Vec<Span<'static>>> {
+    let with_newline = format!("{line}\n");
+    let ranges = h.highlight_line(&with_newline, syntaxes()).ok()?;
+    Some(
+        ranges
+            .into_iter()
+            .filter_map(|(style, text)| {
+                let text = text.trim_end_matches('\n');
+                (!text.is_empty())
+                    .then(|| Span::styled(text.replace('\t', "    "), span_style(style)))
+            })
+            .collect(),
+    )
+}
+
+/// Highlights the complete lines of a code block that is still streaming (`code` as received,
+/// its last line perhaps partial), continuing from the lines highlighted on earlier frames.
+pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
+    if deferred() {
+        return;
+    }
+    let complete = &code[..code.rfind('\n').map_or(0, |i| i + 1)];
+    PENDING.with(|p| {
+        let mut pending = p.borrow_mut();
+        let continues = pending.as_ref().is_some_and(|p| {
+            p.lang == lang && p.syntax_theme == theme.syntax && complete.starts_with(&p.fed)
+        });
+        if !continues {
+            *pending = None;
+            let (Some(syntax), Some(syntect_theme)) = (syntax_for(lang), syntect_theme(theme))
+            else {
+                return;
+            };
+            *pending = Some(Pending {
+                lang: lang.to_string(),
+                syntax_theme: theme.syntax.clone(),
+                fed: String::new(),
+                lines: Vec::new(),
+                state: HighlightLines::new(syntax, syntect_theme),
+            });
+        }
+        let Some(p) = pending.as_mut() else {
+            return;
+        };
+        let new = &complete[p.fed.len()..];
+        for line in new.lines() {
+            let highlighted = (p.lines.len() < MAX_LINES && line.len() <= MAX_LINE_CHARS)
+                .then(|| highlight_line(&mut p.state, line))
+                .flatten();
+            match highlighted {
+                Some(spans) => p.lines.push(spans),
+                None => {
+                    // Too big to highlight, or syntect failed: the block will be plain.
+                    *pending = None;
+                    return;
+                }
+            }
+        }
+        p.fed.push_str(new);
+    });
+}
+
+/// The block's lines from the streamed highlighting, when it covered the start of `lines`:
+/// only the rest is highlighted now.
+fn from_pending(lang: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Span<'static>>>> {
+    let mut p = PENDING.with(|p| p.borrow_mut().take())?;
+    if p.lang != lang || p.syntax_theme != theme.syntax || p.lines.len() > lines.len() {
+        return None;
+    }
+    let fed = p.fed.lines();
+    if !fed.zip(lines).all(|(a, b)| a == *b) {
+        return None;
+    }
+    for line in &lines[p.lines.len()..] {
+        let spans = highlight_line(&mut p.state, line)?;
+        p.lines.push(spans);
+    }
+    Some(p.lines)
+}
+
 /// A code block as lines, highlighted for `lang` (a fence info string) when known.
 pub fn highlight_code(code: &str, lang: &str, theme: &Theme) -> Vec<Line<'static>> {
+    if deferred() {
+        return plain(code, theme);
+    }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (code, lang, &theme.syntax, &theme.fg).hash(&mut hasher);
     let key = hasher.finish();
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    if let Some(hit) = CACHE.with(|c| c.borrow().blocks.get(&key).cloned()) {
         return hit;
     }
     let lines: Vec<&str> = code.lines().collect();
-    let rendered: Vec<Line<'static>> = match highlight(lang, &lines, theme) {
+    let highlighted = match too_big(&lines) {
+        true => None,
+        false => from_pending(lang, &lines, theme).or_else(|| highlight(lang, &lines, theme)),
+    };
+    let rendered: Vec<Line<'static>> = match highlighted {
         Some(spans) => spans.into_iter().map(Line::from).collect(),
-        None => lines
-            .iter()
-            .map(|l| {
-                Line::from(Span::styled(
-                    l.replace('\t', "    "),
-                    Style::default().fg(theme.fg),
-                ))
-            })
-            .collect(),
+        None => plain(code, theme),
     };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len() >= CACHE_ENTRIES {
-            c.clear();
+        if c.lines + rendered.len() > CACHE_LINES {
+            *c = BlockCache::default();
         }
-        c.insert(key, rendered.clone());
+        c.lines += rendered.len();
+        c.blocks.insert(key, rendered.clone());
     });
     rendered
+}
+
+/// A code block's lines without colours (an unknown language, or the highlighter not ready).
+fn plain(code: &str, theme: &Theme) -> Vec<Line<'static>> {
+    code.lines()
+        .map(|l| {
+            Line::from(Span::styled(
+                l.replace('\t', "    "),
+                Style::default().fg(theme.fg),
+            ))
+        })
+        .collect()
 }
 
 /// Lines of a file (for diffs), highlighted by the path's extension; plain spans in theme.fg
@@ -165,6 +294,38 @@ mod tests {
         assert_eq!(plain[0].spans[0].style.fg, Some(theme.fg));
         let text: String = lines[1].spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "    let x = 1;");
+    }
+
+    fn pending_lines() -> Option<usize> {
+        PENDING.with(|p| p.borrow().as_ref().map(|p| p.lines.len()))
+    }
+
+    #[test]
+    fn a_streaming_block_is_highlighted_as_its_lines_arrive_and_ends_the_same() {
+        let theme = Theme::dark();
+        let code = "fn streamed() {\n    let s = \"a\\n\";\n    /* multi\n    line */\n}\n";
+        // Fed in pieces as the message grows: only complete lines are highlighted.
+        for end in [3, 17, 30, 41, 52, code.len()] {
+            highlight_ahead(&code[..end], "rust", &theme);
+        }
+        assert_eq!(pending_lines(), Some(5));
+        highlight_ahead("fn streamed() {\n    let", "rust", &theme);
+        assert_eq!(pending_lines(), Some(1), "a different block starts anew");
+        for end in [17, 30, 41, 52, code.len()] {
+            highlight_ahead(&code[..end], "rust", &theme);
+        }
+        let lines: Vec<&str> = code.trim_end().lines().collect();
+        let expected: Vec<Line<'static>> = highlight("rust", &lines, &theme)
+            .unwrap()
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        assert_eq!(highlight_code(code.trim_end(), "rust", &theme), expected);
+        assert_eq!(
+            pending_lines(),
+            None,
+            "the closed block took the streamed lines"
+        );
     }
 
     #[test]

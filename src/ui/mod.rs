@@ -19,6 +19,8 @@ pub mod slash_popup;
 pub mod status;
 pub mod styled_wrap;
 pub mod text;
+pub mod tool_row;
+pub mod welcome;
 /// Themes are data the reducer reads too; this keeps `ui::theme` for the binary and benches.
 pub use crate::theme;
 
@@ -80,6 +82,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         };
     }
     let input_height = input::wanted_height(model).min(area.height.saturating_sub(2));
@@ -97,7 +100,7 @@ pub fn draw(
             let available = main.height.saturating_sub(3);
             let height = match &approval.dialog {
                 Some(dialog) => question::wanted_height(dialog, main.width, available),
-                None => approval::wanted_height(approval, available),
+                None => approval::wanted_height(model, approval, main.width, available),
             };
             let [top, bottom] = Layout::default()
                 .direction(Direction::Vertical)
@@ -116,6 +119,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else if show_activity && area.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [left, right] = Layout::default()
@@ -131,6 +135,7 @@ pub fn draw(
             rows: model.viewport_rows,
             top: model.transcript_top,
             top_cell: model.transcript_top_cell,
+            settled: true,
         }
     } else {
         conversation::draw(model, &mut cache.transcript, main, buf)
@@ -196,5 +201,9 @@ fn above_input(screen: Rect, input: Rect) -> Rect {
     }
 }
 
+#[cfg(test)]
+mod approval_footer_tests;
+#[cfg(test)]
+mod conversation_tests;
 #[cfg(test)]
 mod tests;

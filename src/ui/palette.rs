@@ -10,25 +10,17 @@ use crate::app::model::Model;
 use crate::app::palette::{self, Palette, PaletteKind};
 use crate::ui::text;
 
-/// The widest and tallest the box gets.
-const MAX_WIDTH: u16 = 96;
-const MAX_HEIGHT: u16 = 22;
-
 pub fn draw(model: &Model, palette: &Palette, screen: Rect, buf: &mut Buffer) {
     let theme = &model.theme;
-    let width = screen.width.saturating_sub(4).min(MAX_WIDTH);
-    let height = screen.height.saturating_sub(1).min(MAX_HEIGHT);
-    if width < 20 || height < 5 {
-        return;
-    }
-    let inner = crate::ui::centered_box::draw(
+    let Some(inner) = crate::ui::centered_box::picker(
         screen,
-        width,
-        height,
+        None,
         &format!(" {} ", palette.kind.title()),
         theme.accent,
         buf,
-    );
+    ) else {
+        return;
+    };
 
     let shown = palette::shown(model, palette);
     let prompt = Line::from(vec![

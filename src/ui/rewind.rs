@@ -10,26 +10,19 @@ use crate::app::model::Model;
 use crate::app::rewind::RewindPicker;
 use crate::ui::text;
 
-const MAX_WIDTH: u16 = 96;
-const MAX_HEIGHT: u16 = 22;
-
 pub fn draw(model: &Model, picker: &RewindPicker, screen: Rect, buf: &mut Buffer) {
     let theme = &model.theme;
-    let width = screen.width.saturating_sub(4).min(MAX_WIDTH);
     // The list, a line of explanation, the keys and the border.
     let wanted = (picker.points.len() + 4).min(u16::MAX as usize) as u16;
-    let height = wanted.min(screen.height.saturating_sub(1)).min(MAX_HEIGHT);
-    if width < 20 || height < 5 {
-        return;
-    }
-    let inner = crate::ui::centered_box::draw(
+    let Some(inner) = crate::ui::centered_box::picker(
         screen,
-        width,
-        height,
+        Some(wanted),
         " Rewind to before a prompt ",
         theme.accent,
         buf,
-    );
+    ) else {
+        return;
+    };
     let dim = Style::default().fg(theme.dim);
     buf.set_line(
         inner.x + 1,

@@ -12,7 +12,7 @@ use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome}
 use crate::theme::Theme;
 use crate::ui::{RenderCache, view};
 
-fn model_at(now: Instant) -> Model {
+pub(super) fn model_at(now: Instant) -> Model {
     Model::new(
         Theme::dark(),
         StatusInfo {
@@ -26,7 +26,7 @@ fn model_at(now: Instant) -> Model {
     )
 }
 
-fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut cache = RenderCache::default();
     terminal
@@ -37,7 +37,7 @@ fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-fn feed(model: &mut Model, now: Instant, events: Vec<AgentEvent>) {
+pub(super) fn feed(model: &mut Model, now: Instant, events: Vec<AgentEvent>) {
     for event in events {
         update(model, Msg::Agent(event), now);
     }
@@ -65,7 +65,9 @@ fn conversation_with_markdown_and_code() {
         &mut model,
         now,
         vec![
-            AgentEvent::TurnStarted,
+            AgentEvent::TurnStarted {
+                prompt: String::new(),
+            },
             AgentEvent::TextDelta(ANSWER.into()),
             AgentEvent::MessageDone,
             AgentEvent::TurnEnded {
@@ -79,7 +81,9 @@ fn conversation_with_markdown_and_code() {
 
 fn tool_events() -> Vec<AgentEvent> {
     vec![
-        AgentEvent::TurnStarted,
+        AgentEvent::TurnStarted {
+            prompt: String::new(),
+        },
         AgentEvent::TextDelta("Let me look.".into()),
         AgentEvent::MessageDone,
         AgentEvent::ToolStarted {
@@ -137,9 +141,16 @@ fn tool_activity_focused_and_expanded_on_a_narrow_screen() {
     insta::assert_snapshot!(terminal.backend());
 }
 
-fn approval(preview: ApprovalPreview, tool: &str, summary: &str, rule: &str) -> Vec<AgentEvent> {
+pub(super) fn approval(
+    preview: ApprovalPreview,
+    tool: &str,
+    summary: &str,
+    rule: &str,
+) -> Vec<AgentEvent> {
     vec![
-        AgentEvent::TurnStarted,
+        AgentEvent::TurnStarted {
+            prompt: String::new(),
+        },
         AgentEvent::ToolStarted {
             call_id: "c1".into(),
             tool: tool.into(),
@@ -209,7 +220,9 @@ fn status_bar_shows_model_mode_state_tokens_and_cost() {
         &mut model,
         now,
         vec![
-            AgentEvent::TurnStarted,
+            AgentEvent::TurnStarted {
+                prompt: String::new(),
+            },
             AgentEvent::TextDelta("…".into()),
             AgentEvent::Usage {
                 usage: crate::provider::Usage {
@@ -841,7 +854,13 @@ fn the_hints_name_the_keys_of_keybindings_json() {
     );
     insta::assert_snapshot!(render(&model, 90, 8).backend());
     // Busy, the input's title names the submit and interrupt keys.
-    feed(&mut model, now, vec![AgentEvent::TurnStarted]);
+    feed(
+        &mut model,
+        now,
+        vec![AgentEvent::TurnStarted {
+            prompt: String::new(),
+        }],
+    );
     let busy = render(&model, 90, 8);
     let screen = format!("{:?}", busy.backend());
     assert!(
@@ -910,4 +929,19 @@ fn an_approval_is_painted_over_the_palette() {
         ),
     );
     insta::assert_snapshot!(render(&model, 80, 20).backend());
+}
+
+#[test]
+fn the_rewind_picker_floats_over_a_conversation_with_tool_activity() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    feed(&mut model, now, tool_events());
+    let points = vec![crate::protocol::RewindPoint {
+        turn: 1,
+        prompt: "hello".into(),
+        age_secs: Some(3),
+    }];
+    feed(&mut model, now, vec![AgentEvent::RewindPoints(points)]);
+    let screen = format!("{:?}", render(&model, 110, 32).backend());
+    assert!(screen.contains("Rewind to before"), "{screen}");
 }

@@ -83,6 +83,32 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// As `wrap`, with each line's continuation rows indented like the line itself and two
+/// columns more (so wrapped JSON and lists keep their shape instead of falling to column 0).
+/// The indent is capped at half the width, so deep nesting still leaves room for text.
+pub fn wrap_indented(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for raw in text.split('\n') {
+        let line = sanitize(raw);
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let hang = (indent + 2).min(width / 2);
+        if line.width() <= width || hang == 0 {
+            out.extend(wrap(&line, width));
+            continue;
+        }
+        let lead = " ".repeat(indent.min(hang));
+        let pad = " ".repeat(hang);
+        for (i, row) in wrap(line.trim_start_matches(' '), width - hang)
+            .into_iter()
+            .enumerate()
+        {
+            out.push(format!("{}{row}", if i == 0 { &lead } else { &pad }));
+        }
+    }
+    out
+}
+
 fn trailing_spaces(word: &str) -> usize {
     word.len() - word.trim_end_matches(' ').len()
 }
@@ -163,5 +189,24 @@ mod tests {
         assert_eq!(tokens(999), "999");
         assert_eq!(tokens(12_345), "12.3k");
         assert_eq!(duration(std::time::Duration::from_millis(1500)), "1.5s");
+    }
+
+    #[test]
+    fn wrapped_rows_keep_the_indent_of_their_line() {
+        let json = "{\n  \"hooks\": {\n    \"PreToolUse\": \"./scripts/check-the-command-before-it-runs.sh --strict\"\n  }\n}";
+        let rows = super::wrap_indented(json, 40);
+        assert_eq!(
+            rows,
+            [
+                "{",
+                "  \"hooks\": {",
+                "    \"PreToolUse\":",
+                "      \"./scripts/check-the-command-befor",
+                "      e-it-runs.sh --strict\"",
+                "  }",
+                "}",
+            ]
+        );
+        assert!(rows.iter().all(|r| r.chars().count() <= 40), "{rows:?}");
     }
 }

@@ -344,5 +344,17 @@ impl History {
     }
 }
 
+/// What the user is told on resuming a session, or on forking one into a new session (when
+/// the original file is no longer the one written to, so it isn't named as resumed).
+pub fn resumed_notice(shown: &str, messages: usize, forked_into: Option<&str>) -> String {
+    let messages = crate::words::count(messages, "message", "messages");
+    match forked_into {
+        Some(id) => format!(
+            "Forked {shown} ({messages}) into a new session {id}; the original is unchanged."
+        ),
+        None => format!("Resumed {shown} ({messages})."),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,8 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                     match block {
                         ContentBlock::Text { text }
                             if !text.starts_with("<user-prompt-submit-hook>")
-                                && !text.starts_with(crate::agent::mentions::MARKER) =>
+                                && !text.starts_with(crate::agent::mentions::MARKER)
+                                && !crate::agent::notes::is_note(text) =>
                         {
                             events.push(AgentEvent::UserText { text: text.clone() })
                         }
@@ -34,7 +35,8 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                             summary: String::new(),
                             duration_ms: 0,
                         }),
-                        // Hook context and attached files: the user never typed them.
+                        // Hook context, attached files and claw's notes: the user never typed
+                        // them.
                         ContentBlock::Text { .. }
                         | ContentBlock::Thinking { .. }
                         | ContentBlock::RedactedThinking { .. }

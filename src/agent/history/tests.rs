@@ -201,3 +201,55 @@ fn clear_starts_a_new_file_and_leaves_the_old_one() {
     assert!(matches!(&new[0], Entry::Meta { cwd, .. } if cwd == "/w"));
     assert_eq!(new.last(), Some(&Entry::UserText { text: "new".into() }));
 }
+
+#[test]
+fn a_fork_names_the_new_session_and_never_says_resumed() {
+    let forked = resumed_notice("~/s/a.jsonl", 1, Some("0042"));
+    assert_eq!(
+        forked,
+        "Forked ~/s/a.jsonl (1 message) into a new session 0042; the original is unchanged."
+    );
+    assert!(!forked.contains("Resumed"));
+    assert_eq!(
+        resumed_notice("~/s/a.jsonl", 3, None),
+        "Resumed ~/s/a.jsonl (3 messages)."
+    );
+}
+
+#[test]
+fn a_replayed_history_shows_what_the_user_typed_not_claws_notes() {
+    use crate::agent::notes::{INTERRUPTED, PLAN_ON};
+    let messages = vec![
+        Message {
+            role: Role::User,
+            content: vec![ContentBlock::Text {
+                text: PLAN_ON.into(),
+            }],
+        },
+        Message {
+            role: Role::Assistant,
+            content: vec![ContentBlock::Text {
+                text: "Half an answ".into(),
+            }],
+        },
+        Message {
+            role: Role::User,
+            content: vec![
+                ContentBlock::Text {
+                    text: INTERRUPTED.into(),
+                },
+                ContentBlock::Text {
+                    text: "go on".into(),
+                },
+            ],
+        },
+    ];
+    let shown: Vec<String> = replay::replay_events(&messages)
+        .into_iter()
+        .filter_map(|e| match e {
+            AgentEvent::UserText { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, vec!["go on".to_string()]);
+}

@@ -179,7 +179,7 @@ async fn content_of_a_huge_file_keeps_only_what_can_be_shown() {
         lines[500],
         "(99501 more lines not shown; use offset 500 to see them, or a larger head_limit)"
     );
-    assert_eq!(out.summary, "100001 matches");
+    assert_eq!(out.summary, "100,001 matches");
     let last = grep(
         dir.path(),
         json!({"pattern": "hit", "output_mode": "content", "offset": 100_000}),

@@ -223,7 +223,10 @@ fn numbered<'a>(
 ) -> ToolOutput {
     if offset > total {
         return ToolOutput {
-            content: format!("{shown} has only {total} lines; offset {offset} is past its end."),
+            content: format!(
+                "{shown} has only {}; offset {offset} is past its end.",
+                crate::words::count(total as usize, "line", "lines")
+            ),
             summary: "past the end".into(),
             ..Default::default()
         };

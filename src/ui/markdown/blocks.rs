@@ -5,6 +5,9 @@ use super::*;
 
 impl Renderer<'_> {
     pub(super) fn code_block(&mut self, lang: &str, code: &str, closed: bool) {
+        if !closed && self.rendering == Rendering::Streaming {
+            highlight_ahead(code, lang, self.theme);
+        }
         let code = code.trim_end_matches('\n');
         let rendered = if closed {
             highlight_code(code, lang, self.theme)

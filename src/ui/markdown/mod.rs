@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::theme::Theme;
-use crate::ui::highlight::highlight_code;
+use crate::ui::highlight::{highlight_ahead, highlight_code};
 use crate::ui::styled_wrap::{clip_spans, wrap_chars, wrap_spans};
 use crate::ui::text::sanitize;
 
@@ -33,8 +33,17 @@ struct Table {
     in_head: bool,
 }
 
+/// Whether the text is a whole message or one still streaming (whose open code block is
+/// highlighted ahead, line by line, for when it closes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rendering {
+    Whole,
+    Streaming,
+}
+
 struct Renderer<'t> {
     theme: &'t Theme,
+    rendering: Rendering,
     width: usize,
     lines: Vec<Line<'static>>,
     margins: Vec<Margin>,
@@ -50,37 +59,13 @@ struct Renderer<'t> {
     heading: Option<HeadingLevel>,
 }
 
+use document::render_blocks;
+pub(crate) use document::{BlockStart, trim_blank_end};
+
 pub fn render_markdown(src: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    let mut r = Renderer {
-        theme,
-        width: (width as usize).max(4),
-        lines: Vec::new(),
-        margins: Vec::new(),
-        inline: Vec::new(),
-        styles: vec![Style::default().fg(theme.fg)],
-        lists: Vec::new(),
-        link: None,
-        link_text: String::new(),
-        code: None,
-        table: None,
-        cell: Vec::new(),
-        heading: None,
-    };
-    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
-        r.event(event, &src[range]);
-    }
-    r.flush();
-    if let Some((lang, code, _)) = r.code.take() {
-        r.code_block(&lang, &code, false);
-    }
-    while r.lines.last().is_some_and(|l| l.width() == 0) {
-        r.lines.pop();
-    }
-    r.lines
+    let mut lines = render_blocks(src, width, theme, Rendering::Whole, None, &mut Vec::new());
+    trim_blank_end(&mut lines);
+    lines
 }
 
 impl Renderer<'_> {
@@ -180,8 +165,9 @@ impl Renderer<'_> {
                     self.inline.push(Span::styled(sanitize(&code), style));
                 }
             }
-            Event::SoftBreak => self.push_text(" "),
-            Event::HardBreak => self.inline.push(Span::raw("\n")),
+            // Model output means its single newlines as line breaks (a list of lines, an
+            // address), so they are kept, as other coding agents do.
+            Event::SoftBreak | Event::HardBreak => self.inline.push(Span::raw("\n")),
             Event::Rule => {
                 self.flush();
                 self.gap();
@@ -434,5 +420,7 @@ fn is_bare_margin(line: &Line<'_>) -> bool {
 }
 
 mod blocks;
+mod document;
+pub mod live;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,4 @@
-//! The markdown renderer at several widths: structure, styles, streaming fences, line breaks.
+//! The markdown renderer at several widths: structure, styles, streaming fences, line breaks (soft breaks kept).
 
 use super::*;
 
@@ -65,7 +65,13 @@ fn a_streaming_unclosed_fence_renders_as_code() {
 }
 
 #[test]
-fn soft_breaks_join_and_hard_breaks_split() {
+fn single_newlines_in_an_answer_stay_line_breaks() {
     let out = text(&render_markdown("a\nb  \nc", 40, &Theme::dark()));
-    assert_eq!(out, "a b\nc");
+    assert_eq!(out, "a\nb\nc");
+}
+
+#[test]
+fn lines_the_model_meant_as_lines_inside_paragraphs_lists_and_quotes() {
+    let answer = "Changed files:\nsrc/a.rs\nsrc/b.rs\n\nNext paragraph, long enough to wrap at this width.\n\n- item one\n  continued here\n- item two\n\n> quoted\n> lines\n\n```\ncode\nstays\n```\n";
+    insta::assert_snapshot!(text(&render_markdown(answer, 30, &Theme::dark())));
 }

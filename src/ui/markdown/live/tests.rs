@@ -1,0 +1,195 @@
+use super::*;
+use crate::ui::markdown::render_markdown;
+
+/// A markdown message made of random blocks: prose, headings, fences (closed or not), lists
+/// (nested, ordered, tasks), tables, nested quotes, rules, HTML, and blank lines between.
+fn generated_message(rng: &mut fastrand::Rng) -> String {
+    let words = [
+        "parser",
+        "**bold** text",
+        "*em*",
+        "`code`",
+        "[link](http://x.y)",
+        "flag",
+        "a_b",
+        "word",
+        "~~gone~~",
+        "emoji 🦀",
+        "<b>",
+        "x | y",
+    ];
+    let sentence = |rng: &mut fastrand::Rng| {
+        (0..rng.usize(1..12))
+            .map(|_| words[rng.usize(..words.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = String::new();
+    for _ in 0..rng.usize(1..14) {
+        let block = match rng.usize(..11) {
+            0 => format!("{}\n{}\n", sentence(rng), sentence(rng)),
+            1 => format!("{} {}\n", "#".repeat(rng.usize(1..4)), sentence(rng)),
+            2 => format!("{}\n{}\n", sentence(rng), ["===", "---"][rng.usize(..2)]),
+            3 => {
+                let fence = ["```", "~~~"][rng.usize(..2)];
+                let lang = ["rust", "python", "", "nosuchlang"][rng.usize(..4)];
+                let body: String = (0..rng.usize(0..5))
+                    .map(|i| format!("let x{i} = \"{}\";\n", sentence(rng)))
+                    .collect();
+                format!("{fence}{lang}\n{body}{fence}\n")
+            }
+            4 => {
+                let mut list = String::new();
+                let ordered = rng.bool();
+                for i in 0..rng.usize(1..5) {
+                    let marker = if ordered {
+                        format!("{}.", i + 1)
+                    } else {
+                        "-".into()
+                    };
+                    let task = ["", "[ ] ", "[x] "][rng.usize(..3)];
+                    list.push_str(&format!("{marker} {task}{}\n", sentence(rng)));
+                    if rng.usize(..3) == 0 {
+                        list.push_str(&format!("   - nested {}\n", sentence(rng)));
+                    }
+                    if rng.usize(..4) == 0 {
+                        list.push('\n');
+                    }
+                }
+                list
+            }
+            5 => {
+                let mut table = String::from("| a | b |\n|:--|--:|\n");
+                for _ in 0..rng.usize(0..4) {
+                    table.push_str(&format!("| {} | {} |\n", sentence(rng), sentence(rng)));
+                }
+                table
+            }
+            6 => format!(
+                "> {}\n> > {}\n>\n> {}\n",
+                sentence(rng),
+                sentence(rng),
+                sentence(rng)
+            ),
+            7 => "---\n".into(),
+            8 => "<div>\nhtml\n</div>\n".into(),
+            9 => format!("    indented code {}\n", sentence(rng)),
+            _ => format!("{}  \nafter a hard break\n", sentence(rng)),
+        };
+        out.push_str(&block);
+        out.push_str(["\n", "\n\n", "", "\n"][rng.usize(..4)]);
+    }
+    if rng.usize(..3) == 0 {
+        // Ends inside an open fence, as a message cut off mid-code does.
+        out.push_str("```rust\nfn open() {\n");
+    }
+    out
+}
+
+fn text_of(lines: &[Line<'static>]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{:?}|{}",
+                l.style,
+                l.spans
+                    .iter()
+                    .map(|s| format!("{:?}{}", s.style, s.content))
+                    .collect::<String>()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn streaming_in_random_chunks_renders_what_the_whole_text_renders() {
+    let theme = Theme::dark();
+    for seed in 0..150 {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let message = generated_message(&mut rng);
+        let width = [20u16, 37, 80][rng.usize(..3)];
+        let mut live = LiveMarkdown::new(width);
+        let mut at = 0;
+        let mut previous: Vec<Line<'static>> = Vec::new();
+        while at < message.len() {
+            let mut end = (at + rng.usize(1..60)).min(message.len());
+            while !message.is_char_boundary(end) {
+                end += 1;
+            }
+            at = end;
+            let prefix = &message[..at];
+            let shown = live.render(prefix, &theme);
+            let expected = render_markdown(prefix, width, &theme);
+            assert_eq!(
+                text_of(shown.lines),
+                text_of(&expected),
+                "seed {seed}, width {width}, after {at} bytes of {message:?}"
+            );
+            assert_eq!(
+                text_of(&shown.lines[..shown.unchanged]),
+                text_of(&previous[..shown.unchanged.min(previous.len())]),
+                "seed {seed}: lines reported unchanged did change"
+            );
+            previous = shown.lines.to_vec();
+        }
+        assert_eq!(
+            text_of(&live.into_lines()),
+            text_of(&render_markdown(&message, width, &theme)),
+            "seed {seed}: the finished message"
+        );
+    }
+}
+
+#[test]
+fn committed_blocks_are_not_rendered_again() {
+    let theme = Theme::dark();
+    let mut live = LiveMarkdown::new(60);
+    let mut text = String::new();
+    for i in 0..50 {
+        text.push_str(&format!(
+            "Paragraph {i}.\n\n```rust\nfn f{i}() {{}}\n```\n\n"
+        ));
+    }
+    live.render(&text, &theme);
+    text.push_str("more");
+    let shown = live.render(&text, &theme);
+    // Everything above the last paragraph was kept as it was.
+    assert!(
+        shown.unchanged + 6 >= shown.lines.len(),
+        "{} of {}",
+        shown.unchanged,
+        shown.lines.len()
+    );
+    // Only the last code block and the new paragraph are still open.
+    let open = "```rust\nfn f49() {}\n```\n\nmore";
+    assert_eq!(live.committed_source, text.len() - open.len());
+}
+
+#[test]
+fn a_reference_definition_renders_the_whole_message_again() {
+    let theme = Theme::dark();
+    let mut live = LiveMarkdown::new(60);
+    let mut text = String::from("See [the docs][d].\n\nNext paragraph.\n\n");
+    live.render(&text, &theme);
+    text.push_str("[d]: http://example.com\n");
+    let shown = live.render(&text, &theme);
+    assert_eq!(
+        text_of(shown.lines),
+        text_of(&render_markdown(&text, 60, &theme))
+    );
+    assert_eq!(shown.unchanged, 0);
+}
+
+#[test]
+fn text_that_no_longer_starts_with_what_was_committed_renders_anew() {
+    let theme = Theme::dark();
+    let mut live = LiveMarkdown::new(60);
+    live.render("First block here.\n\nSecond.\n\nThird", &theme);
+    let replaced = "Other text entirely, and longer than before.\n\nAnd more.";
+    let shown = live.render(replaced, &theme);
+    assert_eq!(
+        text_of(shown.lines),
+        text_of(&render_markdown(replaced, 60, &theme))
+    );
+}
