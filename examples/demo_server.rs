@@ -39,8 +39,25 @@ fn main() -> std::io::Result<()> {
     })
 }
 
-/// The tool_result blocks of the last user message, as (tool_use_id, is_error, content).
+/// The tool_result blocks of the last user message, as (tool_use_id, is_error, content); over
+/// Chat Completions, the `tool` messages that end the conversation.
 fn results(request: &RecordedRequest) -> Vec<(String, bool, String)> {
+    if let Some(messages) = request.body["messages"].as_array()
+        && messages.last().is_some_and(|m| m["role"] == "tool")
+    {
+        let mut tools: Vec<_> = messages
+            .iter()
+            .rev()
+            .take_while(|m| m["role"] == "tool")
+            .map(|m| {
+                let content = m["content"].as_str().unwrap_or("").to_string();
+                let id = m["tool_call_id"].as_str().unwrap_or("").to_string();
+                (id, content.starts_with("Error: "), content)
+            })
+            .collect();
+        tools.reverse();
+        return tools;
+    }
     request
         .last_message()
         .and_then(|m| m["content"].as_array())
@@ -62,7 +79,11 @@ fn results(request: &RecordedRequest) -> Vec<(String, bool, String)> {
 
 fn last_user_text(request: &RecordedRequest) -> String {
     match request.last_message().map(|m| &m["content"]) {
-        Some(Value::String(s)) => s.clone(),
+        // Chat Completions: one string, claw's session context first.
+        Some(Value::String(s)) => match s.split_once("</system-reminder>\n") {
+            Some((_, said)) if s.starts_with("<system-reminder>") => said.to_string(),
+            _ => s.clone(),
+        },
         Some(Value::Array(blocks)) => blocks
             .iter()
             .filter(|b| b["type"] == "text")

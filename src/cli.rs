@@ -14,16 +14,21 @@ fn parse_mode(text: &str) -> Result<PermissionMode, String> {
     name = "claw",
     version,
     about = "A fast, full-screen terminal coding agent",
-    after_help = "Environment: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, CLAW_MODEL.",
+    after_help = "Environment: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, CLAW_MODEL, CLAW_PROVIDER;\nOPENAI_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST, OPENROUTER_API_KEY for the other providers.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Model id or alias (opus, sonnet, haiku).
+    /// Model id or alias (opus, sonnet, haiku), or PROVIDER/MODEL (ollama/qwen3:8b).
     #[arg(long, env = "CLAW_MODEL")]
     pub model: Option<String>,
+
+    /// The provider: anthropic, openai, ollama, lmstudio, llamacpp, vllm, openrouter, or one
+    /// under `providers` in the settings.
+    #[arg(long, env = "CLAW_PROVIDER", value_name = "NAME")]
+    pub provider: Option<String>,
 
     /// Headless: answer this prompt, print the answer to stdout and exit. Tools that need
     /// approval are denied.

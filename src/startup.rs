@@ -1,7 +1,6 @@
 //! Start-up: turns the command line and environment into a running session (full-screen or
 //! headless). The top of the program, so errors here are `anyhow`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -19,8 +18,8 @@ use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
 use crate::protocol::{AgentEvent, Op, TurnStop};
-use crate::provider::anthropic::Anthropic;
 use crate::provider::catalog::Catalog;
+use crate::provider::presets::Kind;
 use crate::tools::Registry;
 use crate::ui::theme::Theme;
 use crate::{headless, tui};
@@ -60,11 +59,30 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         return Ok(headless::BROKEN_SETTINGS_EXIT);
     }
     let catalog = Catalog::builtin();
-    let model = args
-        .model
-        .clone()
-        .or_else(|| settings.string("model"))
-        .unwrap_or_else(|| catalog.default_model().to_string());
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let asked_model = args.model.clone().or_else(|| settings.string("model"));
+    let setting_provider = settings.string("provider");
+    let null = serde_json::Value::Null;
+    let (provider_config, model) = crate::config::providers::choose(
+        &crate::config::providers::Choice {
+            cli_provider: args.provider.as_deref(),
+            model: asked_model.as_deref(),
+            setting: setting_provider.as_deref(),
+            providers: settings.merged.get("providers").unwrap_or(&null),
+        },
+        &env,
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let anthropic = provider_config.kind == Kind::Anthropic;
+    let model = match model {
+        Some(model) => model,
+        None if anthropic => catalog.default_model().to_string(),
+        None => anyhow::bail!(
+            "the provider `{0}` needs a model: --model {0}/NAME (its server lists them at {1}/models)",
+            provider_config.name,
+            provider_config.base_url
+        ),
+    };
     let mode = if args.dangerously_skip_permissions {
         PermissionMode::BypassPermissions
     } else {
@@ -150,16 +168,25 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         custom_commands,
         sandbox,
     };
-    let (provider, provider_warnings) = Anthropic::from_env_with_warnings();
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
-    let provider = provider.with_user_id(install_id);
+    let (provider, provider_warnings) =
+        crate::provider::presets::build(&provider_config, &env, install_id.clone());
+    let providers = crate::config::providers::factory(
+        settings
+            .merged
+            .get("providers")
+            .cloned()
+            .unwrap_or_default(),
+        install_id,
+    );
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
     let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
-        provider: Arc::new(provider),
+        provider,
+        providers: Some(providers),
         catalog,
         model: model.clone(),
         cwd: cwd.clone(),
@@ -182,7 +209,14 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         small_model: std::env::var("CLAW_SMALL_MODEL")
             .ok()
             .or_else(|| settings.string("smallModel"))
-            .unwrap_or_else(|| "haiku".into()),
+            // Another provider has no haiku: its own model does the small jobs.
+            .unwrap_or_else(|| {
+                if anthropic {
+                    "haiku".into()
+                } else {
+                    model.clone()
+                }
+            }),
         setup,
     });
     let pick_session = args.resume.as_deref() == Some("");

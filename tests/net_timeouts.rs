@@ -197,7 +197,7 @@ fn request() -> ChatRequest {
         messages: vec![Message::user_text("hi")],
         tools: Vec::new(),
         server_tools: Vec::new(),
-        thinking: Thinking::Off,
+        thinking: Thinking::OFF,
     }
 }
 

@@ -2,12 +2,13 @@
 
 use std::time::Duration;
 
+use claw::protocol::Effort;
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::retry::RetryPolicy;
 use claw::provider::timeouts::Timeouts;
 use claw::provider::{
     ChatRequest, Completed, ContentBlock, Message, Provider, ProviderError, StopReason,
-    StreamEvent, Thinking,
+    StreamEvent, Thinking, ThinkingStyle,
 };
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
@@ -28,7 +29,7 @@ fn request() -> ChatRequest {
         messages: vec![Message::user_text("hi")],
         tools: Vec::new(),
         server_tools: Vec::new(),
-        thinking: Thinking::Off,
+        thinking: Thinking::OFF,
     }
 }
 
@@ -266,16 +267,23 @@ async fn bearer_token_and_thinking_styles() {
         fast_options(),
     );
     let mut req = request();
-    req.thinking = Thinking::Budget(2048);
+    req.max_tokens = 8_000;
+    req.thinking = Thinking {
+        effort: Effort::Low,
+        style: Some(ThinkingStyle::Budget),
+    };
     client.stream(&req, &mut |_| {}).await.unwrap();
-    req.thinking = Thinking::Adaptive("high".into());
+    req.thinking = Thinking {
+        effort: Effort::High,
+        style: Some(ThinkingStyle::Adaptive),
+    };
     client.stream(&req, &mut |_| {}).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].header("authorization"), Some("Bearer tok"));
     assert_eq!(requests[0].header("x-api-key"), None);
     assert_eq!(
         requests[0].body["thinking"],
-        json!({"type": "enabled", "budget_tokens": 2048})
+        json!({"type": "enabled", "budget_tokens": 4000})
     );
     assert_eq!(requests[1].body["thinking"], json!({"type": "adaptive"}));
     assert_eq!(requests[1].body["output_config"], json!({"effort": "high"}));
@@ -572,7 +580,10 @@ async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_
     let client = Anthropic::new(&server.base_url(), Auth::ApiKey("k".into()), fast_options())
         .with_user_id(Some("claw_0123".into()));
     let mut req = request();
-    req.thinking = Thinking::Budget(2048);
+    req.thinking = Thinking {
+        effort: Effort::Low,
+        style: None,
+    };
     // Thinking without tools needs no beta.
     client.stream(&req, &mut |_| {}).await.unwrap();
     req.tools = vec![claw::provider::ToolSpec {
@@ -582,7 +593,10 @@ async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_
     }];
     client.stream(&req, &mut |_| {}).await.unwrap();
     // Adaptive thinking interleaves on its own.
-    req.thinking = Thinking::Adaptive("low".into());
+    req.thinking = Thinking {
+        effort: Effort::Low,
+        style: Some(ThinkingStyle::Adaptive),
+    };
     client.stream(&req, &mut |_| {}).await.unwrap();
     let requests = server.requests();
     let version = env!("CARGO_PKG_VERSION");

@@ -2,8 +2,6 @@
 //! long as the call runs, so a tool can wait on the user's input, ask a model, run a sub-agent
 //! or ask the user a question, while the loop knows it only through the `Tool` trait.
 
-use std::sync::Arc;
-
 use futures::future::BoxFuture;
 
 use crate::agent::inbox::{Inbox, Watched};
@@ -75,9 +73,9 @@ impl AgentServices for SessionCall<'_> {
                 messages: vec![Message::user_text(question.prompt)],
                 tools: Vec::new(),
                 server_tools: question.server_tools,
-                thinking: Thinking::Off,
+                thinking: Thinking::OFF,
             };
-            let provider = Arc::clone(&services.provider);
+            let provider = services.provider.current();
             let mut ignore = |_: StreamEvent| {};
             let answer = self
                 .inbox

@@ -1,7 +1,5 @@
 //! Running a compaction: the PreCompact hook, the summary request, and the new history.
 
-use std::sync::Arc;
-
 use crate::agent::compact::{KEEP_TURNS, SUMMARY_PROMPT, cut_point};
 use crate::agent::inbox::{Inbox, Watched};
 use crate::agent::turn::Session;
@@ -54,9 +52,9 @@ impl Session {
             // The API wants the tools defined whenever the messages hold tool calls.
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
         };
-        let provider = Arc::clone(&self.services.provider);
+        let provider = self.services.provider.current();
         let mut ignore = |_: StreamEvent| {};
         let outcome = inbox.watch(provider.stream(&request, &mut ignore)).await;
         let completed = match outcome {

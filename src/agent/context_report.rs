@@ -97,7 +97,7 @@ impl Session {
             messages: with_context,
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
         };
         let no_tools = ChatRequest {
             tools: Vec::new(),
@@ -111,7 +111,8 @@ impl Session {
             messages: history,
             ..no_system.clone()
         };
-        let count = |request| self.services.provider.count_tokens(request);
+        let provider = self.services.provider.current();
+        let count = |request| provider.count_tokens(request);
         let total = count(&full).await.ok()?;
         let without_tools = count(&no_tools).await.ok()?;
         let without_system = count(&no_system).await.ok()?;

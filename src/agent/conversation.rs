@@ -68,9 +68,22 @@ pub(crate) struct Totals {
     pub context: u64,
     /// The last request's usage.
     pub last: Usage,
+    /// Requests made with a model that has a price, and with one that has none.
+    pub priced: u64,
+    pub unpriced: u64,
 }
 
 impl Totals {
+    /// How much of `cost` is known.
+    pub fn pricing(&self) -> crate::protocol::Pricing {
+        use crate::protocol::Pricing;
+        match (self.priced, self.unpriced) {
+            (_, 0) => Pricing::Known,
+            (0, _) => Pricing::Unknown,
+            _ => Pricing::Partial,
+        }
+    }
+
     /// Adds one request's usage and cost for `model`.
     pub fn add(&mut self, model: &str, usage: &Usage, cost: f64) {
         self.input +=

@@ -36,11 +36,18 @@ impl Report {
 pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -> String {
     let mut r = Report(String::new());
     let endpoint = provider.describe();
-    match (endpoint.credential, endpoint.official) {
+    if !endpoint.wire.is_empty() {
+        r.line(
+            Verdict::Ok,
+            "provider",
+            format!("{} at {}", endpoint.wire, endpoint.base_url),
+        );
+    }
+    match (endpoint.credential.as_str(), endpoint.official) {
         ("", true) => r.line(
             Verdict::Fail,
             "API key",
-            "none: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)",
+            format!("none: set {}", endpoint.key_hint),
         ),
         ("", false) => r.line(
             Verdict::Ok,

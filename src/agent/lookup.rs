@@ -9,12 +9,11 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::agent::Setup;
 use crate::protocol::{AgentEvent, Lookup, ModelChoice, SessionChoice};
-use crate::provider::Provider;
 use crate::provider::catalog::Catalog;
 
 /// What lookups need; owned by the inbox so they are answered mid-turn too.
 pub(crate) struct Lookups {
-    pub provider: Arc<dyn Provider>,
+    pub provider: crate::agent::services::ProviderSlot,
     pub catalog: Catalog,
     pub events: UnboundedSender<AgentEvent>,
     pub sessions_dir: Option<PathBuf>,
@@ -27,7 +26,7 @@ impl Lookups {
         let events = self.events.clone();
         match lookup {
             Lookup::Models => {
-                let provider = self.provider.clone();
+                let provider = self.provider.current();
                 let catalog = self.catalog.clone();
                 tokio::spawn(async move {
                     // A server without a list still leaves the catalog's models to pick from.
@@ -67,7 +66,7 @@ impl Lookups {
                 });
             }
             Lookup::Doctor => {
-                let provider = self.provider.clone();
+                let provider = self.provider.current();
                 let setup = self.setup.clone();
                 let cwd = self.cwd.clone();
                 tokio::spawn(async move {

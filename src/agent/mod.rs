@@ -50,6 +50,9 @@ const MAX_TOKENS_CAP: u32 = 32_000;
 /// Everything the agent needs to start.
 pub struct AgentConfig {
     pub provider: Arc<dyn Provider>,
+    /// How to reach the other providers, for a model chosen as `NAME/MODEL` mid-session
+    /// (None: only `provider`).
+    pub providers: Option<crate::provider::presets::ProviderFactory>,
     pub catalog: Catalog,
     /// Model id or alias.
     pub model: String,
@@ -136,8 +139,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
+    let provider = services::ProviderSlot::new(config.provider);
     let lookups = lookup::Lookups {
-        provider: config.provider.clone(),
+        provider: provider.clone(),
         catalog: config.catalog.clone(),
         events: event_tx.clone(),
         sessions_dir: history.sessions_dir(),
@@ -159,7 +163,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             context: String::new(),
             plan_told: false,
             interrupted: false,
-            thinking: Thinking::Off,
+            thinking: Thinking::OFF,
             model,
             history,
             effort: crate::protocol::Effort::Off,
@@ -169,6 +173,10 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
                 let mut totals = conversation::Totals::default();
                 for (model, usage, cost) in &config.resumed_usage {
                     totals.add(model, usage, *cost);
+                    match config.catalog.resolve(model) {
+                        Some(_) => totals.priced += 1,
+                        None => totals.unpriced += 1,
+                    }
                 }
                 totals
             },
@@ -176,7 +184,8 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         },
         services: services::Services {
             ctx,
-            provider: config.provider,
+            provider,
+            providers: config.providers,
             catalog: config.catalog,
             tools: Arc::new(config.tools),
             setup,

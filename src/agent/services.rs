@@ -14,9 +14,38 @@ use crate::provider::Provider;
 use crate::provider::catalog::Catalog;
 use crate::tools::{Registry, ToolContext};
 
+/// The provider in use, shared by the session, its sub-agents and its lookups (`/doctor`, the
+/// model list): a model chosen with another provider's prefix swaps it for all of them.
+#[derive(Clone)]
+pub struct ProviderSlot(Arc<std::sync::RwLock<Arc<dyn Provider>>>);
+
+impl ProviderSlot {
+    pub fn new(provider: Arc<dyn Provider>) -> Self {
+        ProviderSlot(Arc::new(std::sync::RwLock::new(provider)))
+    }
+
+    pub fn current(&self) -> Arc<dyn Provider> {
+        // A poisoned lock still holds a whole Arc: the last provider set.
+        match self.0.read() {
+            Ok(provider) => Arc::clone(&provider),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn replace(&self, provider: Arc<dyn Provider>) {
+        match self.0.write() {
+            Ok(mut slot) => *slot = provider,
+            Err(poisoned) => *poisoned.into_inner() = provider,
+        }
+    }
+}
+
+pub use crate::provider::presets::ProviderFactory;
+
 pub(crate) struct Services {
     pub ctx: ToolContext,
-    pub provider: Arc<dyn Provider>,
+    pub provider: ProviderSlot,
+    pub providers: Option<ProviderFactory>,
     pub catalog: Catalog,
     pub tools: Arc<Registry>,
     pub setup: Arc<Setup>,

@@ -125,7 +125,7 @@ impl Session {
                 context: self.conversation.context.clone(),
                 plan_told: false,
                 interrupted: false,
-                thinking: self.conversation.thinking.clone(),
+                thinking: self.conversation.thinking,
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),
                 effort: self.conversation.effort,
@@ -136,7 +136,8 @@ impl Session {
             },
             services: Services {
                 ctx: self.services.ctx.clone(),
-                provider: Arc::clone(&self.services.provider),
+                provider: self.services.provider.clone(),
+                providers: self.services.providers.clone(),
                 catalog: self.services.catalog.clone(),
                 // The parent's very list, so the sub-agent's first request reads the parent's
                 // prompt cache; what it may not call is withheld by its policy.
@@ -161,6 +162,8 @@ impl Session {
         for (model, usage, cost) in sub.conversation.totals.by_model.clone() {
             self.conversation.totals.add(&model, &usage, cost);
         }
+        self.conversation.totals.priced += sub.conversation.totals.priced;
+        self.conversation.totals.unpriced += sub.conversation.totals.unpriced;
         // Permissions granted inside the sub-agent ("allow for this session") stay granted.
         let own_mode = self.policy.permissions.mode;
         self.policy.permissions = sub.policy.permissions.clone();
@@ -189,6 +192,7 @@ impl Session {
         self.emit(AgentEvent::Usage {
             usage: Default::default(),
             session_cost: self.conversation.totals.cost,
+            pricing: self.conversation.totals.pricing(),
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });

@@ -239,6 +239,7 @@ fn start(replies: Vec<Result<Completed, ProviderError>>, hang_on: Option<usize>)
     });
     let handle = spawn(AgentConfig {
         provider: provider.clone(),
+        providers: None,
         catalog: Catalog::builtin(),
         model: "test-model".into(),
         cwd: std::env::temp_dir(),

@@ -21,6 +21,8 @@ use crate::provider::{
 
 /// How often Stop hooks may send the model back to work in one turn.
 const MAX_STOP_CONTINUATIONS: u32 = 3;
+/// The longest the agent waits for a server to say a model's context window.
+const CONTEXT_WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// One conversation with the model, what it works with, and what it may do on its own.
 pub(crate) struct Session {
@@ -50,6 +52,26 @@ impl Session {
         });
     }
 
+    /// A model the catalog doesn't know (a local one): its window as the settings or its
+    /// server say, announced again when found. Bounded: the first turn waits for it.
+    async fn learn_context_window(&mut self) {
+        if self
+            .services
+            .catalog
+            .resolve(&self.conversation.model.id)
+            .is_some()
+        {
+            return;
+        }
+        let provider = self.services.provider.current();
+        let id = self.conversation.model.id.clone();
+        let asked = tokio::time::timeout(CONTEXT_WINDOW_WAIT, provider.context_window(&id));
+        if let Ok(Some(window)) = asked.await {
+            self.conversation.model.context_window = window;
+            self.announce_model();
+        }
+    }
+
     /// The usage so far, for the status bar: a resumed session's tokens and cost come back
     /// together.
     fn announce_usage(&self) {
@@ -60,6 +82,7 @@ impl Session {
         self.emit(AgentEvent::Usage {
             usage: totals.last,
             session_cost: totals.cost,
+            pricing: totals.pricing(),
             total_in: totals.input,
             total_out: totals.output,
         });
@@ -68,6 +91,7 @@ impl Session {
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_model();
         self.announce_usage();
+        self.learn_context_window().await;
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
         let built = tokio::task::spawn_blocking(move || {
@@ -144,7 +168,27 @@ impl Session {
         }
     }
 
+    /// Uses model `name` from the next request on; `PROVIDER/MODEL` switches the provider too.
+    /// The conversation goes on as it is: each provider's wire form leaves out what it can't
+    /// take (another provider's thinking signatures).
     pub(crate) fn set_model(&mut self, name: &str) {
+        let mut name = name.trim();
+        if let (Some(factory), Some((prefix, model))) =
+            (&self.services.providers, name.split_once('/'))
+            && !model.is_empty()
+            && let Some(found) = factory(prefix)
+        {
+            match found {
+                Ok(provider) => {
+                    self.services.provider.replace(provider);
+                    name = model;
+                }
+                Err(message) => {
+                    self.emit(AgentEvent::Error { message });
+                    return;
+                }
+            }
+        }
         self.conversation.model = resolve_model(&self.services.catalog, name);
         self.conversation.thinking = self.thinking_for(self.conversation.effort);
         self.announce_model();
@@ -166,30 +210,14 @@ impl Session {
         self.emit(AgentEvent::EffortChanged(effort));
     }
 
-    /// The request's thinking setting for `effort` on the model in use: an effort level for
-    /// adaptive models, a token budget (kept below max_tokens) for the others.
+    /// The request's thinking: `effort`, and how the catalog says the model in use is asked.
     fn thinking_for(&self, effort: crate::protocol::Effort) -> Thinking {
-        use crate::protocol::Effort;
-        use crate::provider::catalog::ThinkingStyle;
         let style = self
             .services
             .catalog
             .resolve(&self.conversation.model.id)
-            .map_or(ThinkingStyle::Budget, |m| m.thinking);
-        let budget = match effort {
-            Effort::Off => return Thinking::Off,
-            Effort::Low => 4_000,
-            Effort::Medium => 12_000,
-            Effort::High => 24_000,
-        };
-        match style {
-            ThinkingStyle::Adaptive => Thinking::Adaptive(effort.as_str().to_string()),
-            ThinkingStyle::Budget => Thinking::Budget(
-                budget
-                    .min(self.conversation.model.max_tokens.saturating_sub(1_000))
-                    .max(1_024),
-            ),
-        }
+            .map(|m| m.thinking);
+        Thinking { effort, style }
     }
 
     /// Runs one user turn. Returns false when the agent should shut down.
@@ -262,7 +290,7 @@ impl Session {
                 messages: self.conversation.request_messages(),
                 tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
-                thinking: self.conversation.thinking.clone(),
+                thinking: self.conversation.thinking,
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
@@ -291,7 +319,7 @@ impl Session {
                 };
                 let _ = events.send(forwarded);
             };
-            let provider = Arc::clone(&self.services.provider);
+            let provider = self.services.provider.current();
             let streamed = inbox.watch(provider.stream(&request, &mut on_event)).await;
             let completed = match streamed {
                 Watched::Shutdown => return false,
@@ -329,6 +357,14 @@ impl Session {
                 let stop = match completed.stop_reason {
                     StopReason::MaxTokens => TurnStop::MaxTokens,
                     StopReason::Refusal => TurnStop::Refusal,
+                    StopReason::ModelContextWindowExceeded => {
+                        self.emit(AgentEvent::Error {
+                            message: "the conversation no longer fits the model's context \
+                                      window: /compact it, or /clear to start over"
+                                .into(),
+                        });
+                        TurnStop::Failed
+                    }
                     StopReason::EndTurn
                     | StopReason::StopSequence
                     | StopReason::ToolUse
@@ -390,12 +426,16 @@ impl Session {
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
     pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
-        let cost = self
+        let priced = self
             .services
             .catalog
             .resolve(model)
-            .map(|info| info.cost(usage))
-            .unwrap_or(0.0);
+            .map(|info| info.cost(usage));
+        match priced {
+            Some(_) => self.conversation.totals.priced += 1,
+            None => self.conversation.totals.unpriced += 1,
+        }
+        let cost = priced.unwrap_or(0.0);
         self.conversation.totals.add(model, usage, cost);
         self.conversation
             .history
@@ -407,6 +447,7 @@ impl Session {
         self.emit(AgentEvent::Usage {
             usage: *usage,
             session_cost: self.conversation.totals.cost,
+            pricing: self.conversation.totals.pricing(),
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });

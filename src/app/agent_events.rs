@@ -170,12 +170,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Usage {
             usage,
             session_cost,
+            pricing,
             total_in,
             total_out,
         } => {
             model.status.tokens_in = total_in;
             model.status.tokens_out = total_out;
             model.status.cost = session_cost;
+            model.status.pricing = pricing;
             model.status.context_used = usage.input_tokens
                 + usage.cache_read_input_tokens
                 + usage.cache_creation_input_tokens

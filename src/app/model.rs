@@ -175,6 +175,8 @@ pub struct StatusInfo {
     /// Input tokens of the latest request: the context in use.
     pub context_used: u64,
     pub cost: f64,
+    /// Whether `cost` is the whole cost (models without a price add to it unknown amounts).
+    pub pricing: crate::protocol::Pricing,
 }
 
 pub struct Model {

@@ -500,6 +500,7 @@ fn usage_updates_the_status_bar() {
             cache_read_input_tokens: 900,
         },
         session_cost: 0.25,
+        pricing: crate::protocol::Pricing::Known,
         total_in: 1000,
         total_out: 20,
     });

@@ -5,6 +5,7 @@ pub mod custom_commands;
 pub mod install_id;
 pub mod mcp;
 pub mod memory;
+pub mod providers;
 pub mod settings;
 
 use std::path::{Path, PathBuf};

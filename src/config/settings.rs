@@ -38,6 +38,8 @@ const KNOWN_KEYS: &[&str] = &[
     "spinnerTipsEnabled",
     "autoCompactThreshold",
     "smallModel",
+    "provider",
+    "providers",
     "sandbox",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[

@@ -4,6 +4,7 @@
 //! may be coalesced by the receiver.
 
 pub mod changes;
+pub mod conversation;
 pub mod diff;
 pub mod settings_problem;
 pub mod slash_command;
@@ -12,6 +13,7 @@ pub mod usage;
 use serde::{Deserialize, Serialize};
 
 use diff::FileDiff;
+pub use usage::Pricing;
 use usage::Usage;
 
 /// Identifies one approval round trip.
@@ -334,8 +336,11 @@ pub enum AgentEvent {
     Usage {
         /// This request's usage.
         usage: Usage,
-        /// Cost of the whole session so far in USD.
+        /// Cost of the whole session so far in USD (of the requests with a known price).
         session_cost: f64,
+        /// Whether every request so far had a known price (local models have none).
+        #[serde(default)]
+        pricing: Pricing,
         /// Session totals.
         total_in: u64,
         total_out: u64,

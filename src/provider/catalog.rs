@@ -6,20 +6,10 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+pub use crate::provider::ThinkingStyle;
 use crate::provider::Usage;
 
 const BUILTIN: &str = include_str!("../../assets/models.json");
-
-/// How a model is asked to think.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThinkingStyle {
-    /// `thinking: {type: "enabled", budget_tokens}`.
-    Budget,
-    /// `thinking: {type: "adaptive"}` with `output_config.effort` (Opus and Sonnet 4.6 and
-    /// later; Opus 4.7 and later refuse a budget).
-    Adaptive,
-}
 
 /// One model's facts. Prices are USD per million tokens.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

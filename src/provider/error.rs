@@ -4,14 +4,12 @@ use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ProviderError {
-    #[error(
-        "no API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), or point ANTHROPIC_BASE_URL at a server that needs none"
-    )]
-    MissingKey,
-    #[error(
-        "the API rejected the key (401): check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN ({message})"
-    )]
-    Unauthorized { message: String },
+    /// `hint` names the variables to set, e.g. "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN), or
+    /// point ANTHROPIC_BASE_URL at a server that needs none".
+    #[error("no API key: set {hint}")]
+    MissingKey { hint: String },
+    #[error("the API rejected the key (401): check {variable} ({message})")]
+    Unauthorized { variable: String, message: String },
     #[error("the API refused access (403): {message}")]
     Forbidden { message: String },
     #[error("bad request (400): {message}")]
@@ -58,6 +56,61 @@ pub enum ProviderError {
     Unsupported,
     #[error("malformed response from the API: {message}")]
     Protocol { message: String },
+}
+
+/// The error for a failed HTTP status, with the server's own message from its body. Anthropic
+/// and OpenAI-compatible servers both answer `{"error": {"message": …}}`; Ollama and some
+/// others `{"error": "…"}`.
+/// `key_variable` names where the key came from, for a rejected key.
+pub fn status_error(
+    status: u16,
+    body: &str,
+    model: &str,
+    attempts: u32,
+    key_variable: &str,
+) -> ProviderError {
+    let message = api_message(body);
+    match status {
+        400 => ProviderError::BadRequest { message },
+        401 => ProviderError::Unauthorized {
+            variable: key_variable.to_string(),
+            message,
+        },
+        403 => ProviderError::Forbidden { message },
+        404 => ProviderError::ModelNotFound {
+            model: model.to_string(),
+            message,
+        },
+        413 => ProviderError::TooLarge,
+        429 => ProviderError::RateLimited { attempts, message },
+        529 => ProviderError::Overloaded { attempts },
+        500..=599 => ProviderError::Server {
+            status,
+            attempts,
+            message,
+        },
+        _ => ProviderError::Http { status, message },
+    }
+}
+
+/// The server's own error message from an error body, or the body itself.
+pub fn api_message(body: &str) -> String {
+    let value = serde_json::from_str::<serde_json::Value>(body).ok();
+    let said = value.as_ref().and_then(|v| {
+        v.pointer("/error/message")
+            .or_else(|| v.get("error"))
+            .or_else(|| v.get("message"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    });
+    said.unwrap_or_else(|| {
+        let trimmed = body.trim();
+        if trimmed.is_empty() {
+            "no details".to_string()
+        } else {
+            trimmed.chars().take(300).collect()
+        }
+    })
 }
 
 fn attempts_text(attempts: u32) -> String {

@@ -1,13 +1,17 @@
-//! Model providers: the wire to the model. `anthropic` speaks the Messages API with SSE streaming;
-//! `sse` assembles a message from stream events (pure); `retry` holds the SDK retry policy;
-//! `catalog` knows model ids, aliases, windows and prices; `timeouts` and `send` bound each wait.
+//! Model providers: the wire to the model. Each maps claw's conversation (`protocol::conversation`)
+//! to its wire form and back: `anthropic` speaks the Messages API. `streaming` runs a call for
+//! any of them (SSE with an idle timeout, retries per `retry`); `catalog` knows model ids,
+//! aliases, windows, prices and thinking styles; `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
 pub mod error;
+pub mod openai;
+pub mod presets;
 pub mod retry;
 pub mod send;
 pub mod sse;
+pub mod streaming;
 pub mod timeouts;
 pub mod types;
 
@@ -41,6 +45,13 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Err(ProviderError::Unsupported) })
     }
 
+    /// How many tokens `model` can read, for a model the catalog doesn't know: what the
+    /// settings or the server say (None: nobody says).
+    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
+        let _ = model;
+        Box::pin(async { None })
+    }
+
     /// Where requests go and how they are authenticated, for `/doctor`.
     fn describe(&self) -> Endpoint {
         Endpoint::default()
@@ -58,8 +69,12 @@ pub struct RemoteModel {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Endpoint {
     pub base_url: String,
-    /// "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN" or "" (no credentials).
-    pub credential: &'static str,
+    /// The wire it speaks ("Anthropic Messages", "OpenAI-compatible Chat Completions").
+    pub wire: &'static str,
+    /// The variable the key came from ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"), or "" (no key).
+    pub credential: String,
+    /// What to set when a key is needed and missing.
+    pub key_hint: String,
     /// The default public API (which needs credentials), rather than a server of the user's.
     pub official: bool,
 }

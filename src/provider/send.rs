@@ -7,6 +7,17 @@ use crate::provider::ProviderError;
 use crate::provider::error::duration_text;
 use crate::provider::timeouts::Timeouts;
 
+/// The HTTP client every provider builds on its first request (loading TLS roots costs
+/// milliseconds start-up doesn't need to spend).
+pub fn http_client(connect_timeout: Duration) -> reqwest::Client {
+    // reqwest is built without a default TLS crypto provider: install ring's, once.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
 /// Why an attempt got no response.
 #[derive(Debug)]
 pub enum SendFailure {

@@ -1,293 +1,134 @@
-//! Assembles an assistant message from the Messages API's stream events. Pure: event name and
-//! data in, display events out, the complete message at the end. Unknown events and block types
-//! are ignored, as the API's versioning policy asks.
+//! Server-sent events framing, pure: bytes in (as they arrive, split anywhere), events out.
+//! As the standard says, `data:` lines join with newlines, a line starting with `:` is a comment,
+//! and an event ends at a blank line. Beyond the standard: a field other than `event`, `data`,
+//! `id` and `retry` is kept as an event named after it (llama.cpp's server sent mid-stream
+//! errors as `error: {…}` before September 2025), and `finish` hands over a last event that the
+//! stream never terminated (real servers end that way).
 
-use serde::Deserialize;
-use serde_json::Value;
-
-use crate::provider::{
-    Completed, ContentBlock, Message, ProviderError, Role, StopReason, StreamEvent, Usage,
-};
-
-/// A content block while it streams.
-#[derive(Debug)]
-enum Partial {
-    Text(String),
-    Thinking {
-        thinking: String,
-        signature: String,
-    },
-    RedactedThinking(String),
-    ToolUse {
-        id: String,
-        name: String,
-        json: String,
-        input: Option<Value>,
-    },
-    /// A block type claw doesn't know: kept as a placeholder so indices line up, dropped at the end.
-    Unknown,
+/// One event: its `event:` name ("" when none) and its data.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SseEvent {
+    pub event: String,
+    pub data: String,
 }
 
-/// Collects one streamed message.
+/// Splits a byte stream into events.
 #[derive(Debug, Default)]
-pub struct MessageAccumulator {
-    blocks: Vec<(u64, Partial)>,
-    usage: Usage,
-    stop_reason: Option<StopReason>,
-    stopped: bool,
+pub struct SseFramer {
+    /// Bytes of a line not yet ended (UTF-8 may be split across chunks).
+    line: Vec<u8>,
+    event: String,
+    data: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct UsageFields {
-    input_tokens: Option<u64>,
-    output_tokens: Option<u64>,
-    cache_creation_input_tokens: Option<u64>,
-    cache_read_input_tokens: Option<u64>,
-}
-
-impl MessageAccumulator {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Applies one SSE event (its `event:` name and `data:`), returning what to show.
-    pub fn apply(&mut self, event: &str, data: &str) -> Result<Vec<StreamEvent>, ProviderError> {
-        if event == "ping" || data.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        let value: Value = serde_json::from_str(data).map_err(|e| ProviderError::Protocol {
-            message: format!("bad JSON in a `{event}` event: {e}"),
-        })?;
-        // The `type` field is authoritative; the event name is a hint that servers may omit.
-        let kind = value
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(event)
-            .to_string();
-        match kind.as_str() {
-            "message_start" => {
-                if let Some(usage) = value.pointer("/message/usage") {
-                    self.merge_usage(usage);
+impl SseFramer {
+    /// Feeds a chunk, returning the events it completed.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
+        let mut out = Vec::new();
+        for &byte in bytes {
+            if byte == b'\n' {
+                let mut line = std::mem::take(&mut self.line);
+                if line.last() == Some(&b'\r') {
+                    line.pop();
                 }
-                Ok(vec![StreamEvent::Usage(self.usage)])
-            }
-            "content_block_start" => self.start_block(&value),
-            "content_block_delta" => self.delta(&value),
-            "content_block_stop" => {
-                let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
-                self.finish_block(index);
-                Ok(Vec::new())
-            }
-            "message_delta" => {
-                if let Some(reason) = value.pointer("/delta/stop_reason").filter(|v| !v.is_null()) {
-                    self.stop_reason = serde_json::from_value(reason.clone()).ok();
-                }
-                if let Some(usage) = value.get("usage") {
-                    self.merge_usage(usage);
-                }
-                Ok(vec![StreamEvent::Usage(self.usage)])
-            }
-            "message_stop" => {
-                self.stopped = true;
-                Ok(Vec::new())
-            }
-            "error" => {
-                let kind = value
-                    .pointer("/error/type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("error")
-                    .to_string();
-                let message = value
-                    .pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("unknown error")
-                    .to_string();
-                Err(ProviderError::Stream { kind, message })
-            }
-            _ => Ok(Vec::new()),
-        }
-    }
-
-    /// Usage is cumulative: fields present overwrite, absent ones stay.
-    fn merge_usage(&mut self, usage: &Value) {
-        let Ok(fields) = serde_json::from_value::<UsageFields>(usage.clone()) else {
-            return;
-        };
-        let u = &mut self.usage;
-        u.input_tokens = fields.input_tokens.unwrap_or(u.input_tokens);
-        u.output_tokens = fields.output_tokens.unwrap_or(u.output_tokens);
-        u.cache_creation_input_tokens = fields
-            .cache_creation_input_tokens
-            .unwrap_or(u.cache_creation_input_tokens);
-        u.cache_read_input_tokens = fields
-            .cache_read_input_tokens
-            .unwrap_or(u.cache_read_input_tokens);
-    }
-
-    fn start_block(&mut self, value: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
-        let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
-        let block = value.get("content_block").cloned().unwrap_or(Value::Null);
-        let text_of = |key: &str| {
-            block
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
-        let mut shown = Vec::new();
-        let partial = match block.get("type").and_then(Value::as_str) {
-            Some("text") => {
-                let text = text_of("text");
-                if !text.is_empty() {
-                    shown.push(StreamEvent::TextDelta(text.clone()));
-                }
-                Partial::Text(text)
-            }
-            Some("thinking") => Partial::Thinking {
-                thinking: text_of("thinking"),
-                signature: text_of("signature"),
-            },
-            Some("redacted_thinking") => Partial::RedactedThinking(text_of("data")),
-            Some("tool_use") => {
-                let id = text_of("id");
-                let name = text_of("name");
-                shown.push(StreamEvent::ToolUseStarted {
-                    id: id.clone(),
-                    name: name.clone(),
-                });
-                // Some servers send the whole input at start; deltas then replace it.
-                let input = block
-                    .get("input")
-                    .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
-                    .cloned();
-                Partial::ToolUse {
-                    id,
-                    name,
-                    json: String::new(),
-                    input,
-                }
-            }
-            _ => Partial::Unknown,
-        };
-        self.blocks.push((index, partial));
-        Ok(shown)
-    }
-
-    fn block_mut(&mut self, index: u64) -> Option<&mut Partial> {
-        self.blocks
-            .iter_mut()
-            .rev()
-            .find(|(i, _)| *i == index)
-            .map(|(_, b)| b)
-    }
-
-    fn delta(&mut self, value: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
-        let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
-        let delta = value.get("delta").cloned().unwrap_or(Value::Null);
-        let field = |key: &str| {
-            delta
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
-        let Some(block) = self.block_mut(index) else {
-            return Err(ProviderError::Protocol {
-                message: format!("a delta for block {index}, which never started"),
-            });
-        };
-        let mut shown = Vec::new();
-        match (delta.get("type").and_then(Value::as_str), block) {
-            (Some("text_delta"), Partial::Text(text)) => {
-                let piece = field("text");
-                text.push_str(&piece);
-                shown.push(StreamEvent::TextDelta(piece));
-            }
-            (Some("thinking_delta"), Partial::Thinking { thinking, .. }) => {
-                let piece = field("thinking");
-                thinking.push_str(&piece);
-                shown.push(StreamEvent::ThinkingDelta(piece));
-            }
-            (Some("signature_delta"), Partial::Thinking { signature, .. }) => {
-                signature.push_str(&field("signature"));
-            }
-            (Some("input_json_delta"), Partial::ToolUse { json, .. }) => {
-                json.push_str(&field("partial_json"));
-            }
-            // Deltas of unknown types, or that don't fit their block, are ignored.
-            _ => {}
-        }
-        Ok(shown)
-    }
-
-    /// Parses a tool_use block's joined JSON when the block stops.
-    fn finish_block(&mut self, index: u64) {
-        if let Some(Partial::ToolUse { json, input, .. }) = self.block_mut(index)
-            && !json.trim().is_empty()
-        {
-            // A parse failure leaves `input` empty; `finish` decides what that means.
-            *input = serde_json::from_str(json).ok();
-        }
-    }
-
-    /// The complete message, or why the stream was not complete.
-    pub fn finish(self) -> Result<Completed, ProviderError> {
-        let Some(stop_reason) = self.stop_reason else {
-            let detail = if self.stopped {
-                ": message_stop without a stop reason".to_string()
+                self.line_done(&String::from_utf8_lossy(&line), &mut out);
             } else {
-                String::new()
-            };
-            return Err(ProviderError::Incomplete { detail });
-        };
-        let mut content = Vec::new();
-        for (_, block) in self.blocks {
-            match block {
-                Partial::Text(text) => content.push(ContentBlock::Text { text }),
-                Partial::Thinking {
-                    thinking,
-                    signature,
-                } => content.push(ContentBlock::Thinking {
-                    thinking,
-                    signature,
-                }),
-                Partial::RedactedThinking(data) => {
-                    content.push(ContentBlock::RedactedThinking { data })
-                }
-                Partial::ToolUse {
-                    id,
-                    name,
-                    json,
-                    input,
-                } => {
-                    let input = match input {
-                        Some(input) => input,
-                        None if json.trim().is_empty() => Value::Object(Default::default()),
-                        // JSON cut short (max_tokens) or never closed: the call can't run.
-                        None if stop_reason == StopReason::MaxTokens => continue,
-                        None => match serde_json::from_str(&json) {
-                            Ok(input) => input,
-                            Err(e) => {
-                                return Err(ProviderError::Protocol {
-                                    message: format!(
-                                        "the input of tool `{name}` is not valid JSON: {e}"
-                                    ),
-                                });
-                            }
-                        },
-                    };
-                    content.push(ContentBlock::ToolUse { id, name, input });
-                }
-                Partial::Unknown => {}
+                self.line.push(byte);
             }
         }
-        Ok(Completed {
-            message: Message {
-                role: Role::Assistant,
-                content,
+        out
+    }
+
+    /// The end of the stream: the last event, if it was never terminated by a blank line.
+    pub fn finish(mut self) -> Option<SseEvent> {
+        let mut out = Vec::new();
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.line_done(&String::from_utf8_lossy(&line), &mut out);
+        }
+        self.line_done("", &mut out);
+        out.pop()
+    }
+
+    fn line_done(&mut self, line: &str, out: &mut Vec<SseEvent>) {
+        if line.is_empty() {
+            if let Some(data) = self.data.take() {
+                out.push(SseEvent {
+                    event: std::mem::take(&mut self.event),
+                    data,
+                });
+            }
+            self.event.clear();
+            return;
+        }
+        if line.starts_with(':') {
+            return;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "event" => self.event = value.to_string(),
+            "data" => match &mut self.data {
+                Some(data) => {
+                    data.push('\n');
+                    data.push_str(value);
+                }
+                None => self.data = Some(value.to_string()),
             },
-            stop_reason,
-            usage: self.usage,
-        })
+            "id" | "retry" => {}
+            other => {
+                self.event = other.to_string();
+                self.data = Some(value.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(chunks: &[&str]) -> Vec<SseEvent> {
+        let mut framer = SseFramer::default();
+        let mut out = Vec::new();
+        for chunk in chunks {
+            out.extend(framer.feed(chunk.as_bytes()));
+        }
+        out.extend(framer.finish());
+        out
+    }
+
+    fn ev(event: &str, data: &str) -> SseEvent {
+        SseEvent {
+            event: event.into(),
+            data: data.into(),
+        }
+    }
+
+    #[test]
+    fn events_split_anywhere_join_their_data_and_skip_comments() {
+        assert_eq!(
+            all(&[
+                "event: ping\nda",
+                "ta: {}\n\n: keep-alive\n\ndata: a\r\ndata: b\n",
+                "\n"
+            ]),
+            vec![ev("ping", "{}"), ev("", "a\nb")]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_last_event_and_a_legacy_error_field_are_kept() {
+        assert_eq!(
+            all(&["error: {\"code\":400}\n\ndata: [DONE]"]),
+            vec![ev("error", "{\"code\":400}"), ev("", "[DONE]")]
+        );
+        assert_eq!(all(&["data: é"]), vec![ev("", "é")]);
+        let bytes = "data: é\n\n".as_bytes();
+        let mut framer = SseFramer::default();
+        assert!(framer.feed(&bytes[..7]).is_empty());
+        assert_eq!(framer.feed(&bytes[7..]), vec![ev("", "é")]);
     }
 }

@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::GlobalAction;
 use crate::app::model::{Activity, Model, QUIT_WINDOW};
+use crate::protocol::Pricing;
 use crate::ui::text;
 
 pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
@@ -65,12 +66,16 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
     } else {
         String::new()
     };
+    let cost = match s.pricing {
+        Pricing::Known => format!("${:.4}", s.cost),
+        Pricing::Partial => format!("${:.4}+?", s.cost),
+        Pricing::Unknown => "$?".to_string(),
+    };
     let right = format!(
-        "↑{} ↓{}{} · ${:.4} · {} ",
+        "↑{} ↓{}{} · {cost} · {} ",
         text::tokens(s.tokens_in),
         text::tokens(s.tokens_out),
         context,
-        s.cost,
         s.cwd
     );
     let right_width = right.width() as u16;

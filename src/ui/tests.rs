@@ -231,6 +231,7 @@ fn status_bar_shows_model_mode_state_tokens_and_cost() {
                     ..Default::default()
                 },
                 session_cost: 0.048,
+                pricing: crate::protocol::Pricing::Known,
                 total_in: 12_000,
                 total_out: 800,
             },
@@ -238,6 +239,39 @@ fn status_bar_shows_model_mode_state_tokens_and_cost() {
     );
     let terminal = render(&model, 110, 3);
     insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn a_cost_without_a_price_shows_as_unknown_never_as_zero() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let usage = |pricing, session_cost| AgentEvent::Usage {
+        usage: crate::provider::Usage {
+            input_tokens: 3_000,
+            output_tokens: 200,
+            ..Default::default()
+        },
+        session_cost,
+        pricing,
+        total_in: 3_000,
+        total_out: 200,
+    };
+    feed(
+        &mut model,
+        now,
+        vec![usage(crate::protocol::Pricing::Unknown, 0.0)],
+    );
+    let unknown = render(&model, 110, 3);
+    feed(
+        &mut model,
+        now,
+        vec![usage(crate::protocol::Pricing::Partial, 0.012)],
+    );
+    let partial = render(&model, 110, 3);
+    insta::assert_snapshot!(
+        "cost_unknown",
+        format!("{}\n{}", unknown.backend(), partial.backend())
+    );
 }
 
 #[test]

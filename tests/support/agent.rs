@@ -18,6 +18,7 @@ pub fn config(server: &FakeServer, cwd: &Path) -> AgentConfig {
             Auth::ApiKey("test".into()),
             Options::default(),
         )),
+        providers: None,
         catalog: Catalog::builtin(),
         model: "claude-sonnet-4-6".into(),
         cwd: cwd.to_path_buf(),

@@ -1,4 +1,4 @@
-//! A scripted Anthropic-compatible server on 127.0.0.1, for the tests and the offline demo.
+//! A scripted Anthropic-compatible (and OpenAI-compatible, see `openai`) server on 127.0.0.1, for the tests and the offline demo.
 //! It speaks just enough HTTP/1.1 (one request per connection, close-delimited bodies) to
 //! stream SSE with pacing, drop a connection mid-stream or stall, and it checks each request
 //! the way the API does (roles, tool_use/tool_result pairing, thinking echoed), answering 400
@@ -16,9 +16,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+mod openai;
 mod sse;
 mod validate;
 
+pub use openai::validate_chat;
 use sse::message_events;
 pub use validate::validate_request;
 
@@ -85,6 +87,8 @@ pub struct Reply {
     pace: Duration,
     drop_after: Option<usize>,
     stall_after: Option<usize>,
+    /// The scripted message, kept so an OpenAI-compatible request gets it in that wire form.
+    message: Option<(Vec<Block>, String)>,
 }
 
 impl Reply {
@@ -95,12 +99,15 @@ impl Reply {
             pace: Duration::ZERO,
             drop_after: None,
             stall_after: None,
+            message: None,
         }
     }
 
     /// A complete streamed message of `blocks`, ending with `stop_reason`.
     pub fn message(blocks: Vec<Block>, stop_reason: &str) -> Self {
-        Reply::new(Body::Events(message_events(&blocks, stop_reason, 25, 12)))
+        let mut reply = Reply::new(Body::Events(message_events(&blocks, stop_reason, 25, 12)));
+        reply.message = Some((blocks, stop_reason.to_string()));
+        reply
     }
 
     /// A streamed text answer (end_turn).
@@ -318,6 +325,16 @@ fn choose_reply(state: &mut State, request: &RecordedRequest) -> Reply {
             body: json!({"input_tokens": read.div_ceil(4)}).to_string(),
         });
     }
+    if request.method == "POST" && request.path.ends_with("/chat/completions") {
+        if let Err(message) = validate_chat(&request.body) {
+            return Reply::status(400, "invalid_request_error", &message);
+        }
+        let mut reply = next_reply(state, request);
+        if let Some((blocks, stop_reason)) = &reply.message {
+            reply.body = Body::Events(openai::chat_events(blocks, stop_reason));
+        }
+        return reply;
+    }
     if request.method != "POST" || !request.path.starts_with("/v1/messages") {
         return Reply::status(
             404,
@@ -328,14 +345,18 @@ fn choose_reply(state: &mut State, request: &RecordedRequest) -> Reply {
     if let Err(message) = validate_request(&request.body, &state.thinking_for_tool) {
         return Reply::status(400, "invalid_request_error", &message);
     }
-    let reply = match &mut state.script {
+    let reply = next_reply(state, request);
+    remember_thinking(state, &reply);
+    reply
+}
+
+fn next_reply(state: &mut State, request: &RecordedRequest) -> Reply {
+    match &mut state.script {
         Script::Queue(queue) => queue.pop_front().unwrap_or_else(|| {
             Reply::status(500, "api_error", "the fake server's script is exhausted")
         }),
         Script::Handler(handler) => handler(request),
-    };
-    remember_thinking(state, &reply);
-    reply
+    }
 }
 
 /// Notes which thinking block went out with which tool call, so later requests can be checked.

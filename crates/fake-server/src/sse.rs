@@ -11,7 +11,7 @@ fn event(name: &str, data: Value) -> String {
 }
 
 /// Splits text into small pieces (a few words each), as a live stream would.
-fn pieces(text: &str, size: usize) -> Vec<String> {
+pub(crate) fn pieces(text: &str, size: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     for c in text.chars() {

@@ -97,7 +97,7 @@ fn scripted_messages_assemble_into_what_was_scripted() {
     let Body::Events(events) = &reply.body else {
         unreachable!()
     };
-    let mut acc = claw::provider::sse::MessageAccumulator::new();
+    let mut acc = claw::provider::anthropic::stream::MessageAccumulator::new();
     for e in events {
         let mut name = "";
         let mut data = "";

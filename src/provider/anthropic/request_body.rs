@@ -1,34 +1,34 @@
-//! The JSON body of an Anthropic Messages request: claw's conversation in the API's wire form,
-//! pictures in tool results as image blocks, and the prompt-caching breakpoints.
+//! The JSON body of an Anthropic Messages request: the conversation in the API's wire form
+//! (`wire`), the thinking settings, the betas, and the prompt-caching breakpoints.
 
 use serde_json::{Value, json};
 
-use crate::provider::{ChatRequest, Thinking};
+use super::wire::{self, WireThinking};
+use crate::provider::ChatRequest;
 
 /// The JSON body of a streaming Messages request.
 pub fn request_body(request: &ChatRequest) -> Value {
     let mut body = json!({
         "model": request.model,
         "max_tokens": request.max_tokens,
-        "messages": request.messages,
+        "messages": wire::messages(&request.messages),
         "stream": true,
     });
     if !request.system.is_empty() {
         body["system"] = json!([{"type": "text", "text": request.system}]);
     }
     if !request.tools.is_empty() || !request.server_tools.is_empty() {
-        let mut tools: Vec<Value> = request.tools.iter().map(|t| json!(t)).collect();
+        let mut tools = wire::tools(&request.tools);
         tools.extend(request.server_tools.iter().cloned());
         body["tools"] = Value::Array(tools);
     }
-    images_as_blocks(&mut body);
     add_cache_breakpoints(&mut body);
-    match &request.thinking {
-        Thinking::Off => {}
-        Thinking::Budget(tokens) => {
+    match wire::thinking(request.thinking, request.max_tokens) {
+        WireThinking::Off => {}
+        WireThinking::Budget(tokens) => {
             body["thinking"] = json!({"type": "enabled", "budget_tokens": tokens});
         }
-        Thinking::Adaptive(effort) => {
+        WireThinking::Adaptive(effort) => {
             body["thinking"] = json!({"type": "adaptive"});
             body["output_config"] = json!({"effort": effort});
         }
@@ -42,8 +42,10 @@ pub fn request_body(request: &ChatRequest) -> Value {
 pub fn request_betas(request: &ChatRequest, configured: &[String]) -> Vec<String> {
     let mut betas = configured.to_vec();
     let tools = !request.tools.is_empty() || !request.server_tools.is_empty();
-    if matches!(request.thinking, Thinking::Budget(_))
-        && tools
+    if matches!(
+        wire::thinking(request.thinking, request.max_tokens),
+        WireThinking::Budget(_)
+    ) && tools
         && !betas.iter().any(|b| b == INTERLEAVED_THINKING)
     {
         betas.push(INTERLEAVED_THINKING.to_string());
@@ -52,38 +54,6 @@ pub fn request_betas(request: &ChatRequest, configured: &[String]) -> Vec<String
 }
 
 const INTERLEAVED_THINKING: &str = "interleaved-thinking-2025-05-14";
-
-/// A tool_result with pictures goes out as content blocks: its text, then an image block each.
-fn images_as_blocks(body: &mut Value) {
-    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for message in messages {
-        let Some(blocks) = message.get_mut("content").and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for block in blocks {
-            let Some(object) = block.as_object_mut() else {
-                continue;
-            };
-            let Some(images) = object.remove("images") else {
-                continue;
-            };
-            let text = object
-                .remove("content")
-                .unwrap_or(Value::String(String::new()));
-            let mut content = vec![json!({"type": "text", "text": text})];
-            for image in images.as_array().into_iter().flatten() {
-                content.push(json!({"type": "image", "source": {
-                    "type": "base64",
-                    "media_type": image["media_type"],
-                    "data": image["data"],
-                }}));
-            }
-            object.insert("content".into(), Value::Array(content));
-        }
-    }
-}
 
 /// Prompt caching: `cache_control` breakpoints on the stable prefix (the last tool, the system
 /// prompt) and on the last block of the two newest user messages, so each request writes the

@@ -1,0 +1,304 @@
+//! Assembles an assistant message from the Messages API's stream events. Pure: event name and
+//! data in, display events out, the complete message at the end. Unknown events and block types
+//! are ignored, as the API's versioning policy asks.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::provider::streaming::StreamParser;
+use crate::provider::{
+    Completed, ContentBlock, Message, ProviderError, Role, StopReason, StreamEvent, Usage,
+};
+
+/// A content block while it streams.
+#[derive(Debug)]
+enum Partial {
+    Text(String),
+    Thinking {
+        thinking: String,
+        signature: String,
+    },
+    RedactedThinking(String),
+    ToolUse {
+        id: String,
+        name: String,
+        json: String,
+        input: Option<Value>,
+    },
+    /// A block type claw doesn't know: kept as a placeholder so indices line up, dropped at the end.
+    Unknown,
+}
+
+/// Collects one streamed message.
+#[derive(Debug, Default)]
+pub struct MessageAccumulator {
+    blocks: Vec<(u64, Partial)>,
+    usage: Usage,
+    stop_reason: Option<StopReason>,
+    stopped: bool,
+}
+
+#[derive(Deserialize)]
+struct UsageFields {
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+}
+
+impl MessageAccumulator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Applies one SSE event (its `event:` name and `data:`), returning what to show.
+    pub fn apply(&mut self, event: &str, data: &str) -> Result<Vec<StreamEvent>, ProviderError> {
+        if event == "ping" || data.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let value: Value = serde_json::from_str(data).map_err(|e| ProviderError::Protocol {
+            message: format!("bad JSON in a `{event}` event: {e}"),
+        })?;
+        // The `type` field is authoritative; the event name is a hint that servers may omit.
+        let kind = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or(event)
+            .to_string();
+        match kind.as_str() {
+            "message_start" => {
+                if let Some(usage) = value.pointer("/message/usage") {
+                    self.merge_usage(usage);
+                }
+                Ok(vec![StreamEvent::Usage(self.usage)])
+            }
+            "content_block_start" => self.start_block(&value),
+            "content_block_delta" => self.delta(&value),
+            "content_block_stop" => {
+                let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
+                self.finish_block(index);
+                Ok(Vec::new())
+            }
+            "message_delta" => {
+                if let Some(reason) = value.pointer("/delta/stop_reason").filter(|v| !v.is_null()) {
+                    self.stop_reason = serde_json::from_value(reason.clone()).ok();
+                }
+                if let Some(usage) = value.get("usage") {
+                    self.merge_usage(usage);
+                }
+                Ok(vec![StreamEvent::Usage(self.usage)])
+            }
+            "message_stop" => {
+                self.stopped = true;
+                Ok(Vec::new())
+            }
+            "error" => {
+                let kind = value
+                    .pointer("/error/type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("error")
+                    .to_string();
+                let message = value
+                    .pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("unknown error")
+                    .to_string();
+                Err(ProviderError::Stream { kind, message })
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Usage is cumulative: fields present overwrite, absent ones stay.
+    fn merge_usage(&mut self, usage: &Value) {
+        let Ok(fields) = serde_json::from_value::<UsageFields>(usage.clone()) else {
+            return;
+        };
+        let u = &mut self.usage;
+        u.input_tokens = fields.input_tokens.unwrap_or(u.input_tokens);
+        u.output_tokens = fields.output_tokens.unwrap_or(u.output_tokens);
+        u.cache_creation_input_tokens = fields
+            .cache_creation_input_tokens
+            .unwrap_or(u.cache_creation_input_tokens);
+        u.cache_read_input_tokens = fields
+            .cache_read_input_tokens
+            .unwrap_or(u.cache_read_input_tokens);
+    }
+
+    fn start_block(&mut self, value: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
+        let block = value.get("content_block").cloned().unwrap_or(Value::Null);
+        let text_of = |key: &str| {
+            block
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let mut shown = Vec::new();
+        let partial = match block.get("type").and_then(Value::as_str) {
+            Some("text") => {
+                let text = text_of("text");
+                if !text.is_empty() {
+                    shown.push(StreamEvent::TextDelta(text.clone()));
+                }
+                Partial::Text(text)
+            }
+            Some("thinking") => Partial::Thinking {
+                thinking: text_of("thinking"),
+                signature: text_of("signature"),
+            },
+            Some("redacted_thinking") => Partial::RedactedThinking(text_of("data")),
+            Some("tool_use") => {
+                let id = text_of("id");
+                let name = text_of("name");
+                shown.push(StreamEvent::ToolUseStarted {
+                    id: id.clone(),
+                    name: name.clone(),
+                });
+                // Some servers send the whole input at start; deltas then replace it.
+                let input = block
+                    .get("input")
+                    .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    .cloned();
+                Partial::ToolUse {
+                    id,
+                    name,
+                    json: String::new(),
+                    input,
+                }
+            }
+            _ => Partial::Unknown,
+        };
+        self.blocks.push((index, partial));
+        Ok(shown)
+    }
+
+    fn block_mut(&mut self, index: u64) -> Option<&mut Partial> {
+        self.blocks
+            .iter_mut()
+            .rev()
+            .find(|(i, _)| *i == index)
+            .map(|(_, b)| b)
+    }
+
+    fn delta(&mut self, value: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
+        let delta = value.get("delta").cloned().unwrap_or(Value::Null);
+        let field = |key: &str| {
+            delta
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let Some(block) = self.block_mut(index) else {
+            return Err(ProviderError::Protocol {
+                message: format!("a delta for block {index}, which never started"),
+            });
+        };
+        let mut shown = Vec::new();
+        match (delta.get("type").and_then(Value::as_str), block) {
+            (Some("text_delta"), Partial::Text(text)) => {
+                let piece = field("text");
+                text.push_str(&piece);
+                shown.push(StreamEvent::TextDelta(piece));
+            }
+            (Some("thinking_delta"), Partial::Thinking { thinking, .. }) => {
+                let piece = field("thinking");
+                thinking.push_str(&piece);
+                shown.push(StreamEvent::ThinkingDelta(piece));
+            }
+            (Some("signature_delta"), Partial::Thinking { signature, .. }) => {
+                signature.push_str(&field("signature"));
+            }
+            (Some("input_json_delta"), Partial::ToolUse { json, .. }) => {
+                json.push_str(&field("partial_json"));
+            }
+            // Deltas of unknown types, or that don't fit their block, are ignored.
+            _ => {}
+        }
+        Ok(shown)
+    }
+
+    /// Parses a tool_use block's joined JSON when the block stops.
+    fn finish_block(&mut self, index: u64) {
+        if let Some(Partial::ToolUse { json, input, .. }) = self.block_mut(index)
+            && !json.trim().is_empty()
+        {
+            // A parse failure leaves `input` empty; `finish` decides what that means.
+            *input = serde_json::from_str(json).ok();
+        }
+    }
+
+    /// The complete message, or why the stream was not complete.
+    pub fn finish(self) -> Result<Completed, ProviderError> {
+        let Some(stop_reason) = self.stop_reason else {
+            let detail = if self.stopped {
+                ": message_stop without a stop reason".to_string()
+            } else {
+                String::new()
+            };
+            return Err(ProviderError::Incomplete { detail });
+        };
+        let mut content = Vec::new();
+        for (_, block) in self.blocks {
+            match block {
+                Partial::Text(text) => content.push(ContentBlock::Text { text }),
+                Partial::Thinking {
+                    thinking,
+                    signature,
+                } => content.push(ContentBlock::Thinking {
+                    thinking,
+                    signature,
+                }),
+                Partial::RedactedThinking(data) => {
+                    content.push(ContentBlock::RedactedThinking { data })
+                }
+                Partial::ToolUse {
+                    id,
+                    name,
+                    json,
+                    input,
+                } => {
+                    let input = match input {
+                        Some(input) => input,
+                        None if json.trim().is_empty() => Value::Object(Default::default()),
+                        // JSON cut short (max_tokens) or never closed: the call can't run.
+                        None if stop_reason == StopReason::MaxTokens => continue,
+                        None => match serde_json::from_str(&json) {
+                            Ok(input) => input,
+                            Err(e) => {
+                                return Err(ProviderError::Protocol {
+                                    message: format!(
+                                        "the input of tool `{name}` is not valid JSON: {e}"
+                                    ),
+                                });
+                            }
+                        },
+                    };
+                    content.push(ContentBlock::ToolUse { id, name, input });
+                }
+                Partial::Unknown => {}
+            }
+        }
+        Ok(Completed {
+            message: Message {
+                role: Role::Assistant,
+                content,
+            },
+            stop_reason,
+            usage: self.usage,
+        })
+    }
+}
+
+impl StreamParser for MessageAccumulator {
+    fn apply(&mut self, event: &str, data: &str) -> Result<Vec<StreamEvent>, ProviderError> {
+        MessageAccumulator::apply(self, event, data)
+    }
+
+    fn finish(self: Box<Self>) -> Result<Completed, ProviderError> {
+        MessageAccumulator::finish(*self)
+    }
+}
