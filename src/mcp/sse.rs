@@ -2,13 +2,55 @@
 //! servers still speak: GET the SSE URL, wait for the `endpoint` event naming where to POST,
 //! then POST each message there and read the answers as `message` events on the stream.
 
-use eventsource_stream::Eventsource;
-use futures::StreamExt;
+use std::collections::VecDeque;
+
+use futures::{Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use rmcp::service::RoleClient;
 use rmcp::transport::Transport;
 use tokio::sync::mpsc;
+
+use crate::provider::sse::{SseEvent, SseFramer};
+
+/// The events of a response body, framed as they arrive.
+struct Events<S> {
+    body: S,
+    framer: Option<SseFramer>,
+    ready: VecDeque<SseEvent>,
+}
+
+impl<S, B> Events<S>
+where
+    S: Stream<Item = reqwest::Result<B>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    fn new(body: S) -> Self {
+        Events {
+            body,
+            framer: Some(SseFramer::default()),
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// The next event; None when the stream ended or failed.
+    async fn next(&mut self) -> Option<SseEvent> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let framer = self.framer.as_mut()?;
+            match self.body.next().await {
+                Some(Ok(chunk)) => self.ready.extend(framer.feed(chunk.as_ref())),
+                Some(Err(_)) => self.framer = None,
+                None => {
+                    let last = self.framer.take().and_then(SseFramer::finish);
+                    self.ready.extend(last);
+                }
+            }
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SseError {
@@ -52,21 +94,21 @@ pub async fn connect(url: &str, headers: HeaderMap) -> Result<SseTransport, SseE
             status: response.status().as_u16(),
         });
     }
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = Events::new(Box::pin(response.bytes_stream()));
     let endpoint = loop {
         match events.next().await {
-            Some(Ok(event)) if event.event == "endpoint" => {
+            Some(event) if event.event == "endpoint" => {
                 break base
                     .join(event.data.trim())
                     .map_err(|e| SseError::Url(format!("endpoint {}: {e}", event.data)))?;
             }
-            Some(Ok(_)) => continue,
-            Some(Err(_)) | None => return Err(SseError::NoEndpoint),
+            Some(_) => continue,
+            None => return Err(SseError::NoEndpoint),
         }
     };
     let (tx, incoming) = mpsc::channel(64);
     let reader = tokio::spawn(async move {
-        while let Some(Ok(event)) = events.next().await {
+        while let Some(event) = events.next().await {
             if event.event != "message" && !event.event.is_empty() {
                 continue;
             }
