@@ -234,12 +234,17 @@ async fn tools_through_the_loop(server_config: McpServerConfig) {
             _ => None,
         })
         .collect();
+    // The first step shows while the call runs. The last one's notification races the
+    // call's answer (the server sends both at once), so it may come after the call ended and
+    // is not waited for.
     assert!(
-        progress.iter().any(|c| c.starts_with("1/2")),
+        progress.first().is_some_and(|c| c.starts_with("1/2")),
         "{progress:?}"
     );
     assert!(
-        progress.iter().any(|c| c.starts_with("2/2")),
+        progress
+            .iter()
+            .all(|c| c.starts_with("1/2") || c.starts_with("2/2")),
         "{progress:?}"
     );
 }

@@ -189,12 +189,10 @@ impl Session {
         self.execute(id, name, input, tool, inbox).await
     }
 
-    /// What the mode and rules say of a call; a Bash command is judged where the shell is now
-    /// (where the last command's `cd` left it).
     /// The tool's one-line summary for the tool row and the approval prompt, its path shown
     /// relative to the working directory. A command line is shown exactly as it will run.
     fn summary(&self, tool: &dyn crate::tools::Tool, input: &Value) -> String {
-        if tool.name() == "Bash" {
+        if !tool.summary_shows_paths() {
             return tool.summarize(input);
         }
         let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
@@ -215,6 +213,8 @@ impl Session {
             .unwrap_or_else(|_| self.services.ctx.cwd.clone())
     }
 
+    /// What the mode and rules say of a call; a Bash command is judged where the shell is now
+    /// (where the last command's `cd` left it).
     fn rule_verdict(&self, name: &str, input: &Value, risk: crate::tools::Risk) -> Verdict {
         self.policy
             .permissions

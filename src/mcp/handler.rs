@@ -2,7 +2,7 @@
 //! server's requests (roots: the working directory; nothing else is offered), and where the
 //! server's notifications go (progress to the call's activity line, list changes to a refresh).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -22,8 +22,53 @@ pub(crate) const OFFERED_VERSION: &str = "2025-11-25";
 pub(crate) const KNOWN_VERSIONS: &[&str] =
     &["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 
-/// Progress sinks of the calls in flight, by progress token.
-pub(crate) type ProgressMap = Arc<Mutex<HashMap<String, ProgressSink>>>;
+/// Progress lines kept for a call not registered yet, at most.
+const EARLY_LINES: usize = 32;
+
+/// Where the progress of each call in flight goes, by progress token. A call registers its
+/// token only once its request is sent, so a server quick to report may be ahead of it: lines
+/// for a token not registered yet wait (a few) and go to the call when it registers.
+#[derive(Default)]
+pub(crate) struct ProgressRoutes {
+    sinks: HashMap<String, ProgressSink>,
+    early: VecDeque<(String, String)>,
+}
+
+impl ProgressRoutes {
+    /// Sends `line` to the call of `token`, or keeps it for when that call registers.
+    fn route(&mut self, token: String, line: String) {
+        match self.sinks.get(&token) {
+            Some(sink) => sink(line),
+            None => {
+                if self.early.len() == EARLY_LINES {
+                    self.early.pop_front();
+                }
+                self.early.push_back((token, line));
+            }
+        }
+    }
+
+    /// Registers a call's sink, handing it what came ahead of it.
+    pub(crate) fn register(&mut self, token: String, sink: ProgressSink) {
+        let (mine, others): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.early)
+            .into_iter()
+            .partition(|(t, _)| *t == token);
+        self.early = others;
+        for (_, line) in mine {
+            sink(line);
+        }
+        self.sinks.insert(token, sink);
+    }
+
+    /// The call ended: its later lines are dropped.
+    pub(crate) fn remove(&mut self, token: &str) {
+        self.sinks.remove(token);
+        self.early.retain(|(t, _)| t != token);
+    }
+}
+
+/// Progress routes of one server's session.
+pub(crate) type ProgressMap = Arc<Mutex<ProgressRoutes>>;
 
 pub(crate) fn token_key(token: &ProgressToken) -> String {
     serde_json::to_string(token).unwrap_or_default()
@@ -72,13 +117,8 @@ impl ClientHandler for Handler {
         params: ProgressNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) {
-        let sink = self
-            .progress
-            .lock()
-            .ok()
-            .and_then(|map| map.get(&token_key(&params.progress_token)).cloned());
-        if let Some(sink) = sink {
-            sink(progress_line(&params));
+        if let Ok(mut routes) = self.progress.lock() {
+            routes.route(token_key(&params.progress_token), progress_line(&params));
         }
     }
 
@@ -116,6 +156,30 @@ fn progress_line(params: &ProgressNotificationParam) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_ahead_of_its_call_reaches_it_when_it_registers() {
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink: ProgressSink = {
+            let got = got.clone();
+            Arc::new(move |line: String| got.lock().unwrap().push(line))
+        };
+        let mut routes = ProgressRoutes::default();
+        routes.route("1".into(), "1/2\n".into());
+        routes.route("9".into(), "other\n".into());
+        routes.register("1".into(), sink);
+        routes.route("1".into(), "2/2\n".into());
+        assert_eq!(*got.lock().unwrap(), vec!["1/2\n", "2/2\n"]);
+        routes.remove("1");
+        routes.route("1".into(), "late\n".into());
+        routes.remove("1");
+        assert_eq!(got.lock().unwrap().len(), 2);
+        assert_eq!(routes.early.len(), 1, "another call's line waits for it");
+        for i in 0..100 {
+            routes.route(format!("x{i}"), String::new());
+        }
+        assert_eq!(routes.early.len(), EARLY_LINES);
+    }
 
     #[test]
     fn progress_reads_as_a_fraction_with_its_message() {

@@ -110,8 +110,8 @@ impl CancelOnDrop {
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if let Ok(mut map) = self.progress.lock() {
-            map.remove(&self.token);
+        if let Ok(mut routes) = self.progress.lock() {
+            routes.remove(&self.token);
         }
         let Some(id) = self.id.take() else {
             return;
@@ -202,8 +202,8 @@ impl Tool for McpTool {
                 .await
                 .map_err(|e| self.failure(&e.to_string()))?;
             let token = token_key(&handle.progress_token);
-            if let Ok(mut map) = link.progress.lock() {
-                map.insert(token.clone(), progress);
+            if let Ok(mut routes) = link.progress.lock() {
+                routes.register(token.clone(), progress);
             }
             let mut guard = CancelOnDrop {
                 peer: link.peer.clone(),

@@ -281,6 +281,11 @@ pub trait Tool: Send + Sync {
     fn risk(&self) -> Risk;
     /// The key argument shown next to the tool name (a path, a pattern, a command).
     fn summarize(&self, input: &Value) -> String;
+    /// Whether the screen may show paths in the summary shortened (relative to the working
+    /// directory, `~` for home); a command line is shown exactly as it will run.
+    fn summary_shows_paths(&self) -> bool {
+        true
+    }
     /// Validates `input` and computes what the user is asked to approve (for Mutating tools).
     /// An Err here is returned to the model without asking the user.
     fn preview(&self, input: &Value, ctx: &ToolContext) -> Result<ApprovalPreview, ToolError>;

@@ -260,6 +260,10 @@ impl Tool for Bash {
         Risk::Mutating
     }
 
+    fn summary_shows_paths(&self) -> bool {
+        false
+    }
+
     fn summarize(&self, input: &Value) -> String {
         input["command"]
             .as_str()
