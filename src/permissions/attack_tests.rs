@@ -789,6 +789,8 @@ fn read_only_commands_run_unasked_and_nothing_else_passes_as_one() {
             "sort --compress-program=./evil big.txt",
             "uniq in.txt out.txt",
             "tree -o out",
+            "tree -R -H . -L 1",
+            "tree -dR",
             "rg --pre ./evil x",
             "rg --pre=./evil x",
             "grep x a.txt > f",

@@ -91,7 +91,8 @@ fn refused_option(program: &str, arg: &str) -> bool {
         ),
         // `-o FILE` writes the sorted lines; a compressor is a program it runs.
         "sort" => long(&["--output", "--compress-program"]) || short_flag(arg, 'o'),
-        "tree" => short_flag(arg, 'o'),
+        // `-R` runs tree again in every directory with `-o 00Tree.html`: it writes there.
+        "tree" => short_flag(arg, 'o') || short_flag(arg, 'R'),
         // `--pre` runs a program on every file, `--hostname-bin` one for links; `-z` runs
         // decompressors.
         "rg" => {
