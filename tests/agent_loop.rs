@@ -540,3 +540,64 @@ async fn an_approved_plan_ends_plan_mode() {
     assert!(mode_changed);
     assert!(dir.path().join("x.txt").exists());
 }
+
+#[tokio::test]
+async fn a_paused_answer_is_resumed_in_the_same_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::message(
+            vec![Block::Text("Searching the web first…".into())],
+            "pause_turn",
+        ),
+        Reply::text(" Found it: the answer is 42."),
+        Reply::text("You're welcome."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start(&server, dir.path());
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "what is the answer?".into(),
+        })
+        .unwrap();
+    let mut text = String::new();
+    let stop = loop {
+        match next(&mut handle).await {
+            AgentEvent::TextDelta(t) => text.push_str(&t),
+            AgentEvent::TurnEnded { stop } => break stop,
+            _ => {}
+        }
+    };
+    assert_eq!(stop, TurnStop::Done);
+    assert_eq!(text, "Searching the web first… Found it: the answer is 42.");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one request to resume the paused answer");
+    // The resumed request ends with the paused answer, sent back as it was.
+    let last = requests[1].last_message().unwrap();
+    assert_eq!(last["role"], "assistant");
+    assert!(
+        last.to_string().contains("Searching the web first"),
+        "{last}"
+    );
+    // The next turn's request is one the API accepts (roles alternate).
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "thanks".into(),
+        })
+        .unwrap();
+    let stop = loop {
+        if let AgentEvent::TurnEnded { stop } = next(&mut handle).await {
+            break stop;
+        }
+    };
+    assert_eq!(stop, TurnStop::Done);
+    let roles: Vec<String> = server.requests()[2].body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "user"]);
+}

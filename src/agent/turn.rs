@@ -21,6 +21,8 @@ use crate::provider::{
 
 /// How often Stop hooks may send the model back to work in one turn.
 const MAX_STOP_CONTINUATIONS: u32 = 3;
+/// How many times one turn resumes an answer the API paused (a long server-side tool).
+const MAX_PAUSE_CONTINUATIONS: u32 = 8;
 /// The longest the agent waits for a server to say a model's context window.
 const CONTEXT_WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
@@ -273,6 +275,7 @@ impl Session {
         // assistant message that asked for the tools has no thinking block to lead it).
         self.apply_pending(&mut inbox.pending);
         let mut stop_continuations = 0u32;
+        let mut pause_continuations = 0u32;
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
             self.note_plan_mode();
@@ -352,6 +355,16 @@ impl Session {
                 .retain(|block| !matches!(block, ContentBlock::Text { text } if text.is_empty()));
             if !message.content.is_empty() {
                 self.conversation.history.push(message);
+            }
+            // A paused answer (a server tool ran long) resumes by sending it back as it stands.
+            if calls.is_empty()
+                && completed.stop_reason == StopReason::PauseTurn
+                && pause_continuations < MAX_PAUSE_CONTINUATIONS
+                && self.conversation.history.messages().last().map(|m| m.role)
+                    == Some(Role::Assistant)
+            {
+                pause_continuations += 1;
+                continue;
             }
             if calls.is_empty() {
                 let stop = match completed.stop_reason {

@@ -250,7 +250,14 @@ impl History {
         self.record(&Entry::Message {
             message: message.clone(),
         });
-        self.messages.push(message);
+        // A resumed answer (the API paused it) continues the assistant message before it:
+        // roles must alternate.
+        match self.messages.last_mut() {
+            Some(last) if last.role == Role::Assistant && message.role == Role::Assistant => {
+                last.content.extend(message.content)
+            }
+            _ => self.messages.push(message),
+        }
     }
 
     /// Replaces all but the last `kept` messages with `summary` (see `compact::compacted`).
