@@ -14,6 +14,7 @@ use crate::agent::prompt::{
 };
 use crate::agent::resolve_model;
 use crate::agent::services::Services;
+use crate::protocol::session_start::AssistantReply;
 use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::{
     ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Thinking, Usage,
@@ -46,7 +47,7 @@ impl Session {
         let _ = self.services.events.send(event);
     }
 
-    fn announce_model(&self) {
+    pub(crate) fn announce_model(&self) {
         self.emit(AgentEvent::SessionInfo {
             model: self.conversation.model.id.clone(),
             cwd: crate::shown_path::shown_dir(&self.services.ctx.cwd),
@@ -91,7 +92,7 @@ impl Session {
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
-        self.announce_model();
+        self.announce_start();
         self.announce_usage();
         self.learn_context_window().await;
         let cwd = self.services.ctx.cwd.clone();
@@ -341,8 +342,16 @@ impl Session {
                 }
                 Watched::Done(Ok(completed)) => completed,
             };
-            self.account(&completed.usage);
+            let cost = self.account(&completed.usage);
             self.emit(AgentEvent::MessageDone);
+            self.emit(AgentEvent::AssistantMessage(Box::new(AssistantReply {
+                id: format!("msg_{:024x}", fastrand::u128(..) >> 32),
+                model: self.conversation.model.id.clone(),
+                message: completed.message.clone(),
+                stop_reason: completed.stop_reason.clone(),
+                usage: completed.usage,
+                cost,
+            })));
             let calls: Vec<(String, String, Value)> = completed
                 .message
                 .tool_uses()
@@ -426,19 +435,21 @@ impl Session {
         true
     }
 
-    pub(crate) fn account(&mut self, usage: &Usage) {
+    /// Records a request of the session's model; its cost, when the model has a price.
+    pub(crate) fn account(&mut self, usage: &Usage) -> Option<f64> {
         let model = self.conversation.model.id.clone();
-        self.account_for(&model, usage);
+        let cost = self.account_for(&model, usage);
         if self.conversation.totals.context as f64
             > self.policy.compact_threshold * self.conversation.model.context_window as f64
         {
             self.conversation.compact_due = true;
         }
+        cost
     }
 
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
-    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
+    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) -> Option<f64> {
         let priced = self
             .services
             .catalog
@@ -464,5 +475,6 @@ impl Session {
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });
+        priced
     }
 }
