@@ -174,6 +174,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             history,
             effort: crate::protocol::Effort::Off,
             memory: None,
+            environment: None,
             compact_due: false,
             totals: {
                 let mut totals = conversation::Totals::default();

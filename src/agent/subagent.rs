@@ -133,6 +133,7 @@ impl Session {
                 history: History::new(Vec::new(), LogTarget::None),
                 effort: self.conversation.effort,
                 memory: None,
+                environment: None,
                 compact_due: false,
                 totals: Totals::default(),
                 last_stop: None,

@@ -104,18 +104,17 @@ impl Session {
             (env, files, places, seen)
         })
         .await;
-        let start = self
-            .fire(
-                "SessionStart",
-                Some("startup"),
-                serde_json::json!({"source": "startup"}),
-            )
-            .await;
-        let known = match &built {
-            Ok((env, files, _, _)) if build => Some((env, files.as_slice())),
-            Ok(_) | Err(_) => None,
+        let source = if self.conversation.history.is_empty() {
+            "startup"
+        } else {
+            "resume"
         };
-        self.conversation.context = session_context(known, &start.context);
+        if let Ok((env, files, _, _)) = &built
+            && build
+        {
+            self.conversation.environment = Some((env.clone(), files.clone()));
+        }
+        self.begin_context(source).await;
         if build {
             self.conversation.system = system_prompt().to_string();
         }
@@ -128,6 +127,24 @@ impl Session {
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
+    }
+
+    /// Fires SessionStart (`source`: startup, resume, clear) and builds the session context from
+    /// the environment, the memory files and what the hooks add.
+    async fn begin_context(&mut self, source: &str) {
+        let start = self
+            .fire(
+                "SessionStart",
+                Some(source),
+                serde_json::json!({"source": source}),
+            )
+            .await;
+        let known = self
+            .conversation
+            .environment
+            .as_ref()
+            .map(|(env, files)| (env, files.as_slice()));
+        self.conversation.context = session_context(known, &start.context);
     }
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
@@ -162,6 +179,8 @@ impl Session {
                             ),
                         });
                     }
+                    // And SessionStart hooks hear of it, their context joining the new one.
+                    self.begin_context("clear").await;
                     true
                 }
             };
