@@ -150,6 +150,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
+    let setup_mcp = start_mcp(&mcp_servers, &settings, &cwd);
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -163,7 +164,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .map(|b| format!("{b} (the file was left out)"))
             .chain(settings.warnings.iter().cloned())
             .collect(),
-        mcp: start_mcp(&mcp_servers, &settings, &cwd),
+        mcp: setup_mcp.clone(),
         mcp_servers,
         custom_commands,
         sandbox,
@@ -220,7 +221,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         setup,
     });
     let pick_session = args.resume.as_deref() == Some("");
+    let mcp = setup_mcp;
     if let Some(prompt) = args.print {
+        if let Some(mcp) = &mcp {
+            mcp.launch_approved();
+        }
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
@@ -311,11 +316,23 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             ));
         runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
+    // The servers fork and start once the first frame is on screen, so they never delay it.
+    let (drawn, first_frame) = tokio::sync::oneshot::channel();
+    if let Some(mcp) = mcp {
+        tokio::spawn(async move {
+            let _ = first_frame.await;
+            mcp.launch_approved();
+        });
+    }
     let ended = tui::run(
         ui_model,
         runtime,
         handle.events,
-        tui::Options { first_prompt, stop },
+        tui::Options {
+            first_prompt,
+            stop,
+            first_frame: Some(drawn),
+        },
     )
     .await;
     wind_down(handle.finished).await;
@@ -325,8 +342,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     })
 }
 
-/// Starts the declared MCP servers in the background (None when there are none); the
-/// project's need the user's approval first.
+/// The declared MCP servers (None when there are none), not started yet: the project's need
+/// the user's approval first, and the others start once the first frame is drawn (at once
+/// for `claw -p`).
 fn start_mcp(
     servers: &[crate::config::mcp::McpServerConfig],
     settings: &Settings,
@@ -340,7 +358,7 @@ fn start_mcp(
         .iter()
         .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
         .collect();
-    Some(crate::mcp::McpServers::start(
+    Some(crate::mcp::McpServers::declare(
         servers,
         cwd.to_path_buf(),
         options,

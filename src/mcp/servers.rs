@@ -13,6 +13,7 @@ use crate::config::mcp::{Approval, McpServerConfig};
 use crate::mcp::McpOptions;
 use crate::mcp::connect::{Connection, StderrTail, connect};
 use crate::mcp::tool::{Link, McpTool};
+use crate::protocol::mcp::{McpPromptInfo, McpResourceInfo, McpToolInfo};
 use crate::tools::Tool;
 
 /// Where a server stands.
@@ -50,6 +51,10 @@ pub struct ServerStatus {
     pub instructions: Option<String>,
     /// The last lines it wrote to stderr.
     pub stderr: String,
+    /// Its tools with their remote names and descriptions (as `tools`).
+    pub tool_listing: Vec<McpToolInfo>,
+    pub resources: Vec<McpResourceInfo>,
+    pub prompts: Vec<McpPromptInfo>,
 }
 
 struct Entry {
@@ -61,6 +66,8 @@ struct Entry {
     stderr: StderrTail,
     connection: Option<Connection>,
     task: Option<tokio::task::JoinHandle<()>>,
+    resources: Vec<McpResourceInfo>,
+    prompts: Vec<McpPromptInfo>,
 }
 
 struct Shared {
@@ -92,6 +99,19 @@ impl McpServers {
         cwd: PathBuf,
         options: McpOptions,
     ) -> McpServers {
+        let servers = McpServers::declare(servers, cwd, options);
+        servers.launch_approved();
+        servers
+    }
+
+    /// The servers, the approved ones connecting but not started yet: `launch_approved` starts
+    /// them (the full-screen UI does once its first frame is drawn, so forking the servers
+    /// never delays it).
+    pub fn declare(
+        servers: Vec<(McpServerConfig, Approval)>,
+        cwd: PathBuf,
+        options: McpOptions,
+    ) -> McpServers {
         let entries = servers
             .into_iter()
             .map(|(config, approval)| Entry {
@@ -107,22 +127,32 @@ impl McpServers {
                 stderr: StderrTail::default(),
                 connection: None,
                 task: None,
+                resources: Vec::new(),
+                prompts: Vec::new(),
             })
             .collect();
-        let servers = McpServers {
+        McpServers {
             shared: Arc::new(Shared {
                 entries: Mutex::new(entries),
                 generation: watch::channel(0).0,
                 options,
                 cwd,
             }),
-        };
-        for status in servers.statuses() {
-            if status.state == ServerState::Connecting {
-                servers.launch(&status.config.name);
-            }
         }
-        servers
+    }
+
+    /// Starts the servers connecting that have no task yet (call inside the tokio runtime).
+    pub fn launch_approved(&self) {
+        let waiting: Vec<String> = self.with_entries(|entries| {
+            entries
+                .iter()
+                .filter(|e| e.state == ServerState::Connecting && e.task.is_none())
+                .map(|e| e.config.name.clone())
+                .collect()
+        });
+        for name in waiting {
+            self.launch(&name);
+        }
     }
 
     pub fn options(&self) -> McpOptions {
@@ -150,6 +180,17 @@ impl McpServers {
                     version: e.version.clone(),
                     instructions: e.instructions.clone(),
                     stderr: e.stderr.text(),
+                    tool_listing: e
+                        .tools
+                        .iter()
+                        .map(|t| McpToolInfo {
+                            name: t.name.clone(),
+                            remote: t.remote.clone(),
+                            description: t.description.clone(),
+                        })
+                        .collect(),
+                    resources: e.resources.clone(),
+                    prompts: e.prompts.clone(),
                 })
                 .collect()
         })
@@ -214,12 +255,28 @@ impl McpServers {
             }
             e.connection = None;
             e.tools.clear();
+            e.resources.clear();
+            e.prompts.clear();
             e.state = ServerState::Connecting;
         });
         if known {
             self.launch(name);
         }
         known
+    }
+
+    /// Stops a server and leaves it off (the user disabled or denied it).
+    pub fn disable(&self, name: &str) -> bool {
+        self.update(name, |e| {
+            if let Some(task) = e.task.take() {
+                task.abort();
+            }
+            e.connection = None;
+            e.tools.clear();
+            e.resources.clear();
+            e.prompts.clear();
+            e.state = ServerState::Disabled;
+        })
     }
 
     fn launch(&self, name: &str) {
@@ -259,6 +316,13 @@ impl McpServers {
             e.connection = Some(connection);
             e.version = version;
             e.instructions = instructions;
+        });
+        // Resources and prompts first: once it shows as ready, all it offers is listed.
+        let (resources, prompts) =
+            crate::mcp::listings::extras(name, &link.peer, options.connect_timeout).await;
+        self.update(name, |e| {
+            e.resources = resources;
+            e.prompts = prompts;
         });
         if let Err(error) = self.list_tools(name, &link).await {
             self.fail(name, error);
@@ -316,6 +380,8 @@ impl McpServers {
         self.update(name, |e| {
             e.connection = None;
             e.tools.clear();
+            e.resources.clear();
+            e.prompts.clear();
             e.state = ServerState::Failed(error);
         });
     }
@@ -355,5 +421,54 @@ impl McpServers {
             self.shared.generation.send_modify(|g| *g += 1);
         }
         found
+    }
+}
+
+impl McpServers {
+    /// Runs the prompt offered as the slash command `/command` with the typed `args`; the text
+    /// of its messages, or why not.
+    pub async fn get_prompt(&self, command: &str, args: &str) -> Result<String, String> {
+        let found = self.with_entries(|entries| {
+            entries.iter().find_map(|e| {
+                let prompt = e.prompts.iter().find(|p| p.command == command)?;
+                let peer = e.connection.as_ref()?.service.peer().clone();
+                Some((e.config.name.clone(), prompt.clone(), peer))
+            })
+        });
+        let Some((server, prompt, peer)) = found else {
+            return Err(format!(
+                "/{command}: no connected MCP server offers this prompt (/mcp lists them)"
+            ));
+        };
+        let arguments = crate::mcp::listings::prompt_arguments(&prompt, args)?;
+        crate::mcp::listings::get_prompt(
+            &peer,
+            &prompt,
+            arguments,
+            self.shared.options.tool_timeout,
+        )
+        .await
+        .map_err(|e| format!("MCP server `{server}`: {e}"))
+    }
+
+    /// The text of resource `uri` of the connected server `server`, for an `@server:uri`
+    /// mention; None when no connected server has that name (the mention is something else).
+    pub async fn read_resource_text(
+        &self,
+        server: &str,
+        uri: &str,
+    ) -> Option<Result<String, String>> {
+        let peer = self.peers().into_iter().find(|(s, _)| s == server)?.1;
+        let read = async {
+            let params = serde_json::from_value(serde_json::json!({ "uri": uri }))
+                .map_err(|e| e.to_string())?;
+            let limit = self.shared.options.tool_timeout;
+            let read = tokio::time::timeout(limit, peer.read_resource(params))
+                .await
+                .map_err(|_| format!("no answer within {} s", limit.as_secs()))?
+                .map_err(|e| e.to_string())?;
+            crate::mcp::listings::resource_text(&serde_json::to_value(&read).unwrap_or_default())
+        };
+        Some(read.await)
     }
 }
