@@ -184,8 +184,8 @@ pub enum Approval {
     Pending,
 }
 
-/// A server of another scope is approved, unless the user disabled it (`/mcp`), which is
-/// remembered in the same list.
+/// Whether `server` may start. A project server needs the user's approval; one of another
+/// scope is approved, unless the user disabled it from `/mcp`, remembered in the same list.
 pub fn approval(server: &McpServerConfig, settings: &Value) -> Approval {
     let listed = |key: &str| {
         settings

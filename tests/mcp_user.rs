@@ -1,8 +1,9 @@
-//! server-everything's prompts and resources as the user reaches them: the servers' listing
-//! sent to the UI as data, a prompt run as `/mcp__everything__args-prompt Paris France` (its
-//! messages become the user's turn; a missing required argument says so), and an
-//! `@everything:demo://…` mention attaching the resource's text to the prompt.
-//! Needs `npm ci --prefix tests/mcp` (.ci/run does).
+//! MCP servers as the user reaches them through the agent: the servers' listing sent to the UI
+//! as data, the user's choices (enable, disable, all the project's) starting and stopping a
+//! server and remembered in the local settings, server-everything's prompt run as
+//! `/mcp__everything__args-prompt Paris France` (its messages become the user's turn; a missing
+//! required argument says so), and an `@everything:demo://…` mention attaching the resource's
+//! text. Needs `npm ci --prefix tests/mcp` (.ci/run does).
 
 mod support;
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::config::mcp::{Approval, McpScope, McpServerConfig, McpTransport};
 use claw::mcp::{McpOptions, McpServers};
-use claw::protocol::mcp::{McpServerInfo, McpState};
+use claw::protocol::mcp::{McpAction, McpServerInfo, McpState};
 use claw::protocol::{AgentEvent, Op};
 use fake_server::{FakeServer, Reply};
 
@@ -198,5 +199,129 @@ async fn a_resource_mention_attaches_its_text() {
                 .to_string()
         ),
         "{sent}"
+    );
+}
+
+/// The agent's next listing of the servers in which `name` is `state`.
+async fn until_state(handle: &mut AgentHandle, name: &str, state: McpState) -> Vec<AgentEvent> {
+    let mut seen = Vec::new();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(60), handle.events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("`{name}` never became {state:?}: {seen:?}"))
+            .expect("the agent stopped");
+        let done = matches!(&event, AgentEvent::McpServers(servers)
+            if servers.iter().any(|s| s.name == name && s.state == state));
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+}
+
+fn local(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn choices_start_and_stop_a_project_server_and_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join(".claw/settings.local.json");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/fault-server.js");
+    let declared = McpServerConfig {
+        name: "fault".into(),
+        transport: McpTransport::Stdio {
+            command: "node".into(),
+            args: vec![script.display().to_string(), "garbage".into()],
+            env: Vec::new(),
+        },
+        source: dir.path().join(".mcp.json"),
+        scope: McpScope::Project,
+    };
+    let mcp = McpServers::start(
+        vec![(declared, Approval::Pending)],
+        dir.path().to_path_buf(),
+        McpOptions::default(),
+    );
+    let model = FakeServer::start(Vec::new()).await.unwrap();
+    let mut handle = agent::spawn(AgentConfig {
+        setup: agent::Setup {
+            mcp: Some(mcp),
+            ..Default::default()
+        },
+        local_settings: Some(settings.clone()),
+        ..config(&model, dir.path())
+    });
+    until_state(&mut handle, "fault", McpState::NeedsApproval).await;
+    let op = |action, name: &str| Op::Mcp {
+        action,
+        servers: vec![name.to_string()],
+    };
+
+    handle.ops.send(op(McpAction::Enable, "fault")).unwrap();
+    until_state(&mut handle, "fault", McpState::Connected).await;
+    assert_eq!(
+        local(&settings)["enabledMcpjsonServers"],
+        serde_json::json!(["fault"])
+    );
+
+    handle.ops.send(op(McpAction::Disable, "fault")).unwrap();
+    until_state(&mut handle, "fault", McpState::Disabled).await;
+    let saved = local(&settings);
+    assert_eq!(
+        saved["disabledMcpjsonServers"],
+        serde_json::json!(["fault"])
+    );
+    assert_eq!(saved["enabledMcpjsonServers"], serde_json::json!([]));
+
+    handle
+        .ops
+        .send(op(McpAction::EnableAllProject, "fault"))
+        .unwrap();
+    until_state(&mut handle, "fault", McpState::Connected).await;
+    let saved = local(&settings);
+    assert_eq!(saved["enableAllProjectMcpServers"], serde_json::json!(true));
+    assert_eq!(saved["disabledMcpjsonServers"], serde_json::json!([]));
+
+    handle.ops.send(op(McpAction::Reconnect, "nope")).unwrap();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), handle.events.recv())
+            .await
+            .expect("no answer about `nope`")
+            .unwrap();
+        if let AgentEvent::Error { message } = event {
+            assert_eq!(message, "No MCP server `nope`.");
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn declared_servers_start_only_when_launched() {
+    // The full-screen UI declares the servers and launches them after its first frame.
+    let missing = McpServerConfig {
+        name: "missing".into(),
+        transport: McpTransport::Stdio {
+            command: "/nonexistent/claw-test-server".into(),
+            args: Vec::new(),
+            env: Vec::new(),
+        },
+        source: PathBuf::from(".mcp.json"),
+        scope: McpScope::Local,
+    };
+    let mcp = McpServers::declare(
+        vec![(missing, Approval::Approved)],
+        std::env::temp_dir(),
+        McpOptions::default(),
+    );
+    // Not launched, it cannot have failed: it stays connecting.
+    assert!(!mcp.wait_ready(Duration::from_millis(50)).await);
+    assert_eq!(mcp.statuses()[0].state, claw::mcp::ServerState::Connecting);
+    mcp.launch_approved();
+    assert!(mcp.wait_ready(Duration::from_secs(10)).await);
+    assert!(
+        matches!(&mcp.statuses()[0].state, claw::mcp::ServerState::Failed(why) if why.contains("cannot start")),
+        "{:?}",
+        mcp.statuses()[0].state
     );
 }
