@@ -150,7 +150,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
-    let setup_mcp = start_mcp(&mcp_servers, &settings, &cwd);
+    let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -221,9 +221,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         setup,
     });
     let pick_session = args.resume.as_deref() == Some("");
-    let mcp = setup_mcp;
     if let Some(prompt) = args.print {
-        if let Some(mcp) = &mcp {
+        if let Some(mcp) = &setup_mcp {
             mcp.launch_approved();
         }
         for warning in &settings.warnings {
@@ -318,11 +317,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     // The servers fork and start once the first frame is on screen, so they never delay it.
     let (drawn, first_frame) = tokio::sync::oneshot::channel();
-    if let Some(mcp) = mcp {
-        tokio::spawn(async move {
-            let _ = first_frame.await;
-            mcp.launch_approved();
-        });
+    if let Some(mcp) = setup_mcp {
+        mcp.launch_after(first_frame);
     }
     let ended = tui::run(
         ui_model,
@@ -340,29 +336,6 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         tui::Ended::Quit => 0,
         tui::Ended::Signal(signal) => crate::signals::exit_status(signal),
     })
-}
-
-/// The declared MCP servers (None when there are none), not started yet: the project's need
-/// the user's approval first, and the others start once the first frame is drawn (at once
-/// for `claw -p`).
-fn start_mcp(
-    servers: &[crate::config::mcp::McpServerConfig],
-    settings: &Settings,
-    cwd: &Path,
-) -> Option<crate::mcp::McpServers> {
-    if servers.is_empty() {
-        return None;
-    }
-    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
-    let servers = servers
-        .iter()
-        .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
-        .collect();
-    Some(crate::mcp::McpServers::declare(
-        servers,
-        cwd.to_path_buf(),
-        options,
-    ))
 }
 
 /// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,

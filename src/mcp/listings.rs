@@ -10,6 +10,7 @@ use rmcp::service::RoleClient;
 use serde_json::{Map, Value, json};
 
 use crate::mcp::tool::tool_name;
+use crate::mcp::{McpServers, ServerState};
 use crate::protocol::mcp::{McpPromptArgument, McpPromptInfo, McpResourceInfo};
 
 /// The resources and prompts a server lists, when it says it has them (an error or a silence
@@ -244,6 +245,57 @@ pub(crate) fn resource_text(result: &Value) -> Result<String, String> {
         });
     }
     Ok(texts.join("\n"))
+}
+
+impl McpServers {
+    /// Runs the prompt offered as the slash command `/command` with the typed `args`; the text
+    /// of its messages, or why not.
+    pub async fn get_prompt(&self, command: &str, args: &str) -> Result<String, String> {
+        let unknown =
+            || format!("/{command}: no connected MCP server offers this prompt (/mcp lists them)");
+        let (server, prompt) = self
+            .statuses()
+            .into_iter()
+            .filter(|s| s.state == ServerState::Ready)
+            .find_map(|s| {
+                let prompt = s.prompts.iter().find(|p| p.command == command)?.clone();
+                Some((s.config.name, prompt))
+            })
+            .ok_or_else(unknown)?;
+        let peer = self.peer(&server).ok_or_else(unknown)?;
+        let arguments = prompt_arguments(&prompt, args)?;
+        get_prompt(&peer, &prompt, arguments, self.options().tool_timeout)
+            .await
+            .map_err(|e| format!("MCP server `{server}`: {e}"))
+    }
+
+    /// The text of resource `uri` of the connected server `server`, for an `@server:uri`
+    /// mention; None when no connected server has that name (the mention is something else).
+    pub async fn read_resource_text(
+        &self,
+        server: &str,
+        uri: &str,
+    ) -> Option<Result<String, String>> {
+        let peer = self.peer(server)?;
+        let limit = self.options().tool_timeout;
+        let read = async {
+            let params =
+                serde_json::from_value(json!({ "uri": uri })).map_err(|e| e.to_string())?;
+            let read = tokio::time::timeout(limit, peer.read_resource(params))
+                .await
+                .map_err(|_| format!("no answer within {} s", limit.as_secs()))?
+                .map_err(|e| e.to_string())?;
+            resource_text(&serde_json::to_value(&read).unwrap_or_default())
+        };
+        Some(read.await)
+    }
+
+    fn peer(&self, server: &str) -> Option<Peer<RoleClient>> {
+        self.peers()
+            .into_iter()
+            .find(|(name, _)| name == server)
+            .map(|(_, peer)| peer)
+    }
 }
 
 #[cfg(test)]

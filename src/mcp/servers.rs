@@ -70,6 +70,21 @@ struct Entry {
     prompts: Vec<McpPromptInfo>,
 }
 
+impl Entry {
+    /// Ends its session (and the task following it), forgets what it offered, and puts it
+    /// in `state`.
+    fn stop(&mut self, state: ServerState) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        self.connection = None;
+        self.tools.clear();
+        self.resources.clear();
+        self.prompts.clear();
+        self.state = state;
+    }
+}
+
 struct Shared {
     entries: Mutex<Vec<Entry>>,
     /// Bumped on every change of a state or a tool list.
@@ -139,6 +154,34 @@ impl McpServers {
                 cwd,
             }),
         }
+    }
+
+    /// The session's declared servers (None when there are none), not started yet: the
+    /// project's wait for the user's approval (by the keys in the merged `settings`), the
+    /// others for `launch_approved`.
+    pub fn for_session(
+        servers: &[McpServerConfig],
+        settings: &serde_json::Value,
+        cwd: &std::path::Path,
+    ) -> Option<McpServers> {
+        if servers.is_empty() {
+            return None;
+        }
+        let (options, _) = McpOptions::from_env(&|name| std::env::var(name).ok());
+        let servers = servers
+            .iter()
+            .map(|s| (s.clone(), crate::config::mcp::approval(s, settings)))
+            .collect();
+        Some(McpServers::declare(servers, cwd.to_path_buf(), options))
+    }
+
+    /// Starts the approved servers once `signal` comes (or its sender is gone): the
+    /// full-screen UI signals after its first frame.
+    pub fn launch_after(self, signal: tokio::sync::oneshot::Receiver<()>) {
+        tokio::spawn(async move {
+            let _ = signal.await;
+            self.launch_approved();
+        });
     }
 
     /// Starts the servers connecting that have no task yet (call inside the tokio runtime).
@@ -249,16 +292,7 @@ impl McpServers {
 
     /// (Re)connects a server, whatever its state: `/mcp reconnect`, or an approval.
     pub fn reconnect(&self, name: &str) -> bool {
-        let known = self.update(name, |e| {
-            if let Some(task) = e.task.take() {
-                task.abort();
-            }
-            e.connection = None;
-            e.tools.clear();
-            e.resources.clear();
-            e.prompts.clear();
-            e.state = ServerState::Connecting;
-        });
+        let known = self.update(name, |e| e.stop(ServerState::Connecting));
         if known {
             self.launch(name);
         }
@@ -267,16 +301,7 @@ impl McpServers {
 
     /// Stops a server and leaves it off (the user disabled or denied it).
     pub fn disable(&self, name: &str) -> bool {
-        self.update(name, |e| {
-            if let Some(task) = e.task.take() {
-                task.abort();
-            }
-            e.connection = None;
-            e.tools.clear();
-            e.resources.clear();
-            e.prompts.clear();
-            e.state = ServerState::Disabled;
-        })
+        self.update(name, |e| e.stop(ServerState::Disabled))
     }
 
     fn launch(&self, name: &str) {
@@ -421,54 +446,5 @@ impl McpServers {
             self.shared.generation.send_modify(|g| *g += 1);
         }
         found
-    }
-}
-
-impl McpServers {
-    /// Runs the prompt offered as the slash command `/command` with the typed `args`; the text
-    /// of its messages, or why not.
-    pub async fn get_prompt(&self, command: &str, args: &str) -> Result<String, String> {
-        let found = self.with_entries(|entries| {
-            entries.iter().find_map(|e| {
-                let prompt = e.prompts.iter().find(|p| p.command == command)?;
-                let peer = e.connection.as_ref()?.service.peer().clone();
-                Some((e.config.name.clone(), prompt.clone(), peer))
-            })
-        });
-        let Some((server, prompt, peer)) = found else {
-            return Err(format!(
-                "/{command}: no connected MCP server offers this prompt (/mcp lists them)"
-            ));
-        };
-        let arguments = crate::mcp::listings::prompt_arguments(&prompt, args)?;
-        crate::mcp::listings::get_prompt(
-            &peer,
-            &prompt,
-            arguments,
-            self.shared.options.tool_timeout,
-        )
-        .await
-        .map_err(|e| format!("MCP server `{server}`: {e}"))
-    }
-
-    /// The text of resource `uri` of the connected server `server`, for an `@server:uri`
-    /// mention; None when no connected server has that name (the mention is something else).
-    pub async fn read_resource_text(
-        &self,
-        server: &str,
-        uri: &str,
-    ) -> Option<Result<String, String>> {
-        let peer = self.peers().into_iter().find(|(s, _)| s == server)?.1;
-        let read = async {
-            let params = serde_json::from_value(serde_json::json!({ "uri": uri }))
-                .map_err(|e| e.to_string())?;
-            let limit = self.shared.options.tool_timeout;
-            let read = tokio::time::timeout(limit, peer.read_resource(params))
-                .await
-                .map_err(|_| format!("no answer within {} s", limit.as_secs()))?
-                .map_err(|e| e.to_string())?;
-            crate::mcp::listings::resource_text(&serde_json::to_value(&read).unwrap_or_default())
-        };
-        Some(read.await)
     }
 }

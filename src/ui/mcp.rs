@@ -34,6 +34,17 @@ fn key_line(theme: &Theme, keys: &[(&str, &str)]) -> Line<'static> {
     Line::from(spans)
 }
 
+/// A list row: the highlighted one bold in the accent colour.
+fn row_style(theme: &Theme, here: bool) -> Style {
+    if here {
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(theme.fg)
+    }
+}
+
 fn put(buf: &mut Buffer, inner: Rect, row: usize, line: &Line) {
     if row < inner.height as usize {
         buf.set_line(
@@ -101,13 +112,7 @@ pub fn draw_approval(model: &Model, dialog: &McpApprovalDialog, screen: Rect, bu
     let mut lines: Vec<Line> = intro;
     for (i, (name, target)) in dialog.servers.iter().enumerate() {
         let here = i == dialog.selected;
-        let style = if here {
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().fg(theme.fg)
-        };
+        let style = row_style(theme, here);
         let check = if dialog.checked[i] { "[x]" } else { "[ ]" };
         let room = inner_width.saturating_sub(name_width + 10);
         lines.push(Line::from(vec![
@@ -214,13 +219,7 @@ pub fn draw_panel(model: &Model, panel: &McpPanel, screen: Rect, buf: &mut Buffe
         .enumerate()
     {
         let here = i == panel.selected;
-        let style = if here {
-            Style::default()
-                .fg(theme.accent)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().fg(theme.fg)
-        };
+        let style = row_style(theme, here);
         let line = Line::from(vec![
             Span::styled(if here { "› " } else { "  " }, style),
             Span::styled(
