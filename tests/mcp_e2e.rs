@@ -13,7 +13,7 @@ use serde_json::json;
 use support::pty::{Key, PtySession};
 
 const T: Duration = Duration::from_secs(30);
-/// Approval prompts ignore keys for 0.4 s after they appear.
+/// Approval prompts and the MCP dialog ignore keys for 0.4 s after they appear.
 const GRACE: Duration = Duration::from_millis(450);
 
 #[test]
@@ -75,6 +75,8 @@ fn a_project_server_is_approved_its_tool_called_and_listed() {
         .wait_for_text("New MCP servers in this project", T)
         .unwrap();
     assert!(screen.contains("[x] everything"), "{screen}");
+    // The dialog, like an approval, drops keys for 0.4 s after it appears.
+    std::thread::sleep(GRACE);
     term.key(Key::Char('a'));
     term.wait_for_text("MCP server `everything` connected", T)
         .unwrap();

@@ -3,6 +3,8 @@
 //! `/mcp`'s panel (every server, Enter for its tools, keys to reconnect, enable, disable), and
 //! the servers' prompts offered as slash commands.
 
+use std::time::Instant;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::commands::CustomEntry;
@@ -19,15 +21,18 @@ pub struct McpApprovalDialog {
     pub servers: Vec<(String, String)>,
     pub checked: Vec<bool>,
     pub selected: usize,
+    /// When it appeared: keys typed just before (meant for the input) don't answer it.
+    pub shown_at: Instant,
 }
 
 impl McpApprovalDialog {
-    pub fn new(servers: Vec<(String, String)>) -> Self {
+    pub fn new(servers: Vec<(String, String)>, shown_at: Instant) -> Self {
         let checked = vec![true; servers.len()];
         McpApprovalDialog {
             servers,
             checked,
             selected: 0,
+            shown_at,
         }
     }
 }
@@ -44,7 +49,7 @@ pub struct McpPanel {
 
 /// The servers changed: kept for the panel, the popup and the finder; the first list that
 /// holds project servers waiting for approval opens the dialog.
-pub(crate) fn on_servers(model: &mut Model, servers: Vec<McpServerInfo>) {
+pub(crate) fn on_servers(model: &mut Model, servers: Vec<McpServerInfo>, now: Instant) {
     if !model.mcp_asked {
         let waiting: Vec<(String, String)> = servers
             .iter()
@@ -55,7 +60,7 @@ pub(crate) fn on_servers(model: &mut Model, servers: Vec<McpServerInfo>) {
             model.mcp_asked = true;
             model
                 .overlays
-                .open(Overlay::McpApproval(McpApprovalDialog::new(waiting)));
+                .open(Overlay::McpApproval(McpApprovalDialog::new(waiting, now)));
         }
     }
     let count = servers.len();
@@ -79,11 +84,15 @@ fn plain(key: &KeyEvent) -> bool {
 
 /// Keys of the start-up dialog: Space toggles, Enter starts the checked ones and turns the
 /// others off, `a` approves all, `A` all and those the project adds later, `n` denies all, Esc
-/// decides later (they wait in `/mcp`).
-pub(crate) fn on_approval_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
+/// decides later (they wait in `/mcp`). Keys within the approval grace after it appeared
+/// were typed for the input, at start-up: they are dropped, never taken as an answer.
+pub(crate) fn on_approval_key(model: &mut Model, key: &KeyEvent, now: Instant) -> Vec<Effect> {
     let Some(dialog) = model.overlays.mcp_approval_mut() else {
         return Vec::new();
     };
+    if now.saturating_duration_since(dialog.shown_at) < crate::app::model::APPROVAL_GRACE {
+        return Vec::new();
+    }
     let count = dialog.servers.len();
     let names = |dialog: &McpApprovalDialog, checked: bool| -> Vec<String> {
         dialog

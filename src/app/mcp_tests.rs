@@ -75,7 +75,27 @@ fn waiting_two() -> Harness {
         server("db", McpState::NeedsApproval),
         server("search", McpState::NeedsApproval),
     ]));
+    // Past the grace in which keys meant for the input are dropped.
+    h.advance(500);
     h
+}
+
+#[test]
+fn keys_typed_as_the_dialog_appears_do_not_answer_it() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::McpServers(vec![server(
+        "db",
+        McpState::NeedsApproval,
+    )]));
+    // "add a test", typed at start-up: its `a` must not approve the server.
+    h.advance(100);
+    assert!(mcp_ops(&h.key(KeyCode::Char('a'))).is_empty());
+    assert!(h.model.overlays.mcp_approval().is_some());
+    h.advance(400);
+    assert_eq!(
+        mcp_ops(&h.key(KeyCode::Char('a'))),
+        [(McpAction::Enable, vec!["db".to_string()])]
+    );
 }
 
 #[test]
@@ -84,6 +104,7 @@ fn new_project_servers_open_the_dialog_once() {
     let dialog = h.model.overlays.mcp_approval().expect("the dialog is open");
     assert_eq!(dialog.servers.len(), 2);
     assert_eq!(dialog.checked, [true, true]);
+    h.advance(500);
     h.key(KeyCode::Esc);
     assert!(h.model.overlays.mcp_approval().is_none());
     // Asking later: the next lists don't open it again.
@@ -292,11 +313,12 @@ mod screens {
         crate::app::update(model, crate::app::Msg::Agent(event), Instant::now());
     }
 
+    /// A key a second later (past the dialog's grace).
     fn key(model: &mut Model, code: KeyCode) {
         crate::app::update(
             model,
             crate::app::Msg::Key(crossterm::event::KeyEvent::from(code)),
-            Instant::now(),
+            Instant::now() + std::time::Duration::from_secs(1),
         );
     }
 

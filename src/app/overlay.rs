@@ -201,7 +201,7 @@ pub(crate) fn on_key(
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
-        OverlayKind::McpApproval => Some(crate::app::mcp::on_approval_key(model, key)),
+        OverlayKind::McpApproval => Some(crate::app::mcp::on_approval_key(model, key, now)),
         OverlayKind::McpPanel => Some(crate::app::mcp::on_panel_key(model, key)),
         OverlayKind::Rewind => {
             let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
