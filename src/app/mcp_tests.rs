@@ -276,37 +276,15 @@ fn the_finder_offers_resources_beside_files() {
 mod screens {
     use std::time::Instant;
 
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
     use super::*;
     use crate::app::Model;
-    use crate::app::model::StatusInfo;
-    use crate::theme::Theme;
-    use crate::ui::{RenderCache, view};
 
     fn model() -> Model {
-        Model::new(
-            Theme::dark(),
-            StatusInfo {
-                model: "claude-sonnet-4-6".into(),
-                cwd: "~/src/demo".into(),
-                permission_mode: "default".into(),
-                context_window: 200_000,
-                ..StatusInfo::default()
-            },
-            Instant::now(),
-        )
+        crate::ui::tests::model_at(Instant::now())
     }
 
     fn render(model: &Model) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
-        terminal
-            .draw(|f| {
-                view(model, &mut RenderCache::default(), f);
-            })
-            .unwrap();
-        format!("{:?}", terminal.backend())
+        format!("{:?}", crate::ui::tests::render(model, 100, 24).backend())
     }
 
     fn send(model: &mut Model, event: AgentEvent) {

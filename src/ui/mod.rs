@@ -217,4 +217,4 @@ mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
