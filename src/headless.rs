@@ -132,7 +132,8 @@ pub async fn run(
             | AgentEvent::StructuredOutput(_)
             | AgentEvent::Sessions(_)
             | AgentEvent::GitDiff(_)
-            | AgentEvent::EffortChanged(_) => {}
+            | AgentEvent::EffortChanged(_)
+            | AgentEvent::McpServers(_) => {}
         }
     }
 }

@@ -143,6 +143,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
+    let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -156,7 +157,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .map(|b| format!("{b} (the file was left out)"))
             .chain(settings.warnings.iter().cloned())
             .collect(),
-        mcp: start_mcp(&mcp_servers, &settings, &cwd),
+        mcp: setup_mcp.clone(),
         mcp_servers,
         custom_commands,
         sandbox,
@@ -214,6 +215,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     });
     let pick_session = args.resume.as_deref() == Some("");
     if let Some(prompt) = args.print {
+        if let Some(mcp) = &setup_mcp {
+            mcp.launch_approved();
+        }
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
@@ -282,11 +286,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             ));
         runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
+    // The servers fork and start once the first frame is on screen, so they never delay it.
+    let (drawn, first_frame) = tokio::sync::oneshot::channel();
+    if let Some(mcp) = setup_mcp {
+        mcp.launch_after(first_frame);
+    }
     let ended = tui::run(
         ui_model,
         runtime,
         handle.events,
-        tui::Options { first_prompt, stop },
+        tui::Options {
+            first_prompt,
+            stop,
+            first_frame: Some(drawn),
+        },
     )
     .await;
     wind_down(handle.finished).await;
@@ -311,28 +324,6 @@ fn api_key_source(
         .find(|name| env(name).is_some())
         .unwrap_or("none")
         .to_string()
-}
-
-/// Starts the declared MCP servers in the background (None when there are none); the
-/// project's need the user's approval first.
-fn start_mcp(
-    servers: &[crate::config::mcp::McpServerConfig],
-    settings: &Settings,
-    cwd: &Path,
-) -> Option<crate::mcp::McpServers> {
-    if servers.is_empty() {
-        return None;
-    }
-    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
-    let servers = servers
-        .iter()
-        .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
-        .collect();
-    Some(crate::mcp::McpServers::start(
-        servers,
-        cwd.to_path_buf(),
-        options,
-    ))
 }
 
 /// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,

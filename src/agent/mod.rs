@@ -15,6 +15,7 @@ mod hook_events;
 mod inbox;
 pub mod lookup;
 mod mcp_tools;
+mod mcp_ui;
 pub mod mentions;
 mod notes;
 mod pending;
@@ -217,6 +218,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         pending: pending::Pending::default(),
         lookups,
         exit_reason: crate::protocol::ExitReason::Other,
+        mcp: mcp_ui::Steering {
+            mcp: session.services.setup.mcp.clone(),
+            local_settings: session.policy.local_settings.clone(),
+            events: Some(session.services.events.clone()),
+        },
     };
     if config.effort != crate::protocol::Effort::Off {
         session.set_effort(config.effort);

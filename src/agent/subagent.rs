@@ -86,6 +86,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
         | AgentEvent::Info { .. }
+        | AgentEvent::McpServers(_)
         | AgentEvent::TurnEnded { .. } => return None,
     })
 }

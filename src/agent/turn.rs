@@ -165,6 +165,9 @@ impl Session {
                 Queued::Command { command, args } => self.command(command, &args, inbox).await,
                 Queued::Custom { name, args } => self.custom_command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
+                Queued::McpPrompt { command, args } => {
+                    self.mcp_prompt(&command, &args, inbox).await
+                }
                 Queued::Clear => {
                     // As in Claude Code, clearing ends the session (a new one begins).
                     self.fire("SessionEnd", None, serde_json::json!({"reason": "clear"}))
@@ -275,6 +278,7 @@ impl Session {
             .unwrap_or_default()
         };
         self.note_interruption();
+        let text_for_mentions = text.clone();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
             self.conversation.history.push_user_text(block);
@@ -288,6 +292,9 @@ impl Session {
             ));
         }
         if !self.wait_for_mcp(inbox).await {
+            return false;
+        }
+        if !self.attach_mcp_resources(&text_for_mentions, inbox).await {
             return false;
         }
         // A model or effort chosen while the agent was busy applies from this user turn on,

@@ -128,7 +128,7 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
         ("Home, End", "start / end of the conversation (empty input)"),
         (twice.as_str(), "rewind to an earlier message (empty input)"),
         ("/", "slash commands (Tab completes)"),
-        ("@", "attach a file (fuzzy finder)"),
+        ("@", "attach a file or an MCP resource (fuzzy finder)"),
         ("!command", "run a shell command now"),
         ("?", "this list (empty input)"),
     ] {

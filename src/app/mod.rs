@@ -13,6 +13,7 @@ pub mod diff_pane;
 pub mod effect;
 pub mod history;
 pub mod keymap;
+pub mod mcp;
 pub mod mention;
 pub mod model;
 pub mod msg;
@@ -34,6 +35,8 @@ pub use update::update;
 
 #[cfg(test)]
 mod activity_tests;
+#[cfg(test)]
+mod mcp_tests;
 #[cfg(test)]
 pub(crate) mod palette_tests;
 #[cfg(test)]

@@ -45,6 +45,10 @@ pub enum OverlayKind {
     Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
+    /// The start-up dialog about the project's new MCP servers.
+    McpApproval,
+    /// `/mcp`: the MCP servers, their states and tools.
+    McpPanel,
 }
 
 /// An overlay the user opened, with its state.
@@ -57,6 +61,8 @@ pub enum Overlay {
     Palette(Palette),
     Rewind(RewindPicker),
     BrokenSettings(BrokenSettings),
+    McpApproval(crate::app::mcp::McpApprovalDialog),
+    McpPanel(crate::app::mcp::McpPanel),
 }
 
 impl Overlay {
@@ -69,6 +75,8 @@ impl Overlay {
             Overlay::Palette(_) => OverlayKind::Palette,
             Overlay::Rewind(_) => OverlayKind::Rewind,
             Overlay::BrokenSettings(_) => OverlayKind::BrokenSettings,
+            Overlay::McpApproval(_) => OverlayKind::McpApproval,
+            Overlay::McpPanel(_) => OverlayKind::McpPanel,
         }
     }
 }
@@ -142,6 +150,20 @@ impl Overlays {
         BrokenSettings,
         BrokenSettings
     );
+    find!(
+        mcp_approval,
+        mcp_approval_mut,
+        take_mcp_approval,
+        McpApproval,
+        crate::app::mcp::McpApprovalDialog
+    );
+    find!(
+        mcp_panel,
+        mcp_panel_mut,
+        take_mcp_panel,
+        McpPanel,
+        crate::app::mcp::McpPanel
+    );
 }
 
 /// The open overlays, bottom to top: the input's slash popup, what the user opened in order,
@@ -179,6 +201,8 @@ pub(crate) fn on_key(
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
+        OverlayKind::McpApproval => Some(crate::app::mcp::on_approval_key(model, key, now)),
+        OverlayKind::McpPanel => Some(crate::app::mcp::on_panel_key(model, key)),
         OverlayKind::Rewind => {
             let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
             Some(match action {
@@ -234,10 +258,12 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             | OverlayKind::Rewind
             | OverlayKind::DiffPane
             | OverlayKind::Search
+            | OverlayKind::McpPanel
             | OverlayKind::HistorySearch => model.overlays.close(open),
             OverlayKind::SlashPopup
             | OverlayKind::Approval
             | OverlayKind::Question
+            | OverlayKind::McpApproval
             | OverlayKind::BrokenSettings => continue,
         }
         return true;

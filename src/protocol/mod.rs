@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
+pub mod mcp;
 pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;
@@ -55,6 +56,14 @@ pub enum Op {
     Lookup(Lookup),
     /// End the agent task (SessionEnd hooks are told why).
     Shutdown(ExitReason),
+    /// Approve, deny, reconnect, enable or disable MCP servers, by name.
+    Mcp {
+        action: mcp::McpAction,
+        servers: Vec<String>,
+    },
+    /// Run an MCP server's prompt (`/mcp__server__prompt args`): its messages become the
+    /// user's turn. `command` is the slash name without `/`.
+    McpPrompt { command: String, args: String },
 }
 
 /// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
@@ -410,6 +419,8 @@ pub enum AgentEvent {
     Notice {
         message: String,
     },
+    /// Every MCP server of the session, sent at start and whenever one changes.
+    McpServers(Vec<mcp::McpServerInfo>),
 }
 
 /// One task of the model's list (TodoWrite).

@@ -12,6 +12,7 @@ pub mod file_finder;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
+pub mod mcp;
 pub mod palette;
 pub mod question;
 pub mod rewind;
@@ -166,6 +167,16 @@ pub fn draw(
                     rewind::draw(model, picker, above_input(area, input_area), buf);
                 }
             }
+            OverlayKind::McpApproval => {
+                if let Some(dialog) = model.overlays.mcp_approval() {
+                    mcp::draw_approval(model, dialog, area, buf);
+                }
+            }
+            OverlayKind::McpPanel => {
+                if let Some(panel) = model.overlays.mcp_panel() {
+                    mcp::draw_panel(model, panel, above_input(area, input_area), buf);
+                }
+            }
             OverlayKind::BrokenSettings => {
                 if let Some(dialog) = model.overlays.broken_settings() {
                     broken_settings::draw(model, dialog, area, buf);
@@ -206,4 +217,4 @@ mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
