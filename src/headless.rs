@@ -127,7 +127,8 @@ pub async fn run(
             | AgentEvent::Models(_)
             | AgentEvent::Sessions(_)
             | AgentEvent::GitDiff(_)
-            | AgentEvent::EffortChanged(_) => {}
+            | AgentEvent::EffortChanged(_)
+            | AgentEvent::LocalServers(_) => {}
         }
     }
 }

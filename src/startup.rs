@@ -77,6 +77,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let model = match model {
         Some(model) => model,
         None if anthropic => catalog.default_model().to_string(),
+        None if provider_config.kind == Kind::Demo => crate::provider::demo::MODEL.to_string(),
         None => anyhow::bail!(
             "the provider `{0}` needs a model: --model {0}/NAME (its server lists them at {1}/models)",
             provider_config.name,
@@ -150,6 +151,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
+    let header_facts = crate::first_screen::header_facts(
+        &provider_config.name,
+        &locations,
+        &cwd,
+        &mcp_servers,
+        &settings.merged,
+    );
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -167,6 +175,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         mcp_servers,
         custom_commands,
         sandbox,
+        local_servers: agent::local_servers::candidates(&env),
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
@@ -180,6 +189,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_default(),
         install_id,
     );
+    let missing_keys =
+        crate::first_screen::missing_keys(&provider_config.name, &provider.describe());
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let catalog_models = agent::lookup::catalog_choices(&catalog);
@@ -252,7 +263,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let (keymap, keymap_notices) = load_keymap(&locations);
     ui_model.set_keymap(keymap);
     // The header first: the resumed conversation and the notices come below it.
-    let welcome = crate::app::welcome::welcome(&ui_model);
+    let welcome = crate::app::welcome::welcome(&ui_model, header_facts);
     ui_model.push_cell(CellKind::Welcome(welcome));
     let history_path = crate::history_file::path_for(&cwd);
     let mut runtime = tui::Runtime::new(handle.ops, history_path.clone());
@@ -294,6 +305,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
                 },
             ));
         None
+    };
+    // No key for the provider: the session opens on the first-run screen, which offers the
+    // servers found on this machine (asked now, in the background) and the demo.
+    let first_prompt = match missing_keys {
+        Some(missing) => {
+            ui_model
+                .overlays
+                .open(crate::app::overlay::Overlay::FirstRun(
+                    crate::app::first_run::FirstRun::new(missing, first_prompt),
+                ));
+            runtime.send(Op::Lookup(crate::protocol::Lookup::LocalServers));
+            None
+        }
+        None => first_prompt,
     };
     if let Some(path) = &history_path {
         ui_model.history =

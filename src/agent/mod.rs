@@ -13,6 +13,7 @@ mod doctor;
 pub mod history;
 mod hook_events;
 mod inbox;
+pub mod local_servers;
 pub mod lookup;
 mod mcp_tools;
 pub mod mentions;
@@ -99,6 +100,8 @@ pub struct Setup {
     pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
+    /// Where local model servers would answer, for `Lookup::LocalServers` (the first-run screen).
+    pub local_servers: Vec<local_servers::Candidate>,
 }
 
 /// The UI's end of the agent: send ops, receive events.

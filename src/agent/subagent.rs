@@ -82,6 +82,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::RewindPoints(_)
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
+        | AgentEvent::LocalServers(_)
         | AgentEvent::Info { .. }
         | AgentEvent::TurnEnded { .. } => return None,
     })

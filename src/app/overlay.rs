@@ -45,6 +45,8 @@ pub enum OverlayKind {
     Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
+    /// The first-run screen: no key for the provider; local servers and the demo offered.
+    FirstRun,
 }
 
 /// An overlay the user opened, with its state.
@@ -57,6 +59,7 @@ pub enum Overlay {
     Palette(Palette),
     Rewind(RewindPicker),
     BrokenSettings(BrokenSettings),
+    FirstRun(crate::app::first_run::FirstRun),
 }
 
 impl Overlay {
@@ -69,6 +72,7 @@ impl Overlay {
             Overlay::Palette(_) => OverlayKind::Palette,
             Overlay::Rewind(_) => OverlayKind::Rewind,
             Overlay::BrokenSettings(_) => OverlayKind::BrokenSettings,
+            Overlay::FirstRun(_) => OverlayKind::FirstRun,
         }
     }
 }
@@ -142,6 +146,13 @@ impl Overlays {
         BrokenSettings,
         BrokenSettings
     );
+    find!(
+        first_run,
+        first_run_mut,
+        take_first_run,
+        FirstRun,
+        crate::app::first_run::FirstRun
+    );
 }
 
 /// The open overlays, bottom to top: the input's slash popup, what the user opened in order,
@@ -179,6 +190,7 @@ pub(crate) fn on_key(
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
+        OverlayKind::FirstRun => Some(crate::app::first_run::on_key(model, key)),
         OverlayKind::Rewind => {
             let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
             Some(match action {
@@ -238,7 +250,9 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             OverlayKind::SlashPopup
             | OverlayKind::Approval
             | OverlayKind::Question
-            | OverlayKind::BrokenSettings => continue,
+            | OverlayKind::BrokenSettings
+            // Answered with a choice or Esc; Ctrl+C twice still quits from it.
+            | OverlayKind::FirstRun => continue,
         }
         return true;
     }

@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
+pub mod local_server;
 pub mod settings_problem;
 pub mod slash_command;
 pub mod usage;
@@ -84,6 +85,8 @@ pub enum Lookup {
     GitDiff,
     /// Checks of the setup (`/doctor`): `AgentEvent::Info`.
     Doctor,
+    /// Model servers running on this machine's default ports: `AgentEvent::LocalServers`.
+    LocalServers,
 }
 
 /// How hard the model thinks before answering (extended thinking).
@@ -391,6 +394,8 @@ pub enum AgentEvent {
     Notice {
         message: String,
     },
+    /// The model servers found on this machine (answer to `Lookup::LocalServers`).
+    LocalServers(Vec<local_server::LocalServer>),
 }
 
 /// One task of the model's list (TodoWrite).
