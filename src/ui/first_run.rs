@@ -124,16 +124,8 @@ pub fn draw(model: &Model, screen_state: &FirstRun, screen: Rect, buf: &mut Buff
         "a scripted model inside claw: streaming, tools, a diff to approve".into(),
     ));
     lines.push(Line::default());
-    let key = |key: &'static str, rest: &'static str| {
-        vec![
-            Span::styled(
-                key,
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(rest, fg),
-        ]
+    let key = |key: &str, does: &str| {
+        crate::ui::centered_box::key_hint(key, does.to_string(), theme.accent, theme.fg)
     };
     let mut choose = key("↑↓", " choose  ");
     choose.extend(key("Enter", " use it now  "));
@@ -148,30 +140,19 @@ pub fn draw(model: &Model, screen_state: &FirstRun, screen: Rect, buf: &mut Buff
     } else {
         vec![choose, other]
     };
-    let height = ((lines.len() + keys.len()) as u16 + 2).min(screen.height);
-    let inner = crate::ui::centered_box::draw(
+    // On a short screen the keys stay, and the highlighted offer stays in view.
+    crate::ui::centered_box::dialog(
         screen,
         width,
-        height,
-        " Welcome to claw ",
-        theme.accent,
+        crate::ui::centered_box::Dialog {
+            title: " Welcome to claw ",
+            colour: theme.accent,
+            body: &lines,
+            keys: &keys,
+            keep: selected_line,
+        },
         buf,
     );
-    // On a short screen the keys stay, and the lines scroll so the highlighted offer shows.
-    let rows = inner.height as usize;
-    let room = rows.saturating_sub(keys.len());
-    let first = (selected_line + 2)
-        .saturating_sub(room)
-        .min(lines.len().saturating_sub(room));
-    let shown = lines.iter().skip(first).take(room).chain(keys.iter());
-    for (row, line) in shown.take(rows).enumerate() {
-        buf.set_line(
-            inner.x + 1,
-            inner.y + row as u16,
-            line,
-            inner.width.saturating_sub(2),
-        );
-    }
 }
 
 #[cfg(test)]
