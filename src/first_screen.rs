@@ -7,11 +7,14 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::app::first_run::MissingKey;
+use crate::app::Model;
+use crate::app::first_run::{FirstRun, MissingKey};
+use crate::app::overlay::Overlay;
 use crate::app::welcome::SessionFacts;
 use crate::config::mcp::{Approval, McpServerConfig};
 use crate::config::memory::{self, MemoryPlaces};
 use crate::config::settings::Locations;
+use crate::protocol::{Lookup, Op};
 use crate::provider::Endpoint;
 
 /// The providers that need a key, as the screen names them: (preset, who, variable).
@@ -87,6 +90,28 @@ pub fn missing_keys(provider: &str, endpoint: &Endpoint) -> Option<Vec<MissingKe
     Some(missing)
 }
 
+/// How the session opens.
+pub enum Opened {
+    /// On the first-run screen, which holds the command line's prompt until the user chooses;
+    /// the runtime sends this op to look for local servers in the background.
+    FirstRun(Op),
+    /// As usual, with the command line's prompt to send.
+    Session(Option<String>),
+}
+
+/// Opens the first-run screen over the session when a key is `missing`.
+pub fn open(model: &mut Model, missing: Option<Vec<MissingKey>>, prompt: Option<String>) -> Opened {
+    match missing {
+        Some(missing) => {
+            model
+                .overlays
+                .open(Overlay::FirstRun(FirstRun::new(missing, prompt)));
+            Opened::FirstRun(Op::Lookup(Lookup::LocalServers))
+        }
+        None => Opened::Session(prompt),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +137,9 @@ mod tests {
         let others: Vec<&str> = missing[1..].iter().map(|m| m.variable.as_str()).collect();
         assert_eq!(others, ["OPENAI_API_KEY", "OPENROUTER_API_KEY"]);
         assert_eq!(missing[1].how, "with --provider openai");
+        let missing = missing_keys("openrouter", &endpoint("", true)).unwrap();
+        assert_eq!(missing[0].provider, "OpenRouter");
+        assert_eq!(missing[1].how, "with --provider anthropic");
         assert_eq!(
             missing_keys("anthropic", &endpoint("ANTHROPIC_API_KEY", true)),
             None

@@ -306,19 +306,12 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             ));
         None
     };
-    // No key for the provider: the session opens on the first-run screen, which offers the
-    // servers found on this machine (asked now, in the background) and the demo.
-    let first_prompt = match missing_keys {
-        Some(missing) => {
-            ui_model
-                .overlays
-                .open(crate::app::overlay::Overlay::FirstRun(
-                    crate::app::first_run::FirstRun::new(missing, first_prompt),
-                ));
-            runtime.send(Op::Lookup(crate::protocol::Lookup::LocalServers));
+    let first_prompt = match crate::first_screen::open(&mut ui_model, missing_keys, first_prompt) {
+        crate::first_screen::Opened::FirstRun(ask) => {
+            runtime.send(ask);
             None
         }
-        None => first_prompt,
+        crate::first_screen::Opened::Session(prompt) => prompt,
     };
     if let Some(path) = &history_path {
         ui_model.history =

@@ -1,7 +1,8 @@
 //! A first run: the built-in demo provider through the agent loop (its Write and Edit approved
-//! land on disk), the switch to it mid-session by name, the probe for local model servers
-//! against a fake OpenAI-compatible server on a loopback port, and, in a pty, the real binary
-//! with no key opening on the first-run screen, where choosing the demo leads to a file written.
+//! land on disk), `--provider demo` headless, the switch to it mid-session by name, the probe for
+//! local model servers against a fake OpenAI-compatible server on a loopback port, and, in a pty,
+//! the real binary with no key opening on the first-run screen, where choosing the demo leads to
+//! a file written.
 
 mod support;
 
@@ -189,6 +190,31 @@ async fn the_agent_answers_the_lookup_mid_session() {
     };
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].models[0], "qwen3:8b");
+}
+
+#[test]
+fn provider_demo_answers_a_headless_prompt_with_no_key_and_no_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["--provider", "demo", "-p", "run: echo from-the-demo"])
+        .current_dir(root)
+        .env("ANTHROPIC_API_KEY", "")
+        .env("ANTHROPIC_AUTH_TOKEN", "")
+        .env("ANTHROPIC_BASE_URL", "")
+        .env("CLAW_MODEL", "")
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root)
+        .env("XDG_DATA_HOME", root.join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    // `echo` is read-only, so -p runs it; the demo reports what it printed.
+    assert!(stdout.contains("It printed:"), "{stdout}");
+    assert!(stdout.contains("from-the-demo"), "{stdout}");
 }
 
 #[test]
