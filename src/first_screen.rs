@@ -1,17 +1,12 @@
-//! What the first screen shows, worked out at start-up: the header's facts (the provider, the
-//! memory files read, the MCP servers) and, when the provider needs a key nobody set, what the
-//! first-run screen says is missing.
+//! What the first screen needs from start-up: the memory files the header names, and, when the
+//! provider needs a key nobody set, the first-run screen with what it says is missing.
 
 use std::collections::HashSet;
-use std::path::Path;
-
-use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 use crate::app::Model;
 use crate::app::first_run::{FirstRun, MissingKey};
 use crate::app::overlay::Overlay;
-use crate::app::welcome::SessionFacts;
-use crate::config::mcp::{Approval, McpServerConfig};
 use crate::config::memory::{self, MemoryPlaces};
 use crate::config::settings::Locations;
 use crate::protocol::{Lookup, Op};
@@ -24,41 +19,19 @@ const KEYED: [(&str, &str, &str); 3] = [
     ("openrouter", "OpenRouter", "OPENROUTER_API_KEY"),
 ];
 
-/// The header's facts: the provider, the memory files the session reads (shown relative to
-/// the working directory or home), the MCP servers it starts (a project's not yet approved
-/// marked so; refused ones left out).
-pub fn header_facts(
-    provider: &str,
-    locations: &Locations,
-    cwd: &Path,
-    servers: &[McpServerConfig],
-    settings: &Value,
-) -> SessionFacts {
+/// The memory files the session reads at its start, in the order it reads them: the user's,
+/// then the project's from its root down to the working directory.
+pub fn memory_files(locations: &Locations, cwd: &Path) -> Vec<PathBuf> {
     let places = MemoryPlaces {
         cwd: cwd.to_path_buf(),
         root: locations.project_root.clone(),
         home: locations.home.clone(),
         user_config: locations.user_config.clone(),
     };
-    let memory = memory::load(&places, &mut HashSet::new())
-        .iter()
-        .map(|file| crate::shown_path::shown_from(&file.path, cwd))
-        .collect();
-    let mcp = servers
-        .iter()
-        .filter_map(
-            |server| match crate::config::mcp::approval(server, settings) {
-                Approval::Approved => Some(server.name.clone()),
-                Approval::Pending => Some(format!("{} (to approve)", server.name)),
-                Approval::Denied => None,
-            },
-        )
-        .collect();
-    SessionFacts {
-        provider: provider.to_string(),
-        memory,
-        mcp,
-    }
+    memory::load(&places, &mut HashSet::new())
+        .into_iter()
+        .map(|file| file.path)
+        .collect()
 }
 
 /// The keys the first-run screen names when `provider` (whose client is described by
@@ -81,10 +54,7 @@ pub fn missing_keys(provider: &str, endpoint: &Endpoint) -> Option<Vec<MissingKe
         |(name, who, variable)| MissingKey {
             provider: who.to_string(),
             variable: variable.to_string(),
-            how: match *name {
-                "anthropic" => "claw's default provider".into(),
-                _ => format!("with --provider {name}"),
-            },
+            how: format!("with --provider {name}"),
         },
     ));
     Some(missing)
@@ -149,31 +119,20 @@ mod tests {
     }
 
     #[test]
-    fn the_header_names_the_memory_files_and_mcp_servers() {
+    fn the_memory_files_are_the_projects_in_reading_order() {
         let root = tempfile::tempdir().unwrap();
         std::fs::write(root.path().join("CLAUDE.md"), "be brief").unwrap();
         std::fs::write(root.path().join("AGENTS.md"), "run the tests").unwrap();
+        std::fs::write(root.path().join("NOTES.md"), "not memory").unwrap();
         let locations = Locations {
             project_root: root.path().to_path_buf(),
             home: None,
             user_config: None,
         };
-        let server = |name: &str, scope| McpServerConfig {
-            name: name.into(),
-            transport: crate::config::mcp::McpTransport::Stdio {
-                command: "true".into(),
-                args: Vec::new(),
-                env: Vec::new(),
-            },
-            source: root.path().join(".mcp.json"),
-            scope,
-        };
-        let servers = [
-            server("github", crate::config::mcp::McpScope::User),
-            server("fs", crate::config::mcp::McpScope::Project),
-        ];
-        let facts = header_facts("anthropic", &locations, root.path(), &servers, &Value::Null);
-        assert_eq!(facts.memory, ["CLAUDE.md", "AGENTS.md"]);
-        assert_eq!(facts.mcp, ["github", "fs (to approve)"]);
+        let found = memory_files(&locations, root.path());
+        assert_eq!(
+            found,
+            [root.path().join("CLAUDE.md"), root.path().join("AGENTS.md")]
+        );
     }
 }

@@ -25,6 +25,7 @@ pub mod saved_bytes;
 mod services;
 mod session_commands;
 pub mod session_log;
+mod session_start;
 mod subagent;
 mod tool_calls;
 mod turn;
@@ -100,8 +101,15 @@ pub struct Setup {
     pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
+    /// The provider's name, as the session-started event reports it ("" for anthropic).
+    pub provider_name: String,
+    /// Where the API key came from: the variable's name, or "none" ("" when not told).
+    pub api_key_source: String,
     /// Where local model servers would answer, for `Lookup::LocalServers` (the first-run screen).
     pub local_servers: Vec<local_servers::Candidate>,
+    /// The memory files the session reads, for the session-started event (the first screen's
+    /// header).
+    pub memory_files: Vec<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -142,6 +150,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
+    let history_id = history.session_id();
     let provider = services::ProviderSlot::new(config.provider);
     let lookups = lookup::Lookups {
         provider: provider.clone(),
@@ -171,6 +180,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             history,
             effort: crate::protocol::Effort::Off,
             memory: None,
+            environment: None,
             compact_due: false,
             totals: {
                 let mut totals = conversation::Totals::default();
@@ -193,7 +203,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             tools: Arc::new(config.tools),
             setup,
             hooks: Arc::new(config.hooks),
-            session_id: format!("{:016x}", fastrand::u64(..)),
+            session_id: history_id.unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
             next_hook: 0,
             settings_summary: config.settings_summary,
             small_model: config.small_model,

@@ -14,6 +14,7 @@ use crate::agent::prompt::{
 };
 use crate::agent::resolve_model;
 use crate::agent::services::Services;
+use crate::protocol::session_start::AssistantReply;
 use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::{
     ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Thinking, Usage,
@@ -46,7 +47,7 @@ impl Session {
         let _ = self.services.events.send(event);
     }
 
-    fn announce_model(&self) {
+    pub(crate) fn announce_model(&self) {
         self.emit(AgentEvent::SessionInfo {
             model: self.conversation.model.id.clone(),
             cwd: crate::shown_path::shown_dir(&self.services.ctx.cwd),
@@ -91,7 +92,7 @@ impl Session {
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
-        self.announce_model();
+        self.announce_start();
         self.announce_usage();
         self.learn_context_window().await;
         let cwd = self.services.ctx.cwd.clone();
@@ -103,18 +104,17 @@ impl Session {
             (env, files, places, seen)
         })
         .await;
-        let start = self
-            .fire(
-                "SessionStart",
-                Some("startup"),
-                serde_json::json!({"source": "startup"}),
-            )
-            .await;
-        let known = match &built {
-            Ok((env, files, _, _)) if build => Some((env, files.as_slice())),
-            Ok(_) | Err(_) => None,
+        let source = if self.conversation.history.is_empty() {
+            "startup"
+        } else {
+            "resume"
         };
-        self.conversation.context = session_context(known, &start.context);
+        if let Ok((env, files, _, _)) = &built
+            && build
+        {
+            self.conversation.environment = Some((env.clone(), files.clone()));
+        }
+        self.begin_context(source).await;
         if build {
             self.conversation.system = system_prompt().to_string();
         }
@@ -127,6 +127,24 @@ impl Session {
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
+    }
+
+    /// Fires SessionStart (`source`: startup, resume, clear) and builds the session context from
+    /// the environment, the memory files and what the hooks add.
+    async fn begin_context(&mut self, source: &str) {
+        let start = self
+            .fire(
+                "SessionStart",
+                Some(source),
+                serde_json::json!({"source": source}),
+            )
+            .await;
+        let known = self
+            .conversation
+            .environment
+            .as_ref()
+            .map(|(env, files)| (env, files.as_slice()));
+        self.conversation.context = session_context(known, &start.context);
     }
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
@@ -161,6 +179,8 @@ impl Session {
                             ),
                         });
                     }
+                    // And SessionStart hooks hear of it, their context joining the new one.
+                    self.begin_context("clear").await;
                     true
                 }
             };
@@ -341,8 +361,16 @@ impl Session {
                 }
                 Watched::Done(Ok(completed)) => completed,
             };
-            self.account(&completed.usage);
+            let cost = self.account(&completed.usage);
             self.emit(AgentEvent::MessageDone);
+            self.emit(AgentEvent::AssistantMessage(Box::new(AssistantReply {
+                id: format!("msg_{:024x}", fastrand::u128(..) >> 32),
+                model: self.conversation.model.id.clone(),
+                message: completed.message.clone(),
+                stop_reason: completed.stop_reason.clone(),
+                usage: completed.usage,
+                cost,
+            })));
             let calls: Vec<(String, String, Value)> = completed
                 .message
                 .tool_uses()
@@ -426,19 +454,21 @@ impl Session {
         true
     }
 
-    pub(crate) fn account(&mut self, usage: &Usage) {
+    /// Records a request of the session's model; its cost, when the model has a price.
+    pub(crate) fn account(&mut self, usage: &Usage) -> Option<f64> {
         let model = self.conversation.model.id.clone();
-        self.account_for(&model, usage);
+        let cost = self.account_for(&model, usage);
         if self.conversation.totals.context as f64
             > self.policy.compact_threshold * self.conversation.model.context_window as f64
         {
             self.conversation.compact_due = true;
         }
+        cost
     }
 
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
-    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
+    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) -> Option<f64> {
         let priced = self
             .services
             .catalog
@@ -464,5 +494,6 @@ impl Session {
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });
+        priced
     }
 }

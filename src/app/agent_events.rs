@@ -235,6 +235,11 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
         ))),
         AgentEvent::EditFile { path } => return vec![Effect::OpenEditor(path.into())],
+        AgentEvent::SessionStarted(start) => {
+            return crate::app::session_start::on_session_started(model, *start, now);
+        }
+        // The full screen draws answers from their deltas.
+        AgentEvent::AssistantMessage(_) | AgentEvent::StructuredOutput(_) => {}
     }
     Vec::new()
 }
@@ -265,6 +270,8 @@ fn end_turn(model: &mut Model, stop: TurnStop) {
         TurnStop::MaxTokens => Some("The answer reached the output token limit."),
         TurnStop::Refusal => Some("The model declined to answer."),
         TurnStop::Interrupted => Some("Interrupted."),
+        TurnStop::MaxTurns => Some("Stopped: the turn reached its limit of model requests."),
+        TurnStop::MaxBudget => Some("Stopped: the session reached its cost budget."),
     };
     if let Some(notice) = notice {
         model.push_cell(CellKind::Notice(notice.to_string()));

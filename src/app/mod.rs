@@ -23,6 +23,7 @@ mod palette_keys;
 pub mod question;
 pub mod rewind;
 mod search;
+mod session_start;
 mod submit;
 pub mod update;
 pub mod welcome;

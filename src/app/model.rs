@@ -245,6 +245,9 @@ pub struct Model {
     pub sessions: Option<Vec<SessionChoice>>,
     /// The user's own slash commands (`.claw/commands/*.md`…).
     pub custom_commands: Vec<crate::app::commands::CustomEntry>,
+    /// Notices of start-up (settings, keys, the session file), shown below the header and a
+    /// resumed transcript once the agent has said the session started.
+    pub deferred_notices: Vec<String>,
     pub width: u16,
     pub height: u16,
     pub now: Instant,
@@ -294,6 +297,7 @@ impl Model {
             models_requested: false,
             sessions: None,
             custom_commands: Vec::new(),
+            deferred_notices: Vec::new(),
             todos: Vec::new(),
             show_todos: true,
             width: 80,

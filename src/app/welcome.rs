@@ -4,6 +4,7 @@
 
 use crate::app::keymap::GlobalAction;
 use crate::app::model::Model;
+use crate::protocol::session_start::SessionStart;
 
 /// What the header says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +29,33 @@ pub struct SessionFacts {
     pub provider: String,
     pub memory: Vec<String>,
     pub mcp: Vec<String>,
+}
+
+impl SessionFacts {
+    /// What the session-started event says: the provider, the memory files (shown from the
+    /// working directory, or home), the MCP servers (one waiting for approval marked so, one
+    /// that failed too; disabled ones left out).
+    pub fn from_start(start: &SessionStart) -> Self {
+        let cwd = std::path::Path::new(&start.cwd);
+        SessionFacts {
+            provider: start.provider.clone(),
+            memory: start
+                .memory_files
+                .iter()
+                .map(|path| crate::shown_path::shown_from(std::path::Path::new(path), cwd))
+                .collect(),
+            mcp: start
+                .mcp_servers
+                .iter()
+                .filter_map(|server| match server.status.as_str() {
+                    "disabled" => None,
+                    "needs-approval" => Some(format!("{} (to approve)", server.name)),
+                    "failed" => Some(format!("{} (failed)", server.name)),
+                    _ => Some(server.name.clone()),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The header for the model's session, naming the keys of the keymap in force.
@@ -85,5 +113,30 @@ mod tests {
             hint.contains("Ctrl+Y modes") && hint.contains("Ctrl+K palette"),
             "{hint}"
         );
+    }
+
+    #[test]
+    fn the_facts_come_from_the_session_started_event() {
+        use crate::protocol::session_start::McpServerState;
+        let server = |name: &str, status: &str| McpServerState {
+            name: name.into(),
+            status: status.into(),
+        };
+        let start = SessionStart {
+            cwd: "/p".into(),
+            provider: "ollama".into(),
+            memory_files: vec!["/p/CLAUDE.md".into(), "/p/web/AGENTS.md".into()],
+            mcp_servers: vec![
+                server("github", "pending"),
+                server("fs", "needs-approval"),
+                server("old", "disabled"),
+                server("db", "failed"),
+            ],
+            ..SessionStart::default()
+        };
+        let facts = SessionFacts::from_start(&start);
+        assert_eq!(facts.provider, "ollama");
+        assert_eq!(facts.memory, ["CLAUDE.md", "web/AGENTS.md"]);
+        assert_eq!(facts.mcp, ["github", "fs (to approve)", "db (failed)"]);
     }
 }

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod conversation;
 pub mod diff;
 pub mod local_server;
+pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;
 pub mod usage;
@@ -20,8 +21,9 @@ use usage::Usage;
 /// Identifies one approval round trip.
 pub type ApprovalId = u64;
 
-/// What the UI asks of the agent.
+/// What the UI asks of the agent. On the wire: `{"type": "user_turn", "data": {"text": …}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Op {
     /// The user sent a message.
     UserTurn { text: String },
@@ -58,6 +60,7 @@ pub enum Op {
 
 /// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExitReason {
     /// The user quit from the prompt: `/exit`, Ctrl+D, Ctrl+C twice.
     PromptInputExit,
@@ -76,6 +79,7 @@ impl ExitReason {
 
 /// Lists and reports the UI asks the agent for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lookup {
     /// The models the configured server offers (`GET /v1/models`): `AgentEvent::Models`.
     Models,
@@ -162,6 +166,7 @@ pub struct RewindPoint {
 
 /// The user's answer to an approval prompt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// `y`: run it this once.
     AllowOnce,
@@ -231,6 +236,7 @@ impl PermissionMode {
 
 /// What the user is shown before a risky tool runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ApprovalPreview {
     /// Nothing to preview (read-only tools).
     None,
@@ -277,6 +283,7 @@ pub struct ApprovalRequest {
 
 /// Why a turn ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TurnStop {
     /// The model finished its answer.
     Done,
@@ -288,12 +295,21 @@ pub enum TurnStop {
     Interrupted,
     /// An error ended the turn (an `Error` event came first).
     Failed,
+    /// The turn made as many model requests as `--max-turns` allows.
+    MaxTurns,
+    /// The session's cost reached `--max-budget-usd`.
+    MaxBudget,
 }
 
-/// Everything the agent reports.
+/// Everything the agent reports. On the wire: `{"type": "text_delta", "data": "…"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum AgentEvent {
-    /// Sent once at start and after each model change.
+    /// Sent once, first: everything a front end shows before the first turn.
+    SessionStarted(Box<session_start::SessionStart>),
+    /// The model's complete answer of one request (after its deltas and `MessageDone`).
+    AssistantMessage(Box<session_start::AssistantReply>),
+    /// Sent after each model change (and when a local model's window becomes known).
     SessionInfo {
         model: String,
         cwd: String,
@@ -388,6 +404,9 @@ pub enum AgentEvent {
     TurnEnded {
         stop: TurnStop,
     },
+    /// The final answer as the JSON the session's schema asked for (`--json-schema`),
+    /// validated against it; sent before `TurnEnded`.
+    StructuredOutput(serde_json::Value),
     Error {
         message: String,
     },
@@ -408,6 +427,7 @@ pub struct TodoItem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TodoStatus {
     Pending,
     InProgress,
@@ -416,6 +436,7 @@ pub enum TodoStatus {
 
 /// How a tool call ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ToolOutcome {
     Success,
     Failed,
