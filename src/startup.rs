@@ -77,6 +77,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let model = match model {
         Some(model) => model,
         None if anthropic => catalog.default_model().to_string(),
+        None if provider_config.kind == Kind::Demo => crate::provider::demo::MODEL.to_string(),
         None => anyhow::bail!(
             "the provider `{0}` needs a model: --model {0}/NAME (its server lists them at {1}/models)",
             provider_config.name,
@@ -144,6 +145,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     );
     settings.warnings.extend(sandbox_warnings);
     let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
+    let memory_files = crate::first_screen::memory_files(&locations, &cwd);
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -163,6 +165,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         sandbox,
         provider_name: provider_config.name.clone(),
         api_key_source: api_key_source(&provider_config, &env),
+        local_servers: agent::local_servers::candidates(&env),
+        memory_files,
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
@@ -176,6 +180,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_default(),
         install_id,
     );
+    let missing_keys =
+        crate::first_screen::missing_keys(&provider_config.name, &provider.describe());
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
     let handle = agent::spawn(AgentConfig {
@@ -269,6 +275,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
                 },
             ));
         None
+    };
+    let first_prompt = match crate::first_screen::open(&mut ui_model, missing_keys, first_prompt) {
+        crate::first_screen::Opened::FirstRun(ask) => {
+            runtime.send(ask);
+            None
+        }
+        crate::first_screen::Opened::Session(prompt) => prompt,
     };
     if let Some(path) = &history_path {
         ui_model.history =

@@ -13,6 +13,7 @@ mod doctor;
 pub mod history;
 mod hook_events;
 mod inbox;
+pub mod local_servers;
 pub mod lookup;
 mod mcp_tools;
 mod mcp_ui;
@@ -105,6 +106,11 @@ pub struct Setup {
     pub provider_name: String,
     /// Where the API key came from: the variable's name, or "none" ("" when not told).
     pub api_key_source: String,
+    /// Where local model servers would answer, for `Lookup::LocalServers` (the first-run screen).
+    pub local_servers: Vec<local_servers::Candidate>,
+    /// The memory files the session reads, for the session-started event (the first screen's
+    /// header).
+    pub memory_files: Vec<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.

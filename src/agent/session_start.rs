@@ -58,6 +58,11 @@ impl Session {
                 setup.api_key_source.clone()
             },
             transcript: super::history::replay_events(self.conversation.history.messages()),
+            memory_files: setup
+                .memory_files
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect(),
         };
         self.emit(AgentEvent::SessionStarted(Box::new(start)));
     }

@@ -85,6 +85,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::RewindPoints(_)
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
+        | AgentEvent::LocalServers(_)
         | AgentEvent::Info { .. }
         | AgentEvent::McpServers(_)
         | AgentEvent::TurnEnded { .. } => return None,

@@ -201,6 +201,11 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::Models(listed) => model.server_models = Some(listed),
         AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),
+        AgentEvent::LocalServers(found) => {
+            if let Some(screen) = model.overlays.first_run_mut() {
+                screen.found(found);
+            }
+        }
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
         AgentEvent::RewindPoints(points) if points.is_empty() => {
             model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))

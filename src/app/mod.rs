@@ -11,6 +11,7 @@ pub mod copy;
 pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
+pub mod first_run;
 pub mod history;
 pub mod keymap;
 pub mod mcp;

@@ -49,6 +49,8 @@ pub enum OverlayKind {
     McpApproval,
     /// `/mcp`: the MCP servers, their states and tools.
     McpPanel,
+    /// The first-run screen: no key for the provider; local servers and the demo offered.
+    FirstRun,
 }
 
 /// An overlay the user opened, with its state.
@@ -63,6 +65,7 @@ pub enum Overlay {
     BrokenSettings(BrokenSettings),
     McpApproval(crate::app::mcp::McpApprovalDialog),
     McpPanel(crate::app::mcp::McpPanel),
+    FirstRun(crate::app::first_run::FirstRun),
 }
 
 impl Overlay {
@@ -77,6 +80,7 @@ impl Overlay {
             Overlay::BrokenSettings(_) => OverlayKind::BrokenSettings,
             Overlay::McpApproval(_) => OverlayKind::McpApproval,
             Overlay::McpPanel(_) => OverlayKind::McpPanel,
+            Overlay::FirstRun(_) => OverlayKind::FirstRun,
         }
     }
 }
@@ -164,6 +168,13 @@ impl Overlays {
         McpPanel,
         crate::app::mcp::McpPanel
     );
+    find!(
+        first_run,
+        first_run_mut,
+        take_first_run,
+        FirstRun,
+        crate::app::first_run::FirstRun
+    );
 }
 
 /// The open overlays, bottom to top: the input's slash popup, what the user opened in order,
@@ -203,6 +214,7 @@ pub(crate) fn on_key(
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
         OverlayKind::McpApproval => Some(crate::app::mcp::on_approval_key(model, key, now)),
         OverlayKind::McpPanel => Some(crate::app::mcp::on_panel_key(model, key)),
+        OverlayKind::FirstRun => Some(crate::app::first_run::on_key(model, key)),
         OverlayKind::Rewind => {
             let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
             Some(match action {
@@ -264,7 +276,9 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             | OverlayKind::Approval
             | OverlayKind::Question
             | OverlayKind::McpApproval
-            | OverlayKind::BrokenSettings => continue,
+            | OverlayKind::BrokenSettings
+            // Answered with a choice or Esc; Ctrl+C twice still quits from it.
+            | OverlayKind::FirstRun => continue,
         }
         return true;
     }

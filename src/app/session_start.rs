@@ -13,6 +13,7 @@ pub(crate) fn on_session_started(
     start: SessionStart,
     now: Instant,
 ) -> Vec<Effect> {
+    let facts = crate::app::welcome::SessionFacts::from_start(&start);
     model.status.model = start.model;
     model.status.context_window = start.context_window;
     model.status.permission_mode = start.permission_mode.as_str().into();
@@ -20,7 +21,7 @@ pub(crate) fn on_session_started(
     model.catalog_models = start.models;
     model.custom_commands = start.commands;
     // The header first: the resumed conversation and the notices come below it.
-    let header = crate::app::welcome::welcome(model);
+    let header = crate::app::welcome::welcome(model, facts);
     model.push_cell(CellKind::Welcome(header));
     let mut effects = Vec::new();
     let resumed = !start.transcript.is_empty();

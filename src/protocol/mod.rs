@@ -7,6 +7,7 @@ pub mod changes;
 pub mod conversation;
 pub mod diff;
 pub mod mcp;
+pub mod local_server;
 pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;
@@ -97,6 +98,8 @@ pub enum Lookup {
     GitDiff,
     /// Checks of the setup (`/doctor`): `AgentEvent::Info`.
     Doctor,
+    /// Model servers running on this machine's default ports: `AgentEvent::LocalServers`.
+    LocalServers,
 }
 
 /// How hard the model thinks before answering (extended thinking).
@@ -421,6 +424,8 @@ pub enum AgentEvent {
     },
     /// Every MCP server of the session, sent at start and whenever one changes.
     McpServers(Vec<mcp::McpServerInfo>),
+    /// The model servers found on this machine (answer to `Lookup::LocalServers`).
+    LocalServers(Vec<local_server::LocalServer>),
 }
 
 /// One task of the model's list (TodoWrite).

@@ -32,6 +32,9 @@ pub struct SessionStart {
     pub api_key_source: String,
     /// A resumed session's conversation, as the events that draw it.
     pub transcript: Vec<AgentEvent>,
+    /// The memory files read into the session (`CLAUDE.md`…), full paths in reading order.
+    #[serde(default)]
+    pub memory_files: Vec<String>,
 }
 
 /// One MCP server and how it stands.

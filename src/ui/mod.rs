@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;
 pub mod file_finder;
+pub mod first_run;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
@@ -180,6 +181,11 @@ pub fn draw(
             OverlayKind::BrokenSettings => {
                 if let Some(dialog) = model.overlays.broken_settings() {
                     broken_settings::draw(model, dialog, area, buf);
+                }
+            }
+            OverlayKind::FirstRun => {
+                if let Some(screen) = model.overlays.first_run() {
+                    first_run::draw(model, screen, area, buf);
                 }
             }
             // The prompt waiting for the user, in its place below the conversation: after the
