@@ -339,3 +339,32 @@ fn max_turns_on_the_command_line_stops_p() {
     assert!(stderr(&out).contains("--max-turns"), "{}", stderr(&out));
     assert_eq!(bodies(&setup).len(), 1);
 }
+
+#[test]
+fn a_session_continued_without_persistence_is_read_and_left_as_it_was() {
+    let setup = Claw::new(vec![Reply::text("one"), Reply::text("two")]);
+    assert_eq!(claw_p(&setup, &["-p", "remember 7"]).status.code(), Some(0));
+    let logs = files_under(&setup.root().join("data"));
+    let log = logs
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let before = std::fs::read(log).unwrap();
+    let out = claw_p(
+        &setup,
+        &[
+            "-p",
+            "which number?",
+            "--continue",
+            "--no-session-persistence",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        bodies(&setup)[1]["messages"]
+            .to_string()
+            .contains("remember 7")
+    );
+    assert_eq!(std::fs::read(log).unwrap(), before);
+    assert_eq!(files_under(&setup.root().join("data")), logs);
+}

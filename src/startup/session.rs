@@ -34,14 +34,13 @@ pub(super) fn open_session(
         return Ok(opened);
     }
     // Nothing goes to disk: a resumed conversation is read, and new turns are kept in memory.
-    Ok(opened.map(|session| SessionStart {
-        log: LogTarget::None,
-        notices: session
-            .notices
-            .into_iter()
-            .filter(|n| !n.starts_with("Resumed"))
-            .collect(),
-        ..session
+    Ok(opened.map(|mut session| {
+        session.log = LogTarget::None;
+        session.notices.push(
+            "This session is not saved (--no-session-persistence): its turns stay in memory."
+                .into(),
+        );
+        session
     }))
 }
 

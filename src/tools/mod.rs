@@ -481,3 +481,30 @@ mod path_tests {
 
 #[cfg(test)]
 mod denied_reads_tests;
+
+#[cfg(test)]
+mod hidden_tools_tests {
+    use super::*;
+
+    #[test]
+    fn a_hidden_name_covers_a_tool_or_an_mcp_servers_tools_found_later() {
+        let hidden = [
+            "WebFetch".to_string(),
+            "mcp__github".to_string(),
+            "mcp__db__*".to_string(),
+        ];
+        assert!(hides(&hidden, "WebFetch"));
+        assert!(!hides(&hidden, "WebSearch"));
+        assert!(hides(&hidden, "mcp__github__create_issue"));
+        assert!(!hides(&hidden, "mcp__githubber__x"));
+        assert!(hides(&hidden, "mcp__db__query"));
+        assert!(!hides(&hidden, "mcp__other__query"));
+        let registry = Registry::builtin().hiding(vec!["WebFetch".into(), "Bash".into()]);
+        let names: Vec<String> = registry.specs().into_iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), 14);
+        assert!(!names.iter().any(|n| n == "WebFetch" || n == "Bash"));
+        // A found tool of the same name stays hidden too.
+        let found: Vec<Arc<dyn Tool>> = vec![Arc::new(bash::Bash)];
+        assert!(registry.with_found(found, 1).get("Bash").is_none());
+    }
+}
