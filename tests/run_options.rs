@@ -391,3 +391,58 @@ async fn a_thinking_budget_and_an_effort_reach_the_request() {
     assert_eq!(body["thinking"], json!({"type": "adaptive"}));
     assert_eq!(body["output_config"], json!({"effort": "high"}));
 }
+
+#[tokio::test]
+async fn the_session_started_event_tells_the_options_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(Vec::new()).await.unwrap();
+    let id = "5f0c3a9e-2b7d-4c1e-9a6f-0d8e7b4c2a10";
+    let run = RunOptions {
+        json_schema: Some(schema()),
+        max_thinking_tokens: Some(20_000),
+        session_id: Some(id.into()),
+        ..RunOptions::default()
+    };
+    let tools = |c: AgentConfig| AgentConfig {
+        tools: claw::tools::Registry::builtin().hiding(vec!["Bash".into(), "WebFetch".into()]),
+        ..c
+    };
+    let mut handle = start_with(&server, dir.path(), tools, run);
+    let started = loop {
+        if let AgentEvent::SessionStarted(started) = support::turns::next(&mut handle).await {
+            break started;
+        }
+    };
+    assert_eq!(started.session_id, id, "no log file: the id given");
+    assert_eq!(started.effort, Effort::High, "a 20,000-token budget");
+    assert!(started.tools.iter().any(|t| t == "StructuredOutput"));
+    assert!(!started.tools.iter().any(|t| t == "Bash" || t == "WebFetch"));
+    assert_eq!(started.tools.len(), 15);
+}
+
+#[tokio::test]
+async fn overloaded_mid_stream_after_the_retries_falls_back_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let overloaded = || {
+        Reply::raw_sse(
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        )
+    };
+    let mut replies: Vec<Reply> = (0..3).map(|_| overloaded()).collect();
+    replies.push(Reply::text("from the fallback"));
+    let server = FakeServer::start(replies).await.unwrap();
+    let run = RunOptions {
+        fallback_model: Some("claude-haiku-4-5".into()),
+        ..RunOptions::default()
+    };
+    let mut handle = start(&server, dir.path(), run);
+    send(&handle, [turn("hi")]);
+    assert_eq!(ended(&finish_turn(&mut handle).await), TurnStop::Done);
+    let requests = model_requests(&server);
+    assert_eq!(
+        requests.len(),
+        4,
+        "the first try and two retries, then the fallback"
+    );
+    assert_eq!(requests[3].body["model"], "claude-haiku-4-5");
+}

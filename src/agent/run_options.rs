@@ -83,10 +83,13 @@ impl Session {
     /// After a failed request: switches to the fallback model for the rest of the session
     /// when the main one is overloaded or not found. True: send the request again.
     pub(crate) fn fall_back(&mut self, error: &ProviderError) -> bool {
-        if !matches!(
-            error,
-            ProviderError::Overloaded { .. } | ProviderError::ModelNotFound { .. }
-        ) {
+        let unavailable = match error {
+            ProviderError::Overloaded { .. } | ProviderError::ModelNotFound { .. } => true,
+            // Overloaded mid-stream, before a word (the provider retried it already).
+            ProviderError::Stream { kind, .. } => kind == "overloaded_error",
+            _ => false,
+        };
+        if !unavailable {
             return false;
         }
         let Some(fallback) = self.policy.run.fallback_model.take() else {
