@@ -134,7 +134,7 @@ pub async fn run(
             | AgentEvent::GitDiff(_)
             | AgentEvent::EffortChanged(_)
             | AgentEvent::McpServers(_) => {}
-            | AgentEvent::LocalServers(_) => {}
+            AgentEvent::LocalServers(_) => {}
         }
     }
 }

@@ -6,8 +6,8 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
-pub mod mcp;
 pub mod local_server;
+pub mod mcp;
 pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;

@@ -216,6 +216,7 @@ mod tests {
         request.thinking = Thinking {
             effort: Effort::High,
             style: Some(ThinkingStyle::Adaptive),
+            budget: None,
         };
         let body = request_body(&request, Images::Accepted);
         assert_eq!(body["messages"][3]["content"], "a picture");
