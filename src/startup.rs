@@ -335,7 +335,8 @@ fn start_mcp(
     if servers.is_empty() {
         return None;
     }
-    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
+    let (mut options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
+    options.sampling = crate::mcp::Sampling::from_setting(settings.merged.get("allowMcpSampling"));
     let servers = servers
         .iter()
         .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))

@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::lookup::Lookups;
 use crate::agent::pending::Pending;
+use crate::protocol::elicitation::ElicitationAnswer;
 use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{Decision, ExitReason, Op};
 
@@ -43,6 +44,11 @@ pub(crate) enum Arrival {
     Decision {
         id: u64,
         decision: Decision,
+    },
+    /// The user's answer to elicitation `id`.
+    Elicited {
+        id: u64,
+        answer: ElicitationAnswer,
     },
     /// Queued, made pending or answered: nothing for the waiter to do.
     Kept,
@@ -90,7 +96,7 @@ impl Inbox {
                 Arrival::Shutdown => return Cut::Shutdown,
                 Arrival::Interrupt => return Cut::Interrupted,
                 // An answer to a prompt that is no longer pending.
-                Arrival::Decision { .. } | Arrival::Kept => {}
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
             }
         }
     }
@@ -106,7 +112,23 @@ impl Inbox {
                     id: answered,
                     decision,
                 } if answered == id => return Watched::Done(decision),
-                Arrival::Decision { .. } | Arrival::Kept => {}
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
+            }
+        }
+    }
+
+    /// Waits for the user's answer to elicitation `id`.
+    pub(crate) async fn elicitation(&mut self, id: u64) -> Watched<ElicitationAnswer> {
+        loop {
+            let op = self.ops.recv().await;
+            match self.receive(op) {
+                Arrival::Shutdown => return Watched::Shutdown,
+                Arrival::Interrupt => return Watched::Interrupted,
+                Arrival::Elicited {
+                    id: answered,
+                    answer,
+                } if answered == id => return Watched::Done(answer),
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
             }
         }
     }
@@ -139,6 +161,8 @@ impl Inbox {
             Op::SetEffort(effort) => self.pending.effort = Some(effort),
             Op::SaveSetting { key, value } => self.lookups.save_setting(&key, &value),
             Op::Lookup(lookup) => self.lookups.run(lookup),
+            Op::Elicit { id, answer } => return Arrival::Elicited { id, answer },
+            Op::McpAuthenticate { server } => self.lookups.authenticate_mcp(&server),
         }
         Arrival::Kept
     }

@@ -14,6 +14,7 @@ pub mod history;
 mod hook_events;
 mod inbox;
 pub mod lookup;
+mod mcp_requests;
 mod mcp_tools;
 pub mod mentions;
 mod notes;

@@ -11,6 +11,7 @@ pub mod copy;
 pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
+pub mod elicitation;
 pub mod history;
 pub mod keymap;
 pub mod mention;
@@ -33,6 +34,8 @@ pub use update::update;
 
 #[cfg(test)]
 mod activity_tests;
+#[cfg(test)]
+pub(crate) mod elicitation_tests;
 #[cfg(test)]
 pub(crate) mod palette_tests;
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub enum OverlayKind {
     Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
+    /// An MCP server's form (elicitation) at the front of its queue, above the prompts.
+    Elicitation,
 }
 
 /// An overlay the user opened, with its state.
@@ -158,6 +160,9 @@ pub fn stack(model: &Model) -> Vec<OverlayKind> {
             None => OverlayKind::Approval,
         });
     }
+    if !model.elicitations.is_empty() {
+        open.push(OverlayKind::Elicitation);
+    }
     // The settings dialog comes before anything else, and stays above it.
     if let Some(at) = open.iter().position(|k| *k == OverlayKind::BrokenSettings) {
         let dialog = open.remove(at);
@@ -176,6 +181,7 @@ pub(crate) fn on_key(
 ) -> Option<Vec<Effect>> {
     match overlay {
         OverlayKind::BrokenSettings => Some(on_broken_settings_key(model, global, key)),
+        OverlayKind::Elicitation => Some(crate::app::elicitation::on_form_key(model, key, now)),
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
@@ -238,7 +244,8 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             OverlayKind::SlashPopup
             | OverlayKind::Approval
             | OverlayKind::Question
-            | OverlayKind::BrokenSettings => continue,
+            | OverlayKind::BrokenSettings
+            | OverlayKind::Elicitation => continue,
         }
         return true;
     }

@@ -41,6 +41,7 @@ const KNOWN_KEYS: &[&str] = &[
     "provider",
     "providers",
     "sandbox",
+    "allowMcpSampling",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[
     "allow",

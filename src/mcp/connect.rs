@@ -19,6 +19,7 @@ use tokio::sync::{Notify, oneshot, watch};
 
 use crate::config::mcp::{McpServerConfig, McpTransport};
 use crate::mcp::handler::{Handler, KNOWN_VERSIONS, ProgressMap};
+use crate::mcp::requests::ServerRequests;
 
 /// Held while a child process is being started.
 static SPAWNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -53,6 +54,8 @@ pub(crate) struct Connection {
     pub service: RunningService<RoleClient, Handler>,
     pub progress: ProgressMap,
     pub tools_changed: Arc<Notify>,
+    /// Woken when the server says its prompts or resources changed.
+    pub lists_changed: Arc<Notify>,
     pub version: String,
     pub instructions: Option<String>,
     /// The child process (stdio): killed, with its group, when this is dropped.
@@ -72,13 +75,18 @@ pub(crate) async fn connect(
     cwd: &Path,
     stderr: &StderrTail,
     timeout: Duration,
+    requests: ServerRequests,
 ) -> Result<Connection, String> {
     let progress = ProgressMap::default();
     let tools_changed = Arc::new(Notify::new());
+    let lists_changed = Arc::new(Notify::new());
     let handler = Handler {
         progress: progress.clone(),
         tools_changed: tools_changed.clone(),
+        lists_changed: lists_changed.clone(),
         roots: vec![cwd.to_path_buf()],
+        server: config.name.clone(),
+        requests,
     };
     let mut child = None;
     let started = async {
@@ -141,6 +149,7 @@ pub(crate) async fn connect(
         service,
         progress,
         tools_changed,
+        lists_changed,
         version,
         instructions: info["instructions"].as_str().map(str::to_string),
         child,

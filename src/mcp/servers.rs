@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use crate::config::mcp::{Approval, McpServerConfig};
 use crate::mcp::McpOptions;
 use crate::mcp::connect::{Connection, StderrTail, connect};
+use crate::mcp::requests::{ServerRequest, ServerRequests};
 use crate::mcp::tool::{Link, McpTool};
 use crate::tools::Tool;
 
@@ -50,6 +51,10 @@ pub struct ServerStatus {
     pub instructions: Option<String>,
     /// The last lines it wrote to stderr.
     pub stderr: String,
+    /// Its prompts' names and its resources' URIs, as last listed (again on each
+    /// `notifications/prompts|resources/list_changed`).
+    pub prompts: Vec<String>,
+    pub resources: Vec<String>,
 }
 
 struct Entry {
@@ -59,6 +64,8 @@ struct Entry {
     version: String,
     instructions: Option<String>,
     stderr: StderrTail,
+    prompts: Vec<String>,
+    resources: Vec<String>,
     connection: Option<Connection>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -69,6 +76,8 @@ struct Shared {
     generation: watch::Sender<u64>,
     options: McpOptions,
     cwd: PathBuf,
+    /// What the servers ask of claw (forms, sampling), for the agent to serve.
+    requests: ServerRequests,
 }
 
 /// The handle the agent holds; clones share the servers.
@@ -105,6 +114,8 @@ impl McpServers {
                 version: String::new(),
                 instructions: None,
                 stderr: StderrTail::default(),
+                prompts: Vec::new(),
+                resources: Vec::new(),
                 connection: None,
                 task: None,
             })
@@ -115,6 +126,7 @@ impl McpServers {
                 generation: watch::channel(0).0,
                 options,
                 cwd,
+                requests: ServerRequests::default(),
             }),
         };
         for status in servers.statuses() {
@@ -127,6 +139,11 @@ impl McpServers {
 
     pub fn options(&self) -> McpOptions {
         self.shared.options
+    }
+
+    /// The next request a server made of claw (a form, a sampling request). Cancel-safe.
+    pub async fn next_request(&self) -> Option<ServerRequest> {
+        self.shared.requests.next().await
     }
 
     /// Changes whenever a server's state or tools change.
@@ -150,6 +167,8 @@ impl McpServers {
                     version: e.version.clone(),
                     instructions: e.instructions.clone(),
                     stderr: e.stderr.text(),
+                    prompts: e.prompts.clone(),
+                    resources: e.resources.clone(),
                 })
                 .collect()
         })
@@ -214,12 +233,23 @@ impl McpServers {
             }
             e.connection = None;
             e.tools.clear();
+            e.prompts.clear();
+            e.resources.clear();
             e.state = ServerState::Connecting;
         });
         if known {
             self.launch(name);
         }
         known
+    }
+
+    /// Signs in to a server that needs it (OAuth), then connects it.
+    pub fn authenticate(&self, name: &str) -> Result<(), String> {
+        if self.reconnect(name) {
+            Ok(())
+        } else {
+            Err(format!("No MCP server `{name}`."))
+        }
     }
 
     fn launch(&self, name: &str) {
@@ -237,22 +267,32 @@ impl McpServers {
             return;
         };
         let options = self.shared.options;
-        let connection =
-            match connect(&config, &self.shared.cwd, &stderr, options.connect_timeout).await {
-                Ok(connection) => connection,
-                Err(error) => {
-                    self.update(name, |e| e.state = ServerState::Failed(error));
-                    return;
-                }
-            };
+        let requests = self.shared.requests.clone();
+        let connection = match connect(
+            &config,
+            &self.shared.cwd,
+            &stderr,
+            options.connect_timeout,
+            requests,
+        )
+        .await
+        {
+            Ok(connection) => connection,
+            Err(error) => {
+                self.update(name, |e| e.state = ServerState::Failed(error));
+                return;
+            }
+        };
         let link = Arc::new(Link {
             server: name.to_string(),
             peer: connection.service.peer().clone(),
             progress: connection.progress.clone(),
             stderr: stderr.clone(),
             options,
+            requests: self.shared.requests.clone(),
         });
         let changed = connection.tools_changed.clone();
+        let lists_changed = connection.lists_changed.clone();
         let mut exited = connection.child.as_ref().map(|c| c.exited.clone());
         let (version, instructions) = (connection.version.clone(), connection.instructions.clone());
         self.update(name, |e| {
@@ -260,6 +300,8 @@ impl McpServers {
             e.version = version;
             e.instructions = instructions;
         });
+        // Prompts and resources first: once ready, a server's lists are all known.
+        self.list_catalog(name, &link).await;
         if let Err(error) = self.list_tools(name, &link).await {
             self.fail(name, error);
             return;
@@ -282,6 +324,7 @@ impl McpServers {
                         return;
                     }
                 }
+                () = lists_changed.notified() => self.list_catalog(name, &link).await,
                 how = exit => {
                     let how = how.unwrap_or_else(|| "stopped".into());
                     self.fail(name, format!("the server {how}"));
@@ -312,10 +355,40 @@ impl McpServers {
         Ok(())
     }
 
+    /// Lists the server's prompts and resources (those it offers: a server without the
+    /// capability, or one that fails to answer, has none).
+    async fn list_catalog(&self, name: &str, link: &Arc<Link>) {
+        let limit = self.shared.options.connect_timeout;
+        let capabilities = link
+            .peer
+            .peer_info()
+            .map(|info| serde_json::to_value(&info.capabilities).unwrap_or_default())
+            .unwrap_or_default();
+        let mut prompts = Vec::new();
+        if capabilities.get("prompts").is_some()
+            && let Ok(Ok(listed)) = tokio::time::timeout(limit, link.peer.list_all_prompts()).await
+        {
+            prompts = listed.into_iter().map(|p| p.name.to_string()).collect();
+        }
+        let mut resources = Vec::new();
+        if capabilities.get("resources").is_some()
+            && let Ok(Ok(listed)) =
+                tokio::time::timeout(limit, link.peer.list_all_resources()).await
+        {
+            resources = listed.into_iter().map(|r| r.uri.to_string()).collect();
+        }
+        self.update(name, |e| {
+            e.prompts = prompts;
+            e.resources = resources;
+        });
+    }
+
     fn fail(&self, name: &str, error: String) {
         self.update(name, |e| {
             e.connection = None;
             e.tools.clear();
+            e.prompts.clear();
+            e.resources.clear();
             e.state = ServerState::Failed(error);
         });
     }

@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
+pub mod elicitation;
 pub mod settings_problem;
 pub mod slash_command;
 pub mod usage;
@@ -53,6 +54,14 @@ pub enum Op {
     Lookup(Lookup),
     /// End the agent task (SessionEnd hooks are told why).
     Shutdown(ExitReason),
+    /// The user's answer to `AgentEvent::ElicitationNeeded`.
+    Elicit {
+        id: ApprovalId,
+        answer: elicitation::ElicitationAnswer,
+    },
+    /// Sign in to an MCP server that needs authentication (OAuth in the browser): `/mcp auth
+    /// NAME`, or the /mcp overlay's key.
+    McpAuthenticate { server: String },
 }
 
 /// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
@@ -391,6 +400,8 @@ pub enum AgentEvent {
     Notice {
         message: String,
     },
+    /// An MCP server asks the user to fill in a form; answered with `Op::Elicit`.
+    ElicitationNeeded(elicitation::ElicitationRequest),
 }
 
 /// One task of the model's list (TodoWrite).

@@ -8,6 +8,7 @@ pub mod centered_box;
 pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;
+pub mod elicitation;
 pub mod file_finder;
 pub mod highlight;
 pub mod input;
@@ -185,6 +186,11 @@ pub fn draw(
                     question::draw(model, dialog, prompt, buf);
                 }
             }
+            OverlayKind::Elicitation => {
+                if let Some(form) = model.elicitations.front() {
+                    elicitation::draw(model, form, area, buf);
+                }
+            }
             // Drawn in their place above: the searches in the input box and the conversation,
             // `/diff` instead of the conversation.
             OverlayKind::HistorySearch | OverlayKind::Search | OverlayKind::DiffPane => {}
@@ -205,5 +211,7 @@ fn above_input(screen: Rect, input: Rect) -> Rect {
 mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
+#[cfg(test)]
+mod elicitation_tests;
 #[cfg(test)]
 mod tests;
