@@ -341,10 +341,13 @@ fn start_mcp(
         .iter()
         .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
         .collect();
-    Some(crate::mcp::McpServers::start(
+    let auth = crate::mcp::oauth::AuthSettings::in_data_dir()
+        .with_clients(settings.merged.get("mcpOAuth"));
+    Some(crate::mcp::McpServers::start_with_auth(
         servers,
         cwd.to_path_buf(),
         options,
+        auth,
     ))
 }
 

@@ -42,6 +42,7 @@ const KNOWN_KEYS: &[&str] = &[
     "providers",
     "sandbox",
     "allowMcpSampling",
+    "mcpOAuth",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[
     "allow",

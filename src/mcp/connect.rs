@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -19,6 +19,7 @@ use tokio::sync::{Notify, oneshot, watch};
 
 use crate::config::mcp::{McpServerConfig, McpTransport};
 use crate::mcp::handler::{Handler, KNOWN_VERSIONS, ProgressMap};
+use crate::mcp::oauth::AuthSettings;
 use crate::mcp::requests::ServerRequests;
 
 /// Held while a child process is being started.
@@ -76,6 +77,7 @@ pub(crate) async fn connect(
     stderr: &StderrTail,
     timeout: Duration,
     requests: ServerRequests,
+    auth: &AuthSettings,
 ) -> Result<Connection, String> {
     let progress = ProgressMap::default();
     let tools_changed = Arc::new(Notify::new());
@@ -106,8 +108,16 @@ pub(crate) async fn connect(
             }
             McpTransport::Http { url, headers } => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
+                let mut headers = header_map(headers)?;
+                // A server signed in to before gets its (refreshed) token.
+                if !headers.contains_key(AUTHORIZATION)
+                    && let Some(token) = crate::mcp::oauth::stored_token(auth, url).await
+                    && let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}"))
+                {
+                    headers.insert(AUTHORIZATION, value);
+                }
                 let client = reqwest::Client::builder()
-                    .default_headers(header_map(headers)?)
+                    .default_headers(headers)
                     .build()
                     .map_err(|e| e.to_string())?;
                 let transport = StreamableHttpClientTransport::with_client(
@@ -244,7 +254,7 @@ fn spawn(
     ))
 }
 
-fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
+pub(crate) fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.as_bytes())

@@ -7,10 +7,12 @@ pub mod cli;
 mod connect;
 mod form;
 mod handler;
+pub mod oauth;
 mod requests;
 mod resources;
 mod result;
 mod servers;
+mod sign_in;
 mod sse;
 mod tool;
 

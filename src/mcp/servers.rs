@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use crate::config::mcp::{Approval, McpServerConfig};
 use crate::mcp::McpOptions;
 use crate::mcp::connect::{Connection, StderrTail, connect};
+use crate::mcp::oauth::AuthSettings;
 use crate::mcp::requests::{ServerRequest, ServerRequests};
 use crate::mcp::tool::{Link, McpTool};
 use crate::tools::Tool;
@@ -27,6 +28,10 @@ pub enum ServerState {
     Ready,
     /// It could not start, crashed or timed out: why.
     Failed(String),
+    /// A remote server answered 401: the user must sign in (`/mcp auth NAME`).
+    NeedsAuth,
+    /// Signing in, in the browser at this URL (empty until it is known).
+    SigningIn(String),
 }
 
 impl ServerState {
@@ -37,6 +42,9 @@ impl ServerState {
             ServerState::Connecting => "connecting…".into(),
             ServerState::Ready => "connected".into(),
             ServerState::Failed(why) => format!("failed: {why}"),
+            ServerState::NeedsAuth => "needs authentication".into(),
+            ServerState::SigningIn(url) if url.is_empty() => "signing in…".into(),
+            ServerState::SigningIn(url) => format!("signing in: open {url}"),
         }
     }
 }
@@ -57,9 +65,9 @@ pub struct ServerStatus {
     pub resources: Vec<String>,
 }
 
-struct Entry {
-    config: McpServerConfig,
-    state: ServerState,
+pub(super) struct Entry {
+    pub(super) config: McpServerConfig,
+    pub(super) state: ServerState,
     tools: Vec<Arc<McpTool>>,
     version: String,
     instructions: Option<String>,
@@ -76,6 +84,8 @@ struct Shared {
     generation: watch::Sender<u64>,
     options: McpOptions,
     cwd: PathBuf,
+    /// Where sign-ins are kept and how the browser opens.
+    auth: AuthSettings,
     /// What the servers ask of claw (forms, sampling), for the agent to serve.
     requests: ServerRequests,
 }
@@ -100,6 +110,16 @@ impl McpServers {
         servers: Vec<(McpServerConfig, Approval)>,
         cwd: PathBuf,
         options: McpOptions,
+    ) -> McpServers {
+        McpServers::start_with_auth(servers, cwd, options, AuthSettings::in_data_dir())
+    }
+
+    /// `start`, with sign-ins kept and the browser opened as `auth` says.
+    pub fn start_with_auth(
+        servers: Vec<(McpServerConfig, Approval)>,
+        cwd: PathBuf,
+        options: McpOptions,
+        auth: AuthSettings,
     ) -> McpServers {
         let entries = servers
             .into_iter()
@@ -126,6 +146,7 @@ impl McpServers {
                 generation: watch::channel(0).0,
                 options,
                 cwd,
+                auth,
                 requests: ServerRequests::default(),
             }),
         };
@@ -139,6 +160,10 @@ impl McpServers {
 
     pub fn options(&self) -> McpOptions {
         self.shared.options
+    }
+
+    pub(super) fn shared_auth(&self) -> AuthSettings {
+        self.shared.auth.clone()
     }
 
     /// The next request a server made of claw (a form, a sampling request). Cancel-safe.
@@ -243,15 +268,6 @@ impl McpServers {
         known
     }
 
-    /// Signs in to a server that needs it (OAuth), then connects it.
-    pub fn authenticate(&self, name: &str) -> Result<(), String> {
-        if self.reconnect(name) {
-            Ok(())
-        } else {
-            Err(format!("No MCP server `{name}`."))
-        }
-    }
-
     fn launch(&self, name: &str) {
         let servers = self.clone();
         let owned = name.to_string();
@@ -268,18 +284,24 @@ impl McpServers {
         };
         let options = self.shared.options;
         let requests = self.shared.requests.clone();
-        let connection = match connect(
+        let connected = connect(
             &config,
             &self.shared.cwd,
             &stderr,
             options.connect_timeout,
             requests,
+            &self.shared.auth,
         )
-        .await
-        {
+        .await;
+        let connection = match connected {
             Ok(connection) => connection,
             Err(error) => {
-                self.update(name, |e| e.state = ServerState::Failed(error));
+                // A remote server that answers 401 waits for the user to sign in.
+                let state = match crate::mcp::sign_in::challenge(&config).await {
+                    Some(_) => ServerState::NeedsAuth,
+                    None => ServerState::Failed(error),
+                };
+                self.update(name, |e| e.state = state);
                 return;
             }
         };
@@ -404,12 +426,12 @@ impl McpServers {
         read(&entries)
     }
 
-    fn find<T>(&self, name: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
+    pub(super) fn find<T>(&self, name: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
         self.with_entries(|entries| entries.iter().find(|e| e.config.name == name).map(read))
     }
 
     /// Changes one entry and bumps the generation; false when there is no such server.
-    fn update(&self, name: &str, change: impl FnOnce(&mut Entry)) -> bool {
+    pub(super) fn update(&self, name: &str, change: impl FnOnce(&mut Entry)) -> bool {
         let found = {
             let mut entries = self
                 .shared
