@@ -97,6 +97,18 @@ pub fn authorization_metadata_urls(issuer: &str) -> Vec<String> {
     }
 }
 
+/// Whether the resource `named` in metadata is the server at `server` (same origin, and a
+/// path that is the server's or leads to it).
+pub fn covers(named: &str, server: &reqwest::Url) -> bool {
+    let Ok(named) = reqwest::Url::parse(named) else {
+        return false;
+    };
+    let prefix = named.path().trim_end_matches('/');
+    named.origin() == server.origin()
+        && (server.path().trim_end_matches('/') == prefix
+            || server.path().starts_with(&format!("{prefix}/")))
+}
+
 pub fn origin(url: &reqwest::Url) -> String {
     url.origin().ascii_serialization()
 }

@@ -204,6 +204,15 @@ pub(crate) async fn sign_in(
         // 2025-03-26: the server's origin is its authorization server.
         None => (discovery::origin(&url), None, None),
     };
+    // Metadata naming another resource is not this server's (RFC 9728 section 3.3): a token
+    // for it must not be asked for on this server's behalf.
+    if let Some(named) = &resource
+        && !discovery::covers(named, &url)
+    {
+        return Err(OAuthError::Discovery(format!(
+            "the server's metadata is for another resource ({named})"
+        )));
+    }
     let mut auth_server = None;
     for at in discovery::authorization_metadata_urls(&issuer) {
         if let Some(found) = get_json(&client, &at)
@@ -488,12 +497,26 @@ mod tests {
             "broken": {"secret": "no id"}
         })));
         assert_eq!(settings.clients.len(), 2);
-        let (_, linear) = settings.clients.iter().find(|(n, _)| n == "linear").unwrap();
+        let (_, linear) = settings
+            .clients
+            .iter()
+            .find(|(n, _)| n == "linear")
+            .unwrap();
         let mut server = AuthServer::at_origin("http://127.0.0.1:1");
-        assert_eq!(configured_client(linear, &server).auth_method, "client_secret_basic");
+        assert_eq!(
+            configured_client(linear, &server).auth_method,
+            "client_secret_basic"
+        );
         server.auth_methods = vec!["client_secret_post".into()];
-        assert_eq!(configured_client(linear, &server).auth_method, "client_secret_post");
-        let (_, public) = settings.clients.iter().find(|(n, _)| n == "public").unwrap();
+        assert_eq!(
+            configured_client(linear, &server).auth_method,
+            "client_secret_post"
+        );
+        let (_, public) = settings
+            .clients
+            .iter()
+            .find(|(n, _)| n == "public")
+            .unwrap();
         assert_eq!(configured_client(public, &server).auth_method, "none");
         assert_eq!(
             form_body(&[("a", "x y".into()), ("b", "&=".into())]),
