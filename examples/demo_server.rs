@@ -7,8 +7,9 @@
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
 //! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
-//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you two
-//! questions (the second multi-select) in the choice dialog.
+//! asks to run CMD; `call: TOOL {JSON}` calls any tool (an MCP server's); `task: CMD` has a
+//! sub-agent ask to run CMD and report; `ask:` asks you two questions (the second
+//! multi-select) in the choice dialog.
 
 use std::time::Duration;
 
@@ -113,6 +114,12 @@ fn reply(request: &RecordedRequest) -> Reply {
                 "Bash",
                 json!({"command": command.trim(), "description": "The command you asked for"}),
             );
+        }
+        // `call: TOOL {json}` has the model call any tool (an MCP server's, to try them).
+        if let Some(call) = prompt.strip_prefix("call:") {
+            let (tool, input) = call.trim().split_once(' ').unwrap_or((call.trim(), "{}"));
+            let input = serde_json::from_str(input).unwrap_or_else(|_| json!({}));
+            return Reply::tool_use("", "demo_call", tool, input);
         }
         if let Some(command) = prompt.strip_prefix("task:") {
             return Reply::tool_use(

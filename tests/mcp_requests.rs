@@ -104,6 +104,21 @@ async fn turn(
     }
 }
 
+/// A model that calls server-everything's elicitation tool twice, then ends.
+async fn two_forms() -> FakeServer {
+    let call = |id: &str| {
+        Reply::tool_use(
+            "",
+            id,
+            "mcp__everything__trigger-elicitation-request",
+            json!({}),
+        )
+    };
+    FakeServer::start(vec![call("e1"), call("e2"), Reply::text("done")])
+        .await
+        .unwrap()
+}
+
 /// The tool result the model got back in request `i`.
 fn result(model: &FakeServer, i: usize) -> Value {
     model.requests()[i].last_message().unwrap()["content"][0].clone()
@@ -113,23 +128,7 @@ fn result(model: &FakeServer, i: usize) -> Value {
 async fn a_servers_form_is_filled_in_by_the_user_and_the_answer_reaches_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let mcp = start_servers(Sampling::Declined);
-    let model = FakeServer::start(vec![
-        Reply::tool_use(
-            "",
-            "e1",
-            "mcp__everything__trigger-elicitation-request",
-            json!({}),
-        ),
-        Reply::tool_use(
-            "",
-            "e2",
-            "mcp__everything__trigger-elicitation-request",
-            json!({}),
-        ),
-        Reply::text("done"),
-    ])
-    .await
-    .unwrap();
+    let model = two_forms().await;
     let mut handle = agent_with(&mcp, &model, dir.path());
     let asked = turn(&mut handle, "ask me", |_| ElicitationAnswer::Accept(vec![])).await;
     assert_eq!(asked.len(), 2, "each call asked once");
@@ -173,23 +172,7 @@ async fn a_servers_form_is_filled_in_by_the_user_and_the_answer_reaches_the_serv
     drop(handle);
 
     // A second session: the user fills the form in, then declines the next one.
-    let model = FakeServer::start(vec![
-        Reply::tool_use(
-            "",
-            "e1",
-            "mcp__everything__trigger-elicitation-request",
-            json!({}),
-        ),
-        Reply::tool_use(
-            "",
-            "e2",
-            "mcp__everything__trigger-elicitation-request",
-            json!({}),
-        ),
-        Reply::text("done"),
-    ])
-    .await
-    .unwrap();
+    let model = two_forms().await;
     let mut handle = agent_with(&mcp, &model, dir.path());
     let answers = std::sync::Mutex::new(vec![
         ElicitationAnswer::Decline,
