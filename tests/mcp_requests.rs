@@ -289,3 +289,48 @@ async fn a_resource_list_change_refreshes_the_servers_resources() {
     .expect("the new resource was listed");
     assert_eq!(mcp.statuses()[0].resources.len(), before.len() + 1);
 }
+
+#[test]
+fn claw_p_declines_a_servers_form() {
+    let setup = support::claw::Claw::new(vec![
+        Reply::tool_use(
+            "",
+            "e1",
+            "mcp__everything__trigger-elicitation-request",
+            json!({}),
+        ),
+        Reply::text("done"),
+    ]);
+    let McpTransport::Stdio { command, args, .. } = everything().transport else {
+        unreachable!()
+    };
+    let servers = json!({"mcpServers": {"everything": {"command": command, "args": args}}});
+    let root = setup.dir.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args([
+            "-p",
+            "fill the form",
+            "--permission-mode",
+            "bypassPermissions",
+            "--mcp-config",
+        ])
+        .arg(servers.to_string())
+        .current_dir(root)
+        .env("ANTHROPIC_BASE_URL", setup.server.base_url())
+        .env("ANTHROPIC_API_KEY", "test-key")
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root)
+        .env("XDG_DATA_HOME", root.join("data"))
+        .env("MCP_TIMEOUT", "60000")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("declined: MCP server `everything` asked for input"),
+        "{stderr}"
+    );
+    let result = setup.server.requests()[1].last_message().unwrap()["content"][0].to_string();
+    assert!(result.to_lowercase().contains("decline"), "{result}");
+}
