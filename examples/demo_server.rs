@@ -7,8 +7,9 @@
 //! the conversation so far: a markdown answer and a Glob, then a Write of `claw-demo.md` (shown
 //! to you as a diff), an Edit of it, a Bash `cat`, and a summary. A denied tool gets an
 //! acknowledgement. A prompt containing "long" streams a long answer to try Esc on; `run: CMD`
-//! asks to run CMD; `task: CMD` has a sub-agent ask to run CMD and report; `ask:` asks you two
-//! questions (the second multi-select) in the choice dialog. The script is the built-in `demo`
+//! asks to run CMD; `call: TOOL {JSON}` calls any tool (an MCP server's); `task: CMD` has a
+//! sub-agent ask to run CMD and report; `ask:` asks you two questions (the second
+//! multi-select) in the choice dialog. The script is the built-in `demo`
 //! provider's (`claw --provider demo` plays it without a server); this serves it over HTTP.
 
 use claw::provider::demo::script::{self, Said, ToolResult};

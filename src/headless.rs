@@ -86,6 +86,17 @@ pub async fn run(
                     decision: Decision::DenyAndStop,
                 });
             }
+            AgentEvent::ElicitationNeeded(request) => {
+                // Nobody can fill in the form: the server is told no.
+                eprintln!(
+                    "  declined: MCP server `{}` asked for input ({})",
+                    request.server, request.message
+                );
+                let _ = ops.send(Op::Elicit {
+                    id: request.id,
+                    answer: crate::protocol::elicitation::ElicitationAnswer::Decline,
+                });
+            }
             AgentEvent::Error { message } => {
                 eprintln!("error: {message}");
                 failed = true;

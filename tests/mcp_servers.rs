@@ -54,6 +54,7 @@ fn options() -> McpOptions {
         connect_timeout: Duration::from_secs(60),
         tool_timeout: Duration::from_secs(30),
         max_output_tokens: 25_000,
+        ..McpOptions::default()
     }
 }
 

@@ -45,6 +45,7 @@ fn everything() -> McpServers {
             connect_timeout: Duration::from_secs(60),
             tool_timeout: Duration::from_secs(30),
             max_output_tokens: 25_000,
+            ..McpOptions::default()
         },
     )
 }

@@ -6,6 +6,7 @@ use futures::future::BoxFuture;
 
 use crate::agent::inbox::{Inbox, Watched};
 use crate::agent::turn::Session;
+use crate::protocol::elicitation::{ElicitationAnswer, ElicitationRequest};
 use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, Decision, Question};
 use crate::provider::{ChatRequest, Message, StreamEvent, Thinking};
 use crate::tools::{AgentServices, Asked, Cut, ModelQuestion, SubagentEnd};
@@ -42,6 +43,27 @@ impl Session {
         match inbox.decision(id).await {
             Watched::Done(decision) => Ok(decision),
             Watched::Interrupted => Ok(Decision::DenyAndStop),
+            Watched::Shutdown => Err(Cut::Shutdown),
+        }
+    }
+
+    /// Shows the user an MCP server's form (its id is given here) and waits for the answer.
+    /// An interrupt cancels the form.
+    pub(crate) async fn elicit(
+        &mut self,
+        mut request: ElicitationRequest,
+        inbox: &mut Inbox,
+    ) -> Result<ElicitationAnswer, Cut> {
+        self.notify(format!("MCP server {} asks for your input", request.server));
+        request.id = self
+            .services
+            .next_approval
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = request.id;
+        self.emit(AgentEvent::ElicitationNeeded(request));
+        match inbox.elicitation(id).await {
+            Watched::Done(answer) => Ok(answer),
+            Watched::Interrupted => Err(Cut::Interrupted),
             Watched::Shutdown => Err(Cut::Shutdown),
         }
     }
@@ -107,5 +129,16 @@ impl AgentServices for SessionCall<'_> {
             session_rule: self.tool.to_string(),
         };
         Box::pin(self.session.ask(request, self.inbox))
+    }
+
+    fn elicit(
+        &mut self,
+        request: ElicitationRequest,
+    ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>> {
+        Box::pin(self.session.elicit(request, self.inbox))
+    }
+
+    fn session_model(&self) -> String {
+        self.session.conversation.model.id.clone()
     }
 }

@@ -117,7 +117,9 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
                     Some(status) => (
                         match status.state {
                             ServerState::Failed(_) => Verdict::Fail,
-                            ServerState::NeedsApproval => Verdict::Warn,
+                            ServerState::NeedsApproval
+                            | ServerState::NeedsAuth
+                            | ServerState::SigningIn(_) => Verdict::Warn,
                             ServerState::Ready
                             | ServerState::Connecting
                             | ServerState::Disabled => Verdict::Ok,

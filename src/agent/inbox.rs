@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::agent::lookup::Lookups;
 use crate::agent::pending::Pending;
+use crate::protocol::elicitation::ElicitationAnswer;
 use crate::protocol::slash_command::SlashCommand;
 use crate::protocol::{Decision, ExitReason, Op};
 
@@ -57,6 +58,11 @@ pub(crate) enum Arrival {
         id: u64,
         decision: Decision,
     },
+    /// The user's answer to elicitation `id`.
+    Elicited {
+        id: u64,
+        answer: ElicitationAnswer,
+    },
     /// Queued, made pending or answered: nothing for the waiter to do.
     Kept,
 }
@@ -103,7 +109,7 @@ impl Inbox {
                 Arrival::Shutdown => return Cut::Shutdown,
                 Arrival::Interrupt => return Cut::Interrupted,
                 // An answer to a prompt that is no longer pending.
-                Arrival::Decision { .. } | Arrival::Kept => {}
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
             }
         }
     }
@@ -119,7 +125,23 @@ impl Inbox {
                     id: answered,
                     decision,
                 } if answered == id => return Watched::Done(decision),
-                Arrival::Decision { .. } | Arrival::Kept => {}
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
+            }
+        }
+    }
+
+    /// Waits for the user's answer to elicitation `id`.
+    pub(crate) async fn elicitation(&mut self, id: u64) -> Watched<ElicitationAnswer> {
+        loop {
+            let op = self.ops.recv().await;
+            match self.receive(op) {
+                Arrival::Shutdown => return Watched::Shutdown,
+                Arrival::Interrupt => return Watched::Interrupted,
+                Arrival::Elicited {
+                    id: answered,
+                    answer,
+                } if answered == id => return Watched::Done(answer),
+                Arrival::Decision { .. } | Arrival::Elicited { .. } | Arrival::Kept => {}
             }
         }
     }
@@ -156,6 +178,8 @@ impl Inbox {
             Op::McpPrompt { command, args } => {
                 self.queued.push_back(Queued::McpPrompt { command, args })
             }
+            Op::Elicit { id, answer } => return Arrival::Elicited { id, answer },
+            Op::McpAuthenticate { server } => self.lookups.authenticate_mcp(&server),
         }
         Arrival::Kept
     }

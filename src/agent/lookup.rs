@@ -22,6 +22,19 @@ pub(crate) struct Lookups {
 }
 
 impl Lookups {
+    /// `Op::McpAuthenticate`: signs in to a server in the background (its progress and the
+    /// browser's address come as notices).
+    pub(crate) fn authenticate_mcp(&self, server: &str) {
+        let message = match &self.setup.mcp {
+            Some(mcp) => match mcp.authenticate(server) {
+                Ok(()) => return,
+                Err(why) => why,
+            },
+            None => "No MCP servers declared.".to_string(),
+        };
+        let _ = self.events.send(AgentEvent::Notice { message });
+    }
+
     pub(crate) fn run(&self, lookup: Lookup) {
         let events = self.events.clone();
         match lookup {

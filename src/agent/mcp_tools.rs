@@ -95,6 +95,10 @@ impl Session {
                 mcp.reconnect(name);
                 format!("Reconnecting `{name}`.\n\n")
             }
+            (Some("auth"), Some(name)) if known(name) => match mcp.authenticate(name) {
+                Ok(()) => format!("Signing in to `{name}`: your browser opens.\n\n"),
+                Err(why) => format!("{why}\n\n"),
+            },
             (Some("approve"), Some(name)) if name == "all" || known(name) => {
                 self.approve_project_servers(&mcp, name)
             }
@@ -105,11 +109,11 @@ impl Session {
                     Err(e) => format!("Could not save the choice: {e}\n\n"),
                 }
             }
-            (Some("reconnect" | "approve" | "deny"), Some(name)) => {
+            (Some("reconnect" | "approve" | "deny" | "auth"), Some(name)) => {
                 format!("No MCP server `{name}`.\n\n")
             }
             _ => {
-                "Use /mcp, /mcp reconnect NAME, /mcp approve NAME|all or /mcp deny NAME.\n\n".into()
+                "Use /mcp, /mcp reconnect NAME, /mcp auth NAME, /mcp approve NAME|all or /mcp deny NAME.\n\n".into()
             }
         };
         let mut body = note;
@@ -187,7 +191,14 @@ fn describe(status: &ServerStatus) -> String {
                 config.name
             ));
         }
-        ServerState::Disabled | ServerState::Connecting => {}
+        ServerState::NeedsAuth => text.push_str(&format!(
+            "  the server wants you to sign in: /mcp auth {}\n",
+            config.name
+        )),
+        ServerState::SigningIn(url) if !url.is_empty() => text.push_str(&format!(
+            "  sign in in your browser; if none opened, open this address:\n    {url}\n"
+        )),
+        ServerState::Disabled | ServerState::Connecting | ServerState::SigningIn(_) => {}
     }
     text.push('\n');
     text
@@ -230,7 +241,15 @@ pub(crate) fn watch_servers(mcp: McpServers, events: UnboundedSender<AgentEvent>
                         "The project's .mcp.json declares the MCP server `{name}` ({}): start it with /mcp approve {name}",
                         status.config.target()
                     )),
-                    ServerState::Disabled | ServerState::Connecting => None,
+                    ServerState::NeedsAuth => Some(format!(
+                        "MCP server `{name}` needs authentication: sign in with /mcp auth {name}"
+                    )),
+                    ServerState::SigningIn(url) if !url.is_empty() => Some(format!(
+                        "MCP server `{name}`: sign in in your browser (if none opened, open {url})"
+                    )),
+                    ServerState::Disabled | ServerState::Connecting | ServerState::SigningIn(_) => {
+                        None
+                    }
                 };
                 if let Some(message) = message
                     && events.send(AgentEvent::Notice { message }).is_err()

@@ -119,6 +119,8 @@ fn info(status: ServerStatus) -> McpServerInfo {
             ServerState::Connecting => McpState::Connecting,
             ServerState::Ready => McpState::Connected,
             ServerState::Failed(why) => McpState::Failed(why),
+            ServerState::NeedsAuth => McpState::NeedsAuth,
+            ServerState::SigningIn(url) => McpState::SigningIn(url),
         },
         transport: config.transport.kind().to_string(),
         target: config.target(),

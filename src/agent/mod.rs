@@ -15,6 +15,7 @@ mod hook_events;
 mod inbox;
 pub mod local_servers;
 pub mod lookup;
+mod mcp_requests;
 mod mcp_tools;
 mod mcp_ui;
 pub mod mentions;

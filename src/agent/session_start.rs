@@ -76,5 +76,6 @@ fn state_name(state: &ServerState) -> &'static str {
         ServerState::Connecting => "pending",
         ServerState::Ready => "connected",
         ServerState::Failed(_) => "failed",
+        ServerState::NeedsAuth | ServerState::SigningIn(_) => "needs-auth",
     }
 }

@@ -59,9 +59,11 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
             request.tool = format!("↳ {}", request.tool);
             AgentEvent::ApprovalNeeded(request)
         }
+        // A server's form is for the user, whoever's call made the server ask.
         event @ (AgentEvent::Notice { .. }
         | AgentEvent::Error { .. }
-        | AgentEvent::Retrying { .. }) => event,
+        | AgentEvent::Retrying { .. }
+        | AgentEvent::ElicitationNeeded(_)) => event,
         // Its own stream, turns and usage are private (usage joins the parent's totals), and
         // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
         AgentEvent::SessionInfo { .. }

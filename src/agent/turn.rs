@@ -152,11 +152,22 @@ impl Session {
     async fn session_loop(&mut self, inbox: &mut Inbox) {
         loop {
             let Some(work) = inbox.queued.pop_front() else {
-                let op = inbox.ops.recv().await;
+                let op = tokio::select! {
+                    op = inbox.ops.recv() => op,
+                    Some(request) = self.next_mcp_request() => {
+                        if !self.serve_mcp_request(request, inbox).await {
+                            return;
+                        }
+                        continue;
+                    }
+                };
                 match inbox.receive(op) {
                     Arrival::Shutdown => return,
                     // Nothing runs to interrupt, no prompt is pending to answer.
-                    Arrival::Interrupt | Arrival::Decision { .. } | Arrival::Kept => {}
+                    Arrival::Interrupt
+                    | Arrival::Decision { .. }
+                    | Arrival::Elicited { .. }
+                    | Arrival::Kept => {}
                 }
                 // Idle, a choice applies at once.
                 self.apply_pending(&mut inbox.pending);

@@ -198,6 +198,11 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.push_cell(CellKind::Error(message));
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
+        AgentEvent::ElicitationNeeded(request) => {
+            let mut form = crate::app::elicitation::ElicitationForm::new(request);
+            form.shown_at = model.elicitations.is_empty().then_some(now);
+            model.elicitations.push_back(form);
+        }
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::Models(listed) => model.server_models = Some(listed),
         AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),

@@ -140,7 +140,7 @@ pub(crate) fn open_panel(model: &mut Model) -> Vec<Effect> {
 }
 
 /// Keys of `/mcp`'s panel: ↑/↓ choose, Enter shows the tools (Esc back), `r` reconnects,
-/// `e` enables (approves), `d` disables, Esc closes.
+/// `e` enables (approves), `d` disables, `s` signs in to a server that needs it, Esc closes.
 pub(crate) fn on_panel_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
     let count = model.mcp_servers.len();
     let Some(panel) = model.overlays.mcp_panel_mut() else {
@@ -173,6 +173,18 @@ pub(crate) fn on_panel_key(model: &mut Model, key: &KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') if plain(key) => return send(McpAction::Reconnect, chosen),
         KeyCode::Char('e') if plain(key) => return send(McpAction::Enable, chosen),
         KeyCode::Char('d') if plain(key) => return send(McpAction::Disable, chosen),
+        // Sign in to a server that needs it (OAuth in the browser).
+        KeyCode::Char('s') if plain(key) => {
+            if let Some(server) = model
+                .mcp_servers
+                .get(panel.selected)
+                .filter(|s| s.state == McpState::NeedsAuth)
+            {
+                return vec![Effect::Send(Op::McpAuthenticate {
+                    server: server.name.clone(),
+                })];
+            }
+        }
         KeyCode::Esc | KeyCode::Char('q') => model.overlays.close(OverlayKind::McpPanel),
         _ => {}
     }

@@ -11,6 +11,7 @@ pub mod copy;
 pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
+pub mod elicitation;
 pub mod first_run;
 pub mod history;
 pub mod keymap;
@@ -36,6 +37,8 @@ pub use update::update;
 
 #[cfg(test)]
 mod activity_tests;
+#[cfg(test)]
+pub(crate) mod elicitation_tests;
 #[cfg(test)]
 mod mcp_tests;
 #[cfg(test)]

@@ -102,6 +102,8 @@ pub enum Activity {
     WaitingApproval,
     /// The model asked the user a question (AskUserQuestion) and waits for the answer.
     AskingQuestion,
+    /// An MCP server's form waits for the user (elicitation).
+    FillingForm,
 }
 
 /// Where the model is in a turn's current request; it only counts while a turn runs.
@@ -269,6 +271,8 @@ pub struct Model {
     /// When the UI started (the phase of spinners).
     pub started: Instant,
     next_version: u64,
+    /// MCP servers' forms waiting for the user, the one on screen first.
+    pub elicitations: VecDeque<crate::app::elicitation::ElicitationForm>,
 }
 
 impl Model {
@@ -319,6 +323,7 @@ impl Model {
             mcp_asked: false,
             width: 80,
             height: 24,
+            elicitations: VecDeque::new(),
             now,
             started: now,
             next_version: 1,
@@ -415,6 +420,9 @@ impl Model {
     /// running (a turn's, or a `!command` outside any turn), then the model's request while a
     /// turn runs; otherwise idle.
     pub fn activity(&self) -> Activity {
+        if !self.elicitations.is_empty() {
+            return Activity::FillingForm;
+        }
         if let Some(approval) = self.approvals.front() {
             return match approval.request.preview {
                 ApprovalPreview::Questions(_) => Activity::AskingQuestion,

@@ -51,6 +51,8 @@ pub enum OverlayKind {
     McpPanel,
     /// The first-run screen: no key for the provider; local servers and the demo offered.
     FirstRun,
+    /// An MCP server's form (elicitation) at the front of its queue, above the prompts.
+    Elicitation,
 }
 
 /// An overlay the user opened, with its state.
@@ -191,6 +193,9 @@ pub fn stack(model: &Model) -> Vec<OverlayKind> {
             None => OverlayKind::Approval,
         });
     }
+    if !model.elicitations.is_empty() {
+        open.push(OverlayKind::Elicitation);
+    }
     // The settings dialog comes before anything else, and stays above it.
     if let Some(at) = open.iter().position(|k| *k == OverlayKind::BrokenSettings) {
         let dialog = open.remove(at);
@@ -209,6 +214,7 @@ pub(crate) fn on_key(
 ) -> Option<Vec<Effect>> {
     match overlay {
         OverlayKind::BrokenSettings => Some(on_broken_settings_key(model, global, key)),
+        OverlayKind::Elicitation => Some(crate::app::elicitation::on_form_key(model, key, now)),
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
@@ -278,7 +284,8 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             | OverlayKind::McpApproval
             | OverlayKind::BrokenSettings
             // Answered with a choice or Esc; Ctrl+C twice still quits from it.
-            | OverlayKind::FirstRun => continue,
+            | OverlayKind::FirstRun
+            | OverlayKind::Elicitation => continue,
         }
         return true;
     }

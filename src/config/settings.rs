@@ -41,6 +41,8 @@ const KNOWN_KEYS: &[&str] = &[
     "provider",
     "providers",
     "sandbox",
+    "allowMcpSampling",
+    "mcpOAuth",
 ];
 const KNOWN_PERMISSION_KEYS: &[&str] = &[
     "allow",

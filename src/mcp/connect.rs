@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -19,6 +19,8 @@ use tokio::sync::{Notify, oneshot, watch};
 
 use crate::config::mcp::{McpServerConfig, McpTransport};
 use crate::mcp::handler::{Handler, KNOWN_VERSIONS, ProgressMap};
+use crate::mcp::oauth::AuthSettings;
+use crate::mcp::requests::ServerRequests;
 
 /// Held while a child process is being started.
 static SPAWNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -53,6 +55,8 @@ pub(crate) struct Connection {
     pub service: RunningService<RoleClient, Handler>,
     pub progress: ProgressMap,
     pub tools_changed: Arc<Notify>,
+    /// Woken when the server says its prompts or resources changed.
+    pub lists_changed: Arc<Notify>,
     pub version: String,
     pub instructions: Option<String>,
     /// The child process (stdio): killed, with its group, when this is dropped.
@@ -72,13 +76,19 @@ pub(crate) async fn connect(
     cwd: &Path,
     stderr: &StderrTail,
     timeout: Duration,
+    requests: ServerRequests,
+    auth: &AuthSettings,
 ) -> Result<Connection, String> {
     let progress = ProgressMap::default();
     let tools_changed = Arc::new(Notify::new());
+    let lists_changed = Arc::new(Notify::new());
     let handler = Handler {
         progress: progress.clone(),
         tools_changed: tools_changed.clone(),
+        lists_changed: lists_changed.clone(),
         roots: vec![cwd.to_path_buf()],
+        server: config.name.clone(),
+        requests,
     };
     let mut child = None;
     let started = async {
@@ -98,8 +108,16 @@ pub(crate) async fn connect(
             }
             McpTransport::Http { url, headers } => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
+                let mut headers = header_map(headers)?;
+                // A server signed in to before gets its (refreshed) token.
+                if !headers.contains_key(AUTHORIZATION)
+                    && let Some(token) = crate::mcp::oauth::stored_token(auth, url).await
+                    && let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}"))
+                {
+                    headers.insert(AUTHORIZATION, value);
+                }
                 let client = reqwest::Client::builder()
-                    .default_headers(header_map(headers)?)
+                    .default_headers(headers)
                     .build()
                     .map_err(|e| e.to_string())?;
                 let transport = StreamableHttpClientTransport::with_client(
@@ -141,6 +159,7 @@ pub(crate) async fn connect(
         service,
         progress,
         tools_changed,
+        lists_changed,
         version,
         instructions: info["instructions"].as_str().map(str::to_string),
         child,
@@ -235,7 +254,7 @@ fn spawn(
     ))
 }
 
-fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
+pub(crate) fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.as_bytes())

@@ -9,11 +9,18 @@ use std::sync::{Arc, Mutex};
 // Roots are deprecated from 2026-07-28 on (SEP-2577), but every version claw offers has them.
 #[allow(deprecated)]
 use rmcp::model::ListRootsResult;
-use rmcp::model::{ClientConfig, ProgressNotificationParam, ProgressToken};
+// Sampling is deprecated from 2026-07-28 on (SEP-2577); the versions claw offers have it.
+use rmcp::model::{
+    ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction, ProgressNotificationParam,
+    ProgressToken,
+};
+#[allow(deprecated)]
+use rmcp::model::{CreateMessageRequestParams, CreateMessageResult};
 use rmcp::service::{NotificationContext, RequestContext, RoleClient};
 use rmcp::{ClientHandler, ErrorData};
 use tokio::sync::Notify;
 
+use crate::mcp::requests::{ServerAsk, ServerRequests};
 use crate::tools::ProgressSink;
 
 /// The protocol version claw offers in `initialize`; a server answers with the one it speaks.
@@ -78,14 +85,23 @@ pub(crate) struct Handler {
     pub progress: ProgressMap,
     /// Woken when the server says its tools changed.
     pub tools_changed: Arc<Notify>,
+    /// Woken when the server says its prompts or resources changed.
+    pub lists_changed: Arc<Notify>,
     pub roots: Vec<PathBuf>,
+    /// The server's name, for the requests it makes of claw.
+    pub server: String,
+    pub requests: ServerRequests,
 }
 
 impl ClientHandler for Handler {
     fn get_info(&self) -> ClientConfig {
         let info = serde_json::json!({
             "protocolVersion": OFFERED_VERSION,
-            "capabilities": {"roots": {"listChanged": false}},
+            "capabilities": {
+                "roots": {"listChanged": false},
+                "elicitation": {"form": {}},
+                "sampling": {},
+            },
             "clientInfo": {"name": "claw", "version": env!("CARGO_PKG_VERSION")},
         });
         // The value above is a valid InitializeRequestParams by the schema; the fallback only
@@ -124,6 +140,56 @@ impl ClientHandler for Handler {
 
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
         self.tools_changed.notify_one();
+    }
+
+    async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.lists_changed.notify_one();
+    }
+
+    async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.lists_changed.notify_one();
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        let (message, schema) = match request {
+            ElicitRequestParams::FormElicitationParams {
+                message,
+                requested_schema,
+                ..
+            } => (
+                message,
+                serde_json::to_value(requested_schema).unwrap_or_default(),
+            ),
+            // claw offers only forms ("elicitation": {"form": {}}): a URL is declined.
+            _ => {
+                return Ok(ElicitResult::new(ElicitationAction::Decline));
+            }
+        };
+        let answer = self
+            .requests
+            .ask(&self.server, ServerAsk::Elicit { message, schema })
+            .await
+            .map_err(|e| ErrorData::internal_error(e, None))?;
+        serde_json::from_value(answer).map_err(|e| ErrorData::internal_error(e.to_string(), None))
+    }
+
+    #[allow(deprecated)]
+    async fn create_message(
+        &self,
+        params: CreateMessageRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<CreateMessageResult, ErrorData> {
+        let params = serde_json::to_value(params).unwrap_or_default();
+        let answer = self
+            .requests
+            .ask(&self.server, ServerAsk::Sample(params))
+            .await
+            .map_err(|e| ErrorData::invalid_request(e, None))?;
+        serde_json::from_value(answer).map_err(|e| ErrorData::internal_error(e.to_string(), None))
     }
 }
 
@@ -199,10 +265,15 @@ mod tests {
         let handler = Handler {
             progress: Default::default(),
             tools_changed: Arc::new(Notify::new()),
+            lists_changed: Arc::new(Notify::new()),
             roots: vec![],
+            server: "s".into(),
+            requests: ServerRequests::default(),
         };
         let info = serde_json::to_value(handler.get_info()).unwrap();
         assert_eq!(info["protocolVersion"], OFFERED_VERSION);
         assert_eq!(info["clientInfo"]["name"], "claw");
+        assert!(info["capabilities"]["elicitation"].is_object(), "{info}");
+        assert!(info["capabilities"]["sampling"].is_object(), "{info}");
     }
 }

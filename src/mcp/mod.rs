@@ -5,16 +5,21 @@
 
 pub mod cli;
 mod connect;
+mod form;
 mod handler;
 mod listings;
+pub mod oauth;
+mod requests;
 mod resources;
 mod result;
 mod servers;
+mod sign_in;
 mod sse;
 mod tool;
 
 use std::time::Duration;
 
+pub use requests::{Sampling, ServerAsk, ServerRequest, answer as answer_request};
 pub use servers::{McpServers, ServerState, ServerStatus};
 pub use tool::tool_name;
 
@@ -30,6 +35,8 @@ pub struct McpOptions {
     /// Output over this many tokens (about 4 characters each) is cut, with a notice
     /// (`MAX_MCP_OUTPUT_TOKENS`).
     pub max_output_tokens: usize,
+    /// Whether servers' sampling requests reach the model (`allowMcpSampling`).
+    pub sampling: Sampling,
 }
 
 impl Default for McpOptions {
@@ -39,6 +46,7 @@ impl Default for McpOptions {
             connect_timeout: Duration::from_secs(30),
             tool_timeout: Duration::from_secs(600),
             max_output_tokens: 25_000,
+            sampling: Sampling::Declined,
         }
     }
 }

@@ -12,6 +12,8 @@ use tokio::sync::watch;
 use crate::config::mcp::{Approval, McpServerConfig};
 use crate::mcp::McpOptions;
 use crate::mcp::connect::{Connection, StderrTail, connect};
+use crate::mcp::oauth::AuthSettings;
+use crate::mcp::requests::{ServerRequest, ServerRequests};
 use crate::mcp::tool::{Link, McpTool};
 use crate::protocol::mcp::{McpPromptInfo, McpResourceInfo, McpToolInfo};
 use crate::tools::Tool;
@@ -27,6 +29,10 @@ pub enum ServerState {
     Ready,
     /// It could not start, crashed or timed out: why.
     Failed(String),
+    /// A remote server answered 401: the user must sign in (`/mcp auth NAME`).
+    NeedsAuth,
+    /// Signing in, in the browser at this URL (empty until it is known).
+    SigningIn(String),
 }
 
 impl ServerState {
@@ -37,6 +43,9 @@ impl ServerState {
             ServerState::Connecting => "connecting…".into(),
             ServerState::Ready => "connected".into(),
             ServerState::Failed(why) => format!("failed: {why}"),
+            ServerState::NeedsAuth => "needs authentication".into(),
+            ServerState::SigningIn(url) if url.is_empty() => "signing in…".into(),
+            ServerState::SigningIn(url) => format!("signing in: open {url}"),
         }
     }
 }
@@ -57,9 +66,9 @@ pub struct ServerStatus {
     pub prompts: Vec<McpPromptInfo>,
 }
 
-struct Entry {
-    config: McpServerConfig,
-    state: ServerState,
+pub(super) struct Entry {
+    pub(super) config: McpServerConfig,
+    pub(super) state: ServerState,
     tools: Vec<Arc<McpTool>>,
     version: String,
     instructions: Option<String>,
@@ -91,6 +100,10 @@ struct Shared {
     generation: watch::Sender<u64>,
     options: McpOptions,
     cwd: PathBuf,
+    /// Where sign-ins are kept and how the browser opens.
+    auth: AuthSettings,
+    /// What the servers ask of claw (forms, sampling), for the agent to serve.
+    requests: ServerRequests,
 }
 
 /// The handle the agent holds; clones share the servers.
@@ -114,7 +127,17 @@ impl McpServers {
         cwd: PathBuf,
         options: McpOptions,
     ) -> McpServers {
-        let servers = McpServers::declare(servers, cwd, options);
+        McpServers::start_with_auth(servers, cwd, options, AuthSettings::in_data_dir())
+    }
+
+    /// `start`, with sign-ins kept and the browser opened as `auth` says.
+    pub fn start_with_auth(
+        servers: Vec<(McpServerConfig, Approval)>,
+        cwd: PathBuf,
+        options: McpOptions,
+        auth: AuthSettings,
+    ) -> McpServers {
+        let servers = McpServers::declare_with_auth(servers, cwd, options, auth);
         servers.launch_approved();
         servers
     }
@@ -126,6 +149,16 @@ impl McpServers {
         servers: Vec<(McpServerConfig, Approval)>,
         cwd: PathBuf,
         options: McpOptions,
+    ) -> McpServers {
+        McpServers::declare_with_auth(servers, cwd, options, AuthSettings::in_data_dir())
+    }
+
+    /// `declare`, with sign-ins kept and the browser opened as `auth` says.
+    pub fn declare_with_auth(
+        servers: Vec<(McpServerConfig, Approval)>,
+        cwd: PathBuf,
+        options: McpOptions,
+        auth: AuthSettings,
     ) -> McpServers {
         let entries = servers
             .into_iter()
@@ -152,6 +185,8 @@ impl McpServers {
                 generation: watch::channel(0).0,
                 options,
                 cwd,
+                auth,
+                requests: ServerRequests::default(),
             }),
         }
     }
@@ -167,12 +202,19 @@ impl McpServers {
         if servers.is_empty() {
             return None;
         }
-        let (options, _) = McpOptions::from_env(&|name| std::env::var(name).ok());
+        let (mut options, _) = McpOptions::from_env(&|name| std::env::var(name).ok());
+        options.sampling = crate::mcp::Sampling::from_setting(settings.get("allowMcpSampling"));
         let servers = servers
             .iter()
             .map(|s| (s.clone(), crate::config::mcp::approval(s, settings)))
             .collect();
-        Some(McpServers::declare(servers, cwd.to_path_buf(), options))
+        let auth = AuthSettings::in_data_dir().with_clients(settings.get("mcpOAuth"));
+        Some(McpServers::declare_with_auth(
+            servers,
+            cwd.to_path_buf(),
+            options,
+            auth,
+        ))
     }
 
     /// Starts the approved servers once `signal` comes (or its sender is gone): the
@@ -200,6 +242,15 @@ impl McpServers {
 
     pub fn options(&self) -> McpOptions {
         self.shared.options
+    }
+
+    pub(super) fn shared_auth(&self) -> AuthSettings {
+        self.shared.auth.clone()
+    }
+
+    /// The next request a server made of claw (a form, a sampling request). Cancel-safe.
+    pub async fn next_request(&self) -> Option<ServerRequest> {
+        self.shared.requests.next().await
     }
 
     /// Changes whenever a server's state or tools change.
@@ -319,22 +370,38 @@ impl McpServers {
             return;
         };
         let options = self.shared.options;
-        let connection =
-            match connect(&config, &self.shared.cwd, &stderr, options.connect_timeout).await {
-                Ok(connection) => connection,
-                Err(error) => {
-                    self.update(name, |e| e.state = ServerState::Failed(error));
-                    return;
-                }
-            };
+        let requests = self.shared.requests.clone();
+        let connected = connect(
+            &config,
+            &self.shared.cwd,
+            &stderr,
+            options.connect_timeout,
+            requests,
+            &self.shared.auth,
+        )
+        .await;
+        let connection = match connected {
+            Ok(connection) => connection,
+            Err(error) => {
+                // A remote server that answers 401 waits for the user to sign in.
+                let state = match crate::mcp::sign_in::challenge(&config).await {
+                    Some(_) => ServerState::NeedsAuth,
+                    None => ServerState::Failed(error),
+                };
+                self.update(name, |e| e.state = state);
+                return;
+            }
+        };
         let link = Arc::new(Link {
             server: name.to_string(),
             peer: connection.service.peer().clone(),
             progress: connection.progress.clone(),
             stderr: stderr.clone(),
             options,
+            requests: self.shared.requests.clone(),
         });
         let changed = connection.tools_changed.clone();
+        let lists_changed = connection.lists_changed.clone();
         let mut exited = connection.child.as_ref().map(|c| c.exited.clone());
         let (version, instructions) = (connection.version.clone(), connection.instructions.clone());
         self.update(name, |e| {
@@ -343,12 +410,7 @@ impl McpServers {
             e.instructions = instructions;
         });
         // Resources and prompts first: once it shows as ready, all it offers is listed.
-        let (resources, prompts) =
-            crate::mcp::listings::extras(name, &link.peer, options.connect_timeout).await;
-        self.update(name, |e| {
-            e.resources = resources;
-            e.prompts = prompts;
-        });
+        self.list_catalog(name, &link).await;
         if let Err(error) = self.list_tools(name, &link).await {
             self.fail(name, error);
             return;
@@ -371,6 +433,7 @@ impl McpServers {
                         return;
                     }
                 }
+                () = lists_changed.notified() => self.list_catalog(name, &link).await,
                 how = exit => {
                     let how = how.unwrap_or_else(|| "stopped".into());
                     self.fail(name, format!("the server {how}"));
@@ -401,6 +464,18 @@ impl McpServers {
         Ok(())
     }
 
+    /// Lists the server's prompts and resources (those it offers: a server without the
+    /// capability, or one that fails to answer, has none); again on each
+    /// `notifications/prompts|resources/list_changed`.
+    async fn list_catalog(&self, name: &str, link: &Arc<Link>) {
+        let limit = self.shared.options.connect_timeout;
+        let (resources, prompts) = crate::mcp::listings::extras(name, &link.peer, limit).await;
+        self.update(name, |e| {
+            e.resources = resources;
+            e.prompts = prompts;
+        });
+    }
+
     fn fail(&self, name: &str, error: String) {
         self.update(name, |e| {
             e.connection = None;
@@ -422,12 +497,12 @@ impl McpServers {
         read(&entries)
     }
 
-    fn find<T>(&self, name: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
+    pub(super) fn find<T>(&self, name: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
         self.with_entries(|entries| entries.iter().find(|e| e.config.name == name).map(read))
     }
 
     /// Changes one entry and bumps the generation; false when there is no such server.
-    fn update(&self, name: &str, change: impl FnOnce(&mut Entry)) -> bool {
+    pub(super) fn update(&self, name: &str, change: impl FnOnce(&mut Entry)) -> bool {
         let found = {
             let mut entries = self
                 .shared

@@ -18,8 +18,9 @@ use serde_json::Value;
 use crate::mcp::McpOptions;
 use crate::mcp::connect::StderrTail;
 use crate::mcp::handler::{ProgressMap, token_key};
+use crate::mcp::requests::ServerRequests;
 use crate::protocol::ApprovalPreview;
-use crate::tools::{ProgressSink, Risk, Tool, ToolContext, ToolError, ToolOutput};
+use crate::tools::{ProgressSink, Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput};
 
 /// The API's limit on a tool name.
 const MAX_NAME: usize = 64;
@@ -58,6 +59,8 @@ pub(crate) struct Link {
     pub progress: ProgressMap,
     pub stderr: StderrTail,
     pub options: McpOptions,
+    /// Where the servers' requests (forms, sampling) wait; a call serves them while it runs.
+    pub requests: ServerRequests,
 }
 
 pub(crate) struct McpTool {
@@ -180,6 +183,31 @@ impl Tool for McpTool {
                 serde_json::to_string_pretty(input).unwrap_or_default()
             ),
             description: Some(format!("MCP server `{}`", self.link.server)),
+        })
+    }
+
+    /// The call's work, cut short by an interrupt; meanwhile the requests servers make (a form
+    /// for the user, a sampling request: what a server asks in the middle of a call) are served
+    /// through the agent, while the call waits for its answer.
+    fn call<'a>(
+        &'a self,
+        input: Value,
+        call: &'a mut ToolCall<'_>,
+    ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
+        Box::pin(async move {
+            let work = self.run(input, call.ctx, call.progress.clone());
+            tokio::pin!(work);
+            let requests = self.link.requests.clone();
+            let sampling = self.link.options.sampling;
+            loop {
+                tokio::select! {
+                    out = &mut work => return out,
+                    cut = call.agent.interrupted() => return Err(cut.into()),
+                    Some(request) = requests.next() => {
+                        crate::mcp::requests::answer(request, &mut *call.agent, sampling).await?;
+                    }
+                }
+            }
         })
     }
 

@@ -17,6 +17,10 @@ pub enum McpState {
     Connected,
     /// It could not start, crashed or timed out: why.
     Failed(String),
+    /// A remote server that wants the user to sign in (OAuth) first.
+    NeedsAuth,
+    /// Signing in: the authorization URL, opened in the browser (shown to copy too).
+    SigningIn(String),
 }
 
 impl McpState {
@@ -27,6 +31,8 @@ impl McpState {
             McpState::Connecting => "connecting…",
             McpState::Connected => "connected",
             McpState::Failed(_) => "failed",
+            McpState::NeedsAuth => "needs authentication",
+            McpState::SigningIn(_) => "signing in…",
         }
     }
 }

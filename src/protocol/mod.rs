@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
+pub mod elicitation;
 pub mod local_server;
 pub mod mcp;
 pub mod session_start;
@@ -65,6 +66,14 @@ pub enum Op {
     /// Run an MCP server's prompt (`/mcp__server__prompt args`): its messages become the
     /// user's turn. `command` is the slash name without `/`.
     McpPrompt { command: String, args: String },
+    /// The user's answer to `AgentEvent::ElicitationNeeded`.
+    Elicit {
+        id: ApprovalId,
+        answer: elicitation::ElicitationAnswer,
+    },
+    /// Sign in to an MCP server that needs authentication (OAuth in the browser): `/mcp auth
+    /// NAME`, or the /mcp overlay's key.
+    McpAuthenticate { server: String },
 }
 
 /// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
@@ -426,6 +435,8 @@ pub enum AgentEvent {
     McpServers(Vec<mcp::McpServerInfo>),
     /// The model servers found on this machine (answer to `Lookup::LocalServers`).
     LocalServers(Vec<local_server::LocalServer>),
+    /// An MCP server asks the user to fill in a form; answered with `Op::Elicit`.
+    ElicitationNeeded(elicitation::ElicitationRequest),
 }
 
 /// One task of the model's list (TodoWrite).

@@ -8,6 +8,7 @@ use std::future::Future;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
+use crate::protocol::elicitation::{ElicitationAnswer, ElicitationRequest};
 use crate::protocol::{Decision, Question};
 use crate::tools::{ProgressSink, ToolContext, ToolError};
 
@@ -82,6 +83,15 @@ pub trait AgentServices: Send {
 
     /// Shows the user `questions` and waits for the answer (an interrupt answers "deny and stop").
     fn ask_user(&mut self, questions: Vec<Question>) -> BoxFuture<'_, Result<Decision, Cut>>;
+
+    /// Shows the user an MCP server's form and waits for the answer (its id is given here).
+    fn elicit(
+        &mut self,
+        request: ElicitationRequest,
+    ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>>;
+
+    /// The id of the conversation's model (what answers `Asked::SessionModel`).
+    fn session_model(&self) -> String;
 }
 
 /// One call of a tool, as the loop hands it over.

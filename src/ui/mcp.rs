@@ -139,8 +139,8 @@ fn state_style(theme: &Theme, state: &McpState) -> Style {
     Style::default().fg(match state {
         McpState::Connected => theme.success,
         McpState::Failed(_) => theme.error,
-        McpState::NeedsApproval => theme.warning,
-        McpState::Connecting | McpState::Disabled => theme.dim,
+        McpState::NeedsApproval | McpState::NeedsAuth => theme.warning,
+        McpState::Connecting | McpState::Disabled | McpState::SigningIn(_) => theme.dim,
     })
 }
 
@@ -252,6 +252,14 @@ pub fn draw_panel(model: &Model, panel: &McpPanel, screen: Rect, buf: &mut Buffe
             theme.warning,
         )),
         McpState::Disabled => Some(("turned off: e starts it again".into(), theme.dim)),
+        McpState::NeedsAuth => Some((
+            "it wants you to sign in: s opens the browser to do it".into(),
+            theme.warning,
+        )),
+        McpState::SigningIn(url) => Some((
+            format!("signing in: finish in the browser, or open {url}"),
+            theme.dim,
+        )),
         McpState::Connecting | McpState::Connected => None,
     };
     if let Some((why, colour)) = why {

@@ -8,6 +8,7 @@ pub mod centered_box;
 pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;
+pub mod elicitation;
 pub mod file_finder;
 pub mod first_run;
 pub mod highlight;
@@ -202,6 +203,11 @@ pub fn draw(
                     question::draw(model, dialog, prompt, buf);
                 }
             }
+            OverlayKind::Elicitation => {
+                if let Some(form) = model.elicitations.front() {
+                    elicitation::draw(model, form, area, buf);
+                }
+            }
             // Drawn in their place above: the searches in the input box and the conversation,
             // `/diff` instead of the conversation.
             OverlayKind::HistorySearch | OverlayKind::Search | OverlayKind::DiffPane => {}
@@ -222,5 +228,7 @@ fn above_input(screen: Rect, input: Rect) -> Rect {
 mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
+#[cfg(test)]
+mod elicitation_tests;
 #[cfg(test)]
 pub(crate) mod tests;

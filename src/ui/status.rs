@@ -108,6 +108,7 @@ fn activity_span(model: &Model) -> Span<'static> {
         Activity::RunningTool => (format!("{spin} running tool"), theme.tool),
         Activity::WaitingApproval => ("● waiting for approval".to_string(), theme.warning),
         Activity::AskingQuestion => ("? the model asks you a question".to_string(), theme.warning),
+        Activity::FillingForm => ("? an MCP server asks for input".to_string(), theme.warning),
     };
     Span::styled(label, base.fg(color))
 }

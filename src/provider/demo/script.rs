@@ -92,6 +92,15 @@ pub fn reply(said: &Said) -> Scripted {
                 ),
             };
         }
+        // `call: TOOL {json}` has the model call any tool (an MCP server's, to try them).
+        if let Some(asked) = prompt.strip_prefix("call:") {
+            let (tool, input) = asked.trim().split_once(' ').unwrap_or((asked.trim(), "{}"));
+            let input = serde_json::from_str(input).unwrap_or_else(|_| json!({}));
+            return Scripted {
+                text: String::new(),
+                call: call("call", tool, input),
+            };
+        }
         if let Some(command) = prompt.strip_prefix("task:") {
             return Scripted {
                 text: "I'll hand this to a sub-agent.".into(),
@@ -128,6 +137,7 @@ pub fn reply(said: &Said) -> Scripted {
     match step {
         "run" => say(&format!("It printed:\n\n```\n{content}\n```")),
         "task" => say(&format!("The sub-agent reported:\n\n{content}")),
+        "call" => say(&format!("The tool answered:\n\n{content}")),
         "ask" => say(&format!("Noted. {content}")),
         "glob" => Scripted {
             text: format!(
@@ -272,6 +282,13 @@ mod tests {
         assert!(denied.text.contains("I won't do that"), "{}", denied.text);
         assert_eq!(said("ask: colours").call.unwrap().name, "AskUserQuestion");
         assert_eq!(said("task: ls").call.unwrap().input["prompt"], "run: ls");
+        let any = said(r#"call: mcp__everything__echo {"message": "hi"}"#)
+            .call
+            .unwrap();
+        assert_eq!(
+            (any.name.as_str(), any.input["message"].as_str()),
+            ("mcp__everything__echo", Some("hi"))
+        );
         let long = said("a long one");
         assert!(long.call.is_none() && long.text.lines().count() > 100);
     }

@@ -1,0 +1,47 @@
+//! Snapshots of an MCP server's form: as it opens, and after an Accept with wrong fields.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+
+use crate::app::{Msg, update};
+use crate::protocol::AgentEvent;
+use crate::ui::tests::{model_at, render};
+
+#[test]
+fn an_mcp_servers_form() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let request = crate::app::elicitation_tests::sample_request(1);
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::ElicitationNeeded(request)),
+        now,
+    );
+    let later = now + Duration::from_secs(1);
+    for c in "claw".chars() {
+        update(&mut model, Msg::Key(KeyCode::Char(c).into()), later);
+    }
+    insta::assert_snapshot!(render(&model, 90, 30).backend());
+    // Accept with the required yes/no left empty and a bad address.
+    for code in [
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Right,
+        KeyCode::Tab,
+        KeyCode::Char(' '),
+        KeyCode::Tab,
+    ] {
+        update(&mut model, Msg::Key(code.into()), later);
+    }
+    for c in "ada@".chars() {
+        update(&mut model, Msg::Key(KeyCode::Char(c).into()), later);
+    }
+    update(&mut model, Msg::Key(KeyCode::Tab.into()), later);
+    update(&mut model, Msg::Key(KeyCode::Enter.into()), later);
+    insta::assert_snapshot!(
+        "an_mcp_servers_form_with_errors",
+        render(&model, 90, 30).backend()
+    );
+}
