@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+#[path = "support/session.rs"]
+mod session;
+
 const RUNS: usize = 15;
 /// The end of a synchronized update: claw wraps every frame in one.
 const FRAME_END: &[u8] = b"\x1b[?2026l";
@@ -97,41 +100,12 @@ fn first_frame(args: &[&str], env: &[(&str, &str)]) -> (Duration, Running) {
     (start.elapsed(), running)
 }
 
-/// An answer of about `chars` characters: markdown with a code block, as a model writes it.
-fn answer(i: usize, chars: usize) -> String {
-    let mut text = format!(
-        "## Answer {i}\n\nThe parser **reads** each flag:\n\n- checks it\n- stores it\n\n```rust\nfn parse() -> Vec<String> {{\n    std::env::args().collect()\n}}\n```\n"
-    );
-    while text.len() < chars {
-        text.push_str("\nA paragraph that explains what the flag does and why its default is safe for most users.\n");
-    }
-    text
-}
-
 /// A saved session of `messages` messages (markdown answers with code, each about
 /// `answer_chars` long) to resume, in its own data directory. Returns the text's size.
 fn long_session(data: &std::path::Path, messages: usize, answer_chars: usize) -> usize {
-    use claw::agent::session_log::{Entry, SessionLog, project_dir};
-    use claw::provider::{ContentBlock, Message, Role};
-    let dir = project_dir(&data.join("claw"), &std::env::temp_dir());
+    let dir = claw::agent::session_log::project_dir(&data.join("claw"), &std::env::temp_dir());
     let _ = std::fs::remove_dir_all(&dir);
-    let mut log = SessionLog::open(&dir.join("bench.jsonl")).expect("session file");
-    let mut size = 0;
-    for i in 0..messages / 2 {
-        let question = format!("Question {i}: how do the flags work?");
-        let text = answer(i, answer_chars);
-        size += question.len() + text.len();
-        log.append(&Entry::UserText { text: question })
-            .expect("write");
-        log.append(&Entry::Message {
-            message: Message {
-                role: Role::Assistant,
-                content: vec![ContentBlock::Text { text }],
-            },
-        })
-        .expect("write");
-    }
-    size
+    session::write_session(&dir.join("bench.jsonl"), messages, answer_chars)
 }
 
 /// The median time to the first frame of `claw --continue` over 5 runs.

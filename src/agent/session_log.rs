@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::provider::{Message, Usage};
 
+mod read;
+
 /// One line of a session file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -155,7 +157,7 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Entry>(&line) {
+        match read::entry(&line) {
             Ok(entry) => loaded.entries.push(entry),
             Err(_) => loaded.skipped += 1,
         }
