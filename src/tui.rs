@@ -28,6 +28,7 @@ use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
 
 mod dispatch;
+mod memory;
 
 pub use dispatch::{Deferred, Runtime};
 
@@ -197,6 +198,7 @@ pub async fn run(
     }
     let mut input = EventStream::new();
     let mut dirty = true;
+    let mut drawn_since_idle = false;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
     let mut ended = Ended::Quit;
@@ -204,6 +206,7 @@ pub async fn run(
         if dirty && last_frame.elapsed() >= FRAME {
             let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
             last_frame = Instant::now();
+            drawn_since_idle = true;
             dirty = moved;
             if std::mem::take(&mut deferred_highlighting) {
                 ui::highlight::highlight_from_now_on();
@@ -217,6 +220,10 @@ pub async fn run(
         } else {
             None
         };
+        if wake.is_none() && std::mem::take(&mut drawn_since_idle) {
+            // Nothing left to draw until the next event: give back what the frames freed.
+            memory::release_freed();
+        }
         let mut msgs = Vec::new();
         tokio::select! {
             event = input.next() => match event {
