@@ -80,8 +80,11 @@ fn one_paragraph(chars: usize) -> String {
     out
 }
 
+/// A long answer of a given shape, about so many characters long.
+type Shape = fn(usize) -> String;
+
 /// The shapes of a long answer the per-delta figure is printed for.
-const SHAPES: [(&str, fn(usize) -> String); 3] = [
+const SHAPES: [(&str, Shape); 3] = [
     ("code-heavy answer", code_heavy_answer),
     ("one open code fence", one_open_fence),
     ("one paragraph", one_paragraph),
@@ -120,7 +123,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Render work per 40-character delta once the live message is `size` characters long.
-fn per_delta(size: usize, shape: fn(usize) -> String) {
+fn per_delta(size: usize, shape: Shape) {
     let text = shape(size + 40 * 200);
     let mut model = new_model();
     let mut cache = RenderCache::default();
@@ -158,7 +161,7 @@ fn per_delta(size: usize, shape: fn(usize) -> String) {
 
 /// A 200,000-character answer streamed at full speed (the deltas of a frame coalesced: 400
 /// characters a frame), a key typed before each frame: the time from the key to its frame.
-fn keystroke_while_streaming(shape: fn(usize) -> String) {
+fn keystroke_while_streaming(shape: Shape) {
     const SIZE: usize = 200_000;
     const PER_FRAME: usize = 400;
     let text = shape(SIZE);
