@@ -102,42 +102,72 @@ fn text_of(lines: &[Line<'static>]) -> Vec<String> {
         .collect()
 }
 
+/// What a check sees after each chunk: the renderer, the text of the frame before, how many
+/// lines are unchanged and the last frame's lines.
+struct Step<'a> {
+    live: &'a LiveMarkdown,
+    before: &'a str,
+    unchanged: usize,
+    previous: &'a [Line<'static>],
+}
+
+/// Streams `message` in random chunks of up to `chunk` bytes and checks that every frame draws
+/// what `render_markdown` draws for the text so far, that the lines reported unchanged are,
+/// and that the finished message draws the same; `check` sees each step.
+fn stream_and_compare(
+    seed: u64,
+    rng: &mut fastrand::Rng,
+    message: &str,
+    width: u16,
+    chunk: usize,
+    mut check: impl FnMut(&Step<'_>),
+) {
+    let theme = Theme::dark();
+    let mut live = LiveMarkdown::new(width);
+    let mut at = 0;
+    let mut previous: Vec<Line<'static>> = Vec::new();
+    while at < message.len() {
+        let before = at;
+        let mut end = (at + rng.usize(1..chunk)).min(message.len());
+        while !message.is_char_boundary(end) {
+            end += 1;
+        }
+        at = end;
+        let prefix = &message[..at];
+        let shown = live.render(prefix, &theme);
+        let (lines, unchanged) = (shown.lines.to_vec(), shown.unchanged);
+        assert_eq!(
+            text_of(&lines),
+            text_of(&render_markdown(prefix, width, &theme)),
+            "seed {seed}, width {width}, after {at} bytes of {message:?}"
+        );
+        assert_eq!(
+            text_of(&lines[..unchanged]),
+            text_of(&previous[..unchanged.min(previous.len())]),
+            "seed {seed}: lines reported unchanged did change"
+        );
+        check(&Step {
+            live: &live,
+            before: &message[..before],
+            unchanged,
+            previous: &previous,
+        });
+        previous = lines;
+    }
+    assert_eq!(
+        text_of(&live.into_lines()),
+        text_of(&render_markdown(message, width, &theme)),
+        "seed {seed}: the finished message"
+    );
+}
+
 #[test]
 fn streaming_in_random_chunks_renders_what_the_whole_text_renders() {
-    let theme = Theme::dark();
     for seed in 0..150 {
         let mut rng = fastrand::Rng::with_seed(seed);
         let message = generated_message(&mut rng);
         let width = [20u16, 37, 80][rng.usize(..3)];
-        let mut live = LiveMarkdown::new(width);
-        let mut at = 0;
-        let mut previous: Vec<Line<'static>> = Vec::new();
-        while at < message.len() {
-            let mut end = (at + rng.usize(1..60)).min(message.len());
-            while !message.is_char_boundary(end) {
-                end += 1;
-            }
-            at = end;
-            let prefix = &message[..at];
-            let shown = live.render(prefix, &theme);
-            let expected = render_markdown(prefix, width, &theme);
-            assert_eq!(
-                text_of(shown.lines),
-                text_of(&expected),
-                "seed {seed}, width {width}, after {at} bytes of {message:?}"
-            );
-            assert_eq!(
-                text_of(&shown.lines[..shown.unchanged]),
-                text_of(&previous[..shown.unchanged.min(previous.len())]),
-                "seed {seed}: lines reported unchanged did change"
-            );
-            previous = shown.lines.to_vec();
-        }
-        assert_eq!(
-            text_of(&live.into_lines()),
-            text_of(&render_markdown(&message, width, &theme)),
-            "seed {seed}: the finished message"
-        );
+        stream_and_compare(seed, &mut rng, &message, width, 60, |_| {});
     }
 }
 
@@ -223,67 +253,35 @@ fn long_fence(rng: &mut fastrand::Rng, fence: &str) -> String {
 
 #[test]
 fn an_open_fence_streamed_line_by_line_renders_what_the_whole_text_renders() {
-    let theme = Theme::dark();
     for seed in 0..60 {
         let mut rng = fastrand::Rng::with_seed(seed);
         let fence = ["```", "~~~", "````"][rng.usize(..3)];
         let message = long_fence(&mut rng, fence);
         let width = [20u16, 37, 80][rng.usize(..3)];
-        let mut live = LiveMarkdown::new(width);
-        let mut at = 0;
         let mut followed = 0;
-        let mut previous: Vec<Line<'static>> = Vec::new();
-        let mut previous_at = 0;
-        while at < message.len() {
-            let mut end = (at + rng.usize(1..30)).min(message.len());
-            while !message.is_char_boundary(end) {
-                end += 1;
-            }
-            at = end;
-            let prefix = &message[..at];
-            let following = matches!(live.open, Some(OpenBlock::Fence(_)));
-            let shown = live.render(prefix, &theme);
-            let (lines, unchanged) = (shown.lines.to_vec(), shown.unchanged);
-            assert_eq!(
-                text_of(&lines[..unchanged]),
-                text_of(&previous[..unchanged.min(previous.len())]),
-                "seed {seed}: lines reported unchanged did change"
-            );
-            assert_eq!(
-                text_of(&lines),
-                text_of(&render_markdown(prefix, width, &theme)),
-                "seed {seed}, width {width}, after {at} bytes of {message:?}"
-            );
-            if following && matches!(live.open, Some(OpenBlock::Fence(_))) {
+        let mut following = false;
+        stream_and_compare(seed, &mut rng, &message, width, 30, |step| {
+            let now = matches!(step.live.open, Some(OpenBlock::Fence(_)));
+            if following && now {
                 followed += 1;
                 // Of the last frame's lines, only its partial last line and the empty lines
                 // before it are drawn again.
-                let before = &message[..previous_at];
-                let open_line = before.rsplit('\n').next().unwrap_or("");
+                let open_line = step.before.rsplit('\n').next().unwrap_or("");
                 let partial_rows = open_line.chars().count().div_ceil(8).max(1);
-                let lines_before = &before[..before.len() - open_line.len()];
+                let lines_before = &step.before[..step.before.len() - open_line.len()];
                 let held = lines_before.len() - lines_before.trim_end_matches('\n').len();
                 assert!(
-                    unchanged + partial_rows + held >= previous.len(),
-                    "seed {seed}: {unchanged} of the last frame's {} lines kept",
-                    previous.len()
+                    step.unchanged + partial_rows + held >= step.previous.len(),
+                    "seed {seed}: {} of the last frame's {} lines kept",
+                    step.unchanged,
+                    step.previous.len()
                 );
             }
-            previous = lines;
-            previous_at = at;
-        }
+            following = now;
+        });
         assert!(
             followed > 10,
             "seed {seed}: the fence was read line by line"
-        );
-        assert!(
-            !matches!(live.open, Some(OpenBlock::Fence(_))),
-            "closed, the block went back to the renderer"
-        );
-        assert_eq!(
-            text_of(&live.into_lines()),
-            text_of(&render_markdown(&message, width, &theme)),
-            "seed {seed}: the finished message"
         );
     }
 }
@@ -331,46 +329,18 @@ fn long_paragraph(rng: &mut fastrand::Rng) -> String {
 
 #[test]
 fn an_open_paragraph_streamed_line_by_line_renders_what_the_whole_text_renders() {
-    let theme = Theme::dark();
     let mut settled_some = 0;
     for seed in 0..120 {
         let mut rng = fastrand::Rng::with_seed(seed);
         let message = long_paragraph(&mut rng);
         let width = [20u16, 37, 80][rng.usize(..3)];
-        let mut live = LiveMarkdown::new(width);
-        let mut at = 0;
-        let mut previous: Vec<Line<'static>> = Vec::new();
-        while at < message.len() {
-            let mut end = (at + rng.usize(1..30)).min(message.len());
-            while !message.is_char_boundary(end) {
-                end += 1;
-            }
-            at = end;
-            let prefix = &message[..at];
-            let shown = live.render(prefix, &theme);
-            let (lines, unchanged) = (shown.lines.to_vec(), shown.unchanged);
-            assert_eq!(
-                text_of(&lines),
-                text_of(&render_markdown(prefix, width, &theme)),
-                "seed {seed}, width {width}, after {at} bytes of {message:?}"
-            );
-            assert_eq!(
-                text_of(&lines[..unchanged]),
-                text_of(&previous[..unchanged.min(previous.len())]),
-                "seed {seed}: lines reported unchanged did change"
-            );
-            if let Some(OpenBlock::Paragraph(p)) = &live.open
+        stream_and_compare(seed, &mut rng, &message, width, 30, |step| {
+            if let Some(OpenBlock::Paragraph(p)) = &step.live.open
                 && p.settled_rows() > 0
             {
                 settled_some += 1;
             }
-            previous = lines;
-        }
-        assert_eq!(
-            text_of(&live.into_lines()),
-            text_of(&render_markdown(&message, width, &theme)),
-            "seed {seed}: the finished message"
-        );
+        });
     }
     assert!(
         settled_some > 500,
