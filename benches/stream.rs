@@ -53,6 +53,43 @@ fn code_heavy_answer(chars: usize) -> String {
     out
 }
 
+/// One code fence of about `chars` characters that has not closed yet.
+fn one_open_fence(chars: usize) -> String {
+    let mut out = String::from("Here is the file:\n\n```rust\n");
+    let mut i = 0;
+    while out.len() < chars {
+        out.push_str(&format!(
+            "    let value_{i} = compute({i}, \"flag\"); // step {i}\n"
+        ));
+        i += 1;
+    }
+    out
+}
+
+/// One paragraph of about `chars` characters (lines of prose with inline markup, no blank
+/// line), still streaming.
+fn one_paragraph(chars: usize) -> String {
+    let mut out = String::from("Intro.\n\n");
+    let mut i = 0;
+    while out.len() < chars {
+        out.push_str(&format!(
+            "Line {i} explains how the **parser** reads `flag_{i}` and why its default is safe.\n"
+        ));
+        i += 1;
+    }
+    out
+}
+
+/// A long answer of a given shape, about so many characters long.
+type Shape = fn(usize) -> String;
+
+/// The shapes of a long answer the per-delta figure is printed for.
+const SHAPES: [(&str, Shape); 3] = [
+    ("code-heavy answer", code_heavy_answer),
+    ("one open code fence", one_open_fence),
+    ("one paragraph", one_paragraph),
+];
+
 fn new_model() -> Model {
     let mut model = Model::new(Theme::dark(), StatusInfo::default(), Instant::now());
     update(
@@ -86,8 +123,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Render work per 40-character delta once the live message is `size` characters long.
-fn per_delta(size: usize) {
-    let text = code_heavy_answer(size + 40 * 200);
+fn per_delta(size: usize, shape: Shape) {
+    let text = shape(size + 40 * 200);
     let mut model = new_model();
     let mut cache = RenderCache::default();
     let mut buf = Buffer::empty(WIDE);
@@ -124,10 +161,10 @@ fn per_delta(size: usize) {
 
 /// A 200,000-character answer streamed at full speed (the deltas of a frame coalesced: 400
 /// characters a frame), a key typed before each frame: the time from the key to its frame.
-fn keystroke_while_streaming() {
+fn keystroke_while_streaming(shape: Shape) {
     const SIZE: usize = 200_000;
     const PER_FRAME: usize = 400;
-    let text = code_heavy_answer(SIZE);
+    let text = shape(SIZE);
     let mut model = new_model();
     let mut cache = RenderCache::default();
     let mut buf = Buffer::empty(WIDE);
@@ -226,10 +263,13 @@ fn resize_10000_cells() {
 fn main() {
     // `cargo bench` passes --bench; nothing else to parse.
     println!("streaming a long answer (200x60):");
-    for size in [2_000, 50_000, 200_000] {
-        per_delta(size);
+    for (name, shape) in SHAPES {
+        println!(" {name}:");
+        for size in [2_000, 50_000, 200_000] {
+            per_delta(size, shape);
+        }
+        keystroke_while_streaming(shape);
     }
-    keystroke_while_streaming();
     println!("resizing a long transcript:");
     resize_10000_cells();
 }

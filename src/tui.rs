@@ -28,6 +28,7 @@ use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
 
 mod dispatch;
+mod memory;
 
 pub use dispatch::{Deferred, Runtime};
 
@@ -200,6 +201,7 @@ pub async fn run(
     }
     let mut input = EventStream::new();
     let mut dirty = true;
+    let mut drawn_since_idle = false;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
     let mut ended = Ended::Quit;
@@ -210,6 +212,7 @@ pub async fn run(
             if let Some(drawn) = first_frame.take() {
                 let _ = drawn.send(());
             }
+            drawn_since_idle = true;
             dirty = moved;
             if std::mem::take(&mut deferred_highlighting) {
                 ui::highlight::highlight_from_now_on();
@@ -223,6 +226,10 @@ pub async fn run(
         } else {
             None
         };
+        if wake.is_none() && std::mem::take(&mut drawn_since_idle) {
+            // Nothing left to draw until the next event: give back what the frames freed.
+            memory::release_freed();
+        }
         let mut msgs = Vec::new();
         tokio::select! {
             event = input.next() => match event {

@@ -3,13 +3,15 @@
 //! turn. A torn last line (a crash mid-write) is skipped on load with a notice, never an error.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use crate::provider::{Message, Usage};
+
+mod read;
 
 /// One line of a session file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -148,14 +150,14 @@ pub struct Loaded {
 }
 
 pub fn load(path: &Path) -> std::io::Result<Loaded> {
-    let reader = BufReader::new(File::open(path)?);
+    // Read whole and cut in place: no buffer per line (a long session has thousands).
+    let bytes = std::fs::read(path)?;
     let mut loaded = Loaded::default();
-    for line in reader.split(b'\n') {
-        let line = line?;
+    for line in bytes.split(|&b| b == b'\n') {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Entry>(&line) {
+        match read::entry(line) {
             Ok(entry) => loaded.entries.push(entry),
             Err(_) => loaded.skipped += 1,
         }

@@ -62,11 +62,11 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.live_cell = None;
         }
         AgentEvent::TextDelta(text) => {
-            append_live(model, &text, LiveKind::Text);
+            append_live(model, text, LiveKind::Text);
             model.phase = ModelPhase::Streaming;
         }
         AgentEvent::ThinkingDelta(text) => {
-            append_live(model, &text, LiveKind::Thinking);
+            append_live(model, text, LiveKind::Thinking);
             model.phase = ModelPhase::Thinking;
         }
         AgentEvent::MessageDone => model.live_cell = None,
@@ -316,13 +316,14 @@ enum LiveKind {
     Thinking,
 }
 
-/// Appends streamed text to the live cell of the same kind, or opens a new one.
-fn append_live(model: &mut Model, delta: &str, kind: LiveKind) {
+/// Appends a delta to the live cell of its kind, or starts one with it (the delta's text
+/// becomes the cell's: a replayed message is not copied again).
+fn append_live(model: &mut Model, delta: String, kind: LiveKind) {
     if let Some(index) = model.live_cell {
         let appended = match (&mut model.cells[index].kind, kind) {
             (CellKind::Assistant(text), LiveKind::Text)
             | (CellKind::Thinking(text), LiveKind::Thinking) => {
-                text.push_str(delta);
+                text.push_str(&delta);
                 true
             }
             _ => false,
@@ -333,8 +334,8 @@ fn append_live(model: &mut Model, delta: &str, kind: LiveKind) {
         }
     }
     model.push_cell(match kind {
-        LiveKind::Text => CellKind::Assistant(delta.to_string()),
-        LiveKind::Thinking => CellKind::Thinking(delta.to_string()),
+        LiveKind::Text => CellKind::Assistant(delta),
+        LiveKind::Thinking => CellKind::Thinking(delta),
     });
     model.live_cell = Some(model.cells.len() - 1);
 }

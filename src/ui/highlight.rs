@@ -71,7 +71,9 @@ struct Pending {
     /// The lines fed, each with its newline.
     fed: String,
     lines: Vec<Vec<Span<'static>>>,
-    state: HighlightLines<'static>,
+    /// None once the block proved too big to highlight (or syntect failed): it will be plain,
+    /// and its further lines are not looked at (nor is it started again from its first line).
+    state: Option<HighlightLines<'static>>,
 }
 
 thread_local! {
@@ -158,7 +160,10 @@ pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
     PENDING.with(|p| {
         let mut pending = p.borrow_mut();
         let continues = pending.as_ref().is_some_and(|p| {
-            p.lang == lang && p.syntax_theme == theme.syntax && complete.starts_with(&p.fed)
+            p.lang == lang
+                && p.syntax_theme == theme.syntax
+                && complete.len() >= p.fed.len()
+                && complete.as_bytes()[..p.fed.len()] == *p.fed.as_bytes()
         });
         if !continues {
             *pending = None;
@@ -171,22 +176,27 @@ pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
                 syntax_theme: theme.syntax.clone(),
                 fed: String::new(),
                 lines: Vec::new(),
-                state: HighlightLines::new(syntax, syntect_theme),
+                state: Some(HighlightLines::new(syntax, syntect_theme)),
             });
         }
         let Some(p) = pending.as_mut() else {
             return;
         };
+        let Some(state) = p.state.as_mut() else {
+            return;
+        };
         let new = &complete[p.fed.len()..];
         for line in new.lines() {
             let highlighted = (p.lines.len() < MAX_LINES && line.len() <= MAX_LINE_CHARS)
-                .then(|| highlight_line(&mut p.state, line))
+                .then(|| highlight_line(state, line))
                 .flatten();
             match highlighted {
                 Some(spans) => p.lines.push(spans),
                 None => {
                     // Too big to highlight, or syntect failed: the block will be plain.
-                    *pending = None;
+                    p.state = None;
+                    p.lines = Vec::new();
+                    p.fed = complete.to_string();
                     return;
                 }
             }
@@ -206,8 +216,9 @@ fn from_pending(lang: &str, lines: &[&str], theme: &Theme) -> Option<Vec<Vec<Spa
     if !fed.zip(lines).all(|(a, b)| a == *b) {
         return None;
     }
+    let state = p.state.as_mut()?;
     for line in &lines[p.lines.len()..] {
-        let spans = highlight_line(&mut p.state, line)?;
+        let spans = highlight_line(state, line)?;
         p.lines.push(spans);
     }
     Some(p.lines)
@@ -326,6 +337,31 @@ mod tests {
             None,
             "the closed block took the streamed lines"
         );
+    }
+
+    #[test]
+    fn a_streaming_block_too_big_to_highlight_is_not_started_again_each_frame() {
+        let theme = Theme::dark();
+        let mut code = String::new();
+        for i in 0..MAX_LINES + 10 {
+            code.push_str(&format!("let x{i} = {i};\n"));
+        }
+        highlight_ahead(&code, "rust", &theme);
+        let fed = || {
+            PENDING.with(|p| {
+                p.borrow()
+                    .as_ref()
+                    .map(|p| (p.fed.len(), p.state.is_some()))
+            })
+        };
+        let (at_give_up, highlighting) = fed().unwrap();
+        assert!(!highlighting, "past {MAX_LINES} lines the block is plain");
+        // The next frames neither start over from line one nor read the new lines.
+        code.push_str("let more = 1;\n");
+        highlight_ahead(&code, "rust", &theme);
+        assert_eq!(fed(), Some((at_give_up, false)));
+        let lines: Vec<&str> = code.lines().collect();
+        assert!(from_pending("rust", &lines, &theme).is_none());
     }
 
     #[test]

@@ -129,6 +129,14 @@ impl History {
         self.messages.is_empty()
     }
 
+    /// Records the entry `entry` makes, built only when there is a log to write it to (a
+    /// replayed history has none: its entries are not copied again).
+    fn record_with(&mut self, entry: impl FnOnce() -> Entry) {
+        if !matches!(self.log, LogTarget::None) {
+            self.record(&entry());
+        }
+    }
+
     pub fn record(&mut self, entry: &Entry) {
         if let LogTarget::Pending { path, meta } = &self.log {
             let opened = SessionLog::open(path).and_then(|mut log| log.append(meta).map(|()| log));
@@ -157,7 +165,7 @@ impl History {
     /// Adds the user's text: a new message, or joined to the last one if that is the user's
     /// too (after an interrupted or failed turn), since the API wants roles to alternate.
     pub fn push_user_text(&mut self, text: String) {
-        self.record(&Entry::UserText { text: text.clone() });
+        self.record_with(|| Entry::UserText { text: text.clone() });
         self.append_user_text(text);
     }
 
@@ -172,7 +180,7 @@ impl History {
 
     /// A prompt sent at `at` (seconds since the Unix epoch), when known.
     fn push_prompt_at(&mut self, text: String, at: Option<u64>) {
-        self.record(&Entry::Prompt {
+        self.record_with(|| Entry::Prompt {
             text: text.clone(),
             at,
         });
@@ -200,7 +208,7 @@ impl History {
     /// Keeps a file's earlier bytes, to restore on /rewind.
     pub fn snapshot(&mut self, path: std::path::PathBuf, before: Option<Vec<u8>>) {
         let turn = self.turn();
-        self.record(&Entry::Snapshot {
+        self.record_with(|| Entry::Snapshot {
             turn,
             path: path.clone(),
             before: before.clone().map(crate::agent::saved_bytes::SavedBytes),
@@ -257,7 +265,7 @@ impl History {
     }
 
     pub fn push(&mut self, message: Message) {
-        self.record(&Entry::Message {
+        self.record_with(|| Entry::Message {
             message: message.clone(),
         });
         // A resumed answer (the API paused it) continues the assistant message before it:

@@ -66,6 +66,10 @@ pub struct TranscriptCache {
     live: Option<Live>,
     frame: u64,
     kept: usize,
+    /// Cells other than the live one rendered this frame for the view: a frame that had to
+    /// render what it shows leaves background measuring to the next one (the first frame of a
+    /// resumed session renders only its last screenful).
+    rendered: usize,
     pub(super) anchor: Option<Anchor>,
 }
 
@@ -73,6 +77,7 @@ impl TranscriptCache {
     /// Starts a frame: one slot per cell, and the live renderer only for the live cell.
     pub(super) fn begin(&mut self, model: &Model) {
         self.frame += 1;
+        self.rendered = 0;
         self.slots.resize_with(model.cells.len(), Slot::default);
         if self
             .live
@@ -183,6 +188,7 @@ impl TranscriptCache {
             if live_markdown {
                 self.render_live(model, index, width);
             } else {
+                self.rendered += 1;
                 let lines = render(model, index, width);
                 let slot = &mut self.slots[index];
                 if slot.lines.is_none() {
@@ -256,7 +262,11 @@ impl TranscriptCache {
         width: u16,
         heights: &mut [usize],
     ) -> bool {
-        let mut budget = MEASURED_PER_FRAME;
+        let mut budget = if self.rendered > 0 {
+            0
+        } else {
+            MEASURED_PER_FRAME
+        };
         for index in (0..model.cells.len()).rev() {
             if self.is_measured(model, index, width) {
                 continue;

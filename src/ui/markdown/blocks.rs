@@ -3,6 +3,69 @@
 
 use super::*;
 
+/// A code fence: its character and how many of them open it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Fence {
+    ch: char,
+    len: usize,
+}
+
+impl Fence {
+    /// The fence `line` opens (indentation aside), if it opens one.
+    pub fn opening(line: &str) -> Option<Fence> {
+        let line = line.trim_start();
+        let ch = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let len = line.len() - line.trim_start_matches(ch).len();
+        (len >= 3).then_some(Fence { ch, len })
+    }
+
+    /// Whether `line` closes the block: at most `indent` columns of spaces, at least as many
+    /// fence characters as opened it, then only spaces or tabs.
+    pub fn closed_by(self, line: &str, indent: usize) -> bool {
+        let body = line.trim_start_matches([' ', '\t']);
+        if line.len() - body.len() > indent
+            || line[..line.len() - body.len()].contains('\t') && indent < 4
+        {
+            return false;
+        }
+        let rest = body.trim_start_matches(self.ch);
+        body.len() - rest.len() >= self.len && rest.trim_matches([' ', '\t']).is_empty()
+    }
+}
+
+/// Whether a fenced block's source, as the parser delimits it, ends with its closing fence
+/// (an open one runs to the end of the text, whatever its last line).
+pub(super) fn fence_closed(source: &str) -> bool {
+    let trimmed = source.trim_end();
+    let Some((opener, rest)) = trimmed.split_once('\n') else {
+        return false;
+    };
+    let last = rest.rsplit('\n').next().unwrap_or(rest);
+    Fence::opening(opener).is_some_and(|fence| fence.closed_by(last, usize::MAX))
+}
+
+/// A line of a code block whose fence is still open: plain (highlighted once it closes).
+pub(super) fn open_code_line(line: &str, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(sanitize(line), Style::default().fg(theme.fg)))
+}
+
+/// The rows one line of code takes in `available` columns, each behind the block's bar (and
+/// without the margins of the blocks around it).
+pub(super) fn code_rows(
+    line: &Line<'static>,
+    available: usize,
+    theme: &Theme,
+) -> impl Iterator<Item = Line<'static>> {
+    let bar = Style::default().fg(theme.dim);
+    wrap_chars(&line.spans, available)
+        .into_iter()
+        .map(move |row| {
+            let mut spans = vec![Span::styled("│ ", bar)];
+            spans.extend(row);
+            Line::from(spans)
+        })
+}
+
 impl Renderer<'_> {
     pub(super) fn code_block(&mut self, lang: &str, code: &str, closed: bool) {
         if !closed && self.rendering == Rendering::Streaming {
@@ -14,12 +77,7 @@ impl Renderer<'_> {
         } else {
             // Still streaming: plain until the fence closes (highlight once, not every frame).
             code.lines()
-                .map(|l| {
-                    Line::from(Span::styled(
-                        sanitize(l),
-                        Style::default().fg(self.theme.fg),
-                    ))
-                })
+                .map(|l| open_code_line(l, self.theme))
                 .collect()
         };
         let bar = Style::default().fg(self.theme.dim);
@@ -30,10 +88,9 @@ impl Renderer<'_> {
             self.lines.push(Line::from(spans));
         }
         for line in rendered {
-            for row in wrap_chars(&line.spans, available) {
+            for row in code_rows(&line, available, self.theme) {
                 let mut spans = self.margin();
-                spans.push(Span::styled("│ ", bar));
-                spans.extend(row);
+                spans.extend(row.spans);
                 self.lines.push(Line::from(spans));
             }
         }

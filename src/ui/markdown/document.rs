@@ -9,6 +9,14 @@ use super::*;
 pub(crate) struct BlockStart {
     pub source: usize,
     pub line: usize,
+    pub kind: BlockKind,
+}
+
+/// What a top-level block is, as far as the streaming renderer needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Paragraph,
+    Other,
 }
 
 /// Renders `src` as the blocks that follow `before` (the last line drawn above them, which
@@ -22,10 +30,6 @@ pub(crate) fn render_blocks(
     before: Option<&Line<'static>>,
     starts: &mut Vec<BlockStart>,
 ) -> Vec<Line<'static>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
     let seed = usize::from(before.is_some());
     let mut r = Renderer {
         theme,
@@ -44,7 +48,7 @@ pub(crate) fn render_blocks(
         heading: None,
     };
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
         if depth == 0 && starts_block(&event) {
             // What these blocks do first; done here so the lines before belong to the block
             // above (an HTML block's text waits in `inline` for the next block).
@@ -52,6 +56,10 @@ pub(crate) fn render_blocks(
             starts.push(BlockStart {
                 source: range.start,
                 line: r.lines.len() - seed,
+                kind: match event {
+                    Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
+                    _ => BlockKind::Other,
+                },
             });
         }
         match event {
@@ -66,6 +74,15 @@ pub(crate) fn render_blocks(
         r.code_block(&lang, &code, false);
     }
     r.lines.split_off(seed)
+}
+
+/// The markdown claw reads: CommonMark with tables, strikethrough and task lists.
+pub(crate) fn options() -> Options {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    options
 }
 
 /// A top-level event that begins a block by flushing what came before it: where the text can

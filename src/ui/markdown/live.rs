@@ -1,12 +1,19 @@
 //! Markdown of a message that is still streaming, rendered incrementally: top-level blocks that
 //! can no longer change (every block but the last) are committed as rendered lines and never
-//! parsed or highlighted again; each frame parses and renders only the open tail. The lines
-//! equal `render_markdown` of the whole text (a test checks it on generated messages).
+//! parsed or highlighted again; each frame parses and renders only the open tail. An open code
+//! fence at the end is taken line by line (`open_fence`), so one huge block costs no more per
+//! frame than a small one. The lines equal `render_markdown` of the whole text (a test checks
+//! it on generated messages).
 
 use ratatui::text::Line;
 
-use super::{BlockStart, Rendering, render_blocks, trim_blank_end};
+use super::{BlockKind, BlockStart, Rendering, render_blocks, trim_blank_end};
 use crate::theme::Theme;
+
+mod open_fence;
+mod open_paragraph;
+use open_fence::OpenFence;
+use open_paragraph::OpenParagraph;
 
 /// How many bytes before the cut are remembered to check that the text still starts with what
 /// was committed (a message only grows; anything else is rendered anew).
@@ -25,6 +32,16 @@ pub struct LiveMarkdown {
     /// A link reference definition was seen: it can change blocks above it, so every frame
     /// renders the whole message.
     whole: bool,
+    /// How far the text was searched for reference definitions (a line start).
+    searched: usize,
+    /// The open code fence or paragraph the tail is, read line by line.
+    open: Option<OpenBlock>,
+}
+
+/// The last block of the text, still open, when the tail is one this renders line by line.
+enum OpenBlock {
+    Fence(OpenFence),
+    Paragraph(OpenParagraph),
 }
 
 /// What one render produced: the lines (without trailing blank lines) and how many of the
@@ -43,6 +60,8 @@ impl LiveMarkdown {
             lines: Vec::new(),
             committed_lines: 0,
             whole: false,
+            searched: 0,
+            open: None,
         }
     }
 
@@ -59,14 +78,28 @@ impl LiveMarkdown {
             };
         }
         let mut unchanged = self.committed_lines;
-        let tail = &src[self.committed_source..];
-        if !self.whole && has_reference_definition(tail) {
+        // Only the lines not searched before (the last, partial one is searched again).
+        let searched = self.searched.max(self.committed_source);
+        if !self.whole && has_reference_definition(&src[searched..]) {
             self.whole = true;
         }
+        self.searched = src.rfind('\n').map_or(0, |i| i + 1).max(searched);
         if self.whole {
             self.committed_source = 0;
             self.committed_lines = 0;
+            self.open = None;
             unchanged = 0;
+        }
+        let (lines, committed) = (&mut self.lines, self.committed_lines);
+        let followed = match &mut self.open {
+            Some(OpenBlock::Fence(fence)) => fence.render(src, lines, committed, theme),
+            Some(OpenBlock::Paragraph(paragraph)) => paragraph.render(src, lines, committed, theme),
+            None => None,
+        };
+        match followed {
+            Some(stable) => return self.shown(stable),
+            // Closed (or beyond what it follows): the full renderer takes the block.
+            None => self.open = None,
         }
         let tail = &src[self.committed_source..];
         self.lines.truncate(self.committed_lines);
@@ -81,15 +114,40 @@ impl LiveMarkdown {
         );
         self.lines.extend(rendered);
         // The blocks above a settled block start are complete: commit them.
+        let mut open_starts = starts.as_slice();
         if !self.whole
             && let Some((at, line)) = settled_start(tail, &starts)
         {
+            open_starts = &starts[starts.partition_point(|s| s.source < at)..];
             let cut = self.committed_source + at;
             self.committed_source = cut;
             self.committed_lines += line;
             let from = cut.saturating_sub(CHECK_BYTES);
             self.check = src.as_bytes()[from..cut].to_vec();
         }
+        if !self.whole {
+            // What is left open may be a fence or a paragraph: from the next frame on, read it
+            // line by line.
+            self.open = match open_starts {
+                [only] if only.kind == BlockKind::Paragraph => Some(OpenBlock::Paragraph(
+                    OpenParagraph::start(self.committed_source, self.width),
+                )),
+                _ => OpenFence::start(
+                    src,
+                    self.committed_source,
+                    &mut self.lines,
+                    self.committed_lines,
+                    self.width,
+                    theme,
+                )
+                .map(OpenBlock::Fence),
+            };
+        }
+        self.shown(unchanged)
+    }
+
+    /// The lines without trailing blank ones, the first `unchanged` of them as last time.
+    fn shown(&self, unchanged: usize) -> LiveLines<'_> {
         let mut shown = self.lines.len();
         while shown > 0 && self.lines[shown - 1].width() == 0 {
             shown -= 1;
@@ -124,7 +182,7 @@ fn settled_start(tail: &str, starts: &[BlockStart]) -> Option<(usize, usize)> {
         .iter()
         .skip(1)
         .rev()
-        .find_map(|&BlockStart { source, line }| {
+        .find_map(|&BlockStart { source, line, .. }| {
             let at = line_start(tail, source);
             let before = tail[..at.checked_sub(1)?].rsplit('\n').next().unwrap_or("");
             let complete = tail[at..].contains('\n');

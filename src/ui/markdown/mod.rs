@@ -60,7 +60,7 @@ struct Renderer<'t> {
 }
 
 use document::render_blocks;
-pub(crate) use document::{BlockStart, trim_blank_end};
+pub(crate) use document::{BlockKind, BlockStart, trim_blank_end};
 
 pub fn render_markdown(src: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = render_blocks(src, width, theme, Rendering::Whole, None, &mut Vec::new());
@@ -226,10 +226,7 @@ impl Renderer<'_> {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let trimmed = source.trim_end();
-                let closed = !kind_is_fenced(source)
-                    || trimmed.ends_with("```") && trimmed.len() > 3 && trimmed.lines().count() > 1
-                    || trimmed.ends_with("~~~") && trimmed.len() > 3 && trimmed.lines().count() > 1;
+                let closed = !kind_is_fenced(source) || blocks::fence_closed(source);
                 self.code = Some((lang, String::new(), closed));
             }
             Tag::List(start) => {
