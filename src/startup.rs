@@ -167,6 +167,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         mcp_servers,
         custom_commands,
         sandbox,
+        provider: provider_config.name.clone(),
+        provider_names: crate::config::providers::names(
+            settings.merged.get("providers").unwrap_or(&null),
+        ),
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
@@ -236,6 +240,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     }
     let status = StatusInfo {
         model,
+        provider: provider_config.name.clone(),
         cwd: crate::shown_path::shown_dir(&cwd),
         permission_mode: mode.as_str().into(),
         context_window,

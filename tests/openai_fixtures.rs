@@ -34,6 +34,7 @@ fn request() -> ChatRequest {
         }],
         server_tools: Vec::new(),
         thinking: Thinking::OFF,
+        images: claw::provider::Images::Accepted,
     }
 }
 

@@ -231,22 +231,45 @@ async fn a_model_the_catalog_does_not_know_takes_its_window_from_the_settings_or
         "llama.cpp's /props"
     );
     let mut handle = spawn(Settings {
-        context_windows: vec![("local-model".into(), 65_536)],
+        models: vec![(
+            "local-model".into(),
+            claw::provider::ModelFacts {
+                context_window: Some(65_536),
+                ..Default::default()
+            },
+        )],
         ..Settings::local(&base)
     });
     assert_eq!(
         announced_window(&mut handle, true).await,
         65_536,
-        "the settings first"
+        "the settings first, though the server says 8192"
     );
-    assert!(
+    let props = || {
         server
             .requests()
             .iter()
             .filter(|r| r.path == "/props")
             .count()
-            == 1,
-        "the settings' window needs no question to the server"
+    };
+    let asked = props();
+    let mut handle = spawn(Settings {
+        models: vec![(
+            "local-model".into(),
+            claw::provider::ModelFacts {
+                context_window: Some(32_768),
+                prices: None,
+                images: Some(claw::provider::Images::Refused),
+                reasoning: Some(false),
+            },
+        )],
+        ..Settings::local(&base)
+    });
+    assert_eq!(announced_window(&mut handle, true).await, 32_768);
+    assert_eq!(
+        props(),
+        asked,
+        "settings that say everything need no question to the server"
     );
 }
 

@@ -74,6 +74,7 @@ impl AgentServices for SessionCall<'_> {
                 tools: Vec::new(),
                 server_tools: question.server_tools,
                 thinking: Thinking::OFF,
+                images: self.session.conversation.model.images,
             };
             let provider = services.provider.current();
             let mut ignore = |_: StreamEvent| {};

@@ -16,11 +16,14 @@ mod inbox;
 pub mod lookup;
 mod mcp_tools;
 pub mod mentions;
+mod model_switch;
 mod notes;
 mod pending;
 mod policy;
 pub mod prompt;
+mod provider_models;
 pub mod saved_bytes;
+mod server_tools;
 mod services;
 mod session_commands;
 pub mod session_log;
@@ -99,6 +102,11 @@ pub struct Setup {
     pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
+    /// The name of the session's provider at start ("" in tests: unnamed).
+    pub provider: String,
+    /// Every provider the model picker asks for its models: the presets and the settings'
+    /// `providers` entries (reached through `AgentConfig::providers`).
+    pub provider_names: Vec<String>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -109,12 +117,20 @@ pub struct AgentHandle {
     pub finished: tokio::task::JoinHandle<()>,
 }
 
-/// The model in use, resolved through the catalog.
+/// The model in use and what it can do: the catalog's facts, or for a model it doesn't know,
+/// what the provider's settings and server say (`model_switch::learn_model`).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ActiveModel {
     pub id: String,
     pub context_window: u64,
     pub max_tokens: u32,
+    /// None: unknown (its cost shows as unknown, never as a wrong number).
+    pub prices: Option<crate::provider::Prices>,
+    pub images: crate::provider::Images,
+    /// How it is asked to think; None: it takes no thinking settings.
+    pub reasoning: Option<crate::provider::ThinkingStyle>,
+    /// Whether the provider was asked what the catalog doesn't know.
+    pub learned: bool,
 }
 
 pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
@@ -123,11 +139,20 @@ pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
             id: info.id.clone(),
             context_window: info.context_window,
             max_tokens: (info.max_output as u32).min(MAX_TOKENS_CAP),
+            prices: Some(info.prices()),
+            // Every Claude model reads pictures.
+            images: crate::provider::Images::Accepted,
+            reasoning: Some(info.thinking),
+            learned: true,
         },
         None => ActiveModel {
             id: name.to_string(),
             context_window: UNKNOWN_CONTEXT_WINDOW,
             max_tokens: UNKNOWN_MAX_OUTPUT.min(MAX_TOKENS_CAP),
+            prices: None,
+            images: crate::provider::Images::Refused,
+            reasoning: None,
+            learned: false,
         },
     }
 }
@@ -139,9 +164,10 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
-    let provider = services::ProviderSlot::new(config.provider);
+    let provider = services::ProviderSlot::new(&setup.provider, config.provider);
     let lookups = lookup::Lookups {
         provider: provider.clone(),
+        providers: config.providers.clone(),
         catalog: config.catalog.clone(),
         events: event_tx.clone(),
         sessions_dir: history.sessions_dir(),

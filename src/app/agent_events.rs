@@ -39,8 +39,10 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model: name,
             cwd,
             context_window,
+            provider,
         } => {
             model.status.model = name;
+            model.status.provider = provider;
             model.status.cwd = cwd;
             model.status.context_window = context_window;
         }
@@ -199,7 +201,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         }
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
-        AgentEvent::Models(listed) => model.server_models = Some(listed),
+        AgentEvent::Models(listed) => crate::app::palette::add_listed(model, listed),
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
         AgentEvent::RewindPoints(points) if points.is_empty() => {
             model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))

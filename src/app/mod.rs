@@ -15,6 +15,7 @@ pub mod history;
 pub mod keymap;
 pub mod mention;
 pub mod model;
+pub mod model_list;
 pub mod msg;
 pub mod overlay;
 pub mod palette;

@@ -1,7 +1,8 @@
 //! Model providers: the wire to the model. Each maps claw's conversation (`protocol::conversation`)
 //! to its wire form and back: `anthropic` speaks the Messages API. `streaming` runs a call for
 //! any of them (SSE with an idle timeout, retries per `retry`); `catalog` knows model ids,
-//! aliases, windows, prices and thinking styles; `timeouts` and `send` bound each wait.
+//! aliases, windows, prices and thinking styles; `presets` names the providers claw knows;
+//! `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
@@ -45,11 +46,11 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Err(ProviderError::Unsupported) })
     }
 
-    /// How many tokens `model` can read, for a model the catalog doesn't know: what the
-    /// settings or the server say (None: nobody says).
-    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
+    /// What the settings or the server say of `model` (its window, prices, whether it takes
+    /// pictures or reasons), for a model the catalog doesn't know.
+    fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
         let _ = model;
-        Box::pin(async { None })
+        Box::pin(async { ModelFacts::default() })
     }
 
     /// Where requests go and how they are authenticated, for `/doctor`.
@@ -63,6 +64,9 @@ pub trait Provider: Send + Sync {
 pub struct RemoteModel {
     pub id: String,
     pub display_name: String,
+    /// The window, where the list says it (vLLM's `max_model_len`, OpenRouter's
+    /// `context_length`).
+    pub context_window: Option<u64>,
 }
 
 /// A provider's address and credentials, as `/doctor` reports them.
