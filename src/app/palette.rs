@@ -204,14 +204,22 @@ pub fn shown(model: &Model, palette: &Palette) -> Vec<Shown> {
 pub use crate::app::model_list::add_listed;
 
 fn model_detail(choice: &ModelChoice) -> String {
-    let mut detail = choice.name.clone();
+    // A server's list often names a model by its id alone: once is enough.
+    let mut detail = if choice.name == choice.id {
+        String::new()
+    } else {
+        choice.name.clone()
+    };
     if let Some(window) = choice.context_window {
         let window = if window >= 1_000_000 {
             format!("{}M", window / 1_000_000)
         } else {
             format!("{}K", window / 1_000)
         };
-        detail.push_str(&format!(" · {window} context"));
+        if !detail.is_empty() {
+            detail.push_str(" · ");
+        }
+        detail.push_str(&format!("{window} context"));
     }
     if let Some((input, output)) = choice.prices {
         detail.push_str(&format!(" · ${input}/${output} per M"));

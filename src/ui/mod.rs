@@ -206,4 +206,6 @@ mod approval_footer_tests;
 #[cfg(test)]
 mod conversation_tests;
 #[cfg(test)]
+mod model_list_tests;
+#[cfg(test)]
 mod tests;
