@@ -11,7 +11,7 @@ use crate::protocol::{AgentEvent, ToolOutcome};
 use crate::provider::{ContentBlock, server_result_digest};
 
 /// How many titles the row's one line names.
-const TITLES_SHOWN: usize = 3;
+const TITLES_SHOWN: usize = 2;
 
 /// The rows of one stream's server tools: when each call began, for its time.
 #[derive(Default)]
@@ -142,10 +142,7 @@ mod tests {
             panic!("a finished row");
         };
         assert_eq!(outcome, ToolOutcome::Success);
-        assert_eq!(
-            summary,
-            "4 results: Tokio 1.54 · Changelog · https://docs.rs/c …"
-        );
+        assert_eq!(summary, "4 results: Tokio 1.54 · Changelog …");
         assert!(
             output.starts_with("Tokio 1.54 — https://tokio.rs/a\n"),
             "{output}"
@@ -160,5 +157,50 @@ mod tests {
             row_event(&failed, None),
             Some(AgentEvent::ToolFinished { outcome: ToolOutcome::Failed, summary, duration_ms: 0, .. }) if summary == "too many requests"
         ));
+    }
+
+    #[test]
+    fn a_saved_search_is_redrawn_as_its_row() {
+        use crate::provider::{Message, Role};
+        let messages = vec![
+            Message::user_text("weather?"),
+            Message {
+                role: Role::Assistant,
+                content: vec![
+                    ContentBlock::ServerToolUse {
+                        id: "s1".into(),
+                        name: "web_search".into(),
+                        input: json!({"query": "weather NYC"}),
+                    },
+                    ContentBlock::ServerToolResult {
+                        tool_use_id: "s1".into(),
+                        kind: "web_search_tool_result".into(),
+                        content: json!([{"type": "web_search_result", "title": "Forecast", "url": "https://w.example/"}]),
+                    },
+                    ContentBlock::Text {
+                        text: "Sunny.".into(),
+                    },
+                ],
+            },
+        ];
+        let events = crate::agent::history::replay_events(&messages);
+        assert_eq!(
+            events[1..4],
+            [
+                AgentEvent::ToolStarted {
+                    call_id: "s1".into(),
+                    tool: "web_search".into(),
+                    summary: "weather NYC".into(),
+                },
+                AgentEvent::ToolFinished {
+                    call_id: "s1".into(),
+                    outcome: ToolOutcome::Success,
+                    output: "Forecast — https://w.example/".into(),
+                    summary: "1 result: Forecast".into(),
+                    duration_ms: 0,
+                },
+                AgentEvent::TextDelta("Sunny.".into()),
+            ]
+        );
     }
 }

@@ -208,4 +208,6 @@ mod conversation_tests;
 #[cfg(test)]
 mod model_list_tests;
 #[cfg(test)]
+mod server_tool_tests;
+#[cfg(test)]
 mod tests;
