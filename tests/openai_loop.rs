@@ -280,17 +280,25 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
     use support::turns::finish_turn;
 
     let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "the notes say hello\n").unwrap();
     let server = FakeServer::start(vec![
+        // A tool turn on Anthropic: thinking signed, a Read, then the answer.
         Reply::message(
             vec![
                 Block::Thinking {
                     thinking: "Anthropic's private thoughts.".into(),
                     signature: "sig-anthropic".into(),
                 },
-                Block::Text("Claude here.".into()),
+                Block::ToolUse {
+                    id: "toolu_read".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": notes.display().to_string()}),
+                },
             ],
-            "end_turn",
+            "tool_use",
         ),
+        Reply::text("Claude here."),
         Reply::text("A local model here."),
         Reply::text("Claude again."),
     ])
@@ -351,9 +359,9 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
         .into_iter()
         .filter(|r| r.path == "/v1/messages" || r.path == "/v1/chat/completions")
         .collect();
-    assert_eq!(model_requests.len(), 3, "every request accepted");
+    assert_eq!(model_requests.len(), 4, "every request accepted");
     assert_eq!(model_requests[0].path, "/v1/messages");
-    let local = &model_requests[1];
+    let local = &model_requests[2];
     assert_eq!(local.path, "/v1/chat/completions");
     assert_eq!(local.body["model"], "qwen3:8b");
     let sent = local.body["messages"].to_string();
@@ -365,7 +373,24 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
         !sent.contains("sig-anthropic") && !sent.contains("private thoughts"),
         "{sent}"
     );
-    let back = &model_requests[2];
+    // Claude's tool turn, in the Chat Completions form: a call and the `tool` message answering it.
+    let messages = local.body["messages"].as_array().unwrap();
+    let call = messages
+        .iter()
+        .find(|m| m["role"] == "assistant" && m.get("tool_calls").is_some())
+        .expect("the Read as a tool call");
+    assert_eq!(call["tool_calls"][0]["id"], "toolu_read");
+    assert_eq!(call["tool_calls"][0]["function"]["name"], "Read");
+    let answer = messages
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("its result as a tool message");
+    assert_eq!(answer["tool_call_id"], "toolu_read");
+    assert!(
+        answer["content"].as_str().unwrap().contains("the notes say hello"),
+        "{answer}"
+    );
+    let back = &model_requests[3];
     assert_eq!(back.path, "/v1/messages");
     let sent = back.body["messages"].to_string();
     assert!(
