@@ -387,7 +387,10 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
         .expect("its result as a tool message");
     assert_eq!(answer["tool_call_id"], "toolu_read");
     assert!(
-        answer["content"].as_str().unwrap().contains("the notes say hello"),
+        answer["content"]
+            .as_str()
+            .unwrap()
+            .contains("the notes say hello"),
         "{answer}"
     );
     let back = &model_requests[3];

@@ -119,6 +119,12 @@ async fn every_provider_lists_its_models_and_choosing_one_switches_to_it() {
             ("two".into(), "m-two-big".into(), Some(32768))
         ]
     );
+    assert_eq!(
+        answers[1][0].prices,
+        Some((1.0, 2.0)),
+        "the settings' price"
+    );
+    assert_eq!(answers[1][1].prices, None);
     assert!(
         keyed.requests().is_empty(),
         "a provider without its key is not asked"

@@ -12,7 +12,7 @@ use crate::agent::lookup::model_choice;
 use crate::agent::services::{ProviderFactory, ProviderSlot};
 use crate::protocol::{AgentEvent, ModelChoice};
 use crate::provider::catalog::Catalog;
-use crate::provider::{Provider, RemoteModel};
+use crate::provider::{ModelFacts, Provider, RemoteModel};
 
 /// The longest another provider's list is waited for (a local server that isn't running
 /// refuses at once; one that hangs is given up on).
@@ -67,16 +67,28 @@ fn ask(
             Ok(Ok(listed)) if !listed.is_empty() => listed,
             Ok(Ok(_)) | Ok(Err(_)) | Err(_) => return,
         };
-        let choices = listed.iter().map(|m| choice(&catalog, &name, m)).collect();
+        let choices = listed
+            .iter()
+            .map(|m| choice(&catalog, &name, m, provider.configured(&m.id)))
+            .collect();
         let _ = events.send(AgentEvent::Models(choices));
     });
 }
 
-fn choice(catalog: &Catalog, provider: &str, listed: &RemoteModel) -> ModelChoice {
+/// A listed model with what the catalog, the settings or the list itself say of it.
+fn choice(
+    catalog: &Catalog,
+    provider: &str,
+    listed: &RemoteModel,
+    configured: ModelFacts,
+) -> ModelChoice {
     let mut choice = model_choice(catalog, &listed.id, &listed.display_name);
     choice.provider = provider.to_string();
     if choice.context_window.is_none() {
-        choice.context_window = listed.context_window;
+        choice.context_window = configured.context_window.or(listed.context_window);
+    }
+    if choice.prices.is_none() {
+        choice.prices = configured.prices.map(|p| (p.input, p.output));
     }
     choice
 }

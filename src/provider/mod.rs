@@ -46,6 +46,12 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Err(ProviderError::Unsupported) })
     }
 
+    /// What the settings alone say of `model` (no question to the server), for lists.
+    fn configured(&self, model: &str) -> ModelFacts {
+        let _ = model;
+        ModelFacts::default()
+    }
+
     /// What the settings or the server say of `model` (its window, prices, whether it takes
     /// pictures or reasons), for a model the catalog doesn't know.
     fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {

@@ -202,14 +202,12 @@ impl Provider for Anthropic {
         Box::pin(self.fetch_models())
     }
 
+    fn configured(&self, model: &str) -> ModelFacts {
+        crate::provider::openai::facts_in(&self.options.models, model)
+    }
+
     fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
-        let facts = self
-            .options
-            .models
-            .iter()
-            .find(|(id, _)| id == model)
-            .map(|(_, facts)| facts.clone())
-            .unwrap_or_default();
+        let facts = self.configured(model);
         Box::pin(async move { facts })
     }
 

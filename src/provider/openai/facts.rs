@@ -15,14 +15,13 @@ use crate::provider::{Images, ModelFacts};
 const ASK_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl OpenAi {
+    /// The settings' `models` entry for `model`.
+    pub(super) fn configured_facts(&self, model: &str) -> ModelFacts {
+        facts_in(&self.settings.models, model)
+    }
+
     pub(super) async fn facts_of(&self, model: &str) -> ModelFacts {
-        let configured = self
-            .settings
-            .models
-            .iter()
-            .find(|(id, _)| id == model)
-            .map(|(_, facts)| facts.clone())
-            .unwrap_or_default();
+        let configured = self.configured_facts(model);
         let defaults = ModelFacts {
             context_window: self.settings.default_context_window,
             prices: None,
@@ -85,6 +84,15 @@ fn llamacpp_window(props: &Value) -> Option<u64> {
         .or_else(|| props.get("n_ctx"))
         .and_then(Value::as_u64)
         .filter(|n| *n > 0)
+}
+
+/// A model's entry in a provider's `models` settings.
+pub(crate) fn facts_in(models: &[(String, ModelFacts)], model: &str) -> ModelFacts {
+    models
+        .iter()
+        .find(|(id, _)| id == model)
+        .map(|(_, facts)| facts.clone())
+        .unwrap_or_default()
 }
 
 fn accepted(vision: bool) -> Images {

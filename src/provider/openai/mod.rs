@@ -18,6 +18,7 @@ use crate::provider::{
 };
 
 mod facts;
+pub(crate) use facts::facts_in;
 pub mod request_body;
 pub mod stream;
 
@@ -218,6 +219,10 @@ impl Provider for OpenAi {
 
     fn list_models(&self) -> BoxFuture<'_, Result<Vec<RemoteModel>, ProviderError>> {
         Box::pin(self.fetch_models())
+    }
+
+    fn configured(&self, model: &str) -> ModelFacts {
+        self.configured_facts(model)
     }
 
     fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
