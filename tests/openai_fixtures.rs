@@ -298,17 +298,7 @@ async fn a_missing_key_names_its_variable_and_status_errors_are_retried_as_for_a
 #[tokio::test]
 async fn every_fixture_replays_to_an_answer_or_the_error_it_holds() {
     let dir = format!("{}/tests/fixtures/sse/openai", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            e.ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".sse")
-                .map(str::to_string)
-        })
-        .collect();
-    names.sort();
+    let names = fake_server::sse_fixture_names(std::path::Path::new(&dir));
     assert_eq!(names.len(), 20, "{names:?}");
     let broken = [
         "llamacpp_legacy_error_field",

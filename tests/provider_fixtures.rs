@@ -89,17 +89,7 @@ async fn every_fixture_is_read_without_panicking_and_classified() {
         "{}/tests/fixtures/sse/anthropic",
         env!("CARGO_MANIFEST_DIR")
     );
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            e.ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".sse")
-                .map(str::to_string)
-        })
-        .collect();
-    names.sort();
+    let names = fake_server::sse_fixture_names(std::path::Path::new(&dir));
     assert_eq!(names.len(), 18, "{names:?}");
     for name in names {
         let (result, events) = replay(&name).await;

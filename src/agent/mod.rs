@@ -199,8 +199,10 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
                 let mut totals = conversation::Totals::default();
                 for (model, usage, cost) in &config.resumed_usage {
                     totals.add(model, usage, *cost);
+                    // A model priced by the settings recorded its cost.
                     match config.catalog.resolve(model) {
                         Some(_) => totals.priced += 1,
+                        None if *cost > 0.0 => totals.priced += 1,
                         None => totals.unpriced += 1,
                     }
                 }

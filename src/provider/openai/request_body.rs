@@ -244,26 +244,23 @@ mod tests {
 
     #[test]
     fn openai_reasoning_models_take_max_completion_tokens_and_an_effort() {
-        for model in ["o3", "o4-mini", "o1", "gpt-5", "gpt-5-mini", "openai/o3"] {
+        let body_for = |model: &str| {
             let mut request = conversation();
             request.model = model.into();
             request.thinking = Thinking {
                 effort: Effort::Medium,
                 style: None,
             };
-            let body = request_body(&request);
+            request_body(&request)
+        };
+        for model in ["o3", "o4-mini", "o1", "gpt-5", "gpt-5-mini", "openai/o3"] {
+            let body = body_for(model);
             assert_eq!(body["max_completion_tokens"], 4000, "{model}");
             assert!(body.get("max_tokens").is_none(), "{model}");
             assert_eq!(body["reasoning_effort"], "medium", "{model}");
         }
         for model in ["gpt-4o", "ollama-model", "omni", "qwen3:8b"] {
-            let mut request = conversation();
-            request.model = model.into();
-            request.thinking = Thinking {
-                effort: Effort::Medium,
-                style: None,
-            };
-            let body = request_body(&request);
+            let body = body_for(model);
             assert_eq!(body["max_tokens"], 4000, "{model}");
             assert!(body.get("reasoning_effort").is_none(), "{model}");
         }
