@@ -274,3 +274,69 @@ async fn doctor_says_when_the_server_does_not_know_the_model_or_cannot_be_reache
         "{body}"
     );
 }
+
+/// A Read of a picture on an OpenAI-compatible server, with `images` as the settings say of
+/// the model (None: they don't say, and the server doesn't either).
+async fn picture_sent(images: Option<claw::provider::Images>) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("shot.png");
+    std::fs::write(&picture, b"\x89PNG pretend").unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "Looking.",
+            "call_1",
+            "Read",
+            serde_json::json!({"file_path": picture.display().to_string()}),
+        ),
+        Reply::text("A screenshot."),
+    ])
+    .await
+    .unwrap();
+    let settings = Settings {
+        models: vec![(
+            "eyes".into(),
+            ModelFacts {
+                images,
+                ..ModelFacts::default()
+            },
+        )],
+        ..Settings::local(&format!("{}/v1", server.base_url()))
+    };
+    let mut handle = agent::spawn(AgentConfig {
+        provider: Arc::new(OpenAi::new(settings)),
+        model: "eyes".into(),
+        ..config(&server, dir.path())
+    });
+    handle
+        .ops
+        .send(Op::UserTurn {
+            text: "what is in shot.png?".into(),
+        })
+        .unwrap();
+    finish_turn(&mut handle).await;
+    let second = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .nth(1)
+        .expect("the answer after the Read");
+    second.body["messages"].clone()
+}
+
+#[tokio::test]
+async fn a_picture_reaches_a_model_that_takes_pictures_and_is_a_note_for_one_that_does_not() {
+    let seen = picture_sent(Some(claw::provider::Images::Accepted)).await;
+    let text = seen.to_string();
+    assert!(
+        text.contains("\"image_url\"") && text.contains("data:image/png;base64,"),
+        "{text}"
+    );
+    for images in [Some(claw::provider::Images::Refused), None] {
+        let text = picture_sent(images).await.to_string();
+        assert!(!text.contains("image_url"), "{images:?}: {text}");
+        assert!(
+            text.contains("[a picture (image/png) was left out: this model does not take images]"),
+            "{images:?}: {text}"
+        );
+    }
+}
