@@ -174,3 +174,37 @@ async fn a_context_that_no_longer_fits_ends_the_turn_with_what_to_do() {
         })
     );
 }
+
+#[tokio::test]
+async fn web_search_hands_the_model_the_pages_its_search_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "s1",
+            "WebSearch",
+            serde_json::json!({"query": "weather NYC today"}),
+        ),
+        Reply::raw_sse(&fixture("docs_web_search")),
+        Reply::text("Partly cloudy."),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent::spawn(config(&server, dir.path()));
+    handle.ops.send(turn("weather?")).unwrap();
+    finish_turn(&mut handle).await;
+    let requests = model_requests(&server);
+    let result = support::turns::tool_results(requests[2].last_message().unwrap());
+    let (_, failed, content) = &result[0];
+    assert!(!failed, "{content}");
+    assert!(
+        content.contains(
+            "partly cloudy with a high of 72°F.\n\nSources:\n- Weather in New York City in May 2025"
+        ),
+        "{content}"
+    );
+    assert!(
+        content.contains("- Hourly Weather Forecast for New York, NY - The Weather Channel — https://weather.com/weather/hourbyhour/l/New+York+NY"),
+        "{content}"
+    );
+}
