@@ -25,8 +25,8 @@ pub struct Args {
     #[arg(long, env = "CLAW_MODEL")]
     pub model: Option<String>,
 
-    /// The provider: anthropic, openai, ollama, lmstudio, llamacpp, vllm, openrouter, or one
-    /// under `providers` in the settings.
+    /// The provider: anthropic, openai, ollama, lmstudio, llamacpp, vllm, openrouter, demo (a
+    /// scripted model, offline), or one under `providers` in the settings.
     #[arg(long, env = "CLAW_PROVIDER", value_name = "NAME")]
     pub provider: Option<String>,
 

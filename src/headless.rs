@@ -109,7 +109,9 @@ pub async fn run(
                     TurnStop::MaxTokens
                     | TurnStop::Refusal
                     | TurnStop::Interrupted
-                    | TurnStop::Failed => 1,
+                    | TurnStop::Failed
+                    | TurnStop::MaxTurns
+                    | TurnStop::MaxBudget => 1,
                 };
             }
             AgentEvent::SessionInfo { .. }
@@ -125,9 +127,14 @@ pub async fn run(
             | AgentEvent::ToolProgress { .. }
             | AgentEvent::Usage { .. }
             | AgentEvent::Models(_)
+            | AgentEvent::SessionStarted(_)
+            | AgentEvent::AssistantMessage(_)
+            | AgentEvent::StructuredOutput(_)
             | AgentEvent::Sessions(_)
             | AgentEvent::GitDiff(_)
-            | AgentEvent::EffortChanged(_) => {}
+            | AgentEvent::EffortChanged(_)
+            | AgentEvent::McpServers(_) => {}
+            AgentEvent::LocalServers(_) => {}
         }
     }
 }
@@ -148,6 +155,8 @@ fn why_stopped(stop: &TurnStop, denied: Option<String>) -> Option<String> {
         TurnStop::Interrupted => Some(denied.unwrap_or_else(|| "interrupted".into())),
         TurnStop::Refusal => Some("the model refused to answer".into()),
         TurnStop::MaxTokens => Some("the answer reached the output token limit".into()),
+        TurnStop::MaxTurns => Some("the turn reached --max-turns".into()),
+        TurnStop::MaxBudget => Some("the session reached --max-budget-usd".into()),
     }
 }
 

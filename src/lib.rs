@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod finder;
+pub mod first_screen;
 pub mod fuzzy;
 pub mod gitdiff;
 pub mod headless;

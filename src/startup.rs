@@ -7,17 +7,17 @@ use anyhow::Context;
 
 use std::path::{Path, PathBuf};
 
-use crate::agent::history::{History, LogTarget, replay_events};
+use crate::agent::history::{History, LogTarget};
 use crate::agent::session_log::{self, Entry, SessionLog};
 use crate::agent::{self, AgentConfig};
-use crate::app::model::{CellKind, StatusInfo};
-use crate::app::{Model, Msg};
+use crate::app::Model;
+use crate::app::model::StatusInfo;
 use crate::cli::{Args, Command};
 use crate::config::project_root;
 use crate::config::settings::{Locations, Settings};
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
-use crate::protocol::{AgentEvent, Op, TurnStop};
+use crate::protocol::Op;
 use crate::provider::catalog::Catalog;
 use crate::provider::presets::Kind;
 use crate::tools::Registry;
@@ -77,6 +77,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let model = match model {
         Some(model) => model,
         None if anthropic => catalog.default_model().to_string(),
+        None if provider_config.kind == Kind::Demo => crate::provider::demo::MODEL.to_string(),
         None => anyhow::bail!(
             "the provider `{0}` needs a model: --model {0}/NAME (its server lists them at {1}/models)",
             provider_config.name,
@@ -136,20 +137,15 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             command.name
         ));
     }
-    let custom_entries: Vec<crate::app::commands::CustomEntry> = custom_commands
-        .iter()
-        .map(|c| crate::app::commands::CustomEntry {
-            name: c.name.clone(),
-            description: c.label(),
-            argument_hint: c.argument_hint.clone().unwrap_or_default(),
-        })
-        .collect();
+    let command_names: Vec<String> = custom_commands.iter().map(|c| c.name.clone()).collect();
     let (sandbox, sandbox_warnings) = crate::sandbox::SandboxSettings::from_settings(
         &settings.merged,
         &cwd,
         &locations.project_root,
     );
     settings.warnings.extend(sandbox_warnings);
+    let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
+    let memory_files = crate::first_screen::memory_files(&locations, &cwd);
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -163,14 +159,17 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .map(|b| format!("{b} (the file was left out)"))
             .chain(settings.warnings.iter().cloned())
             .collect(),
-        mcp: start_mcp(&mcp_servers, &settings, &cwd),
+        mcp: setup_mcp.clone(),
         mcp_servers,
         custom_commands,
         sandbox,
-        provider: provider_config.name.clone(),
         provider_names: crate::config::providers::names(
             settings.merged.get("providers").unwrap_or(&null),
         ),
+        provider_name: provider_config.name.clone(),
+        api_key_source: api_key_source(&provider_config, &env),
+        local_servers: agent::local_servers::candidates(&env),
+        memory_files,
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
@@ -184,10 +183,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_default(),
         install_id,
     );
+    let missing_keys =
+        crate::first_screen::missing_keys(&provider_config.name, &provider.describe());
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
-    let catalog_models = agent::lookup::catalog_choices(&catalog);
-    let context_window = agent::resolve_model(&catalog, &model).context_window;
     let handle = agent::spawn(AgentConfig {
         provider,
         providers: Some(providers),
@@ -202,7 +201,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         hooks,
         settings_summary: settings.describe(),
         log: session.log,
-        resumed: session.messages.clone(),
+        resumed: session.messages,
         resumed_usage: session.usage.clone(),
         compact_threshold: settings
             .merged
@@ -225,25 +224,25 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     });
     let pick_session = args.resume.as_deref() == Some("");
     if let Some(prompt) = args.print {
+        if let Some(mcp) = &setup_mcp {
+            mcp.launch_approved();
+        }
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
-        let names: Vec<String> = custom_entries.iter().map(|c| c.name.clone()).collect();
         let agent::AgentHandle {
             ops,
             events,
             finished,
         } = handle;
-        let code = headless::run(ops, events, stop, prompt, &names).await;
+        let code = headless::run(ops, events, stop, prompt, &command_names).await;
         wind_down(finished).await;
         return Ok(code);
     }
+    // The agent's SessionStarted fills in the rest (the model, the lists, a resumed transcript).
     let status = StatusInfo {
-        model,
-        provider: provider_config.name.clone(),
         cwd: crate::shown_path::shown_dir(&cwd),
         permission_mode: mode.as_str().into(),
-        context_window,
         ..StatusInfo::default()
     };
     let theme_setting = settings.string("theme");
@@ -251,40 +250,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     let mut ui_model = Model::new(theme, status, Instant::now());
     // Without a choice in the settings the terminal's background decides (asked at start).
     ui_model.theme_auto = matches!(theme_setting.as_deref(), None | Some("auto"));
-    ui_model.catalog_models = catalog_models;
-    ui_model.custom_commands = custom_entries;
     settings.warnings.extend(theme_warning);
     let (keymap, keymap_notices) = load_keymap(&locations);
     ui_model.set_keymap(keymap);
-    // The header first: the resumed conversation and the notices come below it.
-    let welcome = crate::app::welcome::welcome(&ui_model);
-    ui_model.push_cell(CellKind::Welcome(welcome));
     let history_path = crate::history_file::path_for(&cwd);
-    let mut runtime = tui::Runtime::new(handle.ops, history_path.clone());
-    let now = Instant::now();
-    for event in replay_events(&session.messages) {
-        runtime.dispatch(&mut ui_model, Msg::Agent(event), now);
-    }
-    runtime.dispatch(
-        &mut ui_model,
-        Msg::Agent(AgentEvent::TurnEnded {
-            stop: TurnStop::Done,
-        }),
-        now,
-    );
-    for broken in &settings.broken {
-        ui_model.push_cell(CellKind::Notice(format!(
-            "Settings file left out (none of its settings apply): {broken}"
-        )));
-    }
-    for notice in settings
-        .warnings
-        .into_iter()
+    let runtime = tui::Runtime::new(handle.ops, history_path.clone());
+    // Shown below the header and a resumed transcript, once the agent says the session started.
+    ui_model.deferred_notices = settings
+        .broken
+        .iter()
+        .map(|broken| format!("Settings file left out (none of its settings apply): {broken}"))
+        .chain(settings.warnings)
         .chain(session.notices)
         .chain(keymap_notices)
-    {
-        ui_model.push_cell(CellKind::Notice(notice));
-    }
+        .collect();
     // A settings file that doesn't parse: the session opens on a dialog, and the prompt given
     // on the command line waits for the user's choice.
     let first_prompt = if settings.broken.is_empty() {
@@ -299,6 +278,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
                 },
             ));
         None
+    };
+    let first_prompt = match crate::first_screen::open(&mut ui_model, missing_keys, first_prompt) {
+        crate::first_screen::Opened::FirstRun(ask) => {
+            runtime.send(ask);
+            None
+        }
+        crate::first_screen::Opened::Session(prompt) => prompt,
     };
     if let Some(path) = &history_path {
         ui_model.history =
@@ -316,11 +302,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             ));
         runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
     }
+    // The servers fork and start once the first frame is on screen, so they never delay it.
+    let (drawn, first_frame) = tokio::sync::oneshot::channel();
+    if let Some(mcp) = setup_mcp {
+        mcp.launch_after(first_frame);
+    }
     let ended = tui::run(
         ui_model,
         runtime,
         handle.events,
-        tui::Options { first_prompt, stop },
+        tui::Options {
+            first_prompt,
+            stop,
+            first_frame: Some(drawn),
+        },
     )
     .await;
     wind_down(handle.finished).await;
@@ -330,26 +325,21 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     })
 }
 
-/// Starts the declared MCP servers in the background (None when there are none); the
-/// project's need the user's approval first.
-fn start_mcp(
-    servers: &[crate::config::mcp::McpServerConfig],
-    settings: &Settings,
-    cwd: &Path,
-) -> Option<crate::mcp::McpServers> {
-    if servers.is_empty() {
-        return None;
-    }
-    let (options, _) = crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok());
-    let servers = servers
-        .iter()
-        .map(|s| (s.clone(), crate::config::mcp::approval(s, &settings.merged)))
-        .collect();
-    Some(crate::mcp::McpServers::start(
-        servers,
-        cwd.to_path_buf(),
-        options,
-    ))
+/// Where the provider's key comes from, as the session-started event reports it.
+fn api_key_source(
+    config: &crate::provider::presets::ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let names: Vec<&str> = match (&config.key_env, config.kind) {
+        (Some(name), _) => vec![name.as_str()],
+        (None, Kind::Anthropic) => vec!["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"],
+        (None, _) => Vec::new(),
+    };
+    names
+        .into_iter()
+        .find(|name| env(name).is_some())
+        .unwrap_or("none")
+        .to_string()
 }
 
 /// After `Op::Shutdown`: lets the agent finish (SessionEnd hooks, the log sync) for a moment,

@@ -142,6 +142,8 @@ pub struct Options {
     pub first_prompt: Option<String>,
     /// A signal from outside ends the UI as quitting does.
     pub stop: crate::signals::Stop,
+    /// Told once the first frame is drawn (what waits for it: starting the MCP servers).
+    pub first_frame: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Why the UI ended.
@@ -163,6 +165,7 @@ pub async fn run(
     let Options {
         first_prompt,
         mut stop,
+        mut first_frame,
     } = options;
     let (guard, facts) = TerminalGuard::enter()?;
     if let Some(light) = facts.light_background() {
@@ -204,6 +207,9 @@ pub async fn run(
         if dirty && last_frame.elapsed() >= FRAME {
             let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
             last_frame = Instant::now();
+            if let Some(drawn) = first_frame.take() {
+                let _ = drawn.send(());
+            }
             dirty = moved;
             if std::mem::take(&mut deferred_highlighting) {
                 ui::highlight::highlight_from_now_on();

@@ -211,3 +211,37 @@ async fn a_blocked_prompt_never_reaches_the_model() {
         1
     );
 }
+
+#[tokio::test]
+async fn session_start_hooks_hear_of_a_clear_and_their_context_leads_the_new_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![Reply::text("one"), Reply::text("two")])
+        .await
+        .unwrap();
+    let hook = script(
+        dir.path(),
+        "start.sh",
+        r#"input=$(cat); case "$input" in *'"clear"'*) echo "context after clear";; *'"startup"'*) echo "context at startup";; esac"#,
+    );
+    let mut handle = start(
+        &server,
+        dir.path(),
+        json!({"SessionStart": [{"hooks": [{"type": "command", "command": hook}]}]}),
+    );
+    run_turn(&mut handle, "first").await;
+    handle.ops.send(Op::Clear).unwrap();
+    run_turn(&mut handle, "second").await;
+    let requests = server.requests();
+    let first_message = |i: usize| requests[i].body["messages"][0].to_string();
+    assert!(
+        first_message(0).contains("context at startup"),
+        "{}",
+        first_message(0)
+    );
+    assert!(
+        first_message(1).contains("context after clear"),
+        "{}",
+        first_message(1)
+    );
+    assert!(!first_message(1).contains("context at startup"));
+}

@@ -1,7 +1,7 @@
 //! End to end: the real `claw` binary in a pseudo-terminal with server-everything declared in
-//! the project's `.mcp.json`: the server waits for approval, `/mcp approve` starts it (and is
-//! remembered in the local settings), the model's call of one of its tools is approved with a
-//! key, and `/mcp` lists it connected.
+//! the project's `.mcp.json`: the start-up dialog asks about it, `a` approves it (remembered
+//! in the local settings), the model's call of one of its tools is approved with a key, and
+//! `/mcp`'s panel lists it connected, with its tools on Enter.
 
 mod support;
 
@@ -13,7 +13,7 @@ use serde_json::json;
 use support::pty::{Key, PtySession};
 
 const T: Duration = Duration::from_secs(30);
-/// Approval prompts ignore keys for 0.4 s after they appear.
+/// Approval prompts and the MCP dialog ignore keys for 0.4 s after they appear.
 const GRACE: Duration = Duration::from_millis(450);
 
 #[test]
@@ -71,14 +71,24 @@ fn a_project_server_is_approved_its_tool_called_and_listed() {
         40,
     )
     .unwrap();
-    term.wait_for_text("declares the MCP server `everything`", T)
+    let screen = term
+        .wait_for_text("New MCP servers in this project", T)
         .unwrap();
-    term.send("/mcp approve everything");
-    term.key(Key::Enter);
+    assert!(screen.contains("[x] everything"), "{screen}");
+    // The dialog, like an approval, drops keys for 0.4 s after it appears.
+    std::thread::sleep(GRACE);
+    term.key(Key::Char('a'));
     term.wait_for_text("MCP server `everything` connected", T)
         .unwrap();
-    let local = std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap();
-    assert!(local.contains("enabledMcpjsonServers"), "{local}");
+    let local: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".claw/settings.local.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        local["enabledMcpjsonServers"],
+        json!(["everything"]),
+        "{local}"
+    );
 
     term.send("echo something");
     term.key(Key::Enter);
@@ -105,7 +115,13 @@ fn a_project_server_is_approved_its_tool_called_and_listed() {
     term.send("/mcp");
     term.key(Key::Enter);
     let screen = term.wait_for_text("everything  connected", T).unwrap();
-    assert!(screen.contains("mcp__everything__echo"), "{screen}");
+    assert!(screen.contains("MCP servers"), "{screen}");
+    assert!(screen.contains("prompts"), "{screen}");
+    term.key(Key::Enter);
+    let screen = term.wait_for_text("everything: ", T).unwrap();
+    assert!(screen.contains("echo"), "{screen}");
+    term.key(Key::Esc);
+    term.key(Key::Esc);
 
     term.key(Key::CtrlC);
     term.wait_for_text("Ctrl+C again", T).unwrap();

@@ -191,15 +191,19 @@ async fn the_fake_server_refuses_what_openai_refuses() {
     }
 }
 
-/// The first SessionInfo that follows the agent's start with a learned window, or the first.
+/// The window the session started with, or (`want_two`) the one announced after it, learned
+/// from the server.
 async fn announced_window(handle: &mut claw::agent::AgentHandle, want_two: bool) -> u64 {
     let mut seen = 0;
     loop {
-        if let AgentEvent::SessionInfo { context_window, .. } = next(handle).await {
-            seen += 1;
-            if !want_two || seen == 2 {
-                return context_window;
-            }
+        let window = match next(handle).await {
+            AgentEvent::SessionStarted(start) => start.context_window,
+            AgentEvent::SessionInfo { context_window, .. } => context_window,
+            _ => continue,
+        };
+        seen += 1;
+        if !want_two || seen == 2 {
+            return window;
         }
     }
 }

@@ -88,7 +88,7 @@ async fn every_provider_lists_its_models_and_choosing_one_switches_to_it() {
         providers: Some(factory),
         model: "m-one".into(),
         setup: agent::Setup {
-            provider: "one".into(),
+            provider_name: "one".into(),
             provider_names: ["one", "keyed", "down", "two"].map(String::from).to_vec(),
             ..Default::default()
         },
@@ -227,7 +227,7 @@ async fn doctor_says_when_the_server_does_not_know_the_model_or_cannot_be_reache
             provider,
             model: model.into(),
             setup: agent::Setup {
-                provider: "ollama".into(),
+                provider_name: "ollama".into(),
                 ..Default::default()
             },
             ..config(&server, dir.path())

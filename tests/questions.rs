@@ -85,3 +85,48 @@ async fn the_answers_chosen_with_the_keys_reach_the_model() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn questions_the_user_declines_tell_the_model_so_not_that_a_tool_was_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "q1",
+            "AskUserQuestion",
+            json!({"questions": [{"question": "Which port?", "options": [{"label": "80"}, {"label": "81"}]}]}),
+        ),
+        Reply::text("going on without it"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = start_bypassing(&server, dir.path());
+    send(
+        &handle,
+        [Op::UserTurn {
+            text: "set up".into(),
+        }],
+    );
+    loop {
+        match next(&mut handle).await {
+            AgentEvent::ApprovalNeeded(request) => send(
+                &handle,
+                [Op::Decide {
+                    id: request.id,
+                    decision: claw::protocol::Decision::Deny,
+                }],
+            ),
+            AgentEvent::TurnEnded { .. } => break,
+            _ => {}
+        }
+    }
+    let result = tool_results(server.requests()[1].last_message().unwrap());
+    assert_eq!(
+        result,
+        vec![(
+            "q1".to_string(),
+            true,
+            "The user declined to answer these questions.".to_string()
+        )]
+    );
+}

@@ -29,6 +29,12 @@ pub(crate) struct Conversation {
     pub effort: Effort,
     /// Where memory files are, and which were read (subdirectory files join on first read).
     pub memory: Option<(MemoryPlaces, HashSet<PathBuf>)>,
+    /// The environment and the memory files the session context tells of (None with a given
+    /// system prompt), kept to build it again after /clear.
+    pub environment: Option<(
+        crate::agent::prompt::Environment,
+        Vec<crate::config::memory::MemoryFile>,
+    )>,
     /// The last request filled the context past the threshold: compact before the next.
     pub compact_due: bool,
     pub totals: Totals,

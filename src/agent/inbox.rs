@@ -22,16 +22,29 @@ pub(crate) struct Inbox {
     pub lookups: Lookups,
     /// Why the session ends, once a Shutdown arrived (or the front end went away).
     pub exit_reason: ExitReason,
+    /// Carries out the user's MCP choices at once, mid-turn too.
+    pub mcp: crate::agent::mcp_ui::Steering,
 }
 
 /// Work that waits for the current turn to end.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Queued {
     Turn(String),
-    Command { command: SlashCommand, args: String },
-    Custom { name: String, args: String },
+    Command {
+        command: SlashCommand,
+        args: String,
+    },
+    Custom {
+        name: String,
+        args: String,
+    },
     Clear,
     Shell(String),
+    /// An MCP server's prompt, by its slash name.
+    McpPrompt {
+        command: String,
+        args: String,
+    },
 }
 
 /// What an op asks of whoever is waiting on the inbox.
@@ -139,6 +152,10 @@ impl Inbox {
             Op::SetEffort(effort) => self.pending.effort = Some(effort),
             Op::SaveSetting { key, value } => self.lookups.save_setting(&key, &value),
             Op::Lookup(lookup) => self.lookups.run(lookup),
+            Op::Mcp { action, servers } => self.mcp.apply(action, &servers),
+            Op::McpPrompt { command, args } => {
+                self.queued.push_back(Queued::McpPrompt { command, args })
+            }
         }
         Arrival::Kept
     }

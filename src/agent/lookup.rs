@@ -77,6 +77,13 @@ impl Lookups {
                     });
                 });
             }
+            Lookup::LocalServers => {
+                let candidates = self.setup.local_servers.clone();
+                tokio::spawn(async move {
+                    let found = crate::agent::local_servers::probe(&candidates).await;
+                    let _ = events.send(AgentEvent::LocalServers(found));
+                });
+            }
         }
     }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::agent::inbox::{Inbox, Watched};
+use crate::agent::mcp_ui::{DISABLED, ENABLED, save_choice};
 use crate::agent::turn::Session;
 use crate::mcp::{McpServers, ServerState, ServerStatus};
 use crate::protocol::AgentEvent;
@@ -98,7 +99,8 @@ impl Session {
                 self.approve_project_servers(&mcp, name)
             }
             (Some("deny"), Some(name)) if known(name) => {
-                match self.save_mcp_choice("disabledMcpjsonServers", name) {
+                mcp.disable(name);
+                match save_choice(self.policy.local_settings.as_ref(), DISABLED, name) {
                     Ok(()) => format!("`{name}` stays off in this project.\n\n"),
                     Err(e) => format!("Could not save the choice: {e}\n\n"),
                 }
@@ -127,7 +129,7 @@ impl Session {
             .collect();
         let mut note = String::new();
         for server in &waiting {
-            if let Err(e) = self.save_mcp_choice("enabledMcpjsonServers", server) {
+            if let Err(e) = save_choice(self.policy.local_settings.as_ref(), ENABLED, server) {
                 note.push_str(&format!("Could not save the approval of `{server}`: {e}\n"));
             }
             mcp.reconnect(server);
@@ -139,39 +141,6 @@ impl Session {
         }
         note.push('\n');
         note
-    }
-
-    /// Adds `name` to the list `key` of the local settings (and takes it off the other list).
-    fn save_mcp_choice(&self, key: &str, name: &str) -> Result<(), String> {
-        let Some(path) = &self.policy.local_settings else {
-            return Ok(());
-        };
-        let other = if key == "enabledMcpjsonServers" {
-            "disabledMcpjsonServers"
-        } else {
-            "enabledMcpjsonServers"
-        };
-        let current: serde_json::Value = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
-        let list = |key: &str| -> Vec<String> {
-            current[key]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut chosen = list(key);
-        if !chosen.iter().any(|n| n == name) {
-            chosen.push(name.to_string());
-        }
-        let rest: Vec<String> = list(other).into_iter().filter(|n| n != name).collect();
-        crate::config::settings::save_setting(path, key, chosen.into())?;
-        crate::config::settings::save_setting(path, other, rest.into())
     }
 }
 
@@ -231,6 +200,10 @@ pub(crate) fn watch_servers(mcp: McpServers, events: UnboundedSender<AgentEvent>
         let mut changes = mcp.subscribe();
         loop {
             changes.mark_unchanged();
+            let shown = AgentEvent::McpServers(crate::agent::mcp_ui::infos(&mcp));
+            if events.send(shown).is_err() {
+                return;
+            }
             for status in mcp.statuses() {
                 let before = seen
                     .iter()

@@ -13,8 +13,10 @@ mod doctor;
 pub mod history;
 mod hook_events;
 mod inbox;
+pub mod local_servers;
 pub mod lookup;
 mod mcp_tools;
+mod mcp_ui;
 pub mod mentions;
 mod model_switch;
 mod notes;
@@ -27,6 +29,7 @@ mod server_tools;
 mod services;
 mod session_commands;
 pub mod session_log;
+mod session_start;
 mod subagent;
 mod tool_calls;
 mod turn;
@@ -102,11 +105,18 @@ pub struct Setup {
     pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
-    /// The name of the session's provider at start ("" in tests: unnamed).
-    pub provider: String,
     /// Every provider the model picker asks for its models: the presets and the settings'
     /// `providers` entries (reached through `AgentConfig::providers`).
     pub provider_names: Vec<String>,
+    /// The provider's name, as the session-started event reports it ("" for anthropic).
+    pub provider_name: String,
+    /// Where the API key came from: the variable's name, or "none" ("" when not told).
+    pub api_key_source: String,
+    /// Where local model servers would answer, for `Lookup::LocalServers` (the first-run screen).
+    pub local_servers: Vec<local_servers::Candidate>,
+    /// The memory files the session reads, for the session-started event (the first screen's
+    /// header).
+    pub memory_files: Vec<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -164,7 +174,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
-    let provider = services::ProviderSlot::new(&setup.provider, config.provider);
+    let history_id = history.session_id();
+    let provider = services::ProviderSlot::new(&setup.provider_name, config.provider);
+    provider.set_model(&model.id);
     let lookups = lookup::Lookups {
         provider: provider.clone(),
         providers: config.providers.clone(),
@@ -194,6 +206,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             history,
             effort: crate::protocol::Effort::Off,
             memory: None,
+            environment: None,
             compact_due: false,
             totals: {
                 let mut totals = conversation::Totals::default();
@@ -218,7 +231,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             tools: Arc::new(config.tools),
             setup,
             hooks: Arc::new(config.hooks),
-            session_id: format!("{:016x}", fastrand::u64(..)),
+            session_id: history_id.unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
             next_hook: 0,
             settings_summary: config.settings_summary,
             small_model: config.small_model,
@@ -238,6 +251,11 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
         pending: pending::Pending::default(),
         lookups,
         exit_reason: crate::protocol::ExitReason::Other,
+        mcp: mcp_ui::Steering {
+            mcp: session.services.setup.mcp.clone(),
+            local_settings: session.policy.local_settings.clone(),
+            events: Some(session.services.events.clone()),
+        },
     };
     if config.effort != crate::protocol::Effort::Off {
         session.set_effort(config.effort);

@@ -65,6 +65,9 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         // Its own stream, turns and usage are private (usage joins the parent's totals), and
         // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
         AgentEvent::SessionInfo { .. }
+        | AgentEvent::SessionStarted(_)
+        | AgentEvent::AssistantMessage(_)
+        | AgentEvent::StructuredOutput(_)
         | AgentEvent::TurnStarted { .. }
         | AgentEvent::UserText { .. }
         | AgentEvent::RequestStarted
@@ -82,7 +85,9 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::RewindPoints(_)
         | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
+        | AgentEvent::LocalServers(_)
         | AgentEvent::Info { .. }
+        | AgentEvent::McpServers(_)
         | AgentEvent::TurnEnded { .. } => return None,
     })
 }
@@ -130,6 +135,7 @@ impl Session {
                 history: History::new(Vec::new(), LogTarget::None),
                 effort: self.conversation.effort,
                 memory: None,
+                environment: None,
                 compact_due: false,
                 totals: Totals::default(),
                 last_stop: None,

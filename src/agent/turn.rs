@@ -13,6 +13,7 @@ use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
 };
 use crate::agent::services::Services;
+use crate::protocol::session_start::AssistantReply;
 use crate::protocol::{AgentEvent, TurnStop};
 use crate::provider::{ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Usage};
 
@@ -58,7 +59,7 @@ impl Session {
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
-        self.announce_model();
+        self.announce_start();
         self.announce_usage();
         self.learn_model().await;
         let cwd = self.services.ctx.cwd.clone();
@@ -70,18 +71,17 @@ impl Session {
             (env, files, places, seen)
         })
         .await;
-        let start = self
-            .fire(
-                "SessionStart",
-                Some("startup"),
-                serde_json::json!({"source": "startup"}),
-            )
-            .await;
-        let known = match &built {
-            Ok((env, files, _, _)) if build => Some((env, files.as_slice())),
-            Ok(_) | Err(_) => None,
+        let source = if self.conversation.history.is_empty() {
+            "startup"
+        } else {
+            "resume"
         };
-        self.conversation.context = session_context(known, &start.context);
+        if let Ok((env, files, _, _)) = &built
+            && build
+        {
+            self.conversation.environment = Some((env.clone(), files.clone()));
+        }
+        self.begin_context(source).await;
         if build {
             self.conversation.system = system_prompt().to_string();
         }
@@ -94,6 +94,24 @@ impl Session {
             .await;
         // A quit or a signal may come mid-turn, before the end-of-turn sync.
         self.conversation.history.sync();
+    }
+
+    /// Fires SessionStart (`source`: startup, resume, clear) and builds the session context from
+    /// the environment, the memory files and what the hooks add.
+    async fn begin_context(&mut self, source: &str) {
+        let start = self
+            .fire(
+                "SessionStart",
+                Some(source),
+                serde_json::json!({"source": source}),
+            )
+            .await;
+        let known = self
+            .conversation
+            .environment
+            .as_ref()
+            .map(|(env, files)| (env, files.as_slice()));
+        self.conversation.context = session_context(known, &start.context);
     }
 
     async fn session_loop(&mut self, inbox: &mut Inbox) {
@@ -115,6 +133,9 @@ impl Session {
                 Queued::Command { command, args } => self.command(command, &args, inbox).await,
                 Queued::Custom { name, args } => self.custom_command(&name, &args, inbox).await,
                 Queued::Shell(command) => self.shell(&command, inbox).await,
+                Queued::McpPrompt { command, args } => {
+                    self.mcp_prompt(&command, &args, inbox).await
+                }
                 Queued::Clear => {
                     // As in Claude Code, clearing ends the session (a new one begins).
                     self.fire("SessionEnd", None, serde_json::json!({"reason": "clear"}))
@@ -129,6 +150,8 @@ impl Session {
                             ),
                         });
                     }
+                    // And SessionStart hooks hear of it, their context joining the new one.
+                    self.begin_context("clear").await;
                     true
                 }
             };
@@ -187,6 +210,7 @@ impl Session {
             .unwrap_or_default()
         };
         self.note_interruption();
+        let text_for_mentions = text.clone();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
             self.conversation.history.push_user_text(block);
@@ -200,6 +224,9 @@ impl Session {
             ));
         }
         if !self.wait_for_mcp(inbox).await {
+            return false;
+        }
+        if !self.attach_mcp_resources(&text_for_mentions, inbox).await {
             return false;
         }
         // A model or effort chosen while the agent was busy applies from this user turn on,
@@ -282,8 +309,16 @@ impl Session {
                 }
                 Watched::Done(Ok(completed)) => completed,
             };
-            self.account(&completed.usage);
+            let cost = self.account(&completed.usage);
             self.emit(AgentEvent::MessageDone);
+            self.emit(AgentEvent::AssistantMessage(Box::new(AssistantReply {
+                id: format!("msg_{:024x}", fastrand::u128(..) >> 32),
+                model: self.conversation.model.id.clone(),
+                message: completed.message.clone(),
+                stop_reason: completed.stop_reason.clone(),
+                usage: completed.usage,
+                cost,
+            })));
             let calls: Vec<(String, String, Value)> = completed
                 .message
                 .tool_uses()
@@ -367,19 +402,21 @@ impl Session {
         true
     }
 
-    pub(crate) fn account(&mut self, usage: &Usage) {
+    /// Records a request of the session's model; its cost, when the model has a price.
+    pub(crate) fn account(&mut self, usage: &Usage) -> Option<f64> {
         let model = self.conversation.model.id.clone();
-        self.account_for(&model, usage);
+        let cost = self.account_for(&model, usage);
         if self.conversation.totals.context as f64
             > self.policy.compact_threshold * self.conversation.model.context_window as f64
         {
             self.conversation.compact_due = true;
         }
+        cost
     }
 
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
-    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) {
+    pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) -> Option<f64> {
         let active = &self.conversation.model;
         let priced = match self.services.catalog.resolve(model) {
             Some(info) => Some(info.cost(usage)),
@@ -407,5 +444,6 @@ impl Session {
             total_in: self.conversation.totals.input,
             total_out: self.conversation.totals.output,
         });
+        priced
     }
 }

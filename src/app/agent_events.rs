@@ -202,6 +202,12 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::Notice { message } => model.push_cell(CellKind::Notice(message)),
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::Models(listed) => crate::app::palette::add_listed(model, listed),
+        AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),
+        AgentEvent::LocalServers(found) => {
+            if let Some(screen) = model.overlays.first_run_mut() {
+                screen.found(found);
+            }
+        }
         AgentEvent::Sessions(listed) => model.sessions = Some(listed),
         AgentEvent::RewindPoints(points) if points.is_empty() => {
             model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))
@@ -232,6 +238,11 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             "✻ Compacted: {summarized} earlier messages became a summary; the last {kept} are kept as they were."
         ))),
         AgentEvent::EditFile { path } => return vec![Effect::OpenEditor(path.into())],
+        AgentEvent::SessionStarted(start) => {
+            return crate::app::session_start::on_session_started(model, *start, now);
+        }
+        // The full screen draws answers from their deltas.
+        AgentEvent::AssistantMessage(_) | AgentEvent::StructuredOutput(_) => {}
     }
     Vec::new()
 }
@@ -262,6 +273,8 @@ fn end_turn(model: &mut Model, stop: TurnStop) {
         TurnStop::MaxTokens => Some("The answer reached the output token limit."),
         TurnStop::Refusal => Some("The model declined to answer."),
         TurnStop::Interrupted => Some("Interrupted."),
+        TurnStop::MaxTurns => Some("Stopped: the turn reached its limit of model requests."),
+        TurnStop::MaxBudget => Some("Stopped: the session reached its cost budget."),
     };
     if let Some(notice) = notice {
         model.push_cell(CellKind::Notice(notice.to_string()));

@@ -24,13 +24,8 @@ impl Listed {
     }
 }
 
-/// A command of the user's own (a markdown file), as the popup and the palette list it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CustomEntry {
-    pub name: String,
-    pub description: String,
-    pub argument_hint: String,
-}
+/// One of the user's own commands, as the agent reports it at session start.
+pub use crate::protocol::session_start::CommandInfo as CustomEntry;
 
 /// Every built-in command, in the table's order.
 pub const COMMANDS: &[Listed] = &listing();
@@ -133,7 +128,7 @@ pub fn keys_help(keymap: &crate::app::keymap::Keymap) -> String {
         ("Home, End", "start / end of the conversation (empty input)"),
         (twice.as_str(), "rewind to an earlier message (empty input)"),
         ("/", "slash commands (Tab completes)"),
-        ("@", "attach a file (fuzzy finder)"),
+        ("@", "attach a file or an MCP resource (fuzzy finder)"),
         ("!command", "run a shell command now"),
         ("?", "this list (empty input)"),
     ] {

@@ -56,6 +56,7 @@ pub(crate) fn refresh(model: &mut Model) -> Vec<Effect> {
     model.mention_generation += 1;
     let generation = model.mention_generation;
     let previous = model.overlays.take_mention().filter(|m| m.at == (row, at));
+    let resources = crate::app::mcp::resource_matches(&model.mcp_servers, &query);
     model
         .overlays
         .open(crate::app::overlay::Overlay::Mention(MentionPicker {
@@ -66,6 +67,7 @@ pub(crate) fn refresh(model: &mut Model) -> Vec<Effect> {
             matches: previous.map(|m| m.matches).unwrap_or_default(),
             selected: 0,
             searching: true,
+            resources,
         }));
     vec![Effect::FindFiles { generation, query }]
 }
@@ -76,7 +78,7 @@ pub(crate) fn on_results(model: &mut Model, results: FinderResults) {
     {
         picker.matches = results.matches;
         picker.searching = !results.indexing_done;
-        picker.selected = picker.selected.min(picker.matches.len().saturating_sub(1));
+        picker.selected = picker.selected.min(picker.len().saturating_sub(1));
     }
 }
 
@@ -91,7 +93,7 @@ pub(crate) fn on_key(model: &mut Model, key: &KeyEvent) -> bool {
     {
         return false;
     }
-    let count = picker.matches.len();
+    let count = picker.len();
     match key.code {
         KeyCode::Up if count > 0 => {
             picker.selected = picker.selected.checked_sub(1).unwrap_or(count - 1)
@@ -114,7 +116,7 @@ fn accept(model: &mut Model) {
     let Some(picker) = model.overlays.take_mention() else {
         return;
     };
-    let Some(chosen) = picker.matches.get(picker.selected) else {
+    let Some(chosen) = picker.chosen() else {
         return;
     };
     let (row, at) = picker.at;
@@ -132,10 +134,10 @@ fn accept(model: &mut Model) {
     } else {
         " "
     };
-    let path = if chosen.path.contains(char::is_whitespace) {
-        format!("@\"{}\"{space}", chosen.path)
+    let path = if chosen.contains(char::is_whitespace) {
+        format!("@\"{chosen}\"{space}")
     } else {
-        format!("@{}{space}", chosen.path)
+        format!("@{chosen}{space}")
     };
     *line = format!("{before}{path}{after}");
     let new_col = at + path.chars().count() + 1 - space.len();
@@ -148,4 +150,26 @@ fn accept(model: &mut Model) {
         .move_cursor(CursorMove::Jump(row as u16, new_col as u16));
     // Closed until another `@` is typed.
     model.mention_dismissed = None;
+}
+
+impl MentionPicker {
+    /// The choices: the MCP resources, then the files.
+    pub fn len(&self) -> usize {
+        self.resources.len() + self.matches.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What the highlighted choice puts after the `@`.
+    pub fn chosen(&self) -> Option<String> {
+        match self.resources.get(self.selected) {
+            Some(resource) => Some(resource.mention.clone()),
+            None => self
+                .matches
+                .get(self.selected - self.resources.len())
+                .map(|m| m.path.clone()),
+        }
+    }
 }

@@ -11,8 +11,10 @@ pub mod copy;
 pub mod diff_layout;
 pub mod diff_pane;
 pub mod effect;
+pub mod first_run;
 pub mod history;
 pub mod keymap;
+pub mod mcp;
 pub mod mention;
 pub mod model;
 pub mod model_list;
@@ -23,6 +25,7 @@ mod palette_keys;
 pub mod question;
 pub mod rewind;
 mod search;
+mod session_start;
 mod submit;
 pub mod update;
 pub mod welcome;
@@ -34,6 +37,8 @@ pub use update::update;
 
 #[cfg(test)]
 mod activity_tests;
+#[cfg(test)]
+mod mcp_tests;
 #[cfg(test)]
 pub(crate) mod palette_tests;
 #[cfg(test)]

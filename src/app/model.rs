@@ -135,6 +135,17 @@ pub struct MentionPicker {
     pub selected: usize,
     /// No answer yet for this query, or the walk is still going.
     pub searching: bool,
+    /// The MCP resources matching the query, listed before the files.
+    pub resources: Vec<ResourceMatch>,
+}
+
+/// An MCP resource the `@` finder offers: `server:uri`, with its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResourceMatch {
+    pub mention: String,
+    pub name: String,
+    /// Matched character positions in `mention`.
+    pub positions: Vec<usize>,
 }
 
 /// Ctrl+F: the text searched for in the transcript and the cells that hold it.
@@ -247,6 +258,13 @@ pub struct Model {
     pub sessions: Option<Vec<SessionChoice>>,
     /// The user's own slash commands (`.claw/commands/*.md`…).
     pub custom_commands: Vec<crate::app::commands::CustomEntry>,
+    /// Notices of start-up (settings, keys, the session file), shown below the header and a
+    /// resumed transcript once the agent has said the session started.
+    pub deferred_notices: Vec<String>,
+    /// The MCP servers as the agent last listed them.
+    pub mcp_servers: Vec<crate::protocol::mcp::McpServerInfo>,
+    /// The start-up dialog about the project's servers has been shown.
+    pub mcp_asked: bool,
     pub width: u16,
     pub height: u16,
     pub now: Instant,
@@ -296,8 +314,11 @@ impl Model {
             models_requested: false,
             sessions: None,
             custom_commands: Vec::new(),
+            deferred_notices: Vec::new(),
             todos: Vec::new(),
             show_todos: true,
+            mcp_servers: Vec::new(),
+            mcp_asked: false,
             width: 80,
             height: 24,
             now,
@@ -386,7 +407,9 @@ impl Model {
         if !self.approvals.is_empty() || self.input.lines().len() != 1 {
             return None;
         }
-        crate::app::commands::completions(&self.input.lines()[0], &self.custom_commands)
+        let mut commands = self.custom_commands.clone();
+        commands.extend(crate::app::mcp::prompt_entries(&self.mcp_servers));
+        crate::app::commands::completions(&self.input.lines()[0], &commands)
             .filter(|c| !c.is_empty())
     }
 

@@ -45,6 +45,12 @@ pub enum OverlayKind {
     Question,
     /// The dialog about a settings file that doesn't parse, over everything.
     BrokenSettings,
+    /// The start-up dialog about the project's new MCP servers.
+    McpApproval,
+    /// `/mcp`: the MCP servers, their states and tools.
+    McpPanel,
+    /// The first-run screen: no key for the provider; local servers and the demo offered.
+    FirstRun,
 }
 
 /// An overlay the user opened, with its state.
@@ -57,6 +63,9 @@ pub enum Overlay {
     Palette(Palette),
     Rewind(RewindPicker),
     BrokenSettings(BrokenSettings),
+    McpApproval(crate::app::mcp::McpApprovalDialog),
+    McpPanel(crate::app::mcp::McpPanel),
+    FirstRun(crate::app::first_run::FirstRun),
 }
 
 impl Overlay {
@@ -69,6 +78,9 @@ impl Overlay {
             Overlay::Palette(_) => OverlayKind::Palette,
             Overlay::Rewind(_) => OverlayKind::Rewind,
             Overlay::BrokenSettings(_) => OverlayKind::BrokenSettings,
+            Overlay::McpApproval(_) => OverlayKind::McpApproval,
+            Overlay::McpPanel(_) => OverlayKind::McpPanel,
+            Overlay::FirstRun(_) => OverlayKind::FirstRun,
         }
     }
 }
@@ -142,6 +154,27 @@ impl Overlays {
         BrokenSettings,
         BrokenSettings
     );
+    find!(
+        mcp_approval,
+        mcp_approval_mut,
+        take_mcp_approval,
+        McpApproval,
+        crate::app::mcp::McpApprovalDialog
+    );
+    find!(
+        mcp_panel,
+        mcp_panel_mut,
+        take_mcp_panel,
+        McpPanel,
+        crate::app::mcp::McpPanel
+    );
+    find!(
+        first_run,
+        first_run_mut,
+        take_first_run,
+        FirstRun,
+        crate::app::first_run::FirstRun
+    );
 }
 
 /// The open overlays, bottom to top: the input's slash popup, what the user opened in order,
@@ -179,6 +212,9 @@ pub(crate) fn on_key(
         OverlayKind::Approval => Some(on_approval_key(model, *key, now)),
         OverlayKind::Question => Some(on_question_key(model, key, now)),
         OverlayKind::Palette => Some(crate::app::palette_keys::on_palette_key(model, key)),
+        OverlayKind::McpApproval => Some(crate::app::mcp::on_approval_key(model, key, now)),
+        OverlayKind::McpPanel => Some(crate::app::mcp::on_panel_key(model, key)),
+        OverlayKind::FirstRun => Some(crate::app::first_run::on_key(model, key)),
         OverlayKind::Rewind => {
             let action = model.overlays.rewind_mut().map(|p| p.on_key(key));
             Some(match action {
@@ -234,11 +270,15 @@ pub(crate) fn close_top(model: &mut Model) -> bool {
             | OverlayKind::Rewind
             | OverlayKind::DiffPane
             | OverlayKind::Search
+            | OverlayKind::McpPanel
             | OverlayKind::HistorySearch => model.overlays.close(open),
             OverlayKind::SlashPopup
             | OverlayKind::Approval
             | OverlayKind::Question
-            | OverlayKind::BrokenSettings => continue,
+            | OverlayKind::McpApproval
+            | OverlayKind::BrokenSettings
+            // Answered with a choice or Esc; Ctrl+C twice still quits from it.
+            | OverlayKind::FirstRun => continue,
         }
         return true;
     }

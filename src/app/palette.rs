@@ -102,11 +102,16 @@ pub fn items(model: &Model, kind: PaletteKind) -> Vec<PaletteItem> {
                 action: PaletteAction::Command(command.name.to_string()),
             });
         }
-        for custom in &model.custom_commands {
+        let prompts = crate::app::mcp::prompt_entries(&model.mcp_servers);
+        for custom in model.custom_commands.iter().chain(&prompts) {
             out.push(PaletteItem {
                 group: "command",
                 label: format!("/{}", custom.name),
-                detail: custom.description.clone(),
+                detail: if custom.argument_hint.is_empty() {
+                    custom.description.clone()
+                } else {
+                    format!("{} · {}", custom.argument_hint, custom.description)
+                },
                 current: false,
                 action: PaletteAction::Command(custom.name.clone()),
             });

@@ -120,6 +120,14 @@ pub(crate) enum Save {
 pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Vec<Effect> {
     let effort = model.overlays.take_palette().map(|p| p.effort);
     match action {
+        // A prompt that needs arguments is typed out, not run without them.
+        PaletteAction::Command(name)
+            if crate::app::mcp::prompt_named(model, &name)
+                .is_some_and(|p| p.arguments.iter().any(|a| a.required)) =>
+        {
+            crate::app::update::set_input(model, &format!("/{name} "));
+            Vec::new()
+        }
         PaletteAction::Command(name) => crate::app::submit::submit_text(model, &format!("/{name}")),
         PaletteAction::Open(kind) => open(model, kind),
         PaletteAction::Model(id) => {

@@ -94,7 +94,16 @@ fn cell_text(model: &Model, index: usize) -> String {
         | CellKind::Error(t)
         | CellKind::Notice(t) => t.clone(),
         CellKind::Info { title, body } => format!("{title}\n{body}"),
-        CellKind::Welcome(w) => format!("claw {}\n{} {}\n{}", w.version, w.model, w.cwd, w.hint),
+        CellKind::Welcome(w) => format!(
+            "claw {}\n{} {} {}\n{}\n{}\n{}",
+            w.version,
+            w.provider,
+            w.model,
+            w.cwd,
+            w.memory.join(" "),
+            w.mcp.join(" "),
+            w.hint
+        ),
         CellKind::Tool(i) => model
             .tools
             .get(*i)

@@ -23,6 +23,23 @@ pub(crate) fn submit_text(model: &mut Model, text: &str) -> Vec<Effect> {
             }
             return vec![Effect::Send(Op::CustomCommand { name, args })];
         }
+        if parsed.is_err()
+            && let Some((name, args)) = crate::protocol::slash_command::invocation(&text)
+            && crate::app::mcp::prompt_named(model, name).is_some()
+        {
+            // An MCP server's prompt: the agent fetches it and sends it to the model.
+            let op = Op::McpPrompt {
+                command: name.to_string(),
+                args: args.to_string(),
+            };
+            model.push_cell(CellKind::User(text.trim().to_string()));
+            model.scroll = Scroll::Follow;
+            if !model.busy {
+                model.busy = true;
+                model.phase = ModelPhase::Waiting;
+            }
+            return vec![Effect::Send(op)];
+        }
         return run_command(model, parsed);
     }
     if let Some(command) = text
@@ -115,6 +132,7 @@ pub(crate) fn run_command(
         SlashCommand::Resume if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Sessions)
         }
+        SlashCommand::Mcp if args.is_empty() => crate::app::mcp::open_panel(model),
         SlashCommand::Model
         | SlashCommand::Resume
         | SlashCommand::Config

@@ -294,7 +294,12 @@ mod tests {
                 .contains("baseUrl")
         );
         let all = names(&providers);
-        assert_eq!(&all[..7], &presets::PRESETS.map(String::from));
-        assert_eq!(&all[7..], ["box", "broken", "nourl"], "ollama only once");
+        let presets = presets::PRESETS.len();
+        assert_eq!(&all[..presets], &presets::PRESETS.map(String::from));
+        assert_eq!(
+            &all[presets..],
+            ["box", "broken", "nourl"],
+            "ollama only once"
+        );
     }
 }

@@ -72,12 +72,12 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
         };
         let read_out = async {
             if let Some(p) = out.as_mut() {
-                let _ = p.read_to_end(&mut stdout).await;
+                read_capped(p, &mut stdout).await;
             }
         };
         let read_err = async {
             if let Some(p) = err.as_mut() {
-                let _ = p.read_to_end(&mut stderr).await;
+                read_capped(p, &mut stderr).await;
             }
         };
         tokio::join!(write_in, read_out, read_err);
@@ -105,4 +105,27 @@ pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
     }
     result.duration = started.elapsed();
     result
+}
+
+/// The most of each of a hook's streams claw keeps; the rest is read and dropped, so a hook
+/// that prints without end neither stalls on a full pipe nor fills memory.
+pub(crate) const MAX_HOOK_OUTPUT: usize = 1024 * 1024;
+
+/// Reads `pipe` to its end, keeping its first MAX_HOOK_OUTPUT bytes (and a note when more came).
+async fn read_capped(pipe: &mut (impl tokio::io::AsyncRead + Unpin), kept: &mut Vec<u8>) {
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut dropped = 0usize;
+    loop {
+        match pipe.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let room = MAX_HOOK_OUTPUT.saturating_sub(kept.len()).min(n);
+                kept.extend_from_slice(&chunk[..room]);
+                dropped += n - room;
+            }
+        }
+    }
+    if dropped > 0 {
+        kept.extend_from_slice(format!("\n[hook output cut: {dropped} more bytes]").as_bytes());
+    }
 }

@@ -174,3 +174,27 @@ fn matchers_name_mcp_tools_as_claude_code_does() {
     assert_eq!(names("mcp__fs__write_file"), vec!["writes"]);
     assert!(names("mcp__memoryx__read").is_empty());
 }
+
+#[tokio::test]
+async fn a_hook_that_prints_without_end_is_cut_and_still_finishes() {
+    // 64 MiB on stdout and on stderr: kept to the cap each, and the hook isn't stalled.
+    let h = hooks(json!({"Stop": [{"hooks": [{"type": "command",
+        "command": "yes a | head -c 67108864; head -c 67108864 /dev/zero >&2; exit 0"}]}]}));
+    let fired = h
+        .fire("Stop", None, &json!({}), &std::env::temp_dir())
+        .await;
+    let run = &fired.runs[0];
+    assert_eq!(run.exit, Some(0), "{run:?}");
+    assert!(
+        run.stdout.len() < super::run::MAX_HOOK_OUTPUT + 100,
+        "{}",
+        run.stdout.len()
+    );
+    assert!(run.stdout.starts_with("a\na\n"));
+    assert!(
+        run.stdout.ends_with("more bytes]"),
+        "{}",
+        &run.stdout[run.stdout.len() - 60..]
+    );
+    assert!(run.stderr.len() < super::run::MAX_HOOK_OUTPUT + 100);
+}

@@ -6,6 +6,7 @@
 pub mod cli;
 mod connect;
 mod handler;
+mod listings;
 mod resources;
 mod result;
 mod servers;

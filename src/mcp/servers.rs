@@ -13,6 +13,7 @@ use crate::config::mcp::{Approval, McpServerConfig};
 use crate::mcp::McpOptions;
 use crate::mcp::connect::{Connection, StderrTail, connect};
 use crate::mcp::tool::{Link, McpTool};
+use crate::protocol::mcp::{McpPromptInfo, McpResourceInfo, McpToolInfo};
 use crate::tools::Tool;
 
 /// Where a server stands.
@@ -50,6 +51,10 @@ pub struct ServerStatus {
     pub instructions: Option<String>,
     /// The last lines it wrote to stderr.
     pub stderr: String,
+    /// Its tools with their remote names and descriptions (as `tools`).
+    pub tool_listing: Vec<McpToolInfo>,
+    pub resources: Vec<McpResourceInfo>,
+    pub prompts: Vec<McpPromptInfo>,
 }
 
 struct Entry {
@@ -61,6 +66,23 @@ struct Entry {
     stderr: StderrTail,
     connection: Option<Connection>,
     task: Option<tokio::task::JoinHandle<()>>,
+    resources: Vec<McpResourceInfo>,
+    prompts: Vec<McpPromptInfo>,
+}
+
+impl Entry {
+    /// Ends its session (and the task following it), forgets what it offered, and puts it
+    /// in `state`.
+    fn stop(&mut self, state: ServerState) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        self.connection = None;
+        self.tools.clear();
+        self.resources.clear();
+        self.prompts.clear();
+        self.state = state;
+    }
 }
 
 struct Shared {
@@ -92,6 +114,19 @@ impl McpServers {
         cwd: PathBuf,
         options: McpOptions,
     ) -> McpServers {
+        let servers = McpServers::declare(servers, cwd, options);
+        servers.launch_approved();
+        servers
+    }
+
+    /// The servers, the approved ones connecting but not started yet: `launch_approved` starts
+    /// them (the full-screen UI does once its first frame is drawn, so forking the servers
+    /// never delays it).
+    pub fn declare(
+        servers: Vec<(McpServerConfig, Approval)>,
+        cwd: PathBuf,
+        options: McpOptions,
+    ) -> McpServers {
         let entries = servers
             .into_iter()
             .map(|(config, approval)| Entry {
@@ -107,22 +142,60 @@ impl McpServers {
                 stderr: StderrTail::default(),
                 connection: None,
                 task: None,
+                resources: Vec::new(),
+                prompts: Vec::new(),
             })
             .collect();
-        let servers = McpServers {
+        McpServers {
             shared: Arc::new(Shared {
                 entries: Mutex::new(entries),
                 generation: watch::channel(0).0,
                 options,
                 cwd,
             }),
-        };
-        for status in servers.statuses() {
-            if status.state == ServerState::Connecting {
-                servers.launch(&status.config.name);
-            }
         }
-        servers
+    }
+
+    /// The session's declared servers (None when there are none), not started yet: the
+    /// project's wait for the user's approval (by the keys in the merged `settings`), the
+    /// others for `launch_approved`.
+    pub fn for_session(
+        servers: &[McpServerConfig],
+        settings: &serde_json::Value,
+        cwd: &std::path::Path,
+    ) -> Option<McpServers> {
+        if servers.is_empty() {
+            return None;
+        }
+        let (options, _) = McpOptions::from_env(&|name| std::env::var(name).ok());
+        let servers = servers
+            .iter()
+            .map(|s| (s.clone(), crate::config::mcp::approval(s, settings)))
+            .collect();
+        Some(McpServers::declare(servers, cwd.to_path_buf(), options))
+    }
+
+    /// Starts the approved servers once `signal` comes (or its sender is gone): the
+    /// full-screen UI signals after its first frame.
+    pub fn launch_after(self, signal: tokio::sync::oneshot::Receiver<()>) {
+        tokio::spawn(async move {
+            let _ = signal.await;
+            self.launch_approved();
+        });
+    }
+
+    /// Starts the servers connecting that have no task yet (call inside the tokio runtime).
+    pub fn launch_approved(&self) {
+        let waiting: Vec<String> = self.with_entries(|entries| {
+            entries
+                .iter()
+                .filter(|e| e.state == ServerState::Connecting && e.task.is_none())
+                .map(|e| e.config.name.clone())
+                .collect()
+        });
+        for name in waiting {
+            self.launch(&name);
+        }
     }
 
     pub fn options(&self) -> McpOptions {
@@ -150,6 +223,17 @@ impl McpServers {
                     version: e.version.clone(),
                     instructions: e.instructions.clone(),
                     stderr: e.stderr.text(),
+                    tool_listing: e
+                        .tools
+                        .iter()
+                        .map(|t| McpToolInfo {
+                            name: t.name.clone(),
+                            remote: t.remote.clone(),
+                            description: t.description.clone(),
+                        })
+                        .collect(),
+                    resources: e.resources.clone(),
+                    prompts: e.prompts.clone(),
                 })
                 .collect()
         })
@@ -208,18 +292,16 @@ impl McpServers {
 
     /// (Re)connects a server, whatever its state: `/mcp reconnect`, or an approval.
     pub fn reconnect(&self, name: &str) -> bool {
-        let known = self.update(name, |e| {
-            if let Some(task) = e.task.take() {
-                task.abort();
-            }
-            e.connection = None;
-            e.tools.clear();
-            e.state = ServerState::Connecting;
-        });
+        let known = self.update(name, |e| e.stop(ServerState::Connecting));
         if known {
             self.launch(name);
         }
         known
+    }
+
+    /// Stops a server and leaves it off (the user disabled or denied it).
+    pub fn disable(&self, name: &str) -> bool {
+        self.update(name, |e| e.stop(ServerState::Disabled))
     }
 
     fn launch(&self, name: &str) {
@@ -259,6 +341,13 @@ impl McpServers {
             e.connection = Some(connection);
             e.version = version;
             e.instructions = instructions;
+        });
+        // Resources and prompts first: once it shows as ready, all it offers is listed.
+        let (resources, prompts) =
+            crate::mcp::listings::extras(name, &link.peer, options.connect_timeout).await;
+        self.update(name, |e| {
+            e.resources = resources;
+            e.prompts = prompts;
         });
         if let Err(error) = self.list_tools(name, &link).await {
             self.fail(name, error);
@@ -316,6 +405,8 @@ impl McpServers {
         self.update(name, |e| {
             e.connection = None;
             e.tools.clear();
+            e.resources.clear();
+            e.prompts.clear();
             e.state = ServerState::Failed(error);
         });
     }

@@ -6,6 +6,9 @@
 pub mod changes;
 pub mod conversation;
 pub mod diff;
+pub mod local_server;
+pub mod mcp;
+pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;
 pub mod usage;
@@ -19,8 +22,9 @@ use usage::Usage;
 /// Identifies one approval round trip.
 pub type ApprovalId = u64;
 
-/// What the UI asks of the agent.
+/// What the UI asks of the agent. On the wire: `{"type": "user_turn", "data": {"text": …}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Op {
     /// The user sent a message.
     UserTurn { text: String },
@@ -53,10 +57,19 @@ pub enum Op {
     Lookup(Lookup),
     /// End the agent task (SessionEnd hooks are told why).
     Shutdown(ExitReason),
+    /// Approve, deny, reconnect, enable or disable MCP servers, by name.
+    Mcp {
+        action: mcp::McpAction,
+        servers: Vec<String>,
+    },
+    /// Run an MCP server's prompt (`/mcp__server__prompt args`): its messages become the
+    /// user's turn. `command` is the slash name without `/`.
+    McpPrompt { command: String, args: String },
 }
 
 /// Why a session ends, as SessionEnd hooks get it in `reason` (Claude Code's values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExitReason {
     /// The user quit from the prompt: `/exit`, Ctrl+D, Ctrl+C twice.
     PromptInputExit,
@@ -75,6 +88,7 @@ impl ExitReason {
 
 /// Lists and reports the UI asks the agent for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lookup {
     /// The models every configured provider offers (`GET /v1/models`): `AgentEvent::Models`,
     /// one per provider as each answers.
@@ -85,6 +99,8 @@ pub enum Lookup {
     GitDiff,
     /// Checks of the setup (`/doctor`): `AgentEvent::Info`.
     Doctor,
+    /// Model servers running on this machine's default ports: `AgentEvent::LocalServers`.
+    LocalServers,
 }
 
 /// How hard the model thinks before answering (extended thinking).
@@ -164,6 +180,7 @@ pub struct RewindPoint {
 
 /// The user's answer to an approval prompt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// `y`: run it this once.
     AllowOnce,
@@ -233,6 +250,7 @@ impl PermissionMode {
 
 /// What the user is shown before a risky tool runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ApprovalPreview {
     /// Nothing to preview (read-only tools).
     None,
@@ -279,6 +297,7 @@ pub struct ApprovalRequest {
 
 /// Why a turn ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TurnStop {
     /// The model finished its answer.
     Done,
@@ -290,12 +309,21 @@ pub enum TurnStop {
     Interrupted,
     /// An error ended the turn (an `Error` event came first).
     Failed,
+    /// The turn made as many model requests as `--max-turns` allows.
+    MaxTurns,
+    /// The session's cost reached `--max-budget-usd`.
+    MaxBudget,
 }
 
-/// Everything the agent reports.
+/// Everything the agent reports. On the wire: `{"type": "text_delta", "data": "…"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum AgentEvent {
-    /// Sent once at start and after each model change.
+    /// Sent once, first: everything a front end shows before the first turn.
+    SessionStarted(Box<session_start::SessionStart>),
+    /// The model's complete answer of one request (after its deltas and `MessageDone`).
+    AssistantMessage(Box<session_start::AssistantReply>),
+    /// Sent after each model change (and when a local model's window becomes known).
     SessionInfo {
         model: String,
         cwd: String,
@@ -394,12 +422,19 @@ pub enum AgentEvent {
     TurnEnded {
         stop: TurnStop,
     },
+    /// The final answer as the JSON the session's schema asked for (`--json-schema`),
+    /// validated against it; sent before `TurnEnded`.
+    StructuredOutput(serde_json::Value),
     Error {
         message: String,
     },
     Notice {
         message: String,
     },
+    /// Every MCP server of the session, sent at start and whenever one changes.
+    McpServers(Vec<mcp::McpServerInfo>),
+    /// The model servers found on this machine (answer to `Lookup::LocalServers`).
+    LocalServers(Vec<local_server::LocalServer>),
 }
 
 /// One task of the model's list (TodoWrite).
@@ -412,6 +447,7 @@ pub struct TodoItem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TodoStatus {
     Pending,
     InProgress,
@@ -420,6 +456,7 @@ pub enum TodoStatus {
 
 /// How a tool call ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ToolOutcome {
     Success,
     Failed,

@@ -138,6 +138,7 @@ impl SlashCommand {
             SlashCommand::Resume => "[N | id | words]",
             SlashCommand::Rewind => "[N [conversation|code]]",
             SlashCommand::Export => "[file]",
+            SlashCommand::Mcp => "[reconnect|approve|deny NAME]",
             SlashCommand::Theme => "[name]",
             SlashCommand::Help
             | SlashCommand::Clear
@@ -149,7 +150,6 @@ impl SlashCommand {
             | SlashCommand::Context
             | SlashCommand::Diff
             | SlashCommand::Todos
-            | SlashCommand::Mcp
             | SlashCommand::Doctor
             | SlashCommand::Exit => "",
         }
@@ -181,7 +181,7 @@ impl SlashCommand {
             SlashCommand::Diff => "the working tree's git changes, file by file",
             SlashCommand::Todos => "the model's task list",
             SlashCommand::Theme => "switch the colour theme (dark, light, high-contrast)",
-            SlashCommand::Mcp => "the MCP servers this project declares",
+            SlashCommand::Mcp => "the MCP servers: state, tools; reconnect, enable, disable",
             SlashCommand::Doctor => "check the setup: API key, server, settings, MCP, terminal",
             SlashCommand::Exit => "quit claw",
         }
@@ -197,7 +197,7 @@ impl SlashCommand {
             | SlashCommand::Theme
             | SlashCommand::Doctor
             | SlashCommand::Exit => Runs::Ui,
-            SlashCommand::Model | SlashCommand::Resume => Runs::Both,
+            SlashCommand::Model | SlashCommand::Resume | SlashCommand::Mcp => Runs::Both,
             SlashCommand::Config
             | SlashCommand::Permissions
             | SlashCommand::Hooks
@@ -209,8 +209,7 @@ impl SlashCommand {
             | SlashCommand::Compact
             | SlashCommand::Context
             | SlashCommand::Rewind
-            | SlashCommand::Export
-            | SlashCommand::Mcp => Runs::Agent,
+            | SlashCommand::Export => Runs::Agent,
         }
     }
 

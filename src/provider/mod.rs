@@ -1,11 +1,13 @@
 //! Model providers: the wire to the model. Each maps claw's conversation (`protocol::conversation`)
-//! to its wire form and back: `anthropic` speaks the Messages API. `streaming` runs a call for
+//! to its wire form and back: `anthropic` speaks the Messages API; `demo` is a scripted model
+//! in-process. `streaming` runs a call for
 //! any of them (SSE with an idle timeout, retries per `retry`); `catalog` knows model ids,
 //! aliases, windows, prices and thinking styles; `presets` names the providers claw knows;
 //! `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
+pub mod demo;
 pub mod error;
 pub mod openai;
 pub mod presets;

@@ -1,7 +1,8 @@
 //! Which providers claw knows without configuration, and how one named in the settings becomes a
 //! client: `anthropic`, `openai`, `ollama`, `lmstudio`, `llamacpp`, `vllm` and `openrouter`, each
-//! with its environment variables and default address. A `providers` entry in the settings may
-//! add a provider or change a preset's address, key variable and headers.
+//! with its environment variables and default address, and the built-in scripted `demo`. A
+//! `providers` entry in the settings may add a provider or change a preset's address, key
+//! variable and headers.
 
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub type ProviderFactory =
 pub enum Kind {
     Anthropic,
     OpenAi,
+    /// The built-in scripted demo (no network).
+    Demo,
 }
 
 impl Kind {
@@ -52,7 +55,7 @@ pub struct ProviderConfig {
 }
 
 /// The names of the presets, in the order `--help` and `/doctor` list them.
-pub const PRESETS: [&str; 7] = [
+pub const PRESETS: [&str; 8] = [
     "anthropic",
     "openai",
     "ollama",
@@ -60,6 +63,7 @@ pub const PRESETS: [&str; 7] = [
     "llamacpp",
     "vllm",
     "openrouter",
+    "demo",
 ];
 
 /// A preset by name, its address read from the environment where it has a variable for it.
@@ -115,6 +119,17 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             true,
             Images::Accepted,
         ),
+        "demo" => Some(ProviderConfig {
+            name: name.into(),
+            kind: Kind::Demo,
+            base_url: String::new(),
+            key_env: None,
+            key_required: false,
+            headers: Vec::new(),
+            images: Images::Refused,
+            models: Vec::new(),
+            default_context_window: None,
+        }),
         _ => None,
     }
 }
@@ -173,6 +188,7 @@ pub fn build(
             };
             (Arc::new(OpenAi::new(settings)), warnings)
         }
+        Kind::Demo => (Arc::new(crate::provider::demo::Demo::new()), warnings),
     }
 }
 

@@ -138,6 +138,12 @@ impl Tool for AskUserQuestion {
         Box::pin(async move {
             let questions = parse_questions(&input)?;
             let decision = call.agent.ask_user(questions.clone()).await?;
+            if decision == Decision::Deny {
+                // Not a tool call the user refused: questions they chose not to answer.
+                return Err(ToolError::Declined(
+                    "The user declined to answer these questions.".into(),
+                ));
+            }
             if let Some(refusal) = ToolError::refusal(&decision) {
                 return Err(refusal);
             }

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
 use crate::app::broken_settings::BrokenSettings;
 use crate::app::model::Model;
@@ -46,41 +46,30 @@ pub fn draw(model: &Model, dialog: &BrokenSettings, screen: Rect, buf: &mut Buff
     }
     lines.push(Line::default());
     let key = |key: &'static str, rest: String| {
-        Line::from(vec![
-            Span::styled(
-                key,
-                Style::default()
-                    .fg(theme.accent)
-                    .add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(rest, Style::default().fg(theme.fg)),
-        ])
+        Line::from(crate::ui::centered_box::key_hint(
+            key,
+            rest,
+            theme.accent,
+            theme.fg,
+        ))
     };
     let keys = [
         key("c", format!(" / Enter  continue without {them}")),
         key("q", " / Esc    quit (and fix it)".into()),
     ];
-    let height = ((lines.len() + keys.len()) as u16 + 2).min(screen.height);
-    let inner = crate::ui::centered_box::draw(
+    // When the screen is too short, the keys matter most: they stay, the explanation is cut.
+    crate::ui::centered_box::dialog(
         screen,
         width,
-        height,
-        " Settings not loaded ",
-        theme.error,
+        crate::ui::centered_box::Dialog {
+            title: " Settings not loaded ",
+            colour: theme.error,
+            body: &lines,
+            keys: &keys,
+            keep: 0,
+        },
         buf,
     );
-    // When the screen is too short, the keys matter most: they stay, the explanation is cut.
-    let rows = inner.height as usize;
-    let room = rows.saturating_sub(keys.len());
-    let shown = lines.iter().take(room).chain(keys.iter());
-    for (row, line) in shown.take(rows).enumerate() {
-        buf.set_line(
-            inner.x + 1,
-            inner.y + row as u16,
-            line,
-            inner.width.saturating_sub(2),
-        );
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// The widest and tallest a picker gets.
@@ -59,4 +59,53 @@ pub fn draw(
     let inner = block.inner(area);
     block.render(area, buf);
     inner
+}
+
+/// What a dialog shows: `body` above `keys`, under `title` in `colour`. On a short screen the
+/// keys stay and the body is cut, keeping its line `keep` in view.
+pub struct Dialog<'a> {
+    pub title: &'a str,
+    pub colour: Color,
+    pub body: &'a [Line<'static>],
+    pub keys: &'a [Line<'static>],
+    pub keep: usize,
+}
+
+/// Draws `dialog` in a `width`-wide box centred on `screen`, as tall as it needs.
+pub fn dialog(screen: Rect, width: u16, dialog: Dialog<'_>, buf: &mut Buffer) {
+    let Dialog {
+        title,
+        colour,
+        body,
+        keys,
+        keep,
+    } = dialog;
+    let height = ((body.len() + keys.len()) as u16 + 2).min(screen.height);
+    let inner = draw(screen, width, height, title, colour, buf);
+    let rows = inner.height as usize;
+    let room = rows.saturating_sub(keys.len());
+    // The kept line shows; the body scrolls no further than its end.
+    let first = (keep + 1)
+        .saturating_sub(room)
+        .min(body.len().saturating_sub(room));
+    let shown = body.iter().skip(first).take(room).chain(keys.iter());
+    for (row, line) in shown.take(rows).enumerate() {
+        buf.set_line(
+            inner.x + 1,
+            inner.y + row as u16,
+            line,
+            inner.width.saturating_sub(2),
+        );
+    }
+}
+
+/// A key and what it does, for a dialog's key lines: the key bold in `colour`.
+pub fn key_hint(key: &str, does: String, colour: Color, text: Color) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(
+            key.to_string(),
+            Style::default().fg(colour).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(does, Style::default().fg(text)),
+    ]
 }

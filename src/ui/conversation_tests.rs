@@ -57,7 +57,14 @@ fn a_prompt_sent_during_a_stream_waits_below_the_answer() {
 fn the_first_screen_has_a_header_that_scrolls_away_like_a_cell() {
     let now = Instant::now();
     let mut model = model_at(now);
-    let header = crate::app::welcome::welcome(&model);
+    let header = crate::app::welcome::welcome(
+        &model,
+        crate::app::welcome::SessionFacts {
+            provider: "anthropic".into(),
+            memory: vec!["CLAUDE.md".into(), "~/.claude/CLAUDE.md".into()],
+            mcp: vec!["github".into()],
+        },
+    );
     model.push_cell(crate::app::model::CellKind::Welcome(Welcome {
         version: "0.1.0".into(),
         ..header

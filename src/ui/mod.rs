@@ -9,9 +9,11 @@ pub mod conversation;
 pub mod diff_pane;
 pub mod diff_view;
 pub mod file_finder;
+pub mod first_run;
 pub mod highlight;
 pub mod input;
 pub mod markdown;
+pub mod mcp;
 pub mod palette;
 pub mod question;
 pub mod rewind;
@@ -166,9 +168,24 @@ pub fn draw(
                     rewind::draw(model, picker, above_input(area, input_area), buf);
                 }
             }
+            OverlayKind::McpApproval => {
+                if let Some(dialog) = model.overlays.mcp_approval() {
+                    mcp::draw_approval(model, dialog, area, buf);
+                }
+            }
+            OverlayKind::McpPanel => {
+                if let Some(panel) = model.overlays.mcp_panel() {
+                    mcp::draw_panel(model, panel, above_input(area, input_area), buf);
+                }
+            }
             OverlayKind::BrokenSettings => {
                 if let Some(dialog) = model.overlays.broken_settings() {
                     broken_settings::draw(model, dialog, area, buf);
+                }
+            }
+            OverlayKind::FirstRun => {
+                if let Some(screen) = model.overlays.first_run() {
+                    first_run::draw(model, screen, area, buf);
                 }
             }
             // The prompt waiting for the user, in its place below the conversation: after the
@@ -210,4 +227,4 @@ mod model_list_tests;
 #[cfg(test)]
 mod server_tool_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -12,7 +12,7 @@ use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, ToolOutcome}
 use crate::theme::Theme;
 use crate::ui::{RenderCache, view};
 
-pub(super) fn model_at(now: Instant) -> Model {
+pub(crate) fn model_at(now: Instant) -> Model {
     Model::new(
         Theme::dark(),
         StatusInfo {
@@ -26,7 +26,7 @@ pub(super) fn model_at(now: Instant) -> Model {
     )
 }
 
-pub(super) fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(crate) fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut cache = RenderCache::default();
     terminal

@@ -69,6 +69,16 @@ impl History {
         }
     }
 
+    /// The session's id: its log file's name without `.jsonl` (None when it is not saved).
+    pub fn session_id(&self) -> Option<String> {
+        let path = match &self.log {
+            LogTarget::None => return None,
+            LogTarget::Pending { path, .. } => path.as_path(),
+            LogTarget::Open(log) => log.path(),
+        };
+        Some(path.file_stem()?.to_string_lossy().into_owned())
+    }
+
     /// Continues in the session saved at `path`: its conversation replaces this one, and new
     /// events are appended to that file.
     pub fn switch_to(&mut self, path: &std::path::Path) -> Result<usize, String> {

@@ -184,10 +184,9 @@ pub enum Approval {
     Pending,
 }
 
+/// Whether `server` may start. A project server needs the user's approval; one of another
+/// scope is approved, unless the user disabled it from `/mcp`, remembered in the same list.
 pub fn approval(server: &McpServerConfig, settings: &Value) -> Approval {
-    if server.scope != McpScope::Project {
-        return Approval::Approved;
-    }
     let listed = |key: &str| {
         settings
             .get(key)
@@ -196,7 +195,8 @@ pub fn approval(server: &McpServerConfig, settings: &Value) -> Approval {
     };
     if listed("disabledMcpjsonServers") {
         Approval::Denied
-    } else if listed("enabledMcpjsonServers")
+    } else if server.scope != McpScope::Project
+        || listed("enabledMcpjsonServers")
         || settings.get("enableAllProjectMcpServers") == Some(&Value::Bool(true))
     {
         Approval::Approved

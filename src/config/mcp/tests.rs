@@ -201,4 +201,12 @@ fn project_servers_wait_for_approval_by_claude_code_keys() {
         ),
         Approval::Denied
     );
+    // A server of the user's own, disabled from /mcp, stays off too.
+    assert_eq!(
+        approval(
+            &server(McpScope::User),
+            &json!({"disabledMcpjsonServers": ["db"]})
+        ),
+        Approval::Denied
+    );
 }

@@ -341,7 +341,7 @@ fn estimate(kind: &CellKind, width: u16) -> usize {
         | CellKind::Error(text)
         | CellKind::Notice(text) => rows(text),
         CellKind::Info { body, .. } => 1 + rows(body),
-        CellKind::Welcome(_) => 3,
+        CellKind::Welcome(_) => 4,
     }
 }
 

@@ -1,0 +1,80 @@
+//! The session-started event: everything a front end shows before the first turn, sent by the
+//! agent first thing, so the full screen and headless front ends learn it the same way.
+
+use crate::mcp::ServerState;
+use crate::protocol::AgentEvent;
+use crate::protocol::session_start::{CommandInfo, McpServerState, SessionStart};
+
+use super::turn::Session;
+
+impl Session {
+    /// Sends `AgentEvent::SessionStarted`, with a resumed conversation's transcript.
+    pub(crate) fn announce_start(&self) {
+        let setup = &self.services.setup;
+        let mcp_servers = match &setup.mcp {
+            Some(mcp) => mcp
+                .statuses()
+                .into_iter()
+                .map(|status| McpServerState {
+                    name: status.config.name.clone(),
+                    status: state_name(&status.state).into(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let start = SessionStart {
+            session_id: self.services.session_id.clone(),
+            cwd: self.services.ctx.cwd.display().to_string(),
+            provider: if setup.provider_name.is_empty() {
+                "anthropic".into()
+            } else {
+                setup.provider_name.clone()
+            },
+            model: self.conversation.model.id.clone(),
+            context_window: self.conversation.model.context_window,
+            permission_mode: self.policy.permissions.mode,
+            effort: self.conversation.effort,
+            tools: self
+                .services
+                .tools
+                .specs()
+                .into_iter()
+                .map(|spec| spec.name)
+                .collect(),
+            mcp_servers,
+            commands: setup
+                .custom_commands
+                .iter()
+                .map(|c| CommandInfo {
+                    name: c.name.clone(),
+                    description: c.label(),
+                    argument_hint: c.argument_hint.clone().unwrap_or_default(),
+                })
+                .collect(),
+            models: super::lookup::catalog_choices(&self.services.catalog),
+            api_key_source: if setup.api_key_source.is_empty() {
+                "none".into()
+            } else {
+                setup.api_key_source.clone()
+            },
+            transcript: super::history::replay_events(self.conversation.history.messages()),
+            memory_files: setup
+                .memory_files
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect(),
+        };
+        self.emit(AgentEvent::SessionStarted(Box::new(start)));
+    }
+}
+
+/// A server's state as Claude Code's `mcp_servers` entries name it.
+fn state_name(state: &ServerState) -> &'static str {
+    match state {
+        ServerState::NeedsApproval => "needs-approval",
+        ServerState::Disabled => "disabled",
+        ServerState::Connecting => "pending",
+        ServerState::Ready => "connected",
+        ServerState::Failed(_) => "failed",
+    }
+}
