@@ -1,6 +1,10 @@
 //! Command-line arguments.
 
+mod run_flags;
+
 use clap::{Parser, Subcommand};
+
+pub use run_flags::{RunFlags, SettingSource, ToolChoice, split_list};
 
 use crate::protocol::PermissionMode;
 
@@ -67,6 +71,10 @@ pub struct Args {
     /// A first message to send when the session starts.
     #[arg(value_name = "PROMPT")]
     pub prompt: Option<String>,
+
+    /// The run options the Agent SDKs pass (system prompt, tools, limits, session, settings).
+    #[command(flatten)]
+    pub run: RunFlags,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,26 +1,24 @@
 //! Start-up: turns the command line and environment into a running session (full-screen or
 //! headless). The top of the program, so errors here are `anyhow`.
 
+mod run_options;
+mod session;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use std::path::{Path, PathBuf};
-
-use crate::agent::history::{History, LogTarget};
-use crate::agent::session_log::{self, Entry, SessionLog};
 use crate::agent::{self, AgentConfig};
 use crate::app::Model;
 use crate::app::model::StatusInfo;
 use crate::cli::{Args, Command};
 use crate::config::project_root;
-use crate::config::settings::{Locations, Settings};
+use crate::config::settings::Locations;
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
 use crate::protocol::Op;
 use crate::provider::catalog::Catalog;
 use crate::provider::presets::Kind;
-use crate::tools::Registry;
 use crate::ui::theme::Theme;
 use crate::{headless, tui};
 
@@ -36,7 +34,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     });
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let locations = Locations::detect(&project_root(&cwd));
-    let mut settings = Settings::load(&locations);
+    if let Some(problem) = run_options::usage_problem(&args, &cwd) {
+        eprintln!("claw: {problem}");
+        return Ok(2);
+    }
+    let mut settings = run_options::load_settings(&locations, &args.run, &cwd);
     match &args.command {
         Some(Command::Config) => {
             print!("{}", settings.describe());
@@ -92,12 +94,13 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             .unwrap_or_default()
     };
     let effort = settings.effort();
+    let effort = args.run.effort.unwrap_or(effort);
     let mut permissions = Permissions::new(mode, &cwd, locations.home.clone());
     if let Some(config_dir) = &locations.user_config {
         permissions.set_config_dir(config_dir.clone());
     }
     settings.apply_rules(&mut permissions, &cwd);
-    let session = match open_session(&args, &cwd, &model)? {
+    let session = match session::open_session(&args, &cwd, &model)? {
         Some(session) => session,
         None => return Ok(0),
     };
@@ -146,6 +149,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     settings.warnings.extend(sandbox_warnings);
     let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
     let memory_files = crate::first_screen::memory_files(&locations, &cwd);
+    let tools = run_options::tools(&args.run, &mut settings.warnings);
+    let system_prompt = run_options::system_prompt(&args.run, &cwd)?;
     let mut setup = agent::Setup {
         user_settings: locations.user_file(),
         settings_files: locations
@@ -172,6 +177,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         memory_files,
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
+        // Without persistence nothing is written: an install id is used only if it exists.
+        .filter(|dirs| {
+            !args.run.no_session_persistence || dirs.data_dir().join("install-id").exists()
+        })
         .and_then(|dirs| crate::config::install_id::user_id(dirs.data_dir()));
     let (provider, provider_warnings) =
         crate::provider::presets::build(&provider_config, &env, install_id.clone());
@@ -187,41 +196,44 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         crate::first_screen::missing_keys(&provider_config.name, &provider.describe());
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
-    let handle = agent::spawn(AgentConfig {
-        provider,
-        providers: Some(providers),
-        catalog,
-        model: model.clone(),
-        cwd: cwd.clone(),
-        tools: Registry::builtin(),
-        system_prompt: None,
-        effort,
-        permissions,
-        local_settings: Some(locations.local_file()),
-        hooks,
-        settings_summary: settings.describe(),
-        log: session.log,
-        resumed: session.messages,
-        resumed_usage: session.usage.clone(),
-        compact_threshold: settings
-            .merged
-            .get("autoCompactThreshold")
-            .and_then(serde_json::Value::as_f64)
-            .filter(|t| *t > 0.0 && *t <= 1.0)
-            .unwrap_or(0.85),
-        small_model: std::env::var("CLAW_SMALL_MODEL")
-            .ok()
-            .or_else(|| settings.string("smallModel"))
-            // Another provider has no haiku: its own model does the small jobs.
-            .unwrap_or_else(|| {
-                if anthropic {
-                    "haiku".into()
-                } else {
-                    model.clone()
-                }
-            }),
-        setup,
-    });
+    let handle = agent::spawn_with(
+        AgentConfig {
+            provider,
+            providers: Some(providers),
+            catalog,
+            model: model.clone(),
+            cwd: cwd.clone(),
+            tools,
+            system_prompt,
+            effort,
+            permissions,
+            local_settings: Some(locations.local_file()),
+            hooks,
+            settings_summary: settings.describe(),
+            log: session.log,
+            resumed: session.messages,
+            resumed_usage: session.usage.clone(),
+            compact_threshold: settings
+                .merged
+                .get("autoCompactThreshold")
+                .and_then(serde_json::Value::as_f64)
+                .filter(|t| *t > 0.0 && *t <= 1.0)
+                .unwrap_or(0.85),
+            small_model: std::env::var("CLAW_SMALL_MODEL")
+                .ok()
+                .or_else(|| settings.string("smallModel"))
+                // Another provider has no haiku: its own model does the small jobs.
+                .unwrap_or_else(|| {
+                    if anthropic {
+                        "haiku".into()
+                    } else {
+                        model.clone()
+                    }
+                }),
+            setup,
+        },
+        run_options::agent_options(&args.run),
+    );
     let pick_session = args.resume.as_deref() == Some("");
     if let Some(prompt) = args.print {
         if let Some(mcp) = &setup_mcp {
@@ -253,7 +265,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     settings.warnings.extend(theme_warning);
     let (keymap, keymap_notices) = load_keymap(&locations);
     ui_model.set_keymap(keymap);
-    let history_path = crate::history_file::path_for(&cwd);
+    let history_path =
+        crate::history_file::path_for(&cwd).filter(|_| !args.run.no_session_persistence);
     let runtime = tui::Runtime::new(handle.ops, history_path.clone());
     // Shown below the header and a resumed transcript, once the agent says the session started.
     ui_model.deferred_notices = settings
@@ -393,124 +406,4 @@ fn choose_theme(setting: Option<&str>) -> (Theme, Option<String>) {
             ),
         },
     }
-}
-
-/// The session to run: a new one, or one resumed from disk.
-struct SessionStart {
-    log: LogTarget,
-    messages: Vec<crate::provider::Message>,
-    usage: Vec<(String, crate::provider::Usage, f64)>,
-    notices: Vec<String>,
-}
-
-/// Where this directory's sessions are kept.
-fn sessions_dir(cwd: &Path) -> Option<PathBuf> {
-    session_log::default_project_dir(cwd)
-}
-
-/// Resolves --continue / --resume / --fork-session. None: nothing to run (the list was shown).
-fn open_session(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<SessionStart>> {
-    let Some(dir) = sessions_dir(cwd) else {
-        return Ok(Some(SessionStart {
-            log: LogTarget::None,
-            messages: Vec::new(),
-            usage: Vec::new(),
-            notices: vec!["No data directory: this session will not be saved.".into()],
-        }));
-    };
-    let new_target = |id: &str| LogTarget::Pending {
-        path: dir.join(format!("{id}.jsonl")),
-        meta: Entry::Meta {
-            id: id.to_string(),
-            cwd: cwd.display().to_string(),
-            model: model.to_string(),
-            started: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
-        },
-    };
-    let chosen = match (&args.resume, args.continue_session) {
-        // Full screen: start fresh, in the session picker.
-        (Some(id), _) if id.is_empty() && args.print.is_none() => None,
-        (Some(id), _) if id.is_empty() => {
-            let sessions = session_log::list(&dir);
-            if sessions.is_empty() {
-                println!("No saved sessions for {}.", cwd.display());
-            }
-            for s in sessions {
-                println!(
-                    "{}  {:>4} messages  ${:.4}  {}",
-                    s.id, s.messages, s.cost, s.first_prompt
-                );
-            }
-            println!("\nResume one with: claw --resume <id>");
-            return Ok(None);
-        }
-        (Some(id), _) => Some(dir.join(format!("{id}.jsonl"))),
-        (None, true) => match session_log::latest(&dir) {
-            Some(latest) => Some(latest),
-            None => anyhow::bail!("no saved session to continue in {}", cwd.display()),
-        },
-        (None, false) => None,
-    };
-    let Some(path) = chosen else {
-        return Ok(Some(SessionStart {
-            log: new_target(&session_log::new_id()),
-            messages: Vec::new(),
-            usage: Vec::new(),
-            notices: Vec::new(),
-        }));
-    };
-    let loaded = session_log::load(&path)
-        .with_context(|| format!("cannot read the session {}", path.display()))?;
-    // (The cost comes back with the usage entries: the agent sums them and reports both.)
-    let (messages, _) = History::replay(&loaded.entries);
-    let usage = loaded
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Usage { model, usage, cost } => Some((model.clone(), *usage, *cost)),
-            _ => None,
-        })
-        .collect();
-    let shown = crate::shown_path::shown_from(&path, cwd);
-    let mut notices = Vec::new();
-    if loaded.skipped > 0 {
-        notices.push(format!(
-            "Skipped {} of {shown} (a crash mid-write); the rest is restored.",
-            crate::words::count(loaded.skipped, "damaged line", "damaged lines"),
-        ));
-    }
-    let log = if args.fork_session {
-        let id = session_log::new_id();
-        let copy = dir.join(format!("{id}.jsonl"));
-        let mut log =
-            SessionLog::open(&copy).with_context(|| format!("cannot create {}", copy.display()))?;
-        for entry in &loaded.entries {
-            log.append(entry)?;
-        }
-        notices.push(crate::agent::history::resumed_notice(
-            &shown,
-            messages.len(),
-            Some(&id),
-        ));
-        LogTarget::Open(log)
-    } else {
-        notices.push(crate::agent::history::resumed_notice(
-            &shown,
-            messages.len(),
-            None,
-        ));
-        LogTarget::Open(
-            SessionLog::open(&path)
-                .with_context(|| format!("cannot append to {}", path.display()))?,
-        )
-    };
-    Ok(Some(SessionStart {
-        log,
-        messages,
-        usage,
-        notices,
-    }))
 }

@@ -240,6 +240,7 @@ async fn the_request_is_a_streamed_chat_completion_with_tools_and_the_key() {
     req.thinking = Thinking {
         effort: Effort::Low,
         style: Some(ThinkingStyle::Adaptive),
+        budget: None,
     };
     let completed = client.stream(&req, &mut |_| {}).await.unwrap();
     assert_eq!(completed.message.text(), "ok");

@@ -262,11 +262,13 @@ async fn bearer_token_and_thinking_styles() {
     req.thinking = Thinking {
         effort: Effort::Low,
         style: Some(ThinkingStyle::Budget),
+        budget: None,
     };
     client.stream(&req, &mut |_| {}).await.unwrap();
     req.thinking = Thinking {
         effort: Effort::High,
         style: Some(ThinkingStyle::Adaptive),
+        budget: None,
     };
     client.stream(&req, &mut |_| {}).await.unwrap();
     let requests = server.requests();
@@ -574,6 +576,7 @@ async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_
     req.thinking = Thinking {
         effort: Effort::Low,
         style: None,
+        budget: None,
     };
     // Thinking without tools needs no beta.
     client.stream(&req, &mut |_| {}).await.unwrap();
@@ -587,6 +590,7 @@ async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_
     req.thinking = Thinking {
         effort: Effort::Low,
         style: Some(ThinkingStyle::Adaptive),
+        budget: None,
     };
     client.stream(&req, &mut |_| {}).await.unwrap();
     let requests = server.requests();

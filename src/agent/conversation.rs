@@ -40,6 +40,8 @@ pub(crate) struct Conversation {
     pub totals: Totals,
     /// How the last turn ended (a sub-agent's caller reads it).
     pub last_stop: Option<TurnStop>,
+    /// The answer the model gave this turn through StructuredOutput (`--json-schema`).
+    pub structured: Option<serde_json::Value>,
 }
 
 impl Conversation {

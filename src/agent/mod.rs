@@ -24,6 +24,7 @@ mod pending;
 mod policy;
 pub mod prompt;
 mod provider_models;
+pub mod run_options;
 pub mod saved_bytes;
 mod server_tools;
 mod services;
@@ -46,6 +47,8 @@ use crate::protocol::{AgentEvent, Op};
 use crate::provider::catalog::Catalog;
 use crate::provider::{Provider, Thinking};
 use crate::tools::{Registry, ToolContext};
+
+pub use run_options::RunOptions;
 
 /// Defaults for models the catalog doesn't know (local servers).
 const UNKNOWN_CONTEXT_WINDOW: u64 = 200_000;
@@ -169,6 +172,24 @@ pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
 
 /// Starts the agent task on the current tokio runtime.
 pub fn spawn(config: AgentConfig) -> AgentHandle {
+    spawn_with(config, RunOptions::default())
+}
+
+/// Starts the agent with the command line's run options (limits, fallback, a JSON answer).
+pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
+    if let Some(tool) = run.structured_output_tool() {
+        match tool {
+            Ok(tool) => config.tools = config.tools.with(Box::new(tool)),
+            // The command line checked the schema: this is a caller's mistake, said at once.
+            Err(message) => {
+                config
+                    .setup
+                    .warnings
+                    .push(format!("--json-schema: {message}"));
+            }
+        }
+    }
+    config.effort = run.starting_effort(config.effort);
     let (op_tx, op_rx) = unbounded_channel();
     let (event_tx, event_rx) = unbounded_channel();
     let model = resolve_model(&config.catalog, &config.model);
@@ -222,6 +243,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
                 totals
             },
             last_stop: None,
+            structured: None,
         },
         services: services::Services {
             ctx,
@@ -231,7 +253,9 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             tools: Arc::new(config.tools),
             setup,
             hooks: Arc::new(config.hooks),
-            session_id: history_id.unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
+            session_id: history_id
+                .or_else(|| run.session_id.clone())
+                .unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
             next_hook: 0,
             settings_summary: config.settings_summary,
             small_model: config.small_model,
@@ -243,6 +267,7 @@ pub fn spawn(config: AgentConfig) -> AgentHandle {
             local_settings: config.local_settings,
             compact_threshold: config.compact_threshold,
             withheld: &[],
+            run,
         },
     };
     let inbox = inbox::Inbox {

@@ -85,6 +85,7 @@ impl Session {
         Thinking {
             effort,
             style: self.conversation.model.reasoning,
+            budget: self.policy.run.max_thinking_tokens.filter(|t| *t > 0),
         }
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct Policy {
     /// reads its prompt cache) but refused when called: a sub-agent's Task, AskUserQuestion and
     /// ExitPlanMode.
     pub withheld: &'static [&'static str],
+    /// The command line's limits for each turn (none for a sub-agent).
+    pub run: crate::agent::RunOptions,
 }
 
 impl Policy {

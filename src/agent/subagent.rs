@@ -93,7 +93,12 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
 }
 
 /// The tools a sub-agent is offered, like its parent, but may not call.
-const WITHHELD: &[&str] = &["Task", "AskUserQuestion", "ExitPlanMode"];
+const WITHHELD: &[&str] = &[
+    "Task",
+    "AskUserQuestion",
+    "ExitPlanMode",
+    "StructuredOutput",
+];
 
 impl Session {
     /// Runs a Task's sub-agent on `prompt`, its steps nested under call `id`. Boxed: a
@@ -139,6 +144,7 @@ impl Session {
                 compact_due: false,
                 totals: Totals::default(),
                 last_stop: None,
+                structured: None,
             },
             services: Services {
                 ctx: self.services.ctx.clone(),
@@ -162,6 +168,7 @@ impl Session {
                 local_settings: self.policy.local_settings.clone(),
                 compact_threshold: self.policy.compact_threshold,
                 withheld: WITHHELD,
+                run: crate::agent::RunOptions::default(),
             },
         };
         let alive = sub.turn(prompt, inbox).await;

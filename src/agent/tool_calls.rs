@@ -312,6 +312,11 @@ impl Session {
             }
             SessionEffect::ShowTodos(items) => self.emit(AgentEvent::Todos { items }),
             SessionEffect::LoadMemoryFor(path) => self.add_nested_memory(&path, outcome),
+            // The final answer: the turn ends with it (told just before TurnEnded).
+            SessionEffect::StructuredOutput(value) => {
+                self.conversation.structured = Some(value);
+                outcome.flow = CallFlow::StopTurn(TurnStop::Done);
+            }
         }
     }
 

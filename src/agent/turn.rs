@@ -12,6 +12,7 @@ use crate::agent::policy::Policy;
 use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
 };
+use crate::agent::run_options::Owed;
 use crate::agent::services::Services;
 use crate::protocol::session_start::AssistantReply;
 use crate::protocol::{AgentEvent, TurnStop};
@@ -85,6 +86,7 @@ impl Session {
         if build {
             self.conversation.system = system_prompt().to_string();
         }
+        self.append_to_system_prompt();
         if let Ok((_, _, places, seen)) = built {
             self.conversation.memory = Some((places, seen));
         }
@@ -236,6 +238,8 @@ impl Session {
         self.learn_model().await;
         let mut stop_continuations = 0u32;
         let mut pause_continuations = 0u32;
+        let (mut requests, mut reminders) = (0u32, 0u32);
+        self.conversation.structured = None;
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
             self.note_plan_mode();
@@ -246,6 +250,10 @@ impl Session {
                     return false;
                 }
             }
+            if let Some(stop) = self.limit_reached(requests) {
+                break stop;
+            }
+            requests += 1;
             let request = ChatRequest {
                 model: self.conversation.model.id.clone(),
                 max_tokens: self.conversation.model.max_tokens,
@@ -300,6 +308,10 @@ impl Session {
                         self.conversation.history.push(message);
                     }
                     break TurnStop::Interrupted;
+                }
+                Watched::Done(Err(error)) if self.fall_back(&error) => {
+                    requests -= 1;
+                    continue;
                 }
                 Watched::Done(Err(error)) => {
                     self.emit(AgentEvent::Error {
@@ -378,6 +390,13 @@ impl Session {
                         continue;
                     }
                 }
+                if stop == TurnStop::Done {
+                    match self.owed_before_ending(&mut reminders) {
+                        Owed::Nothing => {}
+                        Owed::Reminded => continue,
+                        Owed::GaveUp => break TurnStop::Failed,
+                    }
+                }
                 break stop;
             }
             let (results, flow) = self.run_tools(calls, inbox).await;
@@ -398,6 +417,7 @@ impl Session {
             self.emit(AgentEvent::Notice { message });
         }
         self.conversation.last_stop = Some(stop.clone());
+        self.announce_structured_output();
         self.emit(AgentEvent::TurnEnded { stop });
         true
     }

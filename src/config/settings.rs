@@ -57,6 +57,8 @@ pub enum Layer {
     User,
     Project,
     Local,
+    /// `--settings` and the command line's rules (`--allowedTools`, `--add-dir`…).
+    CommandLine,
 }
 
 /// One settings file that was found.
@@ -165,12 +167,20 @@ fn merge(base: &mut Value, overlay: &Value) {
 impl Settings {
     /// Reads every settings file that exists.
     pub fn load(locations: &Locations) -> Settings {
+        Settings::load_layers(locations, &|_| true)
+    }
+
+    /// Reads the settings files of the layers `wanted` keeps (`--setting-sources`).
+    pub fn load_layers(locations: &Locations, wanted: &dyn Fn(Layer) -> bool) -> Settings {
         let mut settings = Settings {
             merged: Value::Object(Map::new()),
             ..Settings::default()
         };
         let mut seen = Vec::new();
         for (path, layer, anchor) in locations.candidates() {
+            if !wanted(layer) {
+                continue;
+            }
             // With the project at the home directory, two candidates are one file: read it once.
             if seen.contains(&path) {
                 continue;

@@ -13,12 +13,16 @@ pub struct Thinking {
     pub effort: Effort,
     /// None: the catalog doesn't know the model.
     pub style: Option<ThinkingStyle>,
+    /// The token budget asked for (`--max-thinking-tokens`), for models that take one; None:
+    /// the effort's own.
+    pub budget: Option<u32>,
 }
 
 impl Thinking {
     pub const OFF: Thinking = Thinking {
         effort: Effort::Off,
         style: None,
+        budget: None,
     };
 }
 

@@ -22,6 +22,7 @@ pub mod notebook;
 pub mod outcome;
 pub mod read;
 pub mod read_large;
+pub mod structured_output;
 pub mod task;
 pub mod todo;
 pub mod web_fetch;
@@ -267,6 +268,8 @@ pub enum SessionEffect {
     /// The model read this file: the memory files (CLAW.md) of its directory join the result,
     /// the first time it reads there (Read).
     LoadMemoryFor(PathBuf),
+    /// The model gave its final answer as JSON matching `--json-schema` (StructuredOutput).
+    StructuredOutput(Value),
 }
 
 /// One tool.
@@ -336,6 +339,8 @@ pub struct Registry {
     found: Vec<Arc<dyn Tool>>,
     /// Which snapshot of the found tools this is (the MCP servers' generation).
     found_generation: u64,
+    /// Tools never offered, found ones included (`--disallowedTools` naming whole tools).
+    hidden: Arc<[String]>,
 }
 
 impl Registry {
@@ -367,6 +372,7 @@ impl Registry {
             tools: tools.into_iter().map(Arc::from).collect(),
             found: Vec::new(),
             found_generation: 0,
+            hidden: Arc::from(Vec::new()),
         }
     }
 
@@ -375,12 +381,33 @@ impl Registry {
     /// registered before it.
     pub fn with_found(&self, mut found: Vec<Arc<dyn Tool>>, generation: u64) -> Registry {
         found.retain(|t| !self.tools.iter().any(|own| own.name() == t.name()));
+        found.retain(|t| !hides(&self.hidden, &t.name()));
         found.sort_by_key(|t| t.name().into_owned());
         Registry {
             tools: self.tools.clone(),
             found,
             found_generation: generation,
+            hidden: Arc::clone(&self.hidden),
         }
+    }
+
+    /// Only the tools named in `names` (`--tools`); returns the names no tool has.
+    pub fn keep_only(&mut self, names: &[String]) -> Vec<String> {
+        self.tools.retain(|t| names.iter().any(|n| *n == t.name()));
+        names
+            .iter()
+            .filter(|n| !self.tools.iter().any(|t| t.name() == n.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// The same tools without those `hidden` names, now and among the tools found later: a
+    /// name is a tool's, or an MCP server's (`mcp__github`) for all of its tools.
+    pub fn hiding(mut self, hidden: Vec<String>) -> Registry {
+        self.tools.retain(|t| !hides(&hidden, &t.name()));
+        self.found.retain(|t| !hides(&hidden, &t.name()));
+        self.hidden = Arc::from(hidden);
+        self
     }
 
     /// The snapshot of found tools this registry holds (see [`Registry::with_found`]).
@@ -410,6 +437,18 @@ impl Registry {
             .map(|t| t.spec())
             .collect()
     }
+}
+
+/// Whether `hidden` names tool `name`, or the MCP server it comes from.
+fn hides(hidden: &[String], name: &str) -> bool {
+    hidden.iter().any(|h| {
+        let server = h.strip_suffix("__*").unwrap_or(h);
+        name == h
+            || (h.starts_with("mcp__")
+                && name
+                    .strip_prefix(server)
+                    .is_some_and(|rest| rest.starts_with("__")))
+    })
 }
 
 /// The first `name` on PATH (or `name` itself when it is a path to a file).
@@ -442,3 +481,30 @@ mod path_tests {
 
 #[cfg(test)]
 mod denied_reads_tests;
+
+#[cfg(test)]
+mod hidden_tools_tests {
+    use super::*;
+
+    #[test]
+    fn a_hidden_name_covers_a_tool_or_an_mcp_servers_tools_found_later() {
+        let hidden = [
+            "WebFetch".to_string(),
+            "mcp__github".to_string(),
+            "mcp__db__*".to_string(),
+        ];
+        assert!(hides(&hidden, "WebFetch"));
+        assert!(!hides(&hidden, "WebSearch"));
+        assert!(hides(&hidden, "mcp__github__create_issue"));
+        assert!(!hides(&hidden, "mcp__githubber__x"));
+        assert!(hides(&hidden, "mcp__db__query"));
+        assert!(!hides(&hidden, "mcp__other__query"));
+        let registry = Registry::builtin().hiding(vec!["WebFetch".into(), "Bash".into()]);
+        let names: Vec<String> = registry.specs().into_iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), 14);
+        assert!(!names.iter().any(|n| n == "WebFetch" || n == "Bash"));
+        // A found tool of the same name stays hidden too.
+        let found: Vec<Arc<dyn Tool>> = vec![Arc::new(bash::Bash)];
+        assert!(registry.with_found(found, 1).get("Bash").is_none());
+    }
+}

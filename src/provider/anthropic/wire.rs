@@ -126,6 +126,7 @@ pub fn thinking(thinking: Thinking, max_tokens: u32) -> WireThinking {
         Effort::Medium => 12_000,
         Effort::High => 24_000,
     };
+    let budget = thinking.budget.unwrap_or(budget);
     match thinking.style {
         Some(ThinkingStyle::Adaptive) => WireThinking::Adaptive(thinking.effort.as_str()),
         Some(ThinkingStyle::Budget) | None => {
@@ -141,7 +142,11 @@ mod tests {
 
     #[test]
     fn efforts_become_budgets_below_max_tokens_or_adaptive_levels() {
-        let ask = |effort, style| Thinking { effort, style };
+        let ask = |effort, style| Thinking {
+            effort,
+            style,
+            budget: None,
+        };
         assert_eq!(thinking(Thinking::OFF, 32_000), WireThinking::Off);
         assert_eq!(
             thinking(ask(Effort::Low, Some(ThinkingStyle::Budget)), 32_000),
@@ -158,6 +163,16 @@ mod tests {
         assert_eq!(
             thinking(ask(Effort::Medium, Some(ThinkingStyle::Adaptive)), 32_000),
             WireThinking::Adaptive("medium")
+        );
+        // --max-thinking-tokens: its budget, still below max_tokens.
+        let asked = |budget| Thinking {
+            budget: Some(budget),
+            ..ask(Effort::Low, Some(ThinkingStyle::Budget))
+        };
+        assert_eq!(thinking(asked(8_000), 32_000), WireThinking::Budget(8_000));
+        assert_eq!(
+            thinking(asked(50_000), 32_000),
+            WireThinking::Budget(31_000)
         );
     }
 

@@ -230,6 +230,7 @@ mod tests {
         request.thinking = Thinking {
             effort: Effort::High,
             style: Some(ThinkingStyle::Adaptive),
+            budget: None,
         };
         request.images = Images::Accepted;
         let body = request_body(&request);
@@ -250,6 +251,7 @@ mod tests {
             request.thinking = Thinking {
                 effort: Effort::Medium,
                 style: None,
+                budget: None,
             };
             request_body(&request)
         };
@@ -268,6 +270,7 @@ mod tests {
         request.thinking = Thinking {
             effort: Effort::Off,
             style: None,
+            budget: None,
         };
         request.model = "o3".into();
         assert!(request_body(&request).get("reasoning_effort").is_none());
