@@ -168,6 +168,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         mcp_servers,
         custom_commands,
         sandbox,
+        provider_names: crate::config::providers::names(
+            settings.merged.get("providers").unwrap_or(&null),
+        ),
         provider_name: provider_config.name.clone(),
         api_key_source: api_key_source(&provider_config, &env),
         local_servers: agent::local_servers::candidates(&env),

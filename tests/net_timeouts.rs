@@ -198,6 +198,7 @@ fn request() -> ChatRequest {
         tools: Vec::new(),
         server_tools: Vec::new(),
         thinking: Thinking::OFF,
+        images: claw::provider::Images::Accepted,
     }
 }
 

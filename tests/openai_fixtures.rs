@@ -34,6 +34,7 @@ fn request() -> ChatRequest {
         }],
         server_tools: Vec::new(),
         thinking: Thinking::OFF,
+        images: claw::provider::Images::Accepted,
     }
 }
 
@@ -293,4 +294,77 @@ async fn a_missing_key_names_its_variable_and_status_errors_are_retried_as_for_a
     );
     let models = client.list_models().await.unwrap();
     assert_eq!(models[0].id, "fake-model");
+}
+
+#[tokio::test]
+async fn every_fixture_replays_to_an_answer_or_the_error_it_holds() {
+    let dir = format!("{}/tests/fixtures/sse/openai", env!("CARGO_MANIFEST_DIR"));
+    let names = fake_server::sse_fixture_names(std::path::Path::new(&dir));
+    assert_eq!(names.len(), 20, "{names:?}");
+    let broken = [
+        "llamacpp_legacy_error_field",
+        "quirk_cut_before_finish",
+        "quirk_done_only",
+        "quirk_openrouter_comments_and_midstream_error",
+    ];
+    for name in names {
+        let (result, events) = replay(&name).await;
+        assert_eq!(
+            result.is_err(),
+            broken.contains(&name.as_str()),
+            "{name}: {result:?}"
+        );
+        if let Ok(done) = result {
+            assert_eq!(text_of(&events), done.message.text(), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stream_cut_before_its_finish_is_an_error_not_an_answer() {
+    let (result, events) = replay("quirk_cut_before_finish").await;
+    assert_eq!(text_of(&events), "The parser drops the", "shown as it came");
+    match result {
+        Err(ProviderError::Incomplete { detail }) => {
+            assert!(detail.contains("no finish_reason"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn vllm_reasons_then_calls_with_its_usage_in_the_last_chunk() {
+    let (result, events) = replay("quirk_vllm_reasoning_tool_call_usage_in_last_chunk").await;
+    let completed = result.unwrap();
+    assert_eq!(completed.stop_reason, StopReason::ToolUse);
+    assert!(matches!(
+        &completed.message.content[0],
+        ContentBlock::Thinking { thinking, signature }
+            if thinking == "I need the file's contents before I can answer." && signature.is_empty()
+    ));
+    assert_eq!(
+        calls(&completed),
+        vec![(
+            "chatcmpl-tool-4f1e9d".into(),
+            "Read".into(),
+            json!({"file_path": "src/parse.rs"})
+        )]
+    );
+    assert_eq!(
+        (completed.usage.input_tokens, completed.usage.output_tokens),
+        (412, 59)
+    );
+    assert!(events.contains(&StreamEvent::ToolUseStarted {
+        id: "chatcmpl-tool-4f1e9d".into(),
+        name: "Read".into()
+    }));
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_include_usage_still_answers() {
+    let (result, _) = replay("quirk_lmstudio_no_usage").await;
+    let completed = result.unwrap();
+    assert_eq!(completed.message.text(), "Hi there.");
+    assert_eq!(completed.stop_reason, StopReason::EndTurn);
+    assert_eq!(completed.usage, claw::provider::Usage::default());
 }

@@ -235,22 +235,45 @@ async fn a_model_the_catalog_does_not_know_takes_its_window_from_the_settings_or
         "llama.cpp's /props"
     );
     let mut handle = spawn(Settings {
-        context_windows: vec![("local-model".into(), 65_536)],
+        models: vec![(
+            "local-model".into(),
+            claw::provider::ModelFacts {
+                context_window: Some(65_536),
+                ..Default::default()
+            },
+        )],
         ..Settings::local(&base)
     });
     assert_eq!(
         announced_window(&mut handle, true).await,
         65_536,
-        "the settings first"
+        "the settings first, though the server says 8192"
     );
-    assert!(
+    let props = || {
         server
             .requests()
             .iter()
             .filter(|r| r.path == "/props")
             .count()
-            == 1,
-        "the settings' window needs no question to the server"
+    };
+    let asked = props();
+    let mut handle = spawn(Settings {
+        models: vec![(
+            "local-model".into(),
+            claw::provider::ModelFacts {
+                context_window: Some(32_768),
+                prices: None,
+                images: Some(claw::provider::Images::Refused),
+                reasoning: Some(false),
+            },
+        )],
+        ..Settings::local(&base)
+    });
+    assert_eq!(announced_window(&mut handle, true).await, 32_768);
+    assert_eq!(
+        props(),
+        asked,
+        "settings that say everything need no question to the server"
     );
 }
 
@@ -261,17 +284,25 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
     use support::turns::finish_turn;
 
     let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "the notes say hello\n").unwrap();
     let server = FakeServer::start(vec![
+        // A tool turn on Anthropic: thinking signed, a Read, then the answer.
         Reply::message(
             vec![
                 Block::Thinking {
                     thinking: "Anthropic's private thoughts.".into(),
                     signature: "sig-anthropic".into(),
                 },
-                Block::Text("Claude here.".into()),
+                Block::ToolUse {
+                    id: "toolu_read".into(),
+                    name: "Read".into(),
+                    input: json!({"file_path": notes.display().to_string()}),
+                },
             ],
-            "end_turn",
+            "tool_use",
         ),
+        Reply::text("Claude here."),
         Reply::text("A local model here."),
         Reply::text("Claude again."),
     ])
@@ -332,9 +363,9 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
         .into_iter()
         .filter(|r| r.path == "/v1/messages" || r.path == "/v1/chat/completions")
         .collect();
-    assert_eq!(model_requests.len(), 3, "every request accepted");
+    assert_eq!(model_requests.len(), 4, "every request accepted");
     assert_eq!(model_requests[0].path, "/v1/messages");
-    let local = &model_requests[1];
+    let local = &model_requests[2];
     assert_eq!(local.path, "/v1/chat/completions");
     assert_eq!(local.body["model"], "qwen3:8b");
     let sent = local.body["messages"].to_string();
@@ -346,7 +377,27 @@ async fn switching_provider_mid_session_keeps_the_conversation_and_leaves_signat
         !sent.contains("sig-anthropic") && !sent.contains("private thoughts"),
         "{sent}"
     );
-    let back = &model_requests[2];
+    // Claude's tool turn, in the Chat Completions form: a call and the `tool` message answering it.
+    let messages = local.body["messages"].as_array().unwrap();
+    let call = messages
+        .iter()
+        .find(|m| m["role"] == "assistant" && m.get("tool_calls").is_some())
+        .expect("the Read as a tool call");
+    assert_eq!(call["tool_calls"][0]["id"], "toolu_read");
+    assert_eq!(call["tool_calls"][0]["function"]["name"], "Read");
+    let answer = messages
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("its result as a tool message");
+    assert_eq!(answer["tool_call_id"], "toolu_read");
+    assert!(
+        answer["content"]
+            .as_str()
+            .unwrap()
+            .contains("the notes say hello"),
+        "{answer}"
+    );
+    let back = &model_requests[3];
     assert_eq!(back.path, "/v1/messages");
     let sent = back.body["messages"].to_string();
     assert!(

@@ -30,6 +30,7 @@ fn request() -> ChatRequest {
         tools: Vec::new(),
         server_tools: Vec::new(),
         thinking: Thinking::OFF,
+        images: claw::provider::Images::Accepted,
     }
 }
 
@@ -88,18 +89,8 @@ async fn every_fixture_is_read_without_panicking_and_classified() {
         "{}/tests/fixtures/sse/anthropic",
         env!("CARGO_MANIFEST_DIR")
     );
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            e.ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".sse")
-                .map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    assert_eq!(names.len(), 14, "{names:?}");
+    let names = fake_server::sse_fixture_names(std::path::Path::new(&dir));
+    assert_eq!(names.len(), 18, "{names:?}");
     for name in names {
         let (result, events) = replay(&name).await;
         let is_error_fixture = name.contains("error_event");
@@ -617,4 +608,149 @@ async fn requests_name_claw_the_install_and_the_betas_a_budget_model_needs_with_
         Some("interleaved-thinking-2025-05-14")
     );
     assert_eq!(requests[2].header("anthropic-beta"), None);
+}
+
+#[tokio::test]
+async fn server_tool_blocks_are_kept_verbatim_and_shown_when_complete() {
+    let (result, events) = replay("docs_web_search").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::EndTurn);
+    let kinds: Vec<&str> = done
+        .message
+        .content
+        .iter()
+        .map(|b| match b {
+            ContentBlock::Text { .. } => "text",
+            ContentBlock::ServerToolUse { .. } => "server_tool_use",
+            ContentBlock::ServerToolResult { .. } => "server_tool_result",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["text", "server_tool_use", "server_tool_result", "text"]
+    );
+    let use_block = ContentBlock::ServerToolUse {
+        id: "srvtoolu_014hJH82Qum7Td6UV8gDXThB".into(),
+        name: "web_search".into(),
+        input: json!({"query": "weather NYC today"}),
+    };
+    assert_eq!(done.message.content[1], use_block);
+    // The result is the block's content as the API sent it, encrypted parts and all.
+    let sent: serde_json::Value = fixture("docs_web_search")
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .find(|v| v["content_block"]["type"] == "web_search_tool_result")
+        .unwrap()["content_block"]["content"]
+        .clone();
+    let ContentBlock::ServerToolResult {
+        tool_use_id,
+        kind,
+        content,
+    } = &done.message.content[2]
+    else {
+        panic!("{:?}", done.message.content[2]);
+    };
+    assert_eq!(
+        (tool_use_id.as_str(), kind.as_str()),
+        (
+            "srvtoolu_014hJH82Qum7Td6UV8gDXThB",
+            "web_search_tool_result"
+        )
+    );
+    assert_eq!(content, &sent);
+    // Shown once each, the call when its query is complete.
+    let shown: Vec<&ContentBlock> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::ServerTool(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, [&use_block, &done.message.content[2]]);
+    assert!(
+        done.message
+            .text()
+            .ends_with("partly cloudy with a high of 72°F.")
+    );
+
+    let (result, _) = replay("docs_web_search_error").await;
+    let done = result.unwrap();
+    assert!(matches!(
+        &done.message.content[1],
+        ContentBlock::ServerToolResult { content, .. } if content["error_code"] == "max_uses_exceeded"
+    ));
+}
+
+#[tokio::test]
+async fn a_full_context_and_a_paused_search_are_stop_reasons_of_their_own() {
+    let (result, _) = replay("docs_context_window_exceeded").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::ModelContextWindowExceeded);
+    assert_eq!(done.message.text(), "The main loop reads each");
+    let (result, _) = replay("docs_pause_turn").await;
+    let done = result.unwrap();
+    assert_eq!(done.stop_reason, StopReason::PauseTurn);
+    assert!(matches!(
+        &done.message.content[..],
+        [ContentBlock::ServerToolUse { input, .. }] if input["query"] == "tokio release notes"
+    ));
+}
+
+#[tokio::test]
+async fn the_1m_variant_asks_for_its_beta_and_sends_the_plain_id() {
+    let server = FakeServer::start(vec![Reply::text("a"), Reply::text("b")])
+        .await
+        .unwrap();
+    let client = Anthropic::new(&server.base_url(), Auth::ApiKey("k".into()), fast_options());
+    let mut req = request();
+    req.model = "claude-sonnet-4-5[1m]".into();
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    req.model = "claude-sonnet-4-5".into();
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].body["model"], "claude-sonnet-4-5");
+    assert_eq!(
+        requests[0].header("anthropic-beta"),
+        Some("context-1m-2025-08-07")
+    );
+    assert_eq!(requests[1].header("anthropic-beta"), None);
+}
+
+#[tokio::test]
+async fn pictures_go_as_a_note_to_a_model_that_takes_none() {
+    let server = FakeServer::start(vec![Reply::text("a")]).await.unwrap();
+    let client = Anthropic::new(&server.base_url(), Auth::ApiKey("k".into()), fast_options());
+    let mut req = request();
+    req.images = claw::provider::Images::Refused;
+    req.messages = vec![
+        Message::user_text("look"),
+        Message {
+            role: claw::provider::Role::Assistant,
+            content: vec![ContentBlock::ToolUse {
+                id: "t1".into(),
+                name: "Read".into(),
+                input: json!({"file_path": "a.png"}),
+            }],
+        },
+        Message {
+            role: claw::provider::Role::User,
+            content: vec![ContentBlock::ToolResult {
+                tool_use_id: "t1".into(),
+                content: "a picture".into(),
+                is_error: false,
+                images: vec![claw::provider::ImageData {
+                    media_type: "image/png".into(),
+                    data: "AAAA".into(),
+                }],
+            }],
+        },
+    ];
+    client.stream(&req, &mut |_| {}).await.unwrap();
+    let sent = &server.requests()[0].body["messages"][2]["content"][0];
+    assert_eq!(
+        sent["content"],
+        "a picture\n[a picture (image/png) was left out: this model does not take images]"
+    );
 }

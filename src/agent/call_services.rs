@@ -96,6 +96,7 @@ impl AgentServices for SessionCall<'_> {
                 tools: Vec::new(),
                 server_tools: question.server_tools,
                 thinking: Thinking::OFF,
+                images: self.session.conversation.model.images,
             };
             let provider = services.provider.current();
             let mut ignore = |_: StreamEvent| {};
@@ -107,7 +108,7 @@ impl AgentServices for SessionCall<'_> {
             Ok(match answer {
                 Ok(completed) => {
                     self.session.account_for(&model, &completed.usage);
-                    Ok(completed.message.text())
+                    Ok(with_sources(&completed.message))
                 }
                 Err(error) => Err(error.to_string()),
             })
@@ -141,4 +142,28 @@ impl AgentServices for SessionCall<'_> {
     fn session_model(&self) -> String {
         self.session.conversation.model.id.clone()
     }
+}
+
+/// A side answer's text, and the pages its server tools found (a web search's results), so
+/// the model that asked gets their addresses whatever the answer cites.
+fn with_sources(message: &crate::provider::Message) -> String {
+    let mut text = message.text();
+    let found: Vec<(String, String)> = message
+        .content
+        .iter()
+        .filter_map(|block| match block {
+            crate::provider::ContentBlock::ServerToolResult { content, .. } => {
+                crate::provider::server_result_digest(content).ok()
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !found.is_empty() {
+        text.push_str("\n\nSources:");
+        for (title, url) in found {
+            text.push_str(&format!("\n- {title} — {url}"));
+        }
+    }
+    text
 }

@@ -430,6 +430,20 @@ pub fn export_markdown(messages: &[crate::provider::Message]) -> String {
                     },
                     content.trim_end()
                 )),
+                ContentBlock::ServerToolUse { name, input, .. } => {
+                    out.push_str(&format!("**{name}** (run by the provider): {input}\n\n"))
+                }
+                ContentBlock::ServerToolResult { content, .. } => {
+                    match crate::provider::server_result_digest(content) {
+                        Ok(found) => {
+                            for (title, url) in found {
+                                out.push_str(&format!("- [{title}]({url})\n"));
+                            }
+                            out.push('\n');
+                        }
+                        Err(error) => out.push_str(&format!("Result (error): {error}\n\n")),
+                    }
+                }
                 ContentBlock::Thinking { .. } | ContentBlock::RedactedThinking { .. } => {}
             }
         }

@@ -53,6 +53,7 @@ impl Session {
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
+            images: self.conversation.model.images,
         };
         let provider = self.services.provider.current();
         let mut ignore = |_: StreamEvent| {};

@@ -98,6 +98,7 @@ impl Session {
             tools: self.services.tools.specs(),
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
+            images: self.conversation.model.images,
         };
         let no_tools = ChatRequest {
             tools: Vec::new(),

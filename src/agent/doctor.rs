@@ -7,7 +7,9 @@ use std::path::Path;
 use crate::agent::Setup;
 use crate::config::mcp::McpTransport;
 use crate::mcp::ServerState;
-use crate::provider::Provider;
+use std::sync::Arc;
+
+use crate::provider::{Provider, RemoteModel};
 use crate::tools::find_on_path as which;
 
 /// One check's outcome.
@@ -32,15 +34,29 @@ impl Report {
     }
 }
 
+/// The provider in use and the model asked of it.
+pub(crate) struct Active {
+    pub provider: Arc<dyn Provider>,
+    /// "" when unnamed.
+    pub name: String,
+    pub model: String,
+}
+
 /// Runs every check and returns the report.
-pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -> String {
+pub(crate) async fn report(active: &Active, setup: &Setup, cwd: &Path) -> String {
     let mut r = Report(String::new());
+    let provider = active.provider.as_ref();
     let endpoint = provider.describe();
+    let named = if active.name.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", active.name)
+    };
     if !endpoint.wire.is_empty() {
         r.line(
             Verdict::Ok,
             "provider",
-            format!("{} at {}", endpoint.wire, endpoint.base_url),
+            format!("{named}{} at {}", endpoint.wire, endpoint.base_url),
         );
     }
     match (endpoint.credential.as_str(), endpoint.official) {
@@ -60,15 +76,18 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
         r.line(Verdict::Ok, "API", "a built-in provider (no network)");
     } else {
         match provider.list_models().await {
-            Ok(models) => r.line(
-                Verdict::Ok,
-                "API",
-                format!(
-                    "{} answers ({} models listed)",
-                    endpoint.base_url,
-                    models.len()
-                ),
-            ),
+            Ok(models) => {
+                r.line(
+                    Verdict::Ok,
+                    "API",
+                    format!(
+                        "{} answers ({} models listed)",
+                        endpoint.base_url,
+                        models.len()
+                    ),
+                );
+                model_check(&mut r, active, &models);
+            }
             Err(crate::provider::ProviderError::Http { status: 404, .. }) => r.line(
                 Verdict::Ok,
                 "API",
@@ -78,6 +97,65 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
         }
     }
 
+    r.0.push_str(&rest(setup, cwd));
+    r.0
+}
+
+/// Whether the server lists the model in use.
+fn model_check(r: &mut Report, active: &Active, models: &[RemoteModel]) {
+    if active.model.is_empty() || models.is_empty() {
+        return;
+    }
+    let by = if active.name.is_empty() {
+        "the server".to_string()
+    } else {
+        active.name.clone()
+    };
+    if lists(models, &active.model) {
+        r.line(
+            Verdict::Ok,
+            "model",
+            format!("{} (listed by {by})", active.model),
+        );
+    } else {
+        let some: Vec<&str> = models.iter().take(5).map(|m| m.id.as_str()).collect();
+        r.line(
+            Verdict::Warn,
+            "model",
+            format!(
+                "{} is not among the {} models {by} lists ({}{}): /model picks one",
+                active.model,
+                models.len(),
+                some.join(", "),
+                if models.len() > some.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// Whether `model` is in the list: as it is, as a dated snapshot of it (Anthropic lists
+/// `claude-sonnet-4-5-20250929`), or as its `:latest` tag (Ollama); `[1m]` is claw's own.
+fn lists(models: &[RemoteModel], model: &str) -> bool {
+    let model = model
+        .strip_suffix(crate::provider::catalog::LONG_CONTEXT_SUFFIX)
+        .unwrap_or(model);
+    models.iter().any(|m| {
+        m.id == model
+            || m.id == format!("{model}:latest")
+            || m.id.strip_prefix(model).is_some_and(|rest| {
+                rest.strip_prefix('-')
+                    .is_some_and(|date| date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()))
+            })
+    })
+}
+
+/// The checks of everything but the provider.
+fn rest(setup: &Setup, cwd: &Path) -> String {
+    let mut r = Report(String::new());
     let present: Vec<_> = setup.settings_files.iter().filter(|p| p.exists()).collect();
     if present.is_empty() {
         r.line(
@@ -210,4 +288,33 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
         ),
     );
     r.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_is_listed_as_it_is_dated_or_tagged() {
+        let listed = |ids: &[&str]| -> Vec<RemoteModel> {
+            ids.iter()
+                .map(|id| RemoteModel {
+                    id: id.to_string(),
+                    display_name: id.to_string(),
+                    context_window: None,
+                })
+                .collect()
+        };
+        let anthropic = listed(&["claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001"]);
+        assert!(lists(&anthropic, "claude-sonnet-4-5"));
+        assert!(lists(&anthropic, "claude-sonnet-4-5[1m]"));
+        assert!(
+            !lists(&anthropic, "claude-sonnet-4"),
+            "not a dated snapshot of it"
+        );
+        let ollama = listed(&["qwen3:latest", "llama3.1:8b"]);
+        assert!(lists(&ollama, "qwen3"));
+        assert!(lists(&ollama, "llama3.1:8b"));
+        assert!(!lists(&ollama, "llama3.1"));
+    }
 }

@@ -14,6 +14,8 @@ use crate::provider::catalog::Catalog;
 /// What lookups need; owned by the inbox so they are answered mid-turn too.
 pub(crate) struct Lookups {
     pub provider: crate::agent::services::ProviderSlot,
+    /// The other providers, for the model list.
+    pub providers: Option<crate::agent::services::ProviderFactory>,
     pub catalog: Catalog,
     pub events: UnboundedSender<AgentEvent>,
     pub sessions_dir: Option<PathBuf>,
@@ -38,19 +40,13 @@ impl Lookups {
     pub(crate) fn run(&self, lookup: Lookup) {
         let events = self.events.clone();
         match lookup {
-            Lookup::Models => {
-                let provider = self.provider.current();
-                let catalog = self.catalog.clone();
-                tokio::spawn(async move {
-                    // A server without a list still leaves the catalog's models to pick from.
-                    let listed = provider.list_models().await.unwrap_or_default();
-                    let choices = listed
-                        .into_iter()
-                        .map(|m| model_choice(&catalog, &m.id, &m.display_name))
-                        .collect();
-                    let _ = events.send(AgentEvent::Models(choices));
-                });
-            }
+            Lookup::Models => crate::agent::provider_models::list_all(
+                &self.provider,
+                self.providers.as_ref(),
+                &self.setup.provider_names,
+                &self.catalog,
+                &events,
+            ),
             Lookup::Sessions => {
                 let dir = self.sessions_dir.clone();
                 tokio::task::spawn_blocking(move || {
@@ -79,11 +75,15 @@ impl Lookups {
                 });
             }
             Lookup::Doctor => {
-                let provider = self.provider.current();
+                let active = crate::agent::doctor::Active {
+                    provider: self.provider.current(),
+                    name: self.provider.name(),
+                    model: self.provider.model(),
+                };
                 let setup = self.setup.clone();
                 let cwd = self.cwd.clone();
                 tokio::spawn(async move {
-                    let body = crate::agent::doctor::report(provider.as_ref(), &setup, &cwd).await;
+                    let body = crate::agent::doctor::report(&active, &setup, &cwd).await;
                     let _ = events.send(AgentEvent::Info {
                         title: "Doctor".into(),
                         body,
@@ -135,6 +135,7 @@ pub fn model_choice(catalog: &Catalog, id: &str, name: &str) -> ModelChoice {
             context_window: Some(info.context_window),
             prices: Some((info.input, info.output)),
             thinks: true,
+            provider: String::new(),
         },
         None => ModelChoice {
             id: id.to_string(),
@@ -142,15 +143,19 @@ pub fn model_choice(catalog: &Catalog, id: &str, name: &str) -> ModelChoice {
             context_window: None,
             prices: None,
             thinks: true,
+            provider: String::new(),
         },
     }
 }
 
-/// The catalog's models, for the picker before the server answers.
+/// The catalog's models (Anthropic's), for the picker before the providers answer.
 pub fn catalog_choices(catalog: &Catalog) -> Vec<ModelChoice> {
     catalog
         .models()
         .iter()
-        .map(|m| model_choice(catalog, &m.id, &m.name))
+        .map(|m| ModelChoice {
+            provider: "anthropic".into(),
+            ..model_choice(catalog, &m.id, &m.name)
+        })
         .collect()
 }

@@ -19,12 +19,15 @@ mod mcp_requests;
 mod mcp_tools;
 mod mcp_ui;
 pub mod mentions;
+mod model_switch;
 mod notes;
 mod pending;
 mod policy;
 pub mod prompt;
+mod provider_models;
 pub mod run_options;
 pub mod saved_bytes;
+mod server_tools;
 mod services;
 mod session_commands;
 pub mod session_log;
@@ -106,6 +109,9 @@ pub struct Setup {
     pub mcp: Option<crate::mcp::McpServers>,
     /// The `sandbox` settings for Bash commands (default: off).
     pub sandbox: crate::sandbox::SandboxSettings,
+    /// Every provider the model picker asks for its models: the presets and the settings'
+    /// `providers` entries (reached through `AgentConfig::providers`).
+    pub provider_names: Vec<String>,
     /// The provider's name, as the session-started event reports it ("" for anthropic).
     pub provider_name: String,
     /// Where the API key came from: the variable's name, or "none" ("" when not told).
@@ -125,12 +131,20 @@ pub struct AgentHandle {
     pub finished: tokio::task::JoinHandle<()>,
 }
 
-/// The model in use, resolved through the catalog.
+/// The model in use and what it can do: the catalog's facts, or for a model it doesn't know,
+/// what the provider's settings and server say (`model_switch::learn_model`).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ActiveModel {
     pub id: String,
     pub context_window: u64,
     pub max_tokens: u32,
+    /// None: unknown (its cost shows as unknown, never as a wrong number).
+    pub prices: Option<crate::provider::Prices>,
+    pub images: crate::provider::Images,
+    /// How it is asked to think; None: it takes no thinking settings.
+    pub reasoning: Option<crate::provider::ThinkingStyle>,
+    /// Whether the provider was asked what the catalog doesn't know.
+    pub learned: bool,
 }
 
 pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
@@ -139,11 +153,20 @@ pub(crate) fn resolve_model(catalog: &Catalog, name: &str) -> ActiveModel {
             id: info.id.clone(),
             context_window: info.context_window,
             max_tokens: (info.max_output as u32).min(MAX_TOKENS_CAP),
+            prices: Some(info.prices()),
+            // Every Claude model reads pictures.
+            images: crate::provider::Images::Accepted,
+            reasoning: Some(info.thinking),
+            learned: true,
         },
         None => ActiveModel {
             id: name.to_string(),
             context_window: UNKNOWN_CONTEXT_WINDOW,
             max_tokens: UNKNOWN_MAX_OUTPUT.min(MAX_TOKENS_CAP),
+            prices: None,
+            images: crate::provider::Images::Refused,
+            reasoning: None,
+            learned: false,
         },
     }
 }
@@ -174,9 +197,11 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
     let setup = Arc::new(config.setup);
     let history = history::History::new(config.resumed, config.log);
     let history_id = history.session_id();
-    let provider = services::ProviderSlot::new(config.provider);
+    let provider = services::ProviderSlot::new(&setup.provider_name, config.provider);
+    provider.set_model(&model.id);
     let lookups = lookup::Lookups {
         provider: provider.clone(),
+        providers: config.providers.clone(),
         catalog: config.catalog.clone(),
         events: event_tx.clone(),
         sessions_dir: history.sessions_dir(),
@@ -209,8 +234,10 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
                 let mut totals = conversation::Totals::default();
                 for (model, usage, cost) in &config.resumed_usage {
                     totals.add(model, usage, *cost);
+                    // A model priced by the settings recorded its cost.
                     match config.catalog.resolve(model) {
                         Some(_) => totals.priced += 1,
+                        None if *cost > 0.0 => totals.priced += 1,
                         None => totals.unpriced += 1,
                     }
                 }

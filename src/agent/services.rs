@@ -14,29 +14,65 @@ use crate::provider::Provider;
 use crate::provider::catalog::Catalog;
 use crate::tools::{Registry, ToolContext};
 
-/// The provider in use, shared by the session, its sub-agents and its lookups (`/doctor`, the
-/// model list): a model chosen with another provider's prefix swaps it for all of them.
+/// The provider in use, its name and the model asked of it, shared by the session, its
+/// sub-agents and its lookups (`/doctor`, the model list): a model chosen with another
+/// provider's prefix swaps it for all of them.
 #[derive(Clone)]
-pub struct ProviderSlot(Arc<std::sync::RwLock<Arc<dyn Provider>>>);
+pub struct ProviderSlot(Arc<std::sync::RwLock<InUse>>);
+
+#[derive(Clone)]
+struct InUse {
+    /// "" when unnamed (tests).
+    name: String,
+    provider: Arc<dyn Provider>,
+    model: String,
+}
 
 impl ProviderSlot {
-    pub fn new(provider: Arc<dyn Provider>) -> Self {
-        ProviderSlot(Arc::new(std::sync::RwLock::new(provider)))
+    pub fn new(name: &str, provider: Arc<dyn Provider>) -> Self {
+        ProviderSlot(Arc::new(std::sync::RwLock::new(InUse {
+            name: name.to_string(),
+            provider,
+            model: String::new(),
+        })))
+    }
+
+    fn get(&self) -> InUse {
+        // A poisoned lock still holds a whole value: the last one set.
+        match self.0.read() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn change(&self, change: impl FnOnce(&mut InUse)) {
+        match self.0.write() {
+            Ok(mut slot) => change(&mut slot),
+            Err(poisoned) => change(&mut poisoned.into_inner()),
+        }
     }
 
     pub fn current(&self) -> Arc<dyn Provider> {
-        // A poisoned lock still holds a whole Arc: the last provider set.
-        match self.0.read() {
-            Ok(provider) => Arc::clone(&provider),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.get().provider
     }
 
-    pub fn replace(&self, provider: Arc<dyn Provider>) {
-        match self.0.write() {
-            Ok(mut slot) => *slot = provider,
-            Err(poisoned) => *poisoned.into_inner() = provider,
-        }
+    pub fn name(&self) -> String {
+        self.get().name
+    }
+
+    pub fn model(&self) -> String {
+        self.get().model
+    }
+
+    pub fn replace(&self, name: &str, provider: Arc<dyn Provider>) {
+        self.change(|slot| {
+            slot.name = name.to_string();
+            slot.provider = provider;
+        });
+    }
+
+    pub fn set_model(&self, model: &str) {
+        self.change(|slot| slot.model = model.to_string());
     }
 }
 

@@ -12,21 +12,16 @@ use crate::agent::policy::Policy;
 use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
 };
-use crate::agent::resolve_model;
 use crate::agent::run_options::Owed;
 use crate::agent::services::Services;
 use crate::protocol::session_start::AssistantReply;
 use crate::protocol::{AgentEvent, TurnStop};
-use crate::provider::{
-    ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Thinking, Usage,
-};
+use crate::provider::{ChatRequest, ContentBlock, Message, Role, StopReason, StreamEvent, Usage};
 
 /// How often Stop hooks may send the model back to work in one turn.
 const MAX_STOP_CONTINUATIONS: u32 = 3;
 /// How many times one turn resumes an answer the API paused (a long server-side tool).
 const MAX_PAUSE_CONTINUATIONS: u32 = 8;
-/// The longest the agent waits for a server to say a model's context window.
-const CONTEXT_WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// One conversation with the model, what it works with, and what it may do on its own.
 pub(crate) struct Session {
@@ -48,34 +43,6 @@ impl Session {
         let _ = self.services.events.send(event);
     }
 
-    pub(crate) fn announce_model(&self) {
-        self.emit(AgentEvent::SessionInfo {
-            model: self.conversation.model.id.clone(),
-            cwd: crate::shown_path::shown_dir(&self.services.ctx.cwd),
-            context_window: self.conversation.model.context_window,
-        });
-    }
-
-    /// A model the catalog doesn't know (a local one): its window as the settings or its
-    /// server say, announced again when found. Bounded: the first turn waits for it.
-    async fn learn_context_window(&mut self) {
-        if self
-            .services
-            .catalog
-            .resolve(&self.conversation.model.id)
-            .is_some()
-        {
-            return;
-        }
-        let provider = self.services.provider.current();
-        let id = self.conversation.model.id.clone();
-        let asked = tokio::time::timeout(CONTEXT_WINDOW_WAIT, provider.context_window(&id));
-        if let Ok(Some(window)) = asked.await {
-            self.conversation.model.context_window = window;
-            self.announce_model();
-        }
-    }
-
     /// The usage so far, for the status bar: a resumed session's tokens and cost come back
     /// together.
     fn announce_usage(&self) {
@@ -95,7 +62,7 @@ impl Session {
     pub async fn run(mut self, mut inbox: Inbox) {
         self.announce_start();
         self.announce_usage();
-        self.learn_context_window().await;
+        self.learn_model().await;
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
         let built = tokio::task::spawn_blocking(move || {
@@ -171,6 +138,7 @@ impl Session {
                 }
                 // Idle, a choice applies at once.
                 self.apply_pending(&mut inbox.pending);
+                self.learn_model().await;
                 continue;
             };
             let go_on = match work {
@@ -206,32 +174,6 @@ impl Session {
         }
     }
 
-    /// Uses model `name` from the next request on; `PROVIDER/MODEL` switches the provider too.
-    /// The conversation goes on as it is: each provider's wire form leaves out what it can't
-    /// take (another provider's thinking signatures).
-    pub(crate) fn set_model(&mut self, name: &str) {
-        let mut name = name.trim();
-        if let (Some(factory), Some((prefix, model))) =
-            (&self.services.providers, name.split_once('/'))
-            && !model.is_empty()
-            && let Some(found) = factory(prefix)
-        {
-            match found {
-                Ok(provider) => {
-                    self.services.provider.replace(provider);
-                    name = model;
-                }
-                Err(message) => {
-                    self.emit(AgentEvent::Error { message });
-                    return;
-                }
-            }
-        }
-        self.conversation.model = resolve_model(&self.services.catalog, name);
-        self.conversation.thinking = self.thinking_for(self.conversation.effort);
-        self.announce_model();
-    }
-
     /// Switches the permission mode and records the change in the session file.
     pub(crate) fn set_mode(&mut self, mode: crate::protocol::PermissionMode) {
         if self.policy.permissions.mode != mode {
@@ -246,20 +188,6 @@ impl Session {
         self.conversation.effort = effort;
         self.conversation.thinking = self.thinking_for(effort);
         self.emit(AgentEvent::EffortChanged(effort));
-    }
-
-    /// The request's thinking: `effort`, and how the catalog says the model in use is asked.
-    fn thinking_for(&self, effort: crate::protocol::Effort) -> Thinking {
-        let style = self
-            .services
-            .catalog
-            .resolve(&self.conversation.model.id)
-            .map(|m| m.thinking);
-        Thinking {
-            effort,
-            style,
-            budget: self.policy.run.max_thinking_tokens.filter(|t| *t > 0),
-        }
     }
 
     /// Runs one user turn. Returns false when the agent should shut down.
@@ -318,6 +246,7 @@ impl Session {
         // never inside its tool loop: the API refuses thinking turned on mid-loop (the
         // assistant message that asked for the tools has no thinking block to lead it).
         self.apply_pending(&mut inbox.pending);
+        self.learn_model().await;
         let mut stop_continuations = 0u32;
         let mut pause_continuations = 0u32;
         let (mut requests, mut reminders) = (0u32, 0u32);
@@ -344,12 +273,14 @@ impl Session {
                 tools: self.services.tools.specs(),
                 server_tools: Vec::new(),
                 thinking: self.conversation.thinking,
+                images: self.conversation.model.images,
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
             // The text so far, kept if the user interrupts the answer.
             let partial = Arc::new(std::sync::Mutex::new(String::new()));
             let streamed_text = Arc::clone(&partial);
+            let mut server_rows = crate::agent::server_tools::ServerToolRows::default();
             let mut on_event = move |event: StreamEvent| {
                 let forwarded = match event {
                     StreamEvent::TextDelta(text) => {
@@ -368,6 +299,12 @@ impl Session {
                         delay_ms,
                         reason,
                     },
+                    StreamEvent::ServerTool(block) => {
+                        match server_rows.event(&block, std::time::Instant::now()) {
+                            Some(row) => row,
+                            None => return,
+                        }
+                    }
                     StreamEvent::ToolUseStarted { .. } | StreamEvent::Usage(_) => return,
                 };
                 let _ = events.send(forwarded);
@@ -511,11 +448,13 @@ impl Session {
     /// Prices and records a request made with `model` (which may differ from the session's,
     /// as for WebFetch's small model).
     pub(crate) fn account_for(&mut self, model: &str, usage: &Usage) -> Option<f64> {
-        let priced = self
-            .services
-            .catalog
-            .resolve(model)
-            .map(|info| info.cost(usage));
+        let active = &self.conversation.model;
+        let priced = match self.services.catalog.resolve(model) {
+            Some(info) => Some(info.cost(usage)),
+            // The settings' prices for the model in use, where they give them.
+            None if model == active.id => active.prices.map(|p| p.cost(usage)),
+            None => None,
+        };
         match priced {
             Some(_) => self.conversation.totals.priced += 1,
             None => self.conversation.totals.unpriced += 1,

@@ -39,8 +39,10 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model: name,
             cwd,
             context_window,
+            provider,
         } => {
             model.status.model = name;
+            model.status.provider = provider;
             model.status.cwd = cwd;
             model.status.context_window = context_window;
         }
@@ -204,7 +206,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.elicitations.push_back(form);
         }
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
-        AgentEvent::Models(listed) => model.server_models = Some(listed),
+        AgentEvent::Models(listed) => crate::app::palette::add_listed(model, listed),
         AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),
         AgentEvent::LocalServers(found) => {
             if let Some(screen) = model.overlays.first_run_mut() {

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod mcp;
 pub mod mention;
 pub mod model;
+pub mod model_list;
 pub mod msg;
 pub mod overlay;
 pub mod palette;

@@ -190,6 +190,8 @@ pub struct StatusInfo {
     pub cost: f64,
     /// Whether `cost` is the whole cost (models without a price add to it unknown amounts).
     pub pricing: crate::protocol::Pricing,
+    /// The provider the model is reached through ("" or "anthropic": the default, not shown).
+    pub provider: String,
 }
 
 pub struct Model {

@@ -118,13 +118,13 @@ pub fn items(model: &Model, kind: PaletteKind) -> Vec<PaletteItem> {
         }
     }
     if all || kind == PaletteKind::Models {
-        for choice in model_choices(model) {
+        for listed in crate::app::model_list::listed_models(model) {
             out.push(PaletteItem {
                 group: "model",
-                label: choice.id.clone(),
-                detail: model_detail(&choice),
-                current: choice.id == model.status.model,
-                action: PaletteAction::Model(choice.id),
+                label: listed.label,
+                detail: model_detail(&listed.choice),
+                current: listed.current,
+                action: PaletteAction::Model(listed.select),
             });
         }
     }
@@ -206,38 +206,25 @@ pub fn shown(model: &Model, palette: &Palette) -> Vec<Shown> {
     scored.into_iter().map(|(_, _, _, shown)| shown).collect()
 }
 
-/// The catalog's models, then the server's others.
-pub fn model_choices(model: &Model) -> Vec<ModelChoice> {
-    let mut out = model.catalog_models.clone();
-    for listed in model.server_models.iter().flatten() {
-        if !out.iter().any(|m| m.id == listed.id) {
-            out.push(listed.clone());
-        }
-    }
-    if !out.iter().any(|m| m.id == model.status.model) && !model.status.model.is_empty() {
-        out.insert(
-            0,
-            ModelChoice {
-                id: model.status.model.clone(),
-                name: String::new(),
-                context_window: None,
-                prices: None,
-                thinks: true,
-            },
-        );
-    }
-    out
-}
+pub use crate::app::model_list::add_listed;
 
 fn model_detail(choice: &ModelChoice) -> String {
-    let mut detail = choice.name.clone();
+    // A server's list often names a model by its id alone: once is enough.
+    let mut detail = if choice.name == choice.id {
+        String::new()
+    } else {
+        choice.name.clone()
+    };
     if let Some(window) = choice.context_window {
         let window = if window >= 1_000_000 {
             format!("{}M", window / 1_000_000)
         } else {
             format!("{}K", window / 1_000)
         };
-        detail.push_str(&format!(" · {window} context"));
+        if !detail.is_empty() {
+            detail.push_str(" · ");
+        }
+        detail.push_str(&format!("{window} context"));
     }
     if let Some((input, output)) = choice.prices {
         detail.push_str(&format!(" · ${input}/${output} per M"));

@@ -132,9 +132,22 @@ pub(crate) fn choose(model: &mut Model, action: PaletteAction, save: Save) -> Ve
         PaletteAction::Open(kind) => open(model, kind),
         PaletteAction::Model(id) => {
             let mut effects = Vec::new();
-            let mut message = format!("Model: {id}");
-            if id != model.status.model {
-                model.status.model = id.clone();
+            let chosen = crate::app::model_list::listed_models(model)
+                .into_iter()
+                .find(|l| l.select == id);
+            let mut message = format!(
+                "Model: {}",
+                chosen.as_ref().map_or(id.as_str(), |l| l.label.as_str())
+            );
+            if chosen.as_ref().is_none_or(|l| !l.current) {
+                // The screen follows at once; the agent confirms with SessionInfo.
+                match chosen {
+                    Some(listed) => {
+                        model.status.model = listed.choice.id;
+                        model.status.provider = listed.provider;
+                    }
+                    None => model.status.model = id.clone(),
+                }
                 effects.push(Effect::Send(Op::SetModel { model: id.clone() }));
                 message.push_str(", from your next message on");
             }

@@ -107,6 +107,7 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
             context_window: None,
             prices: None,
             thinks: true,
+            provider: String::new(),
         }])),
         Instant::now(),
     );

@@ -15,6 +15,7 @@ pub(crate) fn on_session_started(
 ) -> Vec<Effect> {
     let facts = crate::app::welcome::SessionFacts::from_start(&start);
     model.status.model = start.model;
+    model.status.provider = start.provider.clone();
     model.status.context_window = start.context_window;
     model.status.permission_mode = start.permission_mode.as_str().into();
     model.effort = start.effort;

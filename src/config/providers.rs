@@ -1,12 +1,13 @@
 //! The provider and model a session starts with: `--provider NAME`, a `NAME/MODEL` model, the
 //! `provider` setting, or Anthropic; and the settings' `providers` map, whose entries add
 //! providers or change a preset (`kind`, `baseUrl`, `apiKeyEnv`, `headers`, `images`,
-//! `models: {ID: {contextWindow}}`, `defaultContextWindow`).
+//! `models: {ID: {contextWindow, input, output, cacheRead, cacheWrite, images, reasoning}}`
+//! with prices in USD per million tokens, `defaultContextWindow`).
 
 use serde_json::Value;
 
-use crate::provider::openai::Images;
 use crate::provider::presets::{self, Kind, ProviderConfig};
+use crate::provider::{Images, ModelFacts, Prices};
 
 /// What start-up was asked for, and the settings' say.
 pub struct Choice<'a> {
@@ -42,6 +43,17 @@ pub fn choose(
         .trim();
     let config = provider(name, choice.providers, var)?;
     Ok((config, model.map(str::to_string)))
+}
+
+/// Every provider claw can reach: the presets, then the settings' own entries.
+pub fn names(providers: &Value) -> Vec<String> {
+    let mut names: Vec<String> = presets::PRESETS.iter().map(|p| p.to_string()).collect();
+    for (name, entry) in providers.as_object().into_iter().flatten() {
+        if entry.is_object() && !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 /// Reaches the providers by name mid-session (a model chosen as `NAME/MODEL`), with the
@@ -95,7 +107,7 @@ pub fn provider(
         key_required: false,
         headers: Vec::new(),
         images: Images::Refused,
-        context_windows: Vec::new(),
+        models: Vec::new(),
         default_context_window: None,
     });
     config.kind = kind;
@@ -114,18 +126,12 @@ pub fn provider(
             }
         }
     }
-    if let Some(images) = entry.get("images").and_then(Value::as_bool) {
-        config.images = if images {
-            Images::Accepted
-        } else {
-            Images::Refused
-        };
+    if let Some(images) = images_of(entry) {
+        config.images = images;
     }
     if let Some(models) = entry.get("models").and_then(Value::as_object) {
         for (id, model) in models {
-            if let Some(window) = model.get("contextWindow").and_then(Value::as_u64) {
-                config.context_windows.push((id.clone(), window));
-            }
+            config.models.push((id.clone(), model_facts(model)));
         }
     }
     if let Some(window) = entry.get("defaultContextWindow").and_then(Value::as_u64) {
@@ -137,6 +143,40 @@ pub fn provider(
         ));
     }
     Ok(config)
+}
+
+fn images_of(entry: &Value) -> Option<Images> {
+    entry.get("images").and_then(Value::as_bool).map(|images| {
+        if images {
+            Images::Accepted
+        } else {
+            Images::Refused
+        }
+    })
+}
+
+/// A `models` entry: its window, prices, pictures and reasoning, each optional. A price left
+/// out of the cache rates is the input price (never less than the model may cost).
+fn model_facts(model: &Value) -> ModelFacts {
+    let price = |key: &str| model.get(key).and_then(Value::as_f64);
+    let prices = match (price("input"), price("output")) {
+        (None, None) => None,
+        (input, output) => {
+            let input = input.unwrap_or(0.0);
+            Some(Prices {
+                input,
+                output: output.unwrap_or(0.0),
+                cache_read: price("cacheRead").unwrap_or(input),
+                cache_write: price("cacheWrite").unwrap_or(input),
+            })
+        }
+    };
+    ModelFacts {
+        context_window: model.get("contextWindow").and_then(Value::as_u64),
+        prices,
+        images: images_of(model),
+        reasoning: model.get("reasoning").and_then(Value::as_bool),
+    }
 }
 
 #[cfg(test)]
@@ -195,7 +235,9 @@ mod tests {
         let providers = json!({
             "box": {"kind": "openai", "baseUrl": "http://10.0.0.2:8000/v1", "apiKeyEnv": "BOX_KEY",
                     "headers": {"x-team": "core"}, "images": true,
-                    "models": {"my-model": {"contextWindow": 65536}}, "defaultContextWindow": 8192},
+                    "models": {"my-model": {"contextWindow": 65536, "input": 0.5, "output": 1.5, "cacheRead": 0.05, "reasoning": true},
+                               "eyes": {"images": false}},
+                    "defaultContextWindow": 8192},
             "ollama": {"baseUrl": "http://gpu:11434/v1"},
             "broken": {"kind": "grpc"},
             "nourl": {"kind": "openai"},
@@ -209,8 +251,30 @@ mod tests {
         );
         assert_eq!(config.images, Images::Accepted);
         assert_eq!(
-            config.context_windows,
-            vec![("my-model".to_string(), 65536)]
+            config.models,
+            vec![
+                (
+                    "eyes".to_string(),
+                    ModelFacts {
+                        images: Some(Images::Refused),
+                        ..ModelFacts::default()
+                    }
+                ),
+                (
+                    "my-model".to_string(),
+                    ModelFacts {
+                        context_window: Some(65536),
+                        prices: Some(Prices {
+                            input: 0.5,
+                            output: 1.5,
+                            cache_read: 0.05,
+                            cache_write: 0.5,
+                        }),
+                        images: None,
+                        reasoning: Some(true),
+                    }
+                ),
+            ]
         );
         assert_eq!(config.default_context_window, Some(8192));
         assert_eq!(
@@ -228,6 +292,14 @@ mod tests {
             provider("nourl", &providers, &|_| None)
                 .unwrap_err()
                 .contains("baseUrl")
+        );
+        let all = names(&providers);
+        let presets = presets::PRESETS.len();
+        assert_eq!(&all[..presets], &presets::PRESETS.map(String::from));
+        assert_eq!(
+            &all[presets..],
+            ["box", "broken", "nourl"],
+            "ollama only once"
         );
     }
 }

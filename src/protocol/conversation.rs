@@ -79,6 +79,44 @@ pub enum ContentBlock {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         images: Vec<ImageData>,
     },
+    /// A tool the provider ran itself (Anthropic's `server_tool_use`: its web search), kept to
+    /// send back to that provider as it came.
+    ServerToolUse {
+        id: String,
+        name: String,
+        input: Value,
+    },
+    /// What such a tool returned: `kind` is the provider's name for the block
+    /// (`web_search_tool_result`) and `content` the result as sent, encrypted parts and all.
+    ServerToolResult {
+        tool_use_id: String,
+        kind: String,
+        content: Value,
+    },
+}
+
+/// A server tool's result as a person reads it: the title and address of each result, or
+/// the error the tool reported.
+pub fn server_result_digest(content: &Value) -> Result<Vec<(String, String)>, String> {
+    if let Some(code) = content.get("error_code").and_then(Value::as_str) {
+        return Err(code.replace('_', " "));
+    }
+    let field = |item: &Value, key: &str| {
+        item.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    Ok(content
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let title = field(item, "title");
+            let url = field(item, "url");
+            (!title.is_empty() || !url.is_empty()).then_some((title, url))
+        })
+        .collect())
 }
 
 /// A picture for the model (base64), as in an image content block.
@@ -110,4 +148,43 @@ pub struct ToolSpec {
     pub name: String,
     pub description: String,
     pub input_schema: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_search_result_reads_as_titles_or_its_error() {
+        let results = json!([
+            {"type": "web_search_result", "title": "Rust 1.90", "url": "https://blog.rust-lang.org/", "encrypted_content": "x"},
+            {"type": "web_search_result", "title": "", "url": "https://example.com/"},
+            {"type": "web_search_result"},
+        ]);
+        assert_eq!(
+            server_result_digest(&results),
+            Ok(vec![
+                ("Rust 1.90".into(), "https://blog.rust-lang.org/".into()),
+                (String::new(), "https://example.com/".into()),
+            ])
+        );
+        let error =
+            json!({"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"});
+        assert_eq!(
+            server_result_digest(&error),
+            Err("max uses exceeded".into())
+        );
+    }
+
+    #[test]
+    fn server_tool_blocks_survive_the_session_file() {
+        let block = ContentBlock::ServerToolResult {
+            tool_use_id: "srvtoolu_1".into(),
+            kind: "web_search_tool_result".into(),
+            content: json!([{"type": "web_search_result", "encrypted_content": "Eq0x"}]),
+        };
+        let text = serde_json::to_string(&block).unwrap();
+        assert_eq!(serde_json::from_str::<ContentBlock>(&text).unwrap(), block);
+    }
 }

@@ -99,7 +99,8 @@ impl ExitReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lookup {
-    /// The models the configured server offers (`GET /v1/models`): `AgentEvent::Models`.
+    /// The models every configured provider offers (`GET /v1/models`): `AgentEvent::Models`,
+    /// one per provider as each answers.
     Models,
     /// This project's saved sessions: `AgentEvent::Sessions`.
     Sessions,
@@ -159,6 +160,10 @@ pub struct ModelChoice {
     pub prices: Option<(f64, f64)>,
     /// Whether the model can think (extended thinking); unknown server models are assumed to.
     pub thinks: bool,
+    /// The provider that lists it ("" for the session's own, unnamed); the picker shows such
+    /// models as `NAME/MODEL` and choosing one switches to that provider.
+    #[serde(default)]
+    pub provider: String,
 }
 
 /// A saved session of this project, for the resume picker.
@@ -332,6 +337,9 @@ pub enum AgentEvent {
         model: String,
         cwd: String,
         context_window: u64,
+        /// The provider the model is reached through ("anthropic", "ollama"…; "" unnamed).
+        #[serde(default)]
+        provider: String,
     },
     /// A turn began; `prompt` is the text it answers (as sent in `Op::UserTurn`, before any
     /// hook or expansion), so a prompt queued behind a running turn can be shown when its turn
@@ -404,7 +412,8 @@ pub enum AgentEvent {
     EditFile {
         path: String,
     },
-    /// The models the server lists (answer to `Lookup::Models`); empty if it lists none.
+    /// Models a provider lists (answers to `Lookup::Models`, one event per provider that
+    /// answers, each naming its provider in `ModelChoice::provider`).
     Models(Vec<ModelChoice>),
     /// This project's sessions, newest first (answer to `Lookup::Sessions`).
     Sessions(Vec<SessionChoice>),

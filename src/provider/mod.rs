@@ -2,7 +2,8 @@
 //! to its wire form and back: `anthropic` speaks the Messages API; `demo` is a scripted model
 //! in-process. `streaming` runs a call for
 //! any of them (SSE with an idle timeout, retries per `retry`); `catalog` knows model ids,
-//! aliases, windows, prices and thinking styles; `timeouts` and `send` bound each wait.
+//! aliases, windows, prices and thinking styles; `presets` names the providers claw knows;
+//! `timeouts` and `send` bound each wait.
 
 pub mod anthropic;
 pub mod catalog;
@@ -47,11 +48,17 @@ pub trait Provider: Send + Sync {
         Box::pin(async { Err(ProviderError::Unsupported) })
     }
 
-    /// How many tokens `model` can read, for a model the catalog doesn't know: what the
-    /// settings or the server say (None: nobody says).
-    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
+    /// What the settings alone say of `model` (no question to the server), for lists.
+    fn configured(&self, model: &str) -> ModelFacts {
         let _ = model;
-        Box::pin(async { None })
+        ModelFacts::default()
+    }
+
+    /// What the settings or the server say of `model` (its window, prices, whether it takes
+    /// pictures or reasons), for a model the catalog doesn't know.
+    fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
+        let _ = model;
+        Box::pin(async { ModelFacts::default() })
     }
 
     /// Where requests go and how they are authenticated, for `/doctor`.
@@ -65,6 +72,9 @@ pub trait Provider: Send + Sync {
 pub struct RemoteModel {
     pub id: String,
     pub display_name: String,
+    /// The window, where the list says it (vLLM's `max_model_len`, OpenRouter's
+    /// `context_length`).
+    pub context_window: Option<u64>,
 }
 
 /// A provider's address and credentials, as `/doctor` reports them.

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use crate::provider::Provider;
 use crate::provider::anthropic::{self, Anthropic, Auth};
 use crate::provider::openai::{self, Images, OpenAi};
 use crate::provider::timeouts::Timeouts;
+use crate::provider::{ModelFacts, Provider};
 
 /// The client for a provider named in `NAME/MODEL`: None when NAME is no provider (the whole
 /// text is then a model id), an error when it is one but can't be used.
@@ -48,8 +48,9 @@ pub struct ProviderConfig {
     pub key_required: bool,
     pub headers: Vec<(String, String)>,
     pub images: Images,
-    /// Context windows the settings give, by model id, and for models nobody knows.
-    pub context_windows: Vec<(String, u64)>,
+    /// What the settings say of its models (window, prices, pictures, reasoning), by id; and
+    /// the window of models nobody knows.
+    pub models: Vec<(String, ModelFacts)>,
     pub default_context_window: Option<u64>,
 }
 
@@ -76,7 +77,7 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             key_required,
             headers: Vec::new(),
             images,
-            context_windows: Vec::new(),
+            models: Vec::new(),
             default_context_window: None,
         })
     };
@@ -90,7 +91,7 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             key_required: true,
             headers: Vec::new(),
             images: Images::Accepted,
-            context_windows: Vec::new(),
+            models: Vec::new(),
             default_context_window: None,
         }),
         "openai" => openai_like(
@@ -126,7 +127,7 @@ pub fn preset(name: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<Provid
             key_required: false,
             headers: Vec::new(),
             images: Images::Refused,
-            context_windows: Vec::new(),
+            models: Vec::new(),
             default_context_window: None,
         }),
         _ => None,
@@ -166,6 +167,7 @@ pub fn build(
             let auth = key.map_or(Auth::None, Auth::ApiKey);
             let options = anthropic::Options {
                 timeouts,
+                models: config.models.clone(),
                 ..anthropic::Options::default()
             };
             let client = Anthropic::new(base, auth, options).with_user_id(user_id);
@@ -179,7 +181,7 @@ pub fn build(
                 key_required: config.key_required,
                 headers: config.headers.clone(),
                 images: config.images,
-                context_windows: config.context_windows.clone(),
+                models: config.models.clone(),
                 default_context_window: config.default_context_window,
                 retry: Default::default(),
                 timeouts,

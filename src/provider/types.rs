@@ -48,6 +48,9 @@ pub struct ChatRequest {
     /// Tools the API itself runs (e.g. `web_search`), as raw JSON definitions.
     pub server_tools: Vec<serde_json::Value>,
     pub thinking: Thinking,
+    /// Whether the model takes pictures: where it doesn't, a tool result's pictures become a
+    /// note in its text (`image_left_out`).
+    pub images: Images,
 }
 
 /// What the provider reports while a response streams in, for live display.
@@ -62,6 +65,9 @@ pub enum StreamEvent {
     },
     /// Usage so far (cumulative).
     Usage(Usage),
+    /// A tool the provider runs itself was called, or returned: a complete `ServerToolUse`
+    /// or `ServerToolResult` block, to show as it happens.
+    ServerTool(ContentBlock),
     /// The request failed with a retryable status and will be tried again after `delay_ms`.
     Retrying {
         attempt: u32,
@@ -76,4 +82,61 @@ pub struct Completed {
     pub message: Message,
     pub stop_reason: StopReason,
     pub usage: Usage,
+}
+
+/// Whether a model takes pictures in its input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Images {
+    Accepted,
+    #[default]
+    Refused,
+}
+
+/// What a tool result says in place of a picture the model can't take.
+pub fn image_left_out(media_type: &str) -> String {
+    format!("\n[a picture ({media_type}) was left out: this model does not take images]")
+}
+
+/// Prices in USD per million tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Prices {
+    pub input: f64,
+    pub output: f64,
+    pub cache_read: f64,
+    /// Writing the prompt cache (the 5-minute rate).
+    pub cache_write: f64,
+}
+
+impl Prices {
+    /// The cost in USD of one request's usage.
+    pub fn cost(&self, usage: &Usage) -> f64 {
+        let per = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
+        per(usage.input_tokens, self.input)
+            + per(usage.cache_creation_input_tokens, self.cache_write)
+            + per(usage.cache_read_input_tokens, self.cache_read)
+            + per(usage.output_tokens, self.output)
+    }
+}
+
+/// What a provider knows of one of its models beyond the catalog: from the settings' `models`
+/// entry or from its server. None: nobody says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelFacts {
+    pub context_window: Option<u64>,
+    pub prices: Option<Prices>,
+    pub images: Option<Images>,
+    /// Whether the model reasons (and so takes a reasoning effort).
+    pub reasoning: Option<bool>,
+}
+
+impl ModelFacts {
+    /// These facts, with `other`'s filling what these don't say.
+    pub fn or(self, other: ModelFacts) -> ModelFacts {
+        ModelFacts {
+            context_window: self.context_window.or(other.context_window),
+            prices: self.prices.or(other.prices),
+            images: self.images.or(other.images),
+            reasoning: self.reasoning.or(other.reasoning),
+        }
+    }
 }

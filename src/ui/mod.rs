@@ -231,4 +231,8 @@ mod conversation_tests;
 #[cfg(test)]
 mod elicitation_tests;
 #[cfg(test)]
+mod model_list_tests;
+#[cfg(test)]
+mod server_tool_tests;
+#[cfg(test)]
 pub(crate) mod tests;

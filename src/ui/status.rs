@@ -1,4 +1,4 @@
-//! The status bar: model, cwd, permission mode, what the agent is doing, tokens, context and cost.
+//! The status bar: model (with its provider when not Anthropic), cwd, permission mode, what the agent is doing, tokens, context and cost.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -33,7 +33,11 @@ pub fn draw(model: &Model, area: Rect, buf: &mut Buffer) {
         activity_span(model)
     };
     let claw = Span::styled(" claw", base.fg(theme.accent).add_modifier(Modifier::BOLD));
-    let model_name = Span::styled(s.model.clone(), base);
+    // Anthropic is the default: any other provider is named with its model.
+    let model_name = match s.provider.as_str() {
+        "" | "anthropic" => Span::styled(s.model.clone(), base),
+        provider => Span::styled(format!("{provider}/{}", s.model), base),
+    };
     let mode = Span::styled(s.permission_mode.clone(), base);
     let full = Line::from(vec![
         claw.clone(),

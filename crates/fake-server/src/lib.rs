@@ -16,10 +16,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+mod fixtures;
 mod openai;
 mod sse;
 mod validate;
 
+pub use fixtures::sse_fixture_names;
 pub use openai::validate_chat;
 use sse::message_events;
 pub use validate::validate_request;

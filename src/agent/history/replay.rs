@@ -40,7 +40,9 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                         ContentBlock::Text { .. }
                         | ContentBlock::Thinking { .. }
                         | ContentBlock::RedactedThinking { .. }
-                        | ContentBlock::ToolUse { .. } => {}
+                        | ContentBlock::ToolUse { .. }
+                        | ContentBlock::ServerToolUse { .. }
+                        | ContentBlock::ServerToolResult { .. } => {}
                     }
                 }
             }
@@ -61,6 +63,10 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                                 tool: name.clone(),
                                 summary: key_argument(input),
                             })
+                        }
+                        ContentBlock::ServerToolUse { .. }
+                        | ContentBlock::ServerToolResult { .. } => {
+                            events.extend(crate::agent::server_tools::row_event(block, None))
                         }
                         ContentBlock::RedactedThinking { .. } | ContentBlock::ToolResult { .. } => {
                         }

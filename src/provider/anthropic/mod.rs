@@ -11,7 +11,7 @@ use crate::provider::send::http_client;
 use crate::provider::streaming::{self, Call, StreamParser, Wire};
 use crate::provider::timeouts::Timeouts;
 use crate::provider::{
-    ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent,
+    ChatRequest, Completed, Endpoint, ModelFacts, Provider, ProviderError, RemoteModel, StreamEvent,
 };
 
 mod request_body;
@@ -45,6 +45,8 @@ pub struct Options {
     pub betas: Vec<String>,
     /// The install's hashed id, sent as `metadata.user_id`.
     pub user_id: Option<String>,
+    /// What the settings say of models the catalog doesn't know (a proxy's), by id.
+    pub models: Vec<(String, ModelFacts)>,
 }
 
 pub struct Anthropic {
@@ -198,6 +200,15 @@ impl Provider for Anthropic {
 
     fn list_models(&self) -> BoxFuture<'_, Result<Vec<RemoteModel>, ProviderError>> {
         Box::pin(self.fetch_models())
+    }
+
+    fn configured(&self, model: &str) -> ModelFacts {
+        crate::provider::openai::facts_in(&self.options.models, model)
+    }
+
+    fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
+        let facts = self.configured(model);
+        Box::pin(async move { facts })
     }
 
     fn count_tokens<'a>(

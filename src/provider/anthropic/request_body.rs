@@ -9,9 +9,9 @@ use crate::provider::ChatRequest;
 /// The JSON body of a streaming Messages request.
 pub fn request_body(request: &ChatRequest) -> Value {
     let mut body = json!({
-        "model": request.model,
+        "model": wire::model_id(&request.model).0,
         "max_tokens": request.max_tokens,
-        "messages": wire::messages(&request.messages),
+        "messages": wire::messages(&request.messages, request.images),
         "stream": true,
     });
     if !request.system.is_empty() {
@@ -50,10 +50,15 @@ pub fn request_betas(request: &ChatRequest, configured: &[String]) -> Vec<String
     {
         betas.push(INTERLEAVED_THINKING.to_string());
     }
+    if wire::model_id(&request.model).1 && !betas.iter().any(|b| b == CONTEXT_1M) {
+        betas.push(CONTEXT_1M.to_string());
+    }
     betas
 }
 
 const INTERLEAVED_THINKING: &str = "interleaved-thinking-2025-05-14";
+/// Sonnet 4.5's 1M-token window (see MODELS.md).
+const CONTEXT_1M: &str = "context-1m-2025-08-07";
 
 /// Prompt caching: `cache_control` breakpoints on the stable prefix (the last tool, the system
 /// prompt) and on the last block of the two newest user messages, so each request writes the

@@ -106,7 +106,11 @@ impl Anthropic {
                             .and_then(Value::as_str)
                             .unwrap_or(&id)
                             .to_string();
-                        Some(RemoteModel { id, display_name })
+                        Some(RemoteModel {
+                            id,
+                            display_name,
+                            context_window: None,
+                        })
                     })
                     .collect()
             })

@@ -25,6 +25,15 @@ enum Partial {
         json: String,
         input: Option<Value>,
     },
+    /// A tool the API runs itself (`server_tool_use`): its input streams as a tool_use's does.
+    ServerToolUse {
+        id: String,
+        name: String,
+        json: String,
+        input: Option<Value>,
+    },
+    /// What it returned (`web_search_tool_result`…), whole at the block's start.
+    ServerToolResult(ContentBlock),
     /// A block type claw doesn't know: kept as a placeholder so indices line up, dropped at the end.
     Unknown,
 }
@@ -76,8 +85,7 @@ impl MessageAccumulator {
             "content_block_delta" => self.delta(&value),
             "content_block_stop" => {
                 let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
-                self.finish_block(index);
-                Ok(Vec::new())
+                Ok(self.finish_block(index))
             }
             "message_delta" => {
                 if let Some(reason) = value.pointer("/delta/stop_reason").filter(|v| !v.is_null()) {
@@ -149,6 +157,24 @@ impl MessageAccumulator {
                 signature: text_of("signature"),
             },
             Some("redacted_thinking") => Partial::RedactedThinking(text_of("data")),
+            Some("server_tool_use") => Partial::ServerToolUse {
+                id: text_of("id"),
+                name: text_of("name"),
+                json: String::new(),
+                input: block
+                    .get("input")
+                    .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    .cloned(),
+            },
+            Some(kind) if kind.ends_with("_tool_result") && block.get("tool_use_id").is_some() => {
+                let result = ContentBlock::ServerToolResult {
+                    tool_use_id: text_of("tool_use_id"),
+                    kind: kind.to_string(),
+                    content: block.get("content").cloned().unwrap_or(Value::Null),
+                };
+                shown.push(StreamEvent::ServerTool(result.clone()));
+                Partial::ServerToolResult(result)
+            }
             Some("tool_use") => {
                 let id = text_of("id");
                 let name = text_of("name");
@@ -212,7 +238,10 @@ impl MessageAccumulator {
             (Some("signature_delta"), Partial::Thinking { signature, .. }) => {
                 signature.push_str(&field("signature"));
             }
-            (Some("input_json_delta"), Partial::ToolUse { json, .. }) => {
+            (
+                Some("input_json_delta"),
+                Partial::ToolUse { json, .. } | Partial::ServerToolUse { json, .. },
+            ) => {
                 json.push_str(&field("partial_json"));
             }
             // Deltas of unknown types, or that don't fit their block, are ignored.
@@ -221,13 +250,33 @@ impl MessageAccumulator {
         Ok(shown)
     }
 
-    /// Parses a tool_use block's joined JSON when the block stops.
-    fn finish_block(&mut self, index: u64) {
-        if let Some(Partial::ToolUse { json, input, .. }) = self.block_mut(index)
-            && !json.trim().is_empty()
-        {
-            // A parse failure leaves `input` empty; `finish` decides what that means.
-            *input = serde_json::from_str(json).ok();
+    /// Parses a tool_use block's joined JSON when the block stops; a server tool's call is
+    /// shown then, its input complete.
+    fn finish_block(&mut self, index: u64) -> Vec<StreamEvent> {
+        match self.block_mut(index) {
+            Some(Partial::ToolUse { json, input, .. }) if !json.trim().is_empty() => {
+                // A parse failure leaves `input` empty; `finish` decides what that means.
+                *input = serde_json::from_str(json).ok();
+                Vec::new()
+            }
+            Some(Partial::ServerToolUse {
+                id,
+                name,
+                json,
+                input,
+            }) => {
+                if !json.trim().is_empty() {
+                    *input = serde_json::from_str(json).ok();
+                }
+                vec![StreamEvent::ServerTool(ContentBlock::ServerToolUse {
+                    id: id.clone(),
+                    name: name.clone(),
+                    input: input
+                        .clone()
+                        .unwrap_or_else(|| Value::Object(Default::default())),
+                })]
+            }
+            Some(_) | None => Vec::new(),
         }
     }
 
@@ -279,6 +328,14 @@ impl MessageAccumulator {
                     };
                     content.push(ContentBlock::ToolUse { id, name, input });
                 }
+                Partial::ServerToolUse {
+                    id, name, input, ..
+                } => content.push(ContentBlock::ServerToolUse {
+                    id,
+                    name,
+                    input: input.unwrap_or_else(|| Value::Object(Default::default())),
+                }),
+                Partial::ServerToolResult(block) => content.push(block),
                 Partial::Unknown => {}
             }
         }

@@ -5,13 +5,25 @@
 use serde_json::{Map, Value, json};
 
 use crate::protocol::Effort;
-use crate::provider::{ContentBlock, Message, Role, Thinking, ThinkingStyle, ToolSpec};
+use crate::provider::catalog::LONG_CONTEXT_SUFFIX;
+use crate::provider::{
+    ContentBlock, Images, Message, Role, Thinking, ThinkingStyle, ToolSpec, image_left_out,
+};
 
-pub fn messages(messages: &[Message]) -> Value {
-    Value::Array(messages.iter().map(message).collect())
+pub fn messages(messages: &[Message], images: Images) -> Value {
+    Value::Array(messages.iter().map(|m| message(m, images)).collect())
 }
 
-fn message(message: &Message) -> Value {
+/// The id the API knows a model by, and whether it is asked for its long-context window
+/// (claw names that `ID[1m]`, as Claude Code does).
+pub fn model_id(model: &str) -> (&str, bool) {
+    match model.strip_suffix(LONG_CONTEXT_SUFFIX) {
+        Some(id) => (id, true),
+        None => (model, false),
+    }
+}
+
+fn message(message: &Message, images: Images) -> Value {
     let role = match message.role {
         Role::User => "user",
         Role::Assistant => "assistant",
@@ -21,12 +33,12 @@ fn message(message: &Message) -> Value {
         .content
         .iter()
         .filter(|b| !matches!(b, ContentBlock::Thinking { signature, .. } if signature.is_empty()))
-        .map(block)
+        .map(|b| block(b, images))
         .collect();
     json!({"role": role, "content": content})
 }
 
-fn block(block: &ContentBlock) -> Value {
+fn block(block: &ContentBlock, accepted: Images) -> Value {
     match block {
         ContentBlock::Text { text } => json!({"type": "text", "text": text}),
         // Sent back unchanged, signature and all, as the API requires while tool use goes on.
@@ -52,6 +64,12 @@ fn block(block: &ContentBlock) -> Value {
             // Text alone goes as a string; with pictures, as a text block then an image each.
             let content = if images.is_empty() {
                 json!(content)
+            } else if accepted == Images::Refused {
+                let notes: String = images
+                    .iter()
+                    .map(|i| image_left_out(&i.media_type))
+                    .collect();
+                json!(format!("{content}{notes}"))
             } else {
                 let mut blocks = vec![json!({"type": "text", "text": content})];
                 blocks.extend(images.iter().map(|image| {
@@ -69,6 +87,15 @@ fn block(block: &ContentBlock) -> Value {
             }
             Value::Object(object)
         }
+        // Sent back as they came: the API checks a search's encrypted results.
+        ContentBlock::ServerToolUse { id, name, input } => {
+            json!({"type": "server_tool_use", "id": id, "name": name, "input": input})
+        }
+        ContentBlock::ServerToolResult {
+            tool_use_id,
+            kind,
+            content,
+        } => json!({"type": kind, "tool_use_id": tool_use_id, "content": content}),
     }
 }
 
@@ -172,7 +199,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            message(&m),
+            message(&m, Images::Accepted),
             json!({"role": "user", "content": [
                 {"type": "tool_result", "tool_use_id": "a", "content": "ok"},
                 {"type": "tool_result", "tool_use_id": "b", "is_error": true, "content": [
@@ -181,5 +208,41 @@ mod tests {
                 ]},
             ]})
         );
+        assert_eq!(
+            message(&m, Images::Refused)["content"][1]["content"],
+            "pic\n[a picture (image/png) was left out: this model does not take images]"
+        );
+    }
+
+    #[test]
+    fn server_tool_blocks_go_back_verbatim_and_1m_names_its_beta() {
+        let content = json!([{"type": "web_search_result", "title": "T", "url": "https://t.example/", "encrypted_content": "Eq0x", "page_age": null}]);
+        let m = Message {
+            role: Role::Assistant,
+            content: vec![
+                ContentBlock::ServerToolUse {
+                    id: "srvtoolu_1".into(),
+                    name: "web_search".into(),
+                    input: json!({"query": "rust"}),
+                },
+                ContentBlock::ServerToolResult {
+                    tool_use_id: "srvtoolu_1".into(),
+                    kind: "web_search_tool_result".into(),
+                    content: content.clone(),
+                },
+            ],
+        };
+        assert_eq!(
+            message(&m, Images::Accepted)["content"],
+            json!([
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "rust"}},
+                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": content},
+            ])
+        );
+        assert_eq!(
+            model_id("claude-sonnet-4-5[1m]"),
+            ("claude-sonnet-4-5", true)
+        );
+        assert_eq!(model_id("claude-sonnet-4-5"), ("claude-sonnet-4-5", false));
     }
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use crate::provider::{
-    ChatRequest, Completed, ContentBlock, Endpoint, Message, Provider, ProviderError, RemoteModel,
-    Role, StopReason, StreamEvent, Usage,
+    ChatRequest, Completed, ContentBlock, Endpoint, Images, Message, ModelFacts, Provider,
+    ProviderError, RemoteModel, Role, StopReason, StreamEvent, Usage,
 };
 use script::{Said, Scripted, ToolResult};
 
@@ -150,12 +150,21 @@ impl Provider for Demo {
             Ok(vec![RemoteModel {
                 id: MODEL.into(),
                 display_name: "Scripted demo (offline)".into(),
+                context_window: Some(CONTEXT_WINDOW),
             }])
         })
     }
 
-    fn context_window<'a>(&'a self, _model: &'a str) -> BoxFuture<'a, Option<u64>> {
-        Box::pin(async { Some(CONTEXT_WINDOW) })
+    fn model_facts<'a>(&'a self, _model: &'a str) -> BoxFuture<'a, ModelFacts> {
+        Box::pin(async {
+            ModelFacts {
+                context_window: Some(CONTEXT_WINDOW),
+                // A script reads no pictures.
+                prices: None,
+                images: Some(Images::Refused),
+                reasoning: Some(false),
+            }
+        })
     }
 
     fn describe(&self) -> Endpoint {
@@ -184,6 +193,7 @@ mod tests {
             tools: Vec::new(),
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
+            images: crate::provider::Images::Refused,
         }
     }
 

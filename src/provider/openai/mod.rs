@@ -14,12 +14,13 @@ use crate::provider::send::{error_chain, http_client};
 use crate::provider::streaming::{self, Call, StreamParser, Wire};
 use crate::provider::timeouts::Timeouts;
 use crate::provider::{
-    ChatRequest, Completed, Endpoint, Provider, ProviderError, RemoteModel, StreamEvent,
+    ChatRequest, Completed, Endpoint, ModelFacts, Provider, ProviderError, RemoteModel, StreamEvent,
 };
 
+mod facts;
+pub(crate) use facts::facts_in;
 pub mod request_body;
 pub mod stream;
-mod window;
 
 pub use request_body::{Images, request_body};
 use stream::ChunkAccumulator;
@@ -42,9 +43,10 @@ pub struct Settings {
     pub key_required: bool,
     /// Extra headers on every request (OpenRouter's `HTTP-Referer`, a proxy's token…).
     pub headers: Vec<(String, String)>,
+    /// Whether its models take pictures, where neither the settings nor the server say.
     pub images: Images,
-    /// Context windows the settings give for models, by id.
-    pub context_windows: Vec<(String, u64)>,
+    /// What the settings say of its models (window, prices, pictures, reasoning), by id.
+    pub models: Vec<(String, ModelFacts)>,
     /// For a model neither the settings, the catalog nor the server know.
     pub default_context_window: Option<u64>,
     pub retry: RetryPolicy,
@@ -61,7 +63,7 @@ impl Settings {
             key_required: false,
             headers: Vec::new(),
             images: Images::Refused,
-            context_windows: Vec::new(),
+            models: Vec::new(),
             default_context_window: None,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
@@ -124,7 +126,7 @@ impl OpenAi {
         }
         let wire = CompletionsCall {
             client: self,
-            body: request_body(request, self.settings.images),
+            body: request_body(request),
         };
         let call = Call {
             base_url: &self.settings.base_url,
@@ -172,9 +174,15 @@ impl OpenAi {
             .flatten()
             .filter_map(|m| {
                 let id = m.get("id")?.as_str()?.to_string();
+                // vLLM says `max_model_len`, OpenRouter `context_length`.
+                let context_window = ["max_model_len", "context_length"]
+                    .iter()
+                    .find_map(|key| m.get(*key).and_then(Value::as_u64))
+                    .filter(|n| *n > 0);
                 Some(RemoteModel {
                     display_name: id.clone(),
                     id,
+                    context_window,
                 })
             })
             .collect())
@@ -213,8 +221,12 @@ impl Provider for OpenAi {
         Box::pin(self.fetch_models())
     }
 
-    fn context_window<'a>(&'a self, model: &'a str) -> BoxFuture<'a, Option<u64>> {
-        Box::pin(self.window_of(model))
+    fn configured(&self, model: &str) -> ModelFacts {
+        self.configured_facts(model)
+    }
+
+    fn model_facts<'a>(&'a self, model: &'a str) -> BoxFuture<'a, ModelFacts> {
+        Box::pin(self.facts_of(model))
     }
 
     fn describe(&self) -> Endpoint {

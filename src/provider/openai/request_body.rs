@@ -3,21 +3,28 @@
 //! their arguments as JSON text; each tool result is a `tool` message answering its call.
 //! Thinking blocks stay behind (their signatures belong to the provider that made them).
 //! Pictures from tools follow as a user message where the model takes images, otherwise the
-//! tool's text says one was left out.
+//! tool's text says one was left out. Another provider's own tool blocks (Anthropic's web
+//! search) stay behind, as its thinking does.
 
 use serde_json::{Value, json};
 
 use crate::protocol::Effort;
-use crate::provider::{ChatRequest, ContentBlock, ImageData, Message, Role};
+pub use crate::provider::Images;
+use crate::provider::{ChatRequest, ContentBlock, ImageData, Message, Role, image_left_out};
 
-/// Whether the model takes pictures in its input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Images {
-    Accepted,
-    Refused,
+/// OpenAI's reasoning models (o1, o3, o4-mini…, gpt-5…): they refuse `max_tokens` for
+/// `max_completion_tokens`, and take a `reasoning_effort` whether the catalog knows them or not.
+/// OpenRouter's `openai/o3` is the same model.
+pub fn openai_reasoning_model(model: &str) -> bool {
+    let id = model.rsplit('/').next().unwrap_or(model);
+    let o_series = id
+        .strip_prefix('o')
+        .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    o_series || id.starts_with("gpt-5")
 }
 
-pub fn request_body(request: &ChatRequest, images: Images) -> Value {
+pub fn request_body(request: &ChatRequest) -> Value {
+    let images = request.images;
     let mut messages = Vec::new();
     if !request.system.is_empty() {
         messages.push(json!({"role": "system", "content": request.system}));
@@ -28,9 +35,14 @@ pub fn request_body(request: &ChatRequest, images: Images) -> Value {
             Role::Assistant => assistant(message, &mut messages),
         }
     }
+    let limit = if openai_reasoning_model(&request.model) {
+        "max_completion_tokens"
+    } else {
+        "max_tokens"
+    };
     let mut body = json!({
         "model": request.model,
-        "max_tokens": request.max_tokens,
+        limit: request.max_tokens,
         "messages": messages,
         "stream": true,
         "stream_options": {"include_usage": true},
@@ -49,8 +61,10 @@ pub fn request_body(request: &ChatRequest, images: Images) -> Value {
             .collect();
         body["tools"] = Value::Array(tools);
     }
-    // Only where the catalog says the model reasons: other models refuse the field.
-    if request.thinking.style.is_some() && request.thinking.effort != Effort::Off {
+    // Only where the model is known to reason (the catalog, the settings, the server, or an
+    // OpenAI reasoning model's name): other models refuse the field.
+    let reasons = request.thinking.style.is_some() || openai_reasoning_model(&request.model);
+    if reasons && request.thinking.effort != Effort::Off {
         body["reasoning_effort"] = json!(request.thinking.effort.as_str());
     }
     body
@@ -84,10 +98,7 @@ fn user(message: &Message, images: Images, out: &mut Vec<Value>) {
                     }
                     Images::Refused => {
                         for image in attached {
-                            content.push_str(&format!(
-                                "\n[a picture ({}) was left out: this model does not take images]",
-                                image.media_type
-                            ));
+                            content.push_str(&image_left_out(&image.media_type));
                         }
                     }
                 }
@@ -95,7 +106,9 @@ fn user(message: &Message, images: Images, out: &mut Vec<Value>) {
             }
             ContentBlock::Thinking { .. }
             | ContentBlock::RedactedThinking { .. }
-            | ContentBlock::ToolUse { .. } => {}
+            | ContentBlock::ToolUse { .. }
+            | ContentBlock::ServerToolUse { .. }
+            | ContentBlock::ServerToolResult { .. } => {}
         }
     }
     if !pictures.is_empty() {
@@ -185,12 +198,13 @@ mod tests {
             }],
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
+            images: Images::Refused,
         }
     }
 
     #[test]
     fn tool_calls_and_results_go_as_functions_and_tool_messages() {
-        let body = request_body(&conversation(), Images::Refused);
+        let body = request_body(&conversation());
         assert_eq!(
             body["messages"],
             json!([
@@ -218,12 +232,47 @@ mod tests {
             style: Some(ThinkingStyle::Adaptive),
             budget: None,
         };
-        let body = request_body(&request, Images::Accepted);
+        request.images = Images::Accepted;
+        let body = request_body(&request);
         assert_eq!(body["messages"][3]["content"], "a picture");
         assert_eq!(
             body["messages"][4]["content"][1],
             json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}})
         );
         assert_eq!(body["reasoning_effort"], "high");
+        assert_eq!(body["max_tokens"], 4000);
+    }
+
+    #[test]
+    fn openai_reasoning_models_take_max_completion_tokens_and_an_effort() {
+        let body_for = |model: &str| {
+            let mut request = conversation();
+            request.model = model.into();
+            request.thinking = Thinking {
+                effort: Effort::Medium,
+                style: None,
+                budget: None,
+            };
+            request_body(&request)
+        };
+        for model in ["o3", "o4-mini", "o1", "gpt-5", "gpt-5-mini", "openai/o3"] {
+            let body = body_for(model);
+            assert_eq!(body["max_completion_tokens"], 4000, "{model}");
+            assert!(body.get("max_tokens").is_none(), "{model}");
+            assert_eq!(body["reasoning_effort"], "medium", "{model}");
+        }
+        for model in ["gpt-4o", "ollama-model", "omni", "qwen3:8b"] {
+            let body = body_for(model);
+            assert_eq!(body["max_tokens"], 4000, "{model}");
+            assert!(body.get("reasoning_effort").is_none(), "{model}");
+        }
+        let mut request = conversation();
+        request.thinking = Thinking {
+            effort: Effort::Off,
+            style: None,
+            budget: None,
+        };
+        request.model = "o3".into();
+        assert!(request_body(&request).get("reasoning_effort").is_none());
     }
 }
