@@ -53,7 +53,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         }
         None => {}
     }
-    if args.print.is_some() && !settings.broken.is_empty() {
+    let headless = headless::wanted(&args);
+    if headless && !settings.broken.is_empty() {
         // Fail closed: a broken file's deny rules are not in force, and nobody is there to ask.
         eprint!("{}", headless::broken_settings_message(&settings.broken));
         return Ok(headless::BROKEN_SETTINGS_EXIT);
@@ -177,7 +178,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     );
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
-    let handle = agent::spawn(AgentConfig {
+    let config = AgentConfig {
         provider,
         providers: Some(providers),
         catalog,
@@ -211,21 +212,26 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
                 }
             }),
         setup,
-    });
+    };
     let pick_session = args.resume.as_deref() == Some("");
-    if let Some(prompt) = args.print {
+    if headless {
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
-        let agent::AgentHandle {
-            ops,
-            events,
-            finished,
-        } = handle;
-        let code = headless::run(ops, events, stop, prompt, &command_names).await;
-        wind_down(finished).await;
+        let options = match headless::Options::from_args(&args, command_names) {
+            Ok(options) => options,
+            Err(usage) => {
+                eprintln!("claw: {usage}");
+                return Ok(headless::USAGE_EXIT);
+            }
+        };
+        let (code, finished) = headless::run(config, options, stop).await;
+        if let Some(finished) = finished {
+            wind_down(finished).await;
+        }
         return Ok(code);
     }
+    let handle = agent::spawn(config);
     // The agent's SessionStarted fills in the rest (the model, the lists, a resumed transcript).
     let status = StatusInfo {
         cwd: crate::shown_path::shown_dir(&cwd),

@@ -3,6 +3,7 @@
 //! JSON on stdin. Exit 0 passes (stdout may be context, or JSON with decisions), exit 2 blocks
 //! with stderr fed back, anything else is a warning. Hooks of one event run in parallel.
 
+pub mod callback;
 mod run;
 
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub struct HookCommand {
     pattern: Option<Regex>,
     pub command: String,
     pub timeout: Duration,
+    /// Answered by the front end (an Agent SDK's hook function) instead of run by a shell.
+    pub callback: Option<callback::Callback>,
 }
 
 impl HookCommand {
@@ -134,6 +137,7 @@ impl Hooks {
                         pattern: pattern.clone(),
                         command: command.to_string(),
                         timeout,
+                        callback: None,
                     });
                 }
             }

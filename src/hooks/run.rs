@@ -24,6 +24,9 @@ pub struct HookRun {
 }
 
 pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
+    if let Some(callback) = &hook.callback {
+        return crate::hooks::callback::run(hook, callback, stdin).await;
+    }
     let started = Instant::now();
     let mut result = HookRun {
         event: hook.event.clone(),

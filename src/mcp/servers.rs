@@ -38,6 +38,17 @@ impl ServerState {
             ServerState::Failed(why) => format!("failed: {why}"),
         }
     }
+
+    /// The state as Claude Code's `mcp_servers` entries name it.
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            ServerState::NeedsApproval => "needs-approval",
+            ServerState::Disabled => "disabled",
+            ServerState::Connecting => "pending",
+            ServerState::Ready => "connected",
+            ServerState::Failed(_) => "failed",
+        }
+    }
 }
 
 /// One server as `/mcp` and `/doctor` show it.
