@@ -36,15 +36,19 @@ pub fn parse_lenient(mut argv: Vec<String>) -> Result<(Args, Vec<String>), clap:
         let Some(ContextValue::String(flag)) = error.get(ContextKind::InvalidArg) else {
             return Err(error);
         };
-        let flag = flag.clone();
-        let Some(at) = argv.iter().position(|a| *a == flag) else {
+        let flag = flag.to_string();
+        // clap names `--flag=value` by its flag alone.
+        let with_value = format!("{flag}=");
+        let Some(at) = argv
+            .iter()
+            .position(|a| *a == flag || a.starts_with(&with_value))
+        else {
             return Err(error);
         };
-        argv.remove(at);
+        let mut dropped = argv.remove(at);
         // `--flag value`: its value goes too (`--flag=value` was one word).
-        let mut dropped = flag.clone();
-        if !flag.contains('=') && argv.get(at).is_some_and(|next| !next.starts_with('-')) {
-            dropped = format!("{flag} {}", argv.remove(at));
+        if !dropped.contains('=') && argv.get(at).is_some_and(|next| !next.starts_with('-')) {
+            dropped = format!("{dropped} {}", argv.remove(at));
         }
         warnings.push(format!("unknown option `{dropped}` ignored"));
     }

@@ -341,13 +341,14 @@ impl Frontend {
                 {
                     eprintln!("claw: stopped: {why}");
                 }
+                // What the turn no longer needs an answer to is cancelled before its result.
+                for cancel in self.outgoing.abandon() {
+                    self.control(cancel);
+                }
                 self.failed = report.is_error;
                 let result = shapes::result(&report, &session);
                 self.last_result = Some(result.clone());
                 self.message(result);
-                for cancel in self.outgoing.abandon() {
-                    self.control(cancel);
-                }
                 self.ended += 1;
             }
             AgentEvent::Notice { message } => {
