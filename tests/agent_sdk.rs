@@ -40,22 +40,16 @@ fn run_script(script: &str, setup: &Claw) {
     let Some(python) = python() else { return };
     let root = setup.root();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/agent_sdk");
-    let mut child = Command::new(python)
+    let mut command = Command::new(python);
+    command
         .arg(dir.join(script))
         .current_dir(&dir)
         .env("CLAW_BIN", env!("CARGO_BIN_EXE_claw"))
         .env("CLAW_TEST_DIR", root)
-        .env("ANTHROPIC_BASE_URL", setup.server.base_url())
-        .env("ANTHROPIC_API_KEY", "test-key")
-        .env("HOME", root)
-        .env("XDG_CONFIG_HOME", root)
-        .env("XDG_DATA_HOME", root.join("data"))
-        .env("CLAW_MODEL", "claude-sonnet-4-6")
-        .env_remove("CLAW_PROVIDER")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(std::process::Stdio::piped());
+    support::headless::in_project(&mut command, setup);
+    let mut child = command.spawn().unwrap();
     // A hang is a failure: the SDK's own timeouts are a minute; give it two.
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while child.try_wait().unwrap().is_none() {

@@ -14,13 +14,13 @@ use crate::hooks::callback::CallbackRequest;
 use crate::mcp::McpServers;
 use crate::protocol::session_start::SessionStart;
 use crate::protocol::usage::Usage;
-use crate::protocol::{AgentEvent, ApprovalPreview, ApprovalRequest, Decision, ExitReason, Op};
+use crate::protocol::{AgentEvent, ExitReason, Op};
 use crate::signals::Stop;
 
-use super::control::{Outgoing, Settled};
+use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
 use super::partial::PartialStream;
-use super::shapes::{self, Denial};
+use super::shapes;
 use super::tally::TurnTally;
 use super::{Options, client, text};
 
@@ -29,32 +29,32 @@ use super::{Options, client, text};
 const SHOWN_RESULT_MAX: usize = 256 * 1024;
 
 pub(super) struct Frontend {
-    options: Options,
-    ops: Option<UnboundedSender<Op>>,
-    start: SessionStart,
-    model: String,
-    context_window: u64,
-    mcp: Option<McpServers>,
-    tally: Option<TurnTally>,
-    partial: PartialStream,
-    outgoing: Outgoing,
+    pub(super) options: Options,
+    pub(super) ops: Option<UnboundedSender<Op>>,
+    pub(super) start: SessionStart,
+    pub(super) model: String,
+    pub(super) context_window: u64,
+    pub(super) mcp: Option<McpServers>,
+    pub(super) tally: Option<TurnTally>,
+    pub(super) partial: PartialStream,
+    pub(super) outgoing: Outgoing,
     /// `initialize` requests waiting for the session to start.
-    deferred_init: Vec<String>,
+    pub(super) deferred_init: Vec<String>,
     /// Whether the agent's session started (initialize can be answered).
-    started: bool,
+    pub(super) started: bool,
     /// The model's tool calls, whose results are reported (hook runs are not).
-    tool_calls: HashSet<String>,
-    sent: usize,
-    ended: usize,
-    input_open: bool,
-    last_usage: Usage,
+    pub(super) tool_calls: HashSet<String>,
+    pub(super) sent: usize,
+    pub(super) ended: usize,
+    pub(super) input_open: bool,
+    pub(super) last_usage: Usage,
     /// The last result, and whether it was an error.
-    last_result: Option<Value>,
-    failed: bool,
+    pub(super) last_result: Option<Value>,
+    pub(super) failed: bool,
     /// Every message, for `--output-format json --verbose`.
-    log: Vec<Value>,
+    pub(super) log: Vec<Value>,
     /// Text output: why the turn will stop early, once a tool call was denied.
-    stopped_for: Option<String>,
+    pub(super) stopped_for: Option<String>,
 }
 
 impl Frontend {
@@ -187,14 +187,14 @@ impl Frontend {
         i32::from(self.failed)
     }
 
-    fn send(&self, op: Op) {
+    pub(super) fn send(&self, op: Op) {
         if let Some(ops) = &self.ops {
             let _ = ops.send(op);
         }
     }
 
     /// A user message: a turn, or one of the user's commands (`/review src`).
-    fn send_turn(&mut self, prompt: String) {
+    pub(super) fn send_turn(&mut self, prompt: String) {
         let op = match prompt
             .trim()
             .strip_prefix('/')
@@ -213,7 +213,7 @@ impl Frontend {
     }
 
     /// A JSON message of the conversation: printed now (stream-json) or kept (json).
-    fn message(&mut self, line: Value) {
+    pub(super) fn message(&mut self, line: Value) {
         match self.options.output {
             OutputFormat::StreamJson => write_line(&line),
             OutputFormat::Json if self.options.verbose => self.log.push(line),
@@ -222,7 +222,7 @@ impl Frontend {
     }
 
     /// A line of the control protocol: always printed at once.
-    fn control(&mut self, line: Value) {
+    pub(super) fn control(&mut self, line: Value) {
         write_line(&line);
     }
 
@@ -376,7 +376,7 @@ impl Frontend {
     }
 
     /// `--include-partial-messages`: the stream events, each on its line.
-    fn stream(&mut self, events: Vec<Value>) {
+    pub(super) fn stream(&mut self, events: Vec<Value>) {
         if !self.options.partial || self.options.output != OutputFormat::StreamJson {
             return;
         }
@@ -384,148 +384,6 @@ impl Frontend {
         for event in events {
             self.message(shapes::stream_event(event, &session));
         }
-    }
-
-    /// A tool call that needs approval: the client decides (`can_use_tool`), or with nobody
-    /// to ask it is denied and reported.
-    fn approval(&mut self, request: ApprovalRequest) {
-        let question = matches!(request.preview, ApprovalPreview::Questions(_));
-        if self.options.ask_client && !question {
-            let line = self.outgoing.can_use_tool(request);
-            self.control(line);
-            return;
-        }
-        let decision = match self.options.output {
-            // The text front end stops the turn: nobody is there to see the model work around it.
-            OutputFormat::Text => {
-                eprintln!("  denied: {} needs approval", request.tool);
-                self.stopped_for
-                    .get_or_insert_with(|| text::needs_approval(&request));
-                Decision::DenyAndStop
-            }
-            // As Claude Code does: the model is told and goes on; the result lists the denial.
-            OutputFormat::Json | OutputFormat::StreamJson => {
-                eprintln!("claw: {}", text::needs_approval(&request));
-                Decision::DenyWith {
-                    message: format!(
-                        "Claude requested permissions to use {}, but you haven't granted it yet.",
-                        request.tool
-                    ),
-                    stop: false,
-                }
-            }
-        };
-        self.deny(&request, decision);
-    }
-
-    fn deny(&mut self, request: &ApprovalRequest, decision: Decision) {
-        if let Some(tally) = &mut self.tally {
-            tally.denied(Denial {
-                tool_name: request.tool.clone(),
-                tool_use_id: request.call_id.clone(),
-                tool_input: request.input.clone(),
-            });
-        }
-        self.send(Op::Decide {
-            id: request.id,
-            decision,
-        });
-    }
-
-    /// One line from the client (None: stdin closed).
-    fn line(&mut self, line: Option<InputLine>) {
-        let Some(line) = line else {
-            self.input_open = false;
-            // Nobody can answer what still waits: deny it.
-            for request in self.outgoing.drain_approvals() {
-                let decision = Decision::DenyWith {
-                    message: "Permission denied: the client closed its input before answering."
-                        .into(),
-                    stop: false,
-                };
-                self.deny(&request, decision);
-            }
-            return;
-        };
-        match line {
-            InputLine::User { text, dropped } => {
-                if !dropped.is_empty() {
-                    eprintln!(
-                        "claw: a user message's {} blocks were left out (claw reads text)",
-                        dropped.join(", ")
-                    );
-                }
-                self.send_turn(text);
-            }
-            InputLine::Request { id, subtype, body } => self.request(id, &subtype, &body),
-            InputLine::Response { id, answer } => {
-                let settled = self.outgoing.answered(&id, answer);
-                self.settle(settled, &id);
-            }
-            InputLine::Cancel { id } => {
-                if let Some(at) = self.deferred_init.iter().position(|d| *d == id) {
-                    self.deferred_init.remove(at);
-                } else {
-                    let settled = self.outgoing.cancelled(&id);
-                    self.settle(settled, &id);
-                }
-            }
-            InputLine::Unreadable(why) => eprintln!("claw: stdin: ignored {why}"),
-        }
-    }
-
-    fn settle(&mut self, settled: Settled, id: &str) {
-        match settled {
-            Settled::Approval {
-                id: approval,
-                decision,
-                denial,
-            } => {
-                if let (Some(denial), Some(tally)) = (denial, &mut self.tally) {
-                    tally.denied(denial);
-                }
-                self.send(Op::Decide {
-                    id: approval,
-                    decision,
-                });
-            }
-            Settled::Hook => {}
-            Settled::Unknown => eprintln!("claw: stdin: an answer to no request of claw's ({id})"),
-        }
-    }
-
-    /// A control request from the client.
-    fn request(&mut self, id: String, subtype: &str, body: &Value) {
-        if subtype == "initialize" {
-            if body.get("hooks").is_some_and(Value::is_object) {
-                eprintln!(
-                    "claw: initialize came after the session started: its hooks are not used"
-                );
-            }
-            if self.started {
-                let answer = client::initialized(&self.start);
-                self.control(shapes::control_success(&id, answer));
-            } else {
-                self.deferred_init.push(id);
-            }
-            return;
-        }
-        let view = client::View {
-            start: &self.start,
-            mcp: self.mcp.as_ref(),
-            model: &self.model,
-            context_window: self.context_window,
-            last_usage: self.last_usage,
-        };
-        let (answer, ops) = client::answer(subtype, body, &view);
-        for op in ops {
-            self.send(op);
-        }
-        let line = match answer {
-            Ok(response) => shapes::control_success(&id, response),
-            Err(error) => shapes::control_error(&id, &error),
-        };
-        self.control(line);
     }
 }
 

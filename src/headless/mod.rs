@@ -3,6 +3,7 @@
 //! as text or as Claude Code's JSON messages, reads user messages and control requests from
 //! stdin (`--input-format stream-json`), and asks the client about approvals and hooks.
 
+mod answers;
 pub mod argv;
 mod client;
 mod control;

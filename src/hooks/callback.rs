@@ -4,14 +4,13 @@
 //! client (`hook_callback`) and sends back the JSON it answered, which is read exactly as a
 //! command hook's stdout is.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use regex::Regex;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::{DEFAULT_TIMEOUT, EVENTS, HookCommand, HookRun, Hooks};
+use super::{EVENTS, HookCommand, HookRun, Hooks, read_matcher, read_timeout};
 
 /// One hook call for the front end to answer.
 #[derive(Debug)]
@@ -49,27 +48,10 @@ impl Hooks {
                 continue;
             }
             for matcher in matchers.as_array().into_iter().flatten() {
-                let written = matcher
-                    .get("matcher")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                let pattern = if written.is_empty() || written == "*" {
-                    None
-                } else {
-                    match Regex::new(&format!("^(?:{written})$")) {
-                        Ok(re) => Some(re),
-                        Err(e) => {
-                            warnings.push(format!("hooks.{event}: bad matcher `{written}`: {e}"));
-                            continue;
-                        }
-                    }
+                let Some((written, pattern)) = read_matcher(event, matcher, &mut warnings) else {
+                    continue;
                 };
-                let timeout = matcher
-                    .get("timeout")
-                    .and_then(Value::as_f64)
-                    .filter(|t| *t > 0.0)
-                    .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64);
+                let timeout = read_timeout(matcher);
                 let ids = matcher.get("hookCallbackIds").and_then(Value::as_array);
                 for id in ids.into_iter().flatten().filter_map(Value::as_str) {
                     self.commands.push(HookCommand {
@@ -93,15 +75,7 @@ impl Hooks {
 /// Asks the front end and waits for its answer, as long as the hook may take.
 pub(super) async fn run(hook: &HookCommand, callback: &Callback, input: &str) -> HookRun {
     let started = Instant::now();
-    let mut result = HookRun {
-        event: hook.event.clone(),
-        command: hook.command.clone(),
-        exit: None,
-        stdout: String::new(),
-        stderr: String::new(),
-        duration: Duration::ZERO,
-        timed_out: false,
-    };
+    let mut result = HookRun::not_run(hook);
     let (reply, answer) = oneshot::channel();
     let request = CallbackRequest {
         callback_id: callback.id.clone(),

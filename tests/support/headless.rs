@@ -14,13 +14,19 @@ use crate::support::claw::Claw;
 /// How long a test waits for a line before failing (a hang is a failure, not a pass).
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// The environment claw runs in: the fake server, and HOME and the data in the project.
+/// `claw ARGS` in the project directory, against the fake server.
 pub fn command(setup: &Claw, args: &[&str]) -> Command {
-    let root = setup.root();
     let mut command = Command::new(env!("CARGO_BIN_EXE_claw"));
+    command.args(args).current_dir(setup.root());
+    in_project(&mut command, setup);
     command
-        .args(args)
-        .current_dir(root)
+}
+
+/// The environment claw runs in (also when a program starts it): the fake server, and HOME
+/// and the config and data directories inside the project.
+pub fn in_project(command: &mut Command, setup: &Claw) {
+    let root = setup.root();
+    command
         .env("ANTHROPIC_BASE_URL", setup.server.base_url())
         .env("ANTHROPIC_API_KEY", "test-key")
         .env("HOME", root)
@@ -28,7 +34,6 @@ pub fn command(setup: &Claw, args: &[&str]) -> Command {
         .env("XDG_DATA_HOME", root.join("data"))
         .env("CLAW_MODEL", "claude-sonnet-4-6")
         .env_remove("CLAW_PROVIDER");
-    command
 }
 
 /// `claw ARGS` with `stdin` written and closed; its output, stdout parsed as JSON lines.
