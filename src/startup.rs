@@ -231,6 +231,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         }
         return Ok(code);
     }
+    // The full screen has no SDK client: an in-process SDK MCP server fails at once.
+    drop(crate::mcp::sdk::take_messages());
     let handle = agent::spawn(config);
     // The agent's SessionStarted fills in the rest (the model, the lists, a resumed transcript).
     let status = StatusInfo {

@@ -35,9 +35,12 @@ fn python() -> Option<PathBuf> {
     None
 }
 
-/// Runs `tests/agent_sdk/SCRIPT` against `setup`'s server and project; fails on anything but OK.
-fn run_script(script: &str, setup: &Claw) {
-    let Some(python) = python() else { return };
+/// Runs `tests/agent_sdk/SCRIPT` against `setup`'s server and project; fails on anything but
+/// OK. False when there is no SDK to run it with (outside CI).
+fn run_script(script: &str, setup: &Claw) -> bool {
+    let Some(python) = python() else {
+        return false;
+    };
     let root = setup.root();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/agent_sdk");
     let mut command = Command::new(python);
@@ -67,6 +70,7 @@ fn run_script(script: &str, setup: &Claw) {
         "{script} failed ({}):\n{stdout}\n{stderr}",
         out.status
     );
+    true
 }
 
 #[test]
@@ -125,4 +129,20 @@ fn a_client_over_several_turns_with_a_mode_change_and_an_interrupt() {
         Reply::text("After."),
     ]);
     run_script("client.py", &setup);
+}
+
+#[test]
+fn an_in_process_sdk_mcp_tool_runs_in_the_client() {
+    let setup = Claw::new(vec![
+        Reply::tool_use("", "toolu_add", "mcp__calc__add", json!({"a": 2, "b": 3})),
+        Reply::text("5, by the SDK's tool."),
+    ]);
+    if !run_script("sdk_mcp.py", &setup) {
+        return;
+    }
+    let requests = setup.server.requests();
+    let offered = requests[0].body["tools"].to_string();
+    assert!(offered.contains("mcp__calc__add"), "{offered}");
+    let told = requests[1].last_message().unwrap().to_string();
+    assert!(told.contains("The sum is 5."), "{told}");
 }

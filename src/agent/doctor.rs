@@ -107,7 +107,10 @@ pub(crate) async fn report(provider: &dyn Provider, setup: &Setup, cwd: &Path) -
                 "MCP",
                 format!("{}: `{command}` is not on PATH", server.name),
             ),
-            McpTransport::Stdio { .. } | McpTransport::Http { .. } | McpTransport::Sse { .. } => {
+            McpTransport::Stdio { .. }
+            | McpTransport::Http { .. }
+            | McpTransport::Sse { .. }
+            | McpTransport::Sdk => {
                 let state = setup.mcp.as_ref().and_then(|mcp| {
                     mcp.statuses()
                         .into_iter()

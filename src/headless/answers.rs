@@ -117,7 +117,7 @@ impl Frontend {
                     decision,
                 });
             }
-            Settled::Hook => {}
+            Settled::Relayed => {}
             Settled::Unknown => eprintln!("claw: stdin: an answer to no request of claw's ({id})"),
         }
     }

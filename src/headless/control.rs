@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use crate::hooks::callback::CallbackRequest;
+use crate::mcp::sdk::SdkMessage;
 use crate::protocol::{ApprovalId, ApprovalRequest, Decision};
 
 use super::shapes::{self, Denial};
@@ -18,6 +19,8 @@ pub struct Outgoing {
     next: u64,
     approvals: HashMap<String, ApprovalRequest>,
     hooks: HashMap<String, oneshot::Sender<Result<Value, String>>>,
+    /// `mcp_message` requests: the JSON-RPC id asked about, and where the answer goes.
+    mcp: HashMap<String, (Value, oneshot::Sender<Value>)>,
 }
 
 /// What the client's answer to one of claw's requests settles.
@@ -29,8 +32,8 @@ pub enum Settled {
         decision: Decision,
         denial: Option<Denial>,
     },
-    /// A hook call (its answer went to the hook).
-    Hook,
+    /// A hook call or an SDK server's message (the answer went on to it).
+    Relayed,
     /// Not a request claw is waiting on.
     Unknown,
 }
@@ -92,12 +95,39 @@ impl Outgoing {
         line
     }
 
+    /// Passes a message to an SDK server the client runs: the `control_request` line to send.
+    pub fn mcp_message(&mut self, message: SdkMessage) -> Value {
+        let id = self.new_id();
+        let line = shapes::control_request(
+            &id,
+            json!({
+                "subtype": "mcp_message",
+                "server_name": message.server,
+                "message": message.message,
+            }),
+        );
+        let rpc_id = message.message.get("id").cloned().unwrap_or(Value::Null);
+        self.mcp.insert(id, (rpc_id, message.reply));
+        line
+    }
+
     /// The client answered request `id`.
     pub fn answered(&mut self, id: &str, answer: Result<Value, String>) -> Settled {
         if let Some(reply) = self.hooks.remove(id) {
             // The hook may have timed out meanwhile: then nobody listens, which is fine.
             let _ = reply.send(answer);
-            return Settled::Hook;
+            return Settled::Relayed;
+        }
+        if let Some((rpc_id, reply)) = self.mcp.remove(id) {
+            let _ = reply.send(match answer {
+                Ok(response) => response.get("mcp_response").cloned().unwrap_or(response),
+                Err(error) => json!({
+                    "jsonrpc": "2.0",
+                    "id": rpc_id,
+                    "error": {"code": -32603, "message": error},
+                }),
+            });
+            return Settled::Relayed;
         }
         match self.approvals.remove(id) {
             Some(request) => {

@@ -107,6 +107,13 @@ impl Frontend {
             }
         }
         drop(hook_tx);
+        // In-process SDK MCP servers are answered by the stream-json client; anywhere else
+        // nobody can, and their messages fail at once.
+        let mut sdk_messages =
+            crate::mcp::sdk::take_messages().unwrap_or_else(|| unbounded_channel().1);
+        if front.options.input != InputFormat::StreamJson {
+            sdk_messages = unbounded_channel().1;
+        }
         let handle = agent::spawn(config);
         let mut events = handle.events;
         front.ops = Some(handle.ops);
@@ -129,6 +136,10 @@ impl Frontend {
                 line = lines.recv(), if front.input_open => front.line(line),
                 Some(call) = hook_rx.recv() => {
                     let line = front.outgoing.hook_callback(call);
+                    front.control(line);
+                }
+                Some(message) = sdk_messages.recv() => {
+                    let line = front.outgoing.mcp_message(message);
                     front.control(line);
                 }
                 signal = stop.requested() => {
@@ -166,7 +177,10 @@ impl Frontend {
                 "appendSystemPrompt (use --append-system-prompt)",
             ),
             ("jsonSchema", "jsonSchema (use --json-schema)"),
-            ("sdkMcpServers", "in-process SDK MCP servers"),
+            (
+                "sdkMcpServers",
+                "SDK MCP servers sent in initialize (pass them in --mcp-config)",
+            ),
         ] {
             if body.get(field).is_some_and(|v| !v.is_null()) {
                 eprintln!("claw: initialize: {what} are not supported by claw; ignored");

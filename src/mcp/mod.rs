@@ -8,6 +8,7 @@ mod connect;
 mod handler;
 mod resources;
 mod result;
+pub mod sdk;
 mod servers;
 mod sse;
 mod tool;
