@@ -34,9 +34,9 @@ pub struct Args {
     #[arg(long, env = "CLAW_PROVIDER", value_name = "NAME")]
     pub provider: Option<String>,
 
-    /// Headless: answer this prompt, print the answer to stdout and exit. Tools that need
-    /// approval are denied.
-    #[arg(short = 'p', long = "print", value_name = "PROMPT")]
+    /// Headless: answer this prompt (without one: the prompt read from stdin), print the
+    /// answer to stdout and exit. Tools that need approval are denied.
+    #[arg(short = 'p', long = "print", value_name = "PROMPT", num_args = 0..=1, default_missing_value = "")]
     pub print: Option<String>,
 
     /// Permission mode: default, acceptEdits, plan, bypassPermissions (Shift+Tab cycles).
@@ -75,6 +75,45 @@ pub struct Args {
     /// The run options the Agent SDKs pass (system prompt, tools, limits, session, settings).
     #[command(flatten)]
     pub run: RunFlags,
+    /// Headless output: text (the answer), json (one result object) or stream-json (one JSON
+    /// message per line, Claude Code's shapes).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<OutputFormat>,
+
+    /// Headless input: text (the prompt) or stream-json (user messages and control requests
+    /// as JSON lines on stdin, many turns; what the Agent SDKs speak).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Headless: with json output, print every message (an array), not only the result.
+    #[arg(long)]
+    pub verbose: bool,
+
+    /// Headless stream-json: also print the model's stream as `stream_event` lines.
+    #[arg(long)]
+    pub include_partial_messages: bool,
+
+    /// Headless: who answers approvals; `stdio` asks the client (`can_use_tool` control
+    /// requests). Without it, what needs approval is denied.
+    #[arg(long, value_name = "TOOL")]
+    pub permission_prompt_tool: Option<String>,
+}
+
+/// `--output-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    #[value(name = "stream-json")]
+    StreamJson,
+}
+
+/// `--input-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Text,
+    #[value(name = "stream-json")]
+    StreamJson,
 }
 
 #[derive(Debug, Subcommand)]

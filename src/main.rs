@@ -1,9 +1,8 @@
 //! The `claw` binary: parse the command line and start.
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let args = claw::cli::Args::parse();
+    // Before clap: in stream-json mode an unknown flag is a warning, not an exit.
+    let args = claw::headless::argv::parse(std::env::args().collect());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

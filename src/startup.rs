@@ -55,7 +55,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         }
         None => {}
     }
-    if args.print.is_some() && !settings.broken.is_empty() {
+    let headless = headless::wanted(&args);
+    if headless && !settings.broken.is_empty() {
         // Fail closed: a broken file's deny rules are not in force, and nobody is there to ask.
         eprint!("{}", headless::broken_settings_message(&settings.broken));
         return Ok(headless::BROKEN_SETTINGS_EXIT);
@@ -196,61 +197,66 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         crate::first_screen::missing_keys(&provider_config.name, &provider.describe());
     setup.warnings.extend(provider_warnings.iter().cloned());
     settings.warnings.extend(provider_warnings);
-    let handle = agent::spawn_with(
-        AgentConfig {
-            provider,
-            providers: Some(providers),
-            catalog,
-            model: model.clone(),
-            cwd: cwd.clone(),
-            tools,
-            system_prompt,
-            effort,
-            permissions,
-            local_settings: Some(locations.local_file()),
-            hooks,
-            settings_summary: settings.describe(),
-            log: session.log,
-            resumed: session.messages,
-            resumed_usage: session.usage.clone(),
-            compact_threshold: settings
-                .merged
-                .get("autoCompactThreshold")
-                .and_then(serde_json::Value::as_f64)
-                .filter(|t| *t > 0.0 && *t <= 1.0)
-                .unwrap_or(0.85),
-            small_model: std::env::var("CLAW_SMALL_MODEL")
-                .ok()
-                .or_else(|| settings.string("smallModel"))
-                // Another provider has no haiku: its own model does the small jobs.
-                .unwrap_or_else(|| {
-                    if anthropic {
-                        "haiku".into()
-                    } else {
-                        model.clone()
-                    }
-                }),
-            setup,
-        },
-        run_options::agent_options(&args.run),
-    );
+    let config = AgentConfig {
+        provider,
+        providers: Some(providers),
+        catalog,
+        model: model.clone(),
+        cwd: cwd.clone(),
+        tools,
+        system_prompt,
+        effort,
+        permissions,
+        local_settings: Some(locations.local_file()),
+        hooks,
+        settings_summary: settings.describe(),
+        log: session.log,
+        resumed: session.messages,
+        resumed_usage: session.usage.clone(),
+        compact_threshold: settings
+            .merged
+            .get("autoCompactThreshold")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|t| *t > 0.0 && *t <= 1.0)
+            .unwrap_or(0.85),
+        small_model: std::env::var("CLAW_SMALL_MODEL")
+            .ok()
+            .or_else(|| settings.string("smallModel"))
+            // Another provider has no haiku: its own model does the small jobs.
+            .unwrap_or_else(|| {
+                if anthropic {
+                    "haiku".into()
+                } else {
+                    model.clone()
+                }
+            }),
+        setup,
+    };
+    let run = run_options::agent_options(&args.run);
     let pick_session = args.resume.as_deref() == Some("");
-    if let Some(prompt) = args.print {
+    if headless {
         if let Some(mcp) = &setup_mcp {
             mcp.launch_approved();
         }
         for warning in &settings.warnings {
             eprintln!("claw: {warning}");
         }
-        let agent::AgentHandle {
-            ops,
-            events,
-            finished,
-        } = handle;
-        let code = headless::run(ops, events, stop, prompt, &command_names).await;
-        wind_down(finished).await;
+        let options = match headless::Options::from_args(&args, command_names) {
+            Ok(options) => options,
+            Err(usage) => {
+                eprintln!("claw: {usage}");
+                return Ok(headless::USAGE_EXIT);
+            }
+        };
+        let (code, finished) = headless::run(config, run, options, stop).await;
+        if let Some(finished) = finished {
+            wind_down(finished).await;
+        }
         return Ok(code);
     }
+    // The full screen has no SDK client: an in-process SDK MCP server fails at once.
+    drop(crate::mcp::sdk::take_messages());
+    let handle = agent::spawn_with(config, run);
     // The agent's SessionStarted fills in the rest (the model, the lists, a resumed transcript).
     let status = StatusInfo {
         cwd: crate::shown_path::shown_dir(&cwd),

@@ -128,6 +128,8 @@ impl AgentServices for SessionCall<'_> {
             preview: ApprovalPreview::Questions(questions),
             // A question has no rule to grant: it always asks.
             session_rule: self.tool.to_string(),
+            input: serde_json::Value::Null,
+            rules: Vec::new(),
         };
         Box::pin(self.session.ask(request, self.inbox))
     }

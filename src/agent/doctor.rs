@@ -185,7 +185,10 @@ fn rest(setup: &Setup, cwd: &Path) -> String {
                 "MCP",
                 format!("{}: `{command}` is not on PATH", server.name),
             ),
-            McpTransport::Stdio { .. } | McpTransport::Http { .. } | McpTransport::Sse { .. } => {
+            McpTransport::Stdio { .. }
+            | McpTransport::Http { .. }
+            | McpTransport::Sse { .. }
+            | McpTransport::Sdk => {
                 let state = setup.mcp.as_ref().and_then(|mcp| {
                     mcp.statuses()
                         .into_iter()

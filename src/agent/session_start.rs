@@ -1,7 +1,6 @@
 //! The session-started event: everything a front end shows before the first turn, sent by the
 //! agent first thing, so the full screen and headless front ends learn it the same way.
 
-use crate::mcp::ServerState;
 use crate::protocol::AgentEvent;
 use crate::protocol::session_start::{CommandInfo, McpServerState, SessionStart};
 
@@ -17,7 +16,7 @@ impl Session {
                 .into_iter()
                 .map(|status| McpServerState {
                     name: status.config.name.clone(),
-                    status: state_name(&status.state).into(),
+                    status: status.state.wire_name().into(),
                 })
                 .collect(),
             None => Vec::new(),
@@ -65,17 +64,5 @@ impl Session {
                 .collect(),
         };
         self.emit(AgentEvent::SessionStarted(Box::new(start)));
-    }
-}
-
-/// A server's state as Claude Code's `mcp_servers` entries name it.
-fn state_name(state: &ServerState) -> &'static str {
-    match state {
-        ServerState::NeedsApproval => "needs-approval",
-        ServerState::Disabled => "disabled",
-        ServerState::Connecting => "pending",
-        ServerState::Ready => "connected",
-        ServerState::Failed(_) => "failed",
-        ServerState::NeedsAuth | ServerState::SigningIn(_) => "needs-auth",
     }
 }

@@ -87,7 +87,7 @@ impl Session {
             .fire(
                 "PreToolUse",
                 Some(name),
-                serde_json::json!({"tool_name": name, "tool_input": input}),
+                serde_json::json!({"tool_name": name, "tool_input": input, "tool_use_id": id}),
             )
             .await;
         if let Some(reason) = pre.blocked.or(pre.stop) {
@@ -140,7 +140,7 @@ impl Session {
                 .fire(
                     "PermissionRequest",
                     Some(name),
-                    serde_json::json!({"tool_name": name, "tool_input": input}),
+                    serde_json::json!({"tool_name": name, "tool_input": input, "tool_use_id": id}),
                 )
                 .await;
             match request
@@ -176,11 +176,21 @@ impl Session {
                 summary: self.summary(tool, &input),
                 preview,
                 session_rule: rules.join(", "),
+                input: input.clone(),
+                rules: rules.clone(),
             };
             let Ok(decision) = self.ask(request, inbox).await else {
                 return CallOutcome::error("Not run: claw is shutting down.")
                     .with_flow(CallFlow::ShuttingDown);
             };
+            // The front end may run it with another input (an Agent SDK's `updatedInput`).
+            if let Decision::AllowWith {
+                input: Some(changed),
+                ..
+            } = &decision
+            {
+                input = changed.clone();
+            }
             if let Some(denial) = self.apply_decision(decision, &rules) {
                 self.finish(id, ToolOutcome::Denied, &denial.text(), "denied", started);
                 return denial;
@@ -375,6 +385,12 @@ impl Session {
         let cwd = self.services.ctx.cwd.clone();
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
+            Decision::AllowWith { rules: granted, .. } => {
+                for rule in &granted {
+                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
+                }
+                None
+            }
             Decision::AllowForSession => {
                 for rule in rules {
                     self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
@@ -414,10 +430,11 @@ impl Session {
                 }
                 None
             }
-            Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
-                ToolError::refusal(&decision)
-                    .map(|refusal| Ended::from_result(Err(refusal)).outcome)
-            }
+            Decision::Deny
+            | Decision::DenyWithNote(_)
+            | Decision::DenyAndStop
+            | Decision::DenyWith { .. } => ToolError::refusal(&decision)
+                .map(|refusal| Ended::from_result(Err(refusal)).outcome),
         }
     }
 }

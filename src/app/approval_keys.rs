@@ -119,10 +119,12 @@ pub(crate) fn decide(model: &mut Model, decision: Decision, now: Instant) -> Vec
             Decision::AllowOnce
             | Decision::AllowForSession
             | Decision::AllowAlways
-            | Decision::Answered(_) => ToolStatus::Running,
-            Decision::Deny | Decision::DenyWithNote(_) | Decision::DenyAndStop => {
-                ToolStatus::Done(ToolOutcome::Denied)
-            }
+            | Decision::Answered(_)
+            | Decision::AllowWith { .. } => ToolStatus::Running,
+            Decision::Deny
+            | Decision::DenyWithNote(_)
+            | Decision::DenyAndStop
+            | Decision::DenyWith { .. } => ToolStatus::Done(ToolOutcome::Denied),
         };
         tool.started = now;
     }

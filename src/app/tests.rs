@@ -69,6 +69,8 @@ impl Harness {
             summary: "ls".into(),
             preview,
             session_rule: "Bash(ls:*)".into(),
+            input: serde_json::Value::Null,
+            rules: Vec::new(),
         }));
     }
 }

@@ -3,6 +3,7 @@
 //! JSON on stdin. Exit 0 passes (stdout may be context, or JSON with decisions), exit 2 blocks
 //! with stderr fed back, anything else is a warning. Hooks of one event run in parallel.
 
+pub mod callback;
 mod run;
 
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub struct HookCommand {
     pattern: Option<Regex>,
     pub command: String,
     pub timeout: Duration,
+    /// Answered by the front end (an Agent SDK's hook function) instead of run by a shell.
+    pub callback: Option<callback::Callback>,
 }
 
 impl HookCommand {
@@ -97,21 +100,8 @@ impl Hooks {
                 continue;
             }
             for group in groups.as_array().into_iter().flatten() {
-                let matcher = group
-                    .get("matcher")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                let pattern = if matcher.is_empty() || matcher == "*" {
-                    None
-                } else {
-                    match Regex::new(&format!("^(?:{matcher})$")) {
-                        Ok(re) => Some(re),
-                        Err(e) => {
-                            warnings.push(format!("hooks.{event}: bad matcher `{matcher}`: {e}"));
-                            continue;
-                        }
-                    }
+                let Some((matcher, pattern)) = read_matcher(event, group, &mut warnings) else {
+                    continue;
                 };
                 for hook in group
                     .get("hooks")
@@ -123,17 +113,14 @@ impl Hooks {
                         warnings.push(format!("hooks.{event}: a hook without a command (ignored)"));
                         continue;
                     };
-                    let timeout = hook
-                        .get("timeout")
-                        .and_then(Value::as_f64)
-                        .filter(|t| *t > 0.0)
-                        .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64);
+                    let timeout = read_timeout(hook);
                     commands.push(HookCommand {
                         event: event.clone(),
                         matcher: matcher.clone(),
                         pattern: pattern.clone(),
                         command: command.to_string(),
                         timeout,
+                        callback: None,
                     });
                 }
             }
@@ -174,6 +161,38 @@ impl Hooks {
         let runs = futures::future::join_all(hooks.iter().map(|h| run::run(h, &stdin, cwd))).await;
         combine(event, runs)
     }
+}
+
+/// A group's `matcher` as written and as a pattern (None: matches everything); a bad one is
+/// a warning and None.
+fn read_matcher(
+    event: &str,
+    group: &Value,
+    warnings: &mut Vec<String>,
+) -> Option<(String, Option<Regex>)> {
+    let matcher = group
+        .get("matcher")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if matcher.is_empty() || matcher == "*" {
+        return Some((matcher, None));
+    }
+    match Regex::new(&format!("^(?:{matcher})$")) {
+        Ok(re) => Some((matcher, Some(re))),
+        Err(e) => {
+            warnings.push(format!("hooks.{event}: bad matcher `{matcher}`: {e}"));
+            None
+        }
+    }
+}
+
+/// A hook's `timeout` in seconds, or the default.
+fn read_timeout(hook: &Value) -> Duration {
+    hook.get("timeout")
+        .and_then(Value::as_f64)
+        .filter(|t| *t > 0.0)
+        .map_or(DEFAULT_TIMEOUT, Duration::from_secs_f64)
 }
 
 /// Reads each run's exit status and output into one outcome.

@@ -23,17 +23,27 @@ pub struct HookRun {
     pub timed_out: bool,
 }
 
+impl HookRun {
+    /// A run of `hook` that has not ended yet (no exit status, no output).
+    pub(crate) fn not_run(hook: &HookCommand) -> HookRun {
+        HookRun {
+            event: hook.event.clone(),
+            command: hook.command.clone(),
+            exit: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            duration: Duration::ZERO,
+            timed_out: false,
+        }
+    }
+}
+
 pub async fn run(hook: &HookCommand, stdin: &str, cwd: &Path) -> HookRun {
+    if let Some(callback) = &hook.callback {
+        return crate::hooks::callback::run(hook, callback, stdin).await;
+    }
     let started = Instant::now();
-    let mut result = HookRun {
-        event: hook.event.clone(),
-        command: hook.command.clone(),
-        exit: None,
-        stdout: String::new(),
-        stderr: String::new(),
-        duration: Duration::ZERO,
-        timed_out: false,
-    };
+    let mut result = HookRun::not_run(hook);
     let mut command = Command::new("sh");
     crate::process_groups::die_with_claw(command.as_std_mut());
     let spawned = command

@@ -114,6 +114,7 @@ fn details(server: &McpServerConfig) -> String {
                 out.push_str(&format!("  header: {key}: …\n"));
             }
         }
+        McpTransport::Sdk => out.push_str("  in-process: served by an Agent SDK client\n"),
     }
     out
 }

@@ -126,6 +126,10 @@ pub(crate) async fn connect(
                 );
                 handler.serve(transport).await.map_err(|e| e.to_string())
             }
+            McpTransport::Sdk => handler
+                .serve(crate::mcp::sdk::connect(&config.name))
+                .await
+                .map_err(|e| e.to_string()),
             McpTransport::Sse { url, headers } => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 let transport = crate::mcp::sse::connect(url, header_map(headers)?)

@@ -12,6 +12,7 @@ pub mod oauth;
 mod requests;
 mod resources;
 mod result;
+pub mod sdk;
 mod servers;
 mod sign_in;
 mod sse;

@@ -48,6 +48,18 @@ impl ServerState {
             ServerState::SigningIn(url) => format!("signing in: open {url}"),
         }
     }
+
+    /// The state as Claude Code's `mcp_servers` entries name it.
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            ServerState::NeedsApproval => "needs-approval",
+            ServerState::Disabled => "disabled",
+            ServerState::Connecting => "pending",
+            ServerState::Ready => "connected",
+            ServerState::Failed(_) => "failed",
+            ServerState::NeedsAuth | ServerState::SigningIn(_) => "needs-auth",
+        }
+    }
 }
 
 /// One server as `/mcp` and `/doctor` show it.

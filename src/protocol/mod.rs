@@ -205,6 +205,14 @@ pub enum Decision {
     DenyAndStop,
     /// The user's answers to AskUserQuestion, one per question.
     Answered(Vec<String>),
+    /// Run it with this input instead (None: as asked), and allow these rules
+    /// (`Bash(npm test:*)`) for the rest of the session: an Agent SDK's `can_use_tool`.
+    AllowWith {
+        input: Option<serde_json::Value>,
+        rules: Vec<String>,
+    },
+    /// Don't run it; the model gets `message` as the tool's result, and `stop` ends the turn.
+    DenyWith { message: String, stop: bool },
 }
 
 /// How much claw may do without asking (Claude Code's modes, same names in settings).
@@ -302,6 +310,12 @@ pub struct ApprovalRequest {
     pub preview: ApprovalPreview,
     /// What "allow for this session" will cover, e.g. "Bash(cargo test:*)" or "Edit".
     pub session_rule: String,
+    /// The tool's input as the model sent it (after PreToolUse hooks).
+    #[serde(default)]
+    pub input: serde_json::Value,
+    /// The rules of `session_rule`, one by one.
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// Why a turn ended.

@@ -158,7 +158,9 @@ impl Tool for AskUserQuestion {
                 | Decision::AllowAlways
                 | Decision::Deny
                 | Decision::DenyWithNote(_)
-                | Decision::DenyAndStop => Err(ToolError::Failed(
+                | Decision::DenyAndStop
+                | Decision::AllowWith { .. }
+                | Decision::DenyWith { .. } => Err(ToolError::Failed(
                     "the user closed the question without answering".into(),
                 )),
             }

@@ -73,7 +73,16 @@ impl ToolError {
             Decision::AllowOnce
             | Decision::AllowForSession
             | Decision::AllowAlways
-            | Decision::Answered(_) => None,
+            | Decision::Answered(_)
+            | Decision::AllowWith { .. } => None,
+            Decision::DenyWith {
+                message,
+                stop: false,
+            } => Some(ToolError::Declined(message.clone())),
+            Decision::DenyWith {
+                message,
+                stop: true,
+            } => Some(ToolError::DeclinedAndStopped(message.clone())),
             Decision::Deny => Some(ToolError::Declined(
                 "The user denied this tool call.".to_string(),
             )),

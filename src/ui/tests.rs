@@ -163,6 +163,8 @@ pub(super) fn approval(
             summary: summary.into(),
             preview,
             session_rule: rule.into(),
+            input: serde_json::Value::Null,
+            rules: Vec::new(),
         }),
     ]
 }

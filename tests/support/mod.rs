@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod claw;
 pub mod failure;
+pub mod headless;
 pub mod pty;
 pub mod terminal;
 pub mod turns;

@@ -65,6 +65,9 @@ pub enum McpTransport {
         url: String,
         headers: Vec<(String, String)>,
     },
+    /// An Agent SDK's in-process server (`{"type": "sdk"}`): its messages travel through the
+    /// headless front end to the client that runs it (`mcp_message` control requests).
+    Sdk,
 }
 
 impl McpTransport {
@@ -73,6 +76,7 @@ impl McpTransport {
             McpTransport::Stdio { .. } => "stdio",
             McpTransport::Http { .. } => "http",
             McpTransport::Sse { .. } => "sse",
+            McpTransport::Sdk => "sdk",
         }
     }
 }
@@ -84,6 +88,7 @@ impl McpServerConfig {
             McpTransport::Stdio { command, args, .. } if args.is_empty() => command.clone(),
             McpTransport::Stdio { command, args, .. } => format!("{command} {}", args.join(" ")),
             McpTransport::Http { url, .. } | McpTransport::Sse { url, .. } => url.clone(),
+            McpTransport::Sdk => "in the Agent SDK client".into(),
         }
     }
 }
@@ -324,10 +329,11 @@ impl Found<'_> {
                     headers: pairs("headers", &mut expand),
                 })
             }
+            (Some("sdk"), _, _) => Ok(McpTransport::Sdk),
             (Some("stdio"), None, _) => Err("has type stdio but no command".into()),
             (Some("http" | "sse"), _, None) => Err("has no url".into()),
             (Some(other), _, _) => Err(format!(
-                "has an unknown type `{other}` (use stdio, http or sse)"
+                "has an unknown type `{other}` (use stdio, http, sse or sdk)"
             )),
             (None, None, None) => Err("has neither a command nor a url".into()),
         }

@@ -210,3 +210,15 @@ fn project_servers_wait_for_approval_by_claude_code_keys() {
         Approval::Denied
     );
 }
+
+#[test]
+fn an_sdk_server_on_the_command_line_is_served_by_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    // As the Python Agent SDK passes it: the instance stays in the client.
+    let cli = vec![r#"{"mcpServers": {"calc": {"type": "sdk", "name": "calc"}}}"#.to_string()];
+    let (servers, warnings) = declared_servers(&sources(dir.path(), &[], &cli), &no_env);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(servers[0].name, "calc");
+    assert_eq!(servers[0].transport, McpTransport::Sdk);
+    assert_eq!(servers[0].transport.kind(), "sdk");
+}

@@ -1,0 +1,459 @@
+//! The headless run loop: one `select!` over the agent's events, the client's lines on stdin,
+//! the hook calls the agent sends out, and signals. It turns each into output lines and ops,
+//! and ends when the work asked for is done.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use serde_json::Value;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::agent::{self, AgentConfig};
+use crate::cli::{InputFormat, OutputFormat};
+use crate::hooks::callback::CallbackRequest;
+use crate::mcp::McpServers;
+use crate::protocol::session_start::SessionStart;
+use crate::protocol::usage::Usage;
+use crate::protocol::{AgentEvent, ExitReason, Op};
+use crate::signals::Stop;
+
+use super::control::Outgoing;
+use super::input::{InputLine, read_stdin};
+use super::partial::PartialStream;
+use super::shapes;
+use super::tally::TurnTally;
+use super::{Options, client, text};
+
+/// A tool result longer than this is cut in its `user` line (the model still gets it whole):
+/// the Python SDK refuses lines over 1 MiB.
+const SHOWN_RESULT_MAX: usize = 256 * 1024;
+
+pub(super) struct Frontend {
+    pub(super) options: Options,
+    pub(super) ops: Option<UnboundedSender<Op>>,
+    pub(super) start: SessionStart,
+    pub(super) model: String,
+    pub(super) context_window: u64,
+    pub(super) mcp: Option<McpServers>,
+    pub(super) tally: Option<TurnTally>,
+    pub(super) partial: PartialStream,
+    pub(super) outgoing: Outgoing,
+    /// `initialize` requests waiting for the session to start.
+    pub(super) deferred_init: Vec<String>,
+    /// Whether the agent's session started (initialize can be answered).
+    pub(super) started: bool,
+    /// The model's tool calls, whose results are reported (hook runs are not).
+    pub(super) tool_calls: HashSet<String>,
+    pub(super) sent: usize,
+    pub(super) ended: usize,
+    pub(super) input_open: bool,
+    pub(super) last_usage: Usage,
+    /// The last result, and whether it was an error.
+    pub(super) last_result: Option<Value>,
+    pub(super) failed: bool,
+    /// Every message, for `--output-format json --verbose`.
+    pub(super) log: Vec<Value>,
+    /// Text output: why the turn will stop early, once a tool call was denied.
+    pub(super) stopped_for: Option<String>,
+}
+
+impl Frontend {
+    pub(super) async fn run(
+        mut config: AgentConfig,
+        run: crate::agent::RunOptions,
+        options: Options,
+        mut stop: Stop,
+    ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
+        let mut front = Frontend {
+            mcp: config.setup.mcp.clone(),
+            model: config.model.clone(),
+            options,
+            ops: None,
+            start: SessionStart::default(),
+            context_window: 0,
+            tally: None,
+            partial: PartialStream::default(),
+            outgoing: Outgoing::default(),
+            deferred_init: Vec::new(),
+            started: false,
+            tool_calls: HashSet::new(),
+            sent: 0,
+            ended: 0,
+            input_open: true,
+            last_usage: Usage::default(),
+            last_result: None,
+            failed: false,
+            log: Vec::new(),
+            stopped_for: None,
+        };
+        let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
+        let mut lines = match front.options.input {
+            InputFormat::StreamJson => read_stdin(),
+            InputFormat::Text => {
+                front.input_open = false;
+                unbounded_channel().1
+            }
+        };
+        // An SDK's first line is `initialize`: its hooks and system prompt must be in place
+        // before the agent starts, so wait for it (a user message starts the agent at once).
+        let mut first = None;
+        if front.options.input == InputFormat::StreamJson && front.options.prompt.is_empty() {
+            match lines.recv().await {
+                Some(InputLine::Request { id, subtype, body }) if subtype == "initialize" => {
+                    front.initialize_config(&mut config, &body, &hook_tx);
+                    front.deferred_init.push(id);
+                }
+                Some(line) => first = Some(line),
+                None => front.input_open = false,
+            }
+        }
+        drop(hook_tx);
+        // In-process SDK MCP servers are answered by the stream-json client; anywhere else
+        // nobody can, and their messages fail at once.
+        let mut sdk_messages =
+            crate::mcp::sdk::take_messages().unwrap_or_else(|| unbounded_channel().1);
+        if front.options.input != InputFormat::StreamJson {
+            sdk_messages = unbounded_channel().1;
+        }
+        let handle = agent::spawn_with(config, run);
+        let mut events = handle.events;
+        front.ops = Some(handle.ops);
+        let prompt = std::mem::take(&mut front.options.prompt);
+        if !prompt.is_empty() {
+            front.send_turn(prompt);
+        }
+        if let Some(line) = first {
+            front.line(Some(line));
+        }
+        let code = loop {
+            if front.done() {
+                break front.exit_code();
+            }
+            tokio::select! {
+                event = events.recv() => match event {
+                    Some(event) => front.event(event),
+                    None => break 1,
+                },
+                line = lines.recv(), if front.input_open => front.line(line),
+                Some(call) = hook_rx.recv() => {
+                    let line = front.outgoing.hook_callback(call);
+                    front.control(line);
+                }
+                Some(message) = sdk_messages.recv() => {
+                    let line = front.outgoing.mcp_message(message);
+                    front.control(line);
+                }
+                signal = stop.requested() => {
+                    eprintln!("claw: stopped by {}", crate::signals::name(signal));
+                    front.send(Op::Shutdown(ExitReason::Other));
+                    return (crate::signals::exit_status(signal), Some(handle.finished));
+                }
+            }
+        };
+        front.send(Op::Shutdown(ExitReason::Other));
+        front.print_json_output();
+        (code, Some(handle.finished))
+    }
+
+    /// What `initialize` changes before the agent starts: the client's hook functions and
+    /// its system prompt.
+    fn initialize_config(
+        &self,
+        config: &mut AgentConfig,
+        body: &Value,
+        hooks: &crate::hooks::callback::CallbackSender,
+    ) {
+        if let Some(registered) = body.get("hooks").filter(|h| h.is_object()) {
+            for warning in config.hooks.add_callbacks(registered, hooks) {
+                eprintln!("claw: initialize: {warning}");
+            }
+        }
+        if let Some(prompt) = body.get("systemPrompt").and_then(Value::as_str) {
+            config.system_prompt = Some(prompt.to_string());
+        }
+        for (field, what) in [
+            ("agents", "custom agents"),
+            (
+                "appendSystemPrompt",
+                "appendSystemPrompt (use --append-system-prompt)",
+            ),
+            ("jsonSchema", "jsonSchema (use --json-schema)"),
+            (
+                "sdkMcpServers",
+                "SDK MCP servers sent in initialize (pass them in --mcp-config)",
+            ),
+        ] {
+            if body.get(field).is_some_and(|v| !v.is_null()) {
+                eprintln!("claw: initialize: {what} are not supported by claw; ignored");
+            }
+        }
+    }
+
+    fn done(&self) -> bool {
+        match self.options.input {
+            InputFormat::Text => self.ended > 0,
+            InputFormat::StreamJson => {
+                !self.input_open && self.ended >= self.sent && self.deferred_init.is_empty()
+            }
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        i32::from(self.failed)
+    }
+
+    pub(super) fn send(&self, op: Op) {
+        if let Some(ops) = &self.ops {
+            let _ = ops.send(op);
+        }
+    }
+
+    /// A user message: a turn, or one of the user's commands (`/review src`).
+    pub(super) fn send_turn(&mut self, prompt: String) {
+        let op = match prompt
+            .trim()
+            .strip_prefix('/')
+            .map(|rest| rest.split_once(char::is_whitespace).unwrap_or((rest, "")))
+        {
+            Some((name, args)) if self.options.custom_commands.iter().any(|c| c == name) => {
+                Op::CustomCommand {
+                    name: name.to_string(),
+                    args: args.trim().to_string(),
+                }
+            }
+            _ => Op::UserTurn { text: prompt },
+        };
+        self.sent += 1;
+        self.send(op);
+    }
+
+    /// A JSON message of the conversation: printed now (stream-json) or kept (json).
+    pub(super) fn message(&mut self, line: Value) {
+        match self.options.output {
+            OutputFormat::StreamJson => write_line(&line),
+            OutputFormat::Json if self.options.verbose => self.log.push(line),
+            OutputFormat::Json | OutputFormat::Text => {}
+        }
+    }
+
+    /// A line of the control protocol: always printed at once.
+    pub(super) fn control(&mut self, line: Value) {
+        write_line(&line);
+    }
+
+    /// `--output-format json`: the result (or with --verbose every message), at the end.
+    fn print_json_output(&mut self) {
+        if self.options.output != OutputFormat::Json {
+            return;
+        }
+        if self.options.verbose {
+            write_line(&Value::Array(std::mem::take(&mut self.log)));
+        } else if let Some(result) = &self.last_result {
+            write_line(result);
+        }
+    }
+
+    fn event(&mut self, event: AgentEvent) {
+        if self.options.output == OutputFormat::Text {
+            text::show(&event);
+        }
+        let session = self.start.session_id.clone();
+        match event {
+            AgentEvent::SessionStarted(start) => {
+                self.start = *start;
+                self.model = self.start.model.clone();
+                self.context_window = self.start.context_window;
+                self.started = true;
+                let init = shapes::init(&self.start);
+                self.message(init);
+                for id in std::mem::take(&mut self.deferred_init) {
+                    let answer = client::initialized(&self.start);
+                    self.control(shapes::control_success(&id, answer));
+                }
+            }
+            AgentEvent::SessionInfo {
+                model,
+                context_window,
+                ..
+            } => {
+                self.model = model;
+                self.context_window = context_window;
+            }
+            AgentEvent::TurnStarted { .. } => {
+                self.tally = Some(TurnTally::new(self.context_window));
+                self.stopped_for = None;
+            }
+            AgentEvent::RequestStarted => {
+                if let Some(tally) = &mut self.tally {
+                    tally.request_started();
+                }
+                let events = self.partial.start(&self.model);
+                self.stream(events);
+            }
+            AgentEvent::TextDelta(text) => {
+                let events = self.partial.text(&text);
+                self.stream(events);
+            }
+            AgentEvent::ThinkingDelta(text) => {
+                let events = self.partial.thinking(&text);
+                self.stream(events);
+            }
+            AgentEvent::AssistantMessage(reply) => {
+                let events = self.partial.finish(&reply);
+                self.stream(events);
+                for (id, _, _) in reply.message.tool_uses() {
+                    self.tool_calls.insert(id.to_string());
+                }
+                if let Some(tally) = &mut self.tally {
+                    tally.answered(&reply);
+                }
+                self.message(shapes::assistant(&reply, &session));
+            }
+            AgentEvent::ToolFinished {
+                call_id,
+                outcome,
+                output,
+                ..
+            } => {
+                if self.tool_calls.remove(&call_id) {
+                    let shown = cut(&output);
+                    let is_error = outcome != crate::protocol::ToolOutcome::Success;
+                    self.message(shapes::tool_result(&call_id, &shown, is_error, &session));
+                }
+            }
+            AgentEvent::Usage {
+                usage,
+                session_cost,
+                ..
+            } => {
+                self.last_usage = usage;
+                if let Some(tally) = &mut self.tally {
+                    tally.session_cost(session_cost);
+                }
+            }
+            AgentEvent::ApprovalNeeded(request) => self.approval(request),
+            AgentEvent::ElicitationNeeded(request) => {
+                // Nobody can fill in the form: the server is told no.
+                eprintln!(
+                    "claw: declined: MCP server `{}` asked for input ({})",
+                    request.server, request.message
+                );
+                self.send(Op::Elicit {
+                    id: request.id,
+                    answer: crate::protocol::elicitation::ElicitationAnswer::Decline,
+                });
+            }
+            AgentEvent::Error { message } => {
+                if self.options.output != OutputFormat::Text {
+                    eprintln!("claw: error: {message}");
+                }
+                if let Some(tally) = &mut self.tally {
+                    tally.error(&message);
+                }
+            }
+            AgentEvent::StructuredOutput(value) => {
+                if let Some(tally) = &mut self.tally {
+                    tally.structured_output(value);
+                }
+            }
+            AgentEvent::TurnEnded { stop } => {
+                let tally = self
+                    .tally
+                    .take()
+                    .unwrap_or_else(|| TurnTally::new(self.context_window));
+                let report = tally.finish(&stop);
+                if self.options.output == OutputFormat::Text
+                    && let Some(why) = text::why_stopped(&stop, self.stopped_for.take())
+                {
+                    eprintln!("claw: stopped: {why}");
+                }
+                // What the turn no longer needs an answer to is cancelled before its result.
+                for cancel in self.outgoing.abandon() {
+                    self.control(cancel);
+                }
+                self.failed = report.is_error;
+                let result = shapes::result(&report, &session);
+                self.last_result = Some(result.clone());
+                self.message(result);
+                self.ended += 1;
+            }
+            AgentEvent::Notice { message } => {
+                if self.options.output != OutputFormat::Text {
+                    eprintln!("claw: {message}");
+                }
+            }
+            AgentEvent::UserText { .. }
+            | AgentEvent::MessageDone
+            | AgentEvent::ToolStarted { .. }
+            | AgentEvent::ToolProgress { .. }
+            | AgentEvent::Retrying { .. }
+            | AgentEvent::PermissionModeChanged(_)
+            | AgentEvent::Todos { .. }
+            | AgentEvent::TranscriptReset
+            | AgentEvent::Compacted { .. }
+            | AgentEvent::EditFile { .. }
+            | AgentEvent::Models(_)
+            | AgentEvent::Sessions(_)
+            | AgentEvent::RewindPoints(_)
+            | AgentEvent::GitDiff(_)
+            | AgentEvent::EffortChanged(_)
+            | AgentEvent::McpServers(_)
+            | AgentEvent::LocalServers(_)
+            | AgentEvent::Info { .. } => {}
+        }
+    }
+
+    /// `--include-partial-messages`: the stream events, each on its line.
+    pub(super) fn stream(&mut self, events: Vec<Value>) {
+        if !self.options.partial || self.options.output != OutputFormat::StreamJson {
+            return;
+        }
+        let session = self.start.session_id.clone();
+        for event in events {
+            self.message(shapes::stream_event(event, &session));
+        }
+    }
+}
+
+/// Writes one JSON line to stdout (a closed stdout is not an error worth more than silence:
+/// the reader went away).
+fn write_line(line: &Value) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = serde_json::to_writer(&mut stdout, line);
+    let _ = stdout.write_all(b"\n");
+    let _ = stdout.flush();
+}
+
+/// A tool result as its `user` line shows it: whole, or cut with a note when very long.
+fn cut(output: &str) -> String {
+    if output.len() <= SHOWN_RESULT_MAX {
+        return output.to_string();
+    }
+    let mut end = SHOWN_RESULT_MAX;
+    while !output.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n[… {} more bytes, not shown here]",
+        &output[..end],
+        output.len() - end
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_results_are_cut_on_a_char_boundary_with_a_note() {
+        assert_eq!(cut("short"), "short");
+        let long = "é".repeat(SHOWN_RESULT_MAX);
+        let shown = cut(&long);
+        assert!(shown.len() < SHOWN_RESULT_MAX + 100);
+        assert!(
+            shown.ends_with("more bytes, not shown here]"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
+    }
+}
