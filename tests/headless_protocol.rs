@@ -360,3 +360,32 @@ fn stdin_closed_while_claw_waits_for_an_answer_denies_and_finishes() {
     assert!(!setup.root().join("x").exists());
     assert_eq!(setup.server.requests().len(), 2);
 }
+
+#[test]
+fn initialize_carries_the_system_prompt_its_addition_and_a_json_schema() {
+    let setup = Claw::new(vec![Reply::text("Plain words.")]);
+    let mut claw = Session::start(&setup, SDK_ARGS);
+    claw.send(request(
+        "req_1",
+        json!({"subtype": "initialize", "hooks": null, "systemPrompt": "You review code.",
+               "appendSystemPrompt": "Answer in French.",
+               "jsonSchema": {"type": "object", "properties": {"verdict": {"type": "string"}},
+                              "required": ["verdict"]}}),
+    ));
+    claw.wait_response("req_1");
+    claw.user("look");
+    claw.wait_type("result", None);
+    claw.close_stdin();
+    claw.finish();
+    let body = &setup.server.requests()[0].body;
+    let system = body["system"].to_string();
+    assert!(system.contains("You review code."), "{system}");
+    assert!(system.contains("Answer in French."), "{system}");
+    let tools: Vec<&str> = body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(tools.contains(&"StructuredOutput"), "{tools:?}");
+}

@@ -60,7 +60,7 @@ pub(super) struct Frontend {
 impl Frontend {
     pub(super) async fn run(
         mut config: AgentConfig,
-        run: crate::agent::RunOptions,
+        mut run: crate::agent::RunOptions,
         options: Options,
         mut stop: Stop,
     ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
@@ -100,7 +100,7 @@ impl Frontend {
         if front.options.input == InputFormat::StreamJson && front.options.prompt.is_empty() {
             match lines.recv().await {
                 Some(InputLine::Request { id, subtype, body }) if subtype == "initialize" => {
-                    front.initialize_config(&mut config, &body, &hook_tx);
+                    front.initialize_config(&mut config, &mut run, &body, &hook_tx);
                     front.deferred_init.push(id);
                 }
                 Some(line) => first = Some(line),
@@ -160,6 +160,7 @@ impl Frontend {
     fn initialize_config(
         &self,
         config: &mut AgentConfig,
+        run: &mut crate::agent::RunOptions,
         body: &Value,
         hooks: &crate::hooks::callback::CallbackSender,
     ) {
@@ -171,13 +172,19 @@ impl Frontend {
         if let Some(prompt) = body.get("systemPrompt").and_then(Value::as_str) {
             config.system_prompt = Some(prompt.to_string());
         }
+        // The TypeScript SDK sends these here rather than as flags.
+        if let Some(extra) = body.get("appendSystemPrompt").and_then(Value::as_str) {
+            run.append_system_prompt = Some(extra.to_string());
+        }
+        if let Some(schema) = body.get("jsonSchema").filter(|s| s.is_object()) {
+            let before = run.json_schema.replace(schema.clone());
+            if let Some(Err(message)) = run.structured_output_tool() {
+                eprintln!("claw: initialize: jsonSchema: {message}; ignored");
+                run.json_schema = before;
+            }
+        }
         for (field, what) in [
             ("agents", "custom agents"),
-            (
-                "appendSystemPrompt",
-                "appendSystemPrompt (use --append-system-prompt)",
-            ),
-            ("jsonSchema", "jsonSchema (use --json-schema)"),
             (
                 "sdkMcpServers",
                 "SDK MCP servers sent in initialize (pass them in --mcp-config)",
