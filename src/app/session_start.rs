@@ -17,7 +17,8 @@ pub(crate) fn on_session_started(
     model.status.model = start.model;
     model.status.provider = start.provider.clone();
     model.status.context_window = start.context_window;
-    model.status.permission_mode = start.permission_mode.as_str().into();
+    // Not the permission mode: the screen starts in it already, and a Shift+Tab pressed before
+    // this event arrives has changed it since (the agent applied that after sending this).
     model.effort = start.effort;
     model.catalog_models = start.models;
     model.custom_commands = start.commands;
@@ -58,6 +59,8 @@ mod tests {
         let now = Instant::now();
         let mut model = Model::new(Theme::dark(), StatusInfo::default(), now);
         model.deferred_notices = vec!["settings: something odd".into()];
+        // Shift+Tab pressed before the event came.
+        model.status.permission_mode = "plan".into();
         let start = SessionStart {
             model: "claude-opus-4-6".into(),
             context_window: 200_000,
@@ -87,7 +90,10 @@ mod tests {
         );
         assert_eq!(kinds.len(), 4);
         assert!(model.deferred_notices.is_empty());
-        assert_eq!(model.status.permission_mode, "acceptEdits");
+        assert_eq!(
+            model.status.permission_mode, "plan",
+            "a mode the user chose meanwhile stays"
+        );
         assert_eq!(model.status.context_window, 200_000);
         assert_eq!(model.custom_commands[0].name, "review");
         assert!(!model.busy, "nothing of a resumed answer is live");
