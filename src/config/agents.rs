@@ -75,6 +75,14 @@ pub fn load_files(places: &AgentPlaces) -> (Vec<AgentDefinition>, Vec<String>) {
             AgentScope::Project,
         ));
     }
+    // With the project at the home directory, the user's folder is the project's: it counts
+    // once, as the project's.
+    let dirs: Vec<(PathBuf, AgentScope)> = dirs
+        .iter()
+        .enumerate()
+        .filter(|(i, (dir, _))| !dirs[i + 1..].iter().any(|(later, _)| later == dir))
+        .map(|(_, entry)| entry.clone())
+        .collect();
     let mut agents = Vec::new();
     let mut warnings = Vec::new();
     for (dir, scope) in dirs {
@@ -322,6 +330,18 @@ mod tests {
                 .iter()
                 .any(|w| w.contains("nodesc.md") && w.contains("no description"))
         );
+
+        // A project at the home directory: its folder is read once, as the project's.
+        let at_home = AgentPlaces {
+            project_root: root.path(),
+            config_dir: None,
+            home: Some(root.path()),
+            user: true,
+            project: true,
+        };
+        let (agents, warnings) = load_files(&at_home);
+        assert!(agents.iter().all(|a| a.scope == AgentScope::Project));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
 
         // Without the project source, only the user's agents load.
         let user_only = AgentPlaces {
