@@ -204,3 +204,31 @@ fn custom_agents_from_the_sdk_run_with_their_prompt_tools_and_model() {
         "the report is the Task's result"
     );
 }
+
+#[test]
+fn can_use_tool_keeps_updated_permissions_in_the_settings_files() {
+    let bash = |id: &str, command: &str| {
+        Reply::tool_use(
+            "",
+            id,
+            "Bash",
+            json!({"command": command, "description": "Make"}),
+        )
+    };
+    let setup = Claw::new(vec![
+        bash("toolu_1", "touch one"),
+        bash("toolu_2", "touch two"),
+        Reply::text("Both made."),
+    ]);
+    if !run_script("permission_updates.py", &setup) {
+        return;
+    }
+    // Both commands ran, and the model heard so.
+    let requests = setup.server.requests();
+    assert_eq!(requests.len(), 3);
+    let second = requests[2].last_message().unwrap().to_string();
+    assert!(
+        second.contains("toolu_2") && !second.contains("\"is_error\":true"),
+        "{second}"
+    );
+}
