@@ -32,7 +32,11 @@ impl AgentServices for Answers {
     ) -> BoxFuture<'_, Result<Result<String, String>, Cut>> {
         Box::pin(async { Ok(Err("no model in the conformance client".to_string())) })
     }
-    fn run_subagent(&mut self, _: String) -> BoxFuture<'_, Result<SubagentEnd, Cut>> {
+    fn run_subagent(
+        &mut self,
+        _: String,
+        _: Option<String>,
+    ) -> BoxFuture<'_, Result<SubagentEnd, Cut>> {
         Box::pin(async { Ok(SubagentEnd::Failed) })
     }
     fn ask_user(

@@ -21,12 +21,17 @@ const KEYED: [(&str, &str, &str); 3] = [
 
 /// The memory files the session reads at its start, in the order it reads them: the user's,
 /// then the project's from its root down to the working directory.
-pub fn memory_files(locations: &Locations, cwd: &Path) -> Vec<PathBuf> {
+pub fn memory_files(
+    locations: &Locations,
+    cwd: &Path,
+    sources: crate::config::Sources,
+) -> Vec<PathBuf> {
     let places = MemoryPlaces {
         cwd: cwd.to_path_buf(),
         root: locations.project_root.clone(),
         home: locations.home.clone(),
         user_config: locations.user_config.clone(),
+        sources,
     };
     memory::load(&places, &mut HashSet::new())
         .into_iter()
@@ -129,7 +134,7 @@ mod tests {
             home: None,
             user_config: None,
         };
-        let found = memory_files(&locations, root.path());
+        let found = memory_files(&locations, root.path(), Default::default());
         assert_eq!(
             found,
             [root.path().join("CLAUDE.md"), root.path().join("AGENTS.md")]

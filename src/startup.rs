@@ -3,6 +3,7 @@
 
 mod run_options;
 mod session;
+mod sources;
 
 use std::time::{Duration, Instant};
 
@@ -87,6 +88,11 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
             provider_config.base_url
         ),
     };
+    if let Some(problem) = sources::fallback_problem(&args.run, &model, &catalog) {
+        eprintln!("claw: {problem}");
+        return Ok(2);
+    }
+    let kept = sources::kept(&args.run);
     let mode = if args.dangerously_skip_permissions {
         PermissionMode::BypassPermissions
     } else {
@@ -117,15 +123,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         },
         &|name| std::env::var(name).ok(),
     );
+    let mut mcp_servers = mcp_servers;
+    sources::keep_servers(&mut mcp_servers, &locations.project_root, kept);
     settings.warnings.extend(mcp_warnings);
     settings
         .warnings
         .extend(crate::mcp::McpOptions::from_env(&|name| std::env::var(name).ok()).1);
-    let (custom_commands, command_warnings) = crate::config::custom_commands::load(
+    let (custom_commands, command_warnings) = crate::config::custom_commands::load_kept(
         &locations.project_root,
         locations.user_config.as_deref(),
         locations.home.as_deref(),
+        kept,
     );
+    let (agents, agent_warnings) = sources::agents(&args.run, &locations, kept);
+    settings.warnings.extend(agent_warnings);
     settings.warnings.extend(command_warnings);
     let builtin = |name: &str| {
         crate::app::commands::COMMANDS
@@ -149,7 +160,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     );
     settings.warnings.extend(sandbox_warnings);
     let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
-    let memory_files = crate::first_screen::memory_files(&locations, &cwd);
+    let memory_files = crate::first_screen::memory_files(&locations, &cwd, kept);
     let tools = run_options::tools(&args.run, &mut settings.warnings);
     let system_prompt = run_options::system_prompt(&args.run, &cwd)?;
     let mut setup = agent::Setup {
@@ -176,6 +187,9 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         api_key_source: api_key_source(&provider_config, &env),
         local_servers: agent::local_servers::candidates(&env),
         memory_files,
+        agents,
+        sources: kept,
+        locations: Some(locations.clone()),
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         // Without persistence nothing is written: an install id is used only if it exists.

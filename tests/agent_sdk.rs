@@ -146,3 +146,89 @@ fn an_in_process_sdk_mcp_tool_runs_in_the_client() {
     let told = requests[1].last_message().unwrap().to_string();
     assert!(told.contains("The sum is 5."), "{told}");
 }
+
+#[test]
+fn custom_agents_from_the_sdk_run_with_their_prompt_tools_and_model() {
+    let setup = Claw::new(vec![
+        Reply::tool_use(
+            "",
+            "toolu_task",
+            "Task",
+            json!({"description": "Review", "prompt": "Review src/.", "subagent_type": "reviewer"}),
+        ),
+        Reply::text("No bugs found."),
+        Reply::text("The reviewer found nothing."),
+    ]);
+    if !run_script("agents.py", &setup) {
+        return;
+    }
+    let requests = setup.server.requests();
+    assert_eq!(requests.len(), 3);
+    let task = requests[0].body["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Task")
+        .unwrap()
+        .clone();
+    assert!(
+        task["description"]
+            .as_str()
+            .unwrap()
+            .contains("- reviewer: Reviews code for bugs"),
+        "{task}"
+    );
+    let sub = &requests[1].body;
+    assert!(
+        sub["system"]
+            .to_string()
+            .contains("You are a strict code reviewer."),
+        "{}",
+        sub["system"]
+    );
+    let tools: Vec<&str> = sub["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, ["Read", "Grep"]);
+    assert_eq!(sub["model"], "claude-haiku-4-5");
+    assert_eq!(requests[2].body["model"], "claude-sonnet-4-6");
+    assert!(
+        requests[2]
+            .last_message()
+            .unwrap()
+            .to_string()
+            .contains("No bugs found."),
+        "the report is the Task's result"
+    );
+}
+
+#[test]
+fn can_use_tool_keeps_updated_permissions_in_the_settings_files() {
+    let bash = |id: &str, command: &str| {
+        Reply::tool_use(
+            "",
+            id,
+            "Bash",
+            json!({"command": command, "description": "Make"}),
+        )
+    };
+    let setup = Claw::new(vec![
+        bash("toolu_1", "touch one"),
+        bash("toolu_2", "touch two"),
+        Reply::text("Both made."),
+    ]);
+    if !run_script("permission_updates.py", &setup) {
+        return;
+    }
+    // Both commands ran, and the model heard so.
+    let requests = setup.server.requests();
+    assert_eq!(requests.len(), 3);
+    let second = requests[2].last_message().unwrap().to_string();
+    assert!(
+        second.contains("toolu_2") && !second.contains("\"is_error\":true"),
+        "{second}"
+    );
+}

@@ -8,29 +8,9 @@ mod support;
 use std::time::Duration;
 
 use fake_server::Reply;
-use serde_json::{Value, json};
+use serde_json::json;
 use support::claw::Claw;
-use support::headless::{Session, run};
-
-const SDK_ARGS: &[&str] = &[
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    "--input-format",
-    "stream-json",
-];
-
-fn with(extra: &[&'static str]) -> Vec<&'static str> {
-    SDK_ARGS.iter().chain(extra).copied().collect()
-}
-
-fn request(id: &str, body: Value) -> Value {
-    json!({"type": "control_request", "request_id": id, "request": body})
-}
-
-fn answer(id: &str, response: Value) -> Value {
-    json!({"type": "control_response", "response": {"subtype": "success", "request_id": id, "response": response}})
-}
+use support::headless::{SDK_ARGS, Session, control_answer, control_request, run, sdk_args};
 
 fn user(text: &str) -> String {
     json!({"type": "user", "message": {"role": "user", "content": text}, "parent_tool_use_id": null, "session_id": ""}).to_string()
@@ -71,7 +51,7 @@ fn initialize_is_answered_with_commands_models_and_account_after_the_session_sta
     )
     .unwrap();
     let mut claw = Session::start(&setup, SDK_ARGS);
-    claw.send(request(
+    claw.send(control_request(
         "req_1",
         json!({"subtype": "initialize", "hooks": null}),
     ));
@@ -118,7 +98,7 @@ fn can_use_tool_allows_with_a_changed_input_and_denies_with_a_message() {
         ),
         Reply::text("Done with both."),
     ]);
-    let mut claw = Session::start(&setup, &with(&["--permission-prompt-tool", "stdio"]));
+    let mut claw = Session::start(&setup, &sdk_args(&["--permission-prompt-tool", "stdio"]));
     claw.user("make files");
     let first = claw.wait_for("can_use_tool", |l| {
         l["request"]["subtype"] == "can_use_tool"
@@ -132,7 +112,7 @@ fn can_use_tool_allows_with_a_changed_input_and_denies_with_a_message() {
         json!({"type": "addRules", "rules": [{"toolName": "Bash", "ruleContent": "touch:*"}], "behavior": "allow", "destination": "session"})
     );
     let id = first["request_id"].as_str().unwrap();
-    claw.send(answer(
+    claw.send(control_answer(
         id,
         json!({"behavior": "allow", "updatedInput": {"command": "touch changed", "description": "Make"}}),
     ));
@@ -141,7 +121,7 @@ fn can_use_tool_allows_with_a_changed_input_and_denies_with_a_message() {
     });
     assert_eq!(second["request"]["tool_use_id"], "toolu_2");
     let id = second["request_id"].as_str().unwrap();
-    claw.send(answer(
+    claw.send(control_answer(
         id,
         json!({"behavior": "deny", "message": "No refusing files."}),
     ));
@@ -175,13 +155,13 @@ fn a_deny_with_interrupt_stops_the_turn() {
         "Bash",
         json!({"command": "touch x", "description": "Make"}),
     )]);
-    let mut claw = Session::start(&setup, &with(&["--permission-prompt-tool", "stdio"]));
+    let mut claw = Session::start(&setup, &sdk_args(&["--permission-prompt-tool", "stdio"]));
     claw.user("make x");
     let asked = claw.wait_for("can_use_tool", |l| {
         l["request"]["subtype"] == "can_use_tool"
     });
     let id = asked["request_id"].as_str().unwrap();
-    claw.send(answer(
+    claw.send(control_answer(
         id,
         json!({"behavior": "deny", "message": "Stop here.", "interrupt": true}),
     ));
@@ -207,8 +187,11 @@ fn a_hook_callback_from_initialize_fires_before_the_tool_and_can_deny_it() {
         ),
         Reply::text("The hook said no."),
     ]);
-    let mut claw = Session::start(&setup, &with(&["--permission-mode", "bypassPermissions"]));
-    claw.send(request(
+    let mut claw = Session::start(
+        &setup,
+        &sdk_args(&["--permission-mode", "bypassPermissions"]),
+    );
+    claw.send(control_request(
         "req_1",
         json!({"subtype": "initialize", "hooks": {"PreToolUse": [{"matcher": "Bash", "hookCallbackIds": ["hook_0"]}]}}),
     ));
@@ -223,7 +206,7 @@ fn a_hook_callback_from_initialize_fires_before_the_tool_and_can_deny_it() {
     assert_eq!(body["input"]["hook_event_name"], "PreToolUse");
     assert_eq!(body["input"]["tool_name"], "Bash");
     assert_eq!(body["input"]["tool_input"]["command"], "touch hooked");
-    claw.send(answer(
+    claw.send(control_answer(
         call["request_id"].as_str().unwrap(),
         json!({"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": "not in tests"}}),
     ));
@@ -272,7 +255,7 @@ fn mode_model_status_context_and_unknown_requests_are_each_answered() {
     ];
     let mut answers = Vec::new();
     for (id, body, expected) in exchanges {
-        claw.send(request(id, body));
+        claw.send(control_request(id, body));
         let response = claw.wait_response(id)["response"].clone();
         assert_eq!(response["subtype"], expected, "{id}: {response}");
         answers.push(response);
@@ -310,7 +293,7 @@ fn interrupt_ends_a_streaming_answer_and_cancels_an_unanswered_approval() {
     ]);
     let mut claw = Session::start(
         &setup,
-        &with(&[
+        &sdk_args(&[
             "--permission-prompt-tool",
             "stdio",
             "--include-partial-messages",
@@ -320,7 +303,7 @@ fn interrupt_ends_a_streaming_answer_and_cancels_an_unanswered_approval() {
     claw.wait_for("a text delta", |l| {
         l["event"]["delta"]["type"] == "text_delta"
     });
-    claw.send(request("int_1", json!({"subtype": "interrupt"})));
+    claw.send(control_request("int_1", json!({"subtype": "interrupt"})));
     assert_eq!(
         claw.wait_response("int_1")["response"]["subtype"],
         "success"
@@ -333,7 +316,7 @@ fn interrupt_ends_a_streaming_answer_and_cancels_an_unanswered_approval() {
         l["request"]["subtype"] == "can_use_tool"
     });
     let id = asked["request_id"].as_str().unwrap().to_string();
-    claw.send(request("int_2", json!({"subtype": "interrupt"})));
+    claw.send(control_request("int_2", json!({"subtype": "interrupt"})));
     let cancel = claw.wait_type("control_cancel_request", None);
     assert_eq!(cancel["request_id"], id.as_str());
     claw.wait_type("result", None);
@@ -351,7 +334,7 @@ fn stdin_closed_while_claw_waits_for_an_answer_denies_and_finishes() {
         ),
         Reply::text("Not allowed, then."),
     ]);
-    let mut claw = Session::start(&setup, &with(&["--permission-prompt-tool", "stdio"]));
+    let mut claw = Session::start(&setup, &sdk_args(&["--permission-prompt-tool", "stdio"]));
     claw.user("make x");
     claw.wait_for("can_use_tool", |l| {
         l["request"]["subtype"] == "can_use_tool"
@@ -365,7 +348,7 @@ fn stdin_closed_while_claw_waits_for_an_answer_denies_and_finishes() {
 fn initialize_carries_the_system_prompt_its_addition_and_a_json_schema() {
     let setup = Claw::new(vec![Reply::text("Plain words.")]);
     let mut claw = Session::start(&setup, SDK_ARGS);
-    claw.send(request(
+    claw.send(control_request(
         "req_1",
         json!({"subtype": "initialize", "hooks": null, "systemPrompt": "You review code.",
                "appendSystemPrompt": "Answer in French.",

@@ -115,8 +115,13 @@ impl AgentServices for SessionCall<'_> {
         })
     }
 
-    fn run_subagent(&mut self, prompt: String) -> BoxFuture<'_, Result<SubagentEnd, Cut>> {
-        self.session.run_subagent(self.call_id, prompt, self.inbox)
+    fn run_subagent(
+        &mut self,
+        prompt: String,
+        agent: Option<String>,
+    ) -> BoxFuture<'_, Result<SubagentEnd, Cut>> {
+        self.session
+            .run_subagent(self.call_id, prompt, agent, self.inbox)
     }
 
     fn ask_user(&mut self, questions: Vec<Question>) -> BoxFuture<'_, Result<Decision, Cut>> {

@@ -22,6 +22,7 @@ pub mod mentions;
 mod model_switch;
 mod notes;
 mod pending;
+mod permission_updates;
 mod policy;
 pub mod prompt;
 mod provider_models;
@@ -121,6 +122,14 @@ pub struct Setup {
     /// The memory files the session reads, for the session-started event (the first screen's
     /// header).
     pub memory_files: Vec<PathBuf>,
+    /// The custom sub-agents the Task tool offers (files, `--agents`, an SDK's `initialize`).
+    pub agents: Vec<crate::config::agents::AgentDefinition>,
+    /// Which of the user's, project and local files the session reads (`--setting-sources`):
+    /// its memory files among them.
+    pub sources: crate::config::Sources,
+    /// Where the settings files are (None: nowhere, e.g. in tests), for permission changes an
+    /// Agent SDK client asks to keep.
+    pub locations: Option<crate::config::settings::Locations>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -191,6 +200,20 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
         }
     }
     config.effort = run.starting_effort(config.effort);
+    if !config.setup.agents.is_empty() {
+        let choices = config
+            .setup
+            .agents
+            .iter()
+            .map(|a| crate::tools::task::AgentChoice {
+                name: a.name.clone(),
+                description: a.description.clone(),
+            })
+            .collect();
+        config.tools = config
+            .tools
+            .replacing(Box::new(crate::tools::task::Task::with_agents(choices)));
+    }
     let (op_tx, op_rx) = unbounded_channel();
     let (event_tx, event_rx) = unbounded_channel();
     let model = resolve_model(&config.catalog, &config.model);
@@ -269,6 +292,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             compact_threshold: config.compact_threshold,
             withheld: &[],
             run,
+            session_rules: Vec::new(),
         },
     };
     let inbox = inbox::Inbox {

@@ -17,6 +17,9 @@ pub(crate) struct Policy {
     pub withheld: &'static [&'static str],
     /// The command line's limits for each turn (none for a sub-agent).
     pub run: crate::agent::RunOptions,
+    /// The rules an Agent SDK client granted for the session (its `updatedPermissions`), so
+    /// that a later change can replace or remove them.
+    pub session_rules: Vec<(crate::protocol::permission_update::RuleBehavior, String)>,
 }
 
 impl Policy {

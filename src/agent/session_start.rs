@@ -62,6 +62,9 @@ impl Session {
                 .iter()
                 .map(|path| path.display().to_string())
                 .collect(),
+            agents: std::iter::once(crate::config::agents::GENERAL_PURPOSE.to_string())
+                .chain(setup.agents.iter().map(|a| a.name.clone()))
+                .collect(),
         };
         self.emit(AgentEvent::SessionStarted(Box::new(start)));
     }

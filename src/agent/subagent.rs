@@ -1,6 +1,7 @@
 //! Sub-agents, the service behind the Task tool: a fresh conversation with the same provider,
 //! permissions and tool list (Task and the user-facing tools refused when called), run inside
-//! the parent's turn. Its tool calls and approvals show nested under the Task call (their ids
+//! the parent's turn. A custom agent (`subagent_type`) brings its own system prompt, and may
+//! narrow the tools and pick another model. Its tool calls and approvals show nested under the Task call (their ids
 //! prefixed with the Task's); its text stays private until its final report, which becomes the
 //! Task's result. Its cost joins the session's.
 
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::unbounded_channel;
 
+use crate::agent::ActiveModel;
 use crate::agent::conversation::{Conversation, Totals};
 use crate::agent::history::{History, LogTarget};
 use crate::agent::inbox::{Cut, Inbox};
@@ -109,17 +111,27 @@ impl Session {
         &'a mut self,
         id: &'a str,
         prompt: String,
+        agent: Option<String>,
         inbox: &'a mut Inbox,
     ) -> BoxFuture<'a, Result<SubagentEnd, Cut>> {
-        Box::pin(self.subagent(id, prompt, inbox))
+        Box::pin(self.subagent(id, prompt, agent, inbox))
     }
 
     async fn subagent(
         &mut self,
         id: &str,
         prompt: String,
+        agent: Option<String>,
         inbox: &mut Inbox,
     ) -> Result<SubagentEnd, Cut> {
+        let custom = agent.and_then(|name| {
+            self.services
+                .setup
+                .agents
+                .iter()
+                .find(|a| a.name == name)
+                .cloned()
+        });
         let (events, mut receiver) = unbounded_channel();
         let parent_events = self.services.events.clone();
         let parent = id.to_string();
@@ -130,15 +142,33 @@ impl Session {
                 }
             }
         });
+        let (system, tools, model) = match &custom {
+            Some(custom) => (
+                format!("{}{SUBAGENT_NOTE}", custom.prompt),
+                Arc::new(
+                    self.services
+                        .tools
+                        .narrowed(custom.tools.as_deref(), &custom.disallowed_tools),
+                ),
+                self.custom_agent_model(custom),
+            ),
+            None => (
+                format!("{}{SUBAGENT_NOTE}", self.conversation.system),
+                // The parent's very list, so the sub-agent's first request reads the parent's
+                // prompt cache; what it may not call is withheld by its policy.
+                Arc::clone(&self.services.tools),
+                self.conversation.model.clone(),
+            ),
+        };
         let mut sub = Session {
             conversation: Conversation {
-                system: format!("{}{SUBAGENT_NOTE}", self.conversation.system),
+                system,
                 build_system_prompt: false,
                 context: self.conversation.context.clone(),
                 plan_told: false,
                 interrupted: false,
                 thinking: self.conversation.thinking,
-                model: self.conversation.model.clone(),
+                model,
                 history: History::new(Vec::new(), LogTarget::None),
                 effort: self.conversation.effort,
                 memory: None,
@@ -153,9 +183,7 @@ impl Session {
                 provider: self.services.provider.clone(),
                 providers: self.services.providers.clone(),
                 catalog: self.services.catalog.clone(),
-                // The parent's very list, so the sub-agent's first request reads the parent's
-                // prompt cache; what it may not call is withheld by its policy.
-                tools: Arc::clone(&self.services.tools),
+                tools,
                 setup: Arc::clone(&self.services.setup),
                 hooks: Arc::clone(&self.services.hooks),
                 session_id: self.services.session_id.clone(),
@@ -171,9 +199,18 @@ impl Session {
                 compact_threshold: self.policy.compact_threshold,
                 withheld: WITHHELD,
                 run: crate::agent::RunOptions::default(),
+                session_rules: self.policy.session_rules.clone(),
             },
         };
+        if sub.conversation.model != self.conversation.model {
+            sub.conversation.thinking = sub.thinking_for(sub.conversation.effort);
+        }
+        let started_with = sub.conversation.model.id.clone();
         let alive = sub.turn(prompt, inbox).await;
+        // The sub-agent's model was the provider's while it ran; the session's is again.
+        self.services
+            .provider
+            .set_model(&self.conversation.model.id);
         for (model, usage, cost) in sub.conversation.totals.by_model.clone() {
             self.conversation.totals.add(&model, &usage, cost);
         }
@@ -182,12 +219,13 @@ impl Session {
         // Permissions granted inside the sub-agent ("allow for this session") stay granted.
         let own_mode = self.policy.permissions.mode;
         self.policy.permissions = sub.policy.permissions.clone();
+        self.policy.session_rules = sub.policy.session_rules.clone();
         self.policy.permissions.mode = own_mode;
         // The sub-agent applied the choices the user made while it ran; they are the session's:
         // the mode at once, the model and effort from the next user turn (never inside this
         // tool loop, where the API refuses thinking turned on).
         self.set_mode(sub.policy.permissions.mode);
-        if sub.conversation.model != self.conversation.model {
+        if sub.conversation.model.id != started_with {
             inbox.pending.model = Some(sub.conversation.model.id.clone());
         }
         if sub.conversation.effort != self.conversation.effort {
@@ -225,5 +263,29 @@ impl Session {
             (Some(TurnStop::Failed), _) | (_, None) => SubagentEnd::Failed,
             (_, Some(report)) => SubagentEnd::Reported(report),
         })
+    }
+}
+
+impl Session {
+    /// The model a custom agent runs with: its own (`sonnet`, `opus`, `haiku` or an id) or the
+    /// session's. A Claude model asked of another provider can't be had: the agent then runs
+    /// with the session's model, and the user is told.
+    fn custom_agent_model(&self, agent: &crate::config::agents::AgentDefinition) -> ActiveModel {
+        let Some(name) = agent.model.as_deref() else {
+            return self.conversation.model.clone();
+        };
+        let provider = self.services.provider.name();
+        let anthropic = matches!(provider.as_str(), "" | "anthropic");
+        if !anthropic && self.services.catalog.resolve(name).is_some() {
+            self.emit(AgentEvent::Notice {
+                message: format!(
+                    "agent {} asks for model {name}, which {provider} does not serve: it runs \
+                     with {}",
+                    agent.name, self.conversation.model.id
+                ),
+            });
+            return self.conversation.model.clone();
+        }
+        crate::agent::resolve_model(&self.services.catalog, name)
     }
 }

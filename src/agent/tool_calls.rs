@@ -385,10 +385,8 @@ impl Session {
         let cwd = self.services.ctx.cwd.clone();
         match decision {
             Decision::AllowOnce | Decision::Answered(_) => None,
-            Decision::AllowWith { rules: granted, .. } => {
-                for rule in &granted {
-                    self.policy.permissions.add(RuleKind::Allow, rule, &cwd);
-                }
+            Decision::AllowWith { updates, .. } => {
+                self.apply_permission_updates(updates);
                 None
             }
             Decision::AllowForSession => {

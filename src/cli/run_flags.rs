@@ -106,6 +106,11 @@ pub struct RunFlags {
     /// How hard the model thinks: low, medium or high (as the model picker's effort).
     #[arg(long, value_name = "LEVEL", value_parser = parse_effort)]
     pub effort: Option<Effort>,
+
+    /// Custom sub-agents for the Task tool, as JSON: `{"NAME": {"description": "…", "prompt":
+    /// "…", "tools": ["Read"], "model": "haiku"}}`.
+    #[arg(long, value_name = "JSON", value_parser = parse_agents)]
+    pub agents: Option<serde_json::Value>,
 }
 
 /// Splits a list the way Claude Code's tool flags do: at commas and whitespace outside
@@ -210,6 +215,15 @@ fn parse_schema(text: &str) -> Result<serde_json::Value, String> {
     }
     jsonschema::validator_for(&schema).map_err(|e| format!("not a valid JSON schema: {e}"))?;
     Ok(schema)
+}
+
+fn parse_agents(text: &str) -> Result<serde_json::Value, String> {
+    let agents: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    if !agents.is_object() {
+        return Err("an object of agent name → {description, prompt, tools, model}".into());
+    }
+    Ok(agents)
 }
 
 fn parse_effort(text: &str) -> Result<Effort, String> {
@@ -396,6 +410,17 @@ mod tests {
             fails(&["--json-schema", r#"{"type": 12}"#]),
             ErrorKind::ValueValidation
         );
+    }
+
+    #[test]
+    fn agents_are_a_json_object() {
+        let given = r#"{"reviewer":{"description":"Reviews","prompt":"You review."}}"#;
+        for flags in both_forms(&[("--agents", given)]) {
+            assert_eq!(flags.agents.unwrap()["reviewer"]["prompt"], "You review.");
+        }
+        use clap::error::ErrorKind;
+        assert_eq!(fails(&["--agents", "{"]), ErrorKind::ValueValidation);
+        assert_eq!(fails(&["--agents=[]"]), ErrorKind::ValueValidation);
     }
 
     #[test]

@@ -60,14 +60,25 @@ pub fn load(
     config_dir: Option<&Path>,
     home: Option<&Path>,
 ) -> (Vec<CustomCommand>, Vec<String>) {
-    let mut places = vec![
-        (cwd.join(".claw/commands"), CommandScope::Project),
-        (cwd.join(".claude/commands"), CommandScope::Project),
-    ];
-    if let Some(dir) = config_dir {
+    load_kept(cwd, config_dir, home, crate::config::Sources::default())
+}
+
+/// `load`, with only the places of the sources `--setting-sources` keeps.
+pub fn load_kept(
+    cwd: &Path,
+    config_dir: Option<&Path>,
+    home: Option<&Path>,
+    sources: crate::config::Sources,
+) -> (Vec<CustomCommand>, Vec<String>) {
+    let mut places = Vec::new();
+    if sources.project {
+        places.push((cwd.join(".claw/commands"), CommandScope::Project));
+        places.push((cwd.join(".claude/commands"), CommandScope::Project));
+    }
+    if let Some(dir) = config_dir.filter(|_| sources.user) {
         places.push((dir.join("commands"), CommandScope::User));
     }
-    if let Some(home) = home {
+    if let Some(home) = home.filter(|_| sources.user) {
         places.push((home.join(".claude/commands"), CommandScope::User));
     }
     let mut commands: Vec<CustomCommand> = Vec::new();
@@ -223,7 +234,7 @@ fn apply_frontmatter(front: &str, command: &mut CustomCommand) -> Result<(), Str
 }
 
 /// Splits on commas outside parentheses: `Bash(git add:*), Read` is two tools.
-fn split_list(text: &str) -> Vec<String> {
+pub(crate) fn split_list(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut current = String::new();
@@ -246,7 +257,7 @@ fn split_list(text: &str) -> Vec<String> {
     out
 }
 
-fn unquote(text: &str) -> String {
+pub(crate) fn unquote(text: &str) -> String {
     let t = text.trim();
     for q in ['"', '\''] {
         if let Some(inner) = t.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {

@@ -43,6 +43,20 @@ pub struct MemoryPlaces {
     pub home: Option<PathBuf>,
     /// `<config dir>/claw`.
     pub user_config: Option<PathBuf>,
+    /// Which of the user's, project and local files count (`--setting-sources`).
+    pub sources: crate::config::Sources,
+}
+
+impl MemoryPlaces {
+    /// Whether memory file `name` of a project directory is read (`.local.md` ones are the
+    /// local source's).
+    fn reads_in_project(&self, name: &str) -> bool {
+        if name.ends_with(".local.md") {
+            self.sources.local
+        } else {
+            self.sources.project
+        }
+    }
 }
 
 fn cut(mut text: String) -> String {
@@ -139,10 +153,10 @@ pub fn load(places: &MemoryPlaces, seen: &mut HashSet<PathBuf>) -> Vec<MemoryFil
     let home = places.home.as_deref();
     let mut files = Vec::new();
     let mut user_dirs = Vec::new();
-    if let Some(dir) = &places.user_config {
+    if let Some(dir) = places.user_config.as_ref().filter(|_| places.sources.user) {
         user_dirs.push(dir.clone());
     }
-    if let Some(home) = home {
+    if let Some(home) = home.filter(|_| places.sources.user) {
         user_dirs.push(home.join(".claude"));
     }
     for dir in user_dirs {
@@ -158,7 +172,7 @@ pub fn load(places: &MemoryPlaces, seen: &mut HashSet<PathBuf>) -> Vec<MemoryFil
         .collect();
     dirs.reverse();
     for dir in dirs {
-        for name in NAMES {
+        for name in NAMES.iter().filter(|n| places.reads_in_project(n)) {
             files.extend(read(&dir.join(name), Source::Project, home, seen));
         }
     }
@@ -185,7 +199,7 @@ pub fn nested_for(
     dirs.reverse();
     let mut files = Vec::new();
     for dir in dirs {
-        for name in NAMES {
+        for name in NAMES.iter().filter(|n| places.reads_in_project(n)) {
             files.extend(read(
                 &dir.join(name),
                 Source::Nested,
@@ -221,6 +235,7 @@ mod tests {
             root: root.path().to_path_buf(),
             home: Some(home.path().to_path_buf()),
             user_config: None,
+            sources: Default::default(),
         };
         let files = load(&places, &mut HashSet::new());
         let contents: Vec<&str> = files.iter().map(|f| f.content.as_str()).collect();
@@ -235,6 +250,29 @@ mod tests {
             ]
         );
         assert_eq!(files[0].source, Source::User);
+
+        // `--setting-sources`: without user, project or local, their files are not read.
+        let only = |user, project, local| {
+            let places = MemoryPlaces {
+                sources: crate::config::Sources {
+                    user,
+                    project,
+                    local,
+                },
+                ..places.clone()
+            };
+            load(&places, &mut HashSet::new())
+                .into_iter()
+                .map(|f| f.content)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(only(true, false, false), ["user prefs"]);
+        assert_eq!(only(false, false, true), ["my local notes"]);
+        assert_eq!(
+            only(false, true, false),
+            ["root rules", "app rules", "web rules"]
+        );
+        assert!(only(false, false, false).is_empty());
     }
 
     #[test]
@@ -255,6 +293,7 @@ mod tests {
             root: root.path().into(),
             home: None,
             user_config: None,
+            sources: Default::default(),
         };
         let text = &load(&places, &mut HashSet::new())[0].content;
         for part in [
@@ -280,6 +319,7 @@ mod tests {
             root: root.path().into(),
             home: None,
             user_config: None,
+            sources: Default::default(),
         };
         let text = &load(&places, &mut HashSet::new())[0].content;
         assert!(text.len() < 41_000);
@@ -297,6 +337,7 @@ mod tests {
             root: root.path().into(),
             home: None,
             user_config: None,
+            sources: Default::default(),
         };
         let mut seen = HashSet::new();
         load(&places, &mut seen);

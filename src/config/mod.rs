@@ -1,6 +1,7 @@
 //! Configuration: the layered settings files (user, project, local; Claude Code's `.claude/`
 //! files read too) and where they live.
 
+pub mod agents;
 pub mod custom_commands;
 pub mod install_id;
 pub mod mcp;
@@ -9,6 +10,25 @@ pub mod providers;
 pub mod settings;
 
 use std::path::{Path, PathBuf};
+
+/// Which of the user's, the project's and the local files a session reads beyond the settings
+/// (memory, commands, agents, `.mcp.json`): what `--setting-sources` keeps; all by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    pub user: bool,
+    pub project: bool,
+    pub local: bool,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            user: true,
+            project: true,
+            local: true,
+        }
+    }
+}
 
 /// The repository root above `start` (the nearest directory holding `.git`), if any.
 pub fn find_git_root(start: &Path) -> Option<PathBuf> {

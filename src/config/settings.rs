@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 use crate::permissions::{PermissionMode, Permissions, RuleKind};
 
 mod file_edits;
+mod permission_edits;
 pub use file_edits::{remove_permission_rule, save_allow_rule, save_setting};
+pub use permission_edits::save_permission_change;
 
 /// Top-level keys claw knows (Claude Code's names); others get a warning.
 const KNOWN_KEYS: &[&str] = &[
@@ -138,6 +140,18 @@ impl Locations {
         self.user_config
             .as_ref()
             .map(|dir| dir.join("settings.json"))
+    }
+
+    /// Claude Code's settings file of `layer` (`~/.claude/settings.json`,
+    /// `.claude/settings.json`, `.claude/settings.local.json`), where an Agent SDK's permission
+    /// changes are kept; None for the command line, or the user's without a home directory.
+    pub fn claude_file(&self, layer: Layer) -> Option<PathBuf> {
+        match layer {
+            Layer::User => self.home.as_ref().map(|h| h.join(".claude/settings.json")),
+            Layer::Project => Some(self.project_root.join(".claude/settings.json")),
+            Layer::Local => Some(self.project_root.join(".claude/settings.local.json")),
+            Layer::CommandLine => None,
+        }
     }
 
     /// Where "always allow" rules are saved.

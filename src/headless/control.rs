@@ -11,6 +11,7 @@ use crate::hooks::callback::CallbackRequest;
 use crate::mcp::sdk::SdkMessage;
 use crate::protocol::{ApprovalId, ApprovalRequest, Decision};
 
+use super::permission_updates::{from_answer, rule_value};
 use super::shapes::{self, Denial};
 
 /// Requests claw sent the client and still waits on.
@@ -172,25 +173,6 @@ impl Outgoing {
     }
 }
 
-/// `Bash(npm test:*)` as the control protocol's `{toolName, ruleContent}`.
-fn rule_value(rule: &str) -> Value {
-    match rule.split_once('(') {
-        Some((tool, rest)) if rest.ends_with(')') => {
-            json!({"toolName": tool, "ruleContent": &rest[..rest.len() - 1]})
-        }
-        Some(_) | None => json!({"toolName": rule}),
-    }
-}
-
-/// `{toolName, ruleContent}` back to a rule.
-fn rule_text(value: &Value) -> Option<String> {
-    let tool = value.get("toolName")?.as_str()?;
-    Some(match value.get("ruleContent").and_then(Value::as_str) {
-        Some(content) => format!("{tool}({content})"),
-        None => tool.to_string(),
-    })
-}
-
 /// What the client's `can_use_tool` answer decides.
 fn decision(
     request: &ApprovalRequest,
@@ -220,24 +202,8 @@ fn decision(
                 .get("updatedInput")
                 .filter(|v| v.is_object() && **v != request.input)
                 .cloned();
-            let rules = answer
-                .get("updatedPermissions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|u| {
-                    u.get("type").and_then(Value::as_str) == Some("addRules")
-                        && u.get("behavior").and_then(Value::as_str) == Some("allow")
-                })
-                .flat_map(|u| {
-                    u.get("rules")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .filter_map(|rule| rule_text(&rule))
-                .collect();
-            (Decision::AllowWith { input, rules }, None)
+            let updates = from_answer(&answer);
+            (Decision::AllowWith { input, updates }, None)
         }
         behavior => {
             let message = answer
@@ -259,6 +225,9 @@ fn decision(
 mod tests {
     use super::*;
     use crate::protocol::ApprovalPreview;
+    use crate::protocol::permission_update::{
+        Destination, PermissionChange, PermissionUpdate, RuleBehavior,
+    };
 
     fn request() -> ApprovalRequest {
         ApprovalRequest {
@@ -309,7 +278,13 @@ mod tests {
                 id: 4,
                 decision: Decision::AllowWith {
                     input: Some(json!({"command": "npm test -- --quiet"})),
-                    rules: vec!["Bash(npm:*)".into(), "Read".into()],
+                    updates: vec![PermissionUpdate {
+                        change: PermissionChange::AddRules {
+                            rules: vec!["Bash(npm:*)".into(), "Read".into()],
+                            behavior: RuleBehavior::Allow,
+                        },
+                        destination: Destination::Session,
+                    }],
                 },
                 denial: None,
             }

@@ -101,6 +101,7 @@ impl Frontend {
             match lines.recv().await {
                 Some(InputLine::Request { id, subtype, body }) if subtype == "initialize" => {
                     front.initialize_config(&mut config, &mut run, &body, &hook_tx);
+                    front.mcp = config.setup.mcp.clone();
                     front.deferred_init.push(id);
                 }
                 Some(line) => first = Some(line),
@@ -153,47 +154,6 @@ impl Frontend {
         front.send(Op::Shutdown(ExitReason::Other));
         front.print_json_output();
         (code, Some(handle.finished))
-    }
-
-    /// What `initialize` changes before the agent starts: the client's hook functions and
-    /// its system prompt.
-    fn initialize_config(
-        &self,
-        config: &mut AgentConfig,
-        run: &mut crate::agent::RunOptions,
-        body: &Value,
-        hooks: &crate::hooks::callback::CallbackSender,
-    ) {
-        if let Some(registered) = body.get("hooks").filter(|h| h.is_object()) {
-            for warning in config.hooks.add_callbacks(registered, hooks) {
-                eprintln!("claw: initialize: {warning}");
-            }
-        }
-        if let Some(prompt) = body.get("systemPrompt").and_then(Value::as_str) {
-            config.system_prompt = Some(prompt.to_string());
-        }
-        // The TypeScript SDK sends these here rather than as flags.
-        if let Some(extra) = body.get("appendSystemPrompt").and_then(Value::as_str) {
-            run.append_system_prompt = Some(extra.to_string());
-        }
-        if let Some(schema) = body.get("jsonSchema").filter(|s| s.is_object()) {
-            let before = run.json_schema.replace(schema.clone());
-            if let Some(Err(message)) = run.structured_output_tool() {
-                eprintln!("claw: initialize: jsonSchema: {message}; ignored");
-                run.json_schema = before;
-            }
-        }
-        for (field, what) in [
-            ("agents", "custom agents"),
-            (
-                "sdkMcpServers",
-                "SDK MCP servers sent in initialize (pass them in --mcp-config)",
-            ),
-        ] {
-            if body.get(field).is_some_and(|v| !v.is_null()) {
-                eprintln!("claw: initialize: {what} are not supported by claw; ignored");
-            }
-        }
     }
 
     fn done(&self) -> bool {

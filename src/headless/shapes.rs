@@ -43,7 +43,7 @@ pub fn init(start: &SessionStart) -> Value {
         "apiKeySource": start.api_key_source,
         "claude_code_version": VERSION,
         "output_style": "default",
-        "agents": [],
+        "agents": start.agents,
         "skills": [],
         "plugins": [],
         "uuid": uuid(),

@@ -92,6 +92,25 @@ pub(super) struct Entry {
 }
 
 impl Entry {
+    fn new(config: McpServerConfig, approval: Approval) -> Entry {
+        Entry {
+            config,
+            state: match approval {
+                Approval::Approved => ServerState::Connecting,
+                Approval::Pending => ServerState::NeedsApproval,
+                Approval::Denied => ServerState::Disabled,
+            },
+            tools: Vec::new(),
+            version: String::new(),
+            instructions: None,
+            stderr: StderrTail::default(),
+            connection: None,
+            task: None,
+            resources: Vec::new(),
+            prompts: Vec::new(),
+        }
+    }
+
     /// Ends its session (and the task following it), forgets what it offered, and puts it
     /// in `state`.
     fn stop(&mut self, state: ServerState) {
@@ -174,22 +193,7 @@ impl McpServers {
     ) -> McpServers {
         let entries = servers
             .into_iter()
-            .map(|(config, approval)| Entry {
-                config,
-                state: match approval {
-                    Approval::Approved => ServerState::Connecting,
-                    Approval::Pending => ServerState::NeedsApproval,
-                    Approval::Denied => ServerState::Disabled,
-                },
-                tools: Vec::new(),
-                version: String::new(),
-                instructions: None,
-                stderr: StderrTail::default(),
-                connection: None,
-                task: None,
-                resources: Vec::new(),
-                prompts: Vec::new(),
-            })
+            .map(|(config, approval)| Entry::new(config, approval))
             .collect();
         McpServers {
             shared: Arc::new(Shared {
@@ -227,6 +231,32 @@ impl McpServers {
             options,
             auth,
         ))
+    }
+
+    /// Adds servers declared after the start (an Agent SDK's `sdkMcpServers`), approved;
+    /// `launch_approved` starts them. A name already declared keeps its first declaration.
+    /// Returns the names added.
+    pub fn add(&self, servers: Vec<McpServerConfig>) -> Vec<String> {
+        let added: Vec<String> = {
+            let mut entries = self
+                .shared
+                .entries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut added = Vec::new();
+            for config in servers {
+                if entries.iter().any(|e| e.config.name == config.name) {
+                    continue;
+                }
+                added.push(config.name.clone());
+                entries.push(Entry::new(config, Approval::Approved));
+            }
+            added
+        };
+        if !added.is_empty() {
+            self.shared.generation.send_modify(|g| *g += 1);
+        }
+        added
     }
 
     /// Starts the approved servers once `signal` comes (or its sender is gone): the

@@ -107,6 +107,12 @@ impl Permissions {
         self.additional_dirs.push((dir, real));
     }
 
+    /// Takes `dir` off the additional working directories.
+    pub fn remove_directory(&mut self, dir: &Path) {
+        let dir = normalize(dir);
+        self.additional_dirs.retain(|(given, _)| *given != dir);
+    }
+
     /// claw's configuration directory, which file changes never reach without asking.
     pub fn set_config_dir(&mut self, dir: PathBuf) {
         self.config_dir = Some(paths::resolve_links(&normalize(&dir)));

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod elicitation;
 pub mod local_server;
 pub mod mcp;
+pub mod permission_update;
 pub mod session_start;
 pub mod settings_problem;
 pub mod slash_command;
@@ -205,11 +206,12 @@ pub enum Decision {
     DenyAndStop,
     /// The user's answers to AskUserQuestion, one per question.
     Answered(Vec<String>),
-    /// Run it with this input instead (None: as asked), and allow these rules
-    /// (`Bash(npm test:*)`) for the rest of the session: an Agent SDK's `can_use_tool`.
+    /// Run it with this input instead (None: as asked), and change the permissions so
+    /// (rules, the mode, directories; for the session or in a settings file): an Agent SDK's
+    /// `can_use_tool` answer with its `updatedPermissions`.
     AllowWith {
         input: Option<serde_json::Value>,
-        rules: Vec<String>,
+        updates: Vec<permission_update::PermissionUpdate>,
     },
     /// Don't run it; the model gets `message` as the tool's result, and `stop` ends the turn.
     DenyWith { message: String, stop: bool },

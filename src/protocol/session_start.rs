@@ -35,6 +35,9 @@ pub struct SessionStart {
     /// The memory files read into the session (`CLAUDE.md`…), full paths in reading order.
     #[serde(default)]
     pub memory_files: Vec<String>,
+    /// The sub-agents the Task tool offers: `general-purpose`, then the custom ones by name.
+    #[serde(default)]
+    pub agents: Vec<String>,
 }
 
 /// One MCP server and how it stands.

@@ -77,9 +77,14 @@ pub trait AgentServices: Send {
         question: ModelQuestion,
     ) -> BoxFuture<'_, Result<Result<String, String>, Cut>>;
 
-    /// Runs a sub-agent on `prompt`, its steps shown nested under this call, under the same
-    /// permissions; returns how it ended.
-    fn run_subagent(&mut self, prompt: String) -> BoxFuture<'_, Result<SubagentEnd, Cut>>;
+    /// Runs a sub-agent on `prompt` (the custom `agent` of that name, or the general-purpose
+    /// one), its steps shown nested under this call, under the same permissions; returns how
+    /// it ended.
+    fn run_subagent(
+        &mut self,
+        prompt: String,
+        agent: Option<String>,
+    ) -> BoxFuture<'_, Result<SubagentEnd, Cut>>;
 
     /// Shows the user `questions` and waits for the answer (an interrupt answers "deny and stop").
     fn ask_user(&mut self, questions: Vec<Question>) -> BoxFuture<'_, Result<Decision, Cut>>;

@@ -334,6 +334,7 @@ pub trait Tool: Send + Sync {
 /// The tools of a session, in the order they are offered to the model: the built-in ones, then
 /// those found at run time (MCP servers' tools) sorted by name, so the list, and the prompt
 /// cache, stays the same while nothing changes.
+#[derive(Clone)]
 pub struct Registry {
     tools: Vec<Arc<dyn Tool>>,
     found: Vec<Arc<dyn Tool>>,
@@ -341,6 +342,8 @@ pub struct Registry {
     found_generation: u64,
     /// Tools never offered, found ones included (`--disallowedTools` naming whole tools).
     hidden: Arc<[String]>,
+    /// When set, the only tools offered, found ones included (a custom agent's `tools`).
+    only: Option<Arc<[String]>>,
 }
 
 impl Registry {
@@ -360,7 +363,7 @@ impl Registry {
             Box::new(todo::TodoWrite),
             Box::new(exit_plan::ExitPlanMode),
             Box::new(ask::AskUserQuestion),
-            Box::new(task::Task),
+            Box::new(task::Task::default()),
             Box::new(web_fetch::WebFetch),
             Box::new(web_search::WebSearch),
         ])
@@ -373,6 +376,7 @@ impl Registry {
             found: Vec::new(),
             found_generation: 0,
             hidden: Arc::from(Vec::new()),
+            only: None,
         }
     }
 
@@ -382,13 +386,41 @@ impl Registry {
     pub fn with_found(&self, mut found: Vec<Arc<dyn Tool>>, generation: u64) -> Registry {
         found.retain(|t| !self.tools.iter().any(|own| own.name() == t.name()));
         found.retain(|t| !hides(&self.hidden, &t.name()));
+        found.retain(|t| self.only.as_ref().is_none_or(|only| hides(only, &t.name())));
         found.sort_by_key(|t| t.name().into_owned());
         Registry {
             tools: self.tools.clone(),
             found,
             found_generation: generation,
             hidden: Arc::clone(&self.hidden),
+            only: self.only.clone(),
         }
+    }
+
+    /// The same tools narrowed for a custom agent: only those `only` names (all when None),
+    /// less those `hidden` names, now and among the tools found later.
+    pub fn narrowed(&self, only: Option<&[String]>, hidden: &[String]) -> Registry {
+        let mut narrowed = self.clone();
+        if let Some(only) = only {
+            narrowed.tools.retain(|t| hides(only, &t.name()));
+            narrowed.found.retain(|t| hides(only, &t.name()));
+            narrowed.only = Some(Arc::from(only));
+        }
+        narrowed.tools.retain(|t| !hides(hidden, &t.name()));
+        narrowed.found.retain(|t| !hides(hidden, &t.name()));
+        let all: Vec<String> = self.hidden.iter().chain(hidden).cloned().collect();
+        narrowed.hidden = Arc::from(all);
+        narrowed
+    }
+
+    /// The same tools with `tool` in place of the one of its name (nothing changes when there
+    /// is none: a tool left out stays out).
+    pub fn replacing(mut self, tool: Box<dyn Tool>) -> Registry {
+        let tool: Arc<dyn Tool> = Arc::from(tool);
+        if let Some(slot) = self.tools.iter_mut().find(|t| t.name() == tool.name()) {
+            *slot = tool;
+        }
+        self
     }
 
     /// Only the tools named in `names` (`--tools`); returns the names no tool has.
@@ -506,5 +538,36 @@ mod hidden_tools_tests {
         // A found tool of the same name stays hidden too.
         let found: Vec<Arc<dyn Tool>> = vec![Arc::new(bash::Bash)];
         assert!(registry.with_found(found, 1).get("Bash").is_none());
+    }
+
+    #[test]
+    fn a_narrowed_registry_offers_only_its_names_now_and_later() {
+        let only = ["Read".to_string(), "Grep".into(), "mcp__db".into()];
+        let narrowed = Registry::new(vec![
+            Box::new(read::Read),
+            Box::new(grep::Grep),
+            Box::new(bash::Bash),
+        ])
+        .narrowed(Some(&only), &["Grep".to_string()]);
+        let names: Vec<String> = narrowed.specs().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["Read"]);
+        let found: Vec<Arc<dyn Tool>> = vec![Arc::new(glob::Glob)];
+        assert!(narrowed.with_found(found, 1).get("Glob").is_none());
+        let all = Registry::builtin().narrowed(None, &[]);
+        assert_eq!(all.specs().len(), 16);
+        let replaced = Registry::builtin().replacing(Box::new(task::Task::with_agents(vec![
+            task::AgentChoice {
+                name: "x".into(),
+                description: "y".into(),
+            },
+        ])));
+        assert!(
+            replaced
+                .get("Task")
+                .unwrap()
+                .description()
+                .contains("- x: y")
+        );
+        assert_eq!(replaced.specs().len(), 16);
     }
 }

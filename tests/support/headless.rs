@@ -14,6 +14,30 @@ use crate::support::claw::Claw;
 /// How long a test waits for a line before failing (a hang is a failure, not a pass).
 const PATIENCE: Duration = Duration::from_secs(60);
 
+/// The flags the Agent SDKs start claw with.
+pub const SDK_ARGS: &[&str] = &[
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    "--input-format",
+    "stream-json",
+];
+
+/// [`SDK_ARGS`] and `extra`.
+pub fn sdk_args(extra: &[&'static str]) -> Vec<&'static str> {
+    SDK_ARGS.iter().chain(extra).copied().collect()
+}
+
+/// A client's control request line.
+pub fn control_request(id: &str, body: Value) -> Value {
+    serde_json::json!({"type": "control_request", "request_id": id, "request": body})
+}
+
+/// A client's successful answer to claw's control request `id`.
+pub fn control_answer(id: &str, response: Value) -> Value {
+    serde_json::json!({"type": "control_response", "response": {"subtype": "success", "request_id": id, "response": response}})
+}
+
 /// `claw ARGS` in the project directory, against the fake server.
 pub fn command(setup: &Claw, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_claw"));
@@ -55,7 +79,12 @@ impl Finished {
 }
 
 pub fn run(setup: &Claw, args: &[&str], stdin: &str) -> Finished {
-    let mut child = command(setup, args)
+    run_command(command(setup, args), stdin)
+}
+
+/// `command` (see [`command`]) with `stdin` written and closed; its output.
+pub fn run_command(mut command: Command, stdin: &str) -> Finished {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -118,7 +147,12 @@ pub struct Session {
 
 impl Session {
     pub fn start(setup: &Claw, args: &[&str]) -> Session {
-        let mut child = command(setup, args)
+        Session::start_command(command(setup, args))
+    }
+
+    /// Starts `command` (see [`command`]) in stream-json mode.
+    pub fn start_command(mut command: Command) -> Session {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -8,12 +8,7 @@ use serde_json::{Map, Value};
 /// Appends an allow rule to a settings file (created if missing), keeping everything else in it.
 pub fn save_allow_rule(path: &Path, rule: &str) -> Result<(), String> {
     edit_settings_file(path, |object| {
-        let permissions = object
-            .entry("permissions")
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .ok_or("`permissions` is not an object")?;
-        let allow = permissions
+        let allow = permissions_of(object)?
             .entry("allow")
             .or_insert_with(|| Value::Array(Vec::new()))
             .as_array_mut()
@@ -57,9 +52,20 @@ pub fn save_setting(path: &Path, key: &str, value: Value) -> Result<(), String> 
     })
 }
 
+/// The file's `permissions` object (added when missing).
+pub(super) fn permissions_of(
+    object: &mut Map<String, Value>,
+) -> Result<&mut Map<String, Value>, &'static str> {
+    object
+        .entry("permissions")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or("`permissions` is not an object")
+}
+
 /// Reads the settings file at `path` (an empty object if missing), lets `change` edit it, and
 /// writes it back. A file that isn't valid JSON, or whose shape `change` rejects, is left alone.
-fn edit_settings_file(
+pub(super) fn edit_settings_file(
     path: &Path,
     change: impl FnOnce(&mut Map<String, Value>) -> Result<(), &'static str>,
 ) -> Result<(), String> {
