@@ -18,8 +18,6 @@ pub(crate) struct Conversation {
     pub context: String,
     /// Whether the model was last told plan mode is on (see `notes`).
     pub plan_told: bool,
-    /// The last turn was interrupted: the next user message says so.
-    pub interrupted: bool,
     /// Build claw's own system prompt at start (none was given).
     pub build_system_prompt: bool,
     pub thinking: Thinking,

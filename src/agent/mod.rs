@@ -222,7 +222,6 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             system: config.system_prompt.unwrap_or_default(),
             context: String::new(),
             plan_told: false,
-            interrupted: false,
             thinking: Thinking::OFF,
             model,
             history,

@@ -136,7 +136,6 @@ impl Session {
                 build_system_prompt: false,
                 context: self.conversation.context.clone(),
                 plan_told: false,
-                interrupted: false,
                 thinking: self.conversation.thinking,
                 model: self.conversation.model.clone(),
                 history: History::new(Vec::new(), LogTarget::None),

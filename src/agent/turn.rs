@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::agent::conversation::Conversation;
 use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
+use crate::agent::notes::Cut;
 use crate::agent::policy::Policy;
 use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
@@ -222,7 +223,6 @@ impl Session {
             .await
             .unwrap_or_default()
         };
-        self.note_interruption();
         let text_for_mentions = text.clone();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
@@ -251,6 +251,8 @@ impl Session {
         let mut pause_continuations = 0u32;
         let (mut requests, mut reminders) = (0u32, 0u32);
         self.conversation.structured = None;
+        // Where an interruption stopped the turn, for its note.
+        let mut cut = Cut::Answer;
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
             self.note_plan_mode();
@@ -417,12 +419,17 @@ impl Session {
             });
             match flow {
                 Flow::Continue => {}
-                Flow::Stop(stop) => break stop,
+                Flow::Stop(stop) => {
+                    cut = Cut::ToolUse;
+                    break stop;
+                }
                 Flow::Shutdown => return false,
             }
         };
         self.apply_pending(&mut inbox.pending);
-        self.conversation.interrupted = stop == TurnStop::Interrupted;
+        if stop == TurnStop::Interrupted {
+            self.note_interruption(cut);
+        }
         self.conversation.history.sync();
         if let Some(message) = self.conversation.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });
