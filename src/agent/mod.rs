@@ -229,19 +229,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             memory: None,
             environment: None,
             compact_due: false,
-            totals: {
-                let mut totals = conversation::Totals::default();
-                for (model, usage, cost) in &config.resumed_usage {
-                    totals.add(model, usage, *cost);
-                    // A model priced by the settings recorded its cost.
-                    match config.catalog.resolve(model) {
-                        Some(_) => totals.priced += 1,
-                        None if *cost > 0.0 => totals.priced += 1,
-                        None => totals.unpriced += 1,
-                    }
-                }
-                totals
-            },
+            totals: conversation::Totals::recorded(&config.catalog, &config.resumed_usage),
             last_stop: None,
             structured: None,
         },

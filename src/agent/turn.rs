@@ -51,13 +51,7 @@ impl Session {
         if totals.input + totals.output == 0 && totals.cost == 0.0 {
             return;
         }
-        self.emit(AgentEvent::Usage {
-            usage: totals.last,
-            session_cost: totals.cost,
-            pricing: totals.pricing(),
-            total_in: totals.input,
-            total_out: totals.output,
-        });
+        self.emit(totals.usage_event());
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
@@ -475,13 +469,7 @@ impl Session {
                 usage: *usage,
                 cost,
             });
-        self.emit(AgentEvent::Usage {
-            usage: *usage,
-            session_cost: self.conversation.totals.cost,
-            pricing: self.conversation.totals.pricing(),
-            total_in: self.conversation.totals.input,
-            total_out: self.conversation.totals.output,
-        });
+        self.emit(self.conversation.totals.usage_event());
         priced
     }
 }

@@ -98,7 +98,13 @@ fn snapshots_keep_exact_bytes_in_the_log_and_old_text_snapshots_load() {
         })
         .unwrap();
     let mut resumed = History::new(Vec::new(), LogTarget::None);
-    assert_eq!(resumed.switch_to(&path), Ok(0));
+    assert_eq!(
+        resumed.switch_to(&path),
+        Ok(Switched {
+            skipped: 0,
+            usage: Vec::new()
+        })
+    );
     assert_eq!(
         resumed.files_since(1),
         vec![
