@@ -20,13 +20,15 @@ const KEYED: [(&str, &str, &str); 3] = [
 ];
 
 /// The memory files the session reads at its start, in the order it reads them: the user's,
-/// then the project's from its root down to the working directory.
-pub fn memory_files(locations: &Locations, cwd: &Path) -> Vec<PathBuf> {
+/// then the project's from its root down to the working directory, then those of the
+/// `added` directories (`--add-dir`, see `memory::added_dirs`).
+pub fn memory_files(locations: &Locations, cwd: &Path, added: &[PathBuf]) -> Vec<PathBuf> {
     let places = MemoryPlaces {
         cwd: cwd.to_path_buf(),
         root: locations.project_root.clone(),
         home: locations.home.clone(),
         user_config: locations.user_config.clone(),
+        added: added.to_vec(),
     };
     memory::load(&places, &mut HashSet::new())
         .into_iter()
@@ -129,7 +131,7 @@ mod tests {
             home: None,
             user_config: None,
         };
-        let found = memory_files(&locations, root.path());
+        let found = memory_files(&locations, root.path(), &[]);
         assert_eq!(
             found,
             [root.path().join("CLAUDE.md"), root.path().join("AGENTS.md")]

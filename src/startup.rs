@@ -149,7 +149,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     );
     settings.warnings.extend(sandbox_warnings);
     let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
-    let memory_files = crate::first_screen::memory_files(&locations, &cwd);
+    let memory_dirs = crate::config::memory::added_dirs(&args.run.add_dir, &cwd, &env);
+    let memory_files = crate::first_screen::memory_files(&locations, &cwd, &memory_dirs);
     let tools = run_options::tools(&args.run, &mut settings.warnings);
     let system_prompt = run_options::system_prompt(&args.run, &cwd)?;
     let mut setup = agent::Setup {
@@ -176,6 +177,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         api_key_source: api_key_source(&provider_config, &env),
         local_servers: agent::local_servers::candidates(&env),
         memory_files,
+        memory_dirs,
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         // Without persistence nothing is written: an install id is used only if it exists.

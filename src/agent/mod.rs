@@ -121,6 +121,8 @@ pub struct Setup {
     /// The memory files the session reads, for the session-started event (the first screen's
     /// header).
     pub memory_files: Vec<PathBuf>,
+    /// The `--add-dir` directories whose memory files the session reads too.
+    pub memory_dirs: Vec<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.

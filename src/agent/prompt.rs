@@ -104,6 +104,7 @@ pub fn memory_places(env: &Environment) -> MemoryPlaces {
         root: env.git_root.clone().unwrap_or_else(|| env.cwd.clone()),
         home: base.as_ref().map(|b| b.home_dir().to_path_buf()),
         user_config: base.as_ref().map(|b| b.config_dir().join("claw")),
+        added: Vec::new(),
     }
 }
 

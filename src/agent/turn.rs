@@ -60,9 +60,11 @@ impl Session {
         self.learn_model().await;
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
+        let added = self.services.setup.memory_dirs.clone();
         let built = tokio::task::spawn_blocking(move || {
             let env = Environment::detect(&cwd);
-            let places = memory_places(&env);
+            let mut places = memory_places(&env);
+            places.added = added;
             let (files, seen) = load_memory(&places);
             (env, files, places, seen)
         })
