@@ -1,6 +1,7 @@
 //! The headless run loop: one `select!` over the agent's events, the client's lines on stdin,
-//! the hook calls the agent sends out, and signals. It turns each into output lines and ops,
-//! and ends when the work asked for is done.
+//! the hook calls the agent sends out, signals and the reader of stdout going away. It turns
+//! each into output lines and ops, and ends when the work asked for is done (or, stopped
+//! early, once the interrupted turn has ended).
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -21,6 +22,7 @@ use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
 use super::partial::PartialStream;
 use super::shapes;
+use super::stopping::{self, Stopping, TURN_END_GRACE, sleep_until};
 use super::tally::TurnTally;
 use super::{Options, client, text};
 
@@ -55,6 +57,8 @@ pub(super) struct Frontend {
     pub(super) log: Vec<Value>,
     /// Text output: why the turn will stop early, once a tool call was denied.
     pub(super) stopped_for: Option<String>,
+    /// Nobody reads stdout any more: nothing more is printed.
+    pub(super) quiet: bool,
 }
 
 impl Frontend {
@@ -85,6 +89,7 @@ impl Frontend {
             failed: false,
             log: Vec::new(),
             stopped_for: None,
+            quiet: false,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -125,10 +130,19 @@ impl Frontend {
         if let Some(line) = first {
             front.line(Some(line));
         }
+        let mut reader_gone = stopping::reader_gone();
+        // Why the run stops early, and until when it waits for the interrupted turn's end.
+        let mut stopping: Option<(Stopping, tokio::time::Instant)> = None;
         let code = loop {
+            if let Some((why, _)) = stopping
+                && !front.turn_running()
+            {
+                break why.exit_status();
+            }
             if front.done() {
                 break front.exit_code();
             }
+            let deadline = stopping.map(|(_, until)| until);
             tokio::select! {
                 event = events.recv() => match event {
                     Some(event) => front.event(event),
@@ -143,10 +157,20 @@ impl Frontend {
                     let line = front.outgoing.mcp_message(message);
                     front.control(line);
                 }
-                signal = stop.requested() => {
-                    eprintln!("claw: stopped by {}", crate::signals::name(signal));
-                    front.send(Op::Shutdown(ExitReason::Other));
-                    return (crate::signals::exit_status(signal), Some(handle.finished));
+                signal = stop.requested(), if stopping.is_none() => {
+                    let why = Stopping::Signal(signal);
+                    front.stop_for(why);
+                    stopping = Some((why, tokio::time::Instant::now() + TURN_END_GRACE));
+                }
+                Some(()) = reader_gone.recv(), if stopping.is_none() => {
+                    front.stop_for(Stopping::ReaderGone);
+                    let until = tokio::time::Instant::now() + TURN_END_GRACE;
+                    stopping = Some((Stopping::ReaderGone, until));
+                }
+                () = sleep_until(deadline), if deadline.is_some() => {
+                    if let Some((why, _)) = stopping {
+                        break why.exit_status();
+                    }
                 }
             }
         };
@@ -166,7 +190,7 @@ impl Frontend {
     ) {
         if let Some(registered) = body.get("hooks").filter(|h| h.is_object()) {
             for warning in config.hooks.add_callbacks(registered, hooks) {
-                eprintln!("claw: initialize: {warning}");
+                say!("claw: initialize: {warning}");
             }
         }
         if let Some(prompt) = body.get("systemPrompt").and_then(Value::as_str) {
@@ -179,7 +203,7 @@ impl Frontend {
         if let Some(schema) = body.get("jsonSchema").filter(|s| s.is_object()) {
             let before = run.json_schema.replace(schema.clone());
             if let Some(Err(message)) = run.structured_output_tool() {
-                eprintln!("claw: initialize: jsonSchema: {message}; ignored");
+                say!("claw: initialize: jsonSchema: {message}; ignored");
                 run.json_schema = before;
             }
         }
@@ -191,7 +215,7 @@ impl Frontend {
             ),
         ] {
             if body.get(field).is_some_and(|v| !v.is_null()) {
-                eprintln!("claw: initialize: {what} are not supported by claw; ignored");
+                say!("claw: initialize: {what} are not supported by claw; ignored");
             }
         }
     }
@@ -236,6 +260,9 @@ impl Frontend {
 
     /// A JSON message of the conversation: printed now (stream-json) or kept (json).
     pub(super) fn message(&mut self, line: Value) {
+        if self.quiet {
+            return;
+        }
         match self.options.output {
             OutputFormat::StreamJson => write_line(&line),
             OutputFormat::Json if self.options.verbose => self.log.push(line),
@@ -243,14 +270,16 @@ impl Frontend {
         }
     }
 
-    /// A line of the control protocol: always printed at once.
+    /// A line of the control protocol: always printed at once (while someone reads).
     pub(super) fn control(&mut self, line: Value) {
-        write_line(&line);
+        if !self.quiet {
+            write_line(&line);
+        }
     }
 
     /// `--output-format json`: the result (or with --verbose every message), at the end.
     fn print_json_output(&mut self) {
-        if self.options.output != OutputFormat::Json {
+        if self.options.output != OutputFormat::Json || self.quiet {
             return;
         }
         if self.options.verbose {
@@ -261,7 +290,7 @@ impl Frontend {
     }
 
     fn event(&mut self, event: AgentEvent) {
-        if self.options.output == OutputFormat::Text {
+        if self.options.output == OutputFormat::Text && !self.quiet {
             text::show(&event);
         }
         let session = self.start.session_id.clone();
@@ -341,9 +370,10 @@ impl Frontend {
             AgentEvent::ApprovalNeeded(request) => self.approval(request),
             AgentEvent::ElicitationNeeded(request) => {
                 // Nobody can fill in the form: the server is told no.
-                eprintln!(
+                say!(
                     "claw: declined: MCP server `{}` asked for input ({})",
-                    request.server, request.message
+                    request.server,
+                    request.message
                 );
                 self.send(Op::Elicit {
                     id: request.id,
@@ -352,7 +382,7 @@ impl Frontend {
             }
             AgentEvent::Error { message } => {
                 if self.options.output != OutputFormat::Text {
-                    eprintln!("claw: error: {message}");
+                    say!("claw: error: {message}");
                 }
                 if let Some(tally) = &mut self.tally {
                     tally.error(&message);
@@ -370,9 +400,10 @@ impl Frontend {
                     .unwrap_or_else(|| TurnTally::new(self.context_window));
                 let report = tally.finish(&stop);
                 if self.options.output == OutputFormat::Text
+                    && !self.quiet
                     && let Some(why) = text::why_stopped(&stop, self.stopped_for.take())
                 {
-                    eprintln!("claw: stopped: {why}");
+                    say!("claw: stopped: {why}");
                 }
                 // What the turn no longer needs an answer to is cancelled before its result.
                 for cancel in self.outgoing.abandon() {
@@ -386,14 +417,26 @@ impl Frontend {
             }
             AgentEvent::Notice { message } => {
                 if self.options.output != OutputFormat::Text {
-                    eprintln!("claw: {message}");
+                    say!("claw: {message}");
+                }
+            }
+            AgentEvent::Retrying {
+                attempt,
+                delay_ms,
+                reason,
+            } => {
+                // Text output says it with the answer's activity (`text::show`).
+                if self.options.output != OutputFormat::Text {
+                    say!(
+                        "claw: {reason}; retrying in {:.1} s (retry {attempt})",
+                        delay_ms as f64 / 1000.0
+                    );
                 }
             }
             AgentEvent::UserText { .. }
             | AgentEvent::MessageDone
             | AgentEvent::ToolStarted { .. }
             | AgentEvent::ToolProgress { .. }
-            | AgentEvent::Retrying { .. }
             | AgentEvent::PermissionModeChanged(_)
             | AgentEvent::Todos { .. }
             | AgentEvent::TranscriptReset
