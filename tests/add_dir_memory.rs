@@ -11,7 +11,7 @@ use std::time::Duration;
 use fake_server::Reply;
 use serde_json::json;
 use support::claw::Claw;
-use support::pty::{Key, PtySession};
+use support::pty::{Key, Profile};
 
 const T: Duration = Duration::from_secs(20);
 const VARIABLE: &str = "CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD";
@@ -90,25 +90,13 @@ fn the_model_reads_an_added_directorys_memory_only_when_the_variable_says_so() {
 fn the_header_and_memory_list_an_added_directorys_memory() {
     let setup = Claw::new(Vec::new());
     let (app, _) = projects(&setup);
-    let home = setup.root().display().to_string();
-    let base = setup.server.base_url();
-    let env = [
-        ("ANTHROPIC_BASE_URL", base.as_str()),
-        ("ANTHROPIC_API_KEY", "test-key"),
-        ("HOME", home.as_str()),
-        ("XDG_CONFIG_HOME", home.as_str()),
-        ("CLAW_MODEL", "claude-sonnet-4-6"),
-        (VARIABLE, "1"),
-    ];
-    let mut term = PtySession::spawn(
-        Path::new(env!("CARGO_BIN_EXE_claw")),
-        &["--add-dir", "../shared"],
-        &env,
+    let mut term = setup.start_in(
         &app,
-        110,
-        30,
-    )
-    .unwrap();
+        &["--add-dir", "../shared"],
+        &[(VARIABLE, "1")],
+        (110, 30),
+        Profile::default(),
+    );
     // The header names both memory files, the added one from home.
     let screen = term.wait_for_text("~/shared/CLAUDE.md", T).unwrap();
     assert!(screen.contains("CLAW.md"), "{screen}");
