@@ -173,6 +173,43 @@ fn sigint_and_sigterm_stop_the_turn_print_its_result_and_exit_with_the_signal() 
 }
 
 #[test]
+fn a_signal_in_an_sdk_session_ends_with_the_running_turns_result() {
+    let setup = Claw::new(vec![
+        Reply::text("The first words of a long answer").stall_after(4),
+        Reply::text("The queued turn's answer."),
+    ]);
+    let mut claw = Session::start(
+        &setup,
+        &[
+            "--output-format",
+            "stream-json",
+            "--input-format",
+            "stream-json",
+            "--verbose",
+            "--include-partial-messages",
+        ],
+    );
+    claw.user("first");
+    claw.user("second, queued behind it");
+    claw.wait_for("a text delta", |l| {
+        l["type"] == "stream_event" && l["event"]["delta"]["type"] == "text_delta"
+    });
+    claw.signal(libc::SIGTERM);
+    let result = claw.wait_type("result", None);
+    assert_eq!(result["is_error"], true);
+    let seen = claw.seen.clone();
+    assert_eq!(claw.finish(), Some(143));
+    // The run ends with the interrupted turn's result: the queued one is not waited for.
+    assert_eq!(seen.iter().filter(|l| l["type"] == "result").count(), 1);
+    assert!(
+        !seen
+            .iter()
+            .any(|l| l.to_string().contains("queued turn's answer")),
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn a_reader_that_closes_stdout_early_ends_claw_quietly_and_the_turn_is_recorded() {
     let setup = Claw::new(vec![
         Reply::text("First line.\nAnd the rest goes on and on").stall_after(4),

@@ -22,7 +22,7 @@ use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
 use super::partial::PartialStream;
 use super::shapes;
-use super::stopping::{self, Stopping, TURN_END_GRACE, sleep_until};
+use super::stopping::{self, Stopping, sleep_until};
 use super::tally::TurnTally;
 use super::{Options, client, text};
 
@@ -131,18 +131,19 @@ impl Frontend {
             front.line(Some(line));
         }
         let mut reader_gone = stopping::reader_gone();
-        // Why the run stops early, and until when it waits for the interrupted turn's end.
-        let mut stopping: Option<(Stopping, tokio::time::Instant)> = None;
+        // Why the run stops early, until when it waits for the interrupted turn's end, and
+        // how many turns had ended then (queued ones don't run after it).
+        let mut stopping: Option<(Stopping, tokio::time::Instant, usize)> = None;
         let code = loop {
-            if let Some((why, _)) = stopping
-                && !front.turn_running()
+            if let Some((why, _, ended)) = stopping
+                && (front.ended > ended || !front.turn_running())
             {
                 break why.exit_status();
             }
             if front.done() {
                 break front.exit_code();
             }
-            let deadline = stopping.map(|(_, until)| until);
+            let deadline = stopping.map(|(_, until, _)| until);
             tokio::select! {
                 event = events.recv() => match event {
                     Some(event) => front.event(event),
@@ -158,17 +159,13 @@ impl Frontend {
                     front.control(line);
                 }
                 signal = stop.requested(), if stopping.is_none() => {
-                    let why = Stopping::Signal(signal);
-                    front.stop_for(why);
-                    stopping = Some((why, tokio::time::Instant::now() + TURN_END_GRACE));
+                    stopping = Some(front.stop_for(Stopping::Signal(signal)));
                 }
                 Some(()) = reader_gone.recv(), if stopping.is_none() => {
-                    front.stop_for(Stopping::ReaderGone);
-                    let until = tokio::time::Instant::now() + TURN_END_GRACE;
-                    stopping = Some((Stopping::ReaderGone, until));
+                    stopping = Some(front.stop_for(Stopping::ReaderGone));
                 }
                 () = sleep_until(deadline), if deadline.is_some() => {
-                    if let Some((why, _)) = stopping {
+                    if let Some((why, _, _)) = stopping {
                         break why.exit_status();
                     }
                 }

@@ -12,7 +12,7 @@ use crate::protocol::Op;
 use super::frontend::Frontend;
 
 /// How long an interrupted turn may take to end before claw exits without its result.
-pub(super) const TURN_END_GRACE: Duration = Duration::from_secs(3);
+const TURN_END_GRACE: Duration = Duration::from_secs(3);
 
 /// Why the run stops before its work is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +33,8 @@ impl Stopping {
 
 impl Frontend {
     /// Starts stopping for `why`: the turn in progress is interrupted (its result follows).
-    pub(super) fn stop_for(&mut self, why: Stopping) {
+    /// Returns why, until when its end is waited for, and how many turns had ended.
+    pub(super) fn stop_for(&mut self, why: Stopping) -> (Stopping, tokio::time::Instant, usize) {
         match why {
             Stopping::Signal(signal) => {
                 super::say!("claw: stopped by {}", crate::signals::name(signal));
@@ -44,6 +45,11 @@ impl Frontend {
         if self.turn_running() {
             self.send(Op::Interrupt);
         }
+        (
+            why,
+            tokio::time::Instant::now() + TURN_END_GRACE,
+            self.ended,
+        )
     }
 
     /// Whether a turn was sent and has not ended.
