@@ -20,11 +20,13 @@ const KEYED: [(&str, &str, &str); 3] = [
 ];
 
 /// The memory files the session reads at its start, in the order it reads them: the user's,
-/// then the project's from its root down to the working directory.
+/// then the project's from its root down to the working directory, then those of the
+/// `added` directories (`--add-dir`, see `memory::added_dirs`).
 pub fn memory_files(
     locations: &Locations,
     cwd: &Path,
     sources: crate::config::Sources,
+    added: &[PathBuf],
 ) -> Vec<PathBuf> {
     let places = MemoryPlaces {
         cwd: cwd.to_path_buf(),
@@ -32,6 +34,7 @@ pub fn memory_files(
         home: locations.home.clone(),
         user_config: locations.user_config.clone(),
         sources,
+        added: added.to_vec(),
     };
     memory::load(&places, &mut HashSet::new())
         .into_iter()
@@ -134,7 +137,7 @@ mod tests {
             home: None,
             user_config: None,
         };
-        let found = memory_files(&locations, root.path(), Default::default());
+        let found = memory_files(&locations, root.path(), Default::default(), &[]);
         assert_eq!(
             found,
             [root.path().join("CLAUDE.md"), root.path().join("AGENTS.md")]

@@ -160,7 +160,8 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
     );
     settings.warnings.extend(sandbox_warnings);
     let setup_mcp = crate::mcp::McpServers::for_session(&mcp_servers, &settings.merged, &cwd);
-    let memory_files = crate::first_screen::memory_files(&locations, &cwd, kept);
+    let memory_dirs = crate::config::memory::added_dirs(&args.run.add_dir, &cwd, &env);
+    let memory_files = crate::first_screen::memory_files(&locations, &cwd, kept, &memory_dirs);
     let tools = run_options::tools(&args.run, &mut settings.warnings);
     let system_prompt = run_options::system_prompt(&args.run, &cwd)?;
     let mut setup = agent::Setup {
@@ -190,6 +191,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         agents,
         sources: kept,
         locations: Some(locations.clone()),
+        memory_dirs,
     };
     let install_id = directories::ProjectDirs::from("", "", "claw")
         // Without persistence nothing is written: an install id is used only if it exists.

@@ -18,8 +18,6 @@ pub(crate) struct Conversation {
     pub context: String,
     /// Whether the model was last told plan mode is on (see `notes`).
     pub plan_told: bool,
-    /// The last turn was interrupted: the next user message says so.
-    pub interrupted: bool,
     /// Build claw's own system prompt at start (none was given).
     pub build_system_prompt: bool,
     pub thinking: Thinking,
@@ -82,6 +80,35 @@ pub(crate) struct Totals {
 }
 
 impl Totals {
+    /// The totals a session's log recorded (a resumed session's cost and tokens come back).
+    pub fn recorded(
+        catalog: &crate::provider::catalog::Catalog,
+        usage: &[(String, Usage, f64)],
+    ) -> Totals {
+        let mut totals = Totals::default();
+        for (model, usage, cost) in usage {
+            totals.add(model, usage, *cost);
+            // A model priced by the settings recorded its cost.
+            match catalog.resolve(model) {
+                Some(_) => totals.priced += 1,
+                None if *cost > 0.0 => totals.priced += 1,
+                None => totals.unpriced += 1,
+            }
+        }
+        totals
+    }
+
+    /// The status bar's figures: the last request's usage and the session's totals.
+    pub fn usage_event(&self) -> crate::protocol::AgentEvent {
+        crate::protocol::AgentEvent::Usage {
+            usage: self.last,
+            session_cost: self.cost,
+            pricing: self.pricing(),
+            total_in: self.input,
+            total_out: self.output,
+        }
+    }
+
     /// How much of `cost` is known.
     pub fn pricing(&self) -> crate::protocol::Pricing {
         use crate::protocol::Pricing;

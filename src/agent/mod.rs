@@ -130,6 +130,8 @@ pub struct Setup {
     /// Where the settings files are (None: nowhere, e.g. in tests), for permission changes an
     /// Agent SDK client asks to keep.
     pub locations: Option<crate::config::settings::Locations>,
+    /// The `--add-dir` directories whose memory files the session reads too.
+    pub memory_dirs: Vec<PathBuf>,
 }
 
 /// The UI's end of the agent: send ops, receive events.
@@ -245,7 +247,6 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             system: config.system_prompt.unwrap_or_default(),
             context: String::new(),
             plan_told: false,
-            interrupted: false,
             thinking: Thinking::OFF,
             model,
             history,
@@ -253,19 +254,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             memory: None,
             environment: None,
             compact_due: false,
-            totals: {
-                let mut totals = conversation::Totals::default();
-                for (model, usage, cost) in &config.resumed_usage {
-                    totals.add(model, usage, *cost);
-                    // A model priced by the settings recorded its cost.
-                    match config.catalog.resolve(model) {
-                        Some(_) => totals.priced += 1,
-                        None if *cost > 0.0 => totals.priced += 1,
-                        None => totals.unpriced += 1,
-                    }
-                }
-                totals
-            },
+            totals: conversation::Totals::recorded(&config.catalog, &config.resumed_usage),
             last_stop: None,
             structured: None,
         },

@@ -105,6 +105,7 @@ pub fn memory_places(env: &Environment) -> MemoryPlaces {
         home: base.as_ref().map(|b| b.home_dir().to_path_buf()),
         user_config: base.as_ref().map(|b| b.config_dir().join("claw")),
         sources: Default::default(),
+        added: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The session commands the agent answers: `/rewind` (back to before a prompt: the
 //! conversation, the files, or both) and `/resume` (this project's sessions; continue in one).
 
+use crate::agent::conversation::Totals;
 use crate::agent::turn::Session;
 use crate::protocol::{AgentEvent, RewindPoint};
 
@@ -130,7 +131,17 @@ impl Session {
         };
         let path = chosen.path.clone();
         match self.conversation.history.switch_to(&path) {
-            Ok(skipped) => {
+            Ok(switched) => {
+                let skipped = switched.skipped;
+                // The session continued in is the one hooks and totals speak of from now on:
+                // its recorded cost and tokens, not the previous session's.
+                self.conversation.totals =
+                    Totals::recorded(&self.services.catalog, &switched.usage);
+                self.conversation.compact_due = false;
+                if let Some(id) = self.conversation.history.session_id() {
+                    self.services.session_id = id;
+                }
+                self.emit(self.conversation.totals.usage_event());
                 self.emit(AgentEvent::TranscriptReset);
                 for event in
                     crate::agent::history::replay_events(self.conversation.history.messages())

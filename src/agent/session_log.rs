@@ -165,6 +165,17 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
     Ok(loaded)
 }
 
+/// The usage a session's log records: (model, usage, cost) per request, in order.
+pub fn recorded_usage(entries: &[Entry]) -> Vec<(String, Usage, f64)> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Usage { model, usage, cost } => Some((model.clone(), *usage, *cost)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A session as the resume list shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {

@@ -166,7 +166,6 @@ impl Session {
                 build_system_prompt: false,
                 context: self.conversation.context.clone(),
                 plan_told: false,
-                interrupted: false,
                 thinking: self.conversation.thinking,
                 model,
                 history: History::new(Vec::new(), LogTarget::None),

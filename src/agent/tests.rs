@@ -531,7 +531,10 @@ async fn esc_on_a_prompt_stops_the_turn_and_answers_every_call() {
     assert!(
         matches!(&last.content[1], ContentBlock::ToolResult { tool_use_id, is_error: true, .. } if tool_use_id == "t2")
     );
-    assert_eq!(last.content[2], text(crate::agent::notes::INTERRUPTED));
+    assert_eq!(
+        last.content[2],
+        text(crate::agent::notes::INTERRUPTED_FOR_TOOL_USE)
+    );
     assert_eq!(last.content[3], text("next"));
     assert!(s.touched.lock().unwrap().is_empty());
 }

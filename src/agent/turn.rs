@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::agent::conversation::Conversation;
 use crate::agent::inbox::{Arrival, Inbox, Queued, Watched};
+use crate::agent::notes::Cut;
 use crate::agent::policy::Policy;
 use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
@@ -50,13 +51,7 @@ impl Session {
         if totals.input + totals.output == 0 && totals.cost == 0.0 {
             return;
         }
-        self.emit(AgentEvent::Usage {
-            usage: totals.last,
-            session_cost: totals.cost,
-            pricing: totals.pricing(),
-            total_in: totals.input,
-            total_out: totals.output,
-        });
+        self.emit(totals.usage_event());
     }
 
     pub async fn run(mut self, mut inbox: Inbox) {
@@ -66,10 +61,12 @@ impl Session {
         let cwd = self.services.ctx.cwd.clone();
         let build = self.conversation.build_system_prompt;
         let sources = self.services.setup.sources;
+        let added = self.services.setup.memory_dirs.clone();
         let built = tokio::task::spawn_blocking(move || {
             let env = Environment::detect(&cwd);
             let mut places = memory_places(&env);
             places.sources = sources;
+            places.added = added;
             let (files, seen) = load_memory(&places);
             (env, files, places, seen)
         })
@@ -224,7 +221,6 @@ impl Session {
             .await
             .unwrap_or_default()
         };
-        self.note_interruption();
         let text_for_mentions = text.clone();
         self.conversation.history.push_prompt(text);
         for block in attached.blocks {
@@ -253,6 +249,8 @@ impl Session {
         let mut pause_continuations = 0u32;
         let (mut requests, mut reminders) = (0u32, 0u32);
         self.conversation.structured = None;
+        // Where an interruption stopped the turn, for its note.
+        let mut cut = Cut::Answer;
         let stop = loop {
             self.apply_pending_mode(&mut inbox.pending);
             self.note_plan_mode();
@@ -419,12 +417,17 @@ impl Session {
             });
             match flow {
                 Flow::Continue => {}
-                Flow::Stop(stop) => break stop,
+                Flow::Stop(stop) => {
+                    cut = Cut::ToolUse;
+                    break stop;
+                }
                 Flow::Shutdown => return false,
             }
         };
         self.apply_pending(&mut inbox.pending);
-        self.conversation.interrupted = stop == TurnStop::Interrupted;
+        if stop == TurnStop::Interrupted {
+            self.note_interruption(cut);
+        }
         self.conversation.history.sync();
         if let Some(message) = self.conversation.history.log_error.take() {
             self.emit(AgentEvent::Notice { message });
@@ -470,13 +473,7 @@ impl Session {
                 usage: *usage,
                 cost,
             });
-        self.emit(AgentEvent::Usage {
-            usage: *usage,
-            session_cost: self.conversation.totals.cost,
-            pricing: self.conversation.totals.pricing(),
-            total_in: self.conversation.totals.input,
-            total_out: self.conversation.totals.output,
-        });
+        self.emit(self.conversation.totals.usage_event());
         priced
     }
 }

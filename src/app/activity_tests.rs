@@ -47,6 +47,49 @@ fn resuming_from_the_picker_leaves_the_status_idle() {
 }
 
 #[test]
+fn a_session_resumed_mid_session_shows_its_own_totals_not_the_previous_ones() {
+    let usage = |input: u64, output: u64, cost: f64| AgentEvent::Usage {
+        usage: crate::provider::Usage {
+            input_tokens: input,
+            output_tokens: output,
+            ..Default::default()
+        },
+        session_cost: cost,
+        pricing: crate::protocol::Pricing::Known,
+        total_in: input,
+        total_out: output,
+    };
+    let mut h = Harness::new();
+    h.send(Msg::SubmitPrompt("hello".into()));
+    h.agent(AgentEvent::TurnStarted {
+        prompt: String::new(),
+    });
+    h.agent(usage(40_000, 2_000, 0.75));
+    h.agent(AgentEvent::TurnEnded {
+        stop: TurnStop::Done,
+    });
+    // What the agent sends for `/resume`: the resumed session's recorded totals, then its
+    // conversation redrawn.
+    h.send(Msg::SubmitPrompt("/resume 2".into()));
+    h.agent(usage(1_000, 500, 0.0035));
+    replayed_conversation(&mut h);
+    let status = &h.model.status;
+    assert_eq!((status.tokens_in, status.tokens_out), (1_000, 500));
+    assert_eq!(status.cost, 0.0035);
+    assert_eq!(status.context_used, 1_500);
+    // A session with nothing recorded starts from zero.
+    h.send(Msg::SubmitPrompt("/resume 3".into()));
+    h.agent(usage(0, 0, 0.0));
+    replayed_conversation(&mut h);
+    let status = &h.model.status;
+    assert_eq!(
+        (status.tokens_in, status.tokens_out, status.cost),
+        (0, 0, 0.0)
+    );
+    assert_eq!(status.context_used, 0);
+}
+
+#[test]
 fn resume_and_rewind_commands_leave_the_status_idle() {
     for command in ["/resume 1", "/rewind 1"] {
         let mut h = Harness::new();

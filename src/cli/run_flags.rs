@@ -62,7 +62,7 @@ pub struct RunFlags {
     pub disallowed_tools: Vec<String>,
 
     /// At most N model requests per user turn; the turn then stops.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_max_turns)]
     pub max_turns: Option<u32>,
 
     /// Stop the turn once the session's known cost reaches USD dollars.
@@ -100,7 +100,7 @@ pub struct RunFlags {
     pub json_schema: Option<serde_json::Value>,
 
     /// The model's thinking budget in tokens (0: no thinking).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_thinking_tokens)]
     pub max_thinking_tokens: Option<u32>,
 
     /// How hard the model thinks: low, medium or high (as the model picker's effort).
@@ -165,6 +165,19 @@ fn parse_tools(text: &str) -> Result<ToolChoice, String> {
         return Ok(ToolChoice::All);
     }
     Ok(ToolChoice::Named(split_list(text)))
+}
+
+fn parse_max_turns(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("use a whole number of model requests, 1 or more (e.g. 5)".into()),
+    }
+}
+
+fn parse_thinking_tokens(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .map_err(|_| "use a whole number of tokens, 0 for no thinking (e.g. 8000)".into())
 }
 
 fn parse_budget(text: &str) -> Result<f64, String> {

@@ -1,6 +1,8 @@
 //! Project memory: CLAW.md, CLAUDE.md and AGENTS.md from the user's config directory, from every
 //! directory between the repository root and the cwd, and the `.local.md` variants; `@path`
 //! imports (up to 5 levels); files in subdirectories join when the model first reads there.
+//! The directories of `--add-dir` add theirs when `CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD`
+//! says so, as in Claude Code.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ pub const NAMES: &[&str] = &[
 const FILE_CAP: usize = 40_000;
 /// Imports nest at most this deep.
 const MAX_IMPORT_DEPTH: usize = 5;
+/// Claude Code's switch for reading the memory files of `--add-dir` directories (off unless
+/// set to a true value).
+pub const ADDED_DIRS_VARIABLE: &str = "CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD";
 
 /// Where a memory file came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +30,8 @@ pub enum Source {
     Project,
     /// Joined when the model read a file in its directory.
     Nested,
+    /// From a directory given with `--add-dir`.
+    Added,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +52,8 @@ pub struct MemoryPlaces {
     pub user_config: Option<PathBuf>,
     /// Which of the user's, project and local files count (`--setting-sources`).
     pub sources: crate::config::Sources,
+    /// The `--add-dir` directories whose memory files are read too (see `added_dirs`).
+    pub added: Vec<PathBuf>,
 }
 
 impl MemoryPlaces {
@@ -57,6 +66,31 @@ impl MemoryPlaces {
             self.sources.project
         }
     }
+}
+
+/// The `--add-dir` directories (relative to `cwd`) whose memory files load: all of them when
+/// `ADDED_DIRS_VARIABLE` is true (`1`, `true`, `yes`, `on`), none otherwise.
+pub fn added_dirs(
+    dirs: &[PathBuf],
+    cwd: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<PathBuf> {
+    let on = env(ADDED_DIRS_VARIABLE).is_some_and(|value| {
+        matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    });
+    if !on {
+        return Vec::new();
+    }
+    dirs.iter()
+        .map(|dir| {
+            let dir = cwd.join(dir);
+            // `../shared` is named as the directory it is.
+            std::fs::canonicalize(&dir).unwrap_or(dir)
+        })
+        .collect()
 }
 
 fn cut(mut text: String) -> String {
@@ -176,6 +210,12 @@ pub fn load(places: &MemoryPlaces, seen: &mut HashSet<PathBuf>) -> Vec<MemoryFil
             files.extend(read(&dir.join(name), Source::Project, home, seen));
         }
     }
+    // Then the added directories, in the order given (a file read already is not read again).
+    for dir in &places.added {
+        for name in NAMES {
+            files.extend(read(&dir.join(name), Source::Added, home, seen));
+        }
+    }
     files
 }
 
@@ -236,6 +276,7 @@ mod tests {
             home: Some(home.path().to_path_buf()),
             user_config: None,
             sources: Default::default(),
+            added: Vec::new(),
         };
         let files = load(&places, &mut HashSet::new());
         let contents: Vec<&str> = files.iter().map(|f| f.content.as_str()).collect();
@@ -276,6 +317,49 @@ mod tests {
     }
 
     #[test]
+    fn added_directories_bring_their_memory_after_the_projects_when_asked() {
+        let root = tempfile::tempdir().unwrap();
+        let shared = tempfile::tempdir().unwrap();
+        write(root.path().join("CLAW.md"), "project rules");
+        write(shared.path().join("CLAUDE.md"), "shared rules");
+        write(shared.path().join("AGENTS.md"), "shared agents");
+        write(
+            shared.path().join("sub/CLAW.md"),
+            "not the added directory's own",
+        );
+        let given = [shared.path().to_path_buf(), PathBuf::from(".")];
+        let on = |value: &'static str| {
+            move |name: &str| (name == ADDED_DIRS_VARIABLE).then(|| value.to_string())
+        };
+        assert!(added_dirs(&given, root.path(), &|_| None).is_empty());
+        assert!(added_dirs(&given, root.path(), &on("0")).is_empty());
+        let added = added_dirs(&given, root.path(), &on("1"));
+        assert_eq!(added, added_dirs(&given, root.path(), &on("true")));
+        let places = MemoryPlaces {
+            cwd: root.path().into(),
+            root: root.path().into(),
+            home: None,
+            user_config: None,
+            sources: Default::default(),
+            added,
+        };
+        let files = load(&places, &mut HashSet::new());
+        let read: Vec<(&str, Source)> = files
+            .iter()
+            .map(|f| (f.content.as_str(), f.source))
+            .collect();
+        // `.` is the project itself: its file is read once, as the project's.
+        assert_eq!(
+            read,
+            [
+                ("project rules", Source::Project),
+                ("shared rules", Source::Added),
+                ("shared agents", Source::Added),
+            ]
+        );
+    }
+
+    #[test]
     fn imports_nest_up_to_five_levels_and_skip_code() {
         let root = tempfile::tempdir().unwrap();
         write(
@@ -294,6 +378,7 @@ mod tests {
             home: None,
             user_config: None,
             sources: Default::default(),
+            added: Vec::new(),
         };
         let text = &load(&places, &mut HashSet::new())[0].content;
         for part in [
@@ -320,6 +405,7 @@ mod tests {
             home: None,
             user_config: None,
             sources: Default::default(),
+            added: Vec::new(),
         };
         let text = &load(&places, &mut HashSet::new())[0].content;
         assert!(text.len() < 41_000);
@@ -338,6 +424,7 @@ mod tests {
             home: None,
             user_config: None,
             sources: Default::default(),
+            added: Vec::new(),
         };
         let mut seen = HashSet::new();
         load(&places, &mut seen);

@@ -26,14 +26,14 @@ impl Frontend {
         let decision = match self.options.output {
             // The text front end stops the turn: nobody is there to see the model work around it.
             OutputFormat::Text => {
-                eprintln!("  denied: {} needs approval", request.tool);
+                super::say!("  denied: {} needs approval", request.tool);
                 self.stopped_for
                     .get_or_insert_with(|| text::needs_approval(&request));
                 Decision::DenyAndStop
             }
             // As Claude Code does: the model is told and goes on; the result lists the denial.
             OutputFormat::Json | OutputFormat::StreamJson => {
-                eprintln!("claw: {}", text::needs_approval(&request));
+                super::say!("claw: {}", text::needs_approval(&request));
                 Decision::DenyWith {
                     message: format!(
                         "Claude requested permissions to use {}, but you haven't granted it yet.",
@@ -78,7 +78,7 @@ impl Frontend {
         match line {
             InputLine::User { text, dropped } => {
                 if !dropped.is_empty() {
-                    eprintln!(
+                    super::say!(
                         "claw: a user message's {} blocks were left out (claw reads text)",
                         dropped.join(", ")
                     );
@@ -98,7 +98,7 @@ impl Frontend {
                     self.settle(settled, &id);
                 }
             }
-            InputLine::Unreadable(why) => eprintln!("claw: stdin: ignored {why}"),
+            InputLine::Unreadable(why) => super::say!("claw: stdin: ignored {why}"),
         }
     }
 
@@ -118,7 +118,9 @@ impl Frontend {
                 });
             }
             Settled::Relayed => {}
-            Settled::Unknown => eprintln!("claw: stdin: an answer to no request of claw's ({id})"),
+            Settled::Unknown => {
+                super::say!("claw: stdin: an answer to no request of claw's ({id})")
+            }
         }
     }
 
@@ -126,7 +128,7 @@ impl Frontend {
     pub(super) fn request(&mut self, id: String, subtype: &str, body: &Value) {
         if subtype == "initialize" {
             if body.get("hooks").is_some_and(Value::is_object) {
-                eprintln!(
+                super::say!(
                     "claw: initialize came after the session started: its hooks are not used"
                 );
             }

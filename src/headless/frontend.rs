@@ -1,6 +1,7 @@
 //! The headless run loop: one `select!` over the agent's events, the client's lines on stdin,
-//! the hook calls the agent sends out, and signals. It turns each into output lines and ops,
-//! and ends when the work asked for is done.
+//! the hook calls the agent sends out, signals and the reader of stdout going away. It turns
+//! each into output lines and ops, and ends when the work asked for is done (or, stopped
+//! early, once the interrupted turn has ended).
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -21,6 +22,7 @@ use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
 use super::partial::PartialStream;
 use super::shapes;
+use super::stopping::{self, Stopping, sleep_until};
 use super::tally::TurnTally;
 use super::{Options, client, text};
 
@@ -55,6 +57,8 @@ pub(super) struct Frontend {
     pub(super) log: Vec<Value>,
     /// Text output: why the turn will stop early, once a tool call was denied.
     pub(super) stopped_for: Option<String>,
+    /// Nobody reads stdout any more: nothing more is printed.
+    pub(super) quiet: bool,
 }
 
 impl Frontend {
@@ -85,6 +89,7 @@ impl Frontend {
             failed: false,
             log: Vec::new(),
             stopped_for: None,
+            quiet: false,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -126,10 +131,20 @@ impl Frontend {
         if let Some(line) = first {
             front.line(Some(line));
         }
+        let mut reader_gone = stopping::reader_gone();
+        // Why the run stops early, until when it waits for the interrupted turn's end, and
+        // how many turns had ended then (queued ones don't run after it).
+        let mut stopping: Option<(Stopping, tokio::time::Instant, usize)> = None;
         let code = loop {
+            if let Some((why, _, ended)) = stopping
+                && (front.ended > ended || !front.turn_running())
+            {
+                break why.exit_status();
+            }
             if front.done() {
                 break front.exit_code();
             }
+            let deadline = stopping.map(|(_, until, _)| until);
             tokio::select! {
                 event = events.recv() => match event {
                     Some(event) => front.event(event),
@@ -144,10 +159,16 @@ impl Frontend {
                     let line = front.outgoing.mcp_message(message);
                     front.control(line);
                 }
-                signal = stop.requested() => {
-                    eprintln!("claw: stopped by {}", crate::signals::name(signal));
-                    front.send(Op::Shutdown(ExitReason::Other));
-                    return (crate::signals::exit_status(signal), Some(handle.finished));
+                signal = stop.requested(), if stopping.is_none() => {
+                    stopping = Some(front.stop_for(Stopping::Signal(signal)));
+                }
+                Some(()) = reader_gone.recv(), if stopping.is_none() => {
+                    stopping = Some(front.stop_for(Stopping::ReaderGone));
+                }
+                () = sleep_until(deadline), if deadline.is_some() => {
+                    if let Some((why, _, _)) = stopping {
+                        break why.exit_status();
+                    }
                 }
             }
         };
@@ -196,6 +217,9 @@ impl Frontend {
 
     /// A JSON message of the conversation: printed now (stream-json) or kept (json).
     pub(super) fn message(&mut self, line: Value) {
+        if self.quiet {
+            return;
+        }
         match self.options.output {
             OutputFormat::StreamJson => write_line(&line),
             OutputFormat::Json if self.options.verbose => self.log.push(line),
@@ -203,14 +227,16 @@ impl Frontend {
         }
     }
 
-    /// A line of the control protocol: always printed at once.
+    /// A line of the control protocol: always printed at once (while someone reads).
     pub(super) fn control(&mut self, line: Value) {
-        write_line(&line);
+        if !self.quiet {
+            write_line(&line);
+        }
     }
 
     /// `--output-format json`: the result (or with --verbose every message), at the end.
     fn print_json_output(&mut self) {
-        if self.options.output != OutputFormat::Json {
+        if self.options.output != OutputFormat::Json || self.quiet {
             return;
         }
         if self.options.verbose {
@@ -221,7 +247,7 @@ impl Frontend {
     }
 
     fn event(&mut self, event: AgentEvent) {
-        if self.options.output == OutputFormat::Text {
+        if self.options.output == OutputFormat::Text && !self.quiet {
             text::show(&event);
         }
         let session = self.start.session_id.clone();
@@ -301,9 +327,10 @@ impl Frontend {
             AgentEvent::ApprovalNeeded(request) => self.approval(request),
             AgentEvent::ElicitationNeeded(request) => {
                 // Nobody can fill in the form: the server is told no.
-                eprintln!(
+                say!(
                     "claw: declined: MCP server `{}` asked for input ({})",
-                    request.server, request.message
+                    request.server,
+                    request.message
                 );
                 self.send(Op::Elicit {
                     id: request.id,
@@ -312,7 +339,7 @@ impl Frontend {
             }
             AgentEvent::Error { message } => {
                 if self.options.output != OutputFormat::Text {
-                    eprintln!("claw: error: {message}");
+                    say!("claw: error: {message}");
                 }
                 if let Some(tally) = &mut self.tally {
                     tally.error(&message);
@@ -330,9 +357,10 @@ impl Frontend {
                     .unwrap_or_else(|| TurnTally::new(self.context_window));
                 let report = tally.finish(&stop);
                 if self.options.output == OutputFormat::Text
+                    && !self.quiet
                     && let Some(why) = text::why_stopped(&stop, self.stopped_for.take())
                 {
-                    eprintln!("claw: stopped: {why}");
+                    say!("claw: stopped: {why}");
                 }
                 // What the turn no longer needs an answer to is cancelled before its result.
                 for cancel in self.outgoing.abandon() {
@@ -346,14 +374,26 @@ impl Frontend {
             }
             AgentEvent::Notice { message } => {
                 if self.options.output != OutputFormat::Text {
-                    eprintln!("claw: {message}");
+                    say!("claw: {message}");
+                }
+            }
+            AgentEvent::Retrying {
+                attempt,
+                delay_ms,
+                reason,
+            } => {
+                // Text output says it with the answer's activity (`text::show`).
+                if self.options.output != OutputFormat::Text {
+                    say!(
+                        "claw: {reason}; retrying in {:.1} s (retry {attempt})",
+                        delay_ms as f64 / 1000.0
+                    );
                 }
             }
             AgentEvent::UserText { .. }
             | AgentEvent::MessageDone
             | AgentEvent::ToolStarted { .. }
             | AgentEvent::ToolProgress { .. }
-            | AgentEvent::Retrying { .. }
             | AgentEvent::PermissionModeChanged(_)
             | AgentEvent::Todos { .. }
             | AgentEvent::TranscriptReset

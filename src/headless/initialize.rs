@@ -24,7 +24,7 @@ impl Frontend {
     ) {
         if let Some(registered) = body.get("hooks").filter(|h| h.is_object()) {
             for warning in config.hooks.add_callbacks(registered, hooks) {
-                eprintln!("claw: initialize: {warning}");
+                super::say!("claw: initialize: {warning}");
             }
         }
         if let Some(prompt) = body.get("systemPrompt").and_then(Value::as_str) {
@@ -37,7 +37,7 @@ impl Frontend {
         if let Some(schema) = body.get("jsonSchema").filter(|s| s.is_object()) {
             let before = run.json_schema.replace(schema.clone());
             if let Some(Err(message)) = run.structured_output_tool() {
-                eprintln!("claw: initialize: jsonSchema: {message}; ignored");
+                super::say!("claw: initialize: jsonSchema: {message}; ignored");
                 run.json_schema = before;
             }
         }
@@ -45,7 +45,7 @@ impl Frontend {
             let (more, warnings) = agents::from_json(given, AgentScope::Sdk, "initialize");
             agents::merge(&mut config.setup.agents, more);
             for warning in warnings {
-                eprintln!("claw: {warning}");
+                super::say!("claw: {warning}");
             }
         }
         let servers = sdk_servers(body.get("sdkMcpServers"));
@@ -61,7 +61,7 @@ fn sdk_servers(names: Option<&Value>) -> Vec<McpServerConfig> {
         None | Some(Value::Null) => return Vec::new(),
         Some(Value::Array(names)) => names,
         Some(other) => {
-            eprintln!("claw: initialize: sdkMcpServers must be a list of names, not {other}");
+            super::say!("claw: initialize: sdkMcpServers must be a list of names, not {other}");
             return Vec::new();
         }
     };
@@ -75,7 +75,7 @@ fn sdk_servers(names: Option<&Value>) -> Vec<McpServerConfig> {
                 scope: McpScope::CommandLine,
             }),
             Some(_) | None => {
-                eprintln!("claw: initialize: sdkMcpServers: {name} is not a server name");
+                super::say!("claw: initialize: sdkMcpServers: {name} is not a server name");
                 None
             }
         })

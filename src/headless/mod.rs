@@ -3,6 +3,16 @@
 //! as text or as Claude Code's JSON messages, reads user messages and control requests from
 //! stdin (`--input-format stream-json`), and asks the client about approvals and hooks.
 
+/// A line on stderr, as `eprintln!` but never a panic: a stderr nobody reads any more
+/// (`claw -p … 2>&1 | head -1`) is nothing to die of.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 mod answers;
 pub mod argv;
 mod client;
@@ -13,6 +23,7 @@ mod input;
 mod partial;
 mod permission_updates;
 pub mod shapes;
+mod stopping;
 mod tally;
 mod text;
 

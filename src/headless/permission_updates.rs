@@ -39,7 +39,7 @@ pub(super) fn from_answer(answer: &Value) -> Vec<PermissionUpdate> {
         .filter_map(|update| match parse(update) {
             Ok(update) => Some(update),
             Err(why) => {
-                eprintln!("claw: can_use_tool: updatedPermissions: {why}; left out: {update}");
+                super::say!("claw: can_use_tool: updatedPermissions: {why}; left out: {update}");
                 None
             }
         })

@@ -33,20 +33,20 @@ pub fn show(event: &AgentEvent) {
         AgentEvent::MessageDone => {
             let _ = stdout.write_all(b"\n");
         }
-        AgentEvent::ToolStarted { tool, summary, .. } => eprintln!("[{tool}] {summary}"),
+        AgentEvent::ToolStarted { tool, summary, .. } => super::say!("[{tool}] {summary}"),
         AgentEvent::ToolFinished { summary, .. } if !summary.is_empty() => {
-            eprintln!("  \u{2192} {summary}")
+            super::say!("  \u{2192} {summary}")
         }
-        AgentEvent::Error { message } => eprintln!("error: {message}"),
-        AgentEvent::Retrying { reason, .. } => eprintln!("{reason}; retrying"),
-        AgentEvent::Notice { message } => eprintln!("{message}"),
-        AgentEvent::Info { title, body } => eprintln!("{title}\n{body}"),
+        AgentEvent::Error { message } => super::say!("error: {message}"),
+        AgentEvent::Retrying { reason, .. } => super::say!("{reason}; retrying"),
+        AgentEvent::Notice { message } => super::say!("{message}"),
+        AgentEvent::Info { title, body } => super::say!("{title}\n{body}"),
         AgentEvent::RewindPoints(points) => {
             for point in points {
-                eprintln!("{:>3}. {}", point.turn, point.prompt);
+                super::say!("{:>3}. {}", point.turn, point.prompt);
             }
         }
-        AgentEvent::EditFile { path } => eprintln!("(edit {path} in your editor)"),
+        AgentEvent::EditFile { path } => super::say!("(edit {path} in your editor)"),
         AgentEvent::SessionInfo { .. }
         | AgentEvent::ApprovalNeeded(_)
         | AgentEvent::TurnEnded { .. }

@@ -126,14 +126,7 @@ fn open_saved(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<Ses
         .with_context(|| format!("cannot read the session {}", path.display()))?;
     // (The cost comes back with the usage entries: the agent sums them and reports both.)
     let (messages, _) = History::replay(&loaded.entries);
-    let usage = loaded
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Usage { model, usage, cost } => Some((model.clone(), *usage, *cost)),
-            _ => None,
-        })
-        .collect();
+    let usage = session_log::recorded_usage(&loaded.entries);
     let shown = crate::shown_path::shown_from(&path, cwd);
     let mut notices = Vec::new();
     if loaded.skipped > 0 {

@@ -45,10 +45,22 @@ impl Claw {
 
     /// Starts claw full screen in a `cols`×`rows` terminal that speaks `profile`.
     pub fn start(&self, cols: u16, rows: u16, profile: Profile) -> PtySession {
+        self.start_in(self.root(), &[], &[], (cols, rows), profile)
+    }
+
+    /// Starts `claw ARGS` full screen in `cwd`, with `extra_env` beside the project's.
+    pub fn start_in(
+        &self,
+        cwd: &Path,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+        profile: Profile,
+    ) -> PtySession {
         let base = self.server.base_url();
         let home = self.root().display().to_string();
         let data = format!("{home}/data");
-        let env = [
+        let mut env = vec![
             ("ANTHROPIC_BASE_URL", base.as_str()),
             ("ANTHROPIC_API_KEY", "test-key"),
             ("HOME", home.as_str()),
@@ -56,11 +68,12 @@ impl Claw {
             ("XDG_DATA_HOME", data.as_str()),
             ("CLAW_MODEL", "claude-sonnet-4-6"),
         ];
+        env.extend_from_slice(extra_env);
         PtySession::spawn_with(
             Path::new(env!("CARGO_BIN_EXE_claw")),
-            &[],
+            args,
             &env,
-            self.root(),
+            cwd,
             cols,
             rows,
             profile,

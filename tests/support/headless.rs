@@ -235,6 +235,13 @@ impl Session {
         })
     }
 
+    /// Sends `signal` to claw.
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) with the pid of a child this session owns (not yet waited for).
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
     /// Closes stdin and waits for the exit status.
     pub fn finish(mut self) -> Option<i32> {
         self.close_stdin();

@@ -32,6 +32,15 @@ pub struct PromptAt {
     pub at: Option<u64>,
 }
 
+/// What a session switched to (`History::switch_to`) brought along.
+#[derive(Debug, PartialEq)]
+pub struct Switched {
+    /// Damaged lines of its file, skipped.
+    pub skipped: usize,
+    /// The usage it recorded: (model, usage, cost) per request.
+    pub usage: Vec<(String, crate::provider::Usage, f64)>,
+}
+
 pub struct History {
     messages: Vec<Message>,
     /// Every prompt still in the conversation, in order (turn N is `prompts[N-1]`).
@@ -81,14 +90,17 @@ impl History {
 
     /// Continues in the session saved at `path`: its conversation replaces this one, and new
     /// events are appended to that file.
-    pub fn switch_to(&mut self, path: &std::path::Path) -> Result<usize, String> {
+    pub fn switch_to(&mut self, path: &std::path::Path) -> Result<Switched, String> {
         let loaded = crate::agent::session_log::load(path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let log = SessionLog::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let (mut rebuilt, _) = Self::rebuild(&loaded.entries);
         rebuilt.log = LogTarget::Open(log);
         *self = rebuilt;
-        Ok(loaded.skipped)
+        Ok(Switched {
+            skipped: loaded.skipped,
+            usage: crate::agent::session_log::recorded_usage(&loaded.entries),
+        })
     }
 
     /// A history (without a log) from a session file's entries, and the cost they record.

@@ -4,6 +4,9 @@
 use crate::protocol::{AgentEvent, ToolOutcome};
 use crate::provider::{ContentBlock, Message, Role};
 
+/// What the screen says where a turn was interrupted (the full screen's end-of-turn notice).
+const INTERRUPTED_NOTICE: &str = "Interrupted.";
+
 /// The events that redraw a saved conversation on a fresh screen.
 pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
     let mut events = Vec::new();
@@ -12,6 +15,14 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
             Role::User => {
                 for block in &message.content {
                     match block {
+                        // A turn the user stopped: noted as it was when it happened.
+                        ContentBlock::Text { text }
+                            if crate::agent::notes::is_interruption(text) =>
+                        {
+                            events.push(AgentEvent::Notice {
+                                message: INTERRUPTED_NOTICE.into(),
+                            })
+                        }
                         ContentBlock::Text { text }
                             if !text.starts_with("<user-prompt-submit-hook>")
                                 && !text.starts_with(crate::agent::mentions::MARKER)

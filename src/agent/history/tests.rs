@@ -98,7 +98,13 @@ fn snapshots_keep_exact_bytes_in_the_log_and_old_text_snapshots_load() {
         })
         .unwrap();
     let mut resumed = History::new(Vec::new(), LogTarget::None);
-    assert_eq!(resumed.switch_to(&path), Ok(0));
+    assert_eq!(
+        resumed.switch_to(&path),
+        Ok(Switched {
+            skipped: 0,
+            usage: Vec::new()
+        })
+    );
     assert_eq!(
         resumed.files_since(1),
         vec![
@@ -252,4 +258,85 @@ fn a_replayed_history_shows_what_the_user_typed_not_claws_notes() {
         })
         .collect();
     assert_eq!(shown, vec!["go on".to_string()]);
+}
+
+#[test]
+fn an_interruption_recorded_in_the_log_is_shown_where_it_happened_on_resume() {
+    use crate::agent::notes::{INTERRUPTED, INTERRUPTED_FOR_TOOL_USE};
+    let entries = vec![
+        Entry::Prompt {
+            text: "write it".into(),
+            at: None,
+        },
+        Entry::Message {
+            message: Message {
+                role: Role::Assistant,
+                content: vec![ContentBlock::ToolUse {
+                    id: "t1".into(),
+                    name: "Bash".into(),
+                    input: serde_json::json!({"command": "sleep 9"}),
+                }],
+            },
+        },
+        Entry::Message {
+            message: Message {
+                role: Role::User,
+                content: vec![ContentBlock::ToolResult {
+                    tool_use_id: "t1".into(),
+                    content: "Interrupted by the user before it finished.".into(),
+                    is_error: true,
+                    images: Vec::new(),
+                }],
+            },
+        },
+        Entry::UserText {
+            text: INTERRUPTED_FOR_TOOL_USE.into(),
+        },
+        Entry::Prompt {
+            text: "again".into(),
+            at: None,
+        },
+        Entry::UserText {
+            text: INTERRUPTED.into(),
+        },
+    ];
+    let (messages, _) = History::replay(&entries);
+    // The note follows the tool result in its message, the next prompt after it: valid for
+    // the API, and the model reads that the turn was cut.
+    assert_eq!(messages.len(), 3);
+    assert_eq!(
+        messages[2].content[1..],
+        [
+            ContentBlock::Text {
+                text: INTERRUPTED_FOR_TOOL_USE.into()
+            },
+            ContentBlock::Text {
+                text: "again".into()
+            },
+            ContentBlock::Text {
+                text: INTERRUPTED.into()
+            },
+        ]
+    );
+    let shown: Vec<AgentEvent> = replay::replay_events(&messages)
+        .into_iter()
+        .filter(|e| matches!(e, AgentEvent::UserText { .. } | AgentEvent::Notice { .. }))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            AgentEvent::UserText {
+                text: "write it".into()
+            },
+            AgentEvent::Notice {
+                message: "Interrupted.".into()
+            },
+            AgentEvent::UserText {
+                text: "again".into()
+            },
+            AgentEvent::Notice {
+                message: "Interrupted.".into()
+            },
+        ]
+    );
 }

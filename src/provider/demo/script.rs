@@ -51,7 +51,8 @@ const DONE: &str = "## Done\n\n| step | tool |\n|---|---|\n| looked around | Glo
 /// an interruption) are not what the user said. The context may lead the same text
 /// (Chat Completions joins them in one string).
 pub fn user_words(text: &str) -> Option<&str> {
-    if text.starts_with("[The user interrupted") {
+    if text.starts_with("[The user interrupted") || text.starts_with("[Request interrupted by user")
+    {
         return None;
     }
     match text.strip_prefix("<system-reminder>") {
@@ -305,5 +306,9 @@ mod tests {
             None
         );
         assert_eq!(user_words("[The user interrupted the answer]"), None);
+        assert_eq!(
+            user_words("[Request interrupted by user for tool use]"),
+            None
+        );
     }
 }
