@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::protocol::slash_command::SlashCommand;
-use claw::protocol::{AgentEvent, Effort, Lookup, Op};
+use claw::protocol::{AgentEvent, Effort, Lookup, LookupAnswer, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
 
@@ -40,9 +40,18 @@ async fn the_server_lists_its_models_with_catalog_facts_where_known() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let mut handle = start(&server, dir.path(), Default::default());
-    handle.ops.send(Op::Lookup(Lookup::Models)).unwrap();
+    handle
+        .ops
+        .send(Op::Lookup {
+            id: 7,
+            lookup: Lookup::Models,
+        })
+        .unwrap();
     let models = wait_for(&mut handle, |e| match e {
-        AgentEvent::Models(m) => Some(m),
+        AgentEvent::LookedUp {
+            id: 7,
+            answer: LookupAnswer::Models(m),
+        } => Some(m),
         _ => None,
     })
     .await;
@@ -191,9 +200,18 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
         matches!(e, AgentEvent::ApprovalNeeded(_)).then_some(())
     })
     .await;
-    handle.ops.send(Op::Lookup(Lookup::Doctor)).unwrap();
+    handle
+        .ops
+        .send(Op::Lookup {
+            id: 1,
+            lookup: Lookup::Doctor,
+        })
+        .unwrap();
     let body = wait_for(&mut handle, |e| match e {
-        AgentEvent::Info { title, body } if title == "Doctor" => Some(body),
+        AgentEvent::LookedUp {
+            id: 1,
+            answer: LookupAnswer::Doctor(body),
+        } => Some(body),
         _ => None,
     })
     .await;
@@ -213,9 +231,18 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
         "{body}"
     );
     assert!(body.contains("  sandbox          off; "), "{body}");
-    handle.ops.send(Op::Lookup(Lookup::Sessions)).unwrap();
+    handle
+        .ops
+        .send(Op::Lookup {
+            id: 2,
+            lookup: Lookup::Sessions,
+        })
+        .unwrap();
     let sessions = wait_for(&mut handle, |e| match e {
-        AgentEvent::Sessions(s) => Some(s),
+        AgentEvent::LookedUp {
+            id: 2,
+            answer: LookupAnswer::Sessions(s),
+        } => Some(s),
         _ => None,
     })
     .await;

@@ -39,6 +39,7 @@ pub(crate) enum Flow {
 
 impl Session {
     pub(crate) fn emit(&self, event: AgentEvent) {
+        self.services.gauge.saw(&event);
         // The UI may be gone (shutting down); nothing to do then.
         let _ = self.services.events.send(event);
     }

@@ -13,7 +13,6 @@ use crate::cli::{InputFormat, OutputFormat};
 use crate::hooks::callback::CallbackRequest;
 use crate::mcp::McpServers;
 use crate::protocol::session_start::SessionStart;
-use crate::protocol::usage::Usage;
 use crate::protocol::{AgentEvent, ExitReason, Op};
 use crate::signals::Stop;
 
@@ -47,7 +46,6 @@ pub(super) struct Frontend {
     pub(super) sent: usize,
     pub(super) ended: usize,
     pub(super) input_open: bool,
-    pub(super) last_usage: Usage,
     /// The last result, and whether it was an error.
     pub(super) last_result: Option<Value>,
     pub(super) failed: bool,
@@ -55,6 +53,10 @@ pub(super) struct Frontend {
     pub(super) log: Vec<Value>,
     /// Text output: why the turn will stop early, once a tool call was denied.
     pub(super) stopped_for: Option<String>,
+    /// Text output: the prose, or with `--json-schema` the structured output.
+    pub(super) answer: text::Answer,
+    /// The client's requests the agent answers through lookups, by lookup id.
+    pub(super) asked: crate::protocol::lookup::AskedLookups<String>,
 }
 
 impl Frontend {
@@ -80,11 +82,12 @@ impl Frontend {
             sent: 0,
             ended: 0,
             input_open: true,
-            last_usage: Usage::default(),
             last_result: None,
             failed: false,
             log: Vec::new(),
             stopped_for: None,
+            asked: Default::default(),
+            answer: text::Answer::Prose,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -108,6 +111,9 @@ impl Frontend {
             }
         }
         drop(hook_tx);
+        if run.json_schema.is_some() {
+            front.answer = text::Answer::Structured;
+        }
         // In-process SDK MCP servers are answered by the stream-json client; anywhere else
         // nobody can, and their messages fail at once.
         let mut sdk_messages =
@@ -200,7 +206,10 @@ impl Frontend {
         match self.options.input {
             InputFormat::Text => self.ended > 0,
             InputFormat::StreamJson => {
-                !self.input_open && self.ended >= self.sent && self.deferred_init.is_empty()
+                !self.input_open
+                    && self.ended >= self.sent
+                    && self.deferred_init.is_empty()
+                    && self.asked.is_empty()
             }
         }
     }
@@ -262,7 +271,7 @@ impl Frontend {
 
     fn event(&mut self, event: AgentEvent) {
         if self.options.output == OutputFormat::Text {
-            text::show(&event);
+            text::show(&event, self.answer);
         }
         let session = self.start.session_id.clone();
         match event {
@@ -328,12 +337,7 @@ impl Frontend {
                     self.message(shapes::tool_result(&call_id, &shown, is_error, &session));
                 }
             }
-            AgentEvent::Usage {
-                usage,
-                session_cost,
-                ..
-            } => {
-                self.last_usage = usage;
+            AgentEvent::Usage { session_cost, .. } => {
                 if let Some(tally) = &mut self.tally {
                     tally.session_cost(session_cost);
                 }
@@ -384,6 +388,7 @@ impl Frontend {
                 self.message(result);
                 self.ended += 1;
             }
+            AgentEvent::LookedUp { id, answer } => self.looked_up(id, answer),
             AgentEvent::Notice { message } => {
                 if self.options.output != OutputFormat::Text {
                     eprintln!("claw: {message}");
@@ -399,13 +404,9 @@ impl Frontend {
             | AgentEvent::TranscriptReset
             | AgentEvent::Compacted { .. }
             | AgentEvent::EditFile { .. }
-            | AgentEvent::Models(_)
-            | AgentEvent::Sessions(_)
             | AgentEvent::RewindPoints(_)
-            | AgentEvent::GitDiff(_)
             | AgentEvent::EffortChanged(_)
             | AgentEvent::McpServers(_)
-            | AgentEvent::LocalServers(_)
             | AgentEvent::Info { .. } => {}
         }
     }

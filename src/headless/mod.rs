@@ -9,6 +9,7 @@ mod client;
 mod control;
 mod frontend;
 mod input;
+mod lookups;
 mod partial;
 pub mod shapes;
 mod tally;
