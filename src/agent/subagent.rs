@@ -83,6 +83,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::Compacted { .. }
         | AgentEvent::EditFile { .. }
         | AgentEvent::LookedUp { .. }
+        | AgentEvent::StreamEvent(_)
         | AgentEvent::RewindPoints(_)
         | AgentEvent::EffortChanged(_)
         | AgentEvent::Info { .. }

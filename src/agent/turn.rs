@@ -275,6 +275,7 @@ impl Session {
                 server_tools: Vec::new(),
                 thinking: self.conversation.thinking,
                 images: self.conversation.model.images,
+                raw_events: self.policy.run.raw_stream_events,
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
@@ -306,6 +307,7 @@ impl Session {
                             None => return,
                         }
                     }
+                    StreamEvent::Raw(event) => AgentEvent::StreamEvent(event),
                     StreamEvent::ToolUseStarted { .. } | StreamEvent::Usage(_) => return,
                 };
                 let _ = events.send(forwarded);

@@ -215,6 +215,8 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             .open(Overlay::Rewind(RewindPicker::new(points))),
         AgentEvent::EffortChanged(effort) => model.effort = effort,
         AgentEvent::LookedUp { id, answer } => crate::app::lookups::answered(model, id, answer),
+        // The screen never asks for raw stream events; it shows the deltas.
+        AgentEvent::StreamEvent(_) => {}
         AgentEvent::TranscriptReset => {
             model.earlier_results = model
                 .tools

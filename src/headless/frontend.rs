@@ -18,7 +18,6 @@ use crate::signals::Stop;
 
 use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
-use super::partial::PartialStream;
 use super::shapes;
 use super::tally::TurnTally;
 use super::{Options, client, text};
@@ -31,11 +30,9 @@ pub(super) struct Frontend {
     pub(super) options: Options,
     pub(super) ops: Option<UnboundedSender<Op>>,
     pub(super) start: SessionStart,
-    pub(super) model: String,
     pub(super) context_window: u64,
     pub(super) mcp: Option<McpServers>,
     pub(super) tally: Option<TurnTally>,
-    pub(super) partial: PartialStream,
     pub(super) outgoing: Outgoing,
     /// `initialize` requests waiting for the session to start.
     pub(super) deferred_init: Vec<String>,
@@ -68,13 +65,11 @@ impl Frontend {
     ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
         let mut front = Frontend {
             mcp: config.setup.mcp.clone(),
-            model: config.model.clone(),
             options,
             ops: None,
             start: SessionStart::default(),
             context_window: 0,
             tally: None,
-            partial: PartialStream::default(),
             outgoing: Outgoing::default(),
             deferred_init: Vec::new(),
             started: false,
@@ -111,6 +106,10 @@ impl Frontend {
             }
         }
         drop(hook_tx);
+        // The provider's own stream events, only when they are printed.
+        if front.options.partial && front.options.output == OutputFormat::StreamJson {
+            run.raw_stream_events = crate::provider::RawEvents::Forward;
+        }
         if run.json_schema.is_some() {
             front.answer = text::Answer::Structured;
         }
@@ -277,7 +276,6 @@ impl Frontend {
         match event {
             AgentEvent::SessionStarted(start) => {
                 self.start = *start;
-                self.model = self.start.model.clone();
                 self.context_window = self.start.context_window;
                 self.started = true;
                 let init = shapes::init(&self.start);
@@ -287,12 +285,7 @@ impl Frontend {
                     self.control(shapes::control_success(&id, answer));
                 }
             }
-            AgentEvent::SessionInfo {
-                model,
-                context_window,
-                ..
-            } => {
-                self.model = model;
+            AgentEvent::SessionInfo { context_window, .. } => {
                 self.context_window = context_window;
             }
             AgentEvent::TurnStarted { .. } => {
@@ -303,20 +296,9 @@ impl Frontend {
                 if let Some(tally) = &mut self.tally {
                     tally.request_started();
                 }
-                let events = self.partial.start(&self.model);
-                self.stream(events);
             }
-            AgentEvent::TextDelta(text) => {
-                let events = self.partial.text(&text);
-                self.stream(events);
-            }
-            AgentEvent::ThinkingDelta(text) => {
-                let events = self.partial.thinking(&text);
-                self.stream(events);
-            }
+            AgentEvent::StreamEvent(event) => self.stream(event),
             AgentEvent::AssistantMessage(reply) => {
-                let events = self.partial.finish(&reply);
-                self.stream(events);
                 for (id, _, _) in reply.message.tool_uses() {
                     self.tool_calls.insert(id.to_string());
                 }
@@ -395,6 +377,8 @@ impl Frontend {
                 }
             }
             AgentEvent::UserText { .. }
+            | AgentEvent::TextDelta(_)
+            | AgentEvent::ThinkingDelta(_)
             | AgentEvent::MessageDone
             | AgentEvent::ToolStarted { .. }
             | AgentEvent::ToolProgress { .. }
@@ -411,15 +395,13 @@ impl Frontend {
         }
     }
 
-    /// `--include-partial-messages`: the stream events, each on its line.
-    pub(super) fn stream(&mut self, events: Vec<Value>) {
+    /// `--include-partial-messages`: a provider's stream event as it came, on its line.
+    pub(super) fn stream(&mut self, event: Value) {
         if !self.options.partial || self.options.output != OutputFormat::StreamJson {
             return;
         }
         let session = self.start.session_id.clone();
-        for event in events {
-            self.message(shapes::stream_event(event, &session));
-        }
+        self.message(shapes::stream_event(event, &session));
     }
 }
 

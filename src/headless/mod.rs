@@ -10,7 +10,6 @@ mod control;
 mod frontend;
 mod input;
 mod lookups;
-mod partial;
 pub mod shapes;
 mod tally;
 mod text;

@@ -83,6 +83,7 @@ pub fn show(event: &AgentEvent, answer: Answer) {
         | AgentEvent::EffortChanged(_)
         | AgentEvent::McpServers(_)
         | AgentEvent::LookedUp { .. }
+        | AgentEvent::StreamEvent(_)
         | AgentEvent::ElicitationNeeded(_) => {}
     }
 }

@@ -442,6 +442,10 @@ pub enum AgentEvent {
         id: LookupId,
         answer: LookupAnswer,
     },
+    /// One of the model's stream events as the provider received it, in the Messages API's
+    /// shape (`message_start`, `content_block_delta`…); sent only when the session was asked
+    /// to (headless `--include-partial-messages`).
+    StreamEvent(serde_json::Value),
 }
 
 /// One task of the model's list (TodoWrite).
