@@ -15,7 +15,7 @@ use claw::provider::{ModelFacts, Prices, Provider};
 use fake_server::{FakeServer, Reply};
 
 use support::agent::config;
-use support::turns::{finish_turn, next};
+use support::turns::{finish_turn, look_up, next};
 
 fn lists(server: &FakeServer, ids: &[&str]) {
     let data: Vec<_> = ids
@@ -202,21 +202,8 @@ async fn every_provider_lists_its_models_and_choosing_one_switches_to_it() {
     assert!((cost - 49e-6).abs() < 1e-12, "{cost}");
 
     // /doctor checks the provider in force now, and that it knows the model.
-    handle
-        .ops
-        .send(Op::Lookup {
-            id: 1,
-            lookup: Lookup::Doctor,
-        })
-        .unwrap();
-    let body = loop {
-        if let AgentEvent::LookedUp {
-            answer: LookupAnswer::Doctor(body),
-            ..
-        } = next(&mut handle).await
-        {
-            break body;
-        }
+    let LookupAnswer::Doctor(body) = look_up(&mut handle, 1, Lookup::Doctor).await else {
+        panic!("not a doctor's report")
     };
     let lines = [
         format!(
@@ -251,21 +238,9 @@ async fn doctor_says_when_the_server_does_not_know_the_model_or_cannot_be_reache
             ..config(&server, dir.path())
         });
         async move {
-            handle
-                .ops
-                .send(Op::Lookup {
-                    id: 1,
-                    lookup: Lookup::Doctor,
-                })
-                .unwrap();
-            loop {
-                if let AgentEvent::LookedUp {
-                    answer: LookupAnswer::Doctor(body),
-                    ..
-                } = next(&mut handle).await
-                {
-                    return body;
-                }
+            match look_up(&mut handle, 1, Lookup::Doctor).await {
+                LookupAnswer::Doctor(body) => body,
+                other => panic!("not a doctor's report: {other:?}"),
             }
         }
     };
