@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use claw::provider::anthropic::stream::MessageAccumulator;
+use claw::provider::anthropic::stream::{MessageAccumulator, RAW_KINDS};
 use claw::provider::anthropic::{Anthropic, Auth, Options};
 use claw::provider::openai::{OpenAi, Settings};
 use claw::provider::retry::RetryPolicy;
@@ -19,15 +19,6 @@ use fake_server::{FakeServer, Reply};
 use serde_json::Value;
 use support::claw::Claw;
 use support::headless::run;
-
-const KINDS: [&str; 6] = [
-    "message_start",
-    "content_block_start",
-    "content_block_delta",
-    "content_block_stop",
-    "message_delta",
-    "message_stop",
-];
 
 fn fixture_dir(wire: &str) -> String {
     format!("{}/tests/fixtures/sse/{wire}", env!("CARGO_MANIFEST_DIR"))
@@ -48,7 +39,7 @@ fn recorded_events(body: &str) -> Vec<Value> {
         .flat_map(|event| event.lines())
         .filter_map(|line| line.strip_prefix("data:"))
         .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-        .filter(|v| KINDS.iter().any(|k| v["type"] == *k))
+        .filter(|v| RAW_KINDS.iter().any(|k| v["type"] == *k))
         .collect()
 }
 

@@ -13,7 +13,7 @@ use crate::provider::{
 
 /// The stream events handed on as they came with `RawEvents::Forward` (the ones the SDKs'
 /// stream types know; `ping` and `error` are not among them).
-const RAW_KINDS: [&str; 6] = [
+pub const RAW_KINDS: [&str; 6] = [
     "message_start",
     "content_block_start",
     "content_block_delta",
