@@ -84,7 +84,7 @@ pub fn open(model: &mut Model, missing: Option<Vec<MissingKey>>, prompt: Option<
             model
                 .overlays
                 .open(Overlay::FirstRun(FirstRun::new(missing, prompt)));
-            Opened::FirstRun(Op::Lookup(Lookup::LocalServers))
+            Opened::FirstRun(crate::app::lookups::ask(model, Lookup::LocalServers))
         }
         None => Opened::Session(prompt),
     }

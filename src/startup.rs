@@ -17,7 +17,6 @@ use crate::config::project_root;
 use crate::config::settings::Locations;
 use crate::hooks::Hooks;
 use crate::permissions::{PermissionMode, Permissions};
-use crate::protocol::Op;
 use crate::provider::catalog::Catalog;
 use crate::provider::presets::Kind;
 use crate::ui::theme::Theme;
@@ -335,7 +334,10 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
                     ui_model.effort,
                 ),
             ));
-        runtime.send(Op::Lookup(crate::protocol::Lookup::Sessions));
+        runtime.send(crate::app::lookups::ask(
+            &mut ui_model,
+            crate::protocol::Lookup::Sessions,
+        ));
     }
     // The servers fork and start once the first frame is on screen, so they never delay it.
     let (drawn, first_frame) = tokio::sync::oneshot::channel();

@@ -80,6 +80,17 @@ fn query_with_a_string_prompt() {
 }
 
 #[test]
+fn partial_messages_carry_the_providers_stream_events() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sse/anthropic/docs_extended_thinking.sse"
+    );
+    let recorded = std::fs::read_to_string(path).unwrap();
+    let setup = Claw::new(vec![Reply::raw_sse(&recorded)]);
+    run_script("partial.py", &setup);
+}
+
+#[test]
 fn can_use_tool_denies_one_tool_and_allows_another() {
     let setup = Claw::new(vec![
         Reply::tool_use(

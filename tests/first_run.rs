@@ -13,7 +13,7 @@ use std::time::Duration;
 use claw::agent::local_servers::{Candidate, probe};
 use claw::agent::{self, AgentConfig, Setup};
 use claw::protocol::local_server::LocalServer;
-use claw::protocol::{AgentEvent, Decision, Lookup, Op, Pricing, TurnStop};
+use claw::protocol::{AgentEvent, Decision, Lookup, LookupAnswer, Op, Pricing, TurnStop};
 use claw::provider::demo::Demo;
 use fake_server::{FakeServer, Reply};
 use support::agent::config;
@@ -182,9 +182,19 @@ async fn the_agent_answers_the_lookup_mid_session() {
         },
         ..config(&ollama, dir.path())
     });
-    handle.ops.send(Op::Lookup(Lookup::LocalServers)).unwrap();
+    handle
+        .ops
+        .send(Op::Lookup {
+            id: 3,
+            lookup: Lookup::LocalServers,
+        })
+        .unwrap();
     let found = loop {
-        if let AgentEvent::LocalServers(found) = next(&mut handle).await {
+        if let AgentEvent::LookedUp {
+            id: 3,
+            answer: LookupAnswer::LocalServers(found),
+        } = next(&mut handle).await
+        {
             break found;
         }
     };

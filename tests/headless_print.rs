@@ -340,3 +340,28 @@ fn an_unknown_flag_warns_in_stream_json_mode_and_is_bad_usage_elsewhere() {
     let out = run(&setup, &["-p", "hi", "--some-future-flag"], "");
     assert_eq!(out.code, Some(2), "{}", out.stderr);
 }
+
+#[test]
+fn text_output_with_a_json_schema_prints_the_validated_structured_output_not_the_prose() {
+    let schema =
+        r#"{"type":"object","properties":{"files":{"type":"integer"}},"required":["files"]}"#;
+    let setup = Claw::new(vec![
+        // A wrong answer first: it is sent back, never printed.
+        Reply::tool_use("Counting.", "s1", "StructuredOutput", json!({"files": "3"})),
+        Reply::tool_use("Counted.", "s2", "StructuredOutput", json!({"files": 3})),
+        Reply::text("There are 3 files."),
+    ]);
+    let out = run(
+        &setup,
+        &["-p", "count the files", "--json-schema", schema],
+        "",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "{\"files\":3}\n", "stderr: {}", out.stderr);
+    let parsed: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(parsed, json!({"files": 3}));
+    // Without a schema the same format prints the prose.
+    let prose = Claw::new(vec![Reply::text("There are 3 files.")]);
+    let out = run(&prose, &["-p", "count the files"], "");
+    assert_eq!(out.stdout.trim(), "There are 3 files.");
+}

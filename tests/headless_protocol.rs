@@ -280,6 +280,46 @@ fn mode_model_status_context_and_unknown_requests_are_each_answered() {
 }
 
 #[test]
+fn outstanding_status_and_context_requests_are_each_answered_to_their_own_id() {
+    let setup = Claw::new(vec![Reply::text("Hi.")]);
+    let mut claw = Session::start(&setup, SDK_ARGS);
+    claw.user("hello");
+    claw.wait_type("result", None);
+    // Three requests, two of the same kind, all outstanding at once.
+    for (id, subtype) in [
+        ("c1", "get_context_usage"),
+        ("c2", "mcp_status"),
+        ("c3", "get_context_usage"),
+    ] {
+        claw.send(control_request(id, json!({"subtype": subtype})));
+    }
+    claw.wait_response("c3");
+    let answered: Vec<(String, serde_json::Value)> = claw
+        .seen
+        .iter()
+        .filter(|l| l["type"] == "control_response")
+        .map(|l| {
+            let id = l["response"]["request_id"].as_str().unwrap().to_string();
+            (id, l["response"]["response"].clone())
+        })
+        .collect();
+    let ids: Vec<&str> = answered.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"], "each answered once, in order");
+    assert!(answered[0].1["totalTokens"].as_u64().unwrap() > 0);
+    assert_eq!(answered[1].1, json!({"mcpServers": []}));
+    assert_eq!(answered[2].1["totalTokens"], answered[0].1["totalTokens"]);
+    // A request still waiting on the agent when stdin closes is answered before claw exits.
+    claw.send(control_request(
+        "c4",
+        json!({"subtype": "get_context_usage"}),
+    ));
+    claw.close_stdin();
+    let last = claw.wait_response("c4");
+    assert_eq!(last["response"]["subtype"], "success");
+    assert_eq!(claw.finish(), Some(0));
+}
+
+#[test]
 fn interrupt_ends_a_streaming_answer_and_cancels_an_unanswered_approval() {
     let long = "word ".repeat(400);
     let setup = Claw::new(vec![

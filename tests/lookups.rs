@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::protocol::slash_command::SlashCommand;
-use claw::protocol::{AgentEvent, Effort, Lookup, Op};
+use claw::protocol::{AgentEvent, Effort, Lookup, LookupAnswer, Op};
 use fake_server::{FakeServer, Reply};
 use serde_json::json;
+use support::turns::look_up;
 
 fn start(server: &FakeServer, cwd: &Path, setup: agent::Setup) -> AgentHandle {
     agent::spawn(AgentConfig {
@@ -40,12 +41,9 @@ async fn the_server_lists_its_models_with_catalog_facts_where_known() {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeServer::start(Vec::new()).await.unwrap();
     let mut handle = start(&server, dir.path(), Default::default());
-    handle.ops.send(Op::Lookup(Lookup::Models)).unwrap();
-    let models = wait_for(&mut handle, |e| match e {
-        AgentEvent::Models(m) => Some(m),
-        _ => None,
-    })
-    .await;
+    let LookupAnswer::Models(models) = look_up(&mut handle, 7, Lookup::Models).await else {
+        panic!("not a list of models")
+    };
     assert_eq!(models.len(), 1);
     assert_eq!(models[0].id, "fake-model");
     assert_eq!(models[0].name, "Fake");
@@ -191,12 +189,9 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
         matches!(e, AgentEvent::ApprovalNeeded(_)).then_some(())
     })
     .await;
-    handle.ops.send(Op::Lookup(Lookup::Doctor)).unwrap();
-    let body = wait_for(&mut handle, |e| match e {
-        AgentEvent::Info { title, body } if title == "Doctor" => Some(body),
-        _ => None,
-    })
-    .await;
+    let LookupAnswer::Doctor(body) = look_up(&mut handle, 1, Lookup::Doctor).await else {
+        panic!("not a doctor's report")
+    };
     assert!(
         body.contains(&format!(
             "ok    API              {} answers",
@@ -213,12 +208,9 @@ async fn doctor_reports_the_server_and_a_missing_mcp_command_while_a_turn_waits(
         "{body}"
     );
     assert!(body.contains("  sandbox          off; "), "{body}");
-    handle.ops.send(Op::Lookup(Lookup::Sessions)).unwrap();
-    let sessions = wait_for(&mut handle, |e| match e {
-        AgentEvent::Sessions(s) => Some(s),
-        _ => None,
-    })
-    .await;
+    let LookupAnswer::Sessions(sessions) = look_up(&mut handle, 2, Lookup::Sessions).await else {
+        panic!("not a list of sessions")
+    };
     assert!(sessions.is_empty());
 }
 

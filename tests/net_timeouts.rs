@@ -199,6 +199,7 @@ fn request() -> ChatRequest {
         server_tools: Vec::new(),
         thinking: Thinking::OFF,
         images: claw::provider::Images::Accepted,
+        raw_events: claw::provider::RawEvents::Off,
     }
 }
 

@@ -8,14 +8,14 @@ mod support;
 use std::sync::Arc;
 
 use claw::agent::{self, AgentConfig};
-use claw::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, Pricing};
+use claw::protocol::{AgentEvent, Effort, Lookup, LookupAnswer, ModelChoice, Op, Pricing};
 use claw::provider::openai::{OpenAi, Settings};
 use claw::provider::presets::ProviderFactory;
 use claw::provider::{ModelFacts, Prices, Provider};
 use fake_server::{FakeServer, Reply};
 
 use support::agent::config;
-use support::turns::{finish_turn, next};
+use support::turns::{finish_turn, look_up, next};
 
 fn lists(server: &FakeServer, ids: &[&str]) {
     let data: Vec<_> = ids
@@ -94,10 +94,20 @@ async fn every_provider_lists_its_models_and_choosing_one_switches_to_it() {
         },
         ..config(&one, dir.path())
     });
-    handle.ops.send(Op::Lookup(Lookup::Models)).unwrap();
+    handle
+        .ops
+        .send(Op::Lookup {
+            id: 5,
+            lookup: Lookup::Models,
+        })
+        .unwrap();
     let mut answers: Vec<Vec<ModelChoice>> = Vec::new();
     while answers.len() < 2 {
-        if let AgentEvent::Models(listed) = next(&mut handle).await {
+        if let AgentEvent::LookedUp {
+            id: 5,
+            answer: LookupAnswer::Models(listed),
+        } = next(&mut handle).await
+        {
             answers.push(listed);
         }
     }
@@ -192,13 +202,8 @@ async fn every_provider_lists_its_models_and_choosing_one_switches_to_it() {
     assert!((cost - 49e-6).abs() < 1e-12, "{cost}");
 
     // /doctor checks the provider in force now, and that it knows the model.
-    handle.ops.send(Op::Lookup(Lookup::Doctor)).unwrap();
-    let body = loop {
-        if let AgentEvent::Info { title, body } = next(&mut handle).await
-            && title == "Doctor"
-        {
-            break body;
-        }
+    let LookupAnswer::Doctor(body) = look_up(&mut handle, 1, Lookup::Doctor).await else {
+        panic!("not a doctor's report")
     };
     let lines = [
         format!(
@@ -233,13 +238,9 @@ async fn doctor_says_when_the_server_does_not_know_the_model_or_cannot_be_reache
             ..config(&server, dir.path())
         });
         async move {
-            handle.ops.send(Op::Lookup(Lookup::Doctor)).unwrap();
-            loop {
-                if let AgentEvent::Info { title, body } = next(&mut handle).await
-                    && title == "Doctor"
-                {
-                    return body;
-                }
+            match look_up(&mut handle, 1, Lookup::Doctor).await {
+                LookupAnswer::Doctor(body) => body,
+                other => panic!("not a doctor's report: {other:?}"),
             }
         }
     };

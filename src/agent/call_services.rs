@@ -97,6 +97,7 @@ impl AgentServices for SessionCall<'_> {
                 server_tools: question.server_tools,
                 thinking: Thinking::OFF,
                 images: self.session.conversation.model.images,
+                raw_events: crate::provider::RawEvents::Off,
             };
             let provider = services.provider.current();
             let mut ignore = |_: StreamEvent| {};

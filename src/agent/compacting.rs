@@ -54,6 +54,7 @@ impl Session {
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
             images: self.conversation.model.images,
+            raw_events: crate::provider::RawEvents::Off,
         };
         let provider = self.services.provider.current();
         let mut ignore = |_: StreamEvent| {};

@@ -99,6 +99,7 @@ impl Session {
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
             images: self.conversation.model.images,
+            raw_events: crate::provider::RawEvents::Off,
         };
         let no_tools = ChatRequest {
             tools: Vec::new(),

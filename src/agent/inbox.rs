@@ -173,7 +173,7 @@ impl Inbox {
             Op::SetPermissionMode(mode) => self.pending.mode = Some(mode),
             Op::SetEffort(effort) => self.pending.effort = Some(effort),
             Op::SaveSetting { key, value } => self.lookups.save_setting(&key, &value),
-            Op::Lookup(lookup) => self.lookups.run(lookup),
+            Op::Lookup { id, lookup } => self.lookups.run(id, lookup),
             Op::Mcp { action, servers } => self.mcp.apply(action, &servers),
             Op::McpPrompt { command, args } => {
                 self.queued.push_back(Queued::McpPrompt { command, args })

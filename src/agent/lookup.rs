@@ -1,6 +1,7 @@
-//! Lookups the UI asks for to fill its pickers and reports: the server's models, this project's
-//! sessions, the working tree's git changes, `/doctor`. They never wait for a turn to end: each
-//! runs on its own task and answers with one event.
+//! Lookups a front end asks for to fill its pickers and reports: the server's models, this
+//! project's sessions, the working tree's git changes, `/doctor`, the context's fill, the MCP
+//! servers. They never wait for a turn to end: each runs on its own task and answers with
+//! `AgentEvent::LookedUp` carrying the asker's id.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +9,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::agent::Setup;
-use crate::protocol::{AgentEvent, Lookup, ModelChoice, SessionChoice};
+use crate::protocol::lookup::ContextUsage;
+use crate::protocol::{AgentEvent, Lookup, LookupAnswer, LookupId, ModelChoice, SessionChoice};
 use crate::provider::catalog::Catalog;
 
 /// What lookups need; owned by the inbox so they are answered mid-turn too.
@@ -21,6 +23,52 @@ pub(crate) struct Lookups {
     pub sessions_dir: Option<PathBuf>,
     pub cwd: PathBuf,
     pub setup: Arc<Setup>,
+    /// What the context holds, as the session last reported it.
+    pub gauge: ContextGauge,
+}
+
+/// The context's fill as the session's own events tell it (its `Usage` and `SessionInfo`),
+/// kept where lookups answered mid-turn can read it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ContextGauge(Arc<std::sync::Mutex<ContextUsage>>);
+
+impl ContextGauge {
+    pub(crate) fn new(model: &str, context_window: u64, auto_compact: bool) -> Self {
+        ContextGauge(Arc::new(std::sync::Mutex::new(ContextUsage {
+            model: model.to_string(),
+            context_window,
+            last: Default::default(),
+            auto_compact,
+        })))
+    }
+
+    /// Notes what an event the session sends says of the context.
+    pub(crate) fn saw(&self, event: &AgentEvent) {
+        let change = |f: &mut dyn FnMut(&mut ContextUsage)| match self.0.lock() {
+            Ok(mut usage) => f(&mut usage),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        };
+        if let AgentEvent::Usage { usage, .. } = event {
+            change(&mut |u| u.last = *usage);
+        } else if let AgentEvent::SessionInfo {
+            model,
+            context_window,
+            ..
+        } = event
+        {
+            change(&mut |u| {
+                u.model.clone_from(model);
+                u.context_window = *context_window;
+            });
+        }
+    }
+
+    pub(crate) fn read(&self) -> ContextUsage {
+        match self.0.lock() {
+            Ok(usage) => usage.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
 }
 
 impl Lookups {
@@ -37,15 +85,20 @@ impl Lookups {
         let _ = self.events.send(AgentEvent::Notice { message });
     }
 
-    pub(crate) fn run(&self, lookup: Lookup) {
+    /// Answers lookup `id` (on a task of its own when it takes time).
+    pub(crate) fn run(&self, id: LookupId, lookup: Lookup) {
         let events = self.events.clone();
+        let answer = move |answer: LookupAnswer| {
+            let _ = events.send(AgentEvent::LookedUp { id, answer });
+        };
         match lookup {
             Lookup::Models => crate::agent::provider_models::list_all(
+                id,
                 &self.provider,
                 self.providers.as_ref(),
                 &self.setup.provider_names,
                 &self.catalog,
-                &events,
+                &self.events,
             ),
             Lookup::Sessions => {
                 let dir = self.sessions_dir.clone();
@@ -63,7 +116,7 @@ impl Lookups {
                             cost: s.cost,
                         })
                         .collect();
-                    let _ = events.send(AgentEvent::Sessions(choices));
+                    answer(LookupAnswer::Sessions(choices));
                 });
             }
             Lookup::GitDiff => {
@@ -71,7 +124,7 @@ impl Lookups {
                 tokio::task::spawn_blocking(move || {
                     let result =
                         crate::gitdiff::working_tree_changes(&cwd).map_err(|e| e.to_string());
-                    let _ = events.send(AgentEvent::GitDiff(result));
+                    answer(LookupAnswer::GitDiff(result));
                 });
             }
             Lookup::Doctor => {
@@ -84,19 +137,24 @@ impl Lookups {
                 let cwd = self.cwd.clone();
                 tokio::spawn(async move {
                     let body = crate::agent::doctor::report(&active, &setup, &cwd).await;
-                    let _ = events.send(AgentEvent::Info {
-                        title: "Doctor".into(),
-                        body,
-                    });
+                    answer(LookupAnswer::Doctor(body));
                 });
             }
             Lookup::LocalServers => {
                 let candidates = self.setup.local_servers.clone();
                 tokio::spawn(async move {
                     let found = crate::agent::local_servers::probe(&candidates).await;
-                    let _ = events.send(AgentEvent::LocalServers(found));
+                    answer(LookupAnswer::LocalServers(found));
                 });
             }
+            Lookup::ContextUsage => answer(LookupAnswer::ContextUsage(self.gauge.read())),
+            Lookup::McpStatus => answer(LookupAnswer::McpStatus(
+                self.setup
+                    .mcp
+                    .as_ref()
+                    .map(crate::agent::mcp_ui::infos)
+                    .unwrap_or_default(),
+            )),
         }
     }
 

@@ -110,7 +110,7 @@ pub(crate) fn infos(mcp: &McpServers) -> Vec<McpServerInfo> {
     mcp.statuses().into_iter().map(info).collect()
 }
 
-fn info(status: ServerStatus) -> McpServerInfo {
+pub(crate) fn info(status: ServerStatus) -> McpServerInfo {
     let config = status.config;
     McpServerInfo {
         state: match status.state {
@@ -131,6 +131,7 @@ fn info(status: ServerStatus) -> McpServerInfo {
         resources: status.resources,
         prompts: status.prompts,
         stderr: status.stderr,
+        version: status.version,
     }
 }
 

@@ -224,6 +224,11 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
     let history_id = history.session_id();
     let provider = services::ProviderSlot::new(&setup.provider_name, config.provider);
     provider.set_model(&model.id);
+    let gauge = lookup::ContextGauge::new(
+        &model.id,
+        model.context_window,
+        config.compact_threshold < 1.0,
+    );
     let lookups = lookup::Lookups {
         provider: provider.clone(),
         providers: config.providers.clone(),
@@ -232,6 +237,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
         sessions_dir: history.sessions_dir(),
         cwd: config.cwd.clone(),
         setup: setup.clone(),
+        gauge: gauge.clone(),
     };
     let sandbox = crate::sandbox::SandboxPolicy::new(&config.cwd, &setup.sandbox);
     if let Some(message) = sandbox.shortfall() {
@@ -268,12 +274,13 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             hooks: Arc::new(config.hooks),
             session_id: history_id
                 .or_else(|| run.session_id.clone())
-                .unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
+                .unwrap_or_else(crate::agent::session_log::new_id),
             next_hook: 0,
             settings_summary: config.settings_summary,
             small_model: config.small_model,
             next_approval: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             events: event_tx,
+            gauge,
         },
         policy: policy::Policy {
             permissions: config.permissions,

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::agent::lookup::model_choice;
 use crate::agent::services::{ProviderFactory, ProviderSlot};
-use crate::protocol::{AgentEvent, ModelChoice};
+use crate::protocol::{AgentEvent, LookupAnswer, LookupId, ModelChoice};
 use crate::provider::catalog::Catalog;
 use crate::provider::{ModelFacts, Provider, RemoteModel};
 
@@ -20,8 +20,9 @@ const OTHERS_WAIT: Duration = Duration::from_secs(3);
 /// The session's own provider may be a slower public API.
 const OWN_WAIT: Duration = Duration::from_secs(10);
 
-/// Asks every provider for its models; each answer is one `AgentEvent::Models`.
+/// Asks every provider for its models; each answer is one `LookupAnswer::Models` to lookup `id`.
 pub(crate) fn list_all(
+    id: LookupId,
     slot: &ProviderSlot,
     factory: Option<&ProviderFactory>,
     names: &[String],
@@ -29,7 +30,7 @@ pub(crate) fn list_all(
     events: &UnboundedSender<AgentEvent>,
 ) {
     let own = slot.name();
-    ask(own.clone(), slot.current(), OWN_WAIT, catalog, events);
+    ask(id, own.clone(), slot.current(), OWN_WAIT, catalog, events);
     let Some(factory) = factory else {
         return;
     };
@@ -41,7 +42,7 @@ pub(crate) fn list_all(
         if wants_a_key(provider.as_ref()) {
             continue;
         }
-        ask(name.clone(), provider, OTHERS_WAIT, catalog, events);
+        ask(id, name.clone(), provider, OTHERS_WAIT, catalog, events);
     }
 }
 
@@ -52,6 +53,7 @@ fn wants_a_key(provider: &dyn Provider) -> bool {
 }
 
 fn ask(
+    id: LookupId,
     name: String,
     provider: Arc<dyn Provider>,
     wait: Duration,
@@ -71,7 +73,10 @@ fn ask(
             .iter()
             .map(|m| choice(&catalog, &name, m, provider.configured(&m.id)))
             .collect();
-        let _ = events.send(AgentEvent::Models(choices));
+        let _ = events.send(AgentEvent::LookedUp {
+            id,
+            answer: LookupAnswer::Models(choices),
+        });
     });
 }
 

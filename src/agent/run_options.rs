@@ -32,6 +32,9 @@ pub struct RunOptions {
     /// The session's id, for hooks and the session-started event, when it has no log file to
     /// be named after (`--session-id` with `--no-session-persistence`).
     pub session_id: Option<String>,
+    /// Hand on the provider's raw stream events (`AgentEvent::StreamEvent`), for headless
+    /// `--include-partial-messages`.
+    pub raw_stream_events: crate::provider::RawEvents,
 }
 
 impl RunOptions {

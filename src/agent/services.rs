@@ -95,4 +95,6 @@ pub(crate) struct Services {
     /// Approval ids, shared with sub-agents so they never collide.
     pub next_approval: Arc<AtomicU64>,
     pub events: UnboundedSender<AgentEvent>,
+    /// What the context holds, for `Lookup::ContextUsage` (a sub-agent has its own).
+    pub gauge: crate::agent::lookup::ContextGauge,
 }

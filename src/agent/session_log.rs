@@ -250,18 +250,30 @@ pub fn latest(dir: &Path) -> Option<PathBuf> {
         .map(|(_, path)| path)
 }
 
-/// A new session id: time-ordered and unique enough for one machine.
+/// A new session id: a random (v4) UUID, as Claude Code's are, so `--resume ID` and the
+/// Agent SDKs take claw's ids and claw's the SDKs'. Sessions saved before, named by the old
+/// `<seconds in hex>-<random>` ids, keep loading by their names: nothing parses an id.
 pub fn new_id() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format!("{secs:010x}-{:06x}", fastrand::u32(..) & 0xff_ffff)
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_ids_are_random_v4_uuids() {
+        let id = new_id();
+        let parsed = uuid::Uuid::parse_str(&id).unwrap();
+        assert_eq!(parsed.get_version_num(), 4, "{id}");
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(
+            parsed.hyphenated().to_string(),
+            id,
+            "lower case, hyphenated"
+        );
+        assert_ne!(new_id(), id);
+    }
 
     #[test]
     fn entries_round_trip_and_a_torn_line_is_skipped() {

@@ -84,12 +84,10 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         | AgentEvent::TranscriptReset
         | AgentEvent::Compacted { .. }
         | AgentEvent::EditFile { .. }
-        | AgentEvent::Models(_)
-        | AgentEvent::Sessions(_)
+        | AgentEvent::LookedUp { .. }
+        | AgentEvent::StreamEvent(_)
         | AgentEvent::RewindPoints(_)
-        | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
-        | AgentEvent::LocalServers(_)
         | AgentEvent::Info { .. }
         | AgentEvent::McpServers(_)
         | AgentEvent::TurnEnded { .. } => return None,
@@ -191,6 +189,7 @@ impl Session {
                 small_model: self.services.small_model.clone(),
                 next_approval: Arc::clone(&self.services.next_approval),
                 events,
+                gauge: Default::default(),
             },
             policy: Policy {
                 permissions: self.policy.permissions.clone(),

@@ -40,6 +40,7 @@ pub(crate) enum Flow {
 
 impl Session {
     pub(crate) fn emit(&self, event: AgentEvent) {
+        self.services.gauge.saw(&event);
         // The UI may be gone (shutting down); nothing to do then.
         let _ = self.services.events.send(event);
     }
@@ -274,6 +275,7 @@ impl Session {
                 server_tools: Vec::new(),
                 thinking: self.conversation.thinking,
                 images: self.conversation.model.images,
+                raw_events: self.policy.run.raw_stream_events,
             };
             self.emit(AgentEvent::RequestStarted);
             let events = self.services.events.clone();
@@ -305,6 +307,7 @@ impl Session {
                             None => return,
                         }
                     }
+                    StreamEvent::Raw(event) => AgentEvent::StreamEvent(event),
                     StreamEvent::ToolUseStarted { .. } | StreamEvent::Usage(_) => return,
                 };
                 let _ = events.send(forwarded);

@@ -206,14 +206,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             model.elicitations.push_back(form);
         }
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
-        AgentEvent::Models(listed) => crate::app::palette::add_listed(model, listed),
         AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),
-        AgentEvent::LocalServers(found) => {
-            if let Some(screen) = model.overlays.first_run_mut() {
-                screen.found(found);
-            }
-        }
-        AgentEvent::Sessions(listed) => model.sessions = Some(listed),
         AgentEvent::RewindPoints(points) if points.is_empty() => {
             model.push_cell(CellKind::Notice("Nothing to rewind to yet.".into()))
         }
@@ -221,12 +214,9 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             .overlays
             .open(Overlay::Rewind(RewindPicker::new(points))),
         AgentEvent::EffortChanged(effort) => model.effort = effort,
-        AgentEvent::GitDiff(Ok(files)) => {
-            model.overlays.open(crate::app::overlay::Overlay::DiffPane(crate::app::diff_pane::DiffPane::new(files)))
-        }
-        AgentEvent::GitDiff(Err(message)) => {
-            model.push_cell(CellKind::Error(format!("/diff: {message}")))
-        }
+        AgentEvent::LookedUp { id, answer } => crate::app::lookups::answered(model, id, answer),
+        // The screen never asks for raw stream events; it shows the deltas.
+        AgentEvent::StreamEvent(_) => {}
         AgentEvent::TranscriptReset => {
             model.earlier_results = model
                 .tools

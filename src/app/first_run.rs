@@ -246,7 +246,6 @@ mod tests {
     use crate::app::overlay::Overlay;
     use crate::app::welcome::{SessionFacts, welcome};
     use crate::app::{Msg, update};
-    use crate::protocol::AgentEvent;
     use crate::theme::Theme;
 
     fn missing() -> Vec<MissingKey> {
@@ -329,14 +328,12 @@ mod tests {
     #[test]
     fn a_server_found_later_is_offered_with_its_models_and_s_saves_the_choice() {
         let mut model = opened(None);
-        update(
+        let found = crate::app::lookups::answer(
             &mut model,
-            Msg::Agent(AgentEvent::LocalServers(vec![ollama(&[
-                "qwen3:8b",
-                "llama3.2:3b",
-            ])])),
-            Instant::now(),
+            crate::protocol::Lookup::LocalServers,
+            crate::protocol::LookupAnswer::LocalServers(vec![ollama(&["qwen3:8b", "llama3.2:3b"])]),
         );
+        update(&mut model, Msg::Agent(found), Instant::now());
         let screen = model.overlays.first_run().unwrap();
         assert_eq!(screen.offers().len(), 3, "two models and the demo");
         assert_eq!(

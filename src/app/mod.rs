@@ -15,6 +15,7 @@ pub mod elicitation;
 pub mod first_run;
 pub mod history;
 pub mod keymap;
+pub mod lookups;
 pub mod mcp;
 pub mod mention;
 pub mod model;

@@ -258,6 +258,8 @@ pub struct Model {
     pub models_requested: bool,
     /// This project's sessions, as last listed by the agent.
     pub sessions: Option<Vec<SessionChoice>>,
+    /// The lookups asked of the agent and not answered yet (`app::lookups`).
+    pub lookups: crate::protocol::lookup::AskedLookups<()>,
     /// The user's own slash commands (`.claw/commands/*.md`…).
     pub custom_commands: Vec<crate::app::commands::CustomEntry>,
     /// Notices of start-up (settings, keys, the session file), shown below the header and a
@@ -317,6 +319,7 @@ impl Model {
             server_models: None,
             models_requested: false,
             sessions: None,
+            lookups: Default::default(),
             custom_commands: Vec::new(),
             deferred_notices: Vec::new(),
             todos: Vec::new(),

@@ -32,10 +32,10 @@ pub(crate) fn open(model: &mut Model, kind: PaletteKind) -> Vec<Effect> {
     let wants = |k: PaletteKind| kind == k || kind == PaletteKind::Everything;
     if wants(PaletteKind::Models) && !model.models_requested {
         model.models_requested = true;
-        effects.push(Effect::Send(Op::Lookup(Lookup::Models)));
+        effects.push(crate::app::lookups::send(model, Lookup::Models));
     }
     if wants(PaletteKind::Sessions) {
-        effects.push(Effect::Send(Op::Lookup(Lookup::Sessions)));
+        effects.push(crate::app::lookups::send(model, Lookup::Sessions));
     }
     effects
 }

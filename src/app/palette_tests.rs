@@ -8,7 +8,9 @@ use crate::app::model::{CellKind, StatusInfo};
 use crate::app::palette::{PaletteKind, shown};
 use crate::app::{Effect, Model, Msg, update};
 use crate::protocol::slash_command::SlashCommand;
-use crate::protocol::{AgentEvent, Effort, Lookup, ModelChoice, Op, PermissionMode, SessionChoice};
+use crate::protocol::{
+    AgentEvent, Effort, Lookup, LookupAnswer, ModelChoice, Op, PermissionMode, SessionChoice,
+};
 use crate::theme::Theme;
 
 pub(crate) fn palette_model() -> Model {
@@ -54,12 +56,18 @@ fn ctrl_p_opens_the_palette_and_asks_for_models_and_sessions_once() {
         model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Everything)
     );
-    assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
-    assert!(effects.contains(&Effect::Send(Op::Lookup(Lookup::Sessions))));
+    crate::app::lookups::id_in(&effects, Lookup::Models);
+    crate::app::lookups::id_in(&effects, Lookup::Sessions);
     key(&mut model, KeyCode::Esc);
     assert!(model.overlays.palette().is_none());
     let again = ctrl(&mut model, 'p');
-    assert!(!again.contains(&Effect::Send(Op::Lookup(Lookup::Models))));
+    assert!(!again.iter().any(|e| matches!(
+        e,
+        Effect::Send(Op::Lookup {
+            lookup: Lookup::Models,
+            ..
+        })
+    )));
 }
 
 #[test]
@@ -91,7 +99,8 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
         model.overlays.palette().map(|p| p.kind),
         Some(PaletteKind::Models)
     );
-    assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Models))]);
+    assert_eq!(effects.len(), 1);
+    let asked = crate::app::lookups::id_in(&effects, Lookup::Models);
     // It starts on the model in use.
     let palette = model.overlays.palette().cloned().unwrap();
     assert_eq!(
@@ -101,14 +110,17 @@ fn the_model_picker_switches_model_and_effort_and_can_save_the_default() {
     // The server's own models join the list.
     update(
         &mut model,
-        Msg::Agent(AgentEvent::Models(vec![ModelChoice {
-            id: "local-llama".into(),
-            name: "Llama".into(),
-            context_window: None,
-            prices: None,
-            thinks: true,
-            provider: String::new(),
-        }])),
+        Msg::Agent(AgentEvent::LookedUp {
+            id: asked,
+            answer: LookupAnswer::Models(vec![ModelChoice {
+                id: "local-llama".into(),
+                name: "Llama".into(),
+                context_window: None,
+                prices: None,
+                thinks: true,
+                provider: String::new(),
+            }]),
+        }),
         Instant::now(),
     );
     type_text(&mut model, "llama");
@@ -183,25 +195,29 @@ fn modes_themes_and_sessions_from_the_palette() {
 
     type_text(&mut model, "/resume");
     let effects = key(&mut model, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::Send(Op::Lookup(Lookup::Sessions))]);
+    assert_eq!(effects.len(), 1);
+    let asked = crate::app::lookups::id_in(&effects, Lookup::Sessions);
     update(
         &mut model,
-        Msg::Agent(AgentEvent::Sessions(vec![
-            SessionChoice {
-                id: "a1".into(),
-                first_prompt: "fix the parser".into(),
-                age_secs: 120,
-                messages: 4,
-                cost: 0.01,
-            },
-            SessionChoice {
-                id: "b2".into(),
-                first_prompt: "write the docs".into(),
-                age_secs: 7200,
-                messages: 9,
-                cost: 0.2,
-            },
-        ])),
+        Msg::Agent(AgentEvent::LookedUp {
+            id: asked,
+            answer: LookupAnswer::Sessions(vec![
+                SessionChoice {
+                    id: "a1".into(),
+                    first_prompt: "fix the parser".into(),
+                    age_secs: 120,
+                    messages: 4,
+                    cost: 0.01,
+                },
+                SessionChoice {
+                    id: "b2".into(),
+                    first_prompt: "write the docs".into(),
+                    age_secs: 7200,
+                    messages: 9,
+                    cost: 0.2,
+                },
+            ]),
+        }),
         Instant::now(),
     );
     type_text(&mut model, "docs");

@@ -100,10 +100,10 @@ pub(crate) fn run_command(
             model.clear();
             vec![Effect::Send(Op::Clear)]
         }
-        SlashCommand::Diff => vec![Effect::Send(Op::Lookup(Lookup::GitDiff))],
+        SlashCommand::Diff => vec![crate::app::lookups::send(model, Lookup::GitDiff)],
         SlashCommand::Doctor => {
             model.push_cell(CellKind::User("/doctor".into()));
-            vec![Effect::Send(Op::Lookup(Lookup::Doctor))]
+            vec![crate::app::lookups::send(model, Lookup::Doctor)]
         }
         SlashCommand::Theme if args.is_empty() => {
             crate::app::palette_keys::open(model, PaletteKind::Themes)

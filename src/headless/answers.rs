@@ -93,6 +93,8 @@ impl Frontend {
             InputLine::Cancel { id } => {
                 if let Some(at) = self.deferred_init.iter().position(|d| *d == id) {
                     self.deferred_init.remove(at);
+                } else if self.cancel_asked(&id) {
+                    // Its answer will not be sent.
                 } else {
                     let settled = self.outgoing.cancelled(&id);
                     self.settle(settled, &id);
@@ -140,12 +142,13 @@ impl Frontend {
             }
             return;
         }
+        if let Some(lookup) = super::lookups::lookup_for(subtype) {
+            self.ask_agent(&id, lookup);
+            return;
+        }
         let view = client::View {
             start: &self.start,
             mcp: self.mcp.as_ref(),
-            model: &self.model,
-            context_window: self.context_window,
-            last_usage: self.last_usage,
         };
         let (answer, ops) = client::answer(subtype, body, &view);
         for op in ops {

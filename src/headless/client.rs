@@ -1,23 +1,20 @@
 //! The client's control requests (`initialize`, `interrupt`, `set_permission_mode`,
 //! `set_model`, `mcp_status`, `mcp_reconnect`, `get_context_usage`): what each answers and the
-//! ops it sends the agent. Anything else is answered with an error, never left hanging.
+//! ops it sends the agent (`mcp_status` and `get_context_usage` are answered from the agent's
+//! lookups, see `lookups.rs`). Anything else is answered with an error, never left hanging.
 
 use serde_json::{Value, json};
 
 use crate::mcp::McpServers;
+use crate::protocol::lookup::ContextUsage;
+use crate::protocol::mcp::{McpServerInfo, McpState};
 use crate::protocol::session_start::SessionStart;
-use crate::protocol::usage::Usage;
 use crate::protocol::{Op, PermissionMode};
 
 /// What the front end knows that the answers need.
 pub struct View<'a> {
     pub start: &'a SessionStart,
     pub mcp: Option<&'a McpServers>,
-    /// The model in use now, and its window.
-    pub model: &'a str,
-    pub context_window: u64,
-    /// The last request's usage (what the context holds).
-    pub last_usage: Usage,
 }
 
 /// The answer to a request, and the ops it asks of the agent.
@@ -43,7 +40,6 @@ pub fn answer(subtype: &str, body: &Value, view: &View) -> Answer {
             let model = text("model").unwrap_or(&view.start.model).to_string();
             (Ok(json!({})), vec![Op::SetModel { model }])
         }
-        "mcp_status" => (Ok(json!({"mcpServers": mcp_status(view)})), Vec::new()),
         "mcp_reconnect" => {
             let name = text("serverName").unwrap_or("");
             match view.mcp {
@@ -51,7 +47,6 @@ pub fn answer(subtype: &str, body: &Value, view: &View) -> Answer {
                 Some(_) | None => (Err(format!("no MCP server named `{name}`")), Vec::new()),
             }
         }
-        "get_context_usage" => (Ok(context_usage(view)), Vec::new()),
         other => (
             Err(format!("Unsupported control request subtype: {other}")),
             Vec::new(),
@@ -85,45 +80,44 @@ pub fn initialized(start: &SessionStart) -> Value {
     })
 }
 
-/// Each MCP server as it stands now (live, not as it was when the session started).
-fn mcp_status(view: &View) -> Vec<Value> {
-    match view.mcp {
-        Some(mcp) => mcp
-            .statuses()
-            .into_iter()
-            .map(|status| {
-                let mut entry = json!({
-                    "name": status.config.name,
-                    "status": status.state.wire_name(),
-                    "tools": status.tools.iter().map(|t| json!({"name": t})).collect::<Vec<_>>(),
-                });
-                if let crate::mcp::ServerState::Failed(why) = &status.state {
-                    entry["error"] = json!(why);
-                }
-                if !status.version.is_empty() {
-                    entry["serverInfo"] =
-                        json!({"name": status.config.name, "version": status.version});
-                }
-                entry
-            })
-            .collect(),
-        None => view
-            .start
-            .mcp_servers
-            .iter()
-            .map(|s| json!({"name": s.name, "status": s.status}))
-            .collect(),
+/// The answer to `mcp_status`: each MCP server as it stands now.
+pub fn mcp_status(servers: &[McpServerInfo]) -> Value {
+    let servers: Vec<Value> = servers
+        .iter()
+        .map(|server| {
+            let mut entry = json!({
+                "name": server.name,
+                "status": status_name(&server.state),
+                "tools": server.tools.iter().map(|t| json!({"name": t.name})).collect::<Vec<_>>(),
+            });
+            if let McpState::Failed(why) = &server.state {
+                entry["error"] = json!(why);
+            }
+            if !server.version.is_empty() {
+                entry["serverInfo"] = json!({"name": server.name, "version": server.version});
+            }
+            entry
+        })
+        .collect();
+    json!({ "mcpServers": servers })
+}
+
+/// A server's state as the Agent SDK names it.
+fn status_name(state: &McpState) -> &'static str {
+    match state {
+        McpState::NeedsApproval => "needs-approval",
+        McpState::Disabled => "disabled",
+        McpState::Connecting => "pending",
+        McpState::Connected => "connected",
+        McpState::Failed(_) => "failed",
+        McpState::NeedsAuth | McpState::SigningIn(_) => "needs-auth",
     }
 }
 
-/// How full the context is, from the last request's usage.
-fn context_usage(view: &View) -> Value {
-    let usage = view.last_usage;
-    let used = usage.input_tokens
-        + usage.cache_creation_input_tokens
-        + usage.cache_read_input_tokens
-        + usage.output_tokens;
-    let window = view.context_window.max(1);
+/// The answer to `get_context_usage`: how full the context is, from the last request's usage.
+pub fn context_usage(usage: &ContextUsage) -> Value {
+    let used = usage.used();
+    let window = usage.context_window.max(1);
     json!({
         "categories": [
             {"name": "Conversation", "tokens": used, "color": "blue"},
@@ -133,8 +127,8 @@ fn context_usage(view: &View) -> Value {
         "maxTokens": window,
         "rawMaxTokens": window,
         "percentage": used as f64 * 100.0 / window as f64,
-        "model": view.model,
-        "isAutoCompactEnabled": true,
+        "model": usage.model,
+        "isAutoCompactEnabled": usage.auto_compact,
     })
 }
 
@@ -170,17 +164,7 @@ mod tests {
     }
 
     fn view(start: &SessionStart) -> View<'_> {
-        View {
-            start,
-            mcp: None,
-            model: "claude-opus-5",
-            context_window: 1000,
-            last_usage: Usage {
-                input_tokens: 200,
-                output_tokens: 50,
-                ..Usage::default()
-            },
-        }
+        View { start, mcp: None }
     }
 
     #[test]
@@ -217,13 +201,34 @@ mod tests {
     #[test]
     fn status_context_and_initialize_answers() {
         let start = start();
-        let view = view(&start);
-        let status = answer("mcp_status", &json!({}), &view).0.unwrap();
+        let status = mcp_status(&[
+            McpServerInfo {
+                name: "docs".into(),
+                ..Default::default()
+            },
+            McpServerInfo {
+                name: "db".into(),
+                state: McpState::Failed("exited with status 1".into()),
+                version: "1.2.0".into(),
+                ..Default::default()
+            },
+        ]);
         assert_eq!(
             status["mcpServers"][0],
-            json!({"name": "docs", "status": "pending"})
+            json!({"name": "docs", "status": "pending", "tools": []})
         );
-        let usage = answer("get_context_usage", &json!({}), &view).0.unwrap();
+        assert_eq!(status["mcpServers"][1]["error"], "exited with status 1");
+        assert_eq!(status["mcpServers"][1]["serverInfo"]["version"], "1.2.0");
+        let usage = context_usage(&ContextUsage {
+            model: "claude-opus-5".into(),
+            context_window: 1000,
+            last: crate::protocol::usage::Usage {
+                input_tokens: 200,
+                output_tokens: 50,
+                ..Default::default()
+            },
+            auto_compact: true,
+        });
         assert_eq!(usage["totalTokens"], 250);
         assert_eq!(usage["maxTokens"], 1000);
         assert_eq!(usage["percentage"], 25.0);

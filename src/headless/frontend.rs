@@ -14,13 +14,11 @@ use crate::cli::{InputFormat, OutputFormat};
 use crate::hooks::callback::CallbackRequest;
 use crate::mcp::McpServers;
 use crate::protocol::session_start::SessionStart;
-use crate::protocol::usage::Usage;
 use crate::protocol::{AgentEvent, ExitReason, Op};
 use crate::signals::Stop;
 
 use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
-use super::partial::PartialStream;
 use super::shapes;
 use super::stopping::{self, Stopping, sleep_until};
 use super::tally::TurnTally;
@@ -34,11 +32,9 @@ pub(super) struct Frontend {
     pub(super) options: Options,
     pub(super) ops: Option<UnboundedSender<Op>>,
     pub(super) start: SessionStart,
-    pub(super) model: String,
     pub(super) context_window: u64,
     pub(super) mcp: Option<McpServers>,
     pub(super) tally: Option<TurnTally>,
-    pub(super) partial: PartialStream,
     pub(super) outgoing: Outgoing,
     /// `initialize` requests waiting for the session to start.
     pub(super) deferred_init: Vec<String>,
@@ -49,7 +45,6 @@ pub(super) struct Frontend {
     pub(super) sent: usize,
     pub(super) ended: usize,
     pub(super) input_open: bool,
-    pub(super) last_usage: Usage,
     /// The last result, and whether it was an error.
     pub(super) last_result: Option<Value>,
     pub(super) failed: bool,
@@ -59,6 +54,10 @@ pub(super) struct Frontend {
     pub(super) stopped_for: Option<String>,
     /// Nobody reads stdout any more: nothing more is printed.
     pub(super) quiet: bool,
+    /// Text output: the prose, or with `--json-schema` the structured output.
+    pub(super) answer: text::Answer,
+    /// The client's requests the agent answers through lookups, by lookup id.
+    pub(super) asked: crate::protocol::lookup::AskedLookups<String>,
 }
 
 impl Frontend {
@@ -70,13 +69,11 @@ impl Frontend {
     ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
         let mut front = Frontend {
             mcp: config.setup.mcp.clone(),
-            model: config.model.clone(),
             options,
             ops: None,
             start: SessionStart::default(),
             context_window: 0,
             tally: None,
-            partial: PartialStream::default(),
             outgoing: Outgoing::default(),
             deferred_init: Vec::new(),
             started: false,
@@ -84,12 +81,13 @@ impl Frontend {
             sent: 0,
             ended: 0,
             input_open: true,
-            last_usage: Usage::default(),
             last_result: None,
             failed: false,
             log: Vec::new(),
             stopped_for: None,
             quiet: false,
+            asked: Default::default(),
+            answer: text::Answer::Prose,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -114,6 +112,13 @@ impl Frontend {
             }
         }
         drop(hook_tx);
+        // The provider's own stream events, only when they are printed.
+        if front.options.partial && front.options.output == OutputFormat::StreamJson {
+            run.raw_stream_events = crate::provider::RawEvents::Forward;
+        }
+        if run.json_schema.is_some() {
+            front.answer = text::Answer::Structured;
+        }
         // In-process SDK MCP servers are answered by the stream-json client; anywhere else
         // nobody can, and their messages fail at once.
         let mut sdk_messages =
@@ -181,7 +186,10 @@ impl Frontend {
         match self.options.input {
             InputFormat::Text => self.ended > 0,
             InputFormat::StreamJson => {
-                !self.input_open && self.ended >= self.sent && self.deferred_init.is_empty()
+                !self.input_open
+                    && self.ended >= self.sent
+                    && self.deferred_init.is_empty()
+                    && self.asked.is_empty()
             }
         }
     }
@@ -248,13 +256,12 @@ impl Frontend {
 
     fn event(&mut self, event: AgentEvent) {
         if self.options.output == OutputFormat::Text && !self.quiet {
-            text::show(&event);
+            text::show(&event, self.answer);
         }
         let session = self.start.session_id.clone();
         match event {
             AgentEvent::SessionStarted(start) => {
                 self.start = *start;
-                self.model = self.start.model.clone();
                 self.context_window = self.start.context_window;
                 self.started = true;
                 let init = shapes::init(&self.start);
@@ -264,12 +271,7 @@ impl Frontend {
                     self.control(shapes::control_success(&id, answer));
                 }
             }
-            AgentEvent::SessionInfo {
-                model,
-                context_window,
-                ..
-            } => {
-                self.model = model;
+            AgentEvent::SessionInfo { context_window, .. } => {
                 self.context_window = context_window;
             }
             AgentEvent::TurnStarted { .. } => {
@@ -280,20 +282,9 @@ impl Frontend {
                 if let Some(tally) = &mut self.tally {
                     tally.request_started();
                 }
-                let events = self.partial.start(&self.model);
-                self.stream(events);
             }
-            AgentEvent::TextDelta(text) => {
-                let events = self.partial.text(&text);
-                self.stream(events);
-            }
-            AgentEvent::ThinkingDelta(text) => {
-                let events = self.partial.thinking(&text);
-                self.stream(events);
-            }
+            AgentEvent::StreamEvent(event) => self.stream(event),
             AgentEvent::AssistantMessage(reply) => {
-                let events = self.partial.finish(&reply);
-                self.stream(events);
                 for (id, _, _) in reply.message.tool_uses() {
                     self.tool_calls.insert(id.to_string());
                 }
@@ -314,12 +305,7 @@ impl Frontend {
                     self.message(shapes::tool_result(&call_id, &shown, is_error, &session));
                 }
             }
-            AgentEvent::Usage {
-                usage,
-                session_cost,
-                ..
-            } => {
-                self.last_usage = usage;
+            AgentEvent::Usage { session_cost, .. } => {
                 if let Some(tally) = &mut self.tally {
                     tally.session_cost(session_cost);
                 }
@@ -372,6 +358,7 @@ impl Frontend {
                 self.message(result);
                 self.ended += 1;
             }
+            AgentEvent::LookedUp { id, answer } => self.looked_up(id, answer),
             AgentEvent::Notice { message } => {
                 if self.options.output != OutputFormat::Text {
                     say!("claw: {message}");
@@ -391,6 +378,8 @@ impl Frontend {
                 }
             }
             AgentEvent::UserText { .. }
+            | AgentEvent::TextDelta(_)
+            | AgentEvent::ThinkingDelta(_)
             | AgentEvent::MessageDone
             | AgentEvent::ToolStarted { .. }
             | AgentEvent::ToolProgress { .. }
@@ -399,26 +388,20 @@ impl Frontend {
             | AgentEvent::TranscriptReset
             | AgentEvent::Compacted { .. }
             | AgentEvent::EditFile { .. }
-            | AgentEvent::Models(_)
-            | AgentEvent::Sessions(_)
             | AgentEvent::RewindPoints(_)
-            | AgentEvent::GitDiff(_)
             | AgentEvent::EffortChanged(_)
             | AgentEvent::McpServers(_)
-            | AgentEvent::LocalServers(_)
             | AgentEvent::Info { .. } => {}
         }
     }
 
-    /// `--include-partial-messages`: the stream events, each on its line.
-    pub(super) fn stream(&mut self, events: Vec<Value>) {
+    /// `--include-partial-messages`: a provider's stream event as it came, on its line.
+    pub(super) fn stream(&mut self, event: Value) {
         if !self.options.partial || self.options.output != OutputFormat::StreamJson {
             return;
         }
         let session = self.start.session_id.clone();
-        for event in events {
-            self.message(shapes::stream_event(event, &session));
-        }
+        self.message(shapes::stream_event(event, &session));
     }
 }
 

@@ -20,7 +20,7 @@ mod control;
 mod frontend;
 mod initialize;
 mod input;
-mod partial;
+mod lookups;
 mod permission_updates;
 pub mod shapes;
 mod stopping;

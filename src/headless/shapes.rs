@@ -16,16 +16,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A fresh message id for the `uuid` fields.
 pub fn uuid() -> String {
-    let a = fastrand::u64(..);
-    let b = fastrand::u64(..);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        (b >> 48) & 0x3fff | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// `{"type": "system", "subtype": "init", …}`: the session as it starts.

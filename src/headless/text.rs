@@ -1,5 +1,6 @@
 //! `--output-format text` (the default of `claw -p`): the answer on stdout, tool activity on
-//! stderr, and on stderr why a turn that did not finish stopped.
+//! stderr, and on stderr why a turn that did not finish stopped. With `--json-schema` the
+//! answer is the validated structured output, one line of JSON, and the prose is left out.
 
 use std::io::Write;
 
@@ -22,10 +23,25 @@ pub fn broken_settings_message(broken: &[BrokenFile]) -> String {
     text
 }
 
+/// What text output prints as the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The model's prose, as it streams.
+    Prose,
+    /// Only the structured output (`--json-schema`), as JSON once it is validated: a script
+    /// reads stdout as JSON.
+    Structured,
+}
+
 /// Text output: the answer streams to stdout, tool activity and notices go to stderr.
-pub fn show(event: &AgentEvent) {
+pub fn show(event: &AgentEvent, answer: Answer) {
     let mut stdout = std::io::stdout();
     match event {
+        AgentEvent::TextDelta(_) | AgentEvent::MessageDone if answer == Answer::Structured => {}
+        AgentEvent::StructuredOutput(value) if answer == Answer::Structured => {
+            let _ = writeln!(stdout, "{value}");
+            let _ = stdout.flush();
+        }
         AgentEvent::TextDelta(text) => {
             let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
@@ -61,15 +77,13 @@ pub fn show(event: &AgentEvent) {
         | AgentEvent::ToolFinished { .. }
         | AgentEvent::ToolProgress { .. }
         | AgentEvent::Usage { .. }
-        | AgentEvent::Models(_)
         | AgentEvent::SessionStarted(_)
         | AgentEvent::AssistantMessage(_)
         | AgentEvent::StructuredOutput(_)
-        | AgentEvent::Sessions(_)
-        | AgentEvent::GitDiff(_)
         | AgentEvent::EffortChanged(_)
         | AgentEvent::McpServers(_)
-        | AgentEvent::LocalServers(_)
+        | AgentEvent::LookedUp { .. }
+        | AgentEvent::StreamEvent(_)
         | AgentEvent::ElicitationNeeded(_) => {}
     }
 }

@@ -55,6 +55,9 @@ pub struct McpServerInfo {
     pub prompts: Vec<McpPromptInfo>,
     /// The last lines it wrote to stderr.
     pub stderr: String,
+    /// The version its `initialize` answer gave ("" before it connected).
+    #[serde(default)]
+    pub version: String,
 }
 
 /// A tool of a server: its name as the model calls it and as the server knows it.

@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod diff;
 pub mod elicitation;
 pub mod local_server;
+pub mod lookup;
 pub mod mcp;
 pub mod permission_update;
 pub mod session_start;
@@ -18,6 +19,7 @@ pub mod usage;
 use serde::{Deserialize, Serialize};
 
 use diff::FileDiff;
+pub use lookup::{Lookup, LookupAnswer, LookupId};
 pub use usage::Pricing;
 use usage::Usage;
 
@@ -55,8 +57,9 @@ pub enum Op {
     /// Save a choice for new sessions in the user's settings file: the model (`"model"`) or
     /// the theme (`"theme"`).
     SaveSetting { key: String, value: String },
-    /// Something the UI wants to show; answered at once, even while a turn runs.
-    Lookup(Lookup),
+    /// Something the UI wants to show; answered at once, even while a turn runs, by
+    /// `AgentEvent::LookedUp` with the same `id`.
+    Lookup { id: LookupId, lookup: Lookup },
     /// End the agent task (SessionEnd hooks are told why).
     Shutdown(ExitReason),
     /// Approve, deny, reconnect, enable or disable MCP servers, by name.
@@ -94,23 +97,6 @@ impl ExitReason {
             ExitReason::Other => "other",
         }
     }
-}
-
-/// Lists and reports the UI asks the agent for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lookup {
-    /// The models every configured provider offers (`GET /v1/models`): `AgentEvent::Models`,
-    /// one per provider as each answers.
-    Models,
-    /// This project's saved sessions: `AgentEvent::Sessions`.
-    Sessions,
-    /// The working tree's git changes: `AgentEvent::GitDiff`.
-    GitDiff,
-    /// Checks of the setup (`/doctor`): `AgentEvent::Info`.
-    Doctor,
-    /// Model servers running on this machine's default ports: `AgentEvent::LocalServers`.
-    LocalServers,
 }
 
 /// How hard the model thinks before answering (extended thinking).
@@ -428,15 +414,8 @@ pub enum AgentEvent {
     EditFile {
         path: String,
     },
-    /// Models a provider lists (answers to `Lookup::Models`, one event per provider that
-    /// answers, each naming its provider in `ModelChoice::provider`).
-    Models(Vec<ModelChoice>),
-    /// This project's sessions, newest first (answer to `Lookup::Sessions`).
-    Sessions(Vec<SessionChoice>),
     /// The prompts `/rewind` can go back to, oldest first (`/rewind` without a number).
     RewindPoints(Vec<RewindPoint>),
-    /// The working tree's changes (answer to `Lookup::GitDiff`), or why they can't be shown.
-    GitDiff(Result<Vec<changes::ChangedFile>, String>),
     /// The thinking effort in force changed.
     EffortChanged(Effort),
     /// The answer to a slash command: a titled block of text.
@@ -458,10 +437,17 @@ pub enum AgentEvent {
     },
     /// Every MCP server of the session, sent at start and whenever one changes.
     McpServers(Vec<mcp::McpServerInfo>),
-    /// The model servers found on this machine (answer to `Lookup::LocalServers`).
-    LocalServers(Vec<local_server::LocalServer>),
     /// An MCP server asks the user to fill in a form; answered with `Op::Elicit`.
     ElicitationNeeded(elicitation::ElicitationRequest),
+    /// The answer to `Op::Lookup { id, .. }` (a models lookup is answered once per provider).
+    LookedUp {
+        id: LookupId,
+        answer: LookupAnswer,
+    },
+    /// One of the model's stream events as the provider received it, in the Messages API's
+    /// shape (`message_start`, `content_block_delta`…); sent only when the session was asked
+    /// to (headless `--include-partial-messages`).
+    StreamEvent(serde_json::Value),
 }
 
 /// One task of the model's list (TodoWrite).

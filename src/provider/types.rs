@@ -51,6 +51,21 @@ pub struct ChatRequest {
     /// Whether the model takes pictures: where it doesn't, a tool result's pictures become a
     /// note in its text (`image_left_out`).
     pub images: Images,
+    /// Whether the response's stream events are also handed on as Anthropic's raw events
+    /// (`StreamEvent::Raw`), for the Agent SDK's `--include-partial-messages`.
+    pub raw_events: RawEvents,
+}
+
+/// Whether a call hands on the raw stream events (only headless asks: the screen doesn't
+/// pay for them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RawEvents {
+    #[default]
+    Off,
+    /// Every Messages API stream event as the server sent it (message_start,
+    /// content_block_start/delta/stop, message_delta, message_stop); an OpenAI-compatible
+    /// provider makes the same events from its chunks.
+    Forward,
 }
 
 /// What the provider reports while a response streams in, for live display.
@@ -74,6 +89,8 @@ pub enum StreamEvent {
         delay_ms: u64,
         reason: String,
     },
+    /// One stream event in the Messages API's shape, with `RawEvents::Forward`.
+    Raw(serde_json::Value),
 }
 
 /// A fully received assistant message.

@@ -126,6 +126,8 @@ pub(super) fn agent_options(flags: &RunFlags) -> RunOptions {
         append_system_prompt: flags.append_system_prompt.clone(),
         max_thinking_tokens: flags.max_thinking_tokens,
         session_id: flags.session_id.clone(),
+        // Headless asks for them when it prints them.
+        raw_stream_events: crate::provider::RawEvents::Off,
     }
 }
 

@@ -7,22 +7,25 @@ use crossterm::event::KeyCode;
 
 use crate::app::palette_tests::palette_model;
 use crate::app::{Effect, Msg, update};
-use crate::protocol::{AgentEvent, ModelChoice, Op};
+use crate::protocol::{AgentEvent, LookupAnswer, LookupId, ModelChoice, Op};
 use crate::ui::tests::render;
 
-fn listed(provider: &str, ids: &[&str], window: Option<u64>) -> AgentEvent {
-    AgentEvent::Models(
-        ids.iter()
-            .map(|id| ModelChoice {
-                id: id.to_string(),
-                name: id.to_string(),
-                context_window: window,
-                prices: None,
-                thinks: true,
-                provider: provider.to_string(),
-            })
-            .collect(),
-    )
+fn listed(asked: LookupId, provider: &str, ids: &[&str], window: Option<u64>) -> AgentEvent {
+    AgentEvent::LookedUp {
+        id: asked,
+        answer: LookupAnswer::Models(
+            ids.iter()
+                .map(|id| ModelChoice {
+                    id: id.to_string(),
+                    name: id.to_string(),
+                    context_window: window,
+                    prices: None,
+                    thinks: true,
+                    provider: provider.to_string(),
+                })
+                .collect(),
+        ),
+    }
 }
 
 fn key(model: &mut crate::app::Model, code: KeyCode) -> Vec<Effect> {
@@ -35,28 +38,30 @@ fn the_picker_fills_with_each_providers_models_grouped_by_provider() {
     let now = Instant::now();
     update(&mut model, Msg::Paste("/model".into()), now);
     let effects = key(&mut model, KeyCode::Enter);
-    assert!(
-        effects.contains(&Effect::Send(Op::Lookup(crate::protocol::Lookup::Models))),
-        "{effects:?}"
-    );
+    let asked = crate::app::lookups::id_in(&effects, crate::protocol::Lookup::Models);
     // Open at once with the catalog; the providers answer later, in any order.
     let before = format!("{}", render(&model, 100, 20).backend());
     assert!(before.contains("│   claude-opus-5 "), "{before}");
     update(
         &mut model,
-        Msg::Agent(listed("ollama", &["qwen3:8b", "llama3.1:8b"], None)),
+        Msg::Agent(listed(asked, "ollama", &["qwen3:8b", "llama3.1:8b"], None)),
         now,
     );
     update(
         &mut model,
-        Msg::Agent(listed("lmstudio", &["openai/gpt-oss-20b"], Some(131_072))),
+        Msg::Agent(listed(
+            asked,
+            "lmstudio",
+            &["openai/gpt-oss-20b"],
+            Some(131_072),
+        )),
         now,
     );
     // Ollama answers again (the list is asked once a session, but a provider may answer
     // twice): its models replace its own, never pile up.
     update(
         &mut model,
-        Msg::Agent(listed("ollama", &["qwen3:8b", "llama3.1:8b"], None)),
+        Msg::Agent(listed(asked, "ollama", &["qwen3:8b", "llama3.1:8b"], None)),
         now,
     );
     let palette = model.overlays.palette().cloned().unwrap();

@@ -639,11 +639,12 @@ fn diff_pane_model(width: u16, height: u16) -> Model {
     let now = Instant::now();
     let mut model = model_at(now);
     update(&mut model, Msg::Resize { width, height }, now);
-    feed(
+    let answer = crate::app::lookups::answer(
         &mut model,
-        now,
-        vec![AgentEvent::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF)))],
+        crate::protocol::Lookup::GitDiff,
+        crate::protocol::LookupAnswer::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF))),
     );
+    feed(&mut model, now, vec![answer]);
     model
 }
 
@@ -675,7 +676,12 @@ fn the_diff_pane_second_file_and_no_changes() {
         now,
     );
     assert!(model.overlays.diff_pane().is_none());
-    feed(&mut model, now, vec![AgentEvent::GitDiff(Ok(Vec::new()))]);
+    let answer = crate::app::lookups::answer(
+        &mut model,
+        crate::protocol::Lookup::GitDiff,
+        crate::protocol::LookupAnswer::GitDiff(Ok(Vec::new())),
+    );
+    feed(&mut model, now, vec![answer]);
     insta::assert_snapshot!("no_changes", render(&model, 60, 10).backend());
 }
 
@@ -771,11 +777,12 @@ fn overlays_survive_tiny_and_odd_screens() {
             );
         }),
         Box::new(move |m| {
-            feed(
+            let answer = crate::app::lookups::answer(
                 m,
-                now,
-                vec![AgentEvent::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF)))],
+                crate::protocol::Lookup::GitDiff,
+                crate::protocol::LookupAnswer::GitDiff(Ok(crate::gitdiff::parse(GIT_DIFF))),
             );
+            feed(m, now, vec![answer]);
         }),
         Box::new(move |m| {
             update(m, ctrl('f'), now);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use claw::agent::{self, AgentConfig, AgentHandle};
 use claw::permissions::{PermissionMode, Permissions};
-use claw::protocol::{AgentEvent, Op};
+use claw::protocol::{AgentEvent, Lookup, LookupAnswer, LookupId, Op};
 use fake_server::{FakeServer, RecordedRequest};
 use serde_json::Value;
 
@@ -45,6 +45,22 @@ pub async fn next(handle: &mut AgentHandle) -> AgentEvent {
         .await
         .expect("the agent went quiet")
         .expect("the agent stopped")
+}
+
+/// Asks the agent for `lookup` as lookup `id` and waits for its (first) answer, passing over
+/// every other event.
+pub async fn look_up(handle: &mut AgentHandle, id: LookupId, lookup: Lookup) -> LookupAnswer {
+    handle.ops.send(Op::Lookup { id, lookup }).unwrap();
+    loop {
+        if let AgentEvent::LookedUp {
+            id: answered,
+            answer,
+        } = next(handle).await
+            && answered == id
+        {
+            return answer;
+        }
+    }
 }
 
 pub fn tool_results(message: &Value) -> Vec<(String, bool, String)> {

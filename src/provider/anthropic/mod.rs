@@ -150,6 +150,7 @@ impl Anthropic {
         }
         let wire = MessagesCall {
             anthropic: self,
+            raw: request.raw_events,
             body,
             betas: request_betas(request, &self.options.betas),
         };
@@ -167,6 +168,7 @@ impl Anthropic {
 /// One `POST /v1/messages`: the same body for every attempt.
 struct MessagesCall<'a> {
     anthropic: &'a Anthropic,
+    raw: crate::provider::RawEvents,
     body: Value,
     betas: Vec<String>,
 }
@@ -185,7 +187,7 @@ impl Wire for MessagesCall<'_> {
     }
 
     fn parser(&self) -> Box<dyn StreamParser> {
-        Box::new(MessageAccumulator::new())
+        Box::new(MessageAccumulator::with_raw_events(self.raw))
     }
 }
 

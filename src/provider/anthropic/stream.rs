@@ -7,8 +7,20 @@ use serde_json::Value;
 
 use crate::provider::streaming::StreamParser;
 use crate::provider::{
-    Completed, ContentBlock, Message, ProviderError, Role, StopReason, StreamEvent, Usage,
+    Completed, ContentBlock, Message, ProviderError, RawEvents, Role, StopReason, StreamEvent,
+    Usage,
 };
+
+/// The stream events handed on as they came with `RawEvents::Forward` (the ones the SDKs'
+/// stream types know; `ping` and `error` are not among them).
+pub const RAW_KINDS: [&str; 6] = [
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+];
 
 /// A content block while it streams.
 #[derive(Debug)]
@@ -45,6 +57,7 @@ pub struct MessageAccumulator {
     usage: Usage,
     stop_reason: Option<StopReason>,
     stopped: bool,
+    raw: RawEvents,
 }
 
 #[derive(Deserialize)]
@@ -60,10 +73,32 @@ impl MessageAccumulator {
         Self::default()
     }
 
-    /// Applies one SSE event (its `event:` name and `data:`), returning what to show.
+    /// An accumulator that also hands on each event as it came (`StreamEvent::Raw`).
+    pub fn with_raw_events(raw: RawEvents) -> Self {
+        MessageAccumulator {
+            raw,
+            ..Self::default()
+        }
+    }
+
+    /// Applies one SSE event (its `event:` name and `data:`), returning what to show (first
+    /// the event itself, when raw events are asked for).
     pub fn apply(&mut self, event: &str, data: &str) -> Result<Vec<StreamEvent>, ProviderError> {
+        let (mut shown, raw) = self.apply_parsed(event, data)?;
+        if let Some(value) = raw {
+            shown.insert(0, StreamEvent::Raw(value));
+        }
+        Ok(shown)
+    }
+
+    /// `apply`, and the event's JSON when it is one to hand on as it came.
+    fn apply_parsed(
+        &mut self,
+        event: &str,
+        data: &str,
+    ) -> Result<(Vec<StreamEvent>, Option<Value>), ProviderError> {
         if event == "ping" || data.trim().is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
         let value: Value = serde_json::from_str(data).map_err(|e| ProviderError::Protocol {
             message: format!("bad JSON in a `{event}` event: {e}"),
@@ -74,7 +109,7 @@ impl MessageAccumulator {
             .and_then(Value::as_str)
             .unwrap_or(event)
             .to_string();
-        match kind.as_str() {
+        let shown = match kind.as_str() {
             "message_start" => {
                 if let Some(usage) = value.pointer("/message/usage") {
                     self.merge_usage(usage);
@@ -114,7 +149,10 @@ impl MessageAccumulator {
                 Err(ProviderError::Stream { kind, message })
             }
             _ => Ok(Vec::new()),
-        }
+        }?;
+        let raw =
+            (self.raw == RawEvents::Forward && RAW_KINDS.contains(&kind.as_str())).then_some(value);
+        Ok((shown, raw))
     }
 
     /// Usage is cumulative: fields present overwrite, absent ones stay.

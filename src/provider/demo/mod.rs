@@ -194,6 +194,7 @@ mod tests {
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
             images: crate::provider::Images::Refused,
+            raw_events: crate::provider::RawEvents::Off,
         }
     }
 

@@ -17,6 +17,7 @@ use crate::provider::{
     ChatRequest, Completed, Endpoint, ModelFacts, Provider, ProviderError, RemoteModel, StreamEvent,
 };
 
+mod anthropic_events;
 mod facts;
 pub(crate) use facts::facts_in;
 pub mod request_body;
@@ -127,6 +128,7 @@ impl OpenAi {
         let wire = CompletionsCall {
             client: self,
             body: request_body(request),
+            raw: request.raw_events,
         };
         let call = Call {
             base_url: &self.settings.base_url,
@@ -193,6 +195,7 @@ impl OpenAi {
 struct CompletionsCall<'a> {
     client: &'a OpenAi,
     body: Value,
+    raw: crate::provider::RawEvents,
 }
 
 impl Wire for CompletionsCall<'_> {
@@ -204,7 +207,7 @@ impl Wire for CompletionsCall<'_> {
     }
 
     fn parser(&self) -> Box<dyn StreamParser> {
-        Box::new(ChunkAccumulator::new())
+        Box::new(ChunkAccumulator::with_raw_events(self.raw))
     }
 }
 

@@ -199,6 +199,7 @@ mod tests {
             server_tools: Vec::new(),
             thinking: Thinking::OFF,
             images: Images::Refused,
+            raw_events: crate::provider::RawEvents::Off,
         }
     }
 

@@ -10,8 +10,11 @@ use serde_json::Value;
 
 use crate::provider::streaming::StreamParser;
 use crate::provider::{
-    Completed, ContentBlock, Message, ProviderError, Role, StopReason, StreamEvent, Usage,
+    Completed, ContentBlock, Message, ProviderError, RawEvents, Role, StopReason, StreamEvent,
+    Usage,
 };
+
+use super::anthropic_events::AnthropicEvents;
 
 /// A tool call while it streams.
 #[derive(Debug, Default)]
@@ -33,6 +36,8 @@ pub struct ChunkAccumulator {
     finish_reason: Option<String>,
     usage: Usage,
     chunks: usize,
+    /// The Messages API's events made from the chunks, with `RawEvents::Forward`.
+    raw: Option<AnthropicEvents>,
 }
 
 impl ChunkAccumulator {
@@ -40,9 +45,23 @@ impl ChunkAccumulator {
         Self::default()
     }
 
+    /// An accumulator that also makes the Messages API's stream events (`StreamEvent::Raw`).
+    pub fn with_raw_events(raw: RawEvents) -> Self {
+        ChunkAccumulator {
+            raw: match raw {
+                RawEvents::Off => None,
+                RawEvents::Forward => Some(AnthropicEvents::default()),
+            },
+            ..Self::default()
+        }
+    }
+
     pub fn apply(&mut self, event: &str, data: &str) -> Result<Vec<StreamEvent>, ProviderError> {
         let data = data.trim();
-        if data.is_empty() || data == "[DONE]" {
+        if data == "[DONE]" {
+            return Ok(self.raw_end());
+        }
+        if data.is_empty() {
             return Ok(Vec::new());
         }
         let value: Value = serde_json::from_str(data).map_err(|e| ProviderError::Protocol {
@@ -59,6 +78,9 @@ impl ChunkAccumulator {
             self.usage = usage_of(usage);
         }
         let mut shown = Vec::new();
+        if let Some(raw) = &mut self.raw {
+            raw.chunk(&value, &mut shown);
+        }
         let choice = value
             .get("choices")
             .and_then(Value::as_array)
@@ -84,6 +106,9 @@ impl ChunkAccumulator {
             let piece = text(key);
             if !piece.is_empty() {
                 self.thinking.push_str(piece);
+                if let Some(raw) = &mut self.raw {
+                    raw.thinking(piece, shown);
+                }
                 shown.push(StreamEvent::ThinkingDelta(piece.to_string()));
             }
         }
@@ -92,6 +117,9 @@ impl ChunkAccumulator {
             if !piece.is_empty() {
                 self.refused |= refusal;
                 self.text.push_str(piece);
+                if let Some(raw) = &mut self.raw {
+                    raw.text(piece, shown);
+                }
                 shown.push(StreamEvent::TextDelta(piece.to_string()));
             }
         }
@@ -134,6 +162,7 @@ impl ChunkAccumulator {
         if call.id.is_empty() && !id.is_empty() {
             call.id = id.to_string();
         }
+        let mut piece = String::new();
         if let Some(function) = function {
             // The name comes once (OpenAI) or in every delta (llama.cpp): keep the first.
             if let Some(name) = function.get("name").and_then(Value::as_str)
@@ -142,9 +171,15 @@ impl ChunkAccumulator {
                 call.name = name.to_string();
             }
             match function.get("arguments") {
-                Some(Value::String(piece)) => call.arguments.push_str(piece),
+                Some(Value::String(text)) => {
+                    call.arguments.push_str(text);
+                    piece.clone_from(text);
+                }
                 // Some servers send the arguments as an object rather than JSON text.
-                Some(object @ Value::Object(_)) => call.arguments = object.to_string(),
+                Some(object @ Value::Object(_)) => {
+                    call.arguments = object.to_string();
+                    piece.clone_from(&call.arguments);
+                }
                 _ => {}
             }
         }
@@ -157,25 +192,54 @@ impl ChunkAccumulator {
                 id: call.id.clone(),
                 name: call.name.clone(),
             });
+            if let Some(raw) = &mut self.raw {
+                raw.tool_started(index, &call.id, &call.name, shown);
+                // The arguments that came before the name (llama.cpp), and with it.
+                piece.clone_from(&call.arguments);
+            }
+        }
+        if let Some(raw) = &mut self.raw {
+            raw.arguments(index, &piece, shown);
         }
     }
 
-    pub fn finish(self) -> Result<Completed, ProviderError> {
-        let Some(reason) = self.finish_reason else {
-            let detail = if self.chunks == 0 {
-                ": the server sent an empty stream (no answer at all)".to_string()
-            } else {
-                ": no finish_reason came".to_string()
-            };
-            return Err(ProviderError::Incomplete { detail });
-        };
-        let mut stop_reason = match reason.as_str() {
+    /// Why the model stopped, as far as the chunks so far say.
+    fn stop_reason(&self) -> Option<StopReason> {
+        let reason = self.finish_reason.as_deref()?;
+        Some(match reason {
             "stop" if self.refused => StopReason::Refusal,
             "stop" => StopReason::EndTurn,
             "length" => StopReason::MaxTokens,
             "tool_calls" | "function_call" => StopReason::ToolUse,
             "content_filter" => StopReason::Refusal,
             other => StopReason::Other(other.to_string()),
+        })
+    }
+
+    /// `[DONE]`: the end of the made Messages API events.
+    fn raw_end(&mut self) -> Vec<StreamEvent> {
+        let mut out = Vec::new();
+        let Some(mut stop) = self.stop_reason() else {
+            return out;
+        };
+        // Ollama ends a tool-calling answer with "stop".
+        if stop == StopReason::EndTurn && self.calls.iter().any(|c| !c.name.is_empty()) {
+            stop = StopReason::ToolUse;
+        }
+        if let Some(raw) = &mut self.raw {
+            raw.end(&stop, &self.usage, &mut out);
+        }
+        out
+    }
+
+    pub fn finish(self) -> Result<Completed, ProviderError> {
+        let Some(mut stop_reason) = self.stop_reason() else {
+            let detail = if self.chunks == 0 {
+                ": the server sent an empty stream (no answer at all)".to_string()
+            } else {
+                ": no finish_reason came".to_string()
+            };
+            return Err(ProviderError::Incomplete { detail });
         };
         let mut content = Vec::new();
         if !self.thinking.is_empty() {
