@@ -1,17 +1,20 @@
-//! The in-process steps of `claw --continue` before its first frame, each on its own: reading
-//! the session file, rebuilding the conversation, turning it into the UI's events, taking them
-//! into the Model, and drawing the first frame; for a 200-turn session of 2,000-character
+//! The in-process steps of `claw --continue` before its first frame, each on its own, as
+//! start-up runs them: reading the session file and rebuilding the conversation (start-up,
+//! before the terminal is set up), the agent's history and the session-started event with the
+//! transcript as events (the agent task), the Model taking that event, and the first frame (code
+//! drawn plain, as the runtime draws it); for a 200-turn session of 2,000-character
 //! answers and a 5,000-message one. (benches/startup.rs times the whole binary in a pty.)
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use claw::agent::history::{History, replay_events};
+use claw::agent::history::{History, LogTarget, replay_events};
 use claw::agent::session_log::{self, Entry};
 use claw::app::model::StatusInfo;
 use claw::app::{Model, Msg, update};
 use claw::protocol::AgentEvent;
+use claw::protocol::session_start::SessionStart;
 use claw::provider::Message;
 use claw::ui::theme::Theme;
 use claw::ui::{RenderCache, draw};
@@ -51,7 +54,17 @@ fn messages(size: (usize, usize)) -> Vec<Message> {
     History::replay(&entries(size.0, size.1)).0
 }
 
-fn ingest(events: Vec<AgentEvent>) -> Model {
+/// The session-started event the agent sends for `messages`.
+fn session_started(messages: &[Message]) -> AgentEvent {
+    AgentEvent::SessionStarted(Box::new(SessionStart {
+        model: "claude-sonnet-4-6".into(),
+        transcript: replay_events(messages),
+        ..SessionStart::default()
+    }))
+}
+
+/// The Model of a screen the size of `AREA` once it has taken `event`.
+fn ingest(event: AgentEvent) -> Model {
     let now = Instant::now();
     let mut model = Model::new(Theme::dark(), StatusInfo::default(), now);
     update(
@@ -62,9 +75,7 @@ fn ingest(events: Vec<AgentEvent>) -> Model {
         },
         now,
     );
-    for event in events {
-        update(&mut model, Msg::Agent(event), now);
-    }
+    update(&mut model, Msg::Agent(event), now);
     model
 }
 
@@ -84,26 +95,36 @@ fn rebuild_conversation(bencher: divan::Bencher, size: (usize, usize)) {
     bencher.bench(|| History::replay(&entries));
 }
 
+/// The agent takes the conversation as its history (no log: nothing is appended).
 #[divan::bench(args = SIZES)]
-fn replayed_events(bencher: divan::Bencher, size: (usize, usize)) {
+fn agent_history(bencher: divan::Bencher, size: (usize, usize)) {
     let messages = messages(size);
-    bencher.bench(|| replay_events(&messages));
+    bencher
+        .with_inputs(|| messages.clone())
+        .bench_values(|messages| History::new(messages, LogTarget::None));
 }
 
 #[divan::bench(args = SIZES)]
-fn model_takes_the_events(bencher: divan::Bencher, size: (usize, usize)) {
+fn session_started_event(bencher: divan::Bencher, size: (usize, usize)) {
+    let messages = messages(size);
+    bencher.bench(|| session_started(&messages));
+}
+
+#[divan::bench(args = SIZES)]
+fn model_takes_the_event(bencher: divan::Bencher, size: (usize, usize)) {
     let messages = messages(size);
     bencher
-        .with_inputs(|| replay_events(&messages))
+        .with_inputs(|| session_started(&messages))
         .bench_values(ingest);
 }
 
+/// The first frame: code drawn plain, as the runtime draws a resumed session's first frame.
 #[divan::bench(args = SIZES)]
 fn first_frame(bencher: divan::Bencher, size: (usize, usize)) {
     let messages = messages(size);
     claw::ui::highlight::defer();
     bencher
-        .with_inputs(|| ingest(replay_events(&messages)))
+        .with_inputs(|| ingest(session_started(&messages)))
         .bench_local_refs(|model| {
             let mut cache = RenderCache::default();
             let mut buf = Buffer::empty(AREA);
@@ -120,11 +141,12 @@ fn file_to_first_frame(bencher: divan::Bencher, size: (usize, usize)) {
     bencher.bench(|| {
         let loaded = session_log::load(&file).expect("load");
         let (messages, _) = History::replay(&loaded.entries);
-        let model = ingest(replay_events(&messages));
+        let history = History::new(messages, LogTarget::None);
+        let model = ingest(session_started(history.messages()));
         let mut cache = RenderCache::default();
         let mut buf = Buffer::empty(AREA);
         draw(&model, &mut cache, AREA, &mut buf);
-        (messages, model)
+        (history, model)
     });
     claw::ui::highlight::highlight_from_now_on();
 }

@@ -28,6 +28,7 @@ use crate::terminal_query::TerminalFacts;
 use crate::ui::{self, RenderCache};
 
 mod dispatch;
+mod first_frame;
 mod memory;
 
 pub use dispatch::{Deferred, Runtime};
@@ -193,21 +194,25 @@ pub async fn run(
         runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), Instant::now());
     }
     let mut cache = RenderCache::default();
-    // A resumed conversation's first frame draws its code plain rather than wait for the
-    // highlighter to load and compile its patterns; the next frame colours it.
-    let mut deferred_highlighting = !model.cells.is_empty();
-    if deferred_highlighting {
-        ui::highlight::defer();
-    }
+    let mut deferred_highlighting = false;
+    let mut drawn_once = false;
     let mut input = EventStream::new();
     let mut dirty = true;
     let mut drawn_since_idle = false;
     let mut last_frame = Instant::now() - FRAME;
     let mut agent_alive = true;
     let mut ended = Ended::Quit;
+    let mut waiting = first_frame::FirstFrame::new(Instant::now());
     loop {
-        if dirty && last_frame.elapsed() >= FRAME {
+        if dirty && last_frame.elapsed() >= FRAME && waiting.allows(Instant::now()) {
+            if !drawn_once && has_code_to_show(&model) {
+                // A resumed conversation's first frame draws its code plain rather than wait
+                // for the highlighter to load and compile its patterns; the next colours it.
+                deferred_highlighting = true;
+                ui::highlight::defer();
+            }
             let moved = draw(&mut terminal, &mut model, &mut cache, &mut runtime)?;
+            drawn_once = true;
             last_frame = Instant::now();
             if let Some(drawn) = first_frame.take() {
                 let _ = drawn.send(());
@@ -215,11 +220,14 @@ pub async fn run(
             drawn_since_idle = true;
             dirty = moved;
             if std::mem::take(&mut deferred_highlighting) {
+                ui::highlight::load_in_background();
                 ui::highlight::highlight_from_now_on();
                 dirty = true;
             }
         }
-        let wake = if dirty {
+        let wake = if let Some(until) = waiting.deadline() {
+            Some(until)
+        } else if dirty {
             Some(last_frame + FRAME)
         } else if model.animating() {
             Some(Instant::now() + TICK)
@@ -274,6 +282,7 @@ pub async fn run(
         let now = Instant::now();
         for msg in msgs {
             dirty = true;
+            waiting.saw(&msg);
             runtime.dispatch(&mut model, msg, now);
         }
         let mut quit = false;
@@ -433,6 +442,15 @@ fn to_msg(event: Event) -> Option<Msg> {
         },
         Event::FocusGained | Event::FocusLost => None,
     }
+}
+
+/// Whether the transcript holds answers (a resumed session), whose code the first frame draws
+/// plain.
+fn has_code_to_show(model: &Model) -> bool {
+    model
+        .cells
+        .iter()
+        .any(|cell| matches!(cell.kind, crate::app::model::CellKind::Assistant(_)))
 }
 
 /// Draws one frame inside synchronized-output markers, then reports the transcript's measured

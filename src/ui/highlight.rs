@@ -23,6 +23,10 @@ const MAX_LINE_CHARS: usize = 2000;
 /// Highlighted lines cached per thread before the cache is cleared: enough for every code block
 /// of a few long answers, so a resize or a scroll back re-wraps spans instead of re-highlighting.
 const CACHE_LINES: usize = 16_384;
+/// Lines of a streaming block highlighted ahead per frame at most: more than a frame's deltas
+/// bring at full speed (about 8 lines of code), few enough that a key's frame never waits on a
+/// burst of them; a backlog is worked off over the next frames.
+const AHEAD_PER_FRAME: usize = 24;
 
 thread_local! {
     /// While set for the drawing thread, code blocks are drawn plain and not cached: the first
@@ -46,14 +50,36 @@ pub fn highlight_from_now_on() {
     DEFERRED.with(|d| d.set(false));
 }
 
+static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+
 fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
 fn themes() -> &'static ThemeSet {
-    static SET: OnceLock<ThemeSet> = OnceLock::new();
-    SET.get_or_init(ThemeSet::load_defaults)
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
+/// Loads the syntax and theme sets on a thread of their own (once), so the drawing thread
+/// finds them ready instead of waiting tens of milliseconds for them.
+pub fn load_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("claw-highlighter".into())
+            .spawn(|| {
+                syntaxes();
+                themes();
+            });
+        // Without a thread the sets load on first use, as they would anyway.
+        drop(spawned);
+    });
+}
+
+/// Whether the syntax and theme sets are loaded.
+fn ready() -> bool {
+    SYNTAXES.get().is_some() && THEMES.get().is_some()
 }
 
 /// Highlighted blocks by a hash of (code, language, theme), and the lines they hold.
@@ -156,6 +182,12 @@ pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
     if deferred() {
         return;
     }
+    // The block is drawn plain while it streams: this is work ahead of its closing, which
+    // never waits for the sets to load (the lines are caught up once they have).
+    if !ready() {
+        load_in_background();
+        return;
+    }
     let complete = &code[..code.rfind('\n').map_or(0, |i| i + 1)];
     PENDING.with(|p| {
         let mut pending = p.borrow_mut();
@@ -186,22 +218,28 @@ pub fn highlight_ahead(code: &str, lang: &str, theme: &Theme) {
             return;
         };
         let new = &complete[p.fed.len()..];
-        for line in new.lines() {
-            let highlighted = (p.lines.len() < MAX_LINES && line.len() <= MAX_LINE_CHARS)
-                .then(|| highlight_line(state, line))
+        let give_up = |p: &mut Pending| {
+            // Too big to highlight, or syntect failed: the block will be plain.
+            p.state = None;
+            p.lines = Vec::new();
+            p.fed = complete.to_string();
+        };
+        if p.lines.len() + new.bytes().filter(|&b| b == b'\n').count() > MAX_LINES {
+            return give_up(p);
+        }
+        let mut taken = 0;
+        for line in new.split_inclusive('\n').take(AHEAD_PER_FRAME) {
+            let code = line.trim_end_matches('\n');
+            let highlighted = (code.len() <= MAX_LINE_CHARS)
+                .then(|| highlight_line(state, code))
                 .flatten();
             match highlighted {
                 Some(spans) => p.lines.push(spans),
-                None => {
-                    // Too big to highlight, or syntect failed: the block will be plain.
-                    p.state = None;
-                    p.lines = Vec::new();
-                    p.fed = complete.to_string();
-                    return;
-                }
+                None => return give_up(p),
             }
+            taken += line.len();
         }
-        p.fed.push_str(new);
+        p.fed.push_str(&new[..taken]);
     });
 }
 
@@ -311,8 +349,44 @@ mod tests {
         PENDING.with(|p| p.borrow().as_ref().map(|p| p.lines.len()))
     }
 
+    /// Loads the sets now: a streaming block is not highlighted ahead until they are.
+    fn loaded() {
+        syntaxes();
+        themes();
+    }
+
+    #[test]
+    fn the_sets_load_on_a_thread_of_their_own() {
+        load_in_background();
+        let start = std::time::Instant::now();
+        while !ready() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(60));
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn a_burst_of_streamed_lines_is_highlighted_a_frame_s_share_at_a_time() {
+        loaded();
+        let theme = Theme::dark();
+        let code: String = (0..100).map(|i| format!("let x{i} = {i};\n")).collect();
+        highlight_ahead(&code, "rust", &theme);
+        assert_eq!(pending_lines(), Some(AHEAD_PER_FRAME));
+        highlight_ahead(&code, "rust", &theme);
+        assert_eq!(pending_lines(), Some(2 * AHEAD_PER_FRAME));
+        // Closed before the backlog is worked off: the rest is highlighted then, the same.
+        let lines: Vec<&str> = code.lines().collect();
+        let expected: Vec<Line<'static>> = highlight("rust", &lines, &theme)
+            .unwrap()
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        assert_eq!(highlight_code(code.trim_end(), "rust", &theme), expected);
+    }
+
     #[test]
     fn a_streaming_block_is_highlighted_as_its_lines_arrive_and_ends_the_same() {
+        loaded();
         let theme = Theme::dark();
         let code = "fn streamed() {\n    let s = \"a\\n\";\n    /* multi\n    line */\n}\n";
         // Fed in pieces as the message grows: only complete lines are highlighted.
@@ -341,6 +415,7 @@ mod tests {
 
     #[test]
     fn a_streaming_block_too_big_to_highlight_is_not_started_again_each_frame() {
+        loaded();
         let theme = Theme::dark();
         let mut code = String::new();
         for i in 0..MAX_LINES + 10 {
