@@ -55,6 +55,8 @@ pub(super) struct Frontend {
     pub(super) log: Vec<Value>,
     /// Text output: why the turn will stop early, once a tool call was denied.
     pub(super) stopped_for: Option<String>,
+    /// Where the answers of `--permission-prompt-tool`'s MCP tool come back.
+    pub(super) prompt_answers: UnboundedSender<super::answers::PromptAnswer>,
 }
 
 impl Frontend {
@@ -64,6 +66,7 @@ impl Frontend {
         options: Options,
         mut stop: Stop,
     ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
+        let (prompt_tx, mut prompt_rx) = unbounded_channel();
         let mut front = Frontend {
             mcp: config.setup.mcp.clone(),
             model: config.model.clone(),
@@ -85,6 +88,7 @@ impl Frontend {
             failed: false,
             log: Vec::new(),
             stopped_for: None,
+            prompt_answers: prompt_tx,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -139,6 +143,7 @@ impl Frontend {
                     let line = front.outgoing.hook_callback(call);
                     front.control(line);
                 }
+                Some((request, decision)) = prompt_rx.recv() => front.prompt_answered(request, decision),
                 Some(message) = sdk_messages.recv() => {
                     let line = front.outgoing.mcp_message(message);
                     front.control(line);
@@ -340,9 +345,14 @@ impl Frontend {
             }
             AgentEvent::ApprovalNeeded(request) => self.approval(request),
             AgentEvent::ElicitationNeeded(request) => {
-                // Nobody can fill in the form: the server is told no.
+                // Nobody can fill in the form or open the page: the server is told no.
+                let page = request
+                    .url
+                    .as_ref()
+                    .map(|page| format!(", to open {}", page.url))
+                    .unwrap_or_default();
                 eprintln!(
-                    "claw: declined: MCP server `{}` asked for input ({})",
+                    "claw: declined: MCP server `{}` asked for input ({}{page})",
                     request.server, request.message
                 );
                 self.send(Op::Elicit {
@@ -406,6 +416,7 @@ impl Frontend {
             | AgentEvent::EffortChanged(_)
             | AgentEvent::McpServers(_)
             | AgentEvent::LocalServers(_)
+            | AgentEvent::ElicitationCompleted { .. }
             | AgentEvent::Info { .. } => {}
         }
     }

@@ -70,7 +70,8 @@ pub fn show(event: &AgentEvent) {
         | AgentEvent::EffortChanged(_)
         | AgentEvent::McpServers(_)
         | AgentEvent::LocalServers(_)
-        | AgentEvent::ElicitationNeeded(_) => {}
+        | AgentEvent::ElicitationNeeded(_)
+        | AgentEvent::ElicitationCompleted { .. } => {}
     }
 }
 

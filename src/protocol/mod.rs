@@ -460,6 +460,11 @@ pub enum AgentEvent {
     LocalServers(Vec<local_server::LocalServer>),
     /// An MCP server asks the user to fill in a form; answered with `Op::Elicit`.
     ElicitationNeeded(elicitation::ElicitationRequest),
+    /// The server says the user finished URL elicitation `id` in the browser
+    /// (`notifications/elicitation/complete`): its dialog closes, answered.
+    ElicitationCompleted {
+        id: u64,
+    },
 }
 
 /// One task of the model's list (TodoWrite).
