@@ -1,8 +1,8 @@
 //! Requests an MCP server makes of claw: `elicitation/create` (a form for the user, or a page
-//! for them to open) and `sampling/createMessage` (a question for the model). The server's session hands each one to
-//! a queue the agent serves, during a tool call (that is when servers ask) or while idle; the
-//! user answers forms through the UI, and sampling runs on the session's model only when the
-//! user allowed it (`allowMcpSampling`).
+//! for them to open) and `sampling/createMessage` (a question for the model). The server's
+//! session hands each one to a queue the agent serves, during a tool call (that is when servers
+//! ask) or while idle; the user answers forms and pages through the UI, and sampling runs on the
+//! session's model only when the user allowed it (`allowMcpSampling`).
 
 use std::sync::Arc;
 
