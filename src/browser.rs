@@ -1,16 +1,14 @@
-//! Opening an address in the user's browser: `$BROWSER` (a command the address is appended
-//! to) when set, else `open` on macOS and `xdg-open` elsewhere. Fire and forget: the address is
+//! Opening an address in the user's browser: `$BROWSER` when set (a command the address is
+//! appended to, or put in place of its `%s`; of a `:`-separated list, the first), else `open` on
+//! macOS and `xdg-open` elsewhere. Fire and forget: the address is
 //! always shown beside it too, so a machine without a browser still lets the user copy it.
 
 use std::process::{Command, Stdio};
 
 /// The program and arguments that open `url`, given `$BROWSER`'s value.
 fn command(browser: Option<&str>, url: &str) -> (String, Vec<String>) {
-    let mut words: Vec<String> = browser
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let first = browser.unwrap_or("").split(':').next().unwrap_or("");
+    let mut words: Vec<String> = first.split_whitespace().map(str::to_string).collect();
     if words.is_empty() {
         words.push(
             if cfg!(target_os = "macos") {
@@ -22,7 +20,10 @@ fn command(browser: Option<&str>, url: &str) -> (String, Vec<String>) {
         );
     }
     let program = words.remove(0);
-    words.push(url.to_string());
+    match words.iter_mut().find(|w| w.contains("%s")) {
+        Some(word) => *word = word.replace("%s", url),
+        None => words.push(url.to_string()),
+    }
     (program, words)
 }
 
@@ -55,5 +56,12 @@ mod tests {
         let (program, args) = command(Some("  "), "https://a.example");
         assert!(program == "xdg-open" || program == "open", "{program}");
         assert_eq!(args, ["https://a.example"]);
+        let (program, args) = command(Some("chromium --app=%s:firefox"), "https://a.example");
+        assert_eq!(program, "chromium");
+        assert_eq!(
+            args,
+            ["--app=https://a.example"],
+            "the first of a list, %s replaced"
+        );
     }
 }
