@@ -139,6 +139,12 @@ async fn a_servers_form_is_filled_in_by_the_user_and_the_answer_reaches_the_serv
         "{}",
         form.message
     );
+    let names: Vec<&str> = form.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names[..4],
+        ["name", "check", "firstLine", "email"],
+        "the fields come in the order the server wrote them, not by name"
+    );
     let field = |name: &str| form.fields.iter().find(|f| f.name == name).unwrap();
     assert!(field("name").required);
     assert!(!field("check").required);

@@ -48,10 +48,12 @@ impl Session {
     }
 
     /// Shows the user an MCP server's form (its id is given here) and waits for the answer.
-    /// An interrupt cancels the form.
+    /// An interrupt cancels the form; `finished` (the server saying a URL elicitation is done)
+    /// closes it as accepted.
     pub(crate) async fn elicit(
         &mut self,
         mut request: ElicitationRequest,
+        finished: BoxFuture<'static, ()>,
         inbox: &mut Inbox,
     ) -> Result<ElicitationAnswer, Cut> {
         self.notify(format!("MCP server {} asks for your input", request.server));
@@ -61,7 +63,14 @@ impl Session {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let id = request.id;
         self.emit(AgentEvent::ElicitationNeeded(request));
-        match inbox.elicitation(id).await {
+        let watched = tokio::select! {
+            watched = inbox.elicitation(id) => watched,
+            () = finished => {
+                self.emit(AgentEvent::ElicitationCompleted { id });
+                Watched::Done(ElicitationAnswer::Accept(Vec::new()))
+            }
+        };
+        match watched {
             Watched::Done(answer) => Ok(answer),
             Watched::Interrupted => Err(Cut::Interrupted),
             Watched::Shutdown => Err(Cut::Shutdown),
@@ -144,7 +153,16 @@ impl AgentServices for SessionCall<'_> {
         &mut self,
         request: ElicitationRequest,
     ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>> {
-        Box::pin(self.session.elicit(request, self.inbox))
+        let never = Box::pin(std::future::pending());
+        Box::pin(self.session.elicit(request, never, self.inbox))
+    }
+
+    fn elicit_until(
+        &mut self,
+        request: ElicitationRequest,
+        finished: BoxFuture<'static, ()>,
+    ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>> {
+        Box::pin(self.session.elicit(request, finished, self.inbox))
     }
 
     fn session_model(&self) -> String {

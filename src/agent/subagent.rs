@@ -65,7 +65,8 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         event @ (AgentEvent::Notice { .. }
         | AgentEvent::Error { .. }
         | AgentEvent::Retrying { .. }
-        | AgentEvent::ElicitationNeeded(_)) => event,
+        | AgentEvent::ElicitationNeeded(_)
+        | AgentEvent::ElicitationCompleted { .. }) => event,
         // Its own stream, turns and usage are private (usage joins the parent's totals), and
         // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
         AgentEvent::SessionInfo { .. }

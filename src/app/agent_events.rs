@@ -205,6 +205,9 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             form.shown_at = model.elicitations.is_empty().then_some(now);
             model.elicitations.push_back(form);
         }
+        AgentEvent::ElicitationCompleted { id } => {
+            crate::app::elicitation::on_completed(model, id, now)
+        }
         AgentEvent::Info { title, body } => model.push_cell(CellKind::Info { title, body }),
         AgentEvent::McpServers(servers) => crate::app::mcp::on_servers(model, servers, now),
         AgentEvent::RewindPoints(points) if points.is_empty() => {

@@ -20,4 +20,6 @@ pub enum Effect {
     FindFiles { generation: u64, query: String },
     /// Remember a submitted prompt in this project's input history file.
     SaveHistory(String),
+    /// Open this address in the user's browser (an MCP server's page the user agreed to open).
+    OpenUrl(String),
 }

@@ -1,7 +1,8 @@
 //! The form dialog of an MCP server's elicitation: one row per field (text and numbers typed,
 //! booleans toggled, choices picked), then Accept, Decline and Cancel. Accepting checks every
-//! field against the server's schema and says what is wrong, field by field. An overlay on the
-//! stack: it takes keys and says what they did as an action.
+//! field against the server's schema and says what is wrong, field by field. A URL-mode
+//! request has no fields: its Accept opens the page in the browser (`o` too), `c` copies the
+//! address. An overlay on the stack: it takes keys and says what they did as an action.
 
 use std::time::Instant;
 
@@ -24,15 +25,57 @@ pub(crate) fn on_form_key(model: &mut Model, key: &KeyEvent, now: Instant) -> Ve
     if now.duration_since(shown_at) < APPROVAL_GRACE {
         return Vec::new();
     }
+    if let (Some(page), KeyCode::Char('c')) = (&form.request.url, key.code) {
+        form.copied = true;
+        return vec![Effect::Copy(page.url.clone())];
+    }
     let FormAction::Answered(answer) = form.on_key(key) else {
         return Vec::new();
     };
     let id = form.request.id;
+    let open = match (&form.request.url, &answer) {
+        (Some(page), ElicitationAnswer::Accept(_)) => Some(Effect::OpenUrl(page.url.clone())),
+        _ => None,
+    };
     model.elicitations.pop_front();
     if let Some(next) = model.elicitations.front_mut() {
         next.shown_at = Some(now);
     }
-    vec![Effect::Send(Op::Elicit { id, answer })]
+    open.into_iter()
+        .chain([Effect::Send(Op::Elicit { id, answer })])
+        .collect()
+}
+
+/// The server says the user finished URL elicitation `id` in the browser: its dialog closes
+/// (the agent answered it), and the next one, if any, shows.
+pub(crate) fn on_completed(model: &mut Model, id: u64, now: Instant) {
+    let Some(at) = model.elicitations.iter().position(|f| f.request.id == id) else {
+        return;
+    };
+    if let Some(form) = model.elicitations.remove(at) {
+        model.push_cell(crate::app::model::CellKind::Notice(format!(
+            "MCP server {} says the step in the browser is done.",
+            form.request.server
+        )));
+    }
+    if at == 0
+        && let Some(next) = model.elicitations.front_mut()
+    {
+        next.shown_at = Some(now);
+    }
+}
+
+/// The host a URL-mode page is on, as the user must judge it: what follows the scheme, without
+/// any `user@` before it (`https://bank.example@evil.example` is on evil.example) or a port.
+pub fn host(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host.split(':').next()?,
+    };
+    (!host.is_empty()).then_some(host)
 }
 
 /// What the user has entered in one field so far.
@@ -68,6 +111,8 @@ pub struct ElicitationForm {
     pub errors: Vec<Option<String>>,
     /// When it became visible (it may wait behind another one).
     pub shown_at: Option<Instant>,
+    /// A URL-mode request's address was copied.
+    pub copied: bool,
 }
 
 /// What a key did to the form.
@@ -88,6 +133,7 @@ impl ElicitationForm {
             button: Button::Accept,
             errors,
             shown_at: None,
+            copied: false,
         }
     }
 
@@ -99,6 +145,10 @@ impl ElicitationForm {
     pub fn on_key(&mut self, key: &KeyEvent) -> FormAction {
         let rows = self.buttons_row() + 1;
         let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        // A page has no fields to type in: `o` opens it.
+        if self.request.url.is_some() && key.code == KeyCode::Char('o') {
+            return FormAction::Answered(ElicitationAnswer::Accept(Vec::new()));
+        }
         match key.code {
             KeyCode::Esc => return FormAction::Answered(ElicitationAnswer::Cancel),
             KeyCode::Tab | KeyCode::Down => self.cursor = (self.cursor + 1) % rows,

@@ -10,6 +10,7 @@ use crate::app::overlay::{OverlayKind, stack};
 use crate::app::tests::Harness;
 use crate::protocol::elicitation::{
     ChoiceOption, ElicitationAnswer, ElicitationRequest, FieldKind, FieldValue, FormField,
+    UrlElicitation,
 };
 use crate::protocol::{AgentEvent, Op};
 
@@ -91,6 +92,21 @@ pub(crate) fn sample_request(id: u64) -> ElicitationRequest {
                 None,
             ),
         ],
+        url: None,
+    }
+}
+
+/// A URL-mode request: a page to open instead of a form.
+pub(crate) fn page_request(id: u64, url: &str) -> ElicitationRequest {
+    ElicitationRequest {
+        id,
+        server: "payments".into(),
+        message: "Confirm the payment of 12 EUR in your bank's page.".into(),
+        fields: Vec::new(),
+        url: Some(UrlElicitation {
+            url: url.into(),
+            elicitation_id: "pay-1".into(),
+        }),
     }
 }
 
@@ -236,4 +252,95 @@ fn decline_and_cancel_answer_and_show_the_next_form() {
         Some((8, ElicitationAnswer::Cancel))
     );
     assert!(h.model.elicitations.is_empty());
+}
+
+#[test]
+fn a_page_opens_in_the_browser_only_when_the_user_says_so() {
+    let url = "https://bank.example/confirm?id=42";
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ElicitationNeeded(page_request(3, url)));
+    assert_eq!(stack(&h.model).last(), Some(&OverlayKind::Elicitation));
+    // Keys typed as it appears open nothing.
+    assert!(h.key(KeyCode::Char('o')).is_empty());
+    h.advance(500);
+    assert_eq!(
+        h.key(KeyCode::Char('c')),
+        vec![Effect::Copy(url.into())],
+        "c copies the address and answers nothing"
+    );
+    assert!(h.model.elicitations[0].copied);
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::OpenUrl(url.into()),
+            Effect::Send(Op::Elicit {
+                id: 3,
+                answer: ElicitationAnswer::Accept(vec![])
+            })
+        ],
+        "Open in browser is the first button"
+    );
+    assert!(h.model.elicitations.is_empty());
+
+    // `o` opens too; Decline and Esc open nothing.
+    h.agent(AgentEvent::ElicitationNeeded(page_request(4, url)));
+    h.advance(500);
+    assert!(
+        h.key(KeyCode::Char('o'))
+            .contains(&Effect::OpenUrl(url.into()))
+    );
+    h.agent(AgentEvent::ElicitationNeeded(page_request(5, url)));
+    h.advance(500);
+    h.key(KeyCode::Right);
+    let effects = h.key(KeyCode::Enter);
+    assert_eq!(answered(&effects), Some((5, ElicitationAnswer::Decline)));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenUrl(_))));
+    h.agent(AgentEvent::ElicitationNeeded(page_request(6, url)));
+    h.advance(500);
+    let effects = h.key(KeyCode::Esc);
+    assert_eq!(effects.len(), 1);
+    assert_eq!(answered(&effects), Some((6, ElicitationAnswer::Cancel)));
+}
+
+#[test]
+fn a_page_the_server_says_is_done_closes_and_the_next_request_shows() {
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ElicitationNeeded(page_request(
+        3,
+        "https://a.example",
+    )));
+    h.agent(AgentEvent::ElicitationNeeded(sample_request(4)));
+    h.advance(500);
+    h.agent(AgentEvent::ElicitationCompleted { id: 99 });
+    assert_eq!(
+        h.model.elicitations.len(),
+        2,
+        "another request's completion"
+    );
+    h.agent(AgentEvent::ElicitationCompleted { id: 3 });
+    assert_eq!(h.model.elicitations.len(), 1);
+    assert_eq!(h.model.elicitations[0].request.id, 4);
+    assert!(
+        h.model.elicitations[0].shown_at.is_some(),
+        "the next form shows, with its own grace"
+    );
+    assert!(
+        h.key(KeyCode::Esc).is_empty(),
+        "keys right after it are dropped"
+    );
+}
+
+#[test]
+fn the_host_is_what_follows_the_scheme_without_a_user_or_port() {
+    use crate::app::elicitation::host;
+    assert_eq!(host("https://bank.example/pay?x=1"), Some("bank.example"));
+    assert_eq!(
+        host("https://bank.example@evil.example:8443/login"),
+        Some("evil.example")
+    );
+    assert_eq!(host("http://[::1]:9000/x"), Some("::1"));
+    assert_eq!(host("https://a.example#frag"), Some("a.example"));
+    assert_eq!(host("not a url"), None);
+    assert_eq!(host("https:///path"), None);
 }

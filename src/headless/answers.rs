@@ -1,6 +1,7 @@
 //! The client's side of the headless loop: its lines on stdin (user messages, control
-//! requests, answers to claw's requests, cancels) and approvals, which the client answers or,
-//! with nobody to ask, are refused and reported.
+//! requests, answers to claw's requests, cancels) and approvals, which the client answers (or
+//! the MCP tool `--permission-prompt-tool` names) or, with nobody to ask, are refused and
+//! reported.
 
 use serde_json::Value;
 
@@ -11,13 +12,26 @@ use super::control::Settled;
 use super::frontend::Frontend;
 use super::input::InputLine;
 use super::shapes::{self, Denial};
-use super::{client, text};
+use super::{client, prompt_tool, text};
+
+/// An approval, and what `--permission-prompt-tool`'s MCP tool decided of it.
+pub(super) type PromptAnswer = (ApprovalRequest, (Decision, Option<Denial>));
 
 impl Frontend {
     /// A tool call that needs approval: the client decides (`can_use_tool`), or with nobody
     /// to ask it is denied and reported.
     pub(super) fn approval(&mut self, request: ApprovalRequest) {
         let question = matches!(request.preview, ApprovalPreview::Questions(_));
+        if let (Some(tool), false) = (self.options.prompt_tool.clone(), question) {
+            // Asked in the background: the loop goes on reading events and stdin meanwhile.
+            let (mcp, answers) = (self.mcp.clone(), self.prompt_answers.clone());
+            tokio::spawn(async move {
+                let answer = prompt_tool::ask(mcp, &tool, &request).await;
+                let decided = prompt_tool::decision(&tool, &request, answer);
+                let _ = answers.send((request, decided));
+            });
+            return;
+        }
         if self.options.ask_client && !question {
             let line = self.outgoing.can_use_tool(request);
             self.control(line);
@@ -46,13 +60,27 @@ impl Frontend {
         self.deny(&request, decision);
     }
 
+    /// `--permission-prompt-tool`'s MCP tool decided: the agent goes on, the denial is reported.
+    pub(super) fn prompt_answered(
+        &mut self,
+        request: ApprovalRequest,
+        (decision, denial): (Decision, Option<Denial>),
+    ) {
+        if let Decision::DenyWith { message, .. } = &decision {
+            eprintln!("claw: denied {}: {message}", request.tool);
+        }
+        if let (Some(denial), Some(tally)) = (denial, &mut self.tally) {
+            tally.denied(denial);
+        }
+        self.send(Op::Decide {
+            id: request.id,
+            decision,
+        });
+    }
+
     pub(super) fn deny(&mut self, request: &ApprovalRequest, decision: Decision) {
         if let Some(tally) = &mut self.tally {
-            tally.denied(Denial {
-                tool_name: request.tool.clone(),
-                tool_use_id: request.call_id.clone(),
-                tool_input: request.input.clone(),
-            });
+            tally.denied(Denial::of(request));
         }
         self.send(Op::Decide {
             id: request.id,

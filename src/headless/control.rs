@@ -178,11 +178,7 @@ fn decision(
     request: &ApprovalRequest,
     answer: Result<Value, String>,
 ) -> (Decision, Option<Denial>) {
-    let denial = || Denial {
-        tool_name: request.tool.clone(),
-        tool_use_id: request.call_id.clone(),
-        tool_input: request.input.clone(),
-    };
+    let denial = || Denial::of(request);
     let answer = match answer {
         Ok(answer) => answer,
         Err(error) => {

@@ -58,6 +58,8 @@ pub(super) struct Frontend {
     pub(super) answer: text::Answer,
     /// The client's requests the agent answers through lookups, by lookup id.
     pub(super) asked: crate::protocol::lookup::AskedLookups<String>,
+    /// Where the answers of `--permission-prompt-tool`'s MCP tool come back.
+    pub(super) prompt_answers: UnboundedSender<super::answers::PromptAnswer>,
 }
 
 impl Frontend {
@@ -67,6 +69,7 @@ impl Frontend {
         options: Options,
         mut stop: Stop,
     ) -> (i32, Option<tokio::task::JoinHandle<()>>) {
+        let (prompt_tx, mut prompt_rx) = unbounded_channel();
         let mut front = Frontend {
             mcp: config.setup.mcp.clone(),
             options,
@@ -88,6 +91,7 @@ impl Frontend {
             quiet: false,
             asked: Default::default(),
             answer: text::Answer::Prose,
+            prompt_answers: prompt_tx,
         };
         let (hook_tx, mut hook_rx) = unbounded_channel::<CallbackRequest>();
         let mut lines = match front.options.input {
@@ -160,6 +164,7 @@ impl Frontend {
                     let line = front.outgoing.hook_callback(call);
                     front.control(line);
                 }
+                Some((request, decision)) = prompt_rx.recv() => front.prompt_answered(request, decision),
                 Some(message) = sdk_messages.recv() => {
                     let line = front.outgoing.mcp_message(message);
                     front.control(line);
@@ -312,9 +317,14 @@ impl Frontend {
             }
             AgentEvent::ApprovalNeeded(request) => self.approval(request),
             AgentEvent::ElicitationNeeded(request) => {
-                // Nobody can fill in the form: the server is told no.
+                // Nobody can fill in the form or open the page: the server is told no.
+                let page = request
+                    .url
+                    .as_ref()
+                    .map(|page| format!(", to open {}", page.url))
+                    .unwrap_or_default();
                 say!(
-                    "claw: declined: MCP server `{}` asked for input ({})",
+                    "claw: declined: MCP server `{}` asked for input ({}{page})",
                     request.server,
                     request.message
                 );
@@ -391,6 +401,7 @@ impl Frontend {
             | AgentEvent::RewindPoints(_)
             | AgentEvent::EffortChanged(_)
             | AgentEvent::McpServers(_)
+            | AgentEvent::ElicitationCompleted { .. }
             | AgentEvent::Info { .. } => {}
         }
     }

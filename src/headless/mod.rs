@@ -22,6 +22,7 @@ mod initialize;
 mod input;
 mod lookups;
 mod permission_updates;
+mod prompt_tool;
 pub mod shapes;
 mod stopping;
 mod tally;
@@ -53,6 +54,8 @@ pub struct Options {
     pub prompt: String,
     /// The user's own commands: a prompt `/name args` runs one.
     pub custom_commands: Vec<String>,
+    /// `--permission-prompt-tool mcp__server__tool`: approvals are asked of that MCP tool.
+    pub prompt_tool: Option<String>,
 }
 
 /// Whether the command line asks for a headless run.
@@ -73,8 +76,13 @@ impl Options {
                     .into(),
             );
         }
+        let mut prompt_tool = None;
         let ask_client = match args.permission_prompt_tool.as_deref() {
             None => false,
+            Some(tool) if prompt_tool::is_mcp_tool(tool) => {
+                prompt_tool = Some(tool.to_string());
+                false
+            }
             Some("stdio") if input == InputFormat::StreamJson => true,
             Some("stdio") => {
                 return Err(
@@ -85,8 +93,8 @@ impl Options {
             }
             Some(other) => {
                 return Err(format!(
-                    "--permission-prompt-tool {other}: claw asks through `stdio` only (an MCP \
-                     tool as the prompt is not supported)"
+                    "--permission-prompt-tool {other}: give `stdio` (the SDK's can_use_tool) \
+                     or an MCP tool's name, mcp__<server>__<tool>"
                 ));
             }
         };
@@ -123,6 +131,7 @@ impl Options {
             ask_client,
             prompt,
             custom_commands,
+            prompt_tool,
         })
     }
 }

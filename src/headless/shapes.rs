@@ -121,6 +121,17 @@ pub struct Denial {
     pub tool_input: Value,
 }
 
+impl Denial {
+    /// The denial of `request`'s call.
+    pub fn of(request: &crate::protocol::ApprovalRequest) -> Denial {
+        Denial {
+            tool_name: request.tool.clone(),
+            tool_use_id: request.call_id.clone(),
+            tool_input: request.input.clone(),
+        }
+    }
+}
+
 /// A model's share of a turn, for `modelUsage`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModelTotals {

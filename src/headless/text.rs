@@ -84,7 +84,8 @@ pub fn show(event: &AgentEvent, answer: Answer) {
         | AgentEvent::McpServers(_)
         | AgentEvent::LookedUp { .. }
         | AgentEvent::StreamEvent(_)
-        | AgentEvent::ElicitationNeeded(_) => {}
+        | AgentEvent::ElicitationNeeded(_)
+        | AgentEvent::ElicitationCompleted { .. } => {}
     }
 }
 

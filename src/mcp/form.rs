@@ -8,8 +8,10 @@ use crate::protocol::elicitation::{
     ChoiceOption, ElicitationAnswer, FieldKind, FieldValue, FormField,
 };
 
-/// The form's fields, in the schema's order; Err says which property a form cannot ask for.
-pub(crate) fn fields(schema: &Value) -> Result<Vec<FormField>, String> {
+/// The form's fields, in the order the server wrote its properties (`order`: the names as
+/// they came on the wire; a `Value`'s map is sorted by name, so the order travels beside it),
+/// any property `order` leaves out after them; Err says which property a form cannot ask for.
+pub(crate) fn fields(schema: &Value, order: &[String]) -> Result<Vec<FormField>, String> {
     let required: Vec<&str> = schema["required"]
         .as_array()
         .map(|r| r.iter().filter_map(Value::as_str).collect())
@@ -17,8 +19,11 @@ pub(crate) fn fields(schema: &Value) -> Result<Vec<FormField>, String> {
     let Some(properties) = schema["properties"].as_object() else {
         return Ok(Vec::new());
     };
-    properties
-        .iter()
+    let mut named: Vec<(&String, &Value)> = properties.iter().collect();
+    // A stable sort: the names `order` leaves out keep their (sorted) place after the others.
+    named.sort_by_key(|(name, _)| order.iter().position(|o| o == *name).unwrap_or(usize::MAX));
+    named
+        .into_iter()
         .map(|(name, property)| field(name, property, required.contains(&name.as_str())))
         .collect()
 }
@@ -180,7 +185,7 @@ mod tests {
                      "default": ["a"]},
             "email": {"type": "string", "format": "email", "description": "work address"}
         }});
-        let fields = fields(&schema).unwrap();
+        let fields = fields(&schema, &[]).unwrap();
         let by = |n: &str| fields.iter().find(|f| f.name == n).unwrap().clone();
         assert_eq!(fields.len(), 8);
         let name = by("name");
@@ -236,10 +241,29 @@ mod tests {
     #[test]
     fn a_property_a_form_cannot_ask_for_is_an_error_naming_it() {
         let schema = json!({"properties": {"blob": {"type": "object"}}});
-        let error = fields(&schema).unwrap_err();
+        let error = fields(&schema, &[]).unwrap_err();
         assert!(
             error.contains("`blob`") && error.contains("`object`"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn fields_come_in_the_order_the_server_wrote_them() {
+        let schema = json!({"properties": {
+            "zip": {"type": "string"}, "city": {"type": "string"},
+            "street": {"type": "string"}, "apartment": {"type": "string"}
+        }});
+        let wire = ["zip", "street", "city"].map(String::from);
+        let names: Vec<String> = fields(&schema, &wire)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["zip", "street", "city", "apartment"],
+            "a name the order leaves out comes last"
         );
     }
 

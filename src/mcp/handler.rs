@@ -1,6 +1,7 @@
 //! claw's side of an MCP session: what it tells a server about itself, how it answers the
-//! server's requests (roots: the working directory; nothing else is offered), and where the
-//! server's notifications go (progress to the call's activity line, list changes to a refresh).
+//! server's requests (roots: the working directory; forms and pages for the user; sampling), and
+//! where the server's notifications go (progress to the call's activity line, list changes to a
+//! refresh, a finished URL elicitation to its dialog).
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use rmcp::model::ListRootsResult;
 // Sampling is deprecated from 2026-07-28 on (SEP-2577); the versions claw offers have it.
 use rmcp::model::{
-    ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction, ProgressNotificationParam,
+    ClientConfig, CustomNotification, ElicitRequestParams, ElicitResult, ProgressNotificationParam,
     ProgressToken,
 };
 #[allow(deprecated)]
@@ -21,6 +22,8 @@ use rmcp::{ClientHandler, ErrorData};
 use tokio::sync::Notify;
 
 use crate::mcp::requests::{ServerAsk, ServerRequests};
+use crate::mcp::url_elicitation;
+use crate::protocol::elicitation::UrlElicitation;
 use crate::tools::ProgressSink;
 
 /// The protocol version claw offers in `initialize`; a server answers with the one it speaks.
@@ -99,7 +102,7 @@ impl ClientHandler for Handler {
             "protocolVersion": OFFERED_VERSION,
             "capabilities": {
                 "roots": {"listChanged": false},
-                "elicitation": {"form": {}},
+                "elicitation": {"form": {}, "url": {}},
                 "sampling": {},
             },
             "clientInfo": {"name": "claw", "version": env!("CARGO_PKG_VERSION")},
@@ -150,28 +153,61 @@ impl ClientHandler for Handler {
         self.lists_changed.notify_one();
     }
 
+    async fn on_custom_notification(
+        &self,
+        notification: CustomNotification,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        if notification.method == url_elicitation::COMPLETE_METHOD
+            && let Some(id) = url_elicitation::completed_id(notification.params.as_ref())
+        {
+            self.requests.completions.complete(&self.server, id);
+        }
+    }
+
     async fn create_elicitation(
         &self,
         request: ElicitRequestParams,
         _context: RequestContext<RoleClient>,
     ) -> Result<ElicitResult, ErrorData> {
-        let (message, schema) = match request {
+        let ask = match request {
             ElicitRequestParams::FormElicitationParams {
                 message,
                 requested_schema,
                 ..
-            } => (
+            } => ServerAsk::Elicit {
                 message,
-                serde_json::to_value(requested_schema).unwrap_or_default(),
-            ),
-            // claw offers only forms ("elicitation": {"form": {}}): a URL is declined.
+                // The schema's map is sorted by name once a `Value`; rmcp kept the wire order.
+                order: requested_schema.property_order.clone().unwrap_or_default(),
+                schema: serde_json::to_value(requested_schema).unwrap_or_default(),
+            },
+            ElicitRequestParams::UrlElicitationParams {
+                message,
+                url,
+                elicitation_id,
+                ..
+            } => ServerAsk::Url {
+                message,
+                finished: self
+                    .requests
+                    .completions
+                    .finished(&self.server, &elicitation_id),
+                page: UrlElicitation {
+                    url,
+                    elicitation_id,
+                },
+            },
+            // A mode newer than rmcp 3.11 knows (the type is non-exhaustive).
             _ => {
-                return Ok(ElicitResult::new(ElicitationAction::Decline));
+                return Err(ErrorData::invalid_params(
+                    "claw cannot show this kind of elicitation",
+                    None,
+                ));
             }
         };
         let answer = self
             .requests
-            .ask(&self.server, ServerAsk::Elicit { message, schema })
+            .ask(&self.server, ask)
             .await
             .map_err(|e| ErrorData::internal_error(e, None))?;
         serde_json::from_value(answer).map_err(|e| ErrorData::internal_error(e.to_string(), None))
@@ -273,7 +309,14 @@ mod tests {
         let info = serde_json::to_value(handler.get_info()).unwrap();
         assert_eq!(info["protocolVersion"], OFFERED_VERSION);
         assert_eq!(info["clientInfo"]["name"], "claw");
-        assert!(info["capabilities"]["elicitation"].is_object(), "{info}");
+        assert!(
+            info["capabilities"]["elicitation"]["form"].is_object(),
+            "{info}"
+        );
+        assert!(
+            info["capabilities"]["elicitation"]["url"].is_object(),
+            "{info}"
+        );
         assert!(info["capabilities"]["sampling"].is_object(), "{info}");
     }
 }

@@ -17,12 +17,14 @@ mod servers;
 mod sign_in;
 mod sse;
 mod tool;
+mod url_elicitation;
 
 use std::time::Duration;
 
 pub use requests::{Sampling, ServerAsk, ServerRequest, answer as answer_request};
 pub use servers::{McpServers, ServerState, ServerStatus};
 pub use tool::tool_name;
+pub use url_elicitation::Finished;
 
 /// Limits, from Claude Code's environment variables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

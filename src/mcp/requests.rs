@@ -1,8 +1,8 @@
-//! Requests an MCP server makes of claw: `elicitation/create` (a form for the user) and
-//! `sampling/createMessage` (a question for the model). The server's session hands each one to
-//! a queue the agent serves, during a tool call (that is when servers ask) or while idle; the
-//! user answers forms through the UI, and sampling runs on the session's model only when the
-//! user allowed it (`allowMcpSampling`).
+//! Requests an MCP server makes of claw: `elicitation/create` (a form for the user, or a page
+//! for them to open) and `sampling/createMessage` (a question for the model). The server's
+//! session hands each one to a queue the agent serves, during a tool call (that is when servers
+//! ask) or while idle; the user answers forms and pages through the UI, and sampling runs on the
+//! session's model only when the user allowed it (`allowMcpSampling`).
 
 use std::sync::Arc;
 
@@ -11,7 +11,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::{Mutex, oneshot};
 
 use crate::mcp::form;
-use crate::protocol::elicitation::{ElicitationAnswer, ElicitationRequest};
+use crate::mcp::url_elicitation::{self, Completions, Finished};
+use crate::protocol::elicitation::{ElicitationAnswer, ElicitationRequest, UrlElicitation};
 use crate::tools::{AgentServices, Asked, Cut, ModelQuestion};
 
 /// Output tokens a sampling answer may use at most, whatever the server asks for.
@@ -40,8 +41,19 @@ impl Sampling {
 /// What a server asks.
 #[derive(Debug)]
 pub enum ServerAsk {
-    /// A form: the message and the requested schema.
-    Elicit { message: String, schema: Value },
+    /// A form: the message, the requested schema, and its properties' names in the order the
+    /// server wrote them.
+    Elicit {
+        message: String,
+        schema: Value,
+        order: Vec<String>,
+    },
+    /// A page to open (URL mode), and what ends the wait when the server says it is done.
+    Url {
+        message: String,
+        page: UrlElicitation,
+        finished: Finished,
+    },
     /// A model answer: the `sampling/createMessage` params.
     Sample(Value),
 }
@@ -60,6 +72,8 @@ pub struct ServerRequest {
 pub(crate) struct ServerRequests {
     sender: UnboundedSender<ServerRequest>,
     receiver: Arc<Mutex<UnboundedReceiver<ServerRequest>>>,
+    /// The URL elicitations servers said are done.
+    pub(crate) completions: Completions,
 }
 
 impl Default for ServerRequests {
@@ -68,6 +82,7 @@ impl Default for ServerRequests {
         ServerRequests {
             sender,
             receiver: Arc::new(Mutex::new(receiver)),
+            completions: Completions::default(),
         }
     }
 }
@@ -105,7 +120,11 @@ pub async fn answer(
 ) -> Result<(), Cut> {
     let ServerRequest { server, ask, reply } = request;
     let (result, cut) = match ask {
-        ServerAsk::Elicit { message, schema } => match form::fields(&schema) {
+        ServerAsk::Elicit {
+            message,
+            schema,
+            order,
+        } => match form::fields(&schema, &order) {
             Err(why) => (Err(format!("claw cannot show this form: {why}")), None),
             Ok(fields) => {
                 let asked = ElicitationRequest {
@@ -113,6 +132,7 @@ pub async fn answer(
                     server,
                     message,
                     fields,
+                    url: None,
                 };
                 match agent.elicit(asked).await {
                     Ok(answer) => (Ok(form::result(&answer)), None),
@@ -120,6 +140,26 @@ pub async fn answer(
                 }
             }
         },
+        ServerAsk::Url {
+            message,
+            page,
+            finished,
+        } => {
+            let asked = ElicitationRequest {
+                id: 0,
+                server,
+                message,
+                fields: Vec::new(),
+                url: Some(page),
+            };
+            match agent.elicit_until(asked, finished.0).await {
+                Ok(answer) => (Ok(url_elicitation::result(&answer)), None),
+                Err(cut) => (
+                    Ok(url_elicitation::result(&ElicitationAnswer::Cancel)),
+                    Some(cut),
+                ),
+            }
+        }
         ServerAsk::Sample(params) => match sampling {
             Sampling::Declined => (
                 Err(format!(

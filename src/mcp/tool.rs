@@ -250,11 +250,44 @@ impl Tool for McpTool {
                 }
             };
             guard.answered();
-            let answer = answer.map_err(|e| self.failure(&e.to_string()))?;
+            let answer = answer.map_err(|e| match e {
+                rmcp::ServiceError::McpError(error) if error.code.0 == URL_REQUIRED => {
+                    ToolError::Failed(pages_required(&link.server, &error))
+                }
+                other => self.failure(&other.to_string()),
+            })?;
             let value = serde_json::to_value(&answer).unwrap_or_default();
             crate::mcp::result::tool_output(&value, link.options.max_output_tokens)
         })
     }
+}
+
+/// The error code of a call that needs the user to open a page first (MCP 2025-11-25's
+/// `URLElicitationRequiredError`).
+const URL_REQUIRED: i32 = -32042;
+
+/// A call refused until the user opens the server's pages: each page's message and address,
+/// for the user (and the model) to see.
+fn pages_required(server: &str, error: &rmcp::ErrorData) -> String {
+    let empty = Vec::new();
+    let pages = error
+        .data
+        .as_ref()
+        .and_then(|d| d["elicitations"].as_array())
+        .unwrap_or(&empty);
+    let mut message = format!(
+        "MCP server `{server}` needs the user to open a page before this call can run: {}",
+        error.message
+    );
+    for page in pages {
+        let url = page["url"].as_str().unwrap_or("(no address given)");
+        match page["message"].as_str() {
+            Some(why) => message.push_str(&format!("\n- {why}: {url}")),
+            None => message.push_str(&format!("\n- {url}")),
+        }
+    }
+    message.push_str("\nOnce the user has done that, the call can be made again.");
+    message
 }
 
 impl McpTool {
@@ -272,6 +305,26 @@ impl McpTool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_that_needs_a_page_opened_first_shows_each_page() {
+        let error: rmcp::ErrorData = serde_json::from_value(serde_json::json!({
+            "code": -32042,
+            "message": "This request requires browser-based authorization.",
+            "data": {"elicitations": [{"mode": "url", "elicitationId": "e1",
+                "url": "https://auth.example/start", "message": "Sign in to Example"}]}
+        }))
+        .unwrap();
+        let message = pages_required("example", &error);
+        assert!(
+            message.contains("MCP server `example` needs the user to open a page"),
+            "{message}"
+        );
+        assert!(
+            message.contains("- Sign in to Example: https://auth.example/start"),
+            "{message}"
+        );
+    }
 
     #[test]
     fn names_are_sanitised_and_long_ones_shortened_deterministically() {

@@ -1,6 +1,7 @@
 //! An MCP server's request for input from the user (`elicitation/create`), as the agent shows
-//! it to the UI: a message and a form of typed fields built from the server's JSON schema. The
-//! UI answers with `Op::Elicit`: the values (accept), or decline, or cancel.
+//! it to the UI: a message and a form of typed fields built from the server's JSON schema, or
+//! a page to open in the browser (URL mode). The UI answers with `Op::Elicit`: the values
+//! (accept), or decline, or cancel.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,19 @@ pub struct ElicitationRequest {
     /// What the server says it needs.
     pub message: String,
     pub fields: Vec<FormField>,
+    /// A URL-mode request (MCP 2025-11-25): the page the user is asked to open, instead of a
+    /// form (`fields` is empty).
+    #[serde(default)]
+    pub url: Option<UrlElicitation>,
+}
+
+/// The page of a URL-mode elicitation: the user opens it (or not) and finishes there, out of
+/// claw's sight; the server may say when that is done.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrlElicitation {
+    pub url: String,
+    /// The server's id of the request (empty when it gave none).
+    pub elicitation_id: String,
 }
 
 /// One field of the form, from one property of the requested schema.
@@ -76,7 +90,8 @@ pub enum FieldValue {
     Choices(Vec<String>),
 }
 
-/// The user's answer to an elicitation.
+/// The user's answer to an elicitation (for a URL, Accept with no values: the user agreed to
+/// open the page).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ElicitationAnswer {
     /// The form, filled in: (field name, value) for each field given a value.

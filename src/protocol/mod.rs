@@ -448,6 +448,11 @@ pub enum AgentEvent {
     /// shape (`message_start`, `content_block_delta`…); sent only when the session was asked
     /// to (headless `--include-partial-messages`).
     StreamEvent(serde_json::Value),
+    /// The server says the user finished URL elicitation `id` in the browser
+    /// (`notifications/elicitation/complete`): its dialog closes, answered.
+    ElicitationCompleted {
+        id: u64,
+    },
 }
 
 /// One task of the model's list (TodoWrite).

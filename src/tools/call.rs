@@ -95,6 +95,17 @@ pub trait AgentServices: Send {
         request: ElicitationRequest,
     ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>>;
 
+    /// As `elicit`, for a page to open (URL mode): `finished` resolving first (the server says
+    /// the user is done in the browser) closes it as accepted.
+    fn elicit_until(
+        &mut self,
+        request: ElicitationRequest,
+        finished: BoxFuture<'static, ()>,
+    ) -> BoxFuture<'_, Result<ElicitationAnswer, Cut>> {
+        drop(finished);
+        self.elicit(request)
+    }
+
     /// The id of the conversation's model (what answers `Asked::SessionModel`).
     fn session_model(&self) -> String;
 }

@@ -117,6 +117,7 @@ impl Runtime {
                 });
                 finder.query(generation, &query, crate::app::mention::LIMIT);
             }
+            Effect::OpenUrl(url) => crate::browser::open(&url),
             Effect::SaveHistory(text) => {
                 if let Some(path) = &self.history_path {
                     // Losing a history line is not worth interrupting the user for.

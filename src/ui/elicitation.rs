@@ -1,13 +1,14 @@
 //! An MCP server's form, in a box over the screen: the server's message, one row per field
 //! (label, value, description, and what is wrong with it after a failed Accept), the buttons,
-//! and the keys. The highlighted row stays in sight when the form is taller than the box.
+//! and the keys; for a URL-mode request, the page's host and its whole address instead of the
+//! fields. The highlighted row stays in sight when the form is taller than the box.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::elicitation::{Button, ElicitationForm, Entry};
+use crate::app::elicitation::{Button, ElicitationForm, Entry, host};
 use crate::app::model::Model;
 use crate::protocol::elicitation::FieldKind;
 use crate::ui::text;
@@ -24,8 +25,12 @@ pub fn draw(model: &Model, form: &ElicitationForm, screen: Rect, buf: &mut Buffe
     let (lines, cursor_line) = body_lines(model, form, inner_width);
     // The body, a blank line, the keys and the border.
     let height = ((lines.len() + 4).min(u16::MAX as usize) as u16).min(screen.height);
+    let asks = match form.request.url {
+        Some(_) => "asks you to open a page",
+        None => "asks",
+    };
     let title = format!(
-        " ? MCP server {} asks ",
+        " ? MCP server {} {asks} ",
         text::sanitize(&form.request.server)
     );
     let inner =
@@ -40,7 +45,9 @@ pub fn draw(model: &Model, form: &ElicitationForm, screen: Rect, buf: &mut Buffe
         ..inner
     };
     let rows = body.height as usize;
-    let skip = (cursor_line + 2).saturating_sub(rows);
+    // The highlighted row and the line under it (its description) in sight, and no scrolling
+    // past the last line (the buttons).
+    let skip = (cursor_line + 2).min(lines.len()).saturating_sub(rows);
     for (y, line) in lines.iter().skip(skip).take(rows).enumerate() {
         buf.set_line(body.x, body.y + y as u16, line, body.width);
     }
@@ -63,6 +70,26 @@ fn body_lines(model: &Model, form: &ElicitationForm, width: usize) -> (Vec<Line<
         .map(|l| Line::styled(l, fg.add_modifier(Modifier::BOLD)))
         .collect();
     lines.push(Line::raw(""));
+    if let Some(page) = &form.request.url {
+        // The whole address, and its host set apart, for the user to judge before opening
+        // it (MCP 2025-11-25 asks clients to show both).
+        let host = host(&page.url).unwrap_or("an unknown host");
+        lines.push(Line::from(vec![
+            Span::styled("Opens a page on ", fg),
+            Span::styled(
+                text::sanitize(host),
+                accent.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            ),
+        ]));
+        lines.extend(
+            text::wrap(&text::sanitize(&page.url), width)
+                .into_iter()
+                .map(|part| Line::styled(part, fg)),
+        );
+        if form.copied {
+            lines.push(Line::styled("✓ Address copied to the clipboard", dim));
+        }
+    }
     let mut cursor_line = 0;
     for (i, (field, entry)) in form.request.fields.iter().zip(&form.entries).enumerate() {
         let here = i == form.cursor;
@@ -107,8 +134,12 @@ fn body_lines(model: &Model, form: &ElicitationForm, width: usize) -> (Vec<Line<
         cursor_line = lines.len();
     }
     let mut buttons = vec![Span::raw("  ")];
+    let accept = match form.request.url {
+        Some(_) => "Open in browser",
+        None => "Accept",
+    };
     for (button, label) in [
-        (Button::Accept, "Accept"),
+        (Button::Accept, accept),
         (Button::Decline, "Decline"),
         (Button::Cancel, "Cancel"),
     ] {
@@ -234,6 +265,9 @@ fn key_hints(model: &Model, form: &ElicitationForm) -> Line<'static> {
     let label = Style::default().fg(theme.fg);
     let editing = form.request.fields.get(form.cursor).map(|f| &f.kind);
     let mut pairs = vec![("Tab/↑↓", " move  ")];
+    if form.request.url.is_some() {
+        pairs = vec![("o", " open  "), ("c", " copy the address  ")];
+    }
     match editing {
         Some(FieldKind::Boolean) => pairs.push(("Space", " yes/no  ")),
         Some(FieldKind::Choice {

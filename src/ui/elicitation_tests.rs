@@ -45,3 +45,21 @@ fn an_mcp_servers_form() {
         render(&model, 90, 30).backend()
     );
 }
+
+#[test]
+fn an_mcp_servers_page_to_open() {
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let request = crate::app::elicitation_tests::page_request(
+        1,
+        "https://bank.example/confirm/payment?order=8c1f4e2a9b7d4c3e&return=https%3A%2F%2Fshop.example%2Fdone",
+    );
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::ElicitationNeeded(request)),
+        now,
+    );
+    let later = now + Duration::from_secs(1);
+    update(&mut model, Msg::Key(KeyCode::Char('c').into()), later);
+    insta::assert_snapshot!(render(&model, 80, 24).backend());
+}
