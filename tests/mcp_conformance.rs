@@ -29,6 +29,10 @@ const PASSING: &[&str] = &[
     "auth/resource-mismatch",
     "auth/offline-access-scope",
     "auth/offline-access-not-supported",
+    "auth/scope-step-up",
+    "auth/scope-retry-limit",
+    "auth/client-credentials-jwt",
+    "auth/client-credentials-basic",
 ];
 
 /// The scenarios claw fails, and why.
@@ -36,22 +40,6 @@ const FAILING: &[(&str, &str)] = &[
     (
         "auth/basic-cimd",
         "claw registers dynamically; it publishes no client ID metadata document (warning)",
-    ),
-    (
-        "auth/scope-step-up",
-        "a 401/403 after connecting (scope step-up) is not answered with a new sign-in",
-    ),
-    (
-        "auth/scope-retry-limit",
-        "the same: no sign-in after connecting",
-    ),
-    (
-        "auth/client-credentials-jwt",
-        "the client-credentials extension is not implemented",
-    ),
-    (
-        "auth/client-credentials-basic",
-        "the client-credentials extension is not implemented",
     ),
     (
         "auth/cross-app-access-complete-flow",

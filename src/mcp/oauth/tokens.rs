@@ -103,6 +103,8 @@ pub(super) async fn token_request(
             form.push(("client_id", saved.client_id.clone()));
             form.push(("client_secret", secret.clone()));
         }
+        // The form carries a signed assertion; its `sub` names the client (RFC 7523 section 3).
+        ("private_key_jwt", _) => {}
         _ => form.push(("client_id", saved.client_id.clone())),
     }
     let response = request
