@@ -131,6 +131,7 @@ fn info(status: ServerStatus) -> McpServerInfo {
         resources: status.resources,
         prompts: status.prompts,
         stderr: status.stderr,
+        auth_reason: status.auth_reason.unwrap_or_default(),
     }
 }
 

@@ -55,6 +55,10 @@ pub struct McpServerInfo {
     pub prompts: Vec<McpPromptInfo>,
     /// The last lines it wrote to stderr.
     pub stderr: String,
+    /// Why it needs authentication again (its sign-in could not be renewed…); empty when it
+    /// simply has not been signed in to.
+    #[serde(default)]
+    pub auth_reason: String,
 }
 
 /// A tool of a server: its name as the model calls it and as the server knows it.
