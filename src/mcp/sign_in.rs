@@ -112,7 +112,7 @@ fn on_event(list: &Weak<Shared>, name: &str, event: AuthEvent) {
         }
         AuthEvent::Lost { why, challenge } => {
             servers.update(name, |e| {
-                e.auth_reason = Some(why);
+                e.auth_reason = why;
                 e.auth_challenge = Some(challenge);
                 e.before_step_up = None;
                 e.state = ServerState::NeedsAuth;

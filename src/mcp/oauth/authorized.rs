@@ -68,38 +68,17 @@ impl StreamableHttpClient for AuthorizedClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         limits: StreamableHttpResponseLimits,
     ) -> Result<StreamableHttpPostResponse, Failure> {
-        let mut attempt = Attempt::default();
-        loop {
-            let (token, generation) = self.credentials.token().await;
-            let sent_token = token.is_some();
-            let result = self
-                .http
-                .post_message_with_response_limits(
-                    uri.clone(),
-                    message.clone(),
-                    session_id.clone(),
-                    token,
-                    custom_headers.clone(),
-                    limits,
-                )
-                .await;
-            let Some(refused) = refusal(&result) else {
-                return result;
-            };
-            let again = self
-                .credentials
-                .after_refusal(
-                    refused,
-                    sent_token,
-                    generation,
-                    &mut attempt,
-                    StepUp::Allowed,
-                )
-                .await;
-            if !again {
-                return result;
-            }
-        }
+        self.with_token(StepUp::Allowed, |token| {
+            self.http.post_message_with_response_limits(
+                uri.clone(),
+                message.clone(),
+                session_id.clone(),
+                token,
+                custom_headers.clone(),
+                limits,
+            )
+        })
+        .await
     }
 
     async fn delete_session(
@@ -143,30 +122,43 @@ impl StreamableHttpClient for AuthorizedClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         max_sse_event_size: usize,
     ) -> Result<BoxStream<'static, Result<Sse, SseError>>, Failure> {
+        // The standalone stream only renews an expired token; scopes follow requests.
+        self.with_token(StepUp::Never, |token| {
+            self.http.get_stream_with_max_sse_event_size(
+                uri.clone(),
+                session_id.clone(),
+                last_event_id.clone(),
+                token,
+                custom_headers.clone(),
+                max_sse_event_size,
+            )
+        })
+        .await
+    }
+}
+
+impl AuthorizedClient {
+    /// `send` with the current token, again after the sign-in answered a refusal.
+    async fn with_token<T, F, Sent>(&self, step_up: StepUp, send: F) -> Result<T, Failure>
+    where
+        F: Fn(Option<String>) -> Sent,
+        Sent: std::future::Future<Output = Result<T, Failure>>,
+    {
         let mut attempt = Attempt::default();
         loop {
             let (token, generation) = self.credentials.token().await;
             let sent_token = token.is_some();
-            let result = self
-                .http
-                .get_stream_with_max_sse_event_size(
-                    uri.clone(),
-                    session_id.clone(),
-                    last_event_id.clone(),
-                    token,
-                    custom_headers.clone(),
-                    max_sse_event_size,
-                )
-                .await;
+            let result = send(token).await;
             let Some(refused) = refusal(&result) else {
                 return result;
             };
-            // The standalone stream only renews an expired token; scopes follow requests.
-            let again = sent_token
-                && matches!(refused, Refusal::Unauthorized(_))
+            // Without step-ups (the event stream), only a refused token is renewed.
+            let answerable = step_up == StepUp::Allowed
+                || (sent_token && matches!(refused, Refusal::Unauthorized(_)));
+            let again = answerable
                 && self
                     .credentials
-                    .after_refusal(refused, sent_token, generation, &mut attempt, StepUp::Never)
+                    .after_refusal(refused, sent_token, generation, &mut attempt, step_up)
                     .await;
             if !again {
                 return result;

@@ -22,8 +22,11 @@ pub enum AuthEvent {
     SigningIn(String),
     /// That authorization ended (signed in, refused, or given up); the server carries on.
     SignInEnded,
-    /// The sign-in is gone and only the user can renew it: why, and the server's challenge.
-    Lost { why: String, challenge: String },
+    /// The user must sign in: why (None: claw was never signed in), and the server's challenge.
+    Lost {
+        why: Option<String>,
+        challenge: String,
+    },
 }
 
 pub type AuthEvents = Arc<dyn Fn(AuthEvent) + Send + Sync>;
@@ -241,17 +244,13 @@ impl Credentials {
                     match self.renew(generation, header).await {
                         Ok(()) => return true,
                         Err(why) => {
-                            self.lost(why, header);
+                            self.lost(Some(why), header);
                             return false;
                         }
                     }
                 }
-                let why = if sent_token {
-                    "the server refused the renewed token"
-                } else {
-                    "the server asks you to sign in"
-                };
-                self.lost(why.to_string(), header);
+                let why = sent_token.then(|| "the server refused the renewed token".to_string());
+                self.lost(why, header);
                 false
             }
             Refusal::InsufficientScope(header) => {
@@ -270,8 +269,10 @@ impl Credentials {
         self.step_up(generation, header).await.is_ok()
     }
 
-    fn lost(&self, why: String, challenge: &str) {
-        self.note(&why);
+    fn lost(&self, why: Option<String>, challenge: &str) {
+        if let Some(why) = &why {
+            self.note(why);
+        }
         (self.events)(AuthEvent::Lost {
             why,
             challenge: challenge.to_string(),
