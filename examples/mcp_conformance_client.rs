@@ -96,7 +96,14 @@ async fn main() {
     let machine = context["name"]
         .as_str()
         .is_some_and(|n| n.starts_with("auth/client-credentials"));
-    let clients = match context["client_id"].as_str() {
+    // The client ID metadata document the suite pretends claw hosts (`auth/basic-cimd`, a
+    // scenario without a context: its name comes alone).
+    let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
+    let client_id = match scenario.as_str() {
+        "auth/basic-cimd" => Some("https://conformance-test.local/client-metadata.json"),
+        _ => context["client_id"].as_str(),
+    };
+    let clients = match client_id {
         Some(id) => vec![(
             "server".to_string(),
             ClientCredentials {

@@ -33,19 +33,14 @@ const PASSING: &[&str] = &[
     "auth/scope-retry-limit",
     "auth/client-credentials-jwt",
     "auth/client-credentials-basic",
+    "auth/basic-cimd",
 ];
 
 /// The scenarios claw fails, and why.
-const FAILING: &[(&str, &str)] = &[
-    (
-        "auth/basic-cimd",
-        "claw registers dynamically; it publishes no client ID metadata document (warning)",
-    ),
-    (
-        "auth/cross-app-access-complete-flow",
-        "the enterprise-managed extension is not implemented",
-    ),
-];
+const FAILING: &[(&str, &str)] = &[(
+    "auth/cross-app-access-complete-flow",
+    "the enterprise-managed extension is not implemented",
+)];
 
 fn mcp_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp")

@@ -125,6 +125,8 @@ pub struct AuthServer {
     pub registration_endpoint: Option<String>,
     pub scopes_supported: Vec<String>,
     pub auth_methods: Vec<String>,
+    /// Whether it takes an HTTPS URL of a client ID metadata document as a client id.
+    pub client_metadata_documents: bool,
 }
 
 impl AuthServer {
@@ -153,6 +155,8 @@ impl AuthServer {
             registration_endpoint: text("registration_endpoint"),
             scopes_supported: list("scopes_supported"),
             auth_methods: list("token_endpoint_auth_methods_supported"),
+            client_metadata_documents: metadata["client_id_metadata_document_supported"]
+                == Value::Bool(true),
         })
     }
 
@@ -165,6 +169,7 @@ impl AuthServer {
             registration_endpoint: Some(format!("{origin}/register")),
             scopes_supported: Vec::new(),
             auth_methods: Vec::new(),
+            client_metadata_documents: false,
         }
     }
 }

@@ -266,8 +266,10 @@ async fn browser_sign_in(
         .await
         .map_err(|e| OAuthError::Denied(format!("cannot listen on 127.0.0.1: {e}")))?;
     let registered = match configured {
-        Some(credentials) => configured_client(credentials, auth_server),
-        None => register(client, auth_server, &callback.redirect_uri).await?,
+        Some(credentials) if !tokens::registers_instead(credentials, auth_server) => {
+            configured_client(credentials, auth_server)
+        }
+        _ => register(client, auth_server, &callback.redirect_uri).await?,
     };
     let verifier = pkce::random_token();
     let state = pkce::random_token();
