@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use claw::app::elicitation::{ElicitationForm, FormAction};
 use claw::config::mcp::{Approval, McpScope, McpServerConfig, McpTransport};
-use claw::mcp::oauth::{AuthSettings, Browser, ClientCredentials};
+use claw::mcp::oauth::{AuthSettings, Browser, ClientCredentials, Grant, PrivateKey};
 use claw::mcp::{McpOptions, McpServers, Sampling, ServerState};
 use claw::protocol::elicitation::{ElicitationAnswer, ElicitationRequest};
 use claw::tools::{AgentServices, Cut, ModelQuestion, SubagentEnd, ToolContext};
@@ -95,12 +95,37 @@ async fn main() {
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or_default();
-    let clients = match context["client_id"].as_str() {
+    // The client the scenario registered beforehand; the client-credentials scenarios expect
+    // the machine grant (as a server entry's `"oauth": {"grantType": "client_credentials"}`).
+    let machine = context["name"]
+        .as_str()
+        .is_some_and(|n| n.starts_with("auth/client-credentials"));
+    // The client ID metadata document the suite pretends claw hosts (`auth/basic-cimd`, a
+    // scenario without a context: its name comes alone).
+    let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
+    let client_id = match scenario.as_str() {
+        "auth/basic-cimd" => Some("https://conformance-test.local/client-metadata.json"),
+        _ => context["client_id"].as_str(),
+    };
+    let clients = match client_id {
         Some(id) => vec![(
             "server".to_string(),
             ClientCredentials {
                 client_id: id.to_string(),
                 client_secret: context["client_secret"].as_str().map(str::to_string),
+                grant: if machine {
+                    Grant::ClientCredentials
+                } else {
+                    Grant::AuthorizationCode
+                },
+                private_key: context["private_key_pem"].as_str().map(|pem| PrivateKey {
+                    pem: pem.to_string(),
+                    algorithm: context["signing_algorithm"]
+                        .as_str()
+                        .unwrap_or("ES256")
+                        .to_string(),
+                }),
+                scopes: None,
             },
         )],
         None => Vec::new(),
@@ -123,6 +148,7 @@ async fn main() {
         transport: McpTransport::Http {
             url,
             headers: Vec::new(),
+            oauth: None,
         },
         source: PathBuf::from("conformance"),
         scope: McpScope::Local,

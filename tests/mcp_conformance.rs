@@ -29,35 +29,18 @@ const PASSING: &[&str] = &[
     "auth/resource-mismatch",
     "auth/offline-access-scope",
     "auth/offline-access-not-supported",
+    "auth/scope-step-up",
+    "auth/scope-retry-limit",
+    "auth/client-credentials-jwt",
+    "auth/client-credentials-basic",
+    "auth/basic-cimd",
 ];
 
 /// The scenarios claw fails, and why.
-const FAILING: &[(&str, &str)] = &[
-    (
-        "auth/basic-cimd",
-        "claw registers dynamically; it publishes no client ID metadata document (warning)",
-    ),
-    (
-        "auth/scope-step-up",
-        "a 401/403 after connecting (scope step-up) is not answered with a new sign-in",
-    ),
-    (
-        "auth/scope-retry-limit",
-        "the same: no sign-in after connecting",
-    ),
-    (
-        "auth/client-credentials-jwt",
-        "the client-credentials extension is not implemented",
-    ),
-    (
-        "auth/client-credentials-basic",
-        "the client-credentials extension is not implemented",
-    ),
-    (
-        "auth/cross-app-access-complete-flow",
-        "the enterprise-managed extension is not implemented",
-    ),
-];
+const FAILING: &[(&str, &str)] = &[(
+    "auth/cross-app-access-complete-flow",
+    "the enterprise-managed extension is not implemented",
+)];
 
 fn mcp_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp")

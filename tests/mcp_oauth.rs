@@ -28,6 +28,39 @@ struct Seen {
     grants: Vec<String>,
     /// The access token each MCP request carried.
     bearers: Vec<String>,
+    /// The scope of each authorization request.
+    scopes_asked: Vec<String>,
+    /// How many requests the MCP server refused (401 or 403).
+    refusals: usize,
+    /// How the server behaves (the tests change it mid-session).
+    knobs: Knobs,
+    /// The access tokens the server honours, with their scopes.
+    tokens: Vec<(String, String)>,
+    /// The scope each authorization code was issued for.
+    code_scope: String,
+}
+
+/// How the fake servers behave.
+struct Knobs {
+    /// The lifetime of the first access token (refreshed ones live an hour).
+    first_lifetime: u64,
+    /// Whether the refresh token is honoured.
+    refresh_works: bool,
+    /// The scopes `tools/call` needs (it answers 403 `insufficient_scope` without them).
+    call_scope: Option<String>,
+    /// Scopes the authorization server never grants.
+    withheld: Vec<String>,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            first_lifetime: 3600,
+            refresh_works: true,
+            call_scope: None,
+            withheld: Vec::new(),
+        }
+    }
 }
 
 struct Request {
@@ -111,30 +144,23 @@ async fn start_servers() -> (String, Arc<Mutex<Seen>>) {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let (b, s) = (base.clone(), seen.clone());
     tokio::spawn(async move {
-        let tokens = Arc::new(Mutex::new(Vec::<String>::new()));
         loop {
             let Ok((mut stream, _)) = listener.accept().await else {
                 return;
             };
-            let (base, seen, tokens) = (b.clone(), s.clone(), tokens.clone());
+            let (base, seen) = (b.clone(), s.clone());
             tokio::spawn(async move {
                 let Some(request) = read(&mut stream).await else {
                     return;
                 };
-                handle(&mut stream, request, &base, &seen, &tokens).await;
+                handle(&mut stream, request, &base, &seen).await;
             });
         }
     });
     (base, seen)
 }
 
-async fn handle(
-    stream: &mut TcpStream,
-    request: Request,
-    base: &str,
-    seen: &Mutex<Seen>,
-    tokens: &Mutex<Vec<String>>,
-) {
+async fn handle(stream: &mut TcpStream, request: Request, base: &str, seen: &Mutex<Seen>) {
     let json_type = [("content-type", "application/json".to_string())];
     let path = request.target.split('?').next().unwrap_or("").to_string();
     match (request.method.as_str(), path.as_str()) {
@@ -172,8 +198,19 @@ async fn handle(
             };
             assert_eq!(param("code_challenge_method").as_deref(), Some("S256"));
             assert_eq!(param("client_id").as_deref(), Some("claw-client"));
-            seen.lock().unwrap().challenge = param("code_challenge");
-            seen.lock().unwrap().resource_param = param("resource");
+            {
+                let mut seen = seen.lock().unwrap();
+                seen.challenge = param("code_challenge");
+                seen.resource_param = param("resource");
+                let asked = param("scope").unwrap_or_default();
+                seen.scopes_asked.push(asked.clone());
+                let withheld = seen.knobs.withheld.clone();
+                seen.code_scope = asked
+                    .split_whitespace()
+                    .filter(|s| !withheld.iter().any(|w| w == s))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
             let location = format!(
                 "{}?code=the-code&state={}",
                 param("redirect_uri").unwrap(),
@@ -188,24 +225,36 @@ async fn handle(
             let body = {
                 let mut seen = seen.lock().unwrap();
                 seen.grants.push(grant.clone());
-                match grant.as_str() {
+                let issued = format!("token-{}", seen.grants.len());
+                let (body, scope) = match grant.as_str() {
                     "authorization_code" => {
                         let verifier = get("code_verifier").unwrap_or_default();
                         seen.pkce_verified = get("code").as_deref() == Some("the-code")
                             && seen.challenge.as_deref() == Some(s256(&verifier).as_str());
-                        json!({"access_token": "token-1", "token_type": "Bearer", "expires_in": 3600,
-                           "refresh_token": "refresh-1"})
+                        let body = json!({"access_token": issued, "token_type": "Bearer",
+                            "expires_in": seen.knobs.first_lifetime, "refresh_token": "refresh-1"});
+                        (body, seen.code_scope.clone())
                     }
-                    "refresh_token" if get("refresh_token").as_deref() == Some("refresh-1") => {
-                        json!({"access_token": "token-2", "token_type": "Bearer", "expires_in": 3600})
+                    "refresh_token"
+                        if get("refresh_token").as_deref() == Some("refresh-1")
+                            && seen.knobs.refresh_works =>
+                    {
+                        let body = json!({"access_token": issued, "token_type": "Bearer", "expires_in": 3600});
+                        (body, seen.code_scope.clone())
                     }
-                    _ => json!({"error": "invalid_grant"}),
+                    _ => (json!({"error": "invalid_grant"}), String::new()),
+                };
+                if let Some(token) = body["access_token"].as_str() {
+                    seen.tokens.push((token.to_string(), scope));
                 }
+                body
             };
-            if let Some(token) = body["access_token"].as_str() {
-                tokens.lock().unwrap().push(token.to_string());
-            }
-            reply(stream, "200 OK", &json_type, &body.to_string()).await;
+            let status = if body["error"].is_string() {
+                "400 Bad Request"
+            } else {
+                "200 OK"
+            };
+            reply(stream, status, &json_type, &body.to_string()).await;
         }
         ("POST", "/mcp") => {
             let bearer = request
@@ -214,10 +263,26 @@ async fn handle(
                 .find(|(n, _)| n == "authorization")
                 .and_then(|(_, v)| v.strip_prefix("Bearer "))
                 .map(str::to_string);
-            let Some(bearer) = bearer.filter(|t| tokens.lock().unwrap().contains(t)) else {
-                let challenge = format!(
-                    "Bearer resource_metadata=\"{base}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:tools\""
-                );
+            let message: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            let metadata = format!("{base}/.well-known/oauth-protected-resource/mcp");
+            let granted = {
+                let seen = seen.lock().unwrap();
+                bearer.as_ref().and_then(|b| {
+                    seen.tokens
+                        .iter()
+                        .find(|(t, _)| t == b)
+                        .map(|(_, scope)| scope.clone())
+                })
+            };
+            let Some(granted) = granted else {
+                seen.lock().unwrap().refusals += 1;
+                let error = if bearer.is_some() {
+                    ", error=\"invalid_token\""
+                } else {
+                    ""
+                };
+                let challenge =
+                    format!("Bearer resource_metadata=\"{metadata}\", scope=\"mcp:tools\"{error}");
                 reply(
                     stream,
                     "401 Unauthorized",
@@ -227,8 +292,28 @@ async fn handle(
                 .await;
                 return;
             };
+            let needed = seen.lock().unwrap().knobs.call_scope.clone();
+            if message["method"] == "tools/call"
+                && let Some(needed) = needed
+                && !needed
+                    .split_whitespace()
+                    .all(|s| granted.split_whitespace().any(|g| g == s))
+            {
+                seen.lock().unwrap().refusals += 1;
+                let challenge = format!(
+                    "Bearer error=\"insufficient_scope\", scope=\"{needed}\", resource_metadata=\"{metadata}\""
+                );
+                reply(
+                    stream,
+                    "403 Forbidden",
+                    &[("www-authenticate", challenge)],
+                    "",
+                )
+                .await;
+                return;
+            }
+            let bearer = bearer.unwrap_or_default();
             seen.lock().unwrap().bearers.push(bearer.clone());
-            let message: Value = serde_json::from_slice(&request.body).unwrap_or_default();
             let result = match message["method"].as_str() {
                 Some("initialize") => {
                     json!({"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
@@ -256,6 +341,7 @@ fn remote(base: &str) -> McpServerConfig {
         transport: McpTransport::Http {
             url: format!("{base}/mcp"),
             headers: Vec::new(),
+            oauth: None,
         },
         source: PathBuf::from(".mcp.json"),
         scope: McpScope::Local,
@@ -272,13 +358,17 @@ fn following_browser() -> Browser {
 }
 
 fn start(base: &str, dir: &std::path::Path) -> McpServers {
+    start_with(base, dir, following_browser())
+}
+
+fn start_with(base: &str, dir: &std::path::Path, browser: Browser) -> McpServers {
     let options = McpOptions {
         connect_timeout: Duration::from_secs(20),
         ..McpOptions::default()
     };
     let auth = AuthSettings {
         dir: Some(dir.to_path_buf()),
-        browser: following_browser(),
+        browser,
         clients: Vec::new(),
     };
     McpServers::start_with_auth(
@@ -305,16 +395,55 @@ async fn until_state(mcp: &McpServers, wanted: impl Fn(&ServerState) -> bool) ->
 }
 
 async fn whoami(mcp: &McpServers) -> String {
+    call(mcp, Arc::new(|_| {})).await.unwrap()
+}
+
+/// Calls `whoami`, its progress lines going to `progress`: the token it was called with, or
+/// the error.
+async fn call(mcp: &McpServers, progress: claw::tools::ProgressSink) -> Result<String, String> {
     let tool = mcp
         .tools()
         .into_iter()
         .find(|t| t.name() == "mcp__remote__whoami")
         .unwrap();
     let ctx = ToolContext::new(std::env::temp_dir());
-    tool.run(json!({}), &ctx, Arc::new(|_| {}))
+    tool.run(json!({}), &ctx, progress)
         .await
-        .unwrap()
-        .content
+        .map(|out| out.content)
+        .map_err(|e| e.to_string())
+}
+
+/// Every state the server goes through from now on.
+fn record_states(mcp: &McpServers) -> Arc<Mutex<Vec<ServerState>>> {
+    let states = Arc::new(Mutex::new(Vec::new()));
+    let (mcp, kept) = (mcp.clone(), states.clone());
+    let mut changes = mcp.subscribe();
+    tokio::spawn(async move {
+        while changes.changed().await.is_ok() {
+            let state = mcp.statuses()[0].state.clone();
+            kept.lock().unwrap().push(state);
+        }
+    });
+    states
+}
+
+/// The servers, the fake ones behaving as `knobs` say, with claw signed in to the MCP server.
+async fn signed_in(knobs: Knobs, dir: &std::path::Path) -> (McpServers, Arc<Mutex<Seen>>) {
+    signed_in_with(knobs, dir, following_browser()).await
+}
+
+async fn signed_in_with(
+    knobs: Knobs,
+    dir: &std::path::Path,
+    browser: Browser,
+) -> (McpServers, Arc<Mutex<Seen>>) {
+    let (base, seen) = start_servers().await;
+    seen.lock().unwrap().knobs = knobs;
+    let mcp = start_with(&base, dir, browser);
+    until_state(&mcp, |s| *s == ServerState::NeedsAuth).await;
+    mcp.authenticate("remote").unwrap();
+    until_state(&mcp, |s| *s == ServerState::Ready).await;
+    (mcp, seen)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -420,4 +549,202 @@ async fn a_failed_sign_in_says_why() {
         unreachable!()
     };
     assert!(why.contains("access_denied: the user said no"), "{why}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_is_refreshed_before_a_request_and_a_refused_one_on_its_401_unseen() {
+    let store = tempfile::tempdir().unwrap();
+    // The first token has expired by the time it is used: claw refreshes it before sending.
+    let knobs = Knobs {
+        first_lifetime: 1,
+        ..Knobs::default()
+    };
+    let (mcp, seen) = signed_in(knobs, store.path()).await;
+    assert_eq!(whoami(&mcp).await, "token-2");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.grants, vec!["authorization_code", "refresh_token"]);
+        assert!(
+            !seen.bearers.iter().any(|b| b == "token-1"),
+            "the expired token was never sent: {:?}",
+            seen.bearers
+        );
+    }
+    let states = record_states(&mcp);
+    let refused_before = seen.lock().unwrap().refusals;
+
+    // Mid-session the server stops honouring the token (revoked, or its clock ran ahead).
+    seen.lock().unwrap().tokens.clear();
+    assert_eq!(
+        whoami(&mcp).await,
+        "token-3",
+        "refreshed, and the call sent again"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.grants,
+        vec!["authorization_code", "refresh_token", "refresh_token"]
+    );
+    assert_eq!(
+        seen.refusals,
+        refused_before + 1,
+        "one 401, then the retry went through"
+    );
+    assert_eq!(mcp.statuses()[0].state, ServerState::Ready);
+    assert!(
+        states
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|s| *s == ServerState::Ready),
+        "the user saw nothing: {:?}",
+        states.lock().unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_that_cannot_be_renewed_leaves_the_server_needing_authentication_with_why() {
+    let store = tempfile::tempdir().unwrap();
+    let (mcp, seen) = signed_in(Knobs::default(), store.path()).await;
+    assert_eq!(whoami(&mcp).await, "token-1");
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.knobs.refresh_works = false;
+        seen.tokens.clear();
+    }
+    let error = call(&mcp, Arc::new(|_| {})).await.unwrap_err();
+    assert!(error.contains("could not be renewed"), "{error}");
+    until_state(&mcp, |s| *s == ServerState::NeedsAuth).await;
+    let why = mcp.statuses()[0].auth_reason.clone().unwrap();
+    assert!(why.contains("invalid_grant"), "{why}");
+    assert!(
+        mcp.tools().is_empty(),
+        "its tools are gone until it is signed in again"
+    );
+
+    // The session goes on: signing in again brings the server back.
+    seen.lock().unwrap().knobs.refresh_works = true;
+    mcp.authenticate("remote").unwrap();
+    until_state(&mcp, |s| *s == ServerState::Ready).await;
+    assert_eq!(whoami(&mcp).await, "token-3");
+    assert_eq!(mcp.statuses()[0].auth_reason, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_scopes_asked_for_after_connecting_start_a_sign_in_for_their_union() {
+    let store = tempfile::tempdir().unwrap();
+    let knobs = Knobs {
+        call_scope: Some("mcp:tools mcp:write".into()),
+        ..Knobs::default()
+    };
+    let (mcp, seen) = signed_in(knobs, store.path()).await;
+    let states = record_states(&mcp);
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = lines.clone();
+    let answer = call(&mcp, Arc::new(move |line| kept.lock().unwrap().push(line))).await;
+    assert_eq!(
+        answer.as_deref(),
+        Ok("token-2"),
+        "the call went again with the new token"
+    );
+    assert_eq!(
+        seen.lock().unwrap().scopes_asked,
+        vec!["mcp:tools", "mcp:tools mcp:write"]
+    );
+    let lines = lines.lock().unwrap();
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("waiting for you to sign in to `remote` in the browser")
+            && l.contains("/authorize?")),
+        "the call says what it waits for: {lines:?}"
+    );
+    // The browser step shows in the server's state, as a sign-in from /mcp does, then it is
+    // connected again.
+    let states = states.lock().unwrap();
+    assert!(
+        states
+            .iter()
+            .any(|s| matches!(s, ServerState::SigningIn(url) if url.contains("/authorize?"))),
+        "{states:?}"
+    );
+    assert_eq!(mcp.statuses()[0].state, ServerState::Ready);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_keeps_refusing_is_not_asked_forever() {
+    let store = tempfile::tempdir().unwrap();
+    let knobs = Knobs {
+        call_scope: Some("mcp:admin".into()),
+        withheld: vec!["mcp:admin".into()],
+        ..Knobs::default()
+    };
+    let (mcp, seen) = signed_in(knobs, store.path()).await;
+    let error = call(&mcp, Arc::new(|_| {})).await.unwrap_err();
+    assert!(error.contains("MCP server `remote`"), "{error}");
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.scopes_asked,
+        vec!["mcp:tools", "mcp:tools mcp:admin"],
+        "one step-up: the same refusal again means more sign-ins will not help"
+    );
+    drop(seen);
+    assert_eq!(
+        mcp.statuses()[0].state,
+        ServerState::Ready,
+        "the session goes on"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_waiting_for_a_step_up_is_cancelled_and_the_server_stays_connected() {
+    let store = tempfile::tempdir().unwrap();
+    // The user signs in the first time, and never finishes the second sign-in.
+    let visits = Arc::new(Mutex::new(0));
+    let counted = visits.clone();
+    let browser = Browser::With(Arc::new(move |url: String| {
+        let first = {
+            let mut visits = counted.lock().unwrap();
+            *visits += 1;
+            *visits == 1
+        };
+        if first {
+            tokio::spawn(async move {
+                let _ = reqwest::get(url).await;
+            });
+        }
+    }));
+    let knobs = Knobs {
+        call_scope: Some("mcp:tools mcp:write".into()),
+        ..Knobs::default()
+    };
+    let (mcp, _seen) = signed_in_with(knobs, store.path(), browser).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let mut waiting = Box::pin(call(
+        &mcp,
+        Arc::new(move |line| {
+            let _ = tx.send(line);
+        }),
+    ));
+    // Esc: the turn drops the call once it says it waits for the browser.
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            tokio::select! {
+                out = &mut waiting => panic!("the call ended before the sign-in: {out:?}"),
+                Some(line) = rx.recv() => if line.starts_with("waiting for you to sign in") {
+                    return;
+                },
+            }
+        }
+    })
+    .await
+    .expect("the call says it waits for the sign-in");
+    assert!(matches!(mcp.statuses()[0].state, ServerState::SigningIn(_)));
+    drop(waiting);
+    until_state(&mcp, |s| *s == ServerState::Ready).await;
+    assert_eq!(
+        mcp.tools().len(),
+        3,
+        "whoami and the two resource tools are still offered"
+    );
+    assert_eq!(*visits.lock().unwrap(), 2);
 }

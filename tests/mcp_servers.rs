@@ -262,6 +262,7 @@ async fn server_everything_over_streamable_http() {
         transport: McpTransport::Http {
             url: format!("http://127.0.0.1:{}/mcp", server.port),
             headers: vec![("X-Claw-Test".into(), "1".into())],
+            oauth: None,
         },
         ..stdio("everything", "-", &[])
     })

@@ -191,10 +191,15 @@ fn describe(status: &ServerStatus) -> String {
                 config.name
             ));
         }
-        ServerState::NeedsAuth => text.push_str(&format!(
-            "  the server wants you to sign in: /mcp auth {}\n",
-            config.name
-        )),
+        ServerState::NeedsAuth => {
+            if let Some(why) = &status.auth_reason {
+                text.push_str(&format!("  {why}\n"));
+            }
+            text.push_str(&format!(
+                "  the server wants you to sign in: /mcp auth {}\n",
+                config.name
+            ));
+        }
         ServerState::SigningIn(url) if !url.is_empty() => text.push_str(&format!(
             "  sign in in your browser; if none opened, open this address:\n    {url}\n"
         )),
@@ -241,9 +246,14 @@ pub(crate) fn watch_servers(mcp: McpServers, events: UnboundedSender<AgentEvent>
                         "The project's .mcp.json declares the MCP server `{name}` ({}): start it with /mcp approve {name}",
                         status.config.target()
                     )),
-                    ServerState::NeedsAuth => Some(format!(
-                        "MCP server `{name}` needs authentication: sign in with /mcp auth {name}"
-                    )),
+                    ServerState::NeedsAuth => Some(match &status.auth_reason {
+                        Some(why) => format!(
+                            "MCP server `{name}` needs authentication ({why}): sign in with /mcp auth {name}"
+                        ),
+                        None => format!(
+                            "MCP server `{name}` needs authentication: sign in with /mcp auth {name}"
+                        ),
+                    }),
                     ServerState::SigningIn(url) if !url.is_empty() => Some(format!(
                         "MCP server `{name}`: sign in in your browser (if none opened, open {url})"
                     )),

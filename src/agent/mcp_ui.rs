@@ -132,6 +132,7 @@ pub(crate) fn info(status: ServerStatus) -> McpServerInfo {
         prompts: status.prompts,
         stderr: status.stderr,
         version: status.version,
+        auth_reason: status.auth_reason.unwrap_or_default(),
     }
 }
 

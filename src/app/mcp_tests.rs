@@ -345,6 +345,19 @@ mod screens {
     }
 
     #[test]
+    fn a_server_whose_sign_in_was_lost_says_why() {
+        let mut m = model();
+        let mut lost = server("tracker", McpState::NeedsAuth);
+        lost.transport = "http".into();
+        lost.target = "https://tracker.example/mcp".into();
+        lost.auth_reason =
+            "the sign-in could not be renewed (the token request failed: invalid_grant)".into();
+        send(&mut m, AgentEvent::McpServers(vec![lost]));
+        crate::app::mcp::open_panel(&mut m);
+        insta::assert_snapshot!(render(&m));
+    }
+
+    #[test]
     fn enter_shows_a_servers_tools() {
         let mut m = model();
         send(&mut m, AgentEvent::McpServers(vec![everything()]));

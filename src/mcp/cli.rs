@@ -108,7 +108,7 @@ fn details(server: &McpServerConfig) -> String {
                 out.push_str(&format!("  env: {key}=…\n"));
             }
         }
-        McpTransport::Http { url, headers } | McpTransport::Sse { url, headers } => {
+        McpTransport::Http { url, headers, .. } | McpTransport::Sse { url, headers } => {
             out.push_str(&format!("  url: {url}\n"));
             for (key, _) in headers {
                 out.push_str(&format!("  header: {key}: …\n"));

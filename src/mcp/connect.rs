@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use rmcp::ServiceExt;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -19,7 +19,7 @@ use tokio::sync::{Notify, oneshot, watch};
 
 use crate::config::mcp::{McpServerConfig, McpTransport};
 use crate::mcp::handler::{Handler, KNOWN_VERSIONS, ProgressMap};
-use crate::mcp::oauth::AuthSettings;
+use crate::mcp::oauth::{AuthorizedClient, Credentials};
 use crate::mcp::requests::ServerRequests;
 
 /// Held while a child process is being started.
@@ -63,6 +63,21 @@ pub(crate) struct Connection {
     pub child: Option<ChildProcess>,
 }
 
+/// Whether a remote server's requests carry claw's sign-in: not when its entry sets its own
+/// `Authorization` header.
+pub(crate) fn signs_in(config: &McpServerConfig) -> Option<&str> {
+    match &config.transport {
+        McpTransport::Http { url, headers, .. }
+            if !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("authorization")) =>
+        {
+            Some(url)
+        }
+        _ => None,
+    }
+}
+
 pub(crate) struct ChildProcess {
     /// Dropping it stops the child.
     _stop: oneshot::Sender<()>,
@@ -77,7 +92,7 @@ pub(crate) async fn connect(
     stderr: &StderrTail,
     timeout: Duration,
     requests: ServerRequests,
-    auth: &AuthSettings,
+    credentials: Option<Arc<Credentials>>,
 ) -> Result<Connection, String> {
     let progress = ProgressMap::default();
     let tools_changed = Arc::new(Notify::new());
@@ -106,25 +121,25 @@ pub(crate) async fn connect(
                     .await
                     .map_err(|e| e.to_string())
             }
-            McpTransport::Http { url, headers } => {
+            McpTransport::Http { url, headers, .. } => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                let mut headers = header_map(headers)?;
-                // A server signed in to before gets its (refreshed) token.
-                if !headers.contains_key(AUTHORIZATION)
-                    && let Some(token) = crate::mcp::oauth::stored_token(auth, url).await
-                    && let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}"))
-                {
-                    headers.insert(AUTHORIZATION, value);
-                }
-                let client = reqwest::Client::builder()
-                    .default_headers(headers)
+                let http = reqwest::Client::builder()
+                    .default_headers(header_map(headers)?)
                     .build()
                     .map_err(|e| e.to_string())?;
-                let transport = StreamableHttpClientTransport::with_client(
-                    client,
-                    StreamableHttpClientTransportConfig::with_uri(url.as_str()),
-                );
-                handler.serve(transport).await.map_err(|e| e.to_string())
+                let config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+                match credentials {
+                    // Each request carries the sign-in's token, renewed as it must be.
+                    Some(credentials) => {
+                        let client = AuthorizedClient { http, credentials };
+                        let transport = StreamableHttpClientTransport::with_client(client, config);
+                        handler.serve(transport).await.map_err(|e| e.to_string())
+                    }
+                    None => {
+                        let transport = StreamableHttpClientTransport::with_client(http, config);
+                        handler.serve(transport).await.map_err(|e| e.to_string())
+                    }
+                }
             }
             McpTransport::Sdk => handler
                 .serve(crate::mcp::sdk::connect(&config.name))

@@ -76,6 +76,8 @@ pub struct ServerStatus {
     pub tool_listing: Vec<McpToolInfo>,
     pub resources: Vec<McpResourceInfo>,
     pub prompts: Vec<McpPromptInfo>,
+    /// Why it needs authentication again (its sign-in expired and could not be renewed…).
+    pub auth_reason: Option<String>,
 }
 
 pub(super) struct Entry {
@@ -86,9 +88,14 @@ pub(super) struct Entry {
     instructions: Option<String>,
     stderr: StderrTail,
     connection: Option<Connection>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    pub(super) task: Option<tokio::task::JoinHandle<()>>,
     resources: Vec<McpResourceInfo>,
     prompts: Vec<McpPromptInfo>,
+    /// Why it needs authentication, and the challenge it answered (for the next sign-in).
+    pub(super) auth_reason: Option<String>,
+    pub(super) auth_challenge: Option<String>,
+    /// The state a step-up's browser sign-in interrupted, to go back to.
+    pub(super) before_step_up: Option<ServerState>,
 }
 
 impl Entry {
@@ -108,12 +115,15 @@ impl Entry {
             task: None,
             resources: Vec::new(),
             prompts: Vec::new(),
+            auth_reason: None,
+            auth_challenge: None,
+            before_step_up: None,
         }
     }
 
     /// Ends its session (and the task following it), forgets what it offered, and puts it
     /// in `state`.
-    fn stop(&mut self, state: ServerState) {
+    pub(super) fn stop(&mut self, state: ServerState) {
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -125,7 +135,7 @@ impl Entry {
     }
 }
 
-struct Shared {
+pub(super) struct Shared {
     entries: Mutex<Vec<Entry>>,
     /// Bumped on every change of a state or a tool list.
     generation: watch::Sender<u64>,
@@ -140,7 +150,7 @@ struct Shared {
 /// The handle the agent holds; clones share the servers.
 #[derive(Clone)]
 pub struct McpServers {
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for McpServers {
@@ -191,6 +201,8 @@ impl McpServers {
         options: McpOptions,
         auth: AuthSettings,
     ) -> McpServers {
+        let configs: Vec<McpServerConfig> = servers.iter().map(|(c, _)| c.clone()).collect();
+        let auth = auth.with_entries(&configs);
         let entries = servers
             .into_iter()
             .map(|(config, approval)| Entry::new(config, approval))
@@ -327,6 +339,7 @@ impl McpServers {
                         .collect(),
                     resources: e.resources.clone(),
                     prompts: e.prompts.clone(),
+                    auth_reason: e.auth_reason.clone(),
                 })
                 .collect()
         })
@@ -385,7 +398,10 @@ impl McpServers {
 
     /// (Re)connects a server, whatever its state: `/mcp reconnect`, or an approval.
     pub fn reconnect(&self, name: &str) -> bool {
-        let known = self.update(name, |e| e.stop(ServerState::Connecting));
+        let known = self.update(name, |e| {
+            e.auth_reason = None;
+            e.stop(ServerState::Connecting);
+        });
         if known {
             self.launch(name);
         }
@@ -413,13 +429,14 @@ impl McpServers {
         };
         let options = self.shared.options;
         let requests = self.shared.requests.clone();
+        let credentials = self.credentials_for(&config);
         let connected = connect(
             &config,
             &self.shared.cwd,
             &stderr,
             options.connect_timeout,
             requests,
-            &self.shared.auth,
+            credentials.clone(),
         )
         .await;
         let connection = match connected {
@@ -430,7 +447,11 @@ impl McpServers {
                     Some(_) => ServerState::NeedsAuth,
                     None => ServerState::Failed(error),
                 };
-                self.update(name, |e| e.state = state);
+                self.update(name, |e| {
+                    if e.state != ServerState::NeedsAuth {
+                        e.state = state;
+                    }
+                });
                 return;
             }
         };
@@ -441,6 +462,7 @@ impl McpServers {
             stderr: stderr.clone(),
             options,
             requests: self.shared.requests.clone(),
+            credentials,
         });
         let changed = connection.tools_changed.clone();
         let lists_changed = connection.lists_changed.clone();
@@ -520,6 +542,10 @@ impl McpServers {
 
     fn fail(&self, name: &str, error: String) {
         self.update(name, |e| {
+            // A lost sign-in says so itself (and what to do).
+            if e.state == ServerState::NeedsAuth {
+                return;
+            }
             e.connection = None;
             e.tools.clear();
             e.resources.clear();

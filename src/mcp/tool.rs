@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::mcp::McpOptions;
 use crate::mcp::connect::StderrTail;
 use crate::mcp::handler::{ProgressMap, token_key};
+use crate::mcp::oauth::Credentials;
 use crate::mcp::requests::ServerRequests;
 use crate::protocol::ApprovalPreview;
 use crate::tools::{ProgressSink, Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput};
@@ -61,6 +62,8 @@ pub(crate) struct Link {
     pub options: McpOptions,
     /// Where the servers' requests (forms, sampling) wait; a call serves them while it runs.
     pub requests: ServerRequests,
+    /// The server's sign-in (a remote server claw signs in to).
+    pub credentials: Option<Arc<Credentials>>,
 }
 
 pub(crate) struct McpTool {
@@ -231,7 +234,7 @@ impl Tool for McpTool {
                 .map_err(|e| self.failure(&e.to_string()))?;
             let token = token_key(&handle.progress_token);
             if let Ok(mut routes) = link.progress.lock() {
-                routes.register(token.clone(), progress);
+                routes.register(token.clone(), progress.clone());
             }
             let mut guard = CancelOnDrop {
                 peer: link.peer.clone(),
@@ -240,7 +243,8 @@ impl Tool for McpTool {
                 token,
             };
             let timeout = link.options.tool_timeout;
-            let answer = match tokio::time::timeout(timeout, handle.await_response()).await {
+            let answered = tokio::time::timeout(timeout, handle.await_response());
+            let answer = match self.waiting_for_sign_in(answered, &progress).await {
                 Ok(answer) => answer,
                 // The guard cancels the call on the server when it goes.
                 Err(_) => {
@@ -291,9 +295,51 @@ fn pages_required(server: &str, error: &rmcp::ErrorData) -> String {
 }
 
 impl McpTool {
-    /// A failed call, with the server's last stderr lines when it wrote any.
+    /// `answered`, telling the call's activity line while the server's sign-in waits for the
+    /// user in the browser (a step-up: the call goes on once they signed in; Esc cancels it).
+    async fn waiting_for_sign_in<T>(
+        &self,
+        answered: impl std::future::Future<Output = T>,
+        progress: &ProgressSink,
+    ) -> T {
+        let Some(credentials) = &self.link.credentials else {
+            return answered.await;
+        };
+        let mut signing_in = credentials.signing_in();
+        let server = &self.link.server;
+        let tell = async {
+            loop {
+                if signing_in.changed().await.is_err() {
+                    return std::future::pending().await;
+                }
+                let url = signing_in.borrow_and_update().clone();
+                progress(match url {
+                    Some(url) => format!(
+                        "waiting for you to sign in to `{server}` in the browser (it asks for more permissions; Esc cancels): {url}\n"
+                    ),
+                    None => "signed in; the call goes on\n".to_string(),
+                });
+            }
+        };
+        tokio::select! {
+            out = answered => out,
+            never = tell => never,
+        }
+    }
+
+    /// A failed call, with why the server's sign-in failed and its last stderr lines when
+    /// there are any.
     fn failure(&self, error: &str) -> ToolError {
         let tail = self.link.stderr.text();
+        let error = match self
+            .link
+            .credentials
+            .as_ref()
+            .and_then(|c| c.take_problem())
+        {
+            Some(problem) => format!("{problem} ({error})"),
+            None => error.to_string(),
+        };
         let mut message = format!("MCP server `{}`: {error}", self.link.server);
         if !tail.is_empty() {
             message.push_str(&format!("\nIts last stderr lines:\n{tail}"));

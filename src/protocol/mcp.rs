@@ -58,6 +58,10 @@ pub struct McpServerInfo {
     /// The version its `initialize` answer gave ("" before it connected).
     #[serde(default)]
     pub version: String,
+    /// Why it needs authentication again (its sign-in could not be renewed…); empty when it
+    /// simply has not been signed in to.
+    #[serde(default)]
+    pub auth_reason: String,
 }
 
 /// A tool of a server: its name as the model calls it and as the server knows it.

@@ -208,7 +208,13 @@ pub fn draw_panel(model: &Model, panel: &McpPanel, screen: Rect, buf: &mut Buffe
         .max()
         .unwrap_or(0)
         .min(width / 3);
-    let state_width = 15;
+    // The widest state and a space ("needs authentication" is wider than the rest).
+    let state_width = servers
+        .iter()
+        .map(|s| s.state.label().chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(15);
     let list_rows = servers.len().min(rows.saturating_sub(2).max(1) / 2 + 1);
     let first = (panel.selected + 1).saturating_sub(list_rows);
     for (row, (i, server)) in servers
@@ -252,6 +258,13 @@ pub fn draw_panel(model: &Model, panel: &McpPanel, screen: Rect, buf: &mut Buffe
             theme.warning,
         )),
         McpState::Disabled => Some(("turned off: e starts it again".into(), theme.dim)),
+        McpState::NeedsAuth if !server.auth_reason.is_empty() => Some((
+            format!(
+                "it wants you to sign in again ({}): s opens the browser to do it",
+                server.auth_reason
+            ),
+            theme.warning,
+        )),
         McpState::NeedsAuth => Some((
             "it wants you to sign in: s opens the browser to do it".into(),
             theme.warning,

@@ -4,6 +4,7 @@
 
 pub mod edit;
 mod expand;
+pub mod oauth;
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,8 @@ pub enum McpTransport {
     Http {
         url: String,
         headers: Vec<(String, String)>,
+        /// The entry's `oauth`: a client registered beforehand.
+        oauth: Option<oauth::ClientCredentials>,
     },
     /// A server at a URL speaking the legacy HTTP+SSE transport (2024-11-05).
     Sse {
@@ -251,7 +254,7 @@ impl Found<'_> {
         };
         for (name, entry) in map {
             let mut unset = Vec::new();
-            match self.transport(entry, &mut unset) {
+            match self.transport(entry, source, &mut unset) {
                 Ok(transport) => {
                     self.servers.retain(|s| &s.name != name);
                     self.servers.push(McpServerConfig {
@@ -280,7 +283,12 @@ impl Found<'_> {
         }
     }
 
-    fn transport(&self, entry: &Value, unset: &mut Vec<String>) -> Result<McpTransport, String> {
+    fn transport(
+        &self,
+        entry: &Value,
+        source: &Path,
+        unset: &mut Vec<String>,
+    ) -> Result<McpTransport, String> {
         let mut expand = |text: &str| expand::expand(text, self.env, unset);
         let text = |key: &str| entry.get(key).and_then(Value::as_str);
         let pairs = |key: &str, expand: &mut dyn FnMut(&str) -> String| {
@@ -324,9 +332,11 @@ impl Found<'_> {
                 headers: pairs("headers", &mut expand),
             }),
             (None | Some("http") | Some("streamable-http"), _, Some(url)) => {
+                let base = source.parent().unwrap_or(Path::new("."));
                 Ok(McpTransport::Http {
                     url: expand(url),
                     headers: pairs("headers", &mut expand),
+                    oauth: oauth::parse(entry, base, &mut expand)?,
                 })
             }
             (Some("sdk"), _, _) => Ok(McpTransport::Sdk),

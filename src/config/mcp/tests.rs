@@ -103,6 +103,7 @@ fn variables_are_expanded_everywhere_and_unset_ones_reported() {
         McpTransport::Http {
             url: "http://127.0.0.1:3001/mcp".into(),
             headers: vec![("Authorization".into(), "Bearer ${TOKEN}".into())],
+            oauth: None,
         }
     );
     assert_eq!(warnings.len(), 2, "{warnings:?}");

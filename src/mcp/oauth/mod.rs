@@ -4,9 +4,13 @@
 //! redirect (`callback`), and the tokens are kept for the next session (`store`) and refreshed
 //! when they expire.
 
+mod authorized;
 mod callback;
+mod client_credentials;
 mod discovery;
+mod jwt;
 mod pkce;
+mod session;
 mod store;
 mod tokens;
 
@@ -16,7 +20,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use discovery::AuthServer;
+pub use crate::config::mcp::oauth::{ClientCredentials, Grant, PrivateKey};
+pub(crate) use authorized::AuthorizedClient;
+pub(crate) use session::{AuthEvent, Credentials};
 pub use store::Saved;
 use tokens::{apply_tokens, configured_client, register, token_request};
 
@@ -35,13 +41,6 @@ pub enum Browser {
     With(Arc<dyn Fn(String) + Send + Sync>),
 }
 
-/// A client registered with the authorization server beforehand (`mcpOAuth` in the settings).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientCredentials {
-    pub client_id: String,
-    pub client_secret: Option<String>,
-}
-
 /// Where sign-ins are kept and how the browser is opened.
 #[derive(Clone, Default)]
 pub struct AuthSettings {
@@ -50,6 +49,23 @@ pub struct AuthSettings {
     pub browser: Browser,
     /// Pre-registered clients, by server name.
     pub clients: Vec<(String, ClientCredentials)>,
+}
+
+impl AuthSettings {
+    /// With the clients the servers' entries configure (`oauth`), which win over `mcpOAuth`.
+    pub fn with_entries(mut self, servers: &[crate::config::mcp::McpServerConfig]) -> AuthSettings {
+        for server in servers {
+            if let crate::config::mcp::McpTransport::Http {
+                oauth: Some(client),
+                ..
+            } = &server.transport
+            {
+                self.clients.retain(|(name, _)| *name != server.name);
+                self.clients.push((server.name.clone(), client.clone()));
+            }
+        }
+        self
+    }
 }
 
 impl AuthSettings {
@@ -64,6 +80,7 @@ impl AuthSettings {
                         ClientCredentials {
                             client_id: client_id.to_string(),
                             client_secret: client["clientSecret"].as_str().map(str::to_string),
+                            ..ClientCredentials::default()
                         },
                     ));
                 }
@@ -135,17 +152,30 @@ pub(crate) async fn probe(url: &str, headers: reqwest::header::HeaderMap) -> Opt
     })
 }
 
-/// The kept access token for `server_url`, refreshed first when it expired (None: sign in).
-pub(crate) async fn stored_token(settings: &AuthSettings, server_url: &str) -> Option<String> {
-    let dir = settings.dir.as_ref()?;
-    let mut saved = store::load(dir, server_url)?;
-    let expired = saved
-        .expires_at
-        .is_some_and(|at| at <= now() + EXPIRY_MARGIN_SECS);
-    if !expired {
-        return Some(saved.access_token);
+/// The kept sign-in for `server_url` (None: none, or nowhere to keep it).
+pub(crate) fn kept(settings: &AuthSettings, server_url: &str) -> Option<Saved> {
+    store::load(settings.dir.as_ref()?, server_url)
+}
+
+/// Keeps `saved` for the next session (where sign-ins are kept).
+pub(crate) fn keep(settings: &AuthSettings, saved: &Saved) {
+    if let Some(dir) = &settings.dir {
+        let _ = store::save(dir, saved);
     }
-    let refresh = saved.refresh_token.clone()?;
+}
+
+/// Forgets the kept sign-in for `server_url`.
+pub(crate) fn forget(settings: &AuthSettings, server_url: &str) {
+    if let Some(dir) = &settings.dir {
+        store::forget(dir, server_url);
+    }
+}
+
+/// New tokens for `saved` from its refresh token (Err: it has none, or the server refused).
+pub(crate) async fn refresh(saved: &Saved) -> Result<Saved, OAuthError> {
+    let Some(refresh) = saved.refresh_token.clone() else {
+        return Err(OAuthError::Token("there is no refresh token".into()));
+    };
     let mut form = vec![
         ("grant_type", "refresh_token".to_string()),
         ("refresh_token", refresh),
@@ -153,102 +183,93 @@ pub(crate) async fn stored_token(settings: &AuthSettings, server_url: &str) -> O
     if let Some(resource) = &saved.resource {
         form.push(("resource", resource.clone()));
     }
-    match token_request(&saved, form).await {
-        Ok(tokens) => {
-            apply_tokens(&mut saved, &tokens);
-            let _ = store::save(dir, &saved);
-            Some(saved.access_token)
-        }
-        Err(_) => {
-            store::forget(dir, server_url);
-            None
-        }
-    }
+    let tokens = token_request(saved, form).await?;
+    let mut renewed = saved.clone();
+    apply_tokens(&mut renewed, &tokens);
+    Ok(renewed)
 }
 
-/// Signs in to the server at `server_url` (named `server`): discovery from its challenge,
-/// registration, the browser (`on_url` is told the URL so the user can copy it), the code for
-/// tokens; the tokens are kept. Returns the access token.
+/// Whether the access token of `saved` has expired (or is about to).
+pub(crate) fn expired(saved: &Saved) -> bool {
+    saved
+        .expires_at
+        .is_some_and(|at| at <= now() + EXPIRY_MARGIN_SECS)
+}
+
+/// One sign-in to a server: which, what it answered, and the scopes already held.
+pub(crate) struct SignIn<'a> {
+    /// The server's name in the configuration.
+    pub server: &'a str,
+    pub server_url: &'a str,
+    /// Its `WWW-Authenticate` challenge (may be empty).
+    pub www_authenticate: &'a str,
+    /// The scopes the current token was asked for: a step-up asks for them too.
+    pub held_scope: Option<&'a str>,
+}
+
+/// Signs in to a server: discovery from its challenge, then either the client's own
+/// credentials (the client-credentials extension, no user) or registration and the browser
+/// (`on_url` is told the URL so the user can copy it) with the code for tokens; the tokens are
+/// kept. Returns the sign-in.
 pub(crate) async fn sign_in(
     settings: &AuthSettings,
-    server: &str,
-    server_url: &str,
-    www_authenticate: &str,
+    request: &SignIn<'_>,
     on_url: &(dyn Fn(&str) + Send + Sync),
-) -> Result<String, OAuthError> {
+) -> Result<Saved, OAuthError> {
     let client = http();
-    let url = reqwest::Url::parse(server_url).map_err(|e| OAuthError::Discovery(e.to_string()))?;
-    let challenge = discovery::challenge(www_authenticate);
-    // The protected resource's metadata names its authorization server.
-    let mut resource_metadata = None;
-    for at in discovery::resource_metadata_urls(&url, &challenge) {
-        if let Some(metadata) = get_json(&client, &at).await
-            && metadata["authorization_servers"].is_array()
-        {
-            resource_metadata = Some(metadata);
-            break;
-        }
-    }
-    let (issuer, resource, resource_scopes) = match &resource_metadata {
-        Some(m) => (
-            m["authorization_servers"][0]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            m["resource"].as_str().map(str::to_string),
-            m["scopes_supported"].as_array().map(|s| {
-                s.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }),
-        ),
-        // 2025-03-26: the server's origin is its authorization server.
-        None => (discovery::origin(&url), None, None),
+    let url = reqwest::Url::parse(request.server_url)
+        .map_err(|e| OAuthError::Discovery(e.to_string()))?;
+    let found = discovery::discover(&client, &url, request.www_authenticate).await?;
+    let configured = settings
+        .clients
+        .iter()
+        .find(|(name, _)| name == request.server)
+        .map(|(_, c)| c);
+    let pinned = configured.and_then(|c| c.scopes.as_deref());
+    let scope = discovery::union(request.held_scope, pinned.or(found.scope.as_deref()));
+    let auth_server = &found.auth_server;
+    let mut saved = Saved {
+        server_url: request.server_url.to_string(),
+        client_id: String::new(),
+        client_secret: None,
+        auth_method: String::new(),
+        token_endpoint: auth_server.token_endpoint.clone(),
+        resource: found.resource.clone(),
+        access_token: String::new(),
+        refresh_token: None,
+        expires_at: None,
+        scope: scope.clone(),
     };
-    // Metadata naming another resource is not this server's (RFC 9728 section 3.3): a token
-    // for it must not be asked for on this server's behalf.
-    if let Some(named) = &resource
-        && !discovery::covers(named, &url)
-    {
-        return Err(OAuthError::Discovery(format!(
-            "the server's metadata is for another resource ({named})"
-        )));
-    }
-    let mut auth_server = None;
-    for at in discovery::authorization_metadata_urls(&issuer) {
-        if let Some(found) = get_json(&client, &at)
-            .await
-            .and_then(|m| AuthServer::from_metadata(&m))
-        {
-            auth_server = Some(found);
-            break;
+    let tokens = match configured {
+        Some(machine) if machine.grant == Grant::ClientCredentials => {
+            client_credentials::tokens(machine, auth_server, &mut saved).await?
         }
-    }
-    let auth_server = match auth_server {
-        Some(found) => found,
-        None if resource_metadata.is_none() => AuthServer::at_origin(&issuer),
-        None => {
-            return Err(OAuthError::Discovery(format!(
-                "the authorization server {issuer} publishes no metadata"
-            )));
-        }
+        _ => browser_sign_in(settings, configured, &client, &found, &mut saved, on_url).await?,
     };
-    let scope = challenge
-        .scope
-        .clone()
-        .or(resource_scopes.filter(|s| !s.is_empty()))
-        .or_else(|| {
-            (!auth_server.scopes_supported.is_empty())
-                .then(|| auth_server.scopes_supported.join(" "))
-        });
+    apply_tokens(&mut saved, &tokens);
+    keep(settings, &saved);
+    Ok(saved)
+}
 
+/// The authorization-code flow: registration (unless configured), the browser with PKCE, and
+/// the code for tokens.
+async fn browser_sign_in(
+    settings: &AuthSettings,
+    configured: Option<&ClientCredentials>,
+    client: &reqwest::Client,
+    found: &discovery::Discovered,
+    saved: &mut Saved,
+    on_url: &(dyn Fn(&str) + Send + Sync),
+) -> Result<Value, OAuthError> {
+    let auth_server = &found.auth_server;
     let callback = callback::Callback::bind()
         .await
         .map_err(|e| OAuthError::Denied(format!("cannot listen on 127.0.0.1: {e}")))?;
-    let registered = match settings.clients.iter().find(|(name, _)| name == server) {
-        Some((_, credentials)) => configured_client(credentials, &auth_server),
-        None => register(&client, &auth_server, &callback.redirect_uri).await?,
+    let registered = match configured {
+        Some(credentials) if !tokens::registers_instead(credentials, auth_server) => {
+            configured_client(credentials, auth_server)
+        }
+        _ => register(client, auth_server, &callback.redirect_uri).await?,
     };
     let verifier = pkce::random_token();
     let state = pkce::random_token();
@@ -263,10 +284,10 @@ pub(crate) async fn sign_in(
             .append_pair("code_challenge", &pkce::challenge(&verifier))
             .append_pair("code_challenge_method", "S256")
             .append_pair("state", &state);
-        if let Some(scope) = &scope {
+        if let Some(scope) = &saved.scope {
             query.append_pair("scope", scope);
         }
-        if let Some(resource) = &resource {
+        if let Some(resource) = &found.resource {
             query.append_pair("resource", resource);
         }
     }
@@ -277,33 +298,19 @@ pub(crate) async fn sign_in(
         .await
         .map_err(|_| OAuthError::TimedOut)?
         .map_err(OAuthError::Denied)?;
-
-    let mut saved = Saved {
-        server_url: server_url.to_string(),
-        client_id: registered.client_id,
-        client_secret: registered.client_secret,
-        auth_method: registered.auth_method,
-        token_endpoint: auth_server.token_endpoint.clone(),
-        resource: resource.clone(),
-        access_token: String::new(),
-        refresh_token: None,
-        expires_at: None,
-    };
+    saved.client_id = registered.client_id;
+    saved.client_secret = registered.client_secret;
+    saved.auth_method = registered.auth_method;
     let mut form = vec![
         ("grant_type", "authorization_code".to_string()),
         ("code", code),
         ("redirect_uri", callback_uri_of(&authorize)),
         ("code_verifier", verifier),
     ];
-    if let Some(resource) = resource {
-        form.push(("resource", resource));
+    if let Some(resource) = &found.resource {
+        form.push(("resource", resource.clone()));
     }
-    let tokens = token_request(&saved, form).await?;
-    apply_tokens(&mut saved, &tokens);
-    if let Some(dir) = &settings.dir {
-        let _ = store::save(dir, &saved);
-    }
-    Ok(saved.access_token)
+    token_request(saved, form).await
 }
 
 /// The `redirect_uri` an authorization URL carries (the token request repeats it).
@@ -318,43 +325,10 @@ fn callback_uri_of(authorize: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn get_json(client: &reqwest::Client, url: &str) -> Option<Value> {
-    let response = client
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .ok()?;
-    if !response.status().is_success() {
-        return None;
-    }
-    response.json().await.ok()
-}
-
 fn open_browser(browser: &Browser, url: &str) {
     match browser {
         Browser::With(open) => open(url.to_string()),
-        Browser::System => {
-            let (program, mut args) = match std::env::var("BROWSER") {
-                Ok(command) if !command.trim().is_empty() => {
-                    let mut words = command.split_whitespace().map(str::to_string);
-                    let program = words.next().unwrap_or_default();
-                    (program, words.collect::<Vec<_>>())
-                }
-                _ if cfg!(target_os = "macos") => ("open".to_string(), Vec::new()),
-                _ => ("xdg-open".to_string(), Vec::new()),
-            };
-            args.push(url.to_string());
-            // The URL is shown too: when no browser opens, the user copies it.
-            let started = std::process::Command::new(program)
-                .args(args)
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
-            if let Ok(mut child) = started {
-                std::thread::spawn(move || child.wait());
-            }
-        }
+        // The URL is shown too: when no browser opens, the user copies it.
+        Browser::System => crate::browser::open(url),
     }
 }

@@ -14,7 +14,7 @@ pub struct Saved {
     pub client_id: String,
     #[serde(default)]
     pub client_secret: Option<String>,
-    /// `none`, `client_secret_basic` or `client_secret_post`.
+    /// `none`, `client_secret_basic`, `client_secret_post` or `private_key_jwt`.
     pub auth_method: String,
     pub token_endpoint: String,
     #[serde(default)]
@@ -25,6 +25,9 @@ pub struct Saved {
     /// Seconds since the epoch when the access token expires, when the server said.
     #[serde(default)]
     pub expires_at: Option<u64>,
+    /// The scopes the token was asked for (a step-up asks for them again, with the new ones).
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 /// The file of `server_url` under `dir`.
@@ -83,6 +86,7 @@ mod tests {
             access_token: "t".into(),
             refresh_token: Some("r".into()),
             expires_at: Some(5),
+            scope: Some("read".into()),
         };
         save(&store, &saved).unwrap();
         assert_eq!(load(&store, &saved.server_url), Some(saved.clone()));

@@ -40,6 +40,15 @@ pub(super) fn configured_client(
     }
 }
 
+/// Whether claw registers rather than use the configured client: its id is the HTTPS URL of
+/// a client ID metadata document, which this server does not take (it says so with
+/// `client_id_metadata_document_supported`), and it can register.
+pub(super) fn registers_instead(credentials: &ClientCredentials, server: &AuthServer) -> bool {
+    credentials.client_id.starts_with("https://")
+        && !server.client_metadata_documents
+        && server.registration_endpoint.is_some()
+}
+
 /// Dynamic client registration (RFC 7591) as a public client with claw's loopback redirect.
 pub(super) async fn register(
     client: &reqwest::Client,
@@ -103,6 +112,8 @@ pub(super) async fn token_request(
             form.push(("client_id", saved.client_id.clone()));
             form.push(("client_secret", secret.clone()));
         }
+        // The form carries a signed assertion; its `sub` names the client (RFC 7523 section 3).
+        ("private_key_jwt", _) => {}
         _ => form.push(("client_id", saved.client_id.clone())),
     }
     let response = request
@@ -175,6 +186,15 @@ mod tests {
             .find(|(n, _)| n == "public")
             .unwrap();
         assert_eq!(configured_client(public, &server).auth_method, "none");
+        // A client ID metadata document's URL is the client id where the server takes those.
+        let document = ClientCredentials {
+            client_id: "https://claw.example/client.json".into(),
+            ..ClientCredentials::default()
+        };
+        assert!(registers_instead(&document, &server));
+        server.client_metadata_documents = true;
+        assert!(!registers_instead(&document, &server));
+        assert!(!registers_instead(public, &server));
         assert_eq!(
             form_body(&[("a", "x y".into()), ("b", "&=".into())]),
             "a=x+y&b=%26%3D"
