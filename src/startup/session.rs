@@ -50,7 +50,7 @@ pub(super) fn session_id_problem(args: &Args, cwd: &Path) -> Option<String> {
     let resuming = args.continue_session || args.resume.is_some();
     if resuming && !args.fork_session {
         return Some(
-            "--session-id names a new session: with --continue or --resume it needs              --fork-session (the copy gets the id)"
+            "--session-id names a new session: with --continue or --resume it needs --fork-session (the copy gets the id)"
                 .into(),
         );
     }
