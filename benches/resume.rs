@@ -3,13 +3,15 @@
 //! before the terminal is set up), the agent's history and the session-started event with the
 //! transcript as events (the agent task), the Model taking that event, and the first frame (code
 //! drawn plain, as the runtime draws it); for a 200-turn session of 2,000-character
-//! answers and a 5,000-message one. (benches/startup.rs times the whole binary in a pty.)
+//! answers and a 5,000-message one. A long session's first frame needs only its file's last
+//! turns; the whole file is read beside it. (benches/startup.rs times the binary in a pty.)
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use claw::agent::history::{History, LogTarget, replay_events};
+use claw::agent::resume::Restored;
 use claw::agent::session_log::{self, Entry};
 use claw::app::model::StatusInfo;
 use claw::app::{Model, Msg, update};
@@ -133,20 +135,59 @@ fn first_frame(bencher: divan::Bencher, size: (usize, usize)) {
     claw::ui::highlight::highlight_from_now_on();
 }
 
-/// Everything between the file and the first frame, as start-up does it.
+/// Reading a session file's last turns, as start-up does before the first frame.
+#[divan::bench(args = SIZES)]
+fn tail_of_session_file(bencher: divan::Bencher, size: (usize, usize)) {
+    let file = session_file(size.0, size.1);
+    bencher.bench(|| {
+        let bytes = std::fs::read(&file).expect("read");
+        session_log::tail(&bytes, usize::MAX).expect("a long session has a tail")
+    });
+}
+
+/// Everything between the file and the first frame, as start-up does it: the file's last
+/// turns, their events, the Model taking them, the frame. (The whole file is read on another
+/// thread meanwhile: `whole_conversation_restored`.)
 #[divan::bench(args = SIZES)]
 fn file_to_first_frame(bencher: divan::Bencher, size: (usize, usize)) {
     let file = session_file(size.0, size.1);
     claw::ui::highlight::defer();
     bencher.bench(|| {
-        let loaded = session_log::load(&file).expect("load");
-        let (messages, _) = History::replay(&loaded.entries);
-        let history = History::new(messages, LogTarget::None);
-        let model = ingest(session_started(history.messages()));
+        let bytes = std::fs::read(&file).expect("read");
+        let tail = session_log::tail(&bytes, usize::MAX).expect("a long session has a tail");
+        let (last, _) = History::replay_owned(tail);
+        let model = ingest(session_started(&last));
         let mut cache = RenderCache::default();
         let mut buf = Buffer::empty(AREA);
         draw(&model, &mut cache, AREA, &mut buf);
-        (history, model)
+        (bytes, model)
     });
+    claw::ui::highlight::highlight_from_now_on();
+}
+
+/// After the first frame: the whole file read (on its own thread), the agent's events for it,
+/// the Model putting it in place of the last turns, and the next frame.
+#[divan::bench(args = SIZES)]
+fn whole_conversation_restored(bencher: divan::Bencher, size: (usize, usize)) {
+    let file = session_file(size.0, size.1);
+    let bytes = std::fs::read(&file).expect("read");
+    let tail = session_log::tail(&bytes, usize::MAX).expect("a long session has a tail");
+    let (last, _) = History::replay_owned(tail);
+    claw::ui::highlight::defer();
+    bencher
+        .with_inputs(|| ingest(session_started(&last)))
+        .bench_local_values(|mut model| {
+            let mut loaded = session_log::parse(&bytes);
+            let restored = Restored::from_entries(std::mem::take(&mut loaded.entries));
+            let event = AgentEvent::TranscriptRestored {
+                transcript: replay_events(restored.history.messages()),
+                notices: Vec::new(),
+            };
+            update(&mut model, Msg::Agent(event), Instant::now());
+            let mut cache = RenderCache::default();
+            let mut buf = Buffer::empty(AREA);
+            draw(&model, &mut cache, AREA, &mut buf);
+            (restored, model)
+        });
     claw::ui::highlight::highlight_from_now_on();
 }

@@ -106,9 +106,20 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         permissions.set_config_dir(config_dir.clone());
     }
     settings.apply_rules(&mut permissions, &cwd);
-    let session = match session::open_session(&args, &cwd, &model)? {
+    let reads = if headless {
+        session::Reads::Whole
+    } else {
+        session::Reads::LastTurnsFirst
+    };
+    let mut session = match session::open_session(&args, &cwd, &model, reads)? {
         Some(session) => session,
         None => return Ok(0),
+    };
+    // What is said of a session read whole comes first below its transcript; of one read from
+    // its end, with the whole conversation.
+    let resume_notices = match &mut session.resumed {
+        crate::agent::resume::Resume::Whole(restored) => std::mem::take(&mut restored.notices),
+        crate::agent::resume::Resume::Reading(_) => Vec::new(),
     };
     let (hooks, hook_warnings) = Hooks::from_settings(settings.merged.get("hooks"));
     settings.warnings.extend(hook_warnings);
@@ -226,8 +237,7 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         hooks,
         settings_summary: settings.describe(),
         log: session.log,
-        resumed: session.messages,
-        resumed_usage: session.usage.clone(),
+        resumed: session.resumed,
         compact_threshold: settings
             .merged
             .get("autoCompactThreshold")
@@ -290,14 +300,16 @@ pub async fn run(args: Args) -> anyhow::Result<i32> {
         crate::history_file::path_for(&cwd).filter(|_| !args.run.no_session_persistence);
     let runtime = tui::Runtime::new(handle.ops, history_path.clone());
     // Shown below the header and a resumed transcript, once the agent says the session started.
-    ui_model.deferred_notices = settings
-        .broken
-        .iter()
-        .map(|broken| format!("Settings file left out (none of its settings apply): {broken}"))
-        .chain(settings.warnings)
-        .chain(session.notices)
-        .chain(keymap_notices)
-        .collect();
+    ui_model.deferred_notices =
+        resume_notices
+            .into_iter()
+            .chain(settings.broken.iter().map(|broken| {
+                format!("Settings file left out (none of its settings apply): {broken}")
+            }))
+            .chain(settings.warnings)
+            .chain(session.notices)
+            .chain(keymap_notices)
+            .collect();
     // A settings file that doesn't parse: the session opens on a dialog, and the prompt given
     // on the command line waits for the user's choice.
     let first_prompt = if settings.broken.is_empty() {

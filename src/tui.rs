@@ -190,9 +190,9 @@ pub async fn run(
         },
         Instant::now(),
     );
-    if let Some(prompt) = first_prompt {
-        runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), Instant::now());
-    }
+    // The prompt given on the command line is sent once the session has started, so it
+    // shows below the header and a resumed transcript.
+    let mut first_prompt = first_prompt;
     let mut cache = RenderCache::default();
     let mut deferred_highlighting = false;
     let mut drawn_once = false;
@@ -283,7 +283,11 @@ pub async fn run(
         for msg in msgs {
             dirty = true;
             waiting.saw(&msg);
+            let started = matches!(msg, Msg::Agent(AgentEvent::SessionStarted(_)));
             runtime.dispatch(&mut model, msg, now);
+            if let Some(prompt) = first_prompt.take_if(|_| started) {
+                runtime.dispatch(&mut model, Msg::SubmitPrompt(prompt), now);
+            }
         }
         let mut quit = false;
         while let Some(deferred) = runtime.take_deferred() {

@@ -31,7 +31,7 @@ fn start(
     agent::spawn(AgentConfig {
         permissions: Permissions::new(PermissionMode::BypassPermissions, cwd, None),
         log: LogTarget::Open(SessionLog::open(log).unwrap()),
-        resumed,
+        resumed: claw::agent::resume::Resume::messages(resumed),
         ..config(server, cwd)
     })
 }

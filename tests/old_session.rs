@@ -31,7 +31,7 @@ async fn a_session_saved_by_the_old_claw_resumes() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut handle = agent::spawn(AgentConfig {
-        resumed: messages,
+        resumed: claw::agent::resume::Resume::messages(messages),
         ..config(&server, dir.path())
     });
     handle

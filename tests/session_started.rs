@@ -33,7 +33,7 @@ async fn a_resumed_session_starts_with_its_facts_and_transcript_then_answers_com
     let mut handle = agent::spawn(AgentConfig {
         permissions: Permissions::new(PermissionMode::Plan, dir.path(), None),
         log: LogTarget::Open(SessionLog::open(&path).unwrap()),
-        resumed,
+        resumed: claw::agent::resume::Resume::messages(resumed),
         ..config(&server, dir.path())
     });
     let AgentEvent::SessionStarted(start) = next(&mut handle).await else {

@@ -26,6 +26,7 @@ mod permission_updates;
 mod policy;
 pub mod prompt;
 mod provider_models;
+pub mod resume;
 pub mod run_options;
 pub mod saved_bytes;
 mod server_tools;
@@ -80,11 +81,10 @@ pub struct AgentConfig {
     pub hooks: Hooks,
     /// The settings files and values in force, for `/config`.
     pub settings_summary: String,
-    /// Where the session is saved, and what it held when resumed.
+    /// Where the session is saved.
     pub log: history::LogTarget,
-    pub resumed: Vec<crate::provider::Message>,
-    /// The usage a resumed session recorded: (model, usage, cost) per request.
-    pub resumed_usage: Vec<(String, crate::provider::Usage, f64)>,
+    /// What a resumed session held (its conversation and recorded usage).
+    pub resumed: resume::Resume,
     /// Compact automatically when the context in use passes this share of the window.
     pub compact_threshold: f64,
     /// The small, fast model for side jobs (WebFetch reads pages with it): id or alias.
@@ -220,7 +220,12 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
     let (event_tx, event_rx) = unbounded_channel();
     let model = resolve_model(&config.catalog, &config.model);
     let setup = Arc::new(config.setup);
-    let history = history::History::new(config.resumed, config.log);
+    let (restored, reading) = match config.resumed {
+        resume::Resume::Whole(restored) => (*restored, None),
+        resume::Resume::Reading(reading) => (resume::Restored::default(), Some(reading)),
+    };
+    let mut history = restored.history;
+    history.set_log(config.log);
     let history_id = history.session_id();
     let provider = services::ProviderSlot::new(&setup.provider_name, config.provider);
     provider.set_model(&model.id);
@@ -260,7 +265,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
             memory: None,
             environment: None,
             compact_due: false,
-            totals: conversation::Totals::recorded(&config.catalog, &config.resumed_usage),
+            totals: conversation::Totals::recorded(&config.catalog, &restored.usage),
             last_stop: None,
             structured: None,
         },
@@ -309,7 +314,7 @@ pub fn spawn_with(mut config: AgentConfig, run: RunOptions) -> AgentHandle {
     if let Some(mcp) = &session.services.setup.mcp {
         mcp_tools::watch_servers(mcp.clone(), session.services.events.clone());
     }
-    let finished = tokio::spawn(session.run(inbox));
+    let finished = tokio::spawn(session.run(inbox, reading));
     AgentHandle {
         ops: op_tx,
         events: event_rx,

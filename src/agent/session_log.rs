@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::provider::{Message, Usage};
 
 mod read;
+mod tail;
+
+pub use tail::tail;
 
 /// One line of a session file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -150,8 +153,12 @@ pub struct Loaded {
 }
 
 pub fn load(path: &Path) -> std::io::Result<Loaded> {
-    // Read whole and cut in place: no buffer per line (a long session has thousands).
-    let bytes = std::fs::read(path)?;
+    Ok(parse(&std::fs::read(path)?))
+}
+
+/// The entries of a session file's bytes.
+pub fn parse(bytes: &[u8]) -> Loaded {
+    // Cut in place: no buffer per line (a long session has thousands).
     let mut loaded = Loaded::default();
     for line in bytes.split(|&b| b == b'\n') {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -162,7 +169,7 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
             Err(_) => loaded.skipped += 1,
         }
     }
-    Ok(loaded)
+    loaded
 }
 
 /// The usage a session's log records: (model, usage, cost) per request, in order.

@@ -71,6 +71,7 @@ fn nest(parent: &str, event: AgentEvent) -> Option<AgentEvent> {
         // what belongs to the whole session (its model, mode, transcript, lists) is the parent's.
         AgentEvent::SessionInfo { .. }
         | AgentEvent::SessionStarted(_)
+        | AgentEvent::TranscriptRestored { .. }
         | AgentEvent::AssistantMessage(_)
         | AgentEvent::StructuredOutput(_)
         | AgentEvent::TurnStarted { .. }

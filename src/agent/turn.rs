@@ -13,6 +13,7 @@ use crate::agent::policy::Policy;
 use crate::agent::prompt::{
     Environment, load_memory, memory_places, session_context, system_prompt,
 };
+use crate::agent::resume::Reading;
 use crate::agent::run_options::Owed;
 use crate::agent::services::Services;
 use crate::protocol::session_start::AssistantReply;
@@ -55,8 +56,16 @@ impl Session {
         self.emit(totals.usage_event());
     }
 
-    pub async fn run(mut self, mut inbox: Inbox) {
-        self.announce_start();
+    /// The session, from its start-up announcements to its end. `reading`: a resumed session
+    /// whose file is still being read; its last turns are shown first.
+    pub async fn run(mut self, mut inbox: Inbox, reading: Option<Reading>) {
+        match reading {
+            Some(reading) => {
+                self.announce_start(Some(&reading.last));
+                self.take_whole_conversation(reading).await;
+            }
+            None => self.announce_start(None),
+        }
         self.announce_usage();
         self.learn_model().await;
         let cwd = self.services.ctx.cwd.clone();

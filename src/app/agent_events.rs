@@ -239,6 +239,14 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
         AgentEvent::SessionStarted(start) => {
             return crate::app::session_start::on_session_started(model, *start, now);
         }
+        AgentEvent::TranscriptRestored {
+            transcript,
+            notices,
+        } => {
+            return crate::app::session_start::on_transcript_restored(
+                model, transcript, notices, now,
+            );
+        }
         // The full screen draws answers from their deltas.
         AgentEvent::AssistantMessage(_) | AgentEvent::StructuredOutput(_) => {}
     }

@@ -208,6 +208,9 @@ pub struct Model {
     pub transcript_top_cell: usize,
     /// The assistant or thinking cell receiving deltas.
     pub live_cell: Option<usize>,
+    /// Where a resumed session's transcript sits, for the whole conversation to replace it
+    /// when the screen showed only its last turns first.
+    pub resumed_turns: Option<crate::app::session_start::ResumedTurns>,
     /// Prompts sent while a turn runs, oldest first: drawn below the conversation as queued
     /// until their turn starts, then they become user cells in order.
     pub queued: Vec<String>,
@@ -291,6 +294,7 @@ impl Model {
             transcript_top_cell: 0,
             viewport_rows: 0,
             live_cell: None,
+            resumed_turns: None,
             queued: Vec::new(),
             shell_commands: Vec::new(),
             earlier_results: Default::default(),
@@ -376,6 +380,7 @@ impl Model {
         self.tools.clear();
         self.selected_tool = None;
         self.live_cell = None;
+        self.resumed_turns = None;
         self.approvals.clear();
         self.todos.clear();
         self.scroll = Scroll::Follow;

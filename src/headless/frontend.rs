@@ -396,6 +396,8 @@ impl Frontend {
             | AgentEvent::PermissionModeChanged(_)
             | AgentEvent::Todos { .. }
             | AgentEvent::TranscriptReset
+            // (Headless reads a resumed session whole: this never comes.)
+            | AgentEvent::TranscriptRestored { .. }
             | AgentEvent::Compacted { .. }
             | AgentEvent::EditFile { .. }
             | AgentEvent::RewindPoints(_)

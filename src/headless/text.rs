@@ -78,6 +78,7 @@ pub fn show(event: &AgentEvent, answer: Answer) {
         | AgentEvent::ToolProgress { .. }
         | AgentEvent::Usage { .. }
         | AgentEvent::SessionStarted(_)
+        | AgentEvent::TranscriptRestored { .. }
         | AgentEvent::AssistantMessage(_)
         | AgentEvent::StructuredOutput(_)
         | AgentEvent::EffortChanged(_)

@@ -332,6 +332,12 @@ pub enum TurnStop {
 pub enum AgentEvent {
     /// Sent once, first: everything a front end shows before the first turn.
     SessionStarted(Box<session_start::SessionStart>),
+    /// A session resumed from its last turns: the whole conversation, once its file is read,
+    /// and what to say of it. It replaces the turns `SessionStarted` showed.
+    TranscriptRestored {
+        transcript: Vec<AgentEvent>,
+        notices: Vec<String>,
+    },
     /// The model's complete answer of one request (after its deltas and `MessageDone`).
     AssistantMessage(Box<session_start::AssistantReply>),
     /// Sent after each model change (and when a local model's window becomes known).

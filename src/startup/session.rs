@@ -1,20 +1,34 @@
 //! The session a start-up runs: a new one (under `--session-id` if given), or one resumed from
 //! disk (`--continue`, `--resume`, `--fork-session`), saved or not (`--no-session-persistence`).
+//! The full screen resumes a long session from its file's end, reading the rest on a thread.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::agent::history::{History, LogTarget};
+use crate::agent::history::LogTarget;
+use crate::agent::resume::{Reading, Restored, Resume};
 use crate::agent::session_log::{self, Entry, SessionLog};
 use crate::cli::Args;
+
+/// How far from its end a session file is searched for where its last turns begin; past
+/// that it is read whole before the first frame.
+const TAIL_LIMIT: usize = 4 << 20;
 
 /// The session to run: a new one, or one resumed from disk.
 pub(super) struct SessionStart {
     pub log: LogTarget,
-    pub messages: Vec<crate::provider::Message>,
-    pub usage: Vec<(String, crate::provider::Usage, f64)>,
+    pub resumed: Resume,
     pub notices: Vec<String>,
+}
+
+/// How a resumed session is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reads {
+    /// All of it before the session starts (headless: the first request needs it all).
+    Whole,
+    /// Its last turns first, for the first frame, and the rest on a thread.
+    LastTurnsFirst,
 }
 
 /// Where this directory's sessions are kept.
@@ -28,8 +42,9 @@ pub(super) fn open_session(
     args: &Args,
     cwd: &Path,
     model: &str,
+    reads: Reads,
 ) -> anyhow::Result<Option<SessionStart>> {
-    let opened = open_saved(args, cwd, model)?;
+    let opened = open_saved(args, cwd, model, reads)?;
     if !args.run.no_session_persistence {
         return Ok(opened);
     }
@@ -62,7 +77,12 @@ pub(super) fn session_id_problem(args: &Args, cwd: &Path) -> Option<String> {
     })
 }
 
-fn open_saved(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<SessionStart>> {
+fn open_saved(
+    args: &Args,
+    cwd: &Path,
+    model: &str,
+    reads: Reads,
+) -> anyhow::Result<Option<SessionStart>> {
     // The id a new session or a fork gets.
     let new_id = || {
         args.run
@@ -73,8 +93,7 @@ fn open_saved(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<Ses
     let Some(dir) = sessions_dir(cwd) else {
         return Ok(Some(SessionStart {
             log: LogTarget::None,
-            messages: Vec::new(),
-            usage: Vec::new(),
+            resumed: Resume::default(),
             notices: vec!["No data directory: this session will not be saved.".into()],
         }));
     };
@@ -117,56 +136,82 @@ fn open_saved(args: &Args, cwd: &Path, model: &str) -> anyhow::Result<Option<Ses
     let Some(path) = chosen else {
         return Ok(Some(SessionStart {
             log: new_target(&new_id()),
-            messages: Vec::new(),
-            usage: Vec::new(),
+            resumed: Resume::default(),
             notices: Vec::new(),
         }));
     };
-    let loaded = session_log::load(&path)
+    let bytes = std::fs::read(&path)
         .with_context(|| format!("cannot read the session {}", path.display()))?;
-    // (The cost comes back with the usage entries: the agent sums them and reports both.)
-    let (messages, _) = History::replay(&loaded.entries);
-    let usage = session_log::recorded_usage(&loaded.entries);
     let shown = crate::shown_path::shown_from(&path, cwd);
-    let mut notices = Vec::new();
-    if loaded.skipped > 0 {
-        notices.push(format!(
-            "Skipped {} of {shown} (a crash mid-write); the rest is restored.",
-            crate::words::count(loaded.skipped, "damaged line", "damaged lines"),
-        ));
-    }
-    let log = if args.fork_session && args.run.no_session_persistence {
+    let forks = args.fork_session;
+    let log = if forks && args.run.no_session_persistence {
         // A copy that is never written: the original stays as it was all the same.
         LogTarget::None
-    } else if args.fork_session {
+    } else if forks {
         let id = new_id();
         let copy = dir.join(format!("{id}.jsonl"));
         let mut log =
             SessionLog::open(&copy).with_context(|| format!("cannot create {}", copy.display()))?;
+        let loaded = session_log::parse(&bytes);
         for entry in &loaded.entries {
             log.append(entry)?;
         }
-        notices.push(crate::agent::history::resumed_notice(
-            &shown,
-            messages.len(),
-            Some(&id),
-        ));
-        LogTarget::Open(log)
+        return Ok(Some(SessionStart {
+            log: LogTarget::Open(log),
+            resumed: Resume::Whole(Box::new(restored(loaded, &shown, Some(&id)))),
+            notices: Vec::new(),
+        }));
     } else {
-        notices.push(crate::agent::history::resumed_notice(
-            &shown,
-            messages.len(),
-            None,
-        ));
         LogTarget::Open(
             SessionLog::open(&path)
                 .with_context(|| format!("cannot append to {}", path.display()))?,
         )
     };
+    let tail = match reads {
+        Reads::LastTurnsFirst => session_log::tail(&bytes, TAIL_LIMIT),
+        Reads::Whole => None,
+    };
+    let resumed = match tail {
+        Some(tail) => Resume::Reading(
+            Reading::start(tail, move || {
+                restored(session_log::parse(&bytes), &shown, None)
+            })
+            .context("cannot start reading the session")?,
+        ),
+        None => Resume::Whole(Box::new(restored(session_log::parse(&bytes), &shown, None))),
+    };
     Ok(Some(SessionStart {
         log,
-        messages,
-        usage,
-        notices,
+        resumed,
+        notices: Vec::new(),
     }))
+}
+
+/// A session file's conversation, with what the user is told of it.
+fn restored(mut loaded: session_log::Loaded, shown: &str, forked_into: Option<&str>) -> Restored {
+    let mut restored = Restored::from_entries(std::mem::take(&mut loaded.entries));
+    restored.notices = resumed_notices(shown, loaded.skipped, &restored, forked_into);
+    restored
+}
+
+/// What the user is told of a session resumed (or forked into `forked_into`).
+fn resumed_notices(
+    shown: &str,
+    skipped: usize,
+    restored: &Restored,
+    forked_into: Option<&str>,
+) -> Vec<String> {
+    let mut notices = Vec::new();
+    if skipped > 0 {
+        notices.push(format!(
+            "Skipped {} of {shown} (a crash mid-write); the rest is restored.",
+            crate::words::count(skipped, "damaged line", "damaged lines"),
+        ));
+    }
+    notices.push(crate::agent::history::resumed_notice(
+        shown,
+        restored.history.len(),
+        forked_into,
+    ));
+    notices
 }

@@ -52,6 +52,13 @@ pub struct History {
     pub log_error: Option<String>,
 }
 
+impl Default for History {
+    /// An empty conversation, saved nowhere.
+    fn default() -> Self {
+        History::new(Vec::new(), LogTarget::None)
+    }
+}
+
 impl History {
     pub fn new(messages: Vec<Message>, log: LogTarget) -> Self {
         History {
@@ -65,8 +72,29 @@ impl History {
 
     /// The conversation rebuilt from a session file's entries (and the cost they record).
     pub fn replay(entries: &[Entry]) -> (Vec<Message>, f64) {
+        Self::replay_owned(entries.to_vec())
+    }
+
+    /// `replay`, taking the entries.
+    pub fn replay_owned(entries: Vec<Entry>) -> (Vec<Message>, f64) {
         let (history, cost) = Self::rebuild(entries);
         (history.messages, cost)
+    }
+
+    /// The conversation a session file's entries leave, with its prompts (what /rewind goes
+    /// back to) and file snapshots, not saved anywhere until `set_log`.
+    pub fn restored(entries: Vec<Entry>) -> Self {
+        Self::rebuild(entries).0
+    }
+
+    /// Where the conversation is saved from now on.
+    pub fn set_log(&mut self, log: LogTarget) {
+        self.log = log;
+    }
+
+    /// Where the conversation was being saved; it is saved nowhere after this.
+    pub fn take_log(&mut self) -> LogTarget {
+        std::mem::replace(&mut self.log, LogTarget::None)
     }
 
     /// The directory this session is saved in (where the other sessions of the project are).
@@ -94,33 +122,32 @@ impl History {
         let loaded = crate::agent::session_log::load(path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let log = SessionLog::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (mut rebuilt, _) = Self::rebuild(&loaded.entries);
+        let usage = crate::agent::session_log::recorded_usage(&loaded.entries);
+        let (mut rebuilt, _) = Self::rebuild(loaded.entries);
         rebuilt.log = LogTarget::Open(log);
         *self = rebuilt;
         Ok(Switched {
             skipped: loaded.skipped,
-            usage: crate::agent::session_log::recorded_usage(&loaded.entries),
+            usage,
         })
     }
 
     /// A history (without a log) from a session file's entries, and the cost they record.
-    fn rebuild(entries: &[Entry]) -> (History, f64) {
+    fn rebuild(entries: Vec<Entry>) -> (History, f64) {
         let mut history = History::new(Vec::new(), LogTarget::None);
         let mut cost = 0.0;
         // (Per-model totals are rebuilt by the agent from the same Usage entries.)
         for entry in entries {
             match entry {
-                Entry::Prompt { text, at } => history.push_prompt_at(text.clone(), *at),
-                Entry::UserText { text } => history.push_user_text(text.clone()),
-                Entry::Snapshot { turn, path, before } => history.snapshots.push((
-                    *turn,
-                    path.clone(),
-                    before.as_ref().map(|b| b.0.clone()),
-                )),
-                Entry::Rewind { turn } => history.truncate_to(*turn),
-                Entry::Message { message } => history.push(message.clone()),
+                Entry::Prompt { text, at } => history.push_prompt_at(text, at),
+                Entry::UserText { text } => history.push_user_text(text),
+                Entry::Snapshot { turn, path, before } => {
+                    history.snapshots.push((turn, path, before.map(|b| b.0)))
+                }
+                Entry::Rewind { turn } => history.truncate_to(turn),
+                Entry::Message { message } => history.push(message),
                 Entry::Clear => history.clear(),
-                Entry::Compacted { summary, kept } => history.compact(summary, *kept),
+                Entry::Compacted { summary, kept } => history.compact(&summary, kept),
                 Entry::Usage { cost: c, .. } => cost += c,
                 Entry::Meta { .. } | Entry::Mode { .. } => {}
             }
