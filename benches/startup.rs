@@ -267,7 +267,7 @@ fn main() {
     };
     report(
         "a 200-turn session (2,000-character answers)",
-        resume(&data, "Answer 199", 9),
+        resume(&data, "That was answer 199.", 9),
     );
     // Its memory once every turn has been on screen: from the top back to the bottom.
     let data_s = data.display().to_string();
@@ -291,7 +291,10 @@ fn main() {
 
     let data = std::env::temp_dir().join("claw-bench-data");
     long_session(&data, 5_000, 0);
-    report("a 5,000-message session", resume(&data, "Answer 2499", 9));
+    report(
+        "a 5,000-message session",
+        resume(&data, "That was answer 2499.", 9),
+    );
 }
 
 fn ms(d: Duration) -> f64 {

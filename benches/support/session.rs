@@ -14,6 +14,8 @@ pub fn answer(i: usize, chars: usize) -> String {
     while text.len() < chars {
         text.push_str("\nA paragraph that explains what the flag does and why its default is safe for most users.\n");
     }
+    // Its last line names it: the end of a resumed session is on screen when it shows.
+    text.push_str(&format!("\nThat was answer {i}.\n"));
     text
 }
 
