@@ -159,6 +159,28 @@ async fn an_interrupted_tool_call_is_saved_after_its_result_and_the_resume_is_va
             text: INTERRUPTED_FOR_TOOL_USE.into()
         })
     );
+    // Drawn on resume as it ended: interrupted, not failed.
+    let (messages, _) = History::replay(&entries);
+    let ended: Vec<_> = claw::agent::history::replay_events(&messages)
+        .into_iter()
+        .filter_map(|e| match e {
+            AgentEvent::ToolFinished {
+                call_id,
+                outcome,
+                summary,
+                ..
+            } => Some((call_id, outcome, summary)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ended,
+        [(
+            "b1".to_string(),
+            claw::protocol::ToolOutcome::Interrupted,
+            "interrupted".to_string()
+        )]
+    );
     let body = resume_and_go_on(&server, dir.path(), &log).await;
     let last = body["messages"].as_array().unwrap().last().unwrap().clone();
     // The tool result first (as the API wants), then the note, then the new prompt.

@@ -15,6 +15,7 @@ use crate::config::settings::save_allow_rule;
 use crate::permissions::{PermissionMode, RuleKind, Verdict};
 use crate::protocol::{AgentEvent, ApprovalRequest, Decision, ToolOutcome, TurnStop};
 use crate::provider::ContentBlock;
+use crate::tools::endings;
 use crate::tools::outcome::short;
 use crate::tools::{
     CallFlow, CallOutcome, Ended, ProgressSink, SessionEffect, ToolCall, ToolError,
@@ -91,7 +92,7 @@ impl Session {
             )
             .await;
         if let Some(reason) = pre.blocked.or(pre.stop) {
-            let message = format!("Blocked by a PreToolUse hook: {reason}");
+            let message = format!("{}{reason}", endings::HOOK_BLOCKED);
             self.finish(
                 id,
                 ToolOutcome::Denied,
@@ -152,7 +153,7 @@ impl Session {
                     return self.execute(id, name, input, tool, inbox).await;
                 }
                 Some(("deny", reason)) => {
-                    let message = format!("Denied by a PermissionRequest hook: {reason}");
+                    let message = format!("{}{reason}", endings::HOOK_DENIED);
                     self.finish(
                         id,
                         ToolOutcome::Denied,
@@ -233,7 +234,7 @@ impl Session {
 
     /// Ends a call the rules refuse.
     fn refuse(&mut self, id: &str, reason: &str, started: Instant) -> CallOutcome {
-        let message = format!("Permission denied: {reason}.");
+        let message = format!("{}{reason}.", endings::RULE_DENIED);
         self.finish(
             id,
             ToolOutcome::Denied,

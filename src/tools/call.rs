@@ -25,7 +25,7 @@ impl From<Cut> for ToolError {
     fn from(cut: Cut) -> Self {
         match cut {
             Cut::Interrupted => {
-                ToolError::Interrupted("Interrupted by the user before it finished.".to_string())
+                ToolError::Interrupted(crate::tools::endings::INTERRUPTED.to_string())
             }
             Cut::Shutdown => ToolError::ShuttingDown,
         }

@@ -5,6 +5,7 @@ use thiserror::Error;
 
 use crate::protocol::Decision;
 use crate::tools::encoding;
+use crate::tools::endings::USER_DENIED;
 
 /// A tool failure, worded for the model (it becomes an `is_error` tool_result) and the user.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -61,7 +62,7 @@ pub enum ToolError {
     /// The user interrupted the call: the turn ends.
     #[error("{0}")]
     Interrupted(String),
-    #[error("Interrupted: claw is shutting down.")]
+    #[error("{}", crate::tools::endings::SHUTTING_DOWN)]
     ShuttingDown,
 }
 
@@ -83,15 +84,13 @@ impl ToolError {
                 message,
                 stop: true,
             } => Some(ToolError::DeclinedAndStopped(message.clone())),
-            Decision::Deny => Some(ToolError::Declined(
-                "The user denied this tool call.".to_string(),
-            )),
+            Decision::Deny => Some(ToolError::Declined(format!("{USER_DENIED}."))),
             Decision::DenyWithNote(note) => Some(ToolError::Declined(format!(
-                "The user denied this tool call and said: {note}"
+                "{USER_DENIED} and said: {note}"
             ))),
-            Decision::DenyAndStop => Some(ToolError::DeclinedAndStopped(
-                "The user denied this tool call and stopped the turn.".to_string(),
-            )),
+            Decision::DenyAndStop => Some(ToolError::DeclinedAndStopped(format!(
+                "{USER_DENIED} and stopped the turn."
+            ))),
         }
     }
 }

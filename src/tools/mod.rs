@@ -9,6 +9,7 @@ pub mod call;
 pub mod command_output;
 pub mod edit;
 pub mod encoding;
+pub mod endings;
 mod error;
 pub mod exit_plan;
 pub mod file_change;

@@ -394,7 +394,7 @@ impl History {
             .tool_uses()
             .map(|(id, _, _)| ContentBlock::ToolResult {
                 tool_use_id: id.to_string(),
-                content: "Not finished: claw stopped before this tool call completed.".into(),
+                content: crate::tools::endings::NOT_FINISHED.into(),
                 is_error: true,
                 images: Vec::new(),
             })

@@ -1,7 +1,7 @@
 //! Redrawing a saved conversation: the events that show a resumed or rewound history on a
 //! fresh screen, as if it had just happened.
 
-use crate::protocol::{AgentEvent, ToolOutcome};
+use crate::protocol::AgentEvent;
 use crate::provider::{ContentBlock, Message, Role};
 
 /// What the screen says where a turn was interrupted (the full screen's end-of-turn notice).
@@ -35,17 +35,17 @@ pub fn replay_events(messages: &[Message]) -> Vec<AgentEvent> {
                             content,
                             is_error,
                             ..
-                        } => events.push(AgentEvent::ToolFinished {
-                            call_id: tool_use_id.clone(),
-                            outcome: if *is_error {
-                                ToolOutcome::Failed
-                            } else {
-                                ToolOutcome::Success
-                            },
-                            output: content.clone(),
-                            summary: String::new(),
-                            duration_ms: 0,
-                        }),
+                        } => {
+                            let (outcome, summary) =
+                                crate::tools::endings::ended(content, *is_error);
+                            events.push(AgentEvent::ToolFinished {
+                                call_id: tool_use_id.clone(),
+                                outcome,
+                                output: content.clone(),
+                                summary: summary.to_string(),
+                                duration_ms: 0,
+                            })
+                        }
                         // Hook context, attached files and claw's notes: the user never typed
                         // them.
                         ContentBlock::Text { .. }
