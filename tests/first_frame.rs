@@ -65,24 +65,7 @@ fn a_new_session_s_first_frame_shows_its_header() {
 #[test]
 fn a_resumed_session_s_first_frame_shows_its_end() {
     let dir = tempfile::tempdir().unwrap();
-    let sessions = project_dir(&dir.path().join("data/claw"), dir.path());
-    let mut log = SessionLog::open(&sessions.join("s.jsonl")).unwrap();
-    for i in 0..20 {
-        log.append(&Entry::UserText {
-            text: format!("Question {i}"),
-        })
-        .unwrap();
-        log.append(&Entry::Message {
-            message: Message {
-                role: Role::Assistant,
-                content: vec![ContentBlock::Text {
-                    text: format!("Answer {i}:\n\n```rust\nfn f() {{}}\n```\n\nAnswer {i} ends."),
-                }],
-            },
-        })
-        .unwrap();
-    }
-    drop(log);
+    saved_session(dir.path(), 20);
     let term = start(dir.path(), &["--continue"]);
     term.wait_for_text("Answer 19 ends.", T).unwrap();
     let first = first_frame(&term);

@@ -45,6 +45,22 @@ fn saved(turns: usize) -> Vec<Entry> {
     entries
 }
 
+/// The prompts `/rewind` offers to go back to.
+async fn rewind_points(handle: &mut claw::agent::AgentHandle) -> Vec<String> {
+    handle
+        .ops
+        .send(Op::Command {
+            command: SlashCommand::from_name("rewind").unwrap(),
+            args: String::new(),
+        })
+        .unwrap();
+    loop {
+        if let AgentEvent::RewindPoints(points) = next(handle).await {
+            return points.into_iter().map(|p| p.prompt).collect();
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_session_shown_from_its_end_answers_with_its_whole_conversation() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,19 +142,7 @@ async fn a_session_shown_from_its_end_answers_with_its_whole_conversation() {
     assert!(says(&sent[0], "question 0"), "{}", sent[0]);
     assert!(says(&sent[12], "and now?"), "{}", sent[12]);
     // The rewind points are the whole session's prompts.
-    handle
-        .ops
-        .send(Op::Command {
-            command: SlashCommand::from_name("rewind").unwrap(),
-            args: String::new(),
-        })
-        .unwrap();
-    let points = loop {
-        if let AgentEvent::RewindPoints(points) = next(&mut handle).await {
-            break points;
-        }
-    };
-    let prompts: Vec<&str> = points.iter().map(|p| p.prompt.as_str()).collect();
+    let prompts = rewind_points(&mut handle).await;
     assert_eq!(
         prompts,
         [
@@ -194,18 +198,6 @@ async fn a_session_read_whole_keeps_its_rewind_points() {
         resumed: Resume::Whole(Box::new(Restored::from_entries(saved(2)))),
         ..config(&server, dir.path())
     });
-    handle
-        .ops
-        .send(Op::Command {
-            command: SlashCommand::from_name("rewind").unwrap(),
-            args: String::new(),
-        })
-        .unwrap();
-    let points = loop {
-        if let AgentEvent::RewindPoints(points) = next(&mut handle).await {
-            break points;
-        }
-    };
-    let prompts: Vec<&str> = points.iter().map(|p| p.prompt.as_str()).collect();
+    let prompts = rewind_points(&mut handle).await;
     assert_eq!(prompts, ["question 0", "question 1"]);
 }
