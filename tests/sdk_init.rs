@@ -421,3 +421,76 @@ fn a_fallback_model_that_is_the_main_model_is_bad_usage() {
     );
     assert!(setup.server.requests().is_empty());
 }
+
+#[test]
+fn an_agent_runs_with_its_own_turn_limit_permission_mode_and_effort() {
+    let setup = Claw::new(vec![
+        Reply::tool_use(
+            "",
+            "toolu_1",
+            "Task",
+            json!({"description": "Touch", "prompt": "Make the file.", "subagent_type": "runner"}),
+        ),
+        // The sub-agent's one request: a call it may make without asking.
+        Reply::tool_use(
+            "Making it.",
+            "b1",
+            "Bash",
+            json!({"command": "touch made-by-agent", "description": "Make"}),
+        ),
+        // The session's own call, in its own (default) mode: nobody is there to allow it.
+        bash("b2", "touch made-by-session"),
+        Reply::text("Done."),
+    ]);
+    let flag = r#"{"runner": {"description": "Runs commands", "prompt": "You run commands.", "tools": ["Bash"], "maxTurns": 1, "permissionMode": "bypassPermissions", "effort": "high"}}"#;
+    let out = run_command(
+        command(
+            &setup,
+            &[
+                "-p",
+                "go",
+                "--output-format",
+                "stream-json",
+                "--verbose",
+                "--agents",
+                flag,
+            ],
+        ),
+        "",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        setup.root().join("made-by-agent").exists(),
+        "the agent ran its call in bypassPermissions"
+    );
+    assert!(
+        !setup.root().join("made-by-session").exists(),
+        "the session kept its own mode"
+    );
+    let requests = setup.server.requests();
+    assert_eq!(
+        requests.len(),
+        4,
+        "the agent made one request (maxTurns 1), the session three"
+    );
+    assert!(
+        requests[0].body.get("thinking").is_none(),
+        "{}",
+        requests[0].body
+    );
+    assert!(
+        requests[1].body.get("thinking").is_some(),
+        "the agent thinks at its own effort: {}",
+        requests[1].body
+    );
+    assert!(
+        requests[2].body.get("thinking").is_none(),
+        "{}",
+        requests[2].body
+    );
+    let result = out.of("result", None)[0];
+    assert_eq!(
+        result["permission_denials"][0]["tool_use_id"], "b2",
+        "{result}"
+    );
+}

@@ -17,7 +17,7 @@ use crate::agent::inbox::{Cut, Inbox};
 use crate::agent::policy::Policy;
 use crate::agent::services::Services;
 use crate::agent::turn::Session;
-use crate::protocol::{AgentEvent, TurnStop};
+use crate::protocol::{AgentEvent, PermissionMode, TurnStop};
 use crate::provider::Role;
 use crate::tools::SubagentEnd;
 
@@ -142,6 +142,7 @@ impl Session {
                 }
             }
         });
+        let runs = custom.as_ref().map(|c| c.runs.clone()).unwrap_or_default();
         let (system, tools, model) = match &custom {
             Some(custom) => (
                 format!("{}{SUBAGENT_NOTE}", custom.prompt),
@@ -198,14 +199,36 @@ impl Session {
                 local_settings: self.policy.local_settings.clone(),
                 compact_threshold: self.policy.compact_threshold,
                 withheld: WITHHELD,
-                run: crate::agent::RunOptions::default(),
+                run: crate::agent::RunOptions {
+                    max_turns: runs.max_turns,
+                    ..Default::default()
+                },
                 session_rules: self.policy.session_rules.clone(),
             },
         };
-        if sub.conversation.model != self.conversation.model {
+        if let Some(effort) = runs.effort {
+            sub.conversation.effort = effort;
+        }
+        if sub.conversation.model != self.conversation.model
+            || sub.conversation.effort != self.conversation.effort
+        {
             sub.conversation.thinking = sub.thinking_for(sub.conversation.effort);
         }
-        let started_with = sub.conversation.model.id.clone();
+        // Its own mode, unless the session's lets more through without asking.
+        let parent_mode = self.policy.permissions.mode;
+        if let Some(mode) = runs.permission_mode
+            && !matches!(
+                parent_mode,
+                PermissionMode::BypassPermissions | PermissionMode::AcceptEdits
+            )
+        {
+            sub.policy.permissions.mode = mode;
+        }
+        let (started_with, started_mode, started_effort) = (
+            sub.conversation.model.id.clone(),
+            sub.policy.permissions.mode,
+            sub.conversation.effort,
+        );
         let alive = sub.turn(prompt, inbox).await;
         // The sub-agent's model was the provider's while it ran; the session's is again.
         self.services
@@ -223,12 +246,15 @@ impl Session {
         self.policy.permissions.mode = own_mode;
         // The sub-agent applied the choices the user made while it ran; they are the session's:
         // the mode at once, the model and effort from the next user turn (never inside this
-        // tool loop, where the API refuses thinking turned on).
-        self.set_mode(sub.policy.permissions.mode);
+        // tool loop, where the API refuses thinking turned on). Its own mode and effort stay
+        // its own.
+        if sub.policy.permissions.mode != started_mode {
+            self.set_mode(sub.policy.permissions.mode);
+        }
         if sub.conversation.model.id != started_with {
             inbox.pending.model = Some(sub.conversation.model.id.clone());
         }
-        if sub.conversation.effort != self.conversation.effort {
+        if sub.conversation.effort != started_effort {
             inbox.pending.effort = Some(sub.conversation.effort);
         }
         let report = sub

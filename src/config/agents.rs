@@ -1,14 +1,16 @@
 //! Custom sub-agents, in Claude Code's forms: markdown files in `.claude/agents/` or
 //! `.claw/agents/` (project) and `~/.claude/agents/` or `<config>/claw/agents/` (user), whose
-//! frontmatter gives the name, description, tools and model and whose body is the system
-//! prompt; and the JSON of the `--agents` flag and of an Agent SDK's `initialize` (name →
-//! `{description, prompt, tools?, model?}`). The Task tool's `subagent_type` picks one.
+//! frontmatter gives the name, description, tools, model and how it runs (`maxTurns`,
+//! `permissionMode`, `effort`) and whose body is the system prompt; and the JSON of the
+//! `--agents` flag and of an Agent SDK's `initialize` (name → `{description, prompt, tools?,
+//! model?, …}`). The Task tool's `subagent_type` picks one.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::config::custom_commands::{split_list, unquote};
+use crate::protocol::{Effort, PermissionMode};
 
 /// The built-in sub-agent, with the session's own prompt, tools and model.
 pub const GENERAL_PURPOSE: &str = "general-purpose";
@@ -38,9 +40,61 @@ pub struct AgentDefinition {
     pub disallowed_tools: Vec<String>,
     /// `sonnet`, `opus`, `haiku` or a model id; None (or `inherit`): the session's model.
     pub model: Option<String>,
+    pub runs: AgentRuns,
     pub scope: AgentScope,
     /// The file it was read from (None: given as JSON).
     pub path: Option<PathBuf>,
+}
+
+/// How a custom agent runs, where it says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AgentRuns {
+    /// At most this many model requests per task (`maxTurns`).
+    pub max_turns: Option<u32>,
+    /// The permission mode it works in (`permissionMode`): not over a session's
+    /// bypassPermissions or acceptEdits, which it keeps.
+    pub permission_mode: Option<PermissionMode>,
+    /// How hard it thinks (`effort`); None: as the session does.
+    pub effort: Option<Effort>,
+}
+
+impl AgentRuns {
+    /// Reads `maxTurns`, `permissionMode` and `effort` through `field` (each value as text).
+    fn read(field: impl Fn(&str) -> Option<String>) -> Result<AgentRuns, String> {
+        let max_turns = match field("maxTurns") {
+            None => None,
+            Some(text) => Some(
+                text.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("maxTurns `{text}` is not a whole number above 0"))?,
+            ),
+        };
+        let permission_mode = match field("permissionMode") {
+            None => None,
+            Some(text) => Some(PermissionMode::parse(text.trim()).ok_or_else(|| {
+                format!(
+                    "permissionMode `{text}` is not one of default, acceptEdits, plan, bypassPermissions"
+                )
+            })?),
+        };
+        let effort = match field("effort") {
+            None => None,
+            // Claude Code's levels past high are claw's highest.
+            Some(text) => Some(match text.trim() {
+                "xhigh" | "max" => Effort::High,
+                level => Effort::parse(level).ok_or_else(|| {
+                    format!("effort `{text}` is not one of low, medium, high, xhigh, max")
+                })?,
+            }),
+        };
+        Ok(AgentRuns {
+            max_turns,
+            permission_mode,
+            effort,
+        })
+    }
 }
 
 /// Where agent files are looked for, and which of those places count (`--setting-sources`).
@@ -148,6 +202,17 @@ pub fn from_json(
             ));
             continue;
         };
+        let runs = AgentRuns::read(|key| match entry.get(key)? {
+            Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        });
+        let runs = match runs {
+            Ok(runs) => runs,
+            Err(why) => {
+                warnings.push(format!("{origin}: agent `{name}`: {why}; it is not used"));
+                continue;
+            }
+        };
         agents.push(AgentDefinition {
             name: name.clone(),
             description: description.to_string(),
@@ -155,6 +220,7 @@ pub fn from_json(
             tools: names("tools"),
             disallowed_tools: names("disallowedTools").unwrap_or_default(),
             model: model_choice(text("model")),
+            runs,
             scope,
             path: None,
         });
@@ -179,8 +245,9 @@ fn model_choice(model: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// One agent file: `---` frontmatter (`name`, `description`, `tools`, `model`; others such as
-/// `color` are ignored), then the prompt.
+/// One agent file: `---` frontmatter (`name`, `description`, `tools`, `disallowedTools`,
+/// `model`, `maxTurns`, `permissionMode`, `effort`; others such as `color` are ignored), then
+/// the prompt.
 fn parse_file(path: &Path, text: &str, scope: AgentScope) -> Result<AgentDefinition, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
@@ -249,6 +316,7 @@ fn parse_file(path: &Path, text: &str, scope: AgentScope) -> Result<AgentDefinit
         tools: names("tools"),
         disallowed_tools: names("disallowedTools").unwrap_or_default(),
         model: model_choice(one("model").as_deref()),
+        runs: AgentRuns::read(one)?,
         scope,
         path: Some(path.to_path_buf()),
     })
@@ -386,5 +454,66 @@ mod tests {
         merge(&mut all, flag);
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].description, "Flag's");
+    }
+
+    #[test]
+    fn how_an_agent_runs_comes_from_its_frontmatter_or_json_and_bad_values_say_so() {
+        let root = tempfile::tempdir().unwrap();
+        write(
+            root.path().join(".claude/agents/runner.md"),
+            "---\nname: runner\ndescription: Runs\nmaxTurns: 3\npermissionMode: plan\neffort: xhigh\n---\nRun.",
+        );
+        write(
+            root.path().join(".claude/agents/bad.md"),
+            "---\nname: bad\ndescription: Bad\nmaxTurns: zero\n---\nRun.",
+        );
+        let places = AgentPlaces {
+            project_root: root.path(),
+            config_dir: None,
+            home: None,
+            user: false,
+            project: true,
+        };
+        let (agents, warnings) = load_files(&places);
+        assert_eq!(agents.len(), 1);
+        assert_eq!(
+            agents[0].runs,
+            AgentRuns {
+                max_turns: Some(3),
+                permission_mode: Some(PermissionMode::Plan),
+                effort: Some(Effort::High),
+            }
+        );
+        assert!(
+            warnings.len() == 1 && warnings[0].contains("maxTurns `zero`"),
+            "{warnings:?}"
+        );
+
+        let given = json!({
+            "fast": {"description": "Fast", "prompt": "P", "maxTurns": 2, "permissionMode": "bypassPermissions", "effort": "low"},
+            "plain": {"description": "Plain", "prompt": "P"},
+            "odd": {"description": "Odd", "prompt": "P", "permissionMode": "yolo"},
+        });
+        let (agents, warnings) = from_json(&given, AgentScope::Sdk, "initialize");
+        let runs: Vec<(&str, &AgentRuns)> =
+            agents.iter().map(|a| (a.name.as_str(), &a.runs)).collect();
+        assert_eq!(
+            runs,
+            [
+                (
+                    "fast",
+                    &AgentRuns {
+                        max_turns: Some(2),
+                        permission_mode: Some(PermissionMode::BypassPermissions),
+                        effort: Some(Effort::Low),
+                    }
+                ),
+                ("plain", &AgentRuns::default()),
+            ]
+        );
+        assert!(
+            warnings.len() == 1 && warnings[0].contains("`odd`: permissionMode `yolo`"),
+            "{warnings:?}"
+        );
     }
 }
