@@ -80,6 +80,18 @@ fn query_with_a_string_prompt() {
 }
 
 #[test]
+fn an_api_retry_reaches_the_sdk_as_a_system_message() {
+    let setup = Claw::new(vec![
+        Reply::status(529, "overloaded_error", "Overloaded").with_header("retry-after-ms", "25"),
+        Reply::text("Recovered."),
+    ]);
+    if !run_script("api_retry.py", &setup) {
+        return;
+    }
+    assert_eq!(setup.server.requests().len(), 2, "one retry");
+}
+
+#[test]
 fn partial_messages_carry_the_providers_stream_events() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),

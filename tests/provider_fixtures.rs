@@ -172,12 +172,26 @@ async fn an_error_event_is_retried_then_reported() {
         3,
         "nothing was shown, so it was retried twice"
     );
+    // Each retry names the stream's error type; no response status failed.
+    let retries: Vec<(u32, Option<u16>, u32, Option<&str>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Retrying {
+                attempt,
+                status,
+                max_retries,
+                error_type,
+                ..
+            } => Some((*attempt, *status, *max_retries, error_type.as_deref())),
+            _ => None,
+        })
+        .collect();
     assert_eq!(
-        events
-            .iter()
-            .filter(|e| matches!(e, StreamEvent::Retrying { .. }))
-            .count(),
-        2
+        retries,
+        [
+            (1, None, 2, Some("overloaded_error")),
+            (2, None, 2, Some("overloaded_error"))
+        ]
     );
     let error = result.unwrap_err();
     assert_eq!(
@@ -293,7 +307,12 @@ async fn overloaded_then_success_retries() {
     assert_eq!(result.unwrap().message.text(), "second time lucky");
     assert!(matches!(
         events[0],
-        StreamEvent::Retrying { attempt: 1, .. }
+        StreamEvent::Retrying {
+            attempt: 1,
+            status: Some(529),
+            max_retries: 2,
+            ..
+        }
     ));
     assert_eq!(server.requests().len(), 2);
 }
@@ -331,7 +350,10 @@ async fn retry_after_is_honoured() {
     assert!(events.contains(&StreamEvent::Retrying {
         attempt: 1,
         delay_ms: 30,
-        reason: "rate limited (429)".into()
+        reason: "rate limited (429)".into(),
+        status: Some(429),
+        max_retries: 2,
+        error_type: None,
     }));
 }
 
@@ -451,7 +473,16 @@ async fn a_stream_that_breaks_before_any_output_is_retried() {
     .await;
     assert_eq!(result.unwrap().message.text(), "second try");
     assert!(
-        matches!(events[1], StreamEvent::Retrying { attempt: 1, .. }),
+        matches!(
+            events[1],
+            StreamEvent::Retrying {
+                attempt: 1,
+                status: None,
+                max_retries: 2,
+                error_type: None,
+                ..
+            }
+        ),
         "{events:?}"
     );
     assert_eq!(server.requests().len(), 2);

@@ -305,10 +305,16 @@ impl Session {
                         attempt,
                         delay_ms,
                         reason,
+                        status,
+                        max_retries,
+                        error_type,
                     } => AgentEvent::Retrying {
                         attempt,
                         delay_ms,
                         reason,
+                        status,
+                        max_retries,
+                        error_type,
                     },
                     StreamEvent::ServerTool(block) => {
                         match server_rows.event(&block, std::time::Instant::now()) {

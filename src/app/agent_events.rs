@@ -189,6 +189,7 @@ pub(crate) fn on_agent(model: &mut Model, event: AgentEvent, now: Instant) -> Ve
             attempt,
             delay_ms,
             reason,
+            ..
         } => model.push_cell(CellKind::Notice(format!(
             "{reason}; retrying in {:.1} s (attempt {})",
             delay_ms as f64 / 1000.0,

@@ -17,6 +17,7 @@ use crate::protocol::session_start::SessionStart;
 use crate::protocol::{AgentEvent, ExitReason, Op};
 use crate::signals::Stop;
 
+use super::api_retry::Retry;
 use super::control::Outgoing;
 use super::input::{InputLine, read_stdin};
 use super::shapes;
@@ -374,17 +375,9 @@ impl Frontend {
                     say!("claw: {message}");
                 }
             }
-            AgentEvent::Retrying {
-                attempt,
-                delay_ms,
-                reason,
-            } => {
-                // Text output says it with the answer's activity (`text::show`).
-                if self.options.output != OutputFormat::Text {
-                    say!(
-                        "claw: {reason}; retrying in {:.1} s (retry {attempt})",
-                        delay_ms as f64 / 1000.0
-                    );
+            AgentEvent::Retrying { .. } => {
+                if let Some(retry) = Retry::of(&event) {
+                    self.retrying(&retry, &session);
                 }
             }
             AgentEvent::UserText { .. }
@@ -406,6 +399,20 @@ impl Frontend {
             | AgentEvent::ElicitationCompleted { .. }
             | AgentEvent::Info { .. } => {}
         }
+    }
+
+    /// A request about to be retried. Stream-json says it on stdout as Claude Code does (a
+    /// `system`/`api_retry` line, which is what a program reads), and nothing on stderr; json
+    /// keeps that message for `--verbose`'s array but prints it only at the end, so stderr
+    /// still says the wait as it happens; text says it with the answer's activity
+    /// (`text::show`).
+    fn retrying(&mut self, retry: &Retry<'_>, session: &str) {
+        match self.options.output {
+            OutputFormat::StreamJson => {}
+            OutputFormat::Json => say!("claw: {}", retry.sentence()),
+            OutputFormat::Text => return,
+        }
+        self.message(retry.message(session));
     }
 
     /// `--include-partial-messages`: a provider's stream event as it came, on its line.

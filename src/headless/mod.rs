@@ -14,6 +14,7 @@ macro_rules! say {
 pub(crate) use say;
 
 mod answers;
+mod api_retry;
 pub mod argv;
 mod client;
 mod control;

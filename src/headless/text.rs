@@ -54,7 +54,11 @@ pub fn show(event: &AgentEvent, answer: Answer) {
             super::say!("  \u{2192} {summary}")
         }
         AgentEvent::Error { message } => super::say!("error: {message}"),
-        AgentEvent::Retrying { reason, .. } => super::say!("{reason}; retrying"),
+        AgentEvent::Retrying { .. } => {
+            if let Some(retry) = super::api_retry::Retry::of(event) {
+                super::say!("{}", retry.sentence());
+            }
+        }
         AgentEvent::Notice { message } => super::say!("{message}"),
         AgentEvent::Info { title, body } => super::say!("{title}\n{body}"),
         AgentEvent::RewindPoints(points) => {

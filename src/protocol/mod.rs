@@ -398,10 +398,22 @@ pub enum AgentEvent {
         total_in: u64,
         total_out: u64,
     },
+    /// A model request failed and is tried again after `delay_ms`: retry number `attempt`
+    /// (from 1) of at most `max_retries`.
     Retrying {
         attempt: u32,
         delay_ms: u64,
         reason: String,
+        /// The failed response's HTTP status; none when no response came (a refused
+        /// connection, a timeout) or the failure was an error event inside the stream.
+        #[serde(default)]
+        status: Option<u16>,
+        /// How many retries the request may have in all.
+        #[serde(default)]
+        max_retries: u32,
+        /// The API's error type when the stream said it (`overloaded_error`).
+        #[serde(default)]
+        error_type: Option<String>,
     },
     /// The agent changed the permission mode (a plan was approved).
     PermissionModeChanged(PermissionMode),

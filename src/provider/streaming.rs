@@ -55,7 +55,8 @@ pub async fn stream(
                 if attempt < max_retries && failure.retryable() {
                     let delay = call.retry.delay(attempt, None, None, fastrand::f64());
                     attempt += 1;
-                    wait_to_retry(attempt, delay, failure.reason(), on_event).await;
+                    let failed = Failed::without_response(failure.reason());
+                    wait_to_retry(attempt, max_retries, delay, failed, on_event).await;
                     continue;
                 }
                 return Err(failure.into_error(call.base_url, attempt + 1, call.timeouts));
@@ -80,7 +81,8 @@ pub async fn stream(
             {
                 let delay = call.retry.delay(attempt, None, None, fastrand::f64());
                 attempt += 1;
-                wait_to_retry(attempt, delay, error.to_string(), on_event).await;
+                let failed = Failed::in_stream(error);
+                wait_to_retry(attempt, max_retries, delay, failed, on_event).await;
                 continue;
             }
             return result;
@@ -105,7 +107,8 @@ pub async fn stream(
                 fastrand::f64(),
             );
             attempt += 1;
-            wait_to_retry(attempt, delay, retry_reason(status), on_event).await;
+            let failed = Failed::with_status(status);
+            wait_to_retry(attempt, max_retries, delay, failed, on_event).await;
             continue;
         }
         let text = response.text().await.unwrap_or_default();
@@ -158,17 +161,62 @@ async fn read(
     parser.finish()
 }
 
-/// Announces retry number `attempt` and waits before it.
+/// What failed, as the retry announcement says it.
+#[derive(Debug, PartialEq)]
+struct Failed {
+    reason: String,
+    status: Option<u16>,
+    error_type: Option<String>,
+}
+
+impl Failed {
+    /// No response at all (a refused connection, a timeout, a connection closed early).
+    fn without_response(reason: String) -> Failed {
+        Failed {
+            reason,
+            status: None,
+            error_type: None,
+        }
+    }
+
+    /// A response with a retryable status.
+    fn with_status(status: u16) -> Failed {
+        Failed {
+            reason: retry_reason(status),
+            status: Some(status),
+            error_type: None,
+        }
+    }
+
+    /// A stream that failed before showing anything: the API's error event names its type.
+    fn in_stream(error: &ProviderError) -> Failed {
+        let error_type = match error {
+            ProviderError::Stream { kind, .. } => Some(kind.clone()),
+            _ => None,
+        };
+        Failed {
+            reason: error.to_string(),
+            status: None,
+            error_type,
+        }
+    }
+}
+
+/// Announces retry number `attempt` of at most `max_retries` and waits before it.
 async fn wait_to_retry(
     attempt: u32,
+    max_retries: u32,
     delay: Duration,
-    reason: String,
+    failed: Failed,
     on_event: &mut (dyn FnMut(StreamEvent) + Send),
 ) {
     on_event(StreamEvent::Retrying {
         attempt,
         delay_ms: delay.as_millis() as u64,
-        reason,
+        reason: failed.reason,
+        status: failed.status,
+        max_retries,
+        error_type: failed.error_type,
     });
     tokio::time::sleep(delay).await;
 }

@@ -83,11 +83,17 @@ pub enum StreamEvent {
     /// A tool the provider runs itself was called, or returned: a complete `ServerToolUse`
     /// or `ServerToolResult` block, to show as it happens.
     ServerTool(ContentBlock),
-    /// The request failed with a retryable status and will be tried again after `delay_ms`.
+    /// The request failed with a retryable status and will be tried again after `delay_ms`:
+    /// retry number `attempt` (from 1) of at most `max_retries`.
     Retrying {
         attempt: u32,
         delay_ms: u64,
         reason: String,
+        /// The failed response's HTTP status (none: no response, or an error in the stream).
+        status: Option<u16>,
+        max_retries: u32,
+        /// The API's error type from an error event in the stream (`overloaded_error`).
+        error_type: Option<String>,
     },
     /// One stream event in the Messages API's shape, with `RawEvents::Forward`.
     Raw(serde_json::Value),
