@@ -16,6 +16,7 @@ pub mod sdk;
 mod servers;
 mod sign_in;
 mod sse;
+mod supervise;
 mod tool;
 mod url_elicitation;
 
