@@ -19,6 +19,7 @@ mod sse;
 mod supervise;
 mod tool;
 mod url_elicitation;
+mod url_required;
 
 use std::time::Duration;
 
