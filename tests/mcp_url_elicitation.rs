@@ -1,7 +1,9 @@
 //! URL-mode elicitation (MCP 2025-11-25) through the agent loop: a server asks the user to
 //! open a page; the user's accept, decline or cancel goes back to it, and a server that says
 //! the user finished in the browser (`notifications/elicitation/complete`) closes the dialog.
-//! Against server-everything's `trigger-url-elicitation` and a small scripted server.
+//! A tool call the server refuses with URLElicitationRequiredError (-32042) shows each page
+//! it lists, then runs again once; declined, cancelled or interrupted, it ends with an error.
+//! Against server-everything's `trigger-url-elicitation` and small scripted servers.
 
 mod support;
 
@@ -154,17 +156,29 @@ async fn the_user_opens_or_declines_a_servers_page_and_the_server_hears_it() {
     );
 }
 
-/// The scripted server (`url-server.js MODE`) and a model that calls its `pay` tool once.
-async fn paying(mode: &str, dir: &Path) -> (FakeServer, AgentHandle) {
-    let server = node_server("pay", "url-server.js", &[mode]);
+/// Scripted server `script` (run with `mode`) as `server`, and a model that calls its `tool`
+/// once, then says "done".
+async fn calling_once(
+    script: &str,
+    mode: &str,
+    server: &str,
+    dir: &Path,
+) -> (FakeServer, AgentHandle) {
+    let config = node_server(server, script, &[mode]);
+    let tool = format!("mcp__{server}__{server}");
     let model = FakeServer::start(vec![
-        Reply::tool_use("", "p1", "mcp__pay__pay", json!({})),
+        Reply::tool_use("", "c1", &tool, json!({})),
         Reply::text("done"),
     ])
     .await
     .unwrap();
-    let handle = agent_with(server, &model, dir);
+    let handle = agent_with(config, &model, dir);
     (model, handle)
+}
+
+/// The scripted server (`url-server.js MODE`) and a model that calls its `pay` tool once.
+async fn paying(mode: &str, dir: &Path) -> (FakeServer, AgentHandle) {
+    calling_once("url-server.js", mode, "pay", dir).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,20 +230,23 @@ async fn an_interrupt_cancels_a_page_the_user_left_open() {
 /// The scripted server that answers its first call with URLElicitationRequiredError
 /// (`required-server.js MODE`), and a model that calls its `tickets` tool once.
 async fn refusing(mode: &str, dir: &Path) -> (FakeServer, AgentHandle) {
-    let server = node_server("tickets", "required-server.js", &[mode]);
-    let model = FakeServer::start(vec![
-        Reply::tool_use("", "t1", "mcp__tickets__tickets", json!({})),
-        Reply::text("done"),
-    ])
-    .await
-    .unwrap();
-    let handle = agent_with(server, &model, dir);
-    (model, handle)
+    calling_once("required-server.js", mode, "tickets", dir).await
 }
 
 /// The tool result block the model got back in request `i`.
 fn result_block(model: &FakeServer, i: usize) -> serde_json::Value {
     model.requests()[i].last_message().unwrap()["content"][0].clone()
+}
+
+/// The error result the model got back in request 1, checked to hold each of `needed`.
+fn error_result_with(model: &FakeServer, needed: &[&str]) -> String {
+    let refused = result_block(model, 1);
+    assert_eq!(refused["is_error"], json!(true), "{refused}");
+    let text = refused.to_string();
+    for needed in needed {
+        assert!(text.contains(needed), "{needed:?} in {text}");
+    }
+    text
 }
 
 /// Where each request a turn showed stood: (page, pages, step).
@@ -285,18 +302,16 @@ async fn a_declined_page_ends_the_call_with_an_error_naming_the_pages() {
     let (model, mut handle) = refusing("two", dir.path()).await;
     let seen = turn(&mut handle, |_| Some(ElicitationAnswer::Decline)).await;
     assert_eq!(seen.asked.len(), 1, "nothing more is shown once declined");
-    let refused = result_block(&model, 1);
-    assert_eq!(refused["is_error"], json!(true), "{refused}");
-    let text = refused.to_string();
-    for needed in [
-        "MCP server `tickets` needs the user to open a page",
-        "Sign in to Tickets: https://auth.example/sign-in",
-        "Allow claw to read tickets: https://auth.example/consent",
-        "was declined",
-        "not made again",
-    ] {
-        assert!(text.contains(needed), "{needed:?} in {text}");
-    }
+    let text = error_result_with(
+        &model,
+        &[
+            "MCP server `tickets` needs the user to open a page",
+            "Sign in to Tickets: https://auth.example/sign-in",
+            "Allow claw to read tickets: https://auth.example/consent",
+            "was declined",
+            "not made again",
+        ],
+    );
     assert!(!text.contains("(call 2)"), "no second call: {text}");
 }
 
@@ -322,24 +337,13 @@ async fn a_server_that_still_refuses_after_the_pages_is_not_called_a_third_time(
     let (model, mut handle) = refusing("always", dir.path()).await;
     let seen = turn(&mut handle, |_| Some(ElicitationAnswer::Accept(vec![]))).await;
     assert_eq!(seen.asked.len(), 2, "one page, opened then done");
-    let refused = result_block(&model, 1);
-    assert_eq!(refused["is_error"], json!(true), "{refused}");
-    let text = refused.to_string();
-    assert!(text.contains("(call 2)"), "{text}");
-    assert!(text.contains("still asks for them"), "{text}");
+    error_result_with(&model, &["(call 2)", "still asks for them"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupt_while_a_page_is_shown_ends_the_call_and_the_session_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let server = node_server("tickets", "required-server.js", &["two"]);
-    let model = FakeServer::start(vec![
-        Reply::tool_use("", "t1", "mcp__tickets__tickets", json!({})),
-        Reply::text("after"),
-    ])
-    .await
-    .unwrap();
-    let mut handle = agent_with(server, &model, dir.path());
+    let (model, mut handle) = refusing("two", dir.path()).await;
     handle.ops.send(Op::UserTurn { text: "go".into() }).unwrap();
     let mut shown = 0;
     let stop = loop {
@@ -397,14 +401,12 @@ fn claw_p_shows_no_dialog_and_the_model_reads_the_pages() {
         "the user reads which page was declined: {}",
         out.stderr
     );
-    let refused = result_block(&setup.server, 1);
-    assert_eq!(refused["is_error"], json!(true), "{refused}");
-    let text = refused.to_string();
-    for needed in [
-        "Sign in to Tickets: https://auth.example/sign-in",
-        "Allow claw to read tickets: https://auth.example/consent",
-        "not made again",
-    ] {
-        assert!(text.contains(needed), "{needed:?} in {text}");
-    }
+    error_result_with(
+        &setup.server,
+        &[
+            "Sign in to Tickets: https://auth.example/sign-in",
+            "Allow claw to read tickets: https://auth.example/consent",
+            "not made again",
+        ],
+    );
 }
