@@ -410,3 +410,55 @@ fn claw_p_shows_no_dialog_and_the_model_reads_the_pages() {
         ],
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_everythings_prerequisite_page_is_opened_and_its_call_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let everything = node_server(
+        "everything",
+        "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+        &["stdio"],
+    );
+    let model = FakeServer::start(vec![
+        Reply::tool_use(
+            "",
+            "u1",
+            "mcp__everything__trigger-url-elicitation",
+            json!({"url": "https://bank.example/confirm", "message": "Confirm the payment",
+                   "errorPath": true}),
+        ),
+        Reply::text("done"),
+    ])
+    .await
+    .unwrap();
+    let mut handle = agent_with(everything, &model, dir.path());
+    let seen = turn(&mut handle, |_| Some(ElicitationAnswer::Accept(vec![]))).await;
+    let shown: Vec<(&str, Option<RetryStep>)> = seen
+        .asked
+        .iter()
+        .map(|r| {
+            let page = r.url.as_ref().expect("URL-mode requests only");
+            (
+                page.url.as_str(),
+                page.before_retry.as_ref().map(|retry| retry.step),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("https://modelcontextprotocol.io", Some(RetryStep::Open)),
+            ("https://modelcontextprotocol.io", Some(RetryStep::Waiting)),
+            ("https://bank.example/confirm", None),
+        ],
+        "the prerequisite page, then the retried call's own request"
+    );
+    let answered = result_block(&model, 1);
+    assert_ne!(answered["is_error"], json!(true), "{answered}");
+    assert!(
+        answered
+            .to_string()
+            .contains("User completed the URL elicitation flow"),
+        "{answered}"
+    );
+}
