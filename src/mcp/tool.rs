@@ -2,6 +2,8 @@
 //! server's description and schema, asking first unless the server marks it `readOnlyHint`.
 //! A call is a `tools/call` request; dropping it (Esc, a timeout) sends
 //! `notifications/cancelled`, and the server's progress notifications feed the activity line.
+//! A call the server refuses until the user opens its pages (-32042) is made again once they
+//! did (`url_required.rs`).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -232,10 +234,9 @@ impl Tool for McpTool {
         Box::pin(async move {
             match self.attempt(input, progress).await? {
                 Attempt::Answered(output) => Ok(output),
-                Attempt::PagesRequired(required) => Err(ToolError::Failed(format!(
-                    "{}\nOnce the user has done that, the call can be made again.",
-                    required.readable(&self.link.server)
-                ))),
+                Attempt::PagesRequired(required) => {
+                    Err(ToolError::Failed(required.not_shown(&self.link.server)))
+                }
             }
         })
     }

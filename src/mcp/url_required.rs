@@ -85,6 +85,14 @@ impl PagesRequired {
         message
     }
 
+    /// The error of a call run without the agent's services (`Tool::run`): no dialog to show.
+    pub(crate) fn not_shown(&self, server: &str) -> String {
+        format!(
+            "{}\nOnce the user has done that, the call can be made again.",
+            self.readable(server)
+        )
+    }
+
     /// The error of a call whose pages cannot be shown (none has an address).
     pub(crate) fn unshowable(&self, server: &str) -> String {
         format!(
