@@ -2,7 +2,9 @@
 //! booleans toggled, choices picked), then Accept, Decline and Cancel. Accepting checks every
 //! field against the server's schema and says what is wrong, field by field. A URL-mode
 //! request has no fields: its Accept opens the page in the browser (`o` too), `c` copies the
-//! address. An overlay on the stack: it takes keys and says what they did as an action.
+//! address; a page a tool call waits on shows again once opened, its Accept saying the user is
+//! done there (`o` opens it again). An overlay on the stack: it takes keys and says what they
+//! did as an action.
 
 use std::time::Instant;
 
@@ -12,7 +14,8 @@ use crate::app::effect::Effect;
 use crate::app::model::{APPROVAL_GRACE, Model};
 use crate::protocol::Op;
 use crate::protocol::elicitation::{
-    ElicitationAnswer, ElicitationRequest, FieldKind, FieldValue, FormField,
+    ElicitationAnswer, ElicitationRequest, FieldKind, FieldValue, FormField, RetryStep,
+    UrlElicitation,
 };
 
 /// A key for the form on screen: keys typed just as it appeared were meant for what was there
@@ -29,12 +32,19 @@ pub(crate) fn on_form_key(model: &mut Model, key: &KeyEvent, now: Instant) -> Ve
         form.copied = true;
         return vec![Effect::Copy(page.url.clone())];
     }
+    // A page already opened for a call waiting on it: `o` opens it again, Accept says done.
+    let opened = form.request.url.as_ref().filter(|page| waiting(page));
+    if let (Some(page), KeyCode::Char('o')) = (opened, key.code) {
+        return vec![Effect::OpenUrl(page.url.clone())];
+    }
     let FormAction::Answered(answer) = form.on_key(key) else {
         return Vec::new();
     };
     let id = form.request.id;
     let open = match (&form.request.url, &answer) {
-        (Some(page), ElicitationAnswer::Accept(_)) => Some(Effect::OpenUrl(page.url.clone())),
+        (Some(page), ElicitationAnswer::Accept(_)) if !waiting(page) => {
+            Some(Effect::OpenUrl(page.url.clone()))
+        }
         _ => None,
     };
     model.elicitations.pop_front();
@@ -63,6 +73,13 @@ pub(crate) fn on_completed(model: &mut Model, id: u64, now: Instant) {
     {
         next.shown_at = Some(now);
     }
+}
+
+/// Whether `page` was opened already, for a tool call waiting to be made again.
+pub fn waiting(page: &UrlElicitation) -> bool {
+    page.before_retry
+        .as_ref()
+        .is_some_and(|retry| retry.step == RetryStep::Waiting)
 }
 
 /// The host a URL-mode page is on, as the user must judge it: what follows the scheme, without

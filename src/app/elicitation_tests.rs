@@ -9,8 +9,8 @@ use crate::app::elicitation::{Button, Entry};
 use crate::app::overlay::{OverlayKind, stack};
 use crate::app::tests::Harness;
 use crate::protocol::elicitation::{
-    ChoiceOption, ElicitationAnswer, ElicitationRequest, FieldKind, FieldValue, FormField,
-    UrlElicitation,
+    BeforeRetry, ChoiceOption, ElicitationAnswer, ElicitationRequest, FieldKind, FieldValue,
+    FormField, RetryStep, UrlElicitation,
 };
 use crate::protocol::{AgentEvent, Op};
 
@@ -106,8 +106,25 @@ pub(crate) fn page_request(id: u64, url: &str) -> ElicitationRequest {
         url: Some(UrlElicitation {
             url: url.into(),
             elicitation_id: "pay-1".into(),
+            before_retry: None,
         }),
     }
+}
+
+/// Page `page` of `pages` a tool call waits on, at `step`.
+pub(crate) fn retry_request(
+    id: u64,
+    page: usize,
+    pages: usize,
+    step: RetryStep,
+) -> ElicitationRequest {
+    let mut request = page_request(id, "https://auth.example/sign-in?session=7f3a");
+    request.server = "tickets".into();
+    request.message = "Sign in to Tickets to let claw read your issues.".into();
+    if let Some(url) = &mut request.url {
+        url.before_retry = Some(BeforeRetry { page, pages, step });
+    }
+    request
 }
 
 fn answered(effects: &[Effect]) -> Option<(u64, ElicitationAnswer)> {
@@ -301,6 +318,60 @@ fn a_page_opens_in_the_browser_only_when_the_user_says_so() {
     let effects = h.key(KeyCode::Esc);
     assert_eq!(effects.len(), 1);
     assert_eq!(answered(&effects), Some((6, ElicitationAnswer::Cancel)));
+}
+
+#[test]
+fn a_page_a_call_waits_on_opens_then_says_done_without_opening_again() {
+    let url = "https://auth.example/sign-in?session=7f3a";
+    let mut h = Harness::new();
+    h.agent(AgentEvent::ElicitationNeeded(retry_request(
+        8,
+        1,
+        2,
+        RetryStep::Open,
+    )));
+    h.advance(500);
+    assert_eq!(
+        h.key(KeyCode::Enter),
+        vec![
+            Effect::OpenUrl(url.into()),
+            Effect::Send(Op::Elicit {
+                id: 8,
+                answer: ElicitationAnswer::Accept(vec![])
+            })
+        ],
+        "the first step opens the page like any other"
+    );
+    h.agent(AgentEvent::ElicitationNeeded(retry_request(
+        9,
+        1,
+        2,
+        RetryStep::Waiting,
+    )));
+    h.advance(500);
+    assert_eq!(
+        h.key(KeyCode::Char('o')),
+        vec![Effect::OpenUrl(url.into())],
+        "o opens it again and answers nothing"
+    );
+    assert_eq!(h.model.elicitations.len(), 1, "the dialog stays");
+    assert_eq!(
+        h.key(KeyCode::Enter),
+        vec![Effect::Send(Op::Elicit {
+            id: 9,
+            answer: ElicitationAnswer::Accept(vec![])
+        })],
+        "Done answers without opening the page again"
+    );
+    h.agent(AgentEvent::ElicitationNeeded(retry_request(
+        10,
+        2,
+        2,
+        RetryStep::Waiting,
+    )));
+    h.advance(500);
+    let effects = h.key(KeyCode::Esc);
+    assert_eq!(answered(&effects), Some((10, ElicitationAnswer::Cancel)));
 }
 
 #[test]

@@ -195,6 +195,7 @@ impl ClientHandler for Handler {
                 page: UrlElicitation {
                     url,
                     elicitation_id,
+                    before_retry: None,
                 },
             },
             // A mode newer than rmcp 3.11 knows (the type is non-exhaustive).

@@ -16,8 +16,10 @@ pub mod sdk;
 mod servers;
 mod sign_in;
 mod sse;
+mod supervise;
 mod tool;
 mod url_elicitation;
+mod url_required;
 
 use std::time::Duration;
 

@@ -2,6 +2,8 @@
 //! server's description and schema, asking first unless the server marks it `readOnlyHint`.
 //! A call is a `tools/call` request; dropping it (Esc, a timeout) sends
 //! `notifications/cancelled`, and the server's progress notifications feed the activity line.
+//! A call the server refuses until the user opens its pages (-32042) is made again once they
+//! did (`url_required.rs`).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use crate::mcp::connect::StderrTail;
 use crate::mcp::handler::{ProgressMap, token_key};
 use crate::mcp::oauth::Credentials;
 use crate::mcp::requests::ServerRequests;
+use crate::mcp::url_required::{Opened, PagesRequired};
 use crate::protocol::ApprovalPreview;
 use crate::tools::{ProgressSink, Risk, Tool, ToolCall, ToolContext, ToolError, ToolOutput};
 
@@ -191,24 +194,32 @@ impl Tool for McpTool {
 
     /// The call's work, cut short by an interrupt; meanwhile the requests servers make (a form
     /// for the user, a sampling request: what a server asks in the middle of a call) are served
-    /// through the agent, while the call waits for its answer.
+    /// through the agent, while the call waits for its answer. A server that asks for pages to
+    /// be opened first has them shown, then gets the call once more.
     fn call<'a>(
         &'a self,
         input: Value,
         call: &'a mut ToolCall<'_>,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
         Box::pin(async move {
-            let work = self.run(input, call.ctx, call.progress.clone());
-            tokio::pin!(work);
-            let requests = self.link.requests.clone();
-            let sampling = self.link.options.sampling;
-            loop {
-                tokio::select! {
-                    out = &mut work => return out,
-                    cut = call.agent.interrupted() => return Err(cut.into()),
-                    Some(request) = requests.next() => {
-                        crate::mcp::requests::answer(request, &mut *call.agent, sampling).await?;
-                    }
+            let server = &self.link.server;
+            let first = self.attempt(input.clone(), call.progress.clone());
+            let required = match self.serving(first, call).await? {
+                Attempt::Answered(output) => return Ok(output),
+                Attempt::PagesRequired(required) if !required.showable() => {
+                    return Err(ToolError::Failed(required.unshowable(server)));
+                }
+                Attempt::PagesRequired(required) => required,
+            };
+            match required.open(&self.link, &mut *call.agent).await? {
+                Opened::All => {}
+                Opened::Refused(why) => return Err(ToolError::Failed(why)),
+            }
+            let again = self.attempt(input, call.progress.clone());
+            match self.serving(again, call).await? {
+                Attempt::Answered(output) => Ok(output),
+                Attempt::PagesRequired(still) => {
+                    Err(ToolError::Failed(still.still_required(server)))
                 }
             }
         })
@@ -221,77 +232,92 @@ impl Tool for McpTool {
         progress: ProgressSink,
     ) -> BoxFuture<'a, Result<ToolOutput, ToolError>> {
         Box::pin(async move {
-            let link = &self.link;
-            let params: CallToolRequestParams = serde_json::from_value(
-                serde_json::json!({"name": self.remote, "arguments": input}),
-            )
-            .map_err(|e| ToolError::InvalidInput(e.to_string()))?;
-            let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
-            let handle = link
-                .peer
-                .send_cancellable_request(request, PeerRequestOptions::no_options())
-                .await
-                .map_err(|e| self.failure(&e.to_string()))?;
-            let token = token_key(&handle.progress_token);
-            if let Ok(mut routes) = link.progress.lock() {
-                routes.register(token.clone(), progress.clone());
+            match self.attempt(input, progress).await? {
+                Attempt::Answered(output) => Ok(output),
+                Attempt::PagesRequired(required) => {
+                    Err(ToolError::Failed(required.not_shown(&self.link.server)))
+                }
             }
-            let mut guard = CancelOnDrop {
-                peer: link.peer.clone(),
-                id: Some(handle.id.clone()),
-                progress: link.progress.clone(),
-                token,
-            };
-            let timeout = link.options.tool_timeout;
-            let answered = tokio::time::timeout(timeout, handle.await_response());
-            let answer = match self.waiting_for_sign_in(answered, &progress).await {
-                Ok(answer) => answer,
-                // The guard cancels the call on the server when it goes.
-                Err(_) => {
-                    return Err(ToolError::Timeout {
-                        ms: timeout.as_millis() as u64,
-                    });
-                }
-            };
-            guard.answered();
-            let answer = answer.map_err(|e| match e {
-                rmcp::ServiceError::McpError(error) if error.code.0 == URL_REQUIRED => {
-                    ToolError::Failed(pages_required(&link.server, &error))
-                }
-                other => self.failure(&other.to_string()),
-            })?;
-            let value = serde_json::to_value(&answer).unwrap_or_default();
-            crate::mcp::result::tool_output(&value, link.options.max_output_tokens)
         })
     }
 }
 
-/// The error code of a call that needs the user to open a page first (MCP 2025-11-25's
-/// `URLElicitationRequiredError`).
-const URL_REQUIRED: i32 = -32042;
+/// How one `tools/call` ended, when the server answered.
+enum Attempt {
+    Answered(ToolOutput),
+    /// The server wants the user to open pages first.
+    PagesRequired(PagesRequired),
+}
 
-/// A call refused until the user opens the server's pages: each page's message and address,
-/// for the user (and the model) to see.
-fn pages_required(server: &str, error: &rmcp::ErrorData) -> String {
-    let empty = Vec::new();
-    let pages = error
-        .data
-        .as_ref()
-        .and_then(|d| d["elicitations"].as_array())
-        .unwrap_or(&empty);
-    let mut message = format!(
-        "MCP server `{server}` needs the user to open a page before this call can run: {}",
-        error.message
-    );
-    for page in pages {
-        let url = page["url"].as_str().unwrap_or("(no address given)");
-        match page["message"].as_str() {
-            Some(why) => message.push_str(&format!("\n- {why}: {url}")),
-            None => message.push_str(&format!("\n- {url}")),
+impl McpTool {
+    /// `work` to its end, serving the server's requests meanwhile; an interrupt drops it.
+    async fn serving<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, ToolError>>,
+        call: &mut ToolCall<'_>,
+    ) -> Result<T, ToolError> {
+        tokio::pin!(work);
+        let requests = self.link.requests.clone();
+        let sampling = self.link.options.sampling;
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                cut = call.agent.interrupted() => return Err(cut.into()),
+                Some(request) = requests.next() => {
+                    crate::mcp::requests::answer(request, &mut *call.agent, sampling).await?;
+                }
+            }
         }
     }
-    message.push_str("\nOnce the user has done that, the call can be made again.");
-    message
+
+    /// One `tools/call` with `input`, to its answer or its timeout.
+    async fn attempt(&self, input: Value, progress: ProgressSink) -> Result<Attempt, ToolError> {
+        let link = &self.link;
+        let params: CallToolRequestParams =
+            serde_json::from_value(serde_json::json!({"name": self.remote, "arguments": input}))
+                .map_err(|e| ToolError::InvalidInput(e.to_string()))?;
+        let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+        let handle = link
+            .peer
+            .send_cancellable_request(request, PeerRequestOptions::no_options())
+            .await
+            .map_err(|e| self.failure(&e.to_string()))?;
+        let token = token_key(&handle.progress_token);
+        if let Ok(mut routes) = link.progress.lock() {
+            routes.register(token.clone(), progress.clone());
+        }
+        let mut guard = CancelOnDrop {
+            peer: link.peer.clone(),
+            id: Some(handle.id.clone()),
+            progress: link.progress.clone(),
+            token,
+        };
+        let timeout = link.options.tool_timeout;
+        let answered = tokio::time::timeout(timeout, handle.await_response());
+        let answer = match self.waiting_for_sign_in(answered, &progress).await {
+            Ok(answer) => answer,
+            // The guard cancels the call on the server when it goes.
+            Err(_) => {
+                return Err(ToolError::Timeout {
+                    ms: timeout.as_millis() as u64,
+                });
+            }
+        };
+        guard.answered();
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(rmcp::ServiceError::McpError(error)) => {
+                return match PagesRequired::from_error(&error) {
+                    Some(required) => Ok(Attempt::PagesRequired(required)),
+                    None => Err(self.failure(&rmcp::ServiceError::McpError(error).to_string())),
+                };
+            }
+            Err(other) => return Err(self.failure(&other.to_string())),
+        };
+        let value = serde_json::to_value(&answer).unwrap_or_default();
+        crate::mcp::result::tool_output(&value, link.options.max_output_tokens)
+            .map(Attempt::Answered)
+    }
 }
 
 impl McpTool {
@@ -351,26 +377,6 @@ impl McpTool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_call_that_needs_a_page_opened_first_shows_each_page() {
-        let error: rmcp::ErrorData = serde_json::from_value(serde_json::json!({
-            "code": -32042,
-            "message": "This request requires browser-based authorization.",
-            "data": {"elicitations": [{"mode": "url", "elicitationId": "e1",
-                "url": "https://auth.example/start", "message": "Sign in to Example"}]}
-        }))
-        .unwrap();
-        let message = pages_required("example", &error);
-        assert!(
-            message.contains("MCP server `example` needs the user to open a page"),
-            "{message}"
-        );
-        assert!(
-            message.contains("- Sign in to Example: https://auth.example/start"),
-            "{message}"
-        );
-    }
 
     #[test]
     fn names_are_sanitised_and_long_ones_shortened_deterministically() {

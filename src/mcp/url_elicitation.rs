@@ -35,7 +35,7 @@ impl Completions {
         self.changed.notify_waiters();
     }
 
-    fn is_done(&self, server: &str, id: &str) -> bool {
+    pub(crate) fn is_done(&self, server: &str, id: &str) -> bool {
         self.done
             .lock()
             .is_ok_and(|done| done.iter().any(|(s, i)| s == server && i == id))

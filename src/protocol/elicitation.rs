@@ -27,6 +27,29 @@ pub struct UrlElicitation {
     pub url: String,
     /// The server's id of the request (empty when it gave none).
     pub elicitation_id: String,
+    /// Set when the page stands between a tool call and its one retry (the server answered
+    /// the call with MCP's `URLElicitationRequiredError`).
+    #[serde(default)]
+    pub before_retry: Option<BeforeRetry>,
+}
+
+/// A page a tool call waits for: which one of the server's list, and how far the user got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeforeRetry {
+    /// This page's place in the list, from 1.
+    pub page: usize,
+    pub pages: usize,
+    pub step: RetryStep,
+}
+
+/// Where the user is with a page a tool call waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RetryStep {
+    /// Not opened yet: Accept opens it.
+    Open,
+    /// Opened: Accept says the user is done there, and the call is made again (or the next
+    /// page shows); `o` opens it again.
+    Waiting,
 }
 
 /// One field of the form, from one property of the requested schema.

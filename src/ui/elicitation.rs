@@ -1,16 +1,17 @@
 //! An MCP server's form, in a box over the screen: the server's message, one row per field
 //! (label, value, description, and what is wrong with it after a failed Accept), the buttons,
 //! and the keys; for a URL-mode request, the page's host and its whole address instead of the
-//! fields. The highlighted row stays in sight when the form is taller than the box.
+//! fields (and, for a page a tool call waits on, where the user is with it). The highlighted row
+//! stays in sight when the form is taller than the box.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::app::elicitation::{Button, ElicitationForm, Entry, host};
+use crate::app::elicitation::{Button, ElicitationForm, Entry, host, waiting};
 use crate::app::model::Model;
-use crate::protocol::elicitation::FieldKind;
+use crate::protocol::elicitation::{BeforeRetry, FieldKind, RetryStep};
 use crate::ui::text;
 
 /// The widest the box gets.
@@ -89,6 +90,15 @@ fn body_lines(model: &Model, form: &ElicitationForm, width: usize) -> (Vec<Line<
         if form.copied {
             lines.push(Line::styled("✓ Address copied to the clipboard", dim));
         }
+        if let Some(retry) = &page.before_retry {
+            lines.push(Line::raw(""));
+            let said = retry_lines(retry, host);
+            lines.extend(
+                text::wrap(&said, width)
+                    .into_iter()
+                    .map(|part| Line::styled(part, accent)),
+            );
+        }
     }
     let mut cursor_line = 0;
     for (i, (field, entry)) in form.request.fields.iter().zip(&form.entries).enumerate() {
@@ -134,7 +144,8 @@ fn body_lines(model: &Model, form: &ElicitationForm, width: usize) -> (Vec<Line<
         cursor_line = lines.len();
     }
     let mut buttons = vec![Span::raw("  ")];
-    let accept = match form.request.url {
+    let accept = match &form.request.url {
+        Some(page) if waiting(page) => "Done",
         Some(_) => "Open in browser",
         None => "Accept",
     };
@@ -154,6 +165,29 @@ fn body_lines(model: &Model, form: &ElicitationForm, width: usize) -> (Vec<Line<
     }
     lines.push(Line::from(buttons));
     (lines, cursor_line)
+}
+
+/// What a page a tool call waits on says of the call: which page of how many, and what the
+/// user does next.
+fn retry_lines(retry: &BeforeRetry, host: &str) -> String {
+    let which = match retry.pages {
+        0 | 1 => String::new(),
+        pages => format!("Page {} of {pages}. ", retry.page),
+    };
+    let then = if retry.page < retry.pages {
+        "the next page shows"
+    } else {
+        "claw makes the tool call again"
+    };
+    match retry.step {
+        RetryStep::Open => {
+            format!("{which}A tool call waits on this page: open it and finish there; then {then}.")
+        }
+        RetryStep::Waiting => format!(
+            "{which}Opened. Finish on {} in the browser, then press Done: {then}.",
+            text::sanitize(host)
+        ),
+    }
 }
 
 /// How a field's entry reads: typed text with a cursor, yes/no, the chosen option, ticks.
@@ -265,8 +299,12 @@ fn key_hints(model: &Model, form: &ElicitationForm) -> Line<'static> {
     let label = Style::default().fg(theme.fg);
     let editing = form.request.fields.get(form.cursor).map(|f| &f.kind);
     let mut pairs = vec![("Tab/↑↓", " move  ")];
-    if form.request.url.is_some() {
-        pairs = vec![("o", " open  "), ("c", " copy the address  ")];
+    match &form.request.url {
+        Some(page) if waiting(page) => {
+            pairs = vec![("o", " open again  "), ("c", " copy the address  ")]
+        }
+        Some(_) => pairs = vec![("o", " open  "), ("c", " copy the address  ")],
+        None => {}
     }
     match editing {
         Some(FieldKind::Boolean) => pairs.push(("Space", " yes/no  ")),

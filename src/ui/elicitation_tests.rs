@@ -63,3 +63,32 @@ fn an_mcp_servers_page_to_open() {
     update(&mut model, Msg::Key(KeyCode::Char('c').into()), later);
     insta::assert_snapshot!(render(&model, 80, 24).backend());
 }
+
+#[test]
+fn a_page_a_tool_call_waits_on() {
+    use crate::protocol::elicitation::RetryStep;
+    let now = Instant::now();
+    let mut model = model_at(now);
+    let open = crate::app::elicitation_tests::retry_request(1, 1, 2, RetryStep::Open);
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::ElicitationNeeded(open)),
+        now,
+    );
+    insta::assert_snapshot!(
+        "a_page_a_tool_call_waits_on_1_of_2",
+        render(&model, 80, 24).backend()
+    );
+    let later = now + Duration::from_secs(1);
+    update(&mut model, Msg::Key(KeyCode::Enter.into()), later);
+    let waiting = crate::app::elicitation_tests::retry_request(2, 2, 2, RetryStep::Waiting);
+    update(
+        &mut model,
+        Msg::Agent(AgentEvent::ElicitationNeeded(waiting)),
+        later,
+    );
+    insta::assert_snapshot!(
+        "a_page_a_tool_call_waits_on_opened",
+        render(&model, 80, 24).backend()
+    );
+}
