@@ -201,3 +201,34 @@ async fn a_session_read_whole_keeps_its_rewind_points() {
     let prompts = rewind_points(&mut handle).await;
     assert_eq!(prompts, ["question 0", "question 1"]);
 }
+
+#[tokio::test]
+async fn a_resumed_session_of_a_model_without_a_price_says_its_cost_is_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeServer::start(vec![]).await.unwrap();
+    let entries = vec![
+        Entry::Prompt {
+            text: "hello".into(),
+            at: None,
+        },
+        Entry::Usage {
+            model: "some-local-model".into(),
+            usage: Usage::default(),
+            cost: 0.0,
+        },
+    ];
+    let mut handle = agent::spawn(AgentConfig {
+        resumed: Resume::Whole(Box::new(Restored::from_entries(entries))),
+        ..config(&server, dir.path())
+    });
+    let pricing = loop {
+        if let AgentEvent::Usage { pricing, .. } = next(&mut handle).await {
+            break pricing;
+        }
+    };
+    assert_eq!(
+        pricing,
+        claw::protocol::Pricing::Unknown,
+        "shown as $?, not $0.0000"
+    );
+}

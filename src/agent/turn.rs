@@ -50,7 +50,8 @@ impl Session {
     /// together.
     fn announce_usage(&self) {
         let totals = &self.conversation.totals;
-        if totals.input + totals.output == 0 && totals.cost == 0.0 {
+        // Requests of a model without a price still tell the status bar the cost is unknown.
+        if totals.priced + totals.unpriced == 0 {
             return;
         }
         self.emit(totals.usage_event());
