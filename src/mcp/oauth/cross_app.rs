@@ -75,7 +75,9 @@ async fn token_endpoint(
         IdpEndpoint::TokenEndpoint(url) => return Ok(url.clone()),
         IdpEndpoint::Issuer(issuer) => issuer,
     };
-    for at in authorization_metadata_urls(issuer) {
+    // OpenID Connect discovery first: an IdP is an OpenID provider (and may share its origin
+    // with an authorization server whose RFC 8414 metadata names another token endpoint).
+    for at in authorization_metadata_urls(issuer).into_iter().rev() {
         if let Some(url) = get_json(http, &at)
             .await
             .and_then(|m| m["token_endpoint"].as_str().map(str::to_string))
