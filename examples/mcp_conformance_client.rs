@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use claw::app::elicitation::{ElicitationForm, FormAction};
 use claw::config::mcp::{Approval, McpScope, McpServerConfig, McpTransport};
-use claw::mcp::oauth::{AuthSettings, Browser, ClientCredentials, Grant, PrivateKey};
+use claw::mcp::oauth::{
+    AuthSettings, Browser, ClientCredentials, Grant, IdTokenSource, IdentityProvider, IdpEndpoint,
+    PrivateKey,
+};
 use claw::mcp::{McpOptions, McpServers, Sampling, ServerState};
 use claw::protocol::elicitation::{ElicitationAnswer, ElicitationRequest};
 use claw::tools::{AgentServices, Cut, ModelQuestion, SubagentEnd, ToolContext};
@@ -100,6 +103,17 @@ async fn main() {
     let machine = context["name"]
         .as_str()
         .is_some_and(|n| n.starts_with("auth/client-credentials"));
+    // Cross-app access (`auth/cross-app-access-complete-flow`): the IdP's token endpoint, claw's
+    // client there and the user's ID token, as an entry's `oauth.identityProvider` names them.
+    let text = |key: &str| context[key].as_str().unwrap_or_default().to_string();
+    let identity_provider = context["idp_token_endpoint"].as_str().map(|endpoint| {
+        Box::new(IdentityProvider {
+            endpoint: IdpEndpoint::TokenEndpoint(endpoint.to_string()),
+            client_id: text("idp_client_id"),
+            client_secret: None,
+            id_token: IdTokenSource::Text(text("idp_id_token")),
+        })
+    });
     // The client ID metadata document the suite pretends claw hosts (`auth/basic-cimd`, a
     // scenario without a context: its name comes alone).
     let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
@@ -113,10 +127,10 @@ async fn main() {
             ClientCredentials {
                 client_id: id.to_string(),
                 client_secret: context["client_secret"].as_str().map(str::to_string),
-                grant: if machine {
-                    Grant::ClientCredentials
-                } else {
-                    Grant::AuthorizationCode
+                grant: match (machine, &identity_provider) {
+                    (_, Some(_)) => Grant::CrossAppAccess,
+                    (true, None) => Grant::ClientCredentials,
+                    (false, None) => Grant::AuthorizationCode,
                 },
                 private_key: context["private_key_pem"].as_str().map(|pem| PrivateKey {
                     pem: pem.to_string(),
@@ -126,6 +140,7 @@ async fn main() {
                         .to_string(),
                 }),
                 scopes: None,
+                identity_provider,
             },
         )],
         None => Vec::new(),

@@ -34,13 +34,11 @@ const PASSING: &[&str] = &[
     "auth/client-credentials-jwt",
     "auth/client-credentials-basic",
     "auth/basic-cimd",
+    "auth/cross-app-access-complete-flow",
 ];
 
-/// The scenarios claw fails, and why.
-const FAILING: &[(&str, &str)] = &[(
-    "auth/cross-app-access-complete-flow",
-    "the enterprise-managed extension is not implemented",
-)];
+/// The scenarios claw fails, and why (none today).
+const FAILING: &[(&str, &str)] = &[];
 
 fn mcp_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp")

@@ -4,6 +4,7 @@
 
 pub mod edit;
 mod expand;
+mod identity_provider;
 pub mod oauth;
 
 use std::path::{Path, PathBuf};

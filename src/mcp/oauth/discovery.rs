@@ -261,7 +261,7 @@ pub async fn discover(
     })
 }
 
-async fn get_json(client: &reqwest::Client, url: &str) -> Option<Value> {
+pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> Option<Value> {
     let response = client
         .get(url)
         .header("accept", "application/json")

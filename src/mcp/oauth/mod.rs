@@ -7,7 +7,9 @@
 mod authorized;
 mod callback;
 mod client_credentials;
+mod cross_app;
 mod discovery;
+mod id_token;
 mod jwt;
 mod pkce;
 mod session;
@@ -20,7 +22,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-pub use crate::config::mcp::oauth::{ClientCredentials, Grant, PrivateKey};
+pub use crate::config::mcp::oauth::{
+    ClientCredentials, Grant, IdTokenSource, IdentityProvider, IdpEndpoint, PrivateKey,
+};
 pub(crate) use authorized::AuthorizedClient;
 pub(crate) use session::{AuthEvent, Credentials};
 pub use store::Saved;
@@ -112,6 +116,9 @@ pub enum OAuthError {
     TimedOut,
     #[error("the token request failed: {0}")]
     Token(String),
+    /// Cross-app access: the ID token or the identity provider's token exchange.
+    #[error("cross-app access failed: {0}")]
+    IdentityProvider(String),
 }
 
 fn http() -> reqwest::Client {
@@ -208,7 +215,8 @@ pub(crate) struct SignIn<'a> {
 }
 
 /// Signs in to a server: discovery from its challenge, then either the client's own
-/// credentials (the client-credentials extension, no user) or registration and the browser
+/// credentials (the client-credentials extension, no user), the user's ID token traded at the
+/// enterprise IdP (cross-app access, no browser), or registration and the browser
 /// (`on_url` is told the URL so the user can copy it) with the code for tokens; the tokens are
 /// kept. Returns the sign-in.
 pub(crate) async fn sign_in(
@@ -240,11 +248,16 @@ pub(crate) async fn sign_in(
         expires_at: None,
         scope: scope.clone(),
     };
-    let tokens = match configured {
-        Some(machine) if machine.grant == Grant::ClientCredentials => {
+    let tokens = match configured.map(|c| (c, c.grant)) {
+        Some((machine, Grant::ClientCredentials)) => {
             client_credentials::tokens(machine, auth_server, &mut saved).await?
         }
-        _ => browser_sign_in(settings, configured, &client, &found, &mut saved, on_url).await?,
+        Some((enterprise, Grant::CrossAppAccess)) => {
+            cross_app::tokens(enterprise, auth_server, &mut saved).await?
+        }
+        Some((_, Grant::AuthorizationCode)) | None => {
+            browser_sign_in(settings, configured, &client, &found, &mut saved, on_url).await?
+        }
     };
     apply_tokens(&mut saved, &tokens);
     keep(settings, &saved);

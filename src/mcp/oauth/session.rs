@@ -123,12 +123,16 @@ impl Credentials {
         }
     }
 
-    /// Whether the server's entry configures a machine client (client-credentials grant).
+    /// Whether the server's entry configures a client that gets its tokens without the browser
+    /// (client credentials, cross-app access): a renewal is a new grant.
     fn machine(&self) -> bool {
-        self.settings
-            .clients
-            .iter()
-            .any(|(name, c)| *name == self.server && c.grant == Grant::ClientCredentials)
+        self.settings.clients.iter().any(|(name, c)| {
+            *name == self.server
+                && match c.grant {
+                    Grant::ClientCredentials | Grant::CrossAppAccess => true,
+                    Grant::AuthorizationCode => false,
+                }
+        })
     }
 
     /// The token to send (renewed first when it has expired) and its generation.
