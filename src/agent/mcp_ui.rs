@@ -112,6 +112,7 @@ pub(crate) fn infos(mcp: &McpServers) -> Vec<McpServerInfo> {
 
 pub(crate) fn info(status: ServerStatus) -> McpServerInfo {
     let config = status.config;
+    let signs_in_without_browser = config.signs_in_without_browser();
     McpServerInfo {
         state: match status.state {
             ServerState::NeedsApproval => McpState::NeedsApproval,
@@ -133,6 +134,7 @@ pub(crate) fn info(status: ServerStatus) -> McpServerInfo {
         stderr: status.stderr,
         version: status.version,
         auth_reason: status.auth_reason.unwrap_or_default(),
+        signs_in_without_browser,
     }
 }
 

@@ -358,6 +358,18 @@ mod screens {
     }
 
     #[test]
+    fn a_server_that_signs_in_without_the_browser_is_not_sent_there() {
+        let mut m = model();
+        let mut lost = server("tracker", McpState::NeedsAuth);
+        lost.transport = "http".into();
+        lost.target = "https://tracker.example/mcp".into();
+        lost.signs_in_without_browser = true;
+        send(&mut m, AgentEvent::McpServers(vec![lost]));
+        crate::app::mcp::open_panel(&mut m);
+        insta::assert_snapshot!(render(&m));
+    }
+
+    #[test]
     fn enter_shows_a_servers_tools() {
         let mut m = model();
         send(&mut m, AgentEvent::McpServers(vec![everything()]));

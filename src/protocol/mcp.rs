@@ -62,6 +62,9 @@ pub struct McpServerInfo {
     /// simply has not been signed in to.
     #[serde(default)]
     pub auth_reason: String,
+    /// Whether it signs in without the browser (client credentials, cross-app access).
+    #[serde(default)]
+    pub signs_in_without_browser: bool,
 }
 
 /// A tool of a server: its name as the model calls it and as the server knows it.

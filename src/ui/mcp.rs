@@ -258,17 +258,23 @@ pub fn draw_panel(model: &Model, panel: &McpPanel, screen: Rect, buf: &mut Buffe
             theme.warning,
         )),
         McpState::Disabled => Some(("turned off: e starts it again".into(), theme.dim)),
-        McpState::NeedsAuth if !server.auth_reason.is_empty() => Some((
-            format!(
-                "it wants you to sign in again ({}): s opens the browser to do it",
-                server.auth_reason
-            ),
-            theme.warning,
-        )),
-        McpState::NeedsAuth => Some((
-            "it wants you to sign in: s opens the browser to do it".into(),
-            theme.warning,
-        )),
+        McpState::NeedsAuth => {
+            let again = !server.auth_reason.is_empty();
+            let how = match (server.signs_in_without_browser, again) {
+                (true, true) => "s signs in again",
+                (true, false) => "s signs in",
+                (false, _) => "s opens the browser to do it",
+            };
+            let why = match (again, server.signs_in_without_browser) {
+                (true, _) => format!(
+                    "it wants you to sign in again ({}): {how}",
+                    server.auth_reason
+                ),
+                (false, true) => format!("it needs a sign-in: {how}"),
+                (false, false) => format!("it wants you to sign in: {how}"),
+            };
+            Some((why, theme.warning))
+        }
         McpState::SigningIn(url) => Some((
             format!("signing in: finish in the browser, or open {url}"),
             theme.dim,

@@ -86,6 +86,22 @@ impl McpTransport {
 }
 
 impl McpServerConfig {
+    /// Whether its sign-in needs no browser: a client-credentials or cross-app-access client.
+    pub fn signs_in_without_browser(&self) -> bool {
+        match &self.transport {
+            McpTransport::Http {
+                oauth: Some(oauth), ..
+            } => matches!(
+                oauth.grant,
+                oauth::Grant::ClientCredentials | oauth::Grant::CrossAppAccess
+            ),
+            McpTransport::Http { oauth: None, .. }
+            | McpTransport::Stdio { .. }
+            | McpTransport::Sse { .. }
+            | McpTransport::Sdk => false,
+        }
+    }
+
     /// How it is reached, in one line.
     pub fn target(&self) -> String {
         match &self.transport {

@@ -223,3 +223,32 @@ fn an_sdk_server_on_the_command_line_is_served_by_the_client() {
     assert_eq!(servers[0].transport, McpTransport::Sdk);
     assert_eq!(servers[0].transport.kind(), "sdk");
 }
+
+#[test]
+fn only_a_client_with_its_own_credentials_signs_in_without_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = vec![
+        r#"{"mcpServers": {
+            "machine": {"type": "http", "url": "http://127.0.0.1:1/mcp", "oauth": {"clientId": "c", "clientSecret": "s", "grantType": "client_credentials"}},
+            "person": {"type": "http", "url": "http://127.0.0.1:1/mcp", "oauth": {"clientId": "c"}},
+            "open": {"type": "http", "url": "http://127.0.0.1:1/mcp"},
+            "local": {"command": "p"}
+        }}"#
+        .to_string(),
+    ];
+    let (servers, warnings) = declared_servers(&sources(dir.path(), &[], &cli), &no_env);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let without: Vec<(&str, bool)> = servers
+        .iter()
+        .map(|s| (s.name.as_str(), s.signs_in_without_browser()))
+        .collect();
+    assert_eq!(
+        without,
+        [
+            ("local", false),
+            ("machine", true),
+            ("open", false),
+            ("person", false)
+        ]
+    );
+}
