@@ -143,11 +143,7 @@ fn open_saved(
     let bytes = std::fs::read(&path)
         .with_context(|| format!("cannot read the session {}", path.display()))?;
     let shown = crate::shown_path::shown_from(&path, cwd);
-    let forks = args.fork_session;
-    let log = if forks && args.run.no_session_persistence {
-        // A copy that is never written: the original stays as it was all the same.
-        LogTarget::None
-    } else if forks {
+    if args.fork_session && !args.run.no_session_persistence {
         let id = new_id();
         let copy = dir.join(format!("{id}.jsonl"));
         let mut log =
@@ -161,6 +157,10 @@ fn open_saved(
             resumed: Resume::Whole(Box::new(restored(loaded, &shown, Some(&id)))),
             notices: Vec::new(),
         }));
+    }
+    let log = if args.fork_session {
+        // A copy that is never written: the original stays as it was all the same.
+        LogTarget::None
     } else {
         LogTarget::Open(
             SessionLog::open(&path)
@@ -188,9 +188,10 @@ fn open_saved(
 }
 
 /// A session file's conversation, with what the user is told of it.
-fn restored(mut loaded: session_log::Loaded, shown: &str, forked_into: Option<&str>) -> Restored {
-    let mut restored = Restored::from_entries(std::mem::take(&mut loaded.entries));
-    restored.notices = resumed_notices(shown, loaded.skipped, &restored, forked_into);
+fn restored(loaded: session_log::Loaded, shown: &str, forked_into: Option<&str>) -> Restored {
+    let session_log::Loaded { entries, skipped } = loaded;
+    let mut restored = Restored::from_entries(entries);
+    restored.notices = resumed_notices(shown, skipped, &restored, forked_into);
     restored
 }
 

@@ -34,10 +34,13 @@ pub(super) async fn read(source: &IdTokenSource) -> Result<String, OAuthError> {
     Ok(token.to_string())
 }
 
-/// The standard output of `sh -c command`, in its own process group (killed whole on timeout).
+/// The standard output of `sh -c command`, in its own process group: killed whole on timeout,
+/// when the sign-in is dropped, or when claw goes (as hooks are).
 async fn run(command: &str) -> Result<String, OAuthError> {
     let failed = |why: String| OAuthError::IdentityProvider(format!("`{command}` {why}"));
-    let child = tokio::process::Command::new("sh")
+    let mut shell = tokio::process::Command::new("sh");
+    crate::process_groups::die_with_claw(shell.as_std_mut());
+    let child = shell
         .arg("-c")
         .arg(command)
         .stdin(std::process::Stdio::null())
@@ -47,17 +50,19 @@ async fn run(command: &str) -> Result<String, OAuthError> {
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| failed(format!("could not start: {e}")))?;
-    let pgid = child.id().map(|id| id as i32);
+    // Dropped unreleased (timed out, or this sign-in cancelled), it kills the command's group.
+    let registered = child
+        .id()
+        .map(|id| crate::process_groups::Registration::new(id as i32));
     let output = match tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output()).await {
-        Ok(output) => output.map_err(|e| failed(format!("failed: {e}")))?,
-        Err(_) => {
-            if let Some(pgid) = pgid {
-                // SAFETY: signals the group of the shell spawned above (pid == pgid); it has
-                // not been reaped (the wait was cut short), so the id is still ours.
-                unsafe {
-                    libc::killpg(pgid, libc::SIGKILL);
-                }
+        Ok(output) => {
+            if let Some(registration) = registered {
+                registration.release();
             }
+            output.map_err(|e| failed(format!("failed: {e}")))?
+        }
+        Err(_) => {
+            drop(registered);
             return Err(failed(format!(
                 "printed no ID token within {} s",
                 COMMAND_TIMEOUT.as_secs()
